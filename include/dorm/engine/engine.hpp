@@ -1,0 +1,148 @@
+#pragma once
+/// @file dorm/engine/engine.hpp
+/// dorm::engine: a URL, a dialect, a connection pool and the echo log. Cheap to copy, thread-safe.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <dorm/dialect/dialect.hpp>
+#include <dorm/driver/driver.hpp>
+#include <dorm/engine/url.hpp>
+
+namespace dorm {
+
+/// Options of create_engine (use designated initializers: `{.echo = true}`).
+struct engine_options {
+    /// Log every statement SQLAlchemy-style (`BEGIN (implicit)`, SQL, parameters, `COMMIT`).
+    bool echo = false;
+    /// Receives one call per log entry (no timestamp). Without it, echo goes to std::clog with a timestamp.
+    std::function<void(std::string_view)> echo_sink{};
+    /// Connections kept open in the pool.
+    int pool_size = 5;
+    /// Extra connections opened beyond pool_size under load (closed when returned).
+    int max_overflow = 10;
+    /// Seconds a checkout waits for a free connection before operational_error.
+    double pool_timeout = 30.0;
+    /// Test each connection on checkout (`SELECT 1`) and replace a dead one transparently.
+    bool pool_pre_ping = false;
+    /// Echo `[SQL parameters hidden due to hide_parameters=True]` instead of the values.
+    bool hide_parameters = false;
+};
+
+namespace detail {
+class engine_impl;
+struct statement_cache_entry;
+class pooled_connection;
+}  // namespace detail
+
+/// A prepared statement checked out of a connection's cache. Resets the statement and
+/// gives it back when destroyed. Move-only.
+class statement_lease {
+public:
+    statement_lease() = default;
+    statement_lease(driver::statement* stmt, detail::statement_cache_entry* entry,
+                    std::unique_ptr<driver::statement> owned, std::string badge);
+    statement_lease(statement_lease&&) noexcept;
+    statement_lease& operator=(statement_lease&&) noexcept;
+    ~statement_lease();
+
+    driver::statement* operator->() const noexcept { return stmt_; }
+    driver::statement& operator*() const noexcept { return *stmt_; }
+    driver::statement* get() const noexcept { return stmt_; }
+    /// `generated in 0.00012s` / `cached since 1.2s ago` (for echo).
+    const std::string& badge() const noexcept { return badge_; }
+
+private:
+    void release() noexcept;
+    driver::statement* stmt_ = nullptr;
+    detail::statement_cache_entry* entry_ = nullptr;
+    std::unique_ptr<driver::statement> owned_;
+    std::string badge_;
+};
+
+/// A connection checked out of an engine's pool; returned (rolled back if a transaction is
+/// open) when destroyed. Move-only. Not thread-safe: one thread at a time.
+class connection {
+public:
+    connection() noexcept;
+    explicit connection(std::unique_ptr<detail::pooled_connection> impl);
+    connection(connection&&) noexcept;
+    connection& operator=(connection&&) noexcept;
+    ~connection();
+
+    explicit operator bool() const noexcept { return impl_ != nullptr; }
+    dorm::dialect dialect() const;
+
+    /// Starts a transaction (logs `BEGIN (implicit)`). No-op if one is open.
+    void begin();
+    /// Commits the open transaction (logs `COMMIT`). No-op without one.
+    void commit();
+    /// Rolls back the open transaction (logs `ROLLBACK`). No-op without one. Never throws.
+    void rollback() noexcept;
+    bool in_transaction() const noexcept;
+
+    /// A prepared statement for `sql`, from this connection's cache (prepared on first use).
+    statement_lease prepare(std::string_view sql);
+    /// Runs SQL without parameters and rows (DDL), logged with `[no key ...]`.
+    void execute_ddl(std::string_view sql);
+    /// Runs SQL with parameters and no rows; returns rows affected. Logged.
+    std::int64_t execute(std::string_view sql, std::span<const value> params = {});
+
+    /// Whether statements are echoed.
+    bool echo() const noexcept;
+    /// Writes one echo entry (no-op when echo is off).
+    void log(std::string_view entry) const;
+    /// Logs a statement and its parameters the way SQLAlchemy does (SQL entry, then `[badge] params`).
+    void log_statement(std::string_view sql, const statement_lease& lease, std::span<const value> params) const;
+    /// Logs a statement executed once per parameter set (a list of tuples, at most 10 shown).
+    void log_statement_many(std::string_view sql, const statement_lease& lease,
+                            std::span<const std::vector<value>> param_sets, std::size_t total) const;
+
+    /// The driver connection underneath.
+    driver::connection& raw();
+
+private:
+    std::unique_ptr<detail::pooled_connection> impl_;
+};
+
+/// An engine: create it once per database, share it (copies are cheap handles to the same pool).
+class engine {
+public:
+    engine() = default;
+    explicit engine(std::shared_ptr<detail::engine_impl> impl) : impl_(std::move(impl)) {}
+
+    dorm::dialect dialect() const;
+    const dorm::url& url() const;
+    const engine_options& options() const;
+    /// Checks a connection out of the pool.
+    /// @throws operational_error when the database cannot be reached or the pool timed out.
+    connection connect() const;
+    /// `Engine(postgresql://scott:***@localhost/db)`.
+    std::string repr() const;
+
+    struct pool_status {
+        int open = 0;         ///< connections open (idle + checked out)
+        int checked_out = 0;  ///< connections in use
+        int idle = 0;         ///< connections waiting in the pool
+    };
+    pool_status status() const;
+    /// Closes every idle connection (checked-out ones close when returned).
+    void dispose();
+
+    explicit operator bool() const noexcept { return impl_ != nullptr; }
+
+private:
+    std::shared_ptr<detail::engine_impl> impl_;
+};
+
+/// Creates an engine from a URL. Makes no connection yet.
+/// @throws argument_error for a malformed URL, an unknown dialect or a bad option;
+///         unsupported_error for a dialect whose client library is not built in.
+///
+///     auto engine = dorm::create_engine("sqlite:///example.db", {.echo = true});
+engine create_engine(std::string_view url, engine_options options = {});
+
+}  // namespace dorm

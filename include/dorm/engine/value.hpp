@@ -1,0 +1,57 @@
+#pragma once
+/// @file dorm/engine/value.hpp
+/// dorm::value: the type-erased SQL value that crosses from user templates into the compiled library.
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace dorm {
+
+/// BLOB columns map to this type.
+using blob = std::vector<std::byte>;
+
+/// The storage classes a value can have.
+enum class value_kind { null, integer, real, text, blob };
+
+/// A SQL value: null, 64-bit integer, double, text (UTF-8) or blob.
+class value {
+public:
+    value() noexcept = default;
+    value(std::nullptr_t) noexcept {}
+    value(bool b) : v_(std::int64_t{b ? 1 : 0}) {}
+    template <std::integral I>
+        requires(!std::same_as<I, bool> && !std::same_as<I, char>)
+    value(I i) : v_(static_cast<std::int64_t>(i)) {}
+    value(double d) : v_(d) {}
+    value(float f) : v_(static_cast<double>(f)) {}
+    value(std::string s) : v_(std::move(s)) {}
+    value(std::string_view s) : v_(std::string(s)) {}
+    value(const char* s) : v_(std::string(s)) {}
+    value(blob b) : v_(std::move(b)) {}
+
+    value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
+    bool is_null() const noexcept { return v_.index() == 0; }
+    /// @throws argument_error when the value is not of that kind.
+    std::int64_t as_int() const;
+    double as_double() const;  ///< integers convert
+    const std::string& as_text() const;
+    const blob& as_blob() const;
+
+    /// The value as Python's repr would print it (for echo): None, 42, 1.5, 'text', b'...'.
+    std::string repr() const;
+
+    friend bool operator==(const value&, const value&) = default;
+
+private:
+    std::variant<std::monostate, std::int64_t, double, std::string, blob> v_;
+};
+
+/// Python tuple repr of a parameter list: `()`, `('a',)`, `('a', 1)`.
+std::string repr(std::span<const value> params);
+
+}  // namespace dorm

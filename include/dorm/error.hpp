@@ -1,0 +1,120 @@
+#pragma once
+/// @file dorm/error.hpp
+/// The exception hierarchy. Every error dorm raises derives from dorm::error.
+#include <stdexcept>
+#include <string>
+
+namespace dorm {
+
+/// Base of every exception dorm throws.
+class error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A bad argument: malformed URL, unknown dialect, bad option, misuse of an API.
+class argument_error : public error {
+public:
+    using error::error;
+};
+
+/// A value read from the database does not fit the member it is read into (NULL into a
+/// non-optional member, an integer out of range, an unknown enumerator name, a bad date).
+class data_error : public error {
+public:
+    using error::error;
+};
+
+/// `one()` / `scalar_one()` found no row.
+class no_result_found : public error {
+public:
+    using error::error;
+};
+
+/// `one()` / `one_or_none()` found more than one row.
+class multiple_results_found : public error {
+public:
+    using error::error;
+};
+
+/// Any error reported by the database itself (base of integrity and operational errors).
+class database_error : public error {
+public:
+    database_error(const std::string& message, int code = 0, std::string sqlstate = {})
+        : error(message), code_(code), sqlstate_(std::move(sqlstate)) {}
+    /// The backend's numeric code (SQLite extended result code, MariaDB error number, 0 for PostgreSQL).
+    int code() const noexcept { return code_; }
+    /// The SQLSTATE where the backend reports one (PostgreSQL, MariaDB), empty otherwise.
+    const std::string& sqlstate() const noexcept { return sqlstate_; }
+
+private:
+    int code_;
+    std::string sqlstate_;
+};
+
+/// A constraint violation. The subclasses name which constraint.
+class integrity_error : public database_error {
+public:
+    using database_error::database_error;
+};
+class unique_violation : public integrity_error {
+public:
+    using integrity_error::integrity_error;
+};
+class foreign_key_violation : public integrity_error {
+public:
+    using integrity_error::integrity_error;
+};
+class not_null_violation : public integrity_error {
+public:
+    using integrity_error::integrity_error;
+};
+class check_violation : public integrity_error {
+public:
+    using integrity_error::integrity_error;
+};
+
+/// Connection lost, database locked, server gone, SQL the backend rejects, ...
+class operational_error : public database_error {
+public:
+    using database_error::database_error;
+};
+
+/// SQL the backend could not compile or run (syntax error, unknown table, ...).
+class programming_error : public database_error {
+public:
+    using database_error::database_error;
+};
+
+/// The session's transaction was rolled back by a failed flush; call `rollback()` first.
+class pending_rollback_error : public error {
+public:
+    using error::error;
+};
+
+/// A flush found a row changed or deleted behind the session's back (an UPDATE or DELETE
+/// matched no row).
+class stale_data_error : public error {
+public:
+    using error::error;
+};
+
+/// An unloaded relationship was read after its object's session was gone.
+class detached_instance_error : public error {
+public:
+    using error::error;
+};
+
+/// Misuse of the session's state machine (adding an object owned by another session, removing a transient object, ...).
+class invalid_request_error : public error {
+public:
+    using error::error;
+};
+
+/// A dialect or feature that this build does not support (e.g. Oracle without its client library).
+class unsupported_error : public error {
+public:
+    using error::error;
+};
+
+}  // namespace dorm

@@ -1,0 +1,143 @@
+#pragma once
+/// @file dorm/query/ast.hpp
+/// The runtime statement tree. Typed statements (dorm/query/select.hpp, ...) lower to it; the
+/// compiled printer in lib/query/compile.cpp prints it for a dialect. No templates here.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <dorm/dialect/dialect.hpp>
+#include <dorm/engine/value.hpp>
+#include <dorm/schema/table.hpp>
+
+namespace dorm::ast {
+
+struct expr;
+struct select;
+using expr_ptr = std::shared_ptr<const expr>;
+
+enum class op : unsigned char {
+    // binary
+    eq, ne, lt, le, gt, ge, and_, or_, add, sub, mul, div, mod, concat,
+    like, not_like, ilike, not_ilike, is_distinct_from, is_not_distinct_from,
+    // unary
+    not_, neg, is_null, is_not_null, exists,
+    // n-ary
+    in, not_in, between,
+};
+
+/// A table in a FROM/JOIN list: a mapped table, optionally under an alias (self-joins).
+struct table_ref {
+    const schema::table* table = nullptr;
+    std::string alias;  ///< empty: the table's own name
+    std::shared_ptr<const select> subquery;  ///< a subquery as a source (alias required)
+};
+
+/// An expression node.
+struct expr {
+    enum class kind : unsigned char {
+        column,     ///< table.column
+        param,      ///< a bound value
+        op,         ///< operator over args
+        func,       ///< name(args...) ; `count(*)` has no args and star=true
+        subquery,   ///< (SELECT ...) as a scalar, an IN source or an EXISTS operand
+        label,      ///< args[0] AS name
+        raw_column, ///< a named column of a subquery source: alias.name
+        tuple,      ///< (a, b, ...)
+    };
+    kind k = kind::param;
+    op o = op::eq;
+    const schema::table* table = nullptr;  ///< column
+    int column = -1;                       ///< column
+    std::string alias;                     ///< column: table alias; raw_column: source alias
+    value val;                             ///< param
+    std::string name;                      ///< func / label / raw_column name
+    bool star = false;                     ///< count(*)
+    bool distinct = false;                 ///< count(DISTINCT x)
+    std::vector<expr_ptr> args;
+    std::shared_ptr<const select> sub;
+    bool escape = false;  ///< like: append ESCAPE '\'
+};
+
+expr_ptr make_column(const schema::table* t, int column, std::string alias = {});
+expr_ptr make_param(value v);
+expr_ptr make_op(op o, std::vector<expr_ptr> args);
+expr_ptr make_func(std::string name, std::vector<expr_ptr> args);
+expr_ptr make_subquery(std::shared_ptr<const select> s);
+
+struct order_item {
+    expr_ptr e;
+    bool desc = false;
+};
+
+enum class join_kind : unsigned char { inner, left };
+struct join {
+    join_kind kind = join_kind::inner;
+    table_ref target;
+    expr_ptr on;
+};
+
+/// The entity a select loads (its columns come first in the result, in table order).
+struct entity_ref {
+    const schema::table* table = nullptr;
+    std::string alias;
+};
+
+/// SELECT ...
+struct select {
+    std::vector<entity_ref> entities;  ///< entity columns come first
+    std::vector<expr_ptr> columns;     ///< then these expressions
+    std::vector<table_ref> from;       ///< explicit FROM (else: the tables of entities/columns)
+    std::vector<join> joins;
+    std::vector<expr_ptr> where;  ///< ANDed
+    std::vector<expr_ptr> group_by;
+    std::vector<expr_ptr> having;  ///< ANDed
+    std::vector<order_item> order_by;
+    std::optional<std::int64_t> limit, offset;
+    bool distinct = false;
+};
+
+/// INSERT INTO t (cols) VALUES (...), (...) [ON CONFLICT ...] [RETURNING ...]
+struct insert {
+    const schema::table* table = nullptr;
+    std::vector<int> columns;
+    std::vector<std::vector<value>> rows;
+    enum class conflict : unsigned char { none, do_nothing, do_update } on_conflict = conflict::none;
+    std::vector<int> conflict_columns;  ///< the unique key the conflict is detected on
+    std::vector<int> update_columns;    ///< set from the incoming row
+    std::vector<int> returning;
+};
+
+/// UPDATE t SET c = e, ... WHERE ...
+struct update {
+    const schema::table* table = nullptr;
+    std::vector<std::pair<int, expr_ptr>> sets;
+    std::vector<expr_ptr> where;
+};
+
+/// DELETE FROM t WHERE ...
+struct delete_ {
+    const schema::table* table = nullptr;
+    std::vector<expr_ptr> where;
+};
+
+}  // namespace dorm::ast
+
+namespace dorm {
+
+/// SQL text and its parameters, in order.
+struct compiled {
+    std::string sql;
+    std::vector<value> params;
+};
+
+namespace detail {
+compiled compile_select(const ast::select& s, dialect d);
+compiled compile_insert(const ast::insert& s, dialect d);
+compiled compile_update(const ast::update& s, dialect d);
+compiled compile_delete(const ast::delete_& s, dialect d);
+}  // namespace detail
+
+}  // namespace dorm

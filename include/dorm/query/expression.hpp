@@ -1,0 +1,443 @@
+#pragma once
+/// @file dorm/query/expression.hpp
+/// Typed SQL expressions: `col(&User::name) == "Alice"`, `col(&User::age) > 30 && ...`.
+/// An expression<T, Tables> is a node of the runtime statement tree (dorm/query/ast.hpp) plus,
+/// at compile time, its C++ result type T and the list of mapped structs whose columns it uses
+/// (so a statement can reject a column of a table it does not select from).
+#include <chrono>
+#include <initializer_list>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+#include <boost/mp11/set.hpp>
+
+#include <dorm/query/ast.hpp>
+#include <dorm/reflect/column_traits.hpp>
+#include <dorm/schema/table_of.hpp>
+
+namespace dorm {
+
+namespace detail {
+
+template <class T>
+struct strip_optional {
+    using type = T;
+};
+template <class T>
+struct strip_optional<std::optional<T>> {
+    using type = T;
+};
+template <class T>
+using base_t = typename strip_optional<std::remove_cvref_t<T>>::type;
+
+template <class T>
+inline constexpr bool is_optional_v = !std::is_same_v<base_t<T>, std::remove_cvref_t<T>>;
+
+template <class T>
+struct is_sys_time : std::false_type {};
+template <class D>
+struct is_sys_time<std::chrono::sys_time<D>> : std::true_type {};
+
+/// Value categories that may be compared with each other.
+struct cat_numeric {};
+struct cat_text {};
+struct cat_blob {};
+struct cat_timestamp {};
+struct cat_date {};
+struct cat_null {};
+struct cat_none {};
+template <class E>
+struct cat_enum {};
+template <class T>
+struct cat_adapted {};
+
+template <class V>
+auto category_of() {
+    using B = base_t<V>;
+    if constexpr (std::is_same_v<B, std::nullopt_t> || std::is_same_v<B, std::nullptr_t>)
+        return cat_null{};
+    else if constexpr (adapted<B>)
+        return cat_adapted<B>{};
+    else if constexpr (std::is_arithmetic_v<B>)
+        return cat_numeric{};
+    else if constexpr (std::is_enum_v<B>)
+        return cat_enum<B>{};
+    else if constexpr (std::is_convertible_v<const B&, std::string_view>)
+        return cat_text{};
+    else if constexpr (std::is_same_v<B, blob>)
+        return cat_blob{};
+    else if constexpr (is_sys_time<B>::value)
+        return cat_timestamp{};
+    else if constexpr (std::is_same_v<B, std::chrono::year_month_day>)
+        return cat_date{};
+    else
+        return cat_none{};
+}
+template <class V>
+using category_t = decltype(category_of<V>());
+
+template <class A, class B>
+inline constexpr bool comparable_v =
+    std::is_same_v<category_t<A>, category_t<B>> && !std::is_same_v<category_t<A>, cat_none>;
+
+template <class A>
+inline constexpr bool is_text_v = std::is_same_v<category_t<A>, cat_text>;
+template <class A>
+inline constexpr bool is_numeric_v = std::is_same_v<category_t<A>, cat_numeric>;
+
+/// Converts a C++ value to the bound parameter for a column of type A.
+template <class A, class V>
+value to_param(const V& v) {
+    using B = base_t<A>;
+    using VB = std::remove_cvref_t<V>;
+    if constexpr (is_optional_v<VB>) {
+        return v ? to_param<A>(*v) : value();
+    } else if constexpr (is_text_v<B>) {
+        return value(std::string(std::string_view(v)));
+    } else if constexpr (std::is_same_v<B, bool>) {
+        return value(static_cast<bool>(v));
+    } else if constexpr (std::is_integral_v<B> && std::is_integral_v<VB>) {
+        return value(static_cast<std::int64_t>(v));
+    } else if constexpr (std::is_arithmetic_v<B>) {
+        return value(static_cast<double>(v));
+    } else {
+        return column_traits<B>::to_value(static_cast<B>(v));
+    }
+}
+
+template <class L1, class L2>
+using tables_union = boost::mp11::mp_set_union<L1, L2>;
+
+}  // namespace detail
+
+template <class T, class Tables>
+class expression;
+template <class Tables>
+struct ordering;
+
+/// An ORDER BY item: `col(&User::name).desc()`.
+template <class Tables = boost::mp11::mp_list<>>
+struct ordering {
+    ast::expr_ptr node;
+    bool desc = false;
+};
+
+template <class T>
+struct is_expression : std::false_type {};
+template <class T, class Tb>
+struct is_expression<expression<T, Tb>> : std::true_type {};
+template <class T>
+inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::value;
+
+/// A typed SQL expression whose value has C++ type T.
+template <class T, class Tables = boost::mp11::mp_list<>>
+class expression {
+public:
+    using value_type = T;
+    using tables = Tables;
+
+    expression() = default;
+    explicit expression(ast::expr_ptr n) : node_(std::move(n)) {}
+    const ast::expr_ptr& node() const noexcept { return node_; }
+
+    ordering<Tables> asc() const { return {node_, false}; }
+    ordering<Tables> desc() const { return {node_, true}; }
+    /// `expr AS name` in a column select.
+    expression label(std::string name) const {
+        auto e = std::make_shared<ast::expr>();
+        e->k = ast::expr::kind::label;
+        e->name = std::move(name);
+        e->args = {node_};
+        return expression(std::move(e));
+    }
+
+    expression<bool, Tables> is_null() const { return unary(ast::op::is_null); }
+    expression<bool, Tables> is_not_null() const { return unary(ast::op::is_not_null); }
+
+    template <class V>
+    expression<bool, Tables> like(const V& pattern) const {
+        static_assert(detail::is_text_v<T>, "dorm: like() applies to string columns");
+        return binary(ast::op::like, pattern);
+    }
+    template <class V>
+    expression<bool, Tables> not_like(const V& pattern) const {
+        static_assert(detail::is_text_v<T>, "dorm: not_like() applies to string columns");
+        return binary(ast::op::not_like, pattern);
+    }
+    /// Case-insensitive LIKE (native ILIKE on PostgreSQL, lower() LIKE lower() elsewhere).
+    template <class V>
+    expression<bool, Tables> ilike(const V& pattern) const {
+        static_assert(detail::is_text_v<T>, "dorm: ilike() applies to string columns");
+        return binary(ast::op::ilike, pattern);
+    }
+    /// LIKE 'value%' with % and _ in the value matched literally.
+    expression<bool, Tables> starts_with(std::string_view v) const { return escaped_like("", v, "%"); }
+    expression<bool, Tables> ends_with(std::string_view v) const { return escaped_like("%", v, ""); }
+    expression<bool, Tables> contains(std::string_view v) const { return escaped_like("%", v, "%"); }
+
+    template <class A, class B>
+    expression<bool, Tables> between(const A& lo, const B& hi) const {
+        static_assert(detail::comparable_v<T, A> && detail::comparable_v<T, B>,
+                      "dorm: between() bounds must have the column's type");
+        return expression<bool, Tables>(ast::make_op(
+            ast::op::between, {node_, ast::make_param(detail::to_param<T>(lo)), ast::make_param(detail::to_param<T>(hi))}));
+    }
+
+    /// `IN (...)`; an empty list is always false (valid SQL on every dialect).
+    template <class V>
+    expression<bool, Tables> in(std::initializer_list<V> values) const {
+        return in_range(ast::op::in, values);
+    }
+    template <std::ranges::input_range R>
+        requires(!is_expression_v<R>)
+    expression<bool, Tables> in(const R& values) const {
+        return in_range(ast::op::in, values);
+    }
+    template <class V>
+    expression<bool, Tables> not_in(std::initializer_list<V> values) const {
+        return in_range(ast::op::not_in, values);
+    }
+    template <std::ranges::input_range R>
+        requires(!is_expression_v<R>)
+    expression<bool, Tables> not_in(const R& values) const {
+        return in_range(ast::op::not_in, values);
+    }
+
+    /// `IS DISTINCT FROM` (null-safe inequality), spelled per dialect.
+    template <class V>
+    expression<bool, Tables> is_distinct_from(const V& v) const {
+        return binary(ast::op::is_distinct_from, v);
+    }
+    template <class V>
+    expression<bool, Tables> is_not_distinct_from(const V& v) const {
+        return binary(ast::op::is_not_distinct_from, v);
+    }
+
+    // building blocks for the operators below
+    expression<bool, Tables> unary(ast::op o) const { return expression<bool, Tables>(ast::make_op(o, {node_})); }
+    template <class V>
+    ast::expr_ptr operand(const V& v) const {
+        if constexpr (is_expression_v<V>) {
+            static_assert(detail::comparable_v<T, typename V::value_type>,
+                          "dorm: these two expressions have types that cannot be compared");
+            return v.node();
+        } else {
+            static_assert(detail::comparable_v<T, V> || std::is_same_v<detail::category_t<V>, detail::cat_null>,
+                          "dorm: comparing a column with a value of a different type (e.g. a string column with an "
+                          "int): pass a value of the column's type");
+            return ast::make_param(detail::to_param<T>(v));
+        }
+    }
+    template <class V>
+    expression<bool, Tables> binary(ast::op o, const V& v) const {
+        return expression<bool, Tables>(ast::make_op(o, {node_, operand(v)}));
+    }
+
+private:
+    expression<bool, Tables> escaped_like(std::string_view pre, std::string_view v, std::string_view post) const {
+        static_assert(detail::is_text_v<T>, "dorm: starts_with/ends_with/contains apply to string columns");
+        std::string pattern(pre);
+        for (char c : v) {
+            if (c == '%' || c == '_' || c == '/') pattern += '/';
+            pattern += c;
+        }
+        pattern += post;
+        auto e = std::make_shared<ast::expr>(*ast::make_op(ast::op::like, {node_, ast::make_param(value(pattern))}));
+        e->escape = true;
+        return expression<bool, Tables>(std::move(e));
+    }
+    template <class R>
+    expression<bool, Tables> in_range(ast::op o, const R& values) const {
+        std::vector<ast::expr_ptr> args{node_};
+        for (const auto& v : values) {
+            static_assert(detail::comparable_v<T, std::remove_cvref_t<decltype(v)>>,
+                          "dorm: in() values must have the column's type");
+            args.push_back(ast::make_param(detail::to_param<T>(v)));
+        }
+        return expression<bool, Tables>(ast::make_op(o, std::move(args)));
+    }
+
+    ast::expr_ptr node_;
+};
+
+/// The column a data member maps to: `col(&User::name)`.
+template <class C, class M>
+expression<M, boost::mp11::mp_list<C>> col(M C::*member) {
+    static_assert(!detail::relationship_traits<M>::is_relationship,
+                  "dorm: col() takes a column member; a relationship (dorm::many / dorm::one) is not a column: "
+                  "join the related struct with .join<U>() and use its columns");
+    static_assert(boost::describe::has_describe_members<C>::value,
+                  "dorm: col(&T::member) needs T described with BOOST_DESCRIBE_STRUCT");
+    const auto index = detail::model<C>::index_of(member);
+    if (index >= detail::model<C>::column_count)
+        throw argument_error("dorm: col(): the member is not listed in BOOST_DESCRIBE_STRUCT");
+    return expression<M, boost::mp11::mp_list<C>>(ast::make_column(&table_of<C>(), static_cast<int>(index)));
+}
+
+// -- comparison operators ----------------------------------------------------------------------
+
+#define DORM_DETAIL_COMPARISON(OP, CODE)                                                                    \
+    template <class A, class TA, class V>                                                                   \
+        requires(!is_expression_v<V>)                                                                       \
+    expression<bool, TA> operator OP(const expression<A, TA>& l, const V& r) {                              \
+        if constexpr (std::is_same_v<detail::category_t<V>, detail::cat_null>) {                            \
+            static_assert(sizeof(V) == 0 || ast::op::CODE == ast::op::eq || ast::op::CODE == ast::op::ne,    \
+                          "dorm: only == and != compare with null (IS NULL / IS NOT NULL)");                \
+            return l.unary(ast::op::CODE == ast::op::eq ? ast::op::is_null : ast::op::is_not_null);         \
+        } else {                                                                                            \
+            return l.binary(ast::op::CODE, r);                                                              \
+        }                                                                                                   \
+    }                                                                                                       \
+    template <class A, class TA, class V>                                                                   \
+        requires(!is_expression_v<V>)                                                                       \
+    expression<bool, TA> operator OP(const V& l, const expression<A, TA>& r) {                              \
+        return expression<bool, TA>(ast::make_op(ast::op::CODE, {r.operand(l), r.node()}));                \
+    }                                                                                                       \
+    template <class A, class TA, class B, class TB>                                                         \
+    expression<bool, detail::tables_union<TA, TB>> operator OP(const expression<A, TA>& l,                  \
+                                                               const expression<B, TB>& r) {                \
+        return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::CODE, {l.node(), l.operand(r)})); \
+    }
+
+DORM_DETAIL_COMPARISON(==, eq)
+DORM_DETAIL_COMPARISON(!=, ne)
+DORM_DETAIL_COMPARISON(<, lt)
+DORM_DETAIL_COMPARISON(<=, le)
+DORM_DETAIL_COMPARISON(>, gt)
+DORM_DETAIL_COMPARISON(>=, ge)
+#undef DORM_DETAIL_COMPARISON
+
+// -- logical operators -------------------------------------------------------------------------
+
+namespace detail {
+template <class T>
+inline constexpr bool is_boolean_v = std::is_same_v<base_t<T>, bool>;
+}
+
+template <class A, class TA, class B, class TB>
+expression<bool, detail::tables_union<TA, TB>> operator&&(const expression<A, TA>& l, const expression<B, TB>& r) {
+    static_assert(detail::is_boolean_v<A> && detail::is_boolean_v<B>, "dorm: && combines conditions (bool expressions)");
+    return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::and_, {l.node(), r.node()}));
+}
+template <class A, class TA, class B, class TB>
+expression<bool, detail::tables_union<TA, TB>> operator||(const expression<A, TA>& l, const expression<B, TB>& r) {
+    static_assert(detail::is_boolean_v<A> && detail::is_boolean_v<B>, "dorm: || combines conditions (bool expressions)");
+    return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::or_, {l.node(), r.node()}));
+}
+template <class A, class TA>
+expression<bool, TA> operator!(const expression<A, TA>& e) {
+    static_assert(detail::is_boolean_v<A>, "dorm: ! negates a condition (a bool expression)");
+    return e.unary(ast::op::not_);
+}
+
+// -- arithmetic --------------------------------------------------------------------------------
+
+namespace detail {
+template <class A, class B>
+using arithmetic_result = std::conditional_t<
+    is_optional_v<A> || is_optional_v<B>, std::optional<std::common_type_t<base_t<A>, base_t<B>>>,
+    std::common_type_t<base_t<A>, base_t<B>>>;
+}
+
+#define DORM_DETAIL_ARITHMETIC(OP, CODE)                                                                    \
+    template <class A, class TA, class V>                                                                   \
+        requires(!is_expression_v<V> && std::is_arithmetic_v<detail::base_t<V>>)                           \
+    expression<detail::arithmetic_result<A, V>, TA> operator OP(const expression<A, TA>& l, const V& r) {   \
+        static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
+        return expression<detail::arithmetic_result<A, V>, TA>(                                              \
+            ast::make_op(ast::op::CODE, {l.node(), ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(r))})); \
+    }                                                                                                       \
+    template <class A, class TA, class V>                                                                   \
+        requires(!is_expression_v<V> && std::is_arithmetic_v<detail::base_t<V>>)                           \
+    expression<detail::arithmetic_result<A, V>, TA> operator OP(const V& l, const expression<A, TA>& r) {   \
+        static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
+        return expression<detail::arithmetic_result<A, V>, TA>(                                              \
+            ast::make_op(ast::op::CODE, {ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(l)), r.node()})); \
+    }                                                                                                       \
+    template <class A, class TA, class B, class TB>                                                         \
+    expression<detail::arithmetic_result<A, B>, detail::tables_union<TA, TB>> operator OP(                  \
+        const expression<A, TA>& l, const expression<B, TB>& r) {                                           \
+        static_assert(detail::is_numeric_v<A> && detail::is_numeric_v<B>,                                   \
+                      "dorm: arithmetic needs numeric operands");                                           \
+        return expression<detail::arithmetic_result<A, B>, detail::tables_union<TA, TB>>(                   \
+            ast::make_op(ast::op::CODE, {l.node(), r.node()}));                                             \
+    }
+
+DORM_DETAIL_ARITHMETIC(+, add)
+DORM_DETAIL_ARITHMETIC(-, sub)
+DORM_DETAIL_ARITHMETIC(*, mul)
+DORM_DETAIL_ARITHMETIC(/, div)
+DORM_DETAIL_ARITHMETIC(%, mod)
+#undef DORM_DETAIL_ARITHMETIC
+
+template <class A, class TA>
+expression<A, TA> operator-(const expression<A, TA>& e) {
+    static_assert(detail::is_numeric_v<A>, "dorm: unary minus needs a numeric operand");
+    return expression<A, TA>(ast::make_op(ast::op::neg, {e.node()}));
+}
+
+// -- aggregates and functions ------------------------------------------------------------------
+
+/// `count(*)`.
+inline expression<std::int64_t> count() {
+    auto e = std::make_shared<ast::expr>(*ast::make_func("count", {}));
+    e->star = true;
+    return expression<std::int64_t>(std::move(e));
+}
+/// `count(e)`: rows where e is not NULL.
+template <class A, class TA>
+expression<std::int64_t, TA> count(const expression<A, TA>& e) {
+    return expression<std::int64_t, TA>(ast::make_func("count", {e.node()}));
+}
+/// `sum(e)`: 64-bit for integers, double for floating point; empty set -> nullopt.
+template <class A, class TA>
+auto sum(const expression<A, TA>& e) {
+    static_assert(detail::is_numeric_v<A>, "dorm: sum() needs a numeric expression");
+    using R = std::conditional_t<std::is_floating_point_v<detail::base_t<A>>, double, std::int64_t>;
+    return expression<std::optional<R>, TA>(ast::make_func("sum", {e.node()}));
+}
+/// `avg(e)` as double; empty set -> nullopt.
+template <class A, class TA>
+expression<std::optional<double>, TA> avg(const expression<A, TA>& e) {
+    static_assert(detail::is_numeric_v<A>, "dorm: avg() needs a numeric expression");
+    return expression<std::optional<double>, TA>(ast::make_func("avg", {e.node()}));
+}
+/// `min(e)` / `max(e)`: the column's type; empty set -> nullopt.
+template <class A, class TA>
+expression<std::optional<detail::base_t<A>>, TA> min(const expression<A, TA>& e) {
+    return expression<std::optional<detail::base_t<A>>, TA>(ast::make_func("min", {e.node()}));
+}
+template <class A, class TA>
+expression<std::optional<detail::base_t<A>>, TA> max(const expression<A, TA>& e) {
+    return expression<std::optional<detail::base_t<A>>, TA>(ast::make_func("max", {e.node()}));
+}
+/// `lower(e)`, `upper(e)`, `length(e)`.
+template <class A, class TA>
+expression<A, TA> lower(const expression<A, TA>& e) {
+    static_assert(detail::is_text_v<A>, "dorm: lower() applies to strings");
+    return expression<A, TA>(ast::make_func("lower", {e.node()}));
+}
+template <class A, class TA>
+expression<A, TA> upper(const expression<A, TA>& e) {
+    static_assert(detail::is_text_v<A>, "dorm: upper() applies to strings");
+    return expression<A, TA>(ast::make_func("upper", {e.node()}));
+}
+template <class A, class TA>
+expression<std::conditional_t<detail::is_optional_v<A>, std::optional<std::int64_t>, std::int64_t>, TA> length(
+    const expression<A, TA>& e) {
+    static_assert(detail::is_text_v<A>, "dorm: length() applies to strings");
+    return {ast::make_func("length", {e.node()})};
+}
+/// `coalesce(e, v)`: the first non-NULL.
+template <class A, class TA, class V>
+expression<detail::base_t<A>, TA> coalesce(const expression<A, TA>& e, const V& v) {
+    return expression<detail::base_t<A>, TA>(ast::make_func("coalesce", {e.node(), e.operand(v)}));
+}
+
+}  // namespace dorm

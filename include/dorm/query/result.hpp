@@ -1,0 +1,156 @@
+#pragma once
+/// @file dorm/query/result.hpp
+/// dorm::result<Row>: the rows of an executed SELECT — all(), first(), one(), one_or_none(),
+/// scalar_one(), scalar_one_or_none(), or range-for streaming.
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <dorm/engine/engine.hpp>
+#include <dorm/error.hpp>
+
+namespace dorm {
+
+namespace detail {
+[[noreturn]] void throw_no_result();
+[[noreturn]] void throw_multiple_results(bool one_or_none);
+
+template <class Row>
+struct is_shared_ptr : std::false_type {};
+template <class T>
+struct is_shared_ptr<std::shared_ptr<T>> : std::true_type {};
+
+/// first()/one_or_none(): a null shared_ptr for objects, std::optional for values.
+template <class Row>
+using maybe_row = std::conditional_t<is_shared_ptr<Row>::value, Row, std::optional<Row>>;
+
+template <class Row>
+struct scalar_of {
+    using type = Row;
+    static Row get(Row&& r) { return std::move(r); }
+};
+template <class A, class... Rest>
+struct scalar_of<std::tuple<A, Rest...>> {
+    using type = A;
+    static A get(std::tuple<A, Rest...>&& r) { return std::get<0>(std::move(r)); }
+};
+}  // namespace detail
+
+/// Rows of a statement. Move-only; keep it shorter-lived than the session that made it.
+template <class Row>
+class result {
+public:
+    using row_type = Row;
+    using reader = Row (*)(driver::statement&, void* context);
+
+    /// `params` are the values bound to the statement: the result keeps them alive while it runs.
+    result(statement_lease stmt, reader read, void* context, std::vector<value> params = {})
+        : params_(std::move(params)), stmt_(std::move(stmt)), read_(read), context_(context) {}
+    result(result&&) noexcept = default;
+    result& operator=(result&&) noexcept = default;
+
+    /// Every remaining row.
+    std::vector<Row> all() {
+        std::vector<Row> out;
+        while (auto r = next()) out.push_back(std::move(*r));
+        return out;
+    }
+    /// The first row, or null/nullopt when there is none; closes the result (no LIMIT is added).
+    detail::maybe_row<Row> first() {
+        auto r = next();
+        close();
+        return unwrap(std::move(r));
+    }
+    /// Exactly one row. @throws no_result_found, multiple_results_found
+    Row one() {
+        auto r = next();
+        if (!r) detail::throw_no_result();
+        if (next()) detail::throw_multiple_results(false);
+        close();
+        return std::move(*r);
+    }
+    /// One row or none. @throws multiple_results_found
+    detail::maybe_row<Row> one_or_none() {
+        auto r = next();
+        if (r && next()) detail::throw_multiple_results(true);
+        close();
+        return unwrap(std::move(r));
+    }
+    /// The first column of exactly one row (the object itself for an entity select).
+    typename detail::scalar_of<Row>::type scalar_one() { return detail::scalar_of<Row>::get(one()); }
+    /// The first column of one row, or null/nullopt.
+    auto scalar_one_or_none() {
+        using S = typename detail::scalar_of<Row>::type;
+        auto r = next();
+        if (r && next()) detail::throw_multiple_results(true);
+        close();
+        if constexpr (detail::is_shared_ptr<S>::value) {
+            return r ? detail::scalar_of<Row>::get(std::move(*r)) : S();
+        } else {
+            return r ? std::optional<S>(detail::scalar_of<Row>::get(std::move(*r))) : std::optional<S>();
+        }
+    }
+    /// Every row's first column.
+    auto scalars() {
+        std::vector<typename detail::scalar_of<Row>::type> out;
+        while (auto r = next()) out.push_back(detail::scalar_of<Row>::get(std::move(*r)));
+        return out;
+    }
+
+    /// The next row, or nullopt at the end.
+    std::optional<Row> next() {
+        if (!stmt_.get()) return std::nullopt;
+        if (!stmt_->step()) {
+            close();
+            return std::nullopt;
+        }
+        return read_(*stmt_, context_);
+    }
+    /// Releases the statement (unread rows are discarded).
+    void close() noexcept { stmt_ = statement_lease(); }
+
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = Row;
+        using difference_type = std::ptrdiff_t;
+        using pointer = Row*;
+        using reference = Row&;
+        iterator() = default;
+        explicit iterator(result* r) : r_(r) { ++*this; }
+        Row& operator*() { return *row_; }
+        Row* operator->() { return &*row_; }
+        iterator& operator++() {
+            row_ = r_->next();
+            if (!row_) r_ = nullptr;
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& a, const iterator& b) { return a.r_ == b.r_; }
+
+    private:
+        result* r_ = nullptr;
+        std::optional<Row> row_;
+    };
+    iterator begin() { return iterator(this); }
+    iterator end() { return iterator(); }
+
+private:
+    static detail::maybe_row<Row> unwrap(std::optional<Row>&& r) {
+        if constexpr (detail::is_shared_ptr<Row>::value)
+            return r ? std::move(*r) : Row();
+        else
+            return std::move(r);
+    }
+
+    std::vector<value> params_;
+    statement_lease stmt_;
+    reader read_ = nullptr;
+    void* context_ = nullptr;
+};
+
+}  // namespace dorm

@@ -1,0 +1,240 @@
+#pragma once
+/// @file dorm/query/select.hpp
+/// SELECT statements: `dorm::select<User>()` (rows are objects) and
+/// `dorm::select(col(&User::name), col(&User::age))` (rows are values / tuples).
+#include <cstdint>
+#include <memory>
+#include <tuple>
+#include <type_traits>
+
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+#include <boost/mp11/set.hpp>
+
+#include <dorm/dialect/dialect.hpp>
+#include <dorm/query/ast.hpp>
+#include <dorm/query/expression.hpp>
+
+namespace dorm {
+
+/// Row marker of an entity select: rows are std::shared_ptr<T> in a session.
+template <class T>
+struct entity {
+    using type = T;
+};
+
+namespace detail {
+
+template <class Sub, class Super>
+inline constexpr bool tables_subset_v =
+    boost::mp11::mp_all_of_q<Sub, boost::mp11::mp_bind_front<boost::mp11::mp_set_contains, Super>>::value;
+
+/// How many columns of From are foreign keys to To.
+template <class From, class To>
+constexpr int fk_count() {
+    int n = 0;
+    boost::mp11::mp_for_each<typename model<From>::columns>([&](auto d) {
+        constexpr auto fk = find_option<From, decltype(d), is_foreign_key>();
+        if constexpr (!std::is_same_v<std::remove_cv_t<decltype(fk)>, absent>)
+            if constexpr (std::is_same_v<typename std::remove_cv_t<decltype(fk)>::parent_type, To>) ++n;
+    });
+    return n;
+}
+
+template <class U, class Tables>
+constexpr int fk_paths() {
+    int n = 0;
+    boost::mp11::mp_for_each<boost::mp11::mp_transform<boost::mp11::mp_identity, Tables>>([&](auto id) {
+        using X = typename decltype(id)::type;
+        n += fk_count<U, X>();
+        if constexpr (!std::is_same_v<U, X>) n += fk_count<X, U>();
+    });
+    return n;
+}
+
+/// The ON clause of a join from `left` tables to `right` along its single foreign-key path.
+ast::expr_ptr infer_join_condition(const std::vector<const schema::table*>& left, const schema::table* right);
+
+template <class Tables>
+std::vector<const schema::table*> tables_of_list() {
+    std::vector<const schema::table*> out;
+    boost::mp11::mp_for_each<boost::mp11::mp_transform<boost::mp11::mp_identity, Tables>>(
+        [&](auto id) { out.push_back(&table_of<typename decltype(id)::type>()); });
+    return out;
+}
+
+template <class... Rows>
+struct column_row {
+    using type = std::tuple<Rows...>;
+};
+template <class R>
+struct column_row<R> {
+    using type = R;
+};
+
+}  // namespace detail
+
+/// A SELECT. Row: entity<T> or the value type(s) of the selected expressions; Tables: the
+/// structs in FROM/JOIN; Grouped: whether group_by() was called.
+template <class Row, class Tables, bool Grouped = false>
+class select_stmt {
+public:
+    using row_type = Row;
+    using tables = Tables;
+
+    select_stmt() = default;
+    explicit select_stmt(ast::select s) : ast_(std::move(s)) {}
+
+    /// Adds a condition (chained where() calls are ANDed).
+    template <class E, class TE>
+    select_stmt where(const expression<E, TE>& cond) const {
+        static_assert(detail::is_boolean_v<E>, "dorm: where() takes a condition (a bool expression)");
+        static_assert(detail::tables_subset_v<TE, Tables>,
+                      "dorm: the condition uses a column of a struct that is not in this select's FROM/JOIN list: "
+                      "add .join<U>() (or .select_from<U>())");
+        select_stmt s = *this;
+        s.ast_.where.push_back(cond.node());
+        return s;
+    }
+
+    /// ORDER BY items: `col(&User::name)` (ascending), `col(&User::age).desc()`.
+    template <class... O>
+    select_stmt order_by(const O&... items) const {
+        select_stmt s = *this;
+        (s.add_order(items), ...);
+        return s;
+    }
+    select_stmt limit(std::int64_t n) const {
+        select_stmt s = *this;
+        s.ast_.limit = n;
+        return s;
+    }
+    select_stmt offset(std::int64_t n) const {
+        select_stmt s = *this;
+        s.ast_.offset = n;
+        return s;
+    }
+    select_stmt distinct() const {
+        select_stmt s = *this;
+        s.ast_.distinct = true;
+        return s;
+    }
+
+    /// JOIN U ON <the single foreign-key path between U and the selected structs>.
+    template <class U>
+    auto join() const {
+        return join_inferred<U>(ast::join_kind::inner);
+    }
+    /// JOIN U ON cond.
+    template <class U, class E, class TE>
+    auto join(const expression<E, TE>& on) const {
+        return join_on<U>(ast::join_kind::inner, on);
+    }
+    /// LEFT OUTER JOIN U (ON inferred from the foreign key, or given).
+    template <class U>
+    auto outer_join() const {
+        return join_inferred<U>(ast::join_kind::left);
+    }
+    template <class U, class E, class TE>
+    auto outer_join(const expression<E, TE>& on) const {
+        return join_on<U>(ast::join_kind::left, on);
+    }
+
+    /// FROM U, for selects whose columns name no table (e.g. `select(count()).select_from<User>()`).
+    template <class U>
+    auto select_from() const {
+        using NT = boost::mp11::mp_set_push_back<Tables, U>;
+        select_stmt<Row, NT, Grouped> s(ast_);
+        s.mutable_ast().from.push_back(ast::table_ref{&table_of<U>(), {}, nullptr});
+        return s;
+    }
+
+    /// GROUP BY expressions.
+    template <class... E, class... TE>
+    select_stmt<Row, Tables, true> group_by(const expression<E, TE>&... exprs) const {
+        static_assert((detail::tables_subset_v<TE, Tables> && ...),
+                      "dorm: group_by() uses a column of a struct that is not in this select's FROM/JOIN list");
+        select_stmt<Row, Tables, true> s(ast_);
+        (s.mutable_ast().group_by.push_back(exprs.node()), ...);
+        return s;
+    }
+    /// HAVING condition (needs group_by()).
+    template <class E, class TE>
+    select_stmt having(const expression<E, TE>& cond) const {
+        static_assert(Grouped, "dorm: having() filters groups: call group_by(...) before having(...)");
+        static_assert(detail::is_boolean_v<E>, "dorm: having() takes a condition (a bool expression)");
+        select_stmt s = *this;
+        s.ast_.having.push_back(cond.node());
+        return s;
+    }
+
+    const ast::select& ast() const noexcept { return ast_; }
+    ast::select& mutable_ast() noexcept { return ast_; }
+
+private:
+    template <class O>
+    void add_order(const O& item) {
+        if constexpr (is_expression_v<O>) {
+            static_assert(detail::tables_subset_v<typename O::tables, Tables>,
+                          "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list");
+            ast_.order_by.push_back({item.node(), false});
+        } else {
+            ast_.order_by.push_back({item.node, item.desc});
+        }
+    }
+    template <class U>
+    auto join_inferred(ast::join_kind kind) const {
+        constexpr int paths = detail::fk_paths<U, Tables>();
+        static_assert(paths > 0,
+                      "dorm: join<U>() found no foreign key between U and the selected structs: write the ON "
+                      "clause, e.g. .join<U>(col(&U::x) == col(&T::y))");
+        static_assert(paths < 2,
+                      "dorm: join<U>() found more than one foreign-key path between U and the selected structs: "
+                      "write the ON clause, e.g. .join<U>(col(&U::x) == col(&T::y))");
+        using NT = boost::mp11::mp_set_push_back<Tables, U>;
+        select_stmt<Row, NT, Grouped> s(ast_);
+        s.mutable_ast().joins.push_back(ast::join{
+            kind, ast::table_ref{&table_of<U>(), {}, nullptr},
+            detail::infer_join_condition(detail::tables_of_list<Tables>(), &table_of<U>())});
+        return s;
+    }
+    template <class U, class E, class TE>
+    auto join_on(ast::join_kind kind, const expression<E, TE>& on) const {
+        using NT = boost::mp11::mp_set_push_back<Tables, U>;
+        static_assert(detail::is_boolean_v<E>, "dorm: the ON clause is a condition (a bool expression)");
+        static_assert(detail::tables_subset_v<TE, NT>,
+                      "dorm: the ON clause uses a column of a struct that is neither joined nor selected");
+        select_stmt<Row, NT, Grouped> s(ast_);
+        s.mutable_ast().joins.push_back(ast::join{kind, ast::table_ref{&table_of<U>(), {}, nullptr}, on.node()});
+        return s;
+    }
+
+    ast::select ast_;
+};
+
+/// SELECT every column of T: rows are objects (`std::shared_ptr<T>` in a session).
+template <class T>
+select_stmt<entity<T>, boost::mp11::mp_list<T>> select() {
+    ast::select s;
+    s.entities.push_back(ast::entity_ref{&table_of<T>(), {}});
+    return select_stmt<entity<T>, boost::mp11::mp_list<T>>(std::move(s));
+}
+
+/// SELECT expressions: rows are the value (one expression) or a std::tuple of values.
+template <class E, class TE, class... Es, class... TEs>
+auto select(const expression<E, TE>& first, const expression<Es, TEs>&... rest) {
+    using row = typename detail::column_row<E, Es...>::type;
+    using tables = boost::mp11::mp_fold<boost::mp11::mp_list<TEs...>, TE, boost::mp11::mp_set_union>;
+    ast::select s;
+    s.columns.push_back(first.node());
+    (s.columns.push_back(rest.node()), ...);
+    return select_stmt<row, tables>(std::move(s));
+}
+
+/// SQL text and parameters of a statement for a dialect.
+template <class Row, class Tables, bool G>
+compiled compile(const select_stmt<Row, Tables, G>& stmt, dialect d) {
+    return detail::compile_select(stmt.ast(), d);
+}
+
+}  // namespace dorm

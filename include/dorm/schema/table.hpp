@@ -1,0 +1,51 @@
+#pragma once
+/// @file dorm/schema/table.hpp
+/// The runtime description of a mapped table, built once per struct from its compile-time model
+/// (see dorm/schema/table_of.hpp). Everything below the templates (DDL, the SQL printer, the
+/// session's flush) works on these descriptions, so it is compiled once in lib/.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <dorm/engine/value.hpp>
+#include <dorm/reflect/column_traits.hpp>
+
+namespace dorm::schema {
+
+struct table;
+
+/// One column of a table.
+struct column {
+    std::string name;    ///< SQL name
+    std::string member;  ///< C++ member name
+    column_type type = column_type::integer;
+    int int_bytes = 8;             ///< width of integer members (1, 2, 4, 8); 4 or 8 for floating point
+    int length = 0;                ///< VARCHAR(n); 0 means unbounded text
+    bool nullable = false;
+    bool primary_key = false;
+    bool autoincrement = false;    ///< the database generates it (single integer primary key, no FK)
+    bool unique = false;
+    bool index = false;
+    std::optional<value> server_default;  ///< DDL DEFAULT
+    const table& (*references)() = nullptr;  ///< foreign key target table (lazy: tables may reference each other)
+    int references_column = -1;              ///< index of the referenced column in that table
+};
+
+/// Relationship kinds (direction comes from where the foreign key is).
+enum class relationship_kind { many_to_one, one_to_many, one_to_one, many_to_many };
+
+/// A mapped struct's table.
+struct table {
+    std::string name;       ///< SQL name
+    std::string type_name;  ///< the C++ struct's name (for messages)
+    std::vector<column> columns;
+    std::vector<int> primary_key;  ///< column indexes, in declaration order
+    int autoincrement_column = -1;
+
+    /// Index of the column whose C++ member is `member`, or -1.
+    int find_member(std::string_view member) const;
+    /// Index of the column named `name`, or -1.
+    int find_column(std::string_view name) const;
+};
+
+}  // namespace dorm::schema

@@ -1,0 +1,112 @@
+#pragma once
+/// @file dorm/schema/table_of.hpp
+/// dorm::table_of<T>(): the runtime table description of a mapped struct, built once.
+#include <string>
+
+#include <boost/mp11/algorithm.hpp>
+
+#include <dorm/reflect/model.hpp>
+#include <dorm/schema/table.hpp>
+
+namespace dorm {
+
+template <class T>
+const schema::table& table_of();
+
+namespace detail {
+
+template <class T, class D>
+constexpr int varchar_length() {
+    using M = member_of<D>;
+    constexpr auto opts = options_v<T, D>;
+    if constexpr (opts.varchar > 0) {
+        return opts.varchar;
+    } else {
+        if constexpr (requires { column_traits<M>::length; })
+            return column_traits<M>::length;
+        else if constexpr (requires { column_traits<M>::inner::length; })
+            return column_traits<M>::inner::length;
+        else
+            return 0;
+    }
+}
+
+template <class T, class D>
+void check_foreign_key() {
+    constexpr auto fk = find_option<T, D, is_foreign_key>();
+    if constexpr (!std::is_same_v<std::remove_cv_t<decltype(fk)>, absent>) {
+        using F = std::remove_cv_t<decltype(fk)>;
+        using P = typename F::parent_type;
+        static_assert(boost::describe::has_describe_members<P>::value,
+                      "dorm: foreign_key(&Other::member) needs Other to be described with BOOST_DESCRIBE_STRUCT");
+        constexpr std::size_t target = model<P>::index_of(fk.target);
+        static_assert(target < model<P>::column_count,
+                      "dorm: foreign_key(&Other::member) must name a column member of Other listed in its "
+                      "BOOST_DESCRIBE_STRUCT");
+        static_assert(model<P>::pk_count == 1 && model<P>::is_pk_column(target),
+                      "dorm: foreign_key(&Other::member) must name Other's (single-column) primary key");
+    }
+}
+
+template <class T, class D>
+schema::column make_column(std::size_t index) {
+    using M = member_of<D>;
+    using traits = column_traits<M>;
+    static_assert(traits::supported,
+                  "dorm: this member's type cannot be stored: use bool, an integer, float/double, std::string, "
+                  "dorm::blob, std::optional<T>, std::chrono::sys_time<...>, std::chrono::year_month_day, an enum "
+                  "with BOOST_DESCRIBE_ENUM, a dorm::many<T>/dorm::one<T> relationship, or specialize "
+                  "dorm::type_adapter<T>");
+    constexpr auto opts = options_v<T, D>;
+    static_assert(opts.varchar == 0 || traits::type == column_type::text,
+                  "dorm: dorm::varchar(n) applies to string members only");
+    static_assert(!opts.back_populates && !opts.has_secondary,
+                  "dorm: back_populates / secondary apply to dorm::many<T> / dorm::one<T> members only");
+    check_foreign_key<T, D>();
+
+    schema::column c;
+    c.member = D::name;
+    c.name = opts.column_name ? opts.column_name : D::name;
+    c.type = traits::type;
+    c.int_bytes = traits::int_bytes;
+    c.length = varchar_length<T, D>();
+    c.primary_key = model<T>::is_pk_column(index);
+    c.nullable = (traits::nullable || opts.nullable) && !c.primary_key;
+    c.unique = opts.unique;
+    c.index = opts.index;
+    c.autoincrement = c.primary_key && model<T>::autoincrement();
+    constexpr auto def = find_option<T, D, is_default_value>();
+    if constexpr (!std::is_same_v<std::remove_cv_t<decltype(def)>, absent>) c.server_default = value(def.value);
+    constexpr auto fk = find_option<T, D, is_foreign_key>();
+    if constexpr (!std::is_same_v<std::remove_cv_t<decltype(fk)>, absent>) {
+        using P = typename std::remove_cv_t<decltype(fk)>::parent_type;
+        c.references = &table_of<P>;
+        c.references_column = static_cast<int>(model<P>::index_of(fk.target));
+    }
+    return c;
+}
+
+template <class T>
+schema::table build_table() {
+    using m = model<T>;
+    schema::table t;
+    t.name = m::table_name();
+    t.type_name = std::string(type_name<T>());
+    t.columns.reserve(m::column_count);
+    std::size_t i = 0;
+    boost::mp11::mp_for_each<typename m::columns>([&](auto d) { t.columns.push_back(make_column<T, decltype(d)>(i++)); });
+    for (auto p : m::pk) t.primary_key.push_back(static_cast<int>(p));
+    if (m::autoincrement()) t.autoincrement_column = static_cast<int>(m::pk[0]);
+    return t;
+}
+
+}  // namespace detail
+
+/// The runtime description of T's table (built on first use; thread-safe).
+template <class T>
+const schema::table& table_of() {
+    static const schema::table t = detail::build_table<T>();
+    return t;
+}
+
+}  // namespace dorm

@@ -1,0 +1,94 @@
+#pragma once
+/// @file dorm/session/detail/session_impl.hpp
+/// The compiled part of dorm::session (lib/session/session.cpp): identity map, unit of work,
+/// transaction journal. Templates in session.hpp only create records and read rows.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <dorm/engine/engine.hpp>
+#include <dorm/session/detail/record.hpp>
+
+namespace dorm::detail {
+
+class session_impl {
+public:
+    explicit session_impl(engine e);
+    ~session_impl();
+    session_impl(const session_impl&) = delete;
+    session_impl& operator=(const session_impl&) = delete;
+
+    const dorm::engine& get_engine() const noexcept { return engine_; }
+    dorm::dialect dialect() const noexcept { return dialect_; }
+
+    /// Throws pending_rollback_error after a failed flush.
+    void check_usable() const;
+    /// The connection, checked out and in a transaction (autobegin).
+    dorm::connection& connection();
+    /// Flushes pending changes before a query (unless disabled).
+    void autoflush();
+    bool autoflush_enabled = true;
+
+    void flush();
+    void commit();
+    void rollback() noexcept;
+    void close() noexcept;
+
+    /// add(): the record becomes pending (or stays what it is if already in this session).
+    void add(const std::shared_ptr<record_base>& rec);
+    /// The record of an object: looked up by `k` (its identity, if it has one), else by address.
+    record_base* find_object(const void* obj, const identity_key* k) const;
+    /// The record with that identity, or nullptr.
+    record_base* find(const identity_key& k) const;
+    /// A record read from a row: becomes persistent, enters the identity map.
+    void attach_loaded(const std::shared_ptr<record_base>& rec, const identity_key& k);
+    /// The session handed the object out: check it for changes at the next flush.
+    void watch(record_base* rec);
+    void remove(record_base* rec);
+    void expunge(record_base* rec) noexcept;
+    void expunge_all() noexcept;
+    /// Re-reads the row of a persistent object (discarding unflushed changes).
+    void refresh(record_base* rec);
+    /// Whether the object has changes that a flush would write.
+    bool is_modified(record_base* rec) const;
+
+    /// SELECT <columns> FROM t WHERE <pk> = ? (cached per table).
+    const std::string& select_by_pk_sql(const schema::table& t);
+
+    /// Runs a compiled statement: prepares (cached), binds, echoes. Rows are read by the caller.
+    statement_lease run(const std::string& sql, std::span<const value> params);
+
+    std::size_t size() const noexcept { return records_.size(); }
+    std::size_t pending_count() const noexcept;
+
+private:
+    struct flush_plan;
+    void do_flush();
+    void release_connection() noexcept;
+    void forget(record_base* rec) noexcept;
+    void index(record_base* rec);
+
+    dorm::engine engine_;
+    dorm::dialect dialect_;
+    dorm::connection conn_;
+    bool failed_ = false;
+    std::string failure_;
+    std::uint64_t next_order_ = 0;
+    // every record of the session, owning, in add/load order; forgotten ones are compacted lazily
+    std::vector<std::shared_ptr<record_base>> records_;
+    std::size_t forgotten_ = 0;
+    std::unordered_map<identity_key, record_base*, identity_key_hash> identity_;
+    std::vector<record_base*> watch_;
+    std::vector<record_base*> pending_;
+    std::vector<record_base*> deleted_;
+    std::vector<std::shared_ptr<record_base>> txn_inserted_;  // rolled back: expunged
+    std::vector<std::shared_ptr<record_base>> txn_deleted_;   // rolled back: restored
+    std::unordered_map<const schema::table*, std::string> pk_sql_;
+    bind_scratch scratch_;
+    std::vector<value> params_;
+};
+
+}  // namespace dorm::detail

@@ -1,0 +1,201 @@
+#pragma once
+/// @file dorm/session/relationship.hpp
+/// dorm::many<T> (a collection: one-to-many, many-to-many) and dorm::one<T> (a scalar: many-to-one,
+/// one-to-one) relationship members.
+///
+/// A relationship member is wired to its owner's session when the owner is added to or loaded by a
+/// session: from then on, changes are mirrored on the other side (`back_populates`) and an unloaded
+/// relationship loads itself on first access.
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace dorm {
+
+namespace detail {
+/// The session side of a wired relationship (implemented by the session; type-erased).
+class relation_hook {
+public:
+    virtual ~relation_hook() = default;
+    /// Loads the relationship's content (lazy load); throws detached_instance_error without a session.
+    virtual void load(void* member) = 0;
+    /// `child` was added to (added=true) or removed from the collection/scalar of the owner.
+    virtual void changed(void* member, const std::shared_ptr<void>& child, bool added) = 0;
+};
+}  // namespace detail
+
+/// A collection relationship: a range of std::shared_ptr<T>.
+template <class T>
+class many {
+public:
+    using value_type = std::shared_ptr<T>;
+    using container = std::vector<std::shared_ptr<T>>;
+    using iterator = typename container::iterator;
+    using const_iterator = typename container::const_iterator;
+
+    many() = default;
+    many(std::initializer_list<std::shared_ptr<T>> items) : items_(items), loaded_(true) {}
+    // Copying a relationship copies its content but not its wiring.
+    many(const many& o) : items_(o.items_), loaded_(o.loaded_) {}
+    many& operator=(const many& o) {
+        if (this != &o) {
+            ensure_loaded();
+            for (auto& it : items_) notify(it, false);
+            items_ = o.items_;
+            loaded_ = true;
+            for (auto& it : items_) notify(it, true);
+        }
+        return *this;
+    }
+
+    iterator begin() { return (ensure_loaded(), items_.begin()); }
+    iterator end() { return (ensure_loaded(), items_.end()); }
+    const_iterator begin() const { return (ensure_loaded(), items_.begin()); }
+    const_iterator end() const { return (ensure_loaded(), items_.end()); }
+    std::size_t size() const { return (ensure_loaded(), items_.size()); }
+    bool empty() const { return (ensure_loaded(), items_.empty()); }
+    const std::shared_ptr<T>& operator[](std::size_t i) const { return (ensure_loaded(), items_[i]); }
+
+    /// Appends `item` (sets the other side when the relationship is wired).
+    void push_back(std::shared_ptr<T> item) {
+        ensure_loaded();
+        if (!item) return;
+        if (std::find(items_.begin(), items_.end(), item) != items_.end()) return;
+        items_.push_back(item);
+        notify(items_.back(), true);
+    }
+    /// Removes the element at `pos`; returns the iterator after it.
+    iterator erase(const_iterator pos) {
+        ensure_loaded();
+        std::shared_ptr<T> item = *pos;
+        auto next = items_.erase(pos);
+        auto index = next - items_.begin();
+        notify(item, false);
+        return items_.begin() + index;
+    }
+    /// Removes `item` if present; true if it was.
+    bool remove(const std::shared_ptr<T>& item) {
+        ensure_loaded();
+        auto it = std::find(items_.begin(), items_.end(), item);
+        if (it == items_.end()) return false;
+        erase(it);
+        return true;
+    }
+    void clear() {
+        ensure_loaded();
+        auto old = std::move(items_);
+        items_.clear();
+        for (auto& it : old) notify(it, false);
+    }
+
+    /// Whether the content is in memory (no SQL needed to read it).
+    bool loaded() const noexcept { return loaded_; }
+
+    // -- for the session --------------------------------------------------------------------
+    container& raw() noexcept { return items_; }
+    const container& raw() const noexcept { return items_; }
+    void set_loaded(bool l) noexcept { loaded_ = l; }
+    void set_hook(detail::relation_hook* h) noexcept { hook_ = h; }
+    detail::relation_hook* hook() const noexcept { return hook_; }
+
+private:
+    void ensure_loaded() const {
+        if (!loaded_ && hook_) hook_->load(const_cast<many*>(this));
+        loaded_ = true;
+    }
+    void notify(const std::shared_ptr<T>& item, bool added) {
+        if (hook_) hook_->changed(this, std::static_pointer_cast<void>(item), added);
+    }
+
+    container items_;
+    mutable bool loaded_ = true;
+    detail::relation_hook* hook_ = nullptr;
+};
+
+/// A scalar relationship: refers to one object or none.
+template <class T>
+class one {
+public:
+    one() = default;
+    one(std::nullptr_t) {}
+    one(std::shared_ptr<T> p) : strong_(std::move(p)) {}
+    one(const one& o) : strong_(o.get_no_load()) {}
+    one& operator=(const one& o) { return (*this = o.get_no_load()); }
+
+    /// Points to `p` (and moves it between the old and the new owner's collections when wired).
+    one& operator=(std::shared_ptr<T> p) {
+        ensure_loaded();
+        std::shared_ptr<T> old = get_no_load();
+        if (old == p) return *this;
+        store(std::move(p));
+        if (hook_) {
+            if (old) hook_->changed(this, std::static_pointer_cast<void>(old), false);
+            if (auto now = get_no_load()) hook_->changed(this, std::static_pointer_cast<void>(now), true);
+        }
+        return *this;
+    }
+    one& operator=(std::nullptr_t) { return (*this = std::shared_ptr<T>()); }
+
+    std::shared_ptr<T> get() const { return (ensure_loaded(), get_no_load()); }
+    T* operator->() const { return get().get(); }
+    T& operator*() const { return *get(); }
+    explicit operator bool() const { return get() != nullptr; }
+    friend bool operator==(const one& a, std::nullptr_t) { return a.get() == nullptr; }
+
+    bool loaded() const noexcept { return loaded_; }
+
+    // -- for the session --------------------------------------------------------------------
+    std::shared_ptr<T> get_no_load() const { return weak_mode_ ? weak_.lock() : strong_; }
+    /// Sets the target without notifying the other side.
+    void store(std::shared_ptr<T> p) {
+        if (weak_mode_)
+            weak_ = p;
+        else
+            strong_ = std::move(p);
+        loaded_ = true;
+    }
+    /// A weak reference breaks the ownership cycle of a back_populates pair (the side that holds the FK).
+    void set_weak(bool weak) {
+        if (weak == weak_mode_) return;
+        auto p = get_no_load();
+        weak_mode_ = weak;
+        strong_.reset();
+        weak_.reset();
+        store(std::move(p));
+    }
+    void set_loaded(bool l) noexcept { loaded_ = l; }
+    void set_hook(detail::relation_hook* h) noexcept { hook_ = h; }
+    detail::relation_hook* hook() const noexcept { return hook_; }
+
+private:
+    void ensure_loaded() const {
+        if (!loaded_ && hook_) hook_->load(const_cast<one*>(this));
+        loaded_ = true;
+    }
+
+    std::shared_ptr<T> strong_;
+    std::weak_ptr<T> weak_;
+    bool weak_mode_ = false;
+    mutable bool loaded_ = true;
+    detail::relation_hook* hook_ = nullptr;
+};
+
+namespace detail {
+template <class M>
+struct relationship_traits {
+    static constexpr bool is_relationship = false;
+};
+template <class T>
+struct relationship_traits<many<T>> {
+    static constexpr bool is_relationship = true, is_collection = true;
+    using target = T;
+};
+template <class T>
+struct relationship_traits<one<T>> {
+    static constexpr bool is_relationship = true, is_collection = false;
+    using target = T;
+};
+}  // namespace detail
+
+}  // namespace dorm

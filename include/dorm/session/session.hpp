@@ -1,0 +1,253 @@
+#pragma once
+/// @file dorm/session/session.hpp
+/// dorm::session: identity map and unit of work.
+///
+///     dorm::session session(engine);
+///     auto alice = session.add(User{.name = "Alice", .age = 30});   // std::shared_ptr<User>
+///     session.commit();                                               // INSERT; alice->id is set
+///     alice->age = 31;                                                // tracked by snapshot
+///     session.commit();                                               // UPDATE ... SET age=?
+#include <memory>
+#include <ranges>
+#include <tuple>
+#include <type_traits>
+
+#include <dorm/engine/engine.hpp>
+#include <dorm/error.hpp>
+#include <dorm/query/result.hpp>
+#include <dorm/query/select.hpp>
+#include <dorm/session/detail/record_t.hpp>
+#include <dorm/session/detail/session_impl.hpp>
+#include <dorm/session/detail/wiring.hpp>
+
+namespace dorm {
+
+namespace detail {
+
+/// Reads an entity row through the identity map: an object already in the session is
+/// returned as it is (its unflushed changes survive); a new one is read and snapshotted.
+template <class T>
+std::shared_ptr<T> load_entity(driver::statement& s, session_impl* session, int first = 0) {
+    identity_key k;
+    record<T>::key_of_row(s, first, k);
+    if (record_base* r = session->find(k)) {
+        session->watch(r);
+        return static_cast<record<T>*>(r)->typed_ptr();
+    }
+    auto rec = std::make_shared<record<T>>();
+    rec->read_row(s, first);
+    rec->take_snapshot();
+    session->attach_loaded(rec, k);
+    return rec->typed_ptr();
+}
+
+template <class T>
+std::shared_ptr<T> read_entity_row(driver::statement& s, void* session) {
+    return load_entity<T>(s, static_cast<session_impl*>(session));
+}
+
+/// Reads a value row: one value, or a tuple of values from columns 0..n-1.
+template <class Row>
+Row read_value_row(driver::statement& s, void*) {
+    Row row{};
+    if constexpr (requires { std::tuple_size<Row>::value; }) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (column_traits<std::tuple_element_t<I, Row>>::read(s, static_cast<int>(I), std::get<I>(row)), ...);
+        }(std::make_index_sequence<std::tuple_size_v<Row>>{});
+    } else {
+        column_traits<Row>::read(s, 0, row);
+    }
+    return row;
+}
+
+template <class T, class... K>
+identity_key key_from_values(const K&... pk) {
+    using m = model<T>;
+    static_assert(sizeof...(K) == m::pk_count,
+                  "dorm: get<T>(key...) takes one value per primary-key column of T");
+    identity_key k;
+    k.table = &table_of<T>();
+    if constexpr (m::pk_count == 1 && std::is_integral_v<member_of<typename m::template column<m::pk[0]>>>) {
+        static_assert((std::is_integral_v<K> && ...), "dorm: get<T>(key): T's primary key is an integer");
+        ((k.i = static_cast<std::int64_t>(pk)), ...);
+    } else {
+        std::size_t i = 0;
+        auto part = [&](const auto& v) {
+            boost::mp11::mp_with_index<m::pk_count>(i++, [&](auto I) {
+                using M = member_of<typename m::template column<m::pk[I]>>;
+                if constexpr (std::is_constructible_v<M, const std::remove_cvref_t<decltype(v)>&>)
+                    append_key_part(k.s, column_traits<M>::to_value(M(v)));
+                else
+                    throw argument_error("dorm: get<T>(key...): a key value has the wrong type");
+            });
+        };
+        (part(pk), ...);
+    }
+    return k;
+}
+
+}  // namespace detail
+
+/// A unit of work over one engine: identity map, change tracking, one transaction at a time.
+/// Not thread-safe: use one session per thread. Destroying it rolls back what was not committed.
+class session {
+public:
+    explicit session(const engine& e) : impl_(std::make_unique<detail::session_impl>(e)) {}
+    session(session&&) noexcept = default;
+    session& operator=(session&&) noexcept = default;
+    ~session() = default;
+
+    /// Adds a new object (moved or copied into the session); returns the session's shared_ptr to it.
+    template <class T>
+        requires(!detail::is_shared_ptr<std::remove_cvref_t<T>>::value)
+    std::shared_ptr<std::remove_cvref_t<T>> add(T&& obj) {
+        using U = std::remove_cvref_t<T>;
+        impl_->check_usable();
+        auto rec = std::make_shared<detail::record<U>>(std::forward<T>(obj));
+        impl_->add(rec);
+        return rec->typed_ptr();
+    }
+    /// Adds an object you already hold (no copy). Adding an object twice is a no-op.
+    template <class T>
+    std::shared_ptr<T> add(std::shared_ptr<T> obj) {
+        if (!obj) throw argument_error("dorm: session.add(nullptr)");
+        impl_->check_usable();
+        if (auto* r = find(obj)) {
+            impl_->add(r->shared_from_this());
+            return obj;
+        }
+        auto rec = std::make_shared<detail::record<T>>(obj);
+        impl_->add(rec);
+        return obj;
+    }
+    /// Adds every object of a range of std::shared_ptr<T>.
+    template <std::ranges::input_range R>
+    void add_all(const R& objects) {
+        for (const auto& o : objects) add(o);
+    }
+
+    /// The object with this primary key: from the identity map without SQL, else one SELECT;
+    /// null when there is no such row.
+    template <class T, class... K>
+    std::shared_ptr<T> get(const K&... pk) {
+        impl_->check_usable();
+        const detail::identity_key k = detail::key_from_values<T>(pk...);
+        if (detail::record_base* r = impl_->find(k)) {
+            if (r->state == detail::object_state::deleted) return nullptr;
+            impl_->watch(r);
+            return static_cast<detail::record<T>*>(r)->typed_ptr();
+        }
+        impl_->autoflush();
+        std::vector<value> params;
+        (params.push_back(detail::to_param<K>(pk)), ...);
+        auto lease = impl_->run(impl_->select_by_pk_sql(table_of<T>()), params);
+        if (!lease->step()) return nullptr;
+        return detail::load_entity<T>(*lease, impl_.get());
+    }
+
+    /// Marks a persistent object for DELETE at the next flush (a pending one is just expunged).
+    /// @throws invalid_request_error when the object is not in this session.
+    template <class T>
+    void remove(const std::shared_ptr<T>& obj) {
+        impl_->check_usable();
+        impl_->remove(require(obj, "remove"));
+    }
+    /// Writes pending changes (one transaction, kept open until commit/rollback).
+    void flush() { impl_->flush(); }
+    /// Flushes and commits.
+    void commit() { impl_->commit(); }
+    /// Rolls back: objects added in the transaction leave the session, removed ones come back,
+    /// changed ones get their last committed values back.
+    void rollback() noexcept { impl_->rollback(); }
+    /// Rolls back and detaches every object.
+    void close() noexcept { impl_->close(); }
+
+    /// Re-reads the object's row, discarding its unflushed changes.
+    template <class T>
+    void refresh(const std::shared_ptr<T>& obj) {
+        impl_->check_usable();
+        impl_->refresh(require(obj, "refresh"));
+    }
+    /// Detaches the object from the session (its changes are no longer tracked).
+    template <class T>
+    void expunge(const std::shared_ptr<T>& obj) {
+        impl_->expunge(require(obj, "expunge"));
+    }
+    void expunge_all() noexcept { impl_->expunge_all(); }
+
+    /// Whether the object belongs to this session.
+    template <class T>
+    bool contains(const std::shared_ptr<T>& obj) const {
+        return obj && find(obj) != nullptr;
+    }
+    /// Whether a flush would write something for this object.
+    template <class T>
+    bool is_modified(const std::shared_ptr<T>& obj) const {
+        auto* r = find(obj);
+        return r && impl_->is_modified(r);
+    }
+
+    /// Runs a SELECT (after an autoflush). Entity rows are the session's objects.
+    template <class Row, class Tables, bool G>
+    auto execute(const select_stmt<Row, Tables, G>& stmt) {
+        impl_->check_usable();
+        impl_->autoflush();
+        compiled c = compile(stmt, impl_->dialect());
+        auto lease = impl_->run(c.sql, c.params);
+        if constexpr (requires { typename Row::type; } && std::is_same_v<Row, entity<typename Row::type>>) {
+            using T = typename Row::type;
+            return result<std::shared_ptr<T>>(std::move(lease), &detail::read_entity_row<T>, impl_.get(),
+                                              std::move(c.params));
+        } else {
+            return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(c.params));
+        }
+    }
+    /// execute(stmt).scalars(): every row's first column.
+    template <class Row, class Tables, bool G>
+    auto scalars(const select_stmt<Row, Tables, G>& stmt) {
+        return execute(stmt).scalars();
+    }
+
+    /// Disables autoflush while the returned guard lives.
+    class no_autoflush_guard {
+    public:
+        explicit no_autoflush_guard(detail::session_impl& s) : s_(s), old_(s.autoflush_enabled) {
+            s.autoflush_enabled = false;
+        }
+        ~no_autoflush_guard() { s_.autoflush_enabled = old_; }
+        no_autoflush_guard(const no_autoflush_guard&) = delete;
+        no_autoflush_guard& operator=(const no_autoflush_guard&) = delete;
+
+    private:
+        detail::session_impl& s_;
+        bool old_;
+    };
+    [[nodiscard]] no_autoflush_guard no_autoflush() { return no_autoflush_guard(*impl_); }
+
+    /// The session's connection (checked out, in a transaction).
+    dorm::connection& connection() { return impl_->connection(); }
+    const dorm::engine& engine() const { return impl_->get_engine(); }
+    /// Number of objects in the session.
+    std::size_t size() const noexcept { return impl_->size(); }
+
+private:
+    template <class T>
+    detail::record_base* find(const std::shared_ptr<T>& obj) const {
+        detail::identity_key k;
+        bool keyed = detail::record<T>::key_of(*obj, k);
+        return impl_->find_object(obj.get(), keyed ? &k : nullptr);
+    }
+    template <class T>
+    detail::record_base* require(const std::shared_ptr<T>& obj, const char* what) const {
+        if (!obj) throw argument_error(std::string("dorm: session.") + what + "(nullptr)");
+        auto* r = find(obj);
+        if (!r)
+            throw invalid_request_error(std::string("dorm: session.") + what + "(): the " +
+                                        std::string(detail::type_name<T>()) + " object is not in this session");
+        return r;
+    }
+
+    std::unique_ptr<detail::session_impl> impl_;
+};
+
+}  // namespace dorm

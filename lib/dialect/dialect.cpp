@@ -1,0 +1,206 @@
+// The four dialects: SQL-standard defaults in dialect_hooks, differences in the overrides.
+#include "dialect/hooks.hpp"
+
+#include <dorm/error.hpp>
+
+namespace dorm {
+
+std::string_view dialect_name(dialect d) noexcept {
+    switch (d) {
+        case dialect::sqlite: return "sqlite";
+        case dialect::postgresql: return "postgresql";
+        case dialect::mysql: return "mysql";
+        case dialect::oracle: return "oracle";
+    }
+    return "unknown";
+}
+
+}  // namespace dorm
+
+namespace dorm::detail {
+
+void dialect_hooks::quote(std::string& out, std::string_view ident) const {
+    out += '"';
+    for (char c : ident) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+void dialect_hooks::placeholder(std::string& out, int) const { out += '?'; }
+
+void dialect_hooks::limit_offset(std::string& out, const std::string& lim, const std::string& off) const {
+    if (!lim.empty()) out += " \nLIMIT " + lim;
+    if (!off.empty()) out += (lim.empty() ? " \nOFFSET " : " OFFSET ") + off;
+}
+
+std::string sql_literal(const value& v) {
+    switch (v.kind()) {
+        case value_kind::null: return "NULL";
+        case value_kind::integer: return std::to_string(v.as_int());
+        case value_kind::real: return v.repr();
+        case value_kind::text: {
+            std::string out = "'";
+            for (char c : v.as_text()) {
+                if (c == '\'') out += '\'';
+                out += c;
+            }
+            return out + "'";
+        }
+        case value_kind::blob: throw argument_error("dorm: a BLOB column cannot have a server default");
+    }
+    return "NULL";
+}
+
+namespace {
+
+std::string int_type(int bytes, const char* b1, const char* b2, const char* b4, const char* b8) {
+    return bytes <= 1 ? b1 : bytes == 2 ? b2 : bytes == 4 ? b4 : b8;
+}
+
+class sqlite_hooks final : public dialect_hooks {
+public:
+    dorm::dialect kind() const override { return dialect::sqlite; }
+    std::string_view name() const override { return "sqlite"; }
+    std::string type_name(const schema::table&, const schema::column& c) const override {
+        switch (c.type) {
+            case column_type::boolean: return "BOOLEAN";
+            case column_type::integer: return int_type(c.int_bytes, "SMALLINT", "SMALLINT", "INTEGER", "BIGINT");
+            case column_type::real: return c.int_bytes == 4 ? "REAL" : "FLOAT";
+            case column_type::text: return c.length > 0 ? "VARCHAR(" + std::to_string(c.length) + ")" : "VARCHAR";
+            case column_type::blob: return "BLOB";
+            case column_type::timestamp: return "DATETIME";
+            case column_type::date: return "DATE";
+        }
+        return "BLOB";
+    }
+    // INTEGER PRIMARY KEY is SQLite's rowid alias: it must be spelled exactly INTEGER.
+    std::string autoincrement_type(const schema::column&) const override { return "INTEGER NOT NULL"; }
+    void limit_offset(std::string& out, const std::string& lim, const std::string& off) const override {
+        if (!lim.empty() || !off.empty()) out += " \nLIMIT " + (lim.empty() ? std::string("-1") : lim);
+        if (!off.empty()) out += " OFFSET " + off;
+    }
+};
+
+class postgresql_hooks final : public dialect_hooks {
+public:
+    dorm::dialect kind() const override { return dialect::postgresql; }
+    std::string_view name() const override { return "postgresql"; }
+    void placeholder(std::string& out, int n) const override {
+        out += '$';
+        out += std::to_string(n);
+    }
+    std::string type_name(const schema::table&, const schema::column& c) const override {
+        switch (c.type) {
+            case column_type::boolean: return "BOOLEAN";
+            case column_type::integer: return int_type(c.int_bytes, "SMALLINT", "SMALLINT", "INTEGER", "BIGINT");
+            case column_type::real: return c.int_bytes == 4 ? "REAL" : "DOUBLE PRECISION";
+            case column_type::text: return c.length > 0 ? "VARCHAR(" + std::to_string(c.length) + ")" : "TEXT";
+            case column_type::blob: return "BYTEA";
+            case column_type::timestamp: return "TIMESTAMP WITHOUT TIME ZONE";
+            case column_type::date: return "DATE";
+        }
+        return "TEXT";
+    }
+    std::string autoincrement_type(const schema::column& c) const override {
+        return c.int_bytes <= 2 ? "SMALLSERIAL NOT NULL" : c.int_bytes == 4 ? "SERIAL NOT NULL" : "BIGSERIAL NOT NULL";
+    }
+    bool use_returning() const override { return true; }
+    bool native_ilike() const override { return true; }
+};
+
+class mysql_hooks final : public dialect_hooks {
+public:
+    dorm::dialect kind() const override { return dialect::mysql; }
+    std::string_view name() const override { return "mysql"; }
+    void quote(std::string& out, std::string_view ident) const override {
+        out += '`';
+        for (char c : ident) {
+            if (c == '`') out += '`';
+            out += c;
+        }
+        out += '`';
+    }
+    std::string type_name(const schema::table& t, const schema::column& c) const override {
+        switch (c.type) {
+            case column_type::boolean: return "BOOL";
+            case column_type::integer: return int_type(c.int_bytes, "TINYINT", "SMALLINT", "INTEGER", "BIGINT");
+            case column_type::real: return c.int_bytes == 4 ? "FLOAT" : "DOUBLE";
+            case column_type::text:
+                if (c.length > 0) return "VARCHAR(" + std::to_string(c.length) + ")";
+                if (c.primary_key || c.unique || c.index || c.references)
+                    throw argument_error("dorm: (in table '" + t.name + "', column '" + c.name +
+                                         "') VARCHAR requires a length on dialect mysql: declare the member with "
+                                         "dorm::varchar(n) in DORM_TABLE (" + t.type_name + "::" + c.member + ")");
+                return "TEXT";
+            case column_type::blob: return "LONGBLOB";
+            case column_type::timestamp: return "DATETIME(6)";
+            case column_type::date: return "DATE";
+        }
+        return "TEXT";
+    }
+    std::string autoincrement_type(const schema::column& c) const override {
+        return int_type(c.int_bytes, "TINYINT", "SMALLINT", "INTEGER", "BIGINT") + " NOT NULL AUTO_INCREMENT";
+    }
+    void limit_offset(std::string& out, const std::string& lim, const std::string& off) const override {
+        // MySQL has no OFFSET without LIMIT: use the largest row count.
+        if (!lim.empty() || !off.empty()) out += " \nLIMIT " + (lim.empty() ? std::string("18446744073709551615") : lim);
+        if (!off.empty()) out += " OFFSET " + off;
+    }
+    int distinct_from_style() const override { return 1; }
+    int upsert_style() const override { return 1; }
+    std::string table_suffix() const override { return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"; }
+};
+
+class oracle_hooks final : public dialect_hooks {
+public:
+    dorm::dialect kind() const override { return dialect::oracle; }
+    std::string_view name() const override { return "oracle"; }
+    void placeholder(std::string& out, int n) const override {
+        out += ':';
+        out += std::to_string(n);
+    }
+    std::string type_name(const schema::table&, const schema::column& c) const override {
+        switch (c.type) {
+            case column_type::boolean: return "NUMBER(1)";
+            case column_type::integer: return int_type(c.int_bytes, "NUMBER(3)", "NUMBER(5)", "NUMBER(10)", "NUMBER(19)");
+            case column_type::real: return c.int_bytes == 4 ? "BINARY_FLOAT" : "BINARY_DOUBLE";
+            case column_type::text: return c.length > 0 ? "VARCHAR2(" + std::to_string(c.length) + " CHAR)" : "CLOB";
+            case column_type::blob: return "BLOB";
+            case column_type::timestamp: return "TIMESTAMP";
+            case column_type::date: return "DATE";
+        }
+        return "CLOB";
+    }
+    std::string autoincrement_type(const schema::column& c) const override {
+        return int_type(c.int_bytes, "NUMBER(3)", "NUMBER(5)", "NUMBER(10)", "NUMBER(19)") +
+               " GENERATED BY DEFAULT AS IDENTITY NOT NULL";
+    }
+    bool use_returning() const override { return true; }
+    void limit_offset(std::string& out, const std::string& lim, const std::string& off) const override {
+        if (!off.empty()) out += " \nOFFSET " + off + " ROWS";
+        if (!lim.empty()) out += " \nFETCH FIRST " + lim + " ROWS ONLY";
+    }
+    int distinct_from_style() const override { return 2; }
+    int upsert_style() const override { return -1; }
+    bool needs_dual() const override { return true; }
+};
+
+}  // namespace
+
+const dialect_hooks& hooks(dorm::dialect d) {
+    static const sqlite_hooks sqlite;
+    static const postgresql_hooks postgresql;
+    static const mysql_hooks mysql;
+    static const oracle_hooks oracle;
+    switch (d) {
+        case dialect::sqlite: return sqlite;
+        case dialect::postgresql: return postgresql;
+        case dialect::mysql: return mysql;
+        case dialect::oracle: return oracle;
+    }
+    throw argument_error("dorm: unknown dialect");
+}
+
+}  // namespace dorm::detail

@@ -1,0 +1,52 @@
+#pragma once
+// Per-dialect hooks of the one SQL printer (lib/query/compile.cpp) and the DDL printer
+// (lib/schema/ddl.cpp). A dialect overrides only what differs from the SQL-standard default.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <dorm/dialect/dialect.hpp>
+#include <dorm/schema/table.hpp>
+
+namespace dorm::detail {
+
+class dialect_hooks {
+public:
+    virtual ~dialect_hooks() = default;
+    virtual dorm::dialect kind() const = 0;
+
+    /// Appends a quoted identifier ("x" by default).
+    virtual void quote(std::string& out, std::string_view ident) const;
+    /// Appends the n-th (1-based) positional placeholder (`?` by default).
+    virtual void placeholder(std::string& out, int n) const;
+    /// The SQL type of a column (without NULL / NOT NULL).
+    virtual std::string type_name(const schema::table& t, const schema::column& c) const = 0;
+    /// The full type and key words of an autoincrement primary key column.
+    virtual std::string autoincrement_type(const schema::column& c) const = 0;
+    /// Whether INSERT ... RETURNING is used to read generated keys.
+    virtual bool use_returning() const { return false; }
+    /// Appends LIMIT/OFFSET; the values are already bound by the caller through `bind`.
+    /// `lim`/`off` are the placeholder texts (empty when absent).
+    virtual void limit_offset(std::string& out, const std::string& lim, const std::string& off) const;
+    /// Native ILIKE (PostgreSQL) or lower(x) LIKE lower(y).
+    virtual bool native_ilike() const { return false; }
+    /// `a IS DISTINCT FROM b` spelling: 0 standard, 1 MySQL `NOT (a <=> b)`, 2 Oracle DECODE.
+    virtual int distinct_from_style() const { return 0; }
+    /// Upsert: 0 ON CONFLICT (SQLite/PostgreSQL), 1 ON DUPLICATE KEY UPDATE (MySQL), -1 unsupported.
+    virtual int upsert_style() const { return 0; }
+    /// Text appended after CREATE TABLE (...) (e.g. MySQL's engine/charset).
+    virtual std::string table_suffix() const { return {}; }
+    /// Whether `FROM DUAL` is needed for a SELECT without tables.
+    virtual bool needs_dual() const { return false; }
+    /// Whether the dialect renders booleans as TRUE/FALSE literal-capable (unused for params).
+    virtual std::string_view name() const = 0;
+};
+
+/// The hooks of a dialect (static instances).
+const dialect_hooks& hooks(dorm::dialect d);
+
+/// Literal for DDL DEFAULT clauses (strings quoted, quotes doubled).
+std::string sql_literal(const value& v);
+
+}  // namespace dorm::detail

@@ -1,0 +1,508 @@
+// dorm::engine, dorm::connection and dorm::statement_lease: the connection pool, transactions,
+// the per-connection statement cache and the echo log.
+#include <dorm/engine/engine.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+#include <unistd.h>
+
+#include <dorm/error.hpp>
+
+#include "echo.hpp"
+#include "engine_impl.hpp"
+
+namespace dorm {
+
+namespace detail {
+
+namespace {
+
+/// Statements cached per connection before idle ones are evicted.
+constexpr std::size_t statement_cache_limit = 512;
+/// SQL texts remembered per engine for the `cached since` badge (echo only).
+constexpr std::size_t seen_statements_limit = 100000;
+
+std::mutex hook_mutex;
+connect_function& connect_hook() {
+    static connect_function hook;
+    return hook;
+}
+
+std::string memory_database_name() {
+    static std::atomic<std::uint64_t> counter{0};
+    return "file:/dorm-mem-" + std::to_string(static_cast<long long>(::getpid())) + "-" +
+           std::to_string(counter.fetch_add(1) + 1) + "?vfs=memdb";
+}
+
+double seconds_since(engine_impl::clock::time_point t) {
+    return std::chrono::duration<double>(engine_impl::clock::now() - t).count();
+}
+
+}  // namespace
+
+void set_connect_hook(connect_function hook) {
+    std::lock_guard lock(hook_mutex);
+    connect_hook() = std::move(hook);
+}
+
+engine_impl::engine_impl(dorm::url u, engine_options options)
+    : url_(std::move(u)), driver_url_(url_), options_(std::move(options)), dialect_(url_.dialect()) {
+    if (url_.is_memory()) driver_url_.database = memory_database_name();
+    {
+        std::lock_guard lock(hook_mutex);
+        connect_ = connect_hook();
+    }
+    if (!connect_) connect_ = [](const dorm::url& target) { return driver::connect(target); };
+}
+
+engine_impl::~engine_impl() {
+    // idle_ (declared after keeper_) is destroyed first; nothing is checked out, since a
+    // checked-out connection keeps its engine alive.
+}
+
+std::unique_ptr<pooled_connection> engine_impl::open_pooled(std::uint64_t generation) {
+    return std::make_unique<pooled_connection>(connect_(driver_url_), generation, options_.echo);
+}
+
+std::unique_ptr<pooled_connection> engine_impl::checkout() {
+    std::unique_lock lock(mutex_);
+    if (url_.is_memory() && !keeper_) keeper_ = connect_(driver_url_);
+
+    const double timeout = options_.pool_timeout;
+    const bool bounded = std::isfinite(timeout) && timeout < 1e9;
+    const auto deadline =
+        clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(bounded ? timeout : 0.0));
+    const int limit = options_.pool_size + options_.max_overflow;
+
+    for (;;) {
+        if (!idle_.empty()) {
+            auto pc = std::move(idle_.front());
+            idle_.pop_front();
+            ++checked_out_;
+            const auto generation = generation_;
+            lock.unlock();
+            if (options_.pool_pre_ping) {
+                bool alive = false;
+                try {
+                    alive = pc->conn_->ping();
+                } catch (...) {
+                    alive = false;
+                }
+                if (!alive) {
+                    pc.reset();  // close the dead connection, reuse its slot
+                    try {
+                        pc = open_pooled(generation);
+                    } catch (...) {
+                        {
+                            std::lock_guard relock(mutex_);
+                            --open_;
+                            --checked_out_;
+                        }
+                        available_.notify_one();
+                        throw;
+                    }
+                }
+            }
+            pc->engine_ = shared_from_this();
+            return pc;
+        }
+        if (open_ < limit) {
+            ++open_;
+            ++checked_out_;
+            const auto generation = generation_;
+            lock.unlock();
+            std::unique_ptr<pooled_connection> pc;
+            try {
+                pc = open_pooled(generation);
+            } catch (...) {
+                {
+                    std::lock_guard relock(mutex_);
+                    --open_;
+                    --checked_out_;
+                }
+                available_.notify_one();
+                throw;
+            }
+            pc->engine_ = shared_from_this();
+            return pc;
+        }
+        if (!bounded) {
+            available_.wait(lock);
+        } else if (available_.wait_until(lock, deadline) == std::cv_status::timeout) {
+            if (!idle_.empty() || open_ < limit) continue;
+            char msg[160];
+            std::snprintf(msg, sizeof msg,
+                          "QueuePool limit of size %d overflow %d reached, connection timed out, timeout %.2f",
+                          options_.pool_size, options_.max_overflow, timeout);
+            throw operational_error(msg);
+        }
+    }
+}
+
+void engine_impl::checkin(std::unique_ptr<pooled_connection> pc) noexcept {
+    if (!pc) return;
+    if (pc->in_transaction_) {
+        if (pc->echo_) {
+            try {
+                echo("ROLLBACK");
+            } catch (...) {
+            }
+        }
+        try {
+            pc->conn_->execute("ROLLBACK");
+        } catch (...) {
+            pc->invalid_ = true;
+        }
+        pc->in_transaction_ = false;
+    }
+    pc->engine_.reset();  // an idle connection must not keep its engine alive
+    std::unique_ptr<pooled_connection> to_close;
+    {
+        std::lock_guard lock(mutex_);
+        --checked_out_;
+        if (pc->invalid_ || pc->generation_ != generation_ ||
+            idle_.size() >= static_cast<std::size_t>(options_.pool_size)) {
+            to_close = std::move(pc);
+            --open_;
+        } else {
+            idle_.push_back(std::move(pc));
+        }
+    }
+    available_.notify_one();
+    to_close.reset();  // closed outside the lock
+}
+
+void engine_impl::dispose() {
+    std::deque<std::unique_ptr<pooled_connection>> closing;
+    {
+        std::lock_guard lock(mutex_);
+        ++generation_;
+        closing.swap(idle_);
+        open_ -= static_cast<int>(closing.size());
+    }
+    available_.notify_all();
+    closing.clear();
+}
+
+engine::pool_status engine_impl::status() const {
+    std::lock_guard lock(mutex_);
+    engine::pool_status s;
+    s.open = open_;
+    s.checked_out = checked_out_;
+    s.idle = static_cast<int>(idle_.size());
+    return s;
+}
+
+void engine_impl::echo(std::string_view entry) const {
+    std::lock_guard lock(echo_mutex_);
+    write_echo(options_.echo_sink, entry);
+}
+
+std::string engine_impl::statement_badge(std::string_view sql, clock::time_point started) {
+    const auto now = clock::now();
+    std::lock_guard lock(seen_mutex_);
+    if (auto it = seen_.find(sql); it != seen_.end())
+        return badge_cached(std::chrono::duration<double>(now - it->second).count());
+    if (seen_.size() >= seen_statements_limit) seen_.clear();
+    seen_.emplace(std::string(sql), started);
+    return badge_generated(std::chrono::duration<double>(now - started).count());
+}
+
+namespace {
+
+pooled_connection& checked(const std::unique_ptr<pooled_connection>& pc) {
+    if (!pc) throw argument_error("dorm::connection: this connection was closed or moved from");
+    return *pc;
+}
+
+/// Runs f; when it fails with operational_error outside a transaction and the connection no
+/// longer answers, marks the connection so it is not returned to the pool.
+template <class F>
+decltype(auto) guarded(pooled_connection& pc, F&& f) {
+    try {
+        return std::forward<F>(f)();
+    } catch (const operational_error&) {
+        if (!pc.in_transaction_) {
+            bool alive = false;
+            try {
+                alive = pc.conn_->ping();
+            } catch (...) {
+            }
+            if (!alive) pc.invalid_ = true;
+        }
+        throw;
+    }
+}
+
+/// Drops idle cached statements once the cache is full (leased ones stay).
+void evict(pooled_connection& pc) {
+    for (auto it = pc.cache_.begin(); it != pc.cache_.end() && pc.cache_.size() > statement_cache_limit / 2;) {
+        if (it->second.leased)
+            ++it;
+        else
+            it = pc.cache_.erase(it);
+    }
+}
+
+}  // namespace
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// statement_lease
+
+statement_lease::statement_lease(driver::statement* stmt, detail::statement_cache_entry* entry,
+                                 std::unique_ptr<driver::statement> owned, std::string badge)
+    : stmt_(stmt), entry_(entry), owned_(std::move(owned)), badge_(std::move(badge)) {}
+
+statement_lease::statement_lease(statement_lease&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      entry_(std::exchange(other.entry_, nullptr)),
+      owned_(std::move(other.owned_)),
+      badge_(std::move(other.badge_)) {}
+
+statement_lease& statement_lease::operator=(statement_lease&& other) noexcept {
+    if (this != &other) {
+        release();
+        stmt_ = std::exchange(other.stmt_, nullptr);
+        entry_ = std::exchange(other.entry_, nullptr);
+        owned_ = std::move(other.owned_);
+        badge_ = std::move(other.badge_);
+    }
+    return *this;
+}
+
+statement_lease::~statement_lease() { release(); }
+
+void statement_lease::release() noexcept {
+    if (stmt_) {
+        try {
+            stmt_->reset();
+        } catch (...) {
+            // reset() reports the last execution's error again; the statement is reset anyway
+        }
+    }
+    if (entry_) entry_->leased = false;
+    owned_.reset();
+    stmt_ = nullptr;
+    entry_ = nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// connection
+
+connection::connection() noexcept = default;
+connection::connection(std::unique_ptr<detail::pooled_connection> impl) : impl_(std::move(impl)) {}
+
+connection::connection(connection&& other) noexcept = default;
+
+connection& connection::operator=(connection&& other) noexcept {
+    if (this != &other) {
+        if (impl_) {
+            auto eng = impl_->engine_;
+            if (eng) eng->checkin(std::move(impl_));
+        }
+        impl_ = std::move(other.impl_);
+    }
+    return *this;
+}
+
+connection::~connection() {
+    if (impl_) {
+        auto eng = impl_->engine_;  // keeps the engine alive during checkin
+        if (eng) eng->checkin(std::move(impl_));
+    }
+}
+
+dorm::dialect connection::dialect() const { return detail::checked(impl_).engine_->dialect(); }
+
+void connection::begin() {
+    auto& pc = detail::checked(impl_);
+    if (pc.in_transaction_) return;
+    if (pc.echo_) log("BEGIN (implicit)");
+    detail::guarded(pc, [&] { pc.conn_->execute("BEGIN"); });
+    pc.in_transaction_ = true;
+}
+
+void connection::commit() {
+    auto& pc = detail::checked(impl_);
+    if (!pc.in_transaction_) return;
+    if (pc.echo_) log("COMMIT");
+    pc.conn_->execute("COMMIT");  // on failure the transaction stays open (rolled back later)
+    pc.in_transaction_ = false;
+}
+
+void connection::rollback() noexcept {
+    if (!impl_ || !impl_->in_transaction_) return;
+    auto& pc = *impl_;
+    if (pc.echo_) {
+        try {
+            log("ROLLBACK");
+        } catch (...) {
+        }
+    }
+    try {
+        pc.conn_->execute("ROLLBACK");
+    } catch (...) {
+        pc.invalid_ = true;  // a connection that cannot roll back is not reused
+    }
+    pc.in_transaction_ = false;
+}
+
+bool connection::in_transaction() const noexcept { return impl_ && impl_->in_transaction_; }
+
+statement_lease connection::prepare(std::string_view sql) {
+    auto& pc = detail::checked(impl_);
+    detail::engine_impl::clock::time_point started{};
+    if (pc.echo_) started = detail::engine_impl::clock::now();
+    auto badge = [&] { return pc.echo_ ? pc.engine_->statement_badge(sql, started) : std::string{}; };
+
+    if (auto it = pc.cache_.find(sql); it != pc.cache_.end()) {
+        auto& entry = it->second;
+        if (!entry.leased) {
+            entry.leased = true;
+            return statement_lease(entry.stmt.get(), &entry, nullptr, badge());
+        }
+        // Still leased (a result is being read): a temporary statement, not cached.
+        auto stmt = detail::guarded(pc, [&] { return pc.conn_->prepare(sql); });
+        auto* raw = stmt.get();
+        return statement_lease(raw, nullptr, std::move(stmt), badge());
+    }
+    auto stmt = detail::guarded(pc, [&] { return pc.conn_->prepare(sql); });
+    if (pc.cache_.size() >= detail::statement_cache_limit) detail::evict(pc);
+    auto [it, inserted] = pc.cache_.try_emplace(std::string(sql));
+    it->second.stmt = std::move(stmt);
+    it->second.leased = true;
+    return statement_lease(it->second.stmt.get(), &it->second, nullptr, badge());
+}
+
+void connection::execute_ddl(std::string_view sql) {
+    auto& pc = detail::checked(impl_);
+    if (pc.echo_) {
+        const auto started = detail::engine_impl::clock::now();
+        log(sql);
+        std::string line = "[";
+        line += detail::badge_no_key(detail::seconds_since(started));
+        line += "] ";
+        if (pc.engine_->options().hide_parameters)
+            line += detail::hidden_parameters;
+        else
+            line += "()";
+        log(line);
+    }
+    detail::guarded(pc, [&] { pc.conn_->execute(sql); });
+}
+
+std::int64_t connection::execute(std::string_view sql, std::span<const value> params) {
+    auto& pc = detail::checked(impl_);
+    auto lease = prepare(sql);
+    if (pc.echo_) log_statement(sql, lease, params);
+    return detail::guarded(pc, [&] {
+        for (std::size_t i = 0; i < params.size(); ++i) lease->bind(static_cast<int>(i), params[i]);
+        while (lease->step()) {
+        }
+        return lease->rows_affected();
+    });
+}
+
+bool connection::echo() const noexcept { return impl_ && impl_->echo_; }
+
+void connection::log(std::string_view entry) const {
+    if (!impl_ || !impl_->echo_ || !impl_->engine_) return;
+    impl_->engine_->echo(entry);
+}
+
+void connection::log_statement(std::string_view sql, const statement_lease& lease,
+                               std::span<const value> params) const {
+    if (!echo()) return;
+    log(sql);
+    std::string line = "[";
+    line += lease.badge().empty() ? std::string_view("raw sql") : std::string_view(lease.badge());
+    line += "] ";
+    if (impl_->engine_->options().hide_parameters)
+        line += detail::hidden_parameters;
+    else
+        line += detail::echo_params(params);
+    log(line);
+}
+
+void connection::log_statement_many(std::string_view sql, const statement_lease& lease,
+                                    std::span<const std::vector<value>> param_sets, std::size_t total) const {
+    if (!echo()) return;
+    log(sql);
+    std::string line = "[";
+    line += lease.badge().empty() ? std::string_view("raw sql") : std::string_view(lease.badge());
+    line += "] ";
+    if (impl_->engine_->options().hide_parameters)
+        line += detail::hidden_parameters;
+    else
+        line += detail::echo_param_sets(param_sets, total);
+    log(line);
+}
+
+driver::connection& connection::raw() { return *detail::checked(impl_).conn_; }
+
+// ---------------------------------------------------------------------------------------------
+// engine
+
+namespace {
+
+detail::engine_impl& checked(const std::shared_ptr<detail::engine_impl>& impl) {
+    if (!impl) throw argument_error("dorm::engine: this engine is empty (create one with dorm::create_engine)");
+    return *impl;
+}
+
+}  // namespace
+
+dorm::dialect engine::dialect() const { return checked(impl_).dialect(); }
+
+const dorm::url& engine::url() const { return checked(impl_).url(); }
+
+const engine_options& engine::options() const { return checked(impl_).options(); }
+
+connection engine::connect() const { return connection(checked(impl_).checkout()); }
+
+std::string engine::repr() const { return "Engine(" + checked(impl_).url().render() + ")"; }
+
+engine::pool_status engine::status() const { return checked(impl_).status(); }
+
+void engine::dispose() { checked(impl_).dispose(); }
+
+engine create_engine(std::string_view url_text, engine_options options) {
+    auto u = url::parse(url_text);
+    if (options.pool_size < 1)
+        throw argument_error("create_engine: pool_size must be at least 1 (got " + std::to_string(options.pool_size) +
+                             ")");
+    if (options.max_overflow < 0)
+        throw argument_error("create_engine: max_overflow must not be negative (got " +
+                             std::to_string(options.max_overflow) + ")");
+    if (!(options.pool_timeout > 0))
+        throw argument_error("create_engine: pool_timeout must be a positive number of seconds");
+
+    switch (u.dialect()) {
+        case dorm::dialect::sqlite: break;
+        case dorm::dialect::postgresql:
+#ifndef DORM_HAVE_POSTGRESQL
+            throw unsupported_error(
+                "Can't load dialect 'postgresql': dorm was built without libpq (install libpq-dev and rebuild)");
+#endif
+            break;
+        case dorm::dialect::mysql:
+#ifndef DORM_HAVE_MYSQL
+            throw unsupported_error(
+                "Can't load dialect 'mysql': dorm was built without MariaDB Connector/C (install libmariadb-dev "
+                "and rebuild)");
+#endif
+            break;
+        case dorm::dialect::oracle:
+            throw unsupported_error(
+                "Can't load dialect 'oracle': dorm has no Oracle driver in this build (dorm::compile(stmt, "
+                "dorm::dialect::oracle) still prints Oracle SQL)");
+    }
+    return engine(std::make_shared<detail::engine_impl>(std::move(u), std::move(options)));
+}
+
+}  // namespace dorm

@@ -1,0 +1,559 @@
+/// @file lib/postgres/postgres_driver.cpp
+/// PostgreSQL driver on libpq.
+#include "postgres_driver.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include <libpq-fe.h>
+
+#include <dorm/engine/url.hpp>
+#include <dorm/error.hpp>
+
+namespace dorm::driver::postgres {
+
+namespace {
+
+// Type oids (from pg_type.dat; the server headers are not needed for these few).
+constexpr Oid bool_oid = 16;
+constexpr Oid bytea_oid = 17;
+constexpr Oid int8_oid = 20;
+constexpr Oid int2_oid = 21;
+constexpr Oid int4_oid = 23;
+constexpr Oid oid_oid = 26;
+constexpr Oid float4_oid = 700;
+constexpr Oid float8_oid = 701;
+constexpr Oid numeric_oid = 1700;
+
+constexpr std::string_view integrity_label = "postgresql.IntegrityError";
+constexpr std::string_view operational_label = "postgresql.OperationalError";
+constexpr std::string_view programming_label = "postgresql.ProgrammingError";
+
+/// A non-null pointer for empty binary values (a null pointer means SQL NULL to libpq).
+constexpr char empty_value[1] = {0};
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+    return std::string(s);
+}
+
+std::string make_message(std::string_view label, std::string_view what, std::string_view detail,
+                         std::string_view sql) {
+    std::string m;
+    m.reserve(label.size() + what.size() + detail.size() + sql.size() + 24);
+    m += '(';
+    m += label;
+    m += ") ";
+    m += what;
+    if (!detail.empty()) {
+        m += "\nDETAIL:  ";
+        m += detail;
+    }
+    if (!sql.empty()) {
+        m += "\n[SQL: ";
+        m += sql;
+        m += ']';
+    }
+    return m;
+}
+
+/// Throws the dorm error for a failed command. `res` may be null (libpq could not even send it).
+[[noreturn]] void throw_error(PGconn* conn, const PGresult* res, std::string_view sql) {
+    const char* state_field = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string sqlstate = state_field != nullptr ? state_field : "";
+    const char* primary = res != nullptr ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    std::string what;
+    if (primary != nullptr) {
+        what = primary;
+    } else if (res != nullptr && *PQresultErrorMessage(res) != '\0') {
+        what = trim(PQresultErrorMessage(res));
+    } else if (conn != nullptr) {
+        what = trim(PQerrorMessage(conn));
+    }
+    if (what.empty()) what = "the command failed without a message from libpq";
+    const char* detail_field = res != nullptr ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : nullptr;
+    const std::string_view detail = detail_field != nullptr ? detail_field : "";
+
+    const bool connection_lost = conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
+    if (connection_lost || sqlstate.starts_with("08")) {
+        if (sqlstate.empty()) sqlstate = "08006";
+        throw operational_error(make_message(operational_label, what, detail, sql), 0, std::move(sqlstate));
+    }
+    if (sqlstate.starts_with("23")) {
+        std::string m = make_message(integrity_label, what, detail, sql);
+        if (sqlstate == "23505") throw unique_violation(m, 0, std::move(sqlstate));
+        if (sqlstate == "23503") throw foreign_key_violation(m, 0, std::move(sqlstate));
+        if (sqlstate == "23502") throw not_null_violation(m, 0, std::move(sqlstate));
+        if (sqlstate == "23514") throw check_violation(m, 0, std::move(sqlstate));
+        throw integrity_error(m, 0, std::move(sqlstate));
+    }
+    if (sqlstate.starts_with("42")) {
+        throw programming_error(make_message(programming_label, what, detail, sql), 0, std::move(sqlstate));
+    }
+    throw operational_error(make_message(operational_label, what, detail, sql), 0, std::move(sqlstate));
+}
+
+/// Fails unless the command succeeded.
+void check_result(PGconn* conn, const PGresult* res, std::string_view sql) {
+    if (res != nullptr) {
+        switch (PQresultStatus(res)) {
+            case PGRES_COMMAND_OK:
+            case PGRES_TUPLES_OK:
+            case PGRES_EMPTY_QUERY:
+                return;
+            case PGRES_COPY_IN:
+            case PGRES_COPY_OUT:
+            case PGRES_COPY_BOTH:
+                throw programming_error(
+                    make_message(programming_label, "COPY is not supported through dorm", {}, sql), 0);
+            default:
+                break;
+        }
+    }
+    throw_error(conn, res, sql);
+}
+
+[[noreturn]] void throw_closed(std::string_view sql) {
+    throw operational_error(make_message(operational_label, "the connection is closed", {}, sql), 0, "08003");
+}
+
+/// Parses a whole integer; false when the text is not one.
+bool parse_int(std::string_view s, std::int64_t& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size();
+}
+
+/// Parses a whole floating-point number (PostgreSQL spells infinities `Infinity`, from_chars accepts them).
+bool parse_double(std::string_view s, double& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size();
+}
+
+int hex_digit(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/// Decodes bytea text output (`\x0a1b...`, or the old escape format) into `out`.
+void decode_bytea(std::string_view s, std::vector<std::byte>& out) {
+    out.clear();
+    if (s.size() >= 2 && s[0] == '\\' && s[1] == 'x') {
+        out.reserve((s.size() - 2) / 2);
+        for (std::size_t i = 2; i + 1 < s.size(); i += 2) {
+            const int hi = hex_digit(s[i]);
+            const int lo = hex_digit(s[i + 1]);
+            if (hi < 0 || lo < 0) break;
+            out.push_back(static_cast<std::byte>(hi * 16 + lo));
+        }
+        return;
+    }
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '\\') {
+            out.push_back(std::byte{'\\'});
+            ++i;
+        } else if (s[i] == '\\' && i + 3 < s.size()) {
+            const int v = (s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0');
+            out.push_back(static_cast<std::byte>(v));
+            i += 3;
+        } else {
+            out.push_back(static_cast<std::byte>(s[i]));
+        }
+    }
+}
+
+/// Removes the password from a libpq message (defence in depth: libpq does not print it).
+std::string scrub(std::string msg, const std::optional<std::string>& password) {
+    if (password && !password->empty()) {
+        for (auto pos = msg.find(*password); pos != std::string::npos; pos = msg.find(*password, pos + 3)) {
+            msg.replace(pos, password->size(), "***");
+        }
+    }
+    return msg;
+}
+
+/// `postgresql://user:***@host:port/db` for messages.
+std::string describe(const url& u) {
+    std::string s = "postgresql://";
+    if (u.username) {
+        s += *u.username;
+        if (u.password) s += ":***";
+        s += '@';
+    }
+    if (u.host) s += *u.host;
+    if (u.port) s += ':' + std::to_string(*u.port);
+    if (u.database) s += '/' + *u.database;
+    return s;
+}
+
+void ignore_notice(void*, const char*) noexcept {}
+
+}  // namespace
+
+void conn_deleter::operator()(pg_conn* c) const noexcept { PQfinish(c); }
+void result_deleter::operator()(pg_result* r) const noexcept { PQclear(r); }
+
+bool session_state::usable() const noexcept {
+    if (!conn || PQstatus(conn.get()) != CONNECTION_OK) return false;
+    const auto ts = PQtransactionStatus(conn.get());
+    return ts == PQTRANS_IDLE || ts == PQTRANS_INTRANS;
+}
+
+void session_state::flush_pending() noexcept {
+    while (!pending_deallocate.empty() && usable()) {
+        const std::string sql = "DEALLOCATE " + pending_deallocate.back();
+        PQclear(PQexec(conn.get(), sql.c_str()));
+        pending_deallocate.pop_back();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// statement
+
+statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
+    : state_(std::move(state)), sql_(sql) {
+    PGconn* conn = state_->conn.get();
+    if (conn == nullptr) throw_closed(sql_);
+    state_->flush_pending();
+    name_ = "dorm_" + std::to_string(++state_->next_id);
+    {
+        result_ptr prep(PQprepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr));
+        if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) throw_error(conn, prep.get(), sql_);
+    }
+    desc_.reset(PQdescribePrepared(conn, name_.c_str()));
+    if (!desc_ || PQresultStatus(desc_.get()) != PGRES_COMMAND_OK) {
+        result_ptr keep = std::move(desc_);
+        throw_error(conn, keep.get(), sql_);
+    }
+    nparams_ = PQnparams(desc_.get());
+    storage_.resize(static_cast<std::size_t>(nparams_));
+    values_.assign(static_cast<std::size_t>(nparams_), nullptr);
+    lengths_.assign(static_cast<std::size_t>(nparams_), 0);
+    formats_.assign(static_cast<std::size_t>(nparams_), 0);
+    const int ncols = PQnfields(desc_.get());
+    blobs_.resize(static_cast<std::size_t>(ncols));
+    blob_rows_.assign(static_cast<std::size_t>(ncols), -1);
+}
+
+statement::~statement() {
+    res_.reset();
+    desc_.reset();
+    try {
+        if (state_->usable()) {
+            const std::string sql = "DEALLOCATE " + name_;
+            PQclear(PQexec(state_->conn.get(), sql.c_str()));
+        } else if (state_->conn && PQstatus(state_->conn.get()) == CONNECTION_OK) {
+            // Inside an aborted transaction: deallocate once the connection is usable again.
+            state_->pending_deallocate.push_back(name_);
+        }
+    } catch (...) {  // allocation failure: the server frees the statement when the session ends
+    }
+}
+
+void statement::check_index(int i) {
+    if (i < 0 || i >= nparams_) {
+        throw argument_error("parameter index " + std::to_string(i) + " is out of range: the statement has " +
+                             std::to_string(nparams_) + " parameter(s)\n[SQL: " + sql_ + "]");
+    }
+    if (executed_) reset();
+}
+
+void statement::bind_null(int i) {
+    check_index(i);
+    const auto k = static_cast<std::size_t>(i);
+    values_[k] = nullptr;
+    formats_[k] = 0;
+}
+
+void statement::bind_int(int i, std::int64_t v) {
+    check_index(i);
+    const auto k = static_cast<std::size_t>(i);
+    // As text: the server converts to the parameter's inferred type (int4, int8, numeric, and
+    // boolean: '0'/'1' are valid boolean input, so the ORM's 0/1 for bool works).
+    std::string& s = storage_[k];
+    s.resize(24);
+    auto [p, ec] = std::to_chars(s.data(), s.data() + s.size(), v);
+    (void)ec;
+    s.resize(static_cast<std::size_t>(p - s.data()));
+    values_[k] = s.c_str();
+    formats_[k] = 0;
+}
+
+void statement::bind_double(int i, double v) {
+    check_index(i);
+    const auto k = static_cast<std::size_t>(i);
+    std::string& s = storage_[k];
+    if (std::isnan(v)) {
+        s = "NaN";
+    } else if (std::isinf(v)) {
+        s = v > 0 ? "Infinity" : "-Infinity";
+    } else {
+        s.resize(32);
+        // Shortest text that reads back as exactly v (-0.0 prints as "-0").
+        auto [p, ec] = std::to_chars(s.data(), s.data() + s.size(), v);
+        (void)ec;
+        s.resize(static_cast<std::size_t>(p - s.data()));
+    }
+    values_[k] = s.c_str();
+    formats_[k] = 0;
+}
+
+void statement::bind_text(int i, std::string_view v) {
+    check_index(i);
+    if (v.find('\0') != std::string_view::npos) {
+        throw argument_error("a PostgreSQL text value cannot contain NUL (0x00) characters (bind it as a blob)\n[SQL: " +
+                             sql_ + "]");
+    }
+    const auto k = static_cast<std::size_t>(i);
+    storage_[k].assign(v);  // libpq needs NUL-terminated text
+    values_[k] = storage_[k].c_str();
+    formats_[k] = 0;
+}
+
+void statement::bind_blob(int i, std::span<const std::byte> v) {
+    check_index(i);
+    const auto k = static_cast<std::size_t>(i);
+    // Binary format: the bytes as they are (bytea's binary representation), not copied.
+    values_[k] = v.empty() ? empty_value : reinterpret_cast<const char*>(v.data());
+    lengths_[k] = static_cast<int>(v.size());
+    formats_[k] = 1;
+}
+
+void statement::execute() {
+    PGconn* conn = state_->conn.get();
+    if (conn == nullptr) throw_closed(sql_);
+    executed_ = true;
+    row_ = -1;
+    nrows_ = 0;
+    affected_ = 0;
+    res_.reset(PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
+    if (!res_) throw_error(conn, nullptr, sql_);
+    const auto status = PQresultStatus(res_.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
+        result_ptr failed = std::move(res_);
+        check_result(conn, failed.get(), sql_);
+    }
+    nrows_ = PQntuples(res_.get());
+    std::int64_t n = 0;
+    if (parse_int(PQcmdTuples(res_.get()), n)) affected_ = n;
+}
+
+bool statement::step() {
+    if (!executed_) execute();
+    if (row_ + 1 < nrows_) {
+        ++row_;
+        return true;
+    }
+    row_ = nrows_;
+    return false;
+}
+
+void statement::reset() {
+    res_.reset();
+    executed_ = false;
+    row_ = -1;
+    nrows_ = 0;
+    std::fill(blob_rows_.begin(), blob_rows_.end(), -1);
+}
+
+std::int64_t statement::last_insert_id() {
+    throw unsupported_error(
+        "PostgreSQL has no last insert id: use INSERT ... RETURNING (the postgresql dialect does)\n[SQL: " + sql_ +
+        "]");
+}
+
+const pg_result* statement::meta() const noexcept { return res_ ? res_.get() : desc_.get(); }
+
+unsigned statement::column_type(int c) const noexcept { return PQftype(meta(), c); }
+
+std::string_view statement::raw(int c) const noexcept {
+    if (!res_ || row_ < 0 || row_ >= nrows_ || c < 0 || c >= PQnfields(res_.get())) return {};
+    const char* p = PQgetvalue(res_.get(), row_, c);
+    if (p == nullptr) return {};
+    return {p, static_cast<std::size_t>(PQgetlength(res_.get(), row_, c))};
+}
+
+int statement::column_count() { return PQnfields(meta()); }
+
+std::string_view statement::column_name(int c) {
+    const char* n = PQfname(meta(), c);
+    return n != nullptr ? std::string_view(n) : std::string_view();
+}
+
+bool statement::is_null(int c) {
+    if (!res_ || row_ < 0 || row_ >= nrows_ || c < 0 || c >= PQnfields(res_.get())) return true;
+    return PQgetisnull(res_.get(), row_, c) != 0;
+}
+
+value_kind statement::column_kind(int c) {
+    if (is_null(c)) return value_kind::null;
+    switch (column_type(c)) {
+        case bool_oid:
+        case int2_oid:
+        case int4_oid:
+        case int8_oid:
+        case oid_oid:
+            return value_kind::integer;
+        case float4_oid:
+        case float8_oid:
+        case numeric_oid:
+            return value_kind::real;
+        case bytea_oid:
+            return value_kind::blob;
+        default:
+            return value_kind::text;
+    }
+}
+
+std::int64_t statement::get_int(int c) {
+    const std::string_view s = raw(c);
+    if (s.empty()) return 0;
+    if (column_type(c) == bool_oid) return s[0] == 't' ? 1 : 0;
+    std::int64_t i = 0;
+    if (parse_int(s, i)) return i;
+    double d = 0;
+    if (parse_double(s, d) && std::isfinite(d)) {
+        // Out-of-range values saturate instead of being undefined behaviour.
+        if (d >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
+        if (d <= -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
+        return static_cast<std::int64_t>(d);
+    }
+    return 0;
+}
+
+double statement::get_double(int c) {
+    const std::string_view s = raw(c);
+    if (s.empty()) return 0.0;
+    if (column_type(c) == bool_oid) return s[0] == 't' ? 1.0 : 0.0;
+    double d = 0;
+    if (parse_double(s, d)) return d;
+    return 0.0;
+}
+
+std::string_view statement::get_text(int c) { return raw(c); }
+
+std::span<const std::byte> statement::get_blob(int c) {
+    const std::string_view s = raw(c);
+    if (column_type(c) != bytea_oid) return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+    const auto k = static_cast<std::size_t>(c);
+    if (k >= blobs_.size()) return {};
+    if (blob_rows_[k] != row_) {
+        decode_bytea(s, blobs_[k]);
+        blob_rows_[k] = row_;
+    }
+    return blobs_[k];
+}
+
+// ---------------------------------------------------------------------------------------------
+// connection
+
+connection::connection(std::shared_ptr<session_state> state) : state_(std::move(state)) {}
+
+connection::~connection() {
+    // Closing here (not when the last statement goes) keeps "connection destroyed" meaning
+    // "network connection closed"; statements left behind see a closed connection.
+    state_->conn.reset();
+}
+
+std::unique_ptr<driver::statement> connection::prepare(std::string_view sql) {
+    return std::make_unique<statement>(state_, sql);
+}
+
+void connection::execute(std::string_view sql) {
+    PGconn* conn = state_->conn.get();
+    const std::string text(sql);
+    if (conn == nullptr) throw_closed(text);
+    state_->flush_pending();
+    result_ptr res(PQexec(conn, text.c_str()));
+    check_result(conn, res.get(), text);
+}
+
+bool connection::ping() {
+    PGconn* conn = state_->conn.get();
+    if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) return false;
+    result_ptr res(PQexec(conn, "SELECT 1"));
+    return res && PQresultStatus(res.get()) == PGRES_TUPLES_OK;
+}
+
+bool connection::table_exists(std::string_view name) {
+    PGconn* conn = state_->conn.get();
+    static constexpr const char* sql =
+        "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+        "AND n.nspname <> 'pg_catalog' AND pg_catalog.pg_table_is_visible(c.oid)";
+    if (conn == nullptr) throw_closed(sql);
+    const std::string n(name);
+    const char* values[1] = {n.c_str()};
+    result_ptr res(PQexecParams(conn, sql, 1, nullptr, values, nullptr, nullptr, 0));
+    check_result(conn, res.get(), sql);
+    return PQntuples(res.get()) > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+std::unique_ptr<driver::connection> connect(const url& u) {
+    std::vector<std::pair<std::string, std::string>> params;
+    if (u.host && !u.host->empty()) params.emplace_back("host", *u.host);
+    if (u.port) params.emplace_back("port", std::to_string(*u.port));
+    if (u.username) params.emplace_back("user", *u.username);
+    if (u.password) params.emplace_back("password", *u.password);
+    if (u.database && !u.database->empty()) params.emplace_back("dbname", *u.database);
+    params.emplace_back("connect_timeout", "10");
+    params.emplace_back("fallback_application_name", "dorm");
+
+    if (!u.query.empty()) {
+        // Check the keywords first: libpq's own complaint would come as a connection failure.
+        std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> defaults(PQconndefaults(), PQconninfoFree);
+        for (const auto& [key, val] : u.query) {
+            bool known = false;
+            for (const PQconninfoOption* o = defaults.get(); o != nullptr && o->keyword != nullptr; ++o) {
+                if (key == o->keyword) {
+                    known = true;
+                    break;
+                }
+            }
+            if (!known && defaults) {
+                throw argument_error("unknown PostgreSQL connection parameter '" + key + "' in URL " + describe(u) +
+                                     " (the query string takes libpq keywords such as sslmode or connect_timeout)");
+            }
+            params.emplace_back(key, val);
+        }
+    }
+    params.emplace_back("client_encoding", "UTF8");
+
+    std::vector<const char*> keys;
+    std::vector<const char*> vals;
+    for (const auto& [k, v] : params) {
+        keys.push_back(k.c_str());
+        vals.push_back(v.c_str());
+    }
+    keys.push_back(nullptr);
+    vals.push_back(nullptr);
+
+    auto state = std::make_shared<session_state>();
+    state->conn.reset(PQconnectdbParams(keys.data(), vals.data(), 0));
+    if (!state->conn) {
+        throw operational_error(make_message(operational_label, "out of memory opening a libpq connection", {}, {}),
+                                0, "08001");
+    }
+    if (PQstatus(state->conn.get()) != CONNECTION_OK) {
+        std::string msg = scrub(trim(PQerrorMessage(state->conn.get())), u.password);
+        throw operational_error(
+            make_message(operational_label, "could not connect to " + describe(u) + ": " + msg, {}, {}), 0, "08001");
+    }
+    PQsetNoticeProcessor(state->conn.get(), ignore_notice, nullptr);
+
+    static constexpr const char* setup = "SET extra_float_digits = 3; SET bytea_output = 'hex'";
+    result_ptr res(PQexec(state->conn.get(), setup));
+    check_result(state->conn.get(), res.get(), setup);
+    return std::make_unique<connection>(std::move(state));
+}
+
+}  // namespace dorm::driver::postgres

@@ -1,0 +1,127 @@
+#pragma once
+/// @file lib/postgres/postgres_driver.hpp
+/// The PostgreSQL driver (libpq). Every driver::statement is a named server-side prepared
+/// statement; parameters go as text (the server infers their types from the SQL), blobs as
+/// binary bytea; results come back in text format and are parsed on access.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <dorm/driver/driver.hpp>
+
+struct pg_conn;
+struct pg_result;
+
+namespace dorm {
+struct url;
+}
+
+namespace dorm::driver::postgres {
+
+/// Opens a libpq connection for a `postgresql://user:password@host:port/db?key=value` URL.
+/// Query entries are passed to libpq as connection keywords (sslmode, connect_timeout, ...).
+/// @throws argument_error for an unknown keyword, operational_error when the server cannot be reached.
+std::unique_ptr<driver::connection> connect(const url& u);
+
+/// Closes a PGconn (PQfinish). Never throws.
+struct conn_deleter {
+    void operator()(pg_conn* c) const noexcept;
+};
+/// Frees a PGresult (PQclear). Never throws.
+struct result_deleter {
+    void operator()(pg_result* r) const noexcept;
+};
+using conn_ptr = std::unique_ptr<pg_conn, conn_deleter>;
+using result_ptr = std::unique_ptr<pg_result, result_deleter>;
+
+/// What a connection and its statements share: the PGconn, the prepared-statement name
+/// counter and the names whose DEALLOCATE had to wait (a statement destroyed inside an
+/// aborted transaction cannot deallocate right away).
+struct session_state {
+    conn_ptr conn;
+    std::uint64_t next_id = 0;
+    std::vector<std::string> pending_deallocate;
+
+    /// Whether the connection is up and can run a command now (not in an aborted transaction).
+    bool usable() const noexcept;
+    /// Runs the DEALLOCATEs that had to wait. Never throws.
+    void flush_pending() noexcept;
+};
+
+/// A named prepared statement on one connection.
+class statement final : public driver::statement {
+public:
+    /// Prepares `sql` on the server (PQprepare + PQdescribePrepared).
+    statement(std::shared_ptr<session_state> state, std::string_view sql);
+    ~statement() override;
+
+    int param_count() const override { return nparams_; }
+    void bind_null(int i) override;
+    void bind_int(int i, std::int64_t v) override;
+    void bind_double(int i, double v) override;
+    void bind_text(int i, std::string_view v) override;
+    void bind_blob(int i, std::span<const std::byte> v) override;
+
+    bool step() override;
+    void reset() override;
+    std::int64_t rows_affected() override { return affected_; }
+    /// @throws unsupported_error: the PostgreSQL dialect uses RETURNING.
+    std::int64_t last_insert_id() override;
+
+    int column_count() override;
+    std::string_view column_name(int c) override;
+    bool is_null(int c) override;
+    value_kind column_kind(int c) override;
+    std::int64_t get_int(int c) override;
+    double get_double(int c) override;
+    std::string_view get_text(int c) override;
+    std::span<const std::byte> get_blob(int c) override;
+
+    const std::string& sql() const override { return sql_; }
+
+private:
+    void check_index(int i);
+    void execute();
+    const pg_result* meta() const noexcept;
+    unsigned column_type(int c) const noexcept;
+    std::string_view raw(int c) const noexcept;
+
+    std::shared_ptr<session_state> state_;
+    std::string sql_;
+    std::string name_;
+    result_ptr desc_;  ///< PQdescribePrepared: parameter and column types
+    result_ptr res_;   ///< the current execution's rows
+    int nparams_ = 0;
+    std::vector<std::string> storage_;  ///< NUL-terminated text of each parameter
+    std::vector<const char*> values_;
+    std::vector<int> lengths_;
+    std::vector<int> formats_;
+    bool executed_ = false;
+    int row_ = -1;
+    int nrows_ = 0;
+    std::int64_t affected_ = 0;
+    std::vector<std::vector<std::byte>> blobs_;  ///< decoded bytea per column
+    std::vector<int> blob_rows_;                 ///< the row each decoded bytea belongs to
+};
+
+/// A libpq connection.
+class connection final : public driver::connection {
+public:
+    explicit connection(std::shared_ptr<session_state> state);
+    ~connection() override;
+
+    dorm::dialect dialect() const override { return dorm::dialect::postgresql; }
+    std::unique_ptr<driver::statement> prepare(std::string_view sql) override;
+    void execute(std::string_view sql) override;
+    bool ping() override;
+    bool table_exists(std::string_view name) override;
+    int max_params() const override { return 65535; }
+
+private:
+    std::shared_ptr<session_state> state_;
+};
+
+}  // namespace dorm::driver::postgres

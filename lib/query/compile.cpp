@@ -1,0 +1,552 @@
+// The SQL printer (see sql_writer.hpp) and dorm::detail::compile_*.
+#include "query/sql_writer.hpp"
+
+#include <algorithm>
+
+#include <dorm/error.hpp>
+
+namespace dorm::ast {
+
+expr_ptr make_column(const schema::table* t, int column, std::string alias) {
+    auto e = std::make_shared<expr>();
+    e->k = expr::kind::column;
+    e->table = t;
+    e->column = column;
+    e->alias = std::move(alias);
+    return e;
+}
+expr_ptr make_param(value v) {
+    auto e = std::make_shared<expr>();
+    e->k = expr::kind::param;
+    e->val = std::move(v);
+    return e;
+}
+expr_ptr make_op(op o, std::vector<expr_ptr> args) {
+    auto e = std::make_shared<expr>();
+    e->k = expr::kind::op;
+    e->o = o;
+    e->args = std::move(args);
+    return e;
+}
+expr_ptr make_func(std::string name, std::vector<expr_ptr> args) {
+    auto e = std::make_shared<expr>();
+    e->k = expr::kind::func;
+    e->name = std::move(name);
+    e->args = std::move(args);
+    return e;
+}
+expr_ptr make_subquery(std::shared_ptr<const select> s) {
+    auto e = std::make_shared<expr>();
+    e->k = expr::kind::subquery;
+    e->sub = std::move(s);
+    return e;
+}
+
+}  // namespace dorm::ast
+
+namespace dorm::detail {
+
+namespace {
+
+using ast::op;
+
+int precedence(op o) {
+    switch (o) {
+        case op::or_: return 1;
+        case op::and_: return 2;
+        case op::not_: return 3;
+        case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge:
+        case op::like: case op::not_like: case op::ilike: case op::not_ilike:
+        case op::is_distinct_from: case op::is_not_distinct_from:
+        case op::is_null: case op::is_not_null: case op::in: case op::not_in: case op::between:
+        case op::exists:
+            return 4;
+        case op::add: case op::sub: case op::concat: return 5;
+        case op::mul: case op::div: case op::mod: return 6;
+        case op::neg: return 7;
+    }
+    return 8;
+}
+
+const char* binary_text(op o) {
+    switch (o) {
+        case op::eq: return " = ";
+        case op::ne: return " != ";
+        case op::lt: return " < ";
+        case op::le: return " <= ";
+        case op::gt: return " > ";
+        case op::ge: return " >= ";
+        case op::and_: return " AND ";
+        case op::or_: return " OR ";
+        case op::add: return " + ";
+        case op::sub: return " - ";
+        case op::mul: return " * ";
+        case op::div: return " / ";
+        case op::mod: return " % ";
+        case op::concat: return " || ";
+        case op::like: return " LIKE ";
+        case op::not_like: return " NOT LIKE ";
+        case op::ilike: return " ILIKE ";
+        case op::not_ilike: return " NOT ILIKE ";
+        case op::is_distinct_from: return " IS DISTINCT FROM ";
+        case op::is_not_distinct_from: return " IS NOT DISTINCT FROM ";
+        default: return " ? ";
+    }
+}
+
+}  // namespace
+
+void sql_writer::table_name(const ast::table_ref& t) {
+    if (t.subquery) {
+        out_ += '(';
+        select(*t.subquery);
+        out_ += ") AS ";
+        ident(t.alias);
+        return;
+    }
+    ident(t.table->name);
+    if (!t.alias.empty()) {
+        out_ += h_.kind() == dialect::oracle ? " " : " AS ";
+        ident(t.alias);
+    }
+}
+
+void sql_writer::column(const schema::table& t, int col, const std::string& alias) {
+    ident(alias.empty() ? t.name : alias);
+    out_ += '.';
+    ident(t.columns[static_cast<std::size_t>(col)].name);
+}
+
+void sql_writer::bind(value v) {
+    params_.push_back(std::move(v));
+    h_.placeholder(out_, static_cast<int>(params_.size()));
+}
+
+void sql_writer::expr(const ast::expr& e, int parent_prec) {
+    using k = ast::expr::kind;
+    switch (e.k) {
+        case k::column: column(*e.table, e.column, e.alias); return;
+        case k::raw_column:
+            ident(e.alias);
+            out_ += '.';
+            ident(e.name);
+            return;
+        case k::param: bind(e.val); return;
+        case k::op: op(e, parent_prec); return;
+        case k::func:
+            out_ += e.name;
+            out_ += '(';
+            if (e.distinct) out_ += "DISTINCT ";
+            if (e.star) out_ += '*';
+            for (std::size_t i = 0; i < e.args.size(); ++i) {
+                if (i) out_ += ", ";
+                expr(*e.args[i]);
+            }
+            out_ += ')';
+            return;
+        case k::subquery:
+            out_ += '(';
+            select(*e.sub);
+            out_ += ')';
+            return;
+        case k::label:
+            expr(*e.args[0]);
+            out_ += " AS ";
+            ident(e.name);
+            return;
+        case k::tuple:
+            out_ += '(';
+            for (std::size_t i = 0; i < e.args.size(); ++i) {
+                if (i) out_ += ", ";
+                expr(*e.args[i]);
+            }
+            out_ += ')';
+            return;
+    }
+}
+
+void sql_writer::op(const ast::expr& e, int parent_prec) {
+    const int prec = precedence(e.o);
+    const bool paren = prec <= parent_prec && prec < 7;
+    if (paren) out_ += '(';
+    switch (e.o) {
+        case op::not_:
+            out_ += "NOT ";
+            expr(*e.args[0], prec);
+            break;
+        case op::neg:
+            out_ += '-';
+            expr(*e.args[0], prec);
+            break;
+        case op::is_null:
+            expr(*e.args[0], prec);
+            out_ += " IS NULL";
+            break;
+        case op::is_not_null:
+            expr(*e.args[0], prec);
+            out_ += " IS NOT NULL";
+            break;
+        case op::exists:
+            out_ += "EXISTS ";
+            expr(*e.args[0], prec);
+            break;
+        case op::between:
+            expr(*e.args[0], prec);
+            out_ += " BETWEEN ";
+            expr(*e.args[1], prec);
+            out_ += " AND ";
+            expr(*e.args[2], prec);
+            break;
+        case op::in:
+        case op::not_in: {
+            const bool neg = e.o == op::not_in;
+            if (e.args.size() == 1) {  // empty list: always false (IN) / true (NOT IN), valid everywhere
+                out_ += neg ? "1 = 1" : "1 != 1";
+                break;
+            }
+            expr(*e.args[0], prec);
+            out_ += neg ? " NOT IN " : " IN ";
+            if (e.args.size() == 2 && e.args[1]->k == ast::expr::kind::subquery) {
+                expr(*e.args[1]);
+                break;
+            }
+            out_ += '(';
+            for (std::size_t i = 1; i < e.args.size(); ++i) {
+                if (i > 1) out_ += ", ";
+                expr(*e.args[i]);
+            }
+            out_ += ')';
+            break;
+        }
+        case op::ilike:
+        case op::not_ilike:
+            if (h_.native_ilike()) {
+                expr(*e.args[0], prec);
+                out_ += binary_text(e.o);
+                expr(*e.args[1], prec);
+            } else {
+                out_ += "lower(";
+                expr(*e.args[0]);
+                out_ += e.o == op::ilike ? ") LIKE lower(" : ") NOT LIKE lower(";
+                expr(*e.args[1]);
+                out_ += ')';
+            }
+            if (e.escape) out_ += " ESCAPE '/'";
+            break;
+        case op::is_distinct_from:
+        case op::is_not_distinct_from: {
+            const bool is_not = e.o == op::is_not_distinct_from;
+            switch (h_.distinct_from_style()) {
+                case 1:  // MySQL null-safe equality
+                    if (!is_not) out_ += "NOT (";
+                    expr(*e.args[0], 4);
+                    out_ += " <=> ";
+                    expr(*e.args[1], 4);
+                    if (!is_not) out_ += ')';
+                    break;
+                case 2:  // Oracle: DECODE treats two NULLs as equal
+                    out_ += "DECODE(";
+                    expr(*e.args[0]);
+                    out_ += ", ";
+                    expr(*e.args[1]);
+                    out_ += is_not ? ", 1, 0) = 1" : ", 1, 0) = 0";
+                    break;
+                default:
+                    expr(*e.args[0], prec);
+                    out_ += binary_text(e.o);
+                    expr(*e.args[1], prec);
+            }
+            break;
+        }
+        case op::concat:
+            if (h_.kind() == dialect::mysql) {
+                out_ += "concat(";
+                expr(*e.args[0]);
+                out_ += ", ";
+                expr(*e.args[1]);
+                out_ += ')';
+                break;
+            }
+            [[fallthrough]];
+        default: {
+            // left-associative: the right operand needs parentheses at equal precedence
+            expr(*e.args[0], prec - 1);
+            out_ += binary_text(e.o);
+            expr(*e.args[1], prec);
+            if ((e.o == op::like || e.o == op::not_like) && e.escape) out_ += " ESCAPE '/'";
+        }
+    }
+    if (paren) out_ += ')';
+}
+
+void sql_writer::where(const std::vector<ast::expr_ptr>& conds, const char* keyword) {
+    if (conds.empty()) return;
+    out_ += keyword;
+    for (std::size_t i = 0; i < conds.size(); ++i) {
+        if (i) out_ += " AND ";
+        expr(*conds[i], conds.size() > 1 ? 2 : 0);
+    }
+}
+
+namespace {
+void collect_tables(const ast::expr& e, std::vector<std::pair<const schema::table*, std::string>>& out) {
+    if (e.k == ast::expr::kind::column) {
+        std::pair<const schema::table*, std::string> key{e.table, e.alias};
+        if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(std::move(key));
+    }
+    if (e.k == ast::expr::kind::subquery) return;  // its own FROM
+    for (auto& a : e.args) collect_tables(*a, out);
+}
+}  // namespace
+
+void sql_writer::select(const ast::select& s) {
+    // FROM list: explicit, else the entities' and columns' tables, minus join targets and
+    // (for a correlated subquery) the tables of the enclosing statements.
+    std::vector<ast::table_ref> from = s.from;
+    if (from.empty()) {
+        std::vector<std::pair<const schema::table*, std::string>> tables;
+        for (auto& e : s.entities) {
+            std::pair<const schema::table*, std::string> key{e.table, e.alias};
+            if (std::find(tables.begin(), tables.end(), key) == tables.end()) tables.push_back(key);
+        }
+        for (auto& c : s.columns) collect_tables(*c, tables);
+        for (auto& w : s.where) collect_tables(*w, tables);
+        auto is_joined = [&](const std::pair<const schema::table*, std::string>& t) {
+            for (auto& j : s.joins)
+                if (!j.target.subquery && j.target.table == t.first && j.target.alias == t.second) return true;
+            return false;
+        };
+        auto is_outer = [&](const std::pair<const schema::table*, std::string>& t) {
+            for (auto& scope : scopes_)
+                if (std::find(scope.begin(), scope.end(), t) != scope.end()) return true;
+            return false;
+        };
+        std::vector<ast::table_ref> own;
+        for (auto& t : tables)
+            if (!is_joined(t) && !is_outer(t)) own.push_back(ast::table_ref{t.first, t.second, nullptr});
+        if (own.empty()) {
+            for (auto& t : tables)
+                if (!is_joined(t)) {
+                    own.push_back(ast::table_ref{t.first, t.second, nullptr});
+                    break;
+                }
+        }
+        from = std::move(own);
+    }
+    std::vector<std::pair<const schema::table*, std::string>> scope;
+    for (auto& f : from)
+        if (f.table) scope.emplace_back(f.table, f.alias);
+    for (auto& j : s.joins)
+        if (j.target.table) scope.emplace_back(j.target.table, j.target.alias);
+    scopes_.push_back(std::move(scope));
+
+    out_ += s.distinct ? "SELECT DISTINCT " : "SELECT ";
+    bool first = true;
+    for (auto& e : s.entities) {
+        for (std::size_t c = 0; c < e.table->columns.size(); ++c) {
+            if (!first) out_ += ", ";
+            first = false;
+            column(*e.table, static_cast<int>(c), e.alias);
+        }
+    }
+    for (auto& c : s.columns) {
+        if (!first) out_ += ", ";
+        first = false;
+        expr(*c);
+    }
+    if (!from.empty()) {
+        out_ += " \nFROM ";
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            if (i) out_ += ", ";
+            table_name(from[i]);
+        }
+    } else if (h_.needs_dual()) {
+        out_ += " \nFROM DUAL";
+    }
+    for (auto& j : s.joins) {
+        out_ += j.kind == ast::join_kind::left ? " LEFT OUTER JOIN " : " JOIN ";
+        table_name(j.target);
+        out_ += " ON ";
+        expr(*j.on);
+    }
+    where(s.where, " \nWHERE ");
+    if (!s.group_by.empty()) {
+        out_ += " \nGROUP BY ";
+        for (std::size_t i = 0; i < s.group_by.size(); ++i) {
+            if (i) out_ += ", ";
+            expr(*s.group_by[i]);
+        }
+    }
+    where(s.having, " \nHAVING ");
+    if (!s.order_by.empty()) {
+        out_ += " \nORDER BY ";
+        for (std::size_t i = 0; i < s.order_by.size(); ++i) {
+            if (i) out_ += ", ";
+            expr(*s.order_by[i].e);
+            out_ += s.order_by[i].desc ? " DESC" : " ASC";
+        }
+    }
+    if (s.limit || s.offset) {
+        std::string lim, off;
+        const bool offset_first = h_.kind() == dialect::oracle;
+        auto bind_text = [&](std::int64_t v) {
+            params_.push_back(value(v));
+            std::string t;
+            h_.placeholder(t, static_cast<int>(params_.size()));
+            return t;
+        };
+        if (offset_first) {
+            if (s.offset) off = bind_text(*s.offset);
+            if (s.limit) lim = bind_text(*s.limit);
+        } else {
+            if (s.limit) lim = bind_text(*s.limit);
+            if (s.offset) off = bind_text(*s.offset);
+        }
+        h_.limit_offset(out_, lim, off);
+    }
+    scopes_.pop_back();
+}
+
+void sql_writer::insert(const ast::insert& s) {
+    const auto& t = *s.table;
+    const bool ignore = s.on_conflict == ast::insert::conflict::do_nothing && h_.upsert_style() == 1;
+    if (s.on_conflict != ast::insert::conflict::none && h_.upsert_style() < 0)
+        throw unsupported_error("dorm: upsert (on_conflict) is not supported on dialect " + std::string(h_.name()));
+    out_ += ignore ? "INSERT IGNORE INTO " : "INSERT INTO ";
+    ident(t.name);
+    out_ += " (";
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+        if (i) out_ += ", ";
+        ident(t.columns[static_cast<std::size_t>(s.columns[i])].name);
+    }
+    out_ += ") VALUES ";
+    if (s.columns.empty() && h_.kind() != dialect::mysql) {
+        out_.resize(out_.size() - std::string_view(" () VALUES ").size());
+        out_ += " DEFAULT VALUES";
+    } else {
+        for (std::size_t r = 0; r < s.rows.size(); ++r) {
+            if (r) out_ += ", ";
+            out_ += '(';
+            for (std::size_t i = 0; i < s.rows[r].size(); ++i) {
+                if (i) out_ += ", ";
+                bind(s.rows[r][i]);
+            }
+            out_ += ')';
+        }
+    }
+    if (s.on_conflict != ast::insert::conflict::none && !ignore) {
+        if (h_.upsert_style() == 0) {
+            out_ += " ON CONFLICT (";
+            for (std::size_t i = 0; i < s.conflict_columns.size(); ++i) {
+                if (i) out_ += ", ";
+                ident(t.columns[static_cast<std::size_t>(s.conflict_columns[i])].name);
+            }
+            out_ += ')';
+            if (s.on_conflict == ast::insert::conflict::do_nothing || s.update_columns.empty()) {
+                out_ += " DO NOTHING";
+            } else {
+                out_ += " DO UPDATE SET ";
+                for (std::size_t i = 0; i < s.update_columns.size(); ++i) {
+                    if (i) out_ += ", ";
+                    const auto& name = t.columns[static_cast<std::size_t>(s.update_columns[i])].name;
+                    ident(name);
+                    out_ += " = excluded.";
+                    ident(name);
+                }
+            }
+        } else {
+            out_ += " ON DUPLICATE KEY UPDATE ";
+            std::vector<int> cols = s.update_columns;
+            if (cols.empty()) cols = s.conflict_columns;  // a no-op update
+            for (std::size_t i = 0; i < cols.size(); ++i) {
+                if (i) out_ += ", ";
+                const auto& name = t.columns[static_cast<std::size_t>(cols[i])].name;
+                ident(name);
+                out_ += " = VALUES(";
+                ident(name);
+                out_ += ')';
+            }
+        }
+    }
+    if (!s.returning.empty()) {
+        out_ += " RETURNING ";
+        for (std::size_t i = 0; i < s.returning.size(); ++i) {
+            if (i) out_ += ", ";
+            ident(t.columns[static_cast<std::size_t>(s.returning[i])].name);
+        }
+    }
+}
+
+void sql_writer::update(const ast::update& s) {
+    out_ += "UPDATE ";
+    ident(s.table->name);
+    out_ += " SET ";
+    for (std::size_t i = 0; i < s.sets.size(); ++i) {
+        if (i) out_ += ", ";
+        ident(s.table->columns[static_cast<std::size_t>(s.sets[i].first)].name);
+        out_ += '=';
+        expr(*s.sets[i].second);
+    }
+    scopes_.push_back({{s.table, std::string()}});
+    where(s.where, " WHERE ");
+    scopes_.pop_back();
+}
+
+void sql_writer::delete_(const ast::delete_& s) {
+    out_ += "DELETE FROM ";
+    ident(s.table->name);
+    scopes_.push_back({{s.table, std::string()}});
+    where(s.where, " WHERE ");
+    scopes_.pop_back();
+}
+
+compiled compile_select(const ast::select& s, dialect d) {
+    compiled c;
+    sql_writer(d, c.sql, c.params).select(s);
+    return c;
+}
+compiled compile_insert(const ast::insert& s, dialect d) {
+    compiled c;
+    sql_writer(d, c.sql, c.params).insert(s);
+    return c;
+}
+compiled compile_update(const ast::update& s, dialect d) {
+    compiled c;
+    sql_writer(d, c.sql, c.params).update(s);
+    return c;
+}
+compiled compile_delete(const ast::delete_& s, dialect d) {
+    compiled c;
+    sql_writer(d, c.sql, c.params).delete_(s);
+    return c;
+}
+
+}  // namespace dorm::detail
+
+namespace dorm::detail {
+
+ast::expr_ptr infer_join_condition(const std::vector<const schema::table*>& left, const schema::table* right) {
+    std::vector<ast::expr_ptr> found;
+    for (const auto* l : left) {
+        for (std::size_t i = 0; i < right->columns.size(); ++i) {  // right holds a FK to l
+            const auto& c = right->columns[i];
+            if (c.references && &c.references() == l)
+                found.push_back(ast::make_op(ast::op::eq, {ast::make_column(l, c.references_column),
+                                                           ast::make_column(right, static_cast<int>(i))}));
+        }
+        if (l == right) continue;
+        for (std::size_t i = 0; i < l->columns.size(); ++i) {  // l holds a FK to right
+            const auto& c = l->columns[i];
+            if (c.references && &c.references() == right)
+                found.push_back(ast::make_op(ast::op::eq, {ast::make_column(right, c.references_column),
+                                                           ast::make_column(l, static_cast<int>(i))}));
+        }
+    }
+    if (found.size() != 1)
+        throw argument_error("dorm: can't determine the join to table '" + right->name + "': " +
+                             (found.empty() ? "no foreign key links it" : "more than one foreign key links it") +
+                             " to the selected tables; pass the ON clause explicitly");
+    return found.front();
+}
+
+}  // namespace dorm::detail

@@ -1,0 +1,41 @@
+#pragma once
+// The one SQL printer: every statement kind, every dialect (differences through dialect_hooks).
+#include <string>
+#include <vector>
+
+#include <dorm/query/ast.hpp>
+
+#include "dialect/hooks.hpp"
+
+namespace dorm::detail {
+
+class sql_writer {
+public:
+    sql_writer(dorm::dialect d, std::string& out, std::vector<value>& params)
+        : h_(hooks(d)), out_(out), params_(params) {}
+
+    const dialect_hooks& hooks_() const { return h_; }
+    void ident(std::string_view name) { h_.quote(out_, name); }
+    void table_name(const ast::table_ref& t);
+    void column(const schema::table& t, int col, const std::string& alias);
+    void bind(value v);
+    void expr(const ast::expr& e, int parent_prec = 0);
+    void select(const ast::select& s);
+    void insert(const ast::insert& s);
+    void update(const ast::update& s);
+    void delete_(const ast::delete_& s);
+    void where(const std::vector<ast::expr_ptr>& conds, const char* keyword);
+    std::string& out() { return out_; }
+
+private:
+    void select_body(const ast::select& s);
+    void op(const ast::expr& e, int parent_prec);
+
+    const dialect_hooks& h_;
+    std::string& out_;
+    std::vector<value>& params_;
+    // tables of the enclosing SELECTs (correlated subqueries leave them out of their FROM)
+    std::vector<std::vector<std::pair<const schema::table*, std::string>>> scopes_;
+};
+
+}  // namespace dorm::detail

@@ -1,0 +1,330 @@
+/// @file lib/sqlite/sqlite_driver.cpp
+/// SQLite driver: SQLiteCpp opens and owns the database; statements use the sqlite3 C API directly.
+#include "sqlite_driver.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
+#include <dorm/engine/url.hpp>
+#include <dorm/error.hpp>
+
+namespace dorm::driver::sqlite {
+
+namespace {
+
+/// The message SQLAlchemy would show: `(sqlite3.IntegrityError) UNIQUE constraint failed: t.c\n[SQL: ...]`.
+std::string make_message(std::string_view label, std::string_view what, std::string_view sql) {
+    std::string m;
+    m.reserve(label.size() + what.size() + sql.size() + 20);
+    m += '(';
+    m += label;
+    m += ") ";
+    m += what;
+    if (!sql.empty()) {
+        m += "\n[SQL: ";
+        m += sql;
+        m += ']';
+    }
+    return m;
+}
+
+template <class E>
+[[noreturn]] void raise(std::string_view label, std::string_view what, std::string_view sql, int code) {
+    throw E(make_message(label, what, sql), code);
+}
+
+constexpr std::string_view integrity = "sqlite3.IntegrityError";
+constexpr std::string_view operational = "sqlite3.OperationalError";
+constexpr std::string_view programming = "sqlite3.ProgrammingError";
+
+bool starts_with_file_uri(std::string_view name) {
+    return name.size() >= 5 && name.substr(0, 5) == "file:";
+}
+
+/// Milliseconds for the `timeout=<seconds>` URL parameter.
+int parse_timeout_ms(const std::string& text) {
+    double seconds = 0;
+    const char* first = text.data();
+    const char* last = first + text.size();
+    auto [ptr, ec] = std::from_chars(first, last, seconds);
+    if (ec != std::errc{} || ptr != last || !std::isfinite(seconds) || seconds < 0 || seconds > 2.0e6) {
+        throw argument_error("sqlite URL parameter 'timeout' must be a number of seconds (e.g. timeout=5), got '" +
+                             text + "'");
+    }
+    return static_cast<int>(std::lround(seconds * 1000.0));
+}
+
+}  // namespace
+
+void throw_error(sqlite3* db, int rc, std::string_view sql, bool at_prepare) {
+    int code = rc;
+    if (db != nullptr) {
+        const int ext = sqlite3_extended_errcode(db);
+        if ((ext & 0xff) == (rc & 0xff)) code = ext;
+    }
+    const char* msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    const std::string_view what = msg != nullptr ? std::string_view(msg) : std::string_view("unknown error");
+
+    switch (code & 0xff) {
+        case SQLITE_CONSTRAINT:
+            switch (code) {
+                case SQLITE_CONSTRAINT_UNIQUE:
+                case SQLITE_CONSTRAINT_PRIMARYKEY:
+                    raise<unique_violation>(integrity, what, sql, code);
+                case SQLITE_CONSTRAINT_FOREIGNKEY:
+                    raise<foreign_key_violation>(integrity, what, sql, code);
+                case SQLITE_CONSTRAINT_NOTNULL:
+                    raise<not_null_violation>(integrity, what, sql, code);
+                case SQLITE_CONSTRAINT_CHECK:
+                    raise<check_violation>(integrity, what, sql, code);
+                default:
+                    raise<integrity_error>(integrity, what, sql, code);
+            }
+        case SQLITE_MISMATCH:
+            raise<integrity_error>(integrity, what, sql, code);
+        case SQLITE_ERROR:
+            if (at_prepare) raise<programming_error>(programming, what, sql, code);
+            raise<operational_error>(operational, what, sql, code);
+        case SQLITE_RANGE:
+        case SQLITE_MISUSE:
+            raise<programming_error>(programming, what, sql, code);
+        default:
+            // SQLITE_BUSY, LOCKED, IOERR, CANTOPEN, FULL, READONLY, NOTADB, CORRUPT, NOMEM, ...
+            raise<operational_error>(operational, what, sql, code);
+    }
+}
+
+void stmt_deleter::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+
+// ---------------------------------------------------------------------------------------------
+// statement
+
+statement::statement(std::shared_ptr<SQLite::Database> db, std::string_view sql)
+    : db_owner_(std::move(db)), db_(db_owner_->getHandle()), sql_(sql) {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql_.data(), static_cast<int>(sql_.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &raw, &tail);
+    stmt_.reset(raw);
+    if (rc != SQLITE_OK) throw_error(db_, rc, sql_, true);
+    if (!stmt_) {
+        throw programming_error(make_message(programming, "the SQL text holds no statement", sql_), SQLITE_MISUSE);
+    }
+    // Anything after the first statement would be silently ignored: refuse it, as Python's sqlite3 does.
+    if (tail != nullptr) {
+        const char* end = sql_.data() + sql_.size();
+        sqlite3_stmt* rest_raw = nullptr;
+        const int rc2 = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &rest_raw, nullptr);
+        std::unique_ptr<sqlite3_stmt, stmt_deleter> rest(rest_raw);
+        if (rc2 != SQLITE_OK || rest) {
+            throw programming_error(make_message(programming, "you can only prepare one statement at a time", sql_),
+                                    SQLITE_MISUSE);
+        }
+    }
+    read_only_ = sqlite3_stmt_readonly(stmt_.get()) != 0;
+}
+
+statement::~statement() = default;
+
+int statement::param_count() const { return sqlite3_bind_parameter_count(stmt_.get()); }
+
+void statement::check_bind(int rc, int i) {
+    if (rc == SQLITE_OK) return;
+    if (rc == SQLITE_RANGE) {
+        throw argument_error("parameter index " + std::to_string(i) + " is out of range: the statement has " +
+                             std::to_string(param_count()) + " parameter(s)\n[SQL: " + sql_ + "]");
+    }
+    throw_error(db_, rc, sql_, false);
+}
+
+void statement::bind_null(int i) {
+    if (running_) reset();
+    check_bind(sqlite3_bind_null(stmt_.get(), i + 1), i);
+}
+
+void statement::bind_int(int i, std::int64_t v) {
+    if (running_) reset();
+    check_bind(sqlite3_bind_int64(stmt_.get(), i + 1, v), i);
+}
+
+void statement::bind_double(int i, double v) {
+    if (running_) reset();
+    check_bind(sqlite3_bind_double(stmt_.get(), i + 1, v), i);
+}
+
+void statement::bind_text(int i, std::string_view v) {
+    if (running_) reset();
+    // A null data pointer would bind SQL NULL: an empty string must stay an empty string.
+    const char* data = v.data() != nullptr ? v.data() : "";
+    check_bind(sqlite3_bind_text64(stmt_.get(), i + 1, data, v.size(), SQLITE_STATIC, SQLITE_UTF8), i);
+}
+
+void statement::bind_blob(int i, std::span<const std::byte> v) {
+    if (running_) reset();
+    if (v.empty()) {
+        check_bind(sqlite3_bind_zeroblob(stmt_.get(), i + 1, 0), i);
+    } else {
+        check_bind(sqlite3_bind_blob64(stmt_.get(), i + 1, v.data(), v.size(), SQLITE_STATIC), i);
+    }
+}
+
+bool statement::step() {
+    if (done_) return false;
+    if (!running_) {
+        running_ = true;
+        total_before_ = sqlite3_total_changes64(db_);
+    }
+    const int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    done_ = true;
+    if (rc == SQLITE_DONE) {
+        record_changes();
+        return false;
+    }
+    changes_ = 0;
+    throw_error(db_, rc, sql_, false);
+}
+
+void statement::record_changes() noexcept {
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE; a statement that changed
+    // nothing (SELECT, DDL) must not report a stale count.
+    changes_ = (!read_only_ && sqlite3_total_changes64(db_) != total_before_) ? sqlite3_changes64(db_) : 0;
+}
+
+void statement::reset() {
+    if (!running_) return;
+    sqlite3_reset(stmt_.get());  // the error of a failed step was already thrown
+    if (!done_) record_changes();
+    running_ = false;
+    done_ = false;
+}
+
+std::int64_t statement::rows_affected() { return changes_; }
+
+std::int64_t statement::last_insert_id() { return sqlite3_last_insert_rowid(db_); }
+
+int statement::column_count() { return sqlite3_column_count(stmt_.get()); }
+
+std::string_view statement::column_name(int c) {
+    const char* n = sqlite3_column_name(stmt_.get(), c);
+    return n != nullptr ? std::string_view(n) : std::string_view();
+}
+
+bool statement::is_null(int c) { return sqlite3_column_type(stmt_.get(), c) == SQLITE_NULL; }
+
+value_kind statement::column_kind(int c) {
+    switch (sqlite3_column_type(stmt_.get(), c)) {
+        case SQLITE_INTEGER:
+            return value_kind::integer;
+        case SQLITE_FLOAT:
+            return value_kind::real;
+        case SQLITE_TEXT:
+            return value_kind::text;
+        case SQLITE_BLOB:
+            return value_kind::blob;
+        default:
+            return value_kind::null;
+    }
+}
+
+std::int64_t statement::get_int(int c) { return sqlite3_column_int64(stmt_.get(), c); }
+
+double statement::get_double(int c) { return sqlite3_column_double(stmt_.get(), c); }
+
+std::string_view statement::get_text(int c) {
+    const unsigned char* p = sqlite3_column_text(stmt_.get(), c);
+    if (p == nullptr) return {};
+    const int n = sqlite3_column_bytes(stmt_.get(), c);
+    return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)};
+}
+
+std::span<const std::byte> statement::get_blob(int c) {
+    const void* p = sqlite3_column_blob(stmt_.get(), c);
+    if (p == nullptr) return {};
+    const int n = sqlite3_column_bytes(stmt_.get(), c);
+    return {static_cast<const std::byte*>(p), static_cast<std::size_t>(n)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// connection
+
+connection::connection(const std::string& filename, int busy_timeout_ms) {
+    // One connection is used by one thread at a time (the engine's pool guarantees it), so
+    // SQLite's per-connection mutex is not needed (OPEN_NOMUTEX = multi-thread mode).
+    int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX;
+    if (starts_with_file_uri(filename)) flags |= SQLite::OPEN_URI;
+    try {
+        db_ = std::make_shared<SQLite::Database>(filename, flags, busy_timeout_ms);
+    } catch (const SQLite::Exception& e) {
+        const int code = e.getExtendedErrorCode() > 0 ? e.getExtendedErrorCode() : SQLITE_CANTOPEN;
+        throw operational_error(
+            make_message(operational, std::string("unable to open database '") + filename + "': " + e.what(), {}),
+            code);
+    }
+    handle_ = db_->getHandle();
+    sqlite3_extended_result_codes(handle_, 1);
+    execute("PRAGMA foreign_keys = ON");
+}
+
+connection::~connection() = default;
+
+std::unique_ptr<driver::statement> connection::prepare(std::string_view sql) {
+    return std::make_unique<statement>(db_, sql);
+}
+
+void connection::execute(std::string_view sql) {
+    const char* p = sql.data();
+    const char* end = p + sql.size();
+    while (p != nullptr && p < end) {
+        sqlite3_stmt* raw = nullptr;
+        const char* tail = nullptr;
+        const int rc = sqlite3_prepare_v2(handle_, p, static_cast<int>(end - p), &raw, &tail);
+        std::unique_ptr<sqlite3_stmt, stmt_deleter> s(raw);
+        if (rc != SQLITE_OK) throw_error(handle_, rc, sql, true);
+        p = tail;
+        if (!s) continue;  // only whitespace or comments left
+        int step_rc = SQLITE_ROW;
+        while ((step_rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        }
+        if (step_rc != SQLITE_DONE) throw_error(handle_, step_rc, sql, false);
+    }
+}
+
+bool connection::ping() {
+    try {
+        statement s(db_, "SELECT 1");
+        return s.step();
+    } catch (...) {
+        return false;
+    }
+}
+
+bool connection::table_exists(std::string_view name) {
+    // Table names are case-insensitive in SQLite (ASCII folding, like COLLATE NOCASE).
+    statement s(db_,
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE "
+                "UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE");
+    s.bind_text(0, name);
+    return s.step();
+}
+
+int connection::max_params() const { return sqlite3_limit(handle_, SQLITE_LIMIT_VARIABLE_NUMBER, -1); }
+
+// ---------------------------------------------------------------------------------------------
+
+std::unique_ptr<driver::connection> connect(const url& u) {
+    std::string name = u.database.value_or(std::string());
+    if (name.empty()) name = ":memory:";
+    int timeout_ms = 5000;
+    if (auto it = u.query.find("timeout"); it != u.query.end()) timeout_ms = parse_timeout_ms(it->second);
+    return std::make_unique<connection>(name, timeout_ms);
+}
+
+}  // namespace dorm::driver::sqlite

@@ -1,0 +1,546 @@
+#!/usr/bin/env bash
+# with_server.sh <postgresql|mysql> <test-executable> [args...]
+# shellcheck disable=SC2317 # functions run from traps and indirectly
+#
+# Runs one test executable against a database server of the given kind and
+# exits with the test's status. DORM_TEST_URL is set for the test.
+#
+# - By default it starts a throwaway server on loopback (random free port in
+#   20000-60000, data in a fresh temporary directory, fsync off), and stops it
+#   and removes the directory afterwards, also when the test fails or is killed.
+# - If DORM_TEST_POSTGRESQL_URL / DORM_TEST_MYSQL_URL is set, that server is used
+#   instead: a fresh database dorm_<random> is created on it for this run and
+#   dropped afterwards, so test executables running in parallel don't collide.
+#
+# A server that fails to start is an error (its log goes to stderr): never a skip.
+#
+# Environment knobs (all optional):
+#   DORM_PG_BINDIR           PostgreSQL server binaries (default: newest /usr/lib/postgresql/*/bin)
+#   DORM_SERVER_START_TIMEOUT seconds to wait for a server to answer (default 90)
+#   DORM_KEEP_SERVER_DIR=1   keep the temporary directory (for debugging)
+#   DORM_SERVER_TRY_PORT     try this port first, without checking it (to test the retry)
+set -euo pipefail
+
+prog=with_server.sh
+log() { printf '%s: %s\n' "$prog" "$*" >&2; }
+
+usage() {
+  printf 'usage: %s <postgresql|mysql> <test-executable> [args...]\n' "$prog" >&2
+  exit 2
+}
+
+(( $# >= 2 )) || usage
+case "$1" in
+  postgresql | postgres | pg) backend=postgresql ;;
+  mysql | mariadb) backend=mysql ;;
+  *) log "unknown backend '$1'"; usage ;;
+esac
+shift
+
+start_timeout=${DORM_SERVER_START_TIMEOUT:-90}
+is_root=0
+(( EUID == 0 )) && is_root=1
+
+# ---------------------------------------------------------------- state + cleanup
+workdir=""      # temporary directory of a throwaway server
+server_kind=""  # postgresql | mysql once a throwaway server may be running
+server_pid=""   # mariadbd pid (we started it as our child)
+stopping_pid="" # server pid that was told to shut down
+bg_pid=""       # a startup step running in the background (so signals are handled at once)
+child_pid=""    # the test process
+ext_drop=""     # function that drops the fresh database on an external server
+ext_err=""      # temporary file for a client's error output (external servers)
+cleaned=0
+in_signal=0
+
+fail() {
+  log "error: $*"
+  exit 1
+}
+
+elapsed_since() { # $1 = start $EPOCHREALTIME -> seconds with 1 decimal
+  local now=$EPOCHREALTIME
+  awk -v a="$1" -v b="$now" 'BEGIN { printf "%.1f", b - a }'
+}
+
+dump_file() { # $1 = file, $2 = label, [$3 = max lines]
+  local f=$1 label=$2 max=${3:-200}
+  if [[ -s "$f" ]]; then
+    printf '%s: ----- %s (%s, last %s lines) -----\n' "$prog" "$label" "$f" "$max" >&2
+    tail -n "$max" "$f" >&2 || true
+    printf '%s: ----- end of %s -----\n' "$prog" "$label" >&2
+  fi
+}
+
+as_pg() { # run a PostgreSQL server tool as a user the server accepts
+  if (( is_root )); then
+    (cd "$workdir" && runuser -u postgres -- "$@")
+  else
+    (cd "$workdir" && "$@")
+  fi
+}
+
+# PostgreSQL's postmaster runs in a session of its own (pg_ctl calls setsid), so
+# a signal to our process group (meson on a timeout) does not reach it: stop it
+# by its pid, signalling first and waiting after, so that even a cleanup cut
+# short has already told the server to shut down.
+postmaster_pid() {
+  local pid
+  pid=$(head -n 1 "$workdir/data/postmaster.pid" 2>/dev/null || true)
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres* ]] || return 1
+  echo "$pid"
+}
+
+signal_server() { # ask the server to shut down (fast), do not wait
+  local pid
+  case "$server_kind" in
+    postgresql)
+      [[ -n "$workdir" ]] || return 0
+      pid=$(postmaster_pid) || return 0
+      kill -INT "$pid" 2>/dev/null # fast shutdown
+      stopping_pid=$pid
+      ;;
+    mysql)
+      [[ -n "$server_pid" ]] || return 0
+      kill -TERM "$server_pid" 2>/dev/null
+      stopping_pid=$server_pid
+      ;;
+  esac
+  return 0
+}
+
+wait_server() { # wait up to 30 s for the signalled server, then kill it
+  [[ -n "$stopping_pid" ]] || return 0
+  local i
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$stopping_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$stopping_pid" 2>/dev/null; then
+    log "$server_kind server pid $stopping_pid did not stop in 30 s; killing it"
+    kill -KILL "$stopping_pid" 2>/dev/null
+  fi
+  if [[ "$server_kind" == mysql ]]; then
+    wait "$stopping_pid" 2>/dev/null # our child: reap it
+    server_pid=""
+  fi
+  stopping_pid=""
+  return 0
+}
+
+stop_server() {
+  signal_server
+  wait_server
+}
+
+cleanup() {
+  (( cleaned )) && return 0
+  cleaned=1
+  set +e
+  # the server first: this may be cut short (meson SIGKILLs the group 0.5 s
+  # after its SIGTERM on a timeout), and the server must stop all the same
+  signal_server
+  if [[ -n "$child_pid" ]] && kill -0 "$child_pid" 2>/dev/null; then
+    kill -TERM "$child_pid" 2>/dev/null
+    (sleep 2 && kill -KILL "$child_pid" 2>/dev/null) &
+    local watchdog=$!
+    wait "$child_pid" 2>/dev/null
+    kill "$watchdog" 2>/dev/null
+    wait "$watchdog" 2>/dev/null
+  fi
+  if [[ -n "$ext_drop" ]]; then
+    "$ext_drop"
+  fi
+  [[ -n "$ext_err" ]] && rm -f -- "$ext_err"
+  if [[ -n "$bg_pid" ]]; then # a startup step (initdb, mariadb-install-db, pg_ctl start)
+    kill -TERM "$bg_pid" 2>/dev/null
+  fi
+  if (( in_signal )) && [[ -n "$workdir$stopping_pid" ]] && command -v setsid >/dev/null; then
+    # killed: leave waiting for the server (and a startup step) and removing
+    # the directory to a detached process that a SIGKILL of our process group
+    # (meson does that 0.5 s after its SIGTERM) does not reach
+    # (the directory goes through the environment so that the reaper's own
+    # command line does not match the search for processes using it)
+    REAPER_PIDS="$stopping_pid $bg_pid" REAPER_DIR=$workdir REAPER_KEEP=${DORM_KEEP_SERVER_DIR:-0} \
+      setsid -f bash -c '
+      for pid in $REAPER_PIDS; do
+        for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+      done
+      [[ -n "$REAPER_DIR" ]] || exit 0
+      # a server started by pg_ctl just before the signal: stop it too
+      if [[ -f "$REAPER_DIR/data/postmaster.pid" ]]; then
+        pm=$(head -n 1 "$REAPER_DIR/data/postmaster.pid")
+        if [[ "$pm" =~ ^[0-9]+$ && "$(cat /proc/$pm/comm 2>/dev/null)" == postgres* ]]; then
+          kill -INT "$pm"
+        fi
+      fi
+      # anything else still using the directory (a bootstrap mariadbd of
+      # mariadb-install-db, a postmaster): let it end, then end it
+      if command -v pgrep >/dev/null; then
+        for ((i = 0; i < 300; i++)); do
+          procs=$(pgrep -f -- "$REAPER_DIR") || break
+          (( i == 100 )) && kill -TERM $procs 2>/dev/null
+          (( i == 250 )) && kill -KILL $procs 2>/dev/null
+          sleep 0.1
+        done
+      fi
+      [[ "$REAPER_KEEP" == 1 ]] || rm -rf -- "$REAPER_DIR"' \
+      </dev/null >/dev/null 2>&1
+    return 0
+  fi
+  if [[ -n "$bg_pid" ]]; then
+    wait "$bg_pid" 2>/dev/null
+    bg_pid=""
+    # pg_ctl start may have started the server after all
+    signal_server
+  fi
+  wait_server
+  if [[ -n "$workdir" && -d "$workdir" ]]; then
+    if [[ "${DORM_KEEP_SERVER_DIR:-0}" == 1 ]]; then
+      log "keeping $workdir"
+    else
+      rm -rf -- "$workdir"
+    fi
+  fi
+}
+
+on_exit() {
+  local rc=$?
+  cleanup
+  exit "$rc"
+}
+
+on_signal() { # $1 = name, $2 = number
+  log "received SIG$1; stopping the test and the server"
+  in_signal=1
+  trap - "$1"
+  exit $((128 + $2)) # runs on_exit -> cleanup
+}
+
+trap on_exit EXIT
+trap 'on_signal INT 2' INT
+trap 'on_signal TERM 15' TERM
+trap 'on_signal HUP 1' HUP
+
+# ---------------------------------------------------------------- helpers
+# Runs a (long) startup step in the background and waits for it: bash runs a
+# trap only after a foreground command ends, but interrupts `wait` at once.
+run_bg() {
+  "$@" &
+  bg_pid=$!
+  local rc=0
+  wait "$bg_pid" || rc=$?
+  bg_pid=""
+  return "$rc"
+}
+
+rand_u32() { od -An -N4 -tu4 /dev/urandom | tr -d ' \n'; }
+rand_hex() { od -An -N6 -tx1 /dev/urandom | tr -d ' \n'; }
+
+port_in_use() { # something listens on 127.0.0.1:$1
+  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+pick_port() {
+  local port i
+  if [[ -n "${DORM_SERVER_TRY_PORT:-}" ]]; then # testing hook: try this port first, unchecked
+    echo "$DORM_SERVER_TRY_PORT"
+    return 0
+  fi
+  for ((i = 0; i < 200; i++)); do
+    port=$((20000 + $(rand_u32) % 40001))
+    if ! port_in_use "$port"; then
+      echo "$port"
+      return 0
+    fi
+  done
+  fail "found no free port in 20000-60000 after 200 tries"
+}
+
+make_workdir() { # $1 = prefix
+  # Unix socket paths are limited to 107 bytes: keep the directory short, and
+  # reachable by the postgres user when we run as root.
+  local base=${TMPDIR:-/tmp}
+  if (( is_root )) || (( ${#base} > 60 )) || [[ ! -d "$base" || ! -w "$base" ]]; then
+    base=/tmp
+  fi
+  workdir=$(mktemp -d "$base/$1.XXXXXX") || fail "mktemp failed in $base"
+}
+
+url_decode() { # percent-decoding
+  local s=${1//+/ }
+  printf '%b' "${s//%/\\x}"
+}
+
+# Splits a URL into url_scheme url_user url_pass url_host url_port url_db url_query.
+# (userinfo kept raw in url_userinfo so it can be put back unchanged)
+parse_url() {
+  local re='^([A-Za-z][A-Za-z0-9+.-]*)://(([^@/]*)@)?(\[[^]/]*\]|[^:/?]*)(:([0-9]*))?(/([^?]*))?(\?.*)?$'
+  [[ "$1" =~ $re ]] || return 1
+  url_scheme=${BASH_REMATCH[1]}
+  url_userinfo=${BASH_REMATCH[3]}
+  url_host=${BASH_REMATCH[4]}
+  url_port=${BASH_REMATCH[6]}
+  # shellcheck disable=SC2034 # parsed for completeness
+  url_db=${BASH_REMATCH[8]}
+  url_query=${BASH_REMATCH[9]}
+  url_user="" url_pass=""
+  if [[ -n "$url_userinfo" ]]; then
+    if [[ "$url_userinfo" == *:* ]]; then
+      url_user=$(url_decode "${url_userinfo%%:*}")
+      url_pass=$(url_decode "${url_userinfo#*:}")
+    else
+      url_user=$(url_decode "$url_userinfo")
+    fi
+  fi
+}
+
+url_with_db() { # $1 = database name -> the parsed URL with its database replaced
+  local auth=""
+  [[ -n "$url_userinfo" ]] && auth="$url_userinfo@"
+  local port=""
+  [[ -n "$url_port" ]] && port=":$url_port"
+  printf '%s://%s%s%s/%s%s' "$url_scheme" "$auth" "$url_host" "$port" "$1" "$url_query"
+}
+
+redact() { # a URL without its password, for messages
+  printf '%s' "$1" | sed -E 's#^([^:/]+://[^:@/]*):[^@/]*@#\1:***@#'
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+find_pg_bindir() {
+  if [[ -n "${DORM_PG_BINDIR:-}" ]]; then
+    pg_bindir=$DORM_PG_BINDIR
+  else
+    pg_bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  fi
+  [[ -n "$pg_bindir" && -x "$pg_bindir/initdb" && -x "$pg_bindir/pg_ctl" ]] ||
+    fail "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin; install the 'postgresql' package with ./setup.sh, or set DORM_PG_BINDIR)"
+}
+
+start_postgresql() {
+  find_pg_bindir
+  if (( is_root )); then
+    id -u postgres >/dev/null 2>&1 || fail "running as root but there is no 'postgres' user to run the server as"
+  fi
+  local t0=$EPOCHREALTIME
+  make_workdir dorm-pg
+  (( is_root )) && chown postgres: "$workdir"
+  server_kind=postgresql
+
+  if ! run_bg as_pg "$pg_bindir/initdb" -D "$workdir/data" -A trust -U postgres -E UTF8 --locale=C \
+    --no-sync --no-instructions </dev/null >"$workdir/initdb.log" 2>&1; then
+    dump_file "$workdir/initdb.log" "initdb output"
+    fail "initdb failed"
+  fi
+
+  local attempt port opts
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(pick_port)
+    unset DORM_SERVER_TRY_PORT
+    opts="-p $port -k $workdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+    opts+=" -c full_page_writes=off -c shared_buffers=16MB -c max_connections=64 -c timezone=UTC"
+    opts+=" -c max_wal_size=256MB -c checkpoint_timeout=1h"
+    rm -f "$workdir/server.log"
+    if run_bg as_pg "$pg_bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -t "$start_timeout" \
+      -o "$opts" start </dev/null >"$workdir/pg_ctl.log" 2>&1; then
+      DORM_TEST_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+      log "PostgreSQL ($pg_bindir) up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
+      return 0
+    fi
+    if grep -qE 'could not bind|Address already in use|could not create any TCP/IP sockets' "$workdir/server.log" 2>/dev/null; then
+      log "port $port was taken (attempt $attempt); retrying with another port"
+      stop_server
+      continue
+    fi
+    dump_file "$workdir/pg_ctl.log" "pg_ctl output"
+    dump_file "$workdir/server.log" "PostgreSQL server log"
+    stop_server
+    fail "PostgreSQL failed to start"
+  done
+  dump_file "$workdir/server.log" "PostgreSQL server log"
+  fail "PostgreSQL failed to start: no usable port after 8 attempts"
+}
+
+use_external_postgresql() {
+  local url=$1
+  ext_err=$(mktemp "${TMPDIR:-/tmp}/dorm-with-server-err.XXXXXX")
+  command -v psql >/dev/null || fail "psql not found (needed to create a database on $(redact "$url")); run ./setup.sh"
+  parse_url "$url" || fail "cannot parse DORM_TEST_POSTGRESQL_URL '$(redact "$url")'"
+  # psql understands postgresql:// and postgres:// (no '+driver' suffix).
+  local admin_url
+  admin_url="postgresql://${url#*://}"
+  ext_db="dorm_$(rand_hex)"
+  ext_admin_url=$admin_url
+  if ! psql "$admin_url" -v ON_ERROR_STOP=1 -qX -c "CREATE DATABASE $ext_db" </dev/null >/dev/null 2>"$ext_err"; then
+    cat "$ext_err" >&2
+    fail "could not create database $ext_db on $(redact "$url")"
+  fi
+  ext_drop=drop_external_postgresql
+  DORM_TEST_URL=$(url_with_db "$ext_db")
+  log "using external PostgreSQL $(redact "$url"), fresh database $ext_db"
+}
+
+drop_external_postgresql() {
+  psql "$ext_admin_url" -v ON_ERROR_STOP=1 -qX -c "DROP DATABASE IF EXISTS $ext_db WITH (FORCE)" </dev/null >/dev/null 2>"$ext_err" ||
+    { cat "$ext_err" >&2; log "warning: could not drop database $ext_db"; }
+}
+
+# ---------------------------------------------------------------- MariaDB / MySQL
+mysql_server_opts=(
+  --skip-log-bin
+  --innodb-flush-log-at-trx-commit=0
+  --innodb-doublewrite=0
+  --innodb-buffer-pool-size=32M
+  --innodb-log-file-size=16M
+  --innodb-use-native-aio=0
+  --skip-name-resolve
+  --character-set-server=utf8mb4
+  --collation-server=utf8mb4_general_ci
+  --default-time-zone=+00:00
+  --max-connections=100
+)
+
+start_mysql() {
+  local tool
+  for tool in mariadb-install-db mariadbd mariadb-admin mariadb; do
+    command -v "$tool" >/dev/null ||
+      fail "$tool not found (install the 'mariadb-server' package with ./setup.sh)"
+  done
+  local t0=$EPOCHREALTIME
+  make_workdir dorm-my
+  server_kind=mysql
+  local user_opt=()
+  (( is_root )) && user_opt=(--user=root)
+
+  if ! run_bg mariadb-install-db --no-defaults --datadir="$workdir/data" "${user_opt[@]}" \
+    --auth-root-authentication-method=normal --skip-test-db --tmpdir="$workdir" "${mysql_server_opts[@]}" \
+    </dev/null >"$workdir/install.log" 2>&1; then
+    dump_file "$workdir/install.log" "mariadb-install-db output"
+    fail "mariadb-install-db failed"
+  fi
+
+  local attempt port i
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(pick_port)
+    unset DORM_SERVER_TRY_PORT
+    rm -f "$workdir/error.log"
+    mariadbd --no-defaults --datadir="$workdir/data" --socket="$workdir/sock" --port="$port" \
+      --bind-address=127.0.0.1 "${user_opt[@]}" --pid-file="$workdir/mariadbd.pid" \
+      --log-error="$workdir/error.log" --tmpdir="$workdir" "${mysql_server_opts[@]}" \
+      </dev/null >"$workdir/mariadbd.out" 2>&1 &
+    server_pid=$!
+    local up=0 died=0
+    for ((i = 0; i < start_timeout * 10; i++)); do
+      if ! kill -0 "$server_pid" 2>/dev/null; then
+        died=1
+        break
+      fi
+      if mariadb-admin --no-defaults --socket="$workdir/sock" -uroot --connect-timeout=2 ping \
+        </dev/null >/dev/null 2>&1; then
+        up=1
+        break
+      fi
+      sleep 0.1
+    done
+    if (( up )); then
+      # the database of the URL, and a check that the URL itself works over TCP
+      if ! mariadb --no-defaults --socket="$workdir/sock" -uroot -e 'CREATE DATABASE test' </dev/null >&2 ||
+        ! mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot test -e 'SELECT 1' </dev/null >/dev/null; then
+        dump_file "$workdir/error.log" "MariaDB error log"
+        fail "MariaDB started but could not create/reach database 'test'"
+      fi
+      DORM_TEST_URL="mysql://root@127.0.0.1:$port/test"
+      log "MariaDB up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
+      return 0
+    fi
+    if (( died )); then
+      wait "$server_pid" 2>/dev/null || true
+      server_pid=""
+      if grep -qE 'Address already in use|Do you already have another .*server running' "$workdir/error.log" 2>/dev/null; then
+        log "port $port was taken (attempt $attempt); retrying with another port"
+        continue
+      fi
+      dump_file "$workdir/mariadbd.out" "mariadbd output"
+      dump_file "$workdir/error.log" "MariaDB error log"
+      fail "MariaDB server exited during startup"
+    fi
+    dump_file "$workdir/error.log" "MariaDB error log"
+    stop_server
+    fail "MariaDB did not answer within $start_timeout s"
+  done
+  fail "MariaDB failed to start: no usable port after 8 attempts"
+}
+
+mysql_client_args() { # from the parsed URL
+  mysql_args=(--no-defaults)
+  local host=${url_host#[}
+  host=${host%]}
+  [[ -n "$host" ]] && mysql_args+=(-h "$host")
+  [[ -n "$url_port" ]] && mysql_args+=(-P "$url_port")
+  [[ -n "$url_user" ]] && mysql_args+=(-u "$url_user")
+  return 0
+}
+
+use_external_mysql() {
+  local url=$1
+  ext_err=$(mktemp "${TMPDIR:-/tmp}/dorm-with-server-err.XXXXXX")
+  command -v mariadb >/dev/null || fail "mariadb client not found (needed to create a database on $(redact "$url")); run ./setup.sh"
+  parse_url "$url" || fail "cannot parse DORM_TEST_MYSQL_URL '$(redact "$url")'"
+  mysql_client_args
+  ext_db="dorm_$(rand_hex)"
+  if ! MYSQL_PWD=$url_pass mariadb "${mysql_args[@]}" -e "CREATE DATABASE $ext_db" </dev/null >/dev/null 2>"$ext_err"; then
+    cat "$ext_err" >&2
+    fail "could not create database $ext_db on $(redact "$url")"
+  fi
+  ext_drop=drop_external_mysql
+  DORM_TEST_URL=$(url_with_db "$ext_db")
+  log "using external MySQL/MariaDB $(redact "$url"), fresh database $ext_db"
+}
+
+drop_external_mysql() {
+  MYSQL_PWD=$url_pass mariadb "${mysql_args[@]}" -e "DROP DATABASE IF EXISTS $ext_db" </dev/null >/dev/null 2>"$ext_err" ||
+    { cat "$ext_err" >&2; log "warning: could not drop database $ext_db"; }
+}
+
+# ---------------------------------------------------------------- main
+# meson test sets MALLOC_PERTURB_ for the test; keep it away from the servers and
+# clients (it only slows them down) and give it back to the test.
+had_perturb=${MALLOC_PERTURB_+1}
+saved_perturb=${MALLOC_PERTURB_-}
+unset MALLOC_PERTURB_
+
+case "$backend" in
+  postgresql)
+    if [[ -n "${DORM_TEST_POSTGRESQL_URL:-}" ]]; then
+      use_external_postgresql "$DORM_TEST_POSTGRESQL_URL"
+    else
+      start_postgresql
+    fi
+    ;;
+  mysql)
+    if [[ -n "${DORM_TEST_MYSQL_URL:-}" ]]; then
+      use_external_mysql "$DORM_TEST_MYSQL_URL"
+    else
+      start_mysql
+    fi
+    ;;
+esac
+
+export DORM_TEST_URL
+[[ -n "$had_perturb" ]] && export MALLOC_PERTURB_="$saved_perturb"
+"$@" &
+child_pid=$!
+status=0
+wait "$child_pid" || status=$?
+child_pid=""
+if (( status != 0 )); then
+  log "test exited with status $status ($*)"
+  case "$server_kind" in
+    postgresql) dump_file "$workdir/server.log" "PostgreSQL server log" 40 ;;
+    mysql) dump_file "$workdir/error.log" "MariaDB error log" 40 ;;
+  esac
+fi
+exit "$status"
