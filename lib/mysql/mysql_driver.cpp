@@ -355,21 +355,18 @@ void statement::execute() {
     handle();  // throws when the connection is closed
     executed_ = true;
     has_row_ = false;
-    done_ = false;
+    done_ = true;  // until a result set is stored: a failed execution has no rows
     affected_ = 0;
     if (nparams_ > 0 && mysql_stmt_bind_param(stmt_.get(), params_.data()) != 0) fail();
     if (mysql_stmt_execute(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt_.get()));
     insert_id_ = static_cast<std::int64_t>(mysql_stmt_insert_id(stmt_.get()));
-    const unsigned nfields = mysql_stmt_field_count(stmt_.get());
-    if (nfields == 0) {
-        done_ = true;
-        return;
-    }
+    if (mysql_stmt_field_count(stmt_.get()) == 0) return;
     if (!columns_match()) setup_columns();  // types can follow the parameters, or a schema change
     if (mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
     if (mysql_stmt_store_result(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_num_rows(stmt_.get()));
+    done_ = false;
 }
 
 bool statement::fetch() {

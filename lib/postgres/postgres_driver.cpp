@@ -230,6 +230,7 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
     desc_.reset(PQdescribePrepared(conn, name_.c_str()));
     if (!desc_ || PQresultStatus(desc_.get()) != PGRES_COMMAND_OK) {
         result_ptr keep = std::move(desc_);
+        state_->pending_deallocate.push_back(name_);  // prepared, but this object will not exist
         throw_error(conn, keep.get(), sql_);
     }
     nparams_ = PQnparams(desc_.get());
@@ -545,6 +546,7 @@ std::unique_ptr<driver::connection> connect(const url& u) {
     }
     if (PQstatus(state->conn.get()) != CONNECTION_OK) {
         std::string msg = scrub(trim(PQerrorMessage(state->conn.get())), u.password);
+        if (auto it = u.query.find("password"); it != u.query.end()) msg = scrub(std::move(msg), it->second);
         throw operational_error(
             make_message(operational_label, "could not connect to " + describe(u) + ": " + msg, {}, {}), 0, "08001");
     }

@@ -120,3 +120,12 @@ void parse_timestamp(std::string_view text, std::int64_t& seconds, std::int64_t&
 }
 
 }  // namespace dorm::detail
+
+namespace dorm::detail {
+void throw_detached(const char* what) {
+    throw detached_instance_error(std::string("dorm: this ") + what +
+                                  " relationship was not loaded and its object is not bound to a session, so the "
+                                  "lazy load cannot proceed (load it while the session is open, e.g. with "
+                                  "selectinload, or keep the session)");
+}
+}  // namespace dorm::detail

@@ -110,7 +110,13 @@ void session_impl::add(const std::shared_ptr<record_base>& rec) {
     rec->order = next_order_++;
     records_.push_back(rec);
     pending_.push_back(rec.get());
-    rec->wire(this);
+    pending_index_stale_ = true;
+    rec->wire(this, false);
+    // cascade save-update: what the object refers to joins too
+    std::vector<std::shared_ptr<record_base>> reach;
+    rec->related(reach);
+    for (auto& r : reach)
+        if (r->owner != this) add(r);
 }
 
 record_base* session_impl::find(const identity_key& k) const {
@@ -121,8 +127,18 @@ record_base* session_impl::find(const identity_key& k) const {
 record_base* session_impl::find_object(const void* obj, const identity_key* k) const {
     if (k)
         if (auto* r = find(*k); r && r->object() == obj) return r;
-    for (auto* r : pending_)
-        if (r->object() == obj) return r;
+    if (pending_.size() > 16) {
+        if (pending_index_stale_) {
+            pending_index_.clear();
+            for (auto* r : pending_) pending_index_.emplace(r->object(), r);
+            pending_index_stale_ = false;
+        }
+        auto it = pending_index_.find(obj);
+        if (it != pending_index_.end()) return it->second;
+    } else {
+        for (auto* r : pending_)
+            if (r->object() == obj) return r;
+    }
     for (auto& r : records_)
         if (r && r->owner == this && r->object() == obj) return r.get();
     return nullptr;
@@ -135,7 +151,7 @@ void session_impl::attach_loaded(const std::shared_ptr<record_base>& rec, const 
     rec->keyed = true;
     identity_.emplace(k, rec.get());
     records_.push_back(rec);
-    rec->wire(this);
+    rec->wire(this, true);
     watch(rec.get());
 }
 
@@ -152,7 +168,10 @@ void session_impl::forget(record_base* rec) noexcept {
         if (it != identity_.end() && it->second == rec) identity_.erase(it);
         rec->keyed = false;
     }
-    if (rec->state == object_state::pending) std::erase(pending_, rec);
+    if (rec->state == object_state::pending) {
+        std::erase(pending_, rec);
+        pending_index_stale_ = true;
+    }
     if (rec->state == object_state::deleted) std::erase(deleted_, rec);
     if (rec->watched) {
         std::erase(watch_, rec);
@@ -161,7 +180,8 @@ void session_impl::forget(record_base* rec) noexcept {
     rec->state = object_state::transient;
     rec->owner = nullptr;
     try {
-        rec->wire(nullptr);
+        rec->release_cycles();
+        rec->wire(nullptr, false);
     } catch (...) {
     }
     // drop the session's reference (the user's shared_ptr keeps the object alive)
@@ -198,7 +218,8 @@ void session_impl::expunge_all() noexcept {
         r->keyed = false;
         r->watched = false;
         try {
-            r->wire(nullptr);
+            r->release_cycles();
+            r->wire(nullptr, false);
         } catch (...) {
         }
     }
@@ -207,6 +228,7 @@ void session_impl::expunge_all() noexcept {
     identity_.clear();
     watch_.clear();
     pending_.clear();
+    pending_index_stale_ = true;
     deleted_.clear();
 }
 
@@ -223,6 +245,29 @@ const std::string& session_impl::select_by_pk_sql(const schema::table& t) {
     s.where = pk_condition(t);
     return pk_sql_.emplace(&t, compile_select(s, dialect_).sql).first->second;
 }
+
+const std::string& session_impl::relationship_sql(const schema::table& target, int fk_col,
+                                                  const schema::table* assoc, int assoc_owner_col,
+                                                  int assoc_target_col) {
+    std::string key = target.name + '\x1f' + std::to_string(fk_col) + '\x1f' + (assoc ? assoc->name : "") + '\x1f' +
+                      std::to_string(assoc_owner_col) + '\x1f' + std::to_string(assoc_target_col);
+    auto it = relationship_sql_.find(key);
+    if (it != relationship_sql_.end()) return it->second;
+    ast::select s;
+    s.entities.push_back(ast::entity_ref{&target, {}});
+    if (assoc) {
+        s.joins.push_back(ast::join{
+            ast::join_kind::inner, ast::table_ref{assoc, {}, nullptr},
+            ast::make_op(ast::op::eq, {ast::make_column(assoc, assoc_target_col),
+                                       ast::make_column(&target, target.primary_key.front())})});
+        s.where.push_back(ast::make_op(ast::op::eq, {ast::make_column(assoc, assoc_owner_col), ast::make_param(value())}));
+    } else {
+        s.where.push_back(ast::make_op(ast::op::eq, {ast::make_column(&target, fk_col), ast::make_param(value())}));
+    }
+    return relationship_sql_.emplace(std::move(key), compile_select(s, dialect_).sql).first->second;
+}
+
+void session_impl::before_lazy_load(const schema::table&, const char*) { ++lazy_loads_; }
 
 statement_lease session_impl::run(const std::string& sql, std::span<const value> params) {
     auto& c = connection();
@@ -253,34 +298,129 @@ enum class sql_kind { insert_all, insert_generated, update, delete_ };
 
 void session_impl::flush() {
     check_usable();
+    if (flushing_) return;  // a lazy load inside a flush
+    flushing_ = true;
     try {
         do_flush();
     } catch (const std::exception& e) {
+        flushing_ = false;
         failed_ = true;
         failure_ = e.what();
         release_connection();
         throw;
     }
+    flushing_ = false;
 }
+
+namespace {
+
+/// Orders records so that every (parent, child) edge has the parent first; ties by table rank,
+/// then add()/load order.
+std::vector<record_base*> order_records(const std::vector<record_base*>& recs,
+                                        const std::vector<std::pair<record_base*, record_base*>>& edges,
+                                        const std::vector<const schema::table*>& table_order) {
+    auto rank = [&](const record_base* r) {
+        return static_cast<std::size_t>(std::find(table_order.begin(), table_order.end(), &r->table()) -
+                                        table_order.begin());
+    };
+    std::vector<record_base*> sorted = recs;
+    std::stable_sort(sorted.begin(), sorted.end(), [&](const record_base* a, const record_base* b) {
+        const auto ra = rank(a), rb = rank(b);
+        return ra != rb ? ra < rb : a->order < b->order;
+    });
+    if (edges.empty()) return sorted;
+    std::unordered_map<const record_base*, std::size_t> pos;
+    for (std::size_t i = 0; i < sorted.size(); ++i) pos.emplace(sorted[i], i);
+    std::vector<std::vector<std::size_t>> children(sorted.size());
+    std::vector<std::size_t> indegree(sorted.size(), 0);
+    for (auto& [parent, child] : edges) {
+        auto p = pos.find(parent), c = pos.find(child);
+        if (p == pos.end() || c == pos.end() || p->second == c->second) continue;
+        children[p->second].push_back(c->second);
+        ++indegree[c->second];
+    }
+    std::vector<record_base*> out;
+    out.reserve(sorted.size());
+    std::vector<bool> done(sorted.size(), false);
+    // repeatedly take the first ready record in (rank, order) order
+    std::size_t remaining = sorted.size();
+    while (remaining) {
+        bool progress = false;
+        for (std::size_t i = 0; i < sorted.size(); ++i) {
+            if (done[i] || indegree[i]) continue;
+            done[i] = true;
+            --remaining;
+            out.push_back(sorted[i]);
+            for (auto c : children[i]) --indegree[c];
+            progress = true;
+        }
+        if (!progress) {  // a cycle between rows: fall back to table order for the rest
+            for (std::size_t i = 0; i < sorted.size(); ++i)
+                if (!done[i]) {
+                    done[i] = true;
+                    --remaining;
+                    out.push_back(sorted[i]);
+                }
+        }
+    }
+    return out;
+}
+
+using assoc_row = record_base::assoc_row;
+
+/// The same association row reported from both sides of a pair compares equal.
+std::tuple<const schema::table*, int, int, std::string, std::string> assoc_identity(const assoc_row& a) {
+    std::string ko, kt;
+    append_key_part(ko, a.owner_key);
+    append_key_part(kt, a.target_key);
+    if (a.target_col >= 0 && a.owner_col > a.target_col) return {a.table, a.target_col, a.owner_col, kt, ko};
+    return {a.table, a.owner_col, a.target_col, ko, kt};
+}
+
+void dedupe(std::vector<assoc_row>& rows) {
+    std::vector<assoc_row> out;
+    std::vector<std::tuple<const schema::table*, int, int, std::string, std::string>> seen;
+    for (auto& r : rows) {
+        auto id = assoc_identity(r);
+        if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+        seen.push_back(std::move(id));
+        out.push_back(std::move(r));
+    }
+    rows = std::move(out);
+}
+
+}  // namespace
 
 void session_impl::do_flush() {
     // cascade save-update: related objects join the session
     {
         std::vector<std::shared_ptr<record_base>> reach;
         for (std::size_t i = 0; i < pending_.size(); ++i) pending_[i]->related(reach);
-        for (auto* r : watch_) r->related(reach);
-        for (std::size_t i = 0; i < reach.size(); ++i)
-            if (reach[i] && reach[i]->owner != this) add(reach[i]);
+        for (std::size_t i = 0; i < watch_.size(); ++i) watch_[i]->related(reach);
+        for (auto& r : reach)
+            if (r && r->owner != this) add(r);
     }
-    struct update_item {
-        record_base* rec;
-        column_mask mask;
-    };
-    std::vector<update_item> updates;
-    for (auto* r : watch_)
-        if (r->state == object_state::persistent)
-            if (column_mask m = r->changed()) updates.push_back({r, m});
-    if (pending_.empty() && updates.empty() && deleted_.empty()) {
+    // deletes cascade or de-associate children (may load them)
+    for (std::size_t i = 0; i < deleted_.size(); ++i) deleted_[i]->on_delete();
+    // foreign keys follow the relationships of loaded objects
+    for (std::size_t i = 0; i < watch_.size(); ++i) {
+        record_base* r = watch_[i];
+        if (r->state != object_state::persistent) continue;
+        r->sync_parents();
+        r->propagate_to_children();
+    }
+    bool dirty = !pending_.empty() || !deleted_.empty();
+    std::vector<assoc_row> assoc_ins, assoc_del;
+    for (std::size_t i = 0; !dirty && i < watch_.size(); ++i) {
+        record_base* r = watch_[i];
+        if (r->state != object_state::persistent) continue;
+        if (r->null_out || r->changed()) dirty = true;
+        r->assoc_changes(assoc_ins, assoc_del);
+        if (!assoc_ins.empty() || !assoc_del.empty()) dirty = true;
+    }
+    assoc_ins.clear();
+    assoc_del.clear();
+    if (!dirty) {
         // nothing to write: forget clean objects nobody else holds
         std::erase_if(watch_, [](record_base* r) {
             if (r->weak_from_this().use_count() > 1) return false;
@@ -292,7 +432,7 @@ void session_impl::do_flush() {
 
     auto& c = connection();
     const bool echo = c.echo();
-    const auto& hooks_returning = dialect_ == dialect::postgresql || dialect_ == dialect::oracle;
+    const bool returning = dialect_ == dialect::postgresql || dialect_ == dialect::oracle;
 
     // tables in foreign-key order
     std::vector<const schema::table*> tables;
@@ -300,9 +440,13 @@ void session_impl::do_flush() {
         if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.push_back(t);
     };
     for (auto* r : pending_) note(&r->table());
-    for (auto& u : updates) note(&u.rec->table());
+    for (auto* r : watch_) note(&r->table());
     for (auto* r : deleted_) note(&r->table());
-    std::vector<const schema::table*> order = schema::sorted_by_dependency(tables);
+    const std::vector<const schema::table*> order = schema::sorted_by_dependency(tables);
+
+    std::vector<std::pair<record_base*, record_base*>> edges;
+    for (auto* r : pending_) r->edges(edges);
+    for (auto* r : watch_) r->edges(edges);
 
     std::map<std::tuple<const schema::table*, sql_kind, column_mask>, std::string> sqls;
     auto sql_for = [&](const schema::table* t, sql_kind k, column_mask mask) -> const std::string& {
@@ -320,7 +464,7 @@ void session_impl::do_flush() {
                 row.emplace_back();
             }
             ins.rows.push_back(std::move(row));
-            if (k == sql_kind::insert_generated && hooks_returning) ins.returning.push_back(t->autoincrement_column);
+            if (k == sql_kind::insert_generated && returning) ins.returning.push_back(t->autoincrement_column);
             out = compile_insert(ins, dialect_);
         } else if (k == sql_kind::update) {
             ast::update up;
@@ -336,31 +480,40 @@ void session_impl::do_flush() {
         }
         return sqls.emplace(key, std::move(out.sql)).first->second;
     };
-
     std::vector<value> echo_params;
-    // INSERTs, parents first, in add() order within a table
-    std::vector<record_base*> inserted;
-    for (const auto* t : order) {
-        std::vector<int> all_cols, gen_cols;
-        for (int i = 0; i < static_cast<int>(t->columns.size()); ++i) {
-            all_cols.push_back(i);
-            if (i != t->autoincrement_column) gen_cols.push_back(i);
-        }
+
+    // INSERTs: parents before children (tables, then rows of self-referencing tables)
+    const std::vector<record_base*> inserts = order_records(pending_, edges, order);
+    {
         statement_lease lease;
+        const schema::table* current_table = nullptr;
         sql_kind current = sql_kind::delete_;
-        for (auto* r : pending_) {
-            if (&r->table() != t) continue;
+        std::vector<int> all_cols, gen_cols;
+        for (auto* r : inserts) {
+            const schema::table* t = &r->table();
+            if (t != current_table) {
+                all_cols.clear();
+                gen_cols.clear();
+                for (int i = 0; i < static_cast<int>(t->columns.size()); ++i) {
+                    all_cols.push_back(i);
+                    if (i != t->autoincrement_column) gen_cols.push_back(i);
+                }
+            }
+            r->sync_parents();
             identity_key k;
             const bool generated = t->autoincrement_column >= 0 && !r->key(k);
             const sql_kind kind = generated ? sql_kind::insert_generated : sql_kind::insert_all;
             const std::string& sql = sql_for(t, kind, 0);
-            if (!lease.get() || current != kind) {
+            if (!lease.get() || current != kind || current_table != t) {
                 lease = statement_lease();
                 lease = c.prepare(sql);
                 current = kind;
+                current_table = t;
             }
             const auto& cols = generated ? gen_cols : all_cols;
             r->bind_columns(*lease, cols, 0, scratch_);
+            for (int col : cols)
+                if ((r->null_out >> col) & 1) lease->bind_null(static_cast<int>(&col - cols.data()));
             if (echo) {
                 echo_params.clear();
                 r->column_values(cols, echo_params);
@@ -368,17 +521,29 @@ void session_impl::do_flush() {
             }
             const bool row = lease->step();
             if (generated) {
-                std::int64_t id = (hooks_returning && row) ? lease->get_int(0) : lease->last_insert_id();
+                std::int64_t id = (returning && row) ? lease->get_int(0) : lease->last_insert_id();
                 r->set_generated_key(id);
                 r->generated_key = true;
             }
             lease->reset();
             scratch_.clear();
-            inserted.push_back(r);
+            r->propagate_to_children();
         }
     }
 
     // UPDATEs: parents first; grouped by changed-column set; primary-key order
+    struct update_item {
+        record_base* rec;
+        column_mask mask;
+    };
+    std::vector<update_item> updates;
+    std::vector<record_base*> null_outs;
+    for (auto* r : watch_) {
+        if (r->state != object_state::persistent) continue;
+        r->sync_parents();
+        if (column_mask m = r->changed()) updates.push_back({r, m});
+        if (r->null_out) null_outs.push_back(r);
+    }
     std::stable_sort(updates.begin(), updates.end(), [](const update_item& a, const update_item& b) {
         if (a.mask != b.mask) return a.mask < b.mask;
         return key_less(a.rec, b.rec);
@@ -408,22 +573,70 @@ void session_impl::do_flush() {
             const auto n = lease->rows_affected();
             lease->reset();
             scratch_.clear();
-            if (n != 1)
+            if (n != 1 && dialect_ != dialect::mysql)  // MySQL counts only rows whose values changed
                 throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
                                        std::to_string(n) + " were matched");
         }
     }
+    // de-associated NOT NULL foreign keys: let the database object
+    for (auto* r : null_outs) {
+        const std::string& sql = sql_for(&r->table(), sql_kind::update, r->null_out);
+        auto lease = c.prepare(sql);
+        const auto cols = mask_columns(r->null_out);
+        for (std::size_t i = 0; i < cols.size(); ++i) lease->bind_null(static_cast<int>(i));
+        r->bind_key(*lease, static_cast<int>(cols.size()), scratch_);
+        if (echo) {
+            echo_params.assign(cols.size(), value());
+            r->key_values(echo_params);
+            c.log_statement(sql, lease, echo_params);
+        }
+        lease->step();
+        lease->reset();
+        scratch_.clear();
+    }
 
-    // DELETEs: children first, primary-key order
-    std::vector<record_base*> deletes = deleted_;
-    std::stable_sort(deletes.begin(), deletes.end(), key_less);
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-        const auto* t = *it;
+    // many-to-many association rows
+    for (auto* r : inserts) r->assoc_changes(assoc_ins, assoc_del);
+    for (auto* r : watch_)
+        if (r->state == object_state::persistent) r->assoc_changes(assoc_ins, assoc_del);
+    for (auto* r : deleted_) r->assoc_changes(assoc_ins, assoc_del);
+    dedupe(assoc_ins);
+    dedupe(assoc_del);
+    for (auto& a : assoc_del) {
+        ast::delete_ del;
+        del.table = a.table;
+        del.where.push_back(ast::make_op(ast::op::eq, {ast::make_column(a.table, a.owner_col), ast::make_param(a.owner_key)}));
+        if (a.target_col >= 0)
+            del.where.push_back(
+                ast::make_op(ast::op::eq, {ast::make_column(a.table, a.target_col), ast::make_param(a.target_key)}));
+        compiled out = compile_delete(del, dialect_);
+        c.execute(out.sql, out.params);
+    }
+    for (auto& a : assoc_ins) {
+        ast::insert ins;
+        ins.table = a.table;
+        ins.columns = {a.owner_col, a.target_col};
+        ins.rows.push_back({a.owner_key, a.target_key});
+        compiled out = compile_insert(ins, dialect_);
+        c.execute(out.sql, out.params);
+    }
+
+    // DELETEs: children before parents (tables, then rows of self-referencing tables)
+    std::vector<std::pair<record_base*, record_base*>> delete_edges;
+    for (auto* r : deleted_) r->edges(delete_edges);
+    std::vector<record_base*> deletes = order_records(deleted_, delete_edges, order);
+    std::reverse(deletes.begin(), deletes.end());
+    {
         statement_lease lease;
+        const schema::table* current_table = nullptr;
         for (auto* r : deletes) {
-            if (&r->table() != t) continue;
+            const schema::table* t = &r->table();
             const std::string& sql = sql_for(t, sql_kind::delete_, 0);
-            if (!lease.get()) lease = c.prepare(sql);
+            if (!lease.get() || current_table != t) {
+                lease = statement_lease();
+                lease = c.prepare(sql);
+                current_table = t;
+            }
             r->bind_key(*lease, 0, scratch_);
             if (echo) {
                 echo_params.clear();
@@ -437,15 +650,18 @@ void session_impl::do_flush() {
     }
 
     // Everything was written: update the bookkeeping.
-    for (auto* r : inserted) {
+    for (auto* r : inserts) {
         r->state = object_state::persistent;
         r->take_snapshot();
         r->inserted_in_txn = true;
+        r->null_out = 0;
         index(r);
         txn_inserted_.push_back(r->shared_from_this());
         watch(r);
+        r->assoc_flushed();
     }
     pending_.clear();
+    pending_index_stale_ = true;
     for (auto& u : updates) {
         if (!u.rec->inserted_in_txn) u.rec->save_backup();
         identity_key before = u.rec->ident;
@@ -456,6 +672,10 @@ void session_impl::do_flush() {
             u.rec->keyed = false;
             index(u.rec);
         }
+    }
+    for (auto* r : watch_) {
+        r->null_out = 0;
+        if (r->state == object_state::persistent) r->assoc_flushed();
     }
     for (auto* r : deletes) {
         r->deleted_in_txn = true;
@@ -518,7 +738,7 @@ void session_impl::rollback() noexcept {
             records_.push_back(r);
             identity_.emplace(r->ident, r.get());
             r->keyed = true;
-            r->wire(this);
+            r->wire(this, false);
             watch(r.get());
         }
         txn_deleted_.clear();

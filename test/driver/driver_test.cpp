@@ -611,6 +611,49 @@ BOOST_AUTO_TEST_CASE(bad_sql_is_a_programming_error) {
     BOOST_TEST(scalar_int(*c, "SELECT 1") == 1);
 }
 
+BOOST_AUTO_TEST_CASE(ddl_through_prepare_and_failed_step_stays_finished) {
+    auto c = open();
+    drop(*c, "drv_ddl");
+    {
+        auto st = c->prepare("CREATE TABLE drv_ddl (id INTEGER PRIMARY KEY)" + opts());
+        BOOST_TEST(!st->step());
+        st->reset();
+    }
+    BOOST_TEST(c->table_exists("drv_ddl"));
+    run(*c, "INSERT INTO drv_ddl (id) VALUES (?)", {1});
+    auto ins = c->prepare(ph("INSERT INTO drv_ddl (id) VALUES (?)"));
+    ins->bind_int(0, 1);
+    BOOST_CHECK_THROW(ins->step(), dorm::unique_violation);
+    BOOST_TEST(!ins->step());  // the failed execution is over; no second attempt until reset
+    ins->reset();
+    ins->bind_int(0, 2);
+    BOOST_TEST(!ins->step());
+    BOOST_TEST(ins->rows_affected() == 1);
+    ins->reset();
+    drop(*c, "drv_ddl");
+}
+
+BOOST_AUTO_TEST_CASE(postgresql_statements_are_deallocated) {
+    if (!is_pg()) return;
+    auto c = open();
+    auto count = [&] { return scalar_int(*c, "SELECT COUNT(*) FROM pg_prepared_statements"); };
+    const auto base = count();
+    {
+        auto a = c->prepare("SELECT 1");
+        auto b = c->prepare("SELECT 2");
+        BOOST_TEST(count() == base + 2);
+    }
+    BOOST_TEST(count() == base);
+    // Destroyed inside an aborted transaction: deallocated once the transaction is over.
+    c->execute("BEGIN");
+    auto doomed = c->prepare("SELECT 3");
+    BOOST_CHECK_THROW(c->execute("SELECT * FROM drv_no_such_table"), dorm::programming_error);
+    doomed.reset();
+    BOOST_CHECK_THROW(c->prepare("SELECT 4"), dorm::operational_error);  // 25P02: transaction aborted
+    c->execute("ROLLBACK");
+    BOOST_TEST(count() == base);
+}
+
 BOOST_AUTO_TEST_CASE(statement_outliving_its_connection) {
     auto c = open();
     auto st = c->prepare("SELECT 1");

@@ -14,6 +14,9 @@
 namespace dorm {
 
 namespace detail {
+/// Throws detached_instance_error (reading an unloaded relationship without a session).
+[[noreturn]] void throw_detached(const char* what);
+
 /// The session side of a wired relationship (implemented by the session; type-erased).
 class relation_hook {
 public:
@@ -101,7 +104,9 @@ public:
 
 private:
     void ensure_loaded() const {
-        if (!loaded_ && hook_) hook_->load(const_cast<many*>(this));
+        if (loaded_) return;
+        if (!hook_) detail::throw_detached("collection");
+        hook_->load(const_cast<many*>(this));
         loaded_ = true;
     }
     void notify(const std::shared_ptr<T>& item, bool added) {
@@ -119,7 +124,7 @@ class one {
 public:
     one() = default;
     one(std::nullptr_t) {}
-    one(std::shared_ptr<T> p) : strong_(std::move(p)) {}
+    one(std::shared_ptr<T> p) : strong_(std::move(p)), had_target_(strong_ != nullptr) {}
     one(const one& o) : strong_(o.get_no_load()) {}
     one& operator=(const one& o) { return (*this = o.get_no_load()); }
 
@@ -137,7 +142,10 @@ public:
     }
     one& operator=(std::nullptr_t) { return (*this = std::shared_ptr<T>()); }
 
-    std::shared_ptr<T> get() const { return (ensure_loaded(), get_no_load()); }
+    std::shared_ptr<T> get() const {
+        if (weak_mode_ && had_target_ && weak_.expired()) loaded_ = false;  // the target is gone: reload it
+        return (ensure_loaded(), get_no_load());
+    }
     T* operator->() const { return get().get(); }
     T& operator*() const { return *get(); }
     explicit operator bool() const { return get() != nullptr; }
@@ -149,6 +157,7 @@ public:
     std::shared_ptr<T> get_no_load() const { return weak_mode_ ? weak_.lock() : strong_; }
     /// Sets the target without notifying the other side.
     void store(std::shared_ptr<T> p) {
+        had_target_ = p != nullptr;
         if (weak_mode_)
             weak_ = p;
         else
@@ -170,13 +179,16 @@ public:
 
 private:
     void ensure_loaded() const {
-        if (!loaded_ && hook_) hook_->load(const_cast<one*>(this));
+        if (loaded_) return;
+        if (!hook_) detail::throw_detached("scalar");
+        hook_->load(const_cast<one*>(this));
         loaded_ = true;
     }
 
     std::shared_ptr<T> strong_;
     std::weak_ptr<T> weak_;
     bool weak_mode_ = false;
+    bool had_target_ = false;
     mutable bool loaded_ = true;
     detail::relation_hook* hook_ = nullptr;
 };

@@ -24,23 +24,6 @@ namespace dorm {
 
 namespace detail {
 
-/// Reads an entity row through the identity map: an object already in the session is
-/// returned as it is (its unflushed changes survive); a new one is read and snapshotted.
-template <class T>
-std::shared_ptr<T> load_entity(driver::statement& s, session_impl* session, int first = 0) {
-    identity_key k;
-    record<T>::key_of_row(s, first, k);
-    if (record_base* r = session->find(k)) {
-        session->watch(r);
-        return static_cast<record<T>*>(r)->typed_ptr();
-    }
-    auto rec = std::make_shared<record<T>>();
-    rec->read_row(s, first);
-    rec->take_snapshot();
-    session->attach_loaded(rec, k);
-    return rec->typed_ptr();
-}
-
 template <class T>
 std::shared_ptr<T> read_entity_row(driver::statement& s, void* session) {
     return load_entity<T>(s, static_cast<session_impl*>(session));

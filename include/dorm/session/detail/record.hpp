@@ -89,9 +89,35 @@ public:
     /// object := last committed state (backup if saved, else snapshot); snapshot := same.
     virtual void restore_committed() = 0;
     /// Wires relationship members to the session (lazy loading, back_populates); nullptr unwires.
-    virtual void wire(session_impl* s) = 0;
-    /// Related objects reachable through relationships (cascade save-update).
-    virtual void related(std::vector<std::shared_ptr<record_base>>& out) { (void)out; }
+    /// `from_db`: the object was read from a row, so its relationships start unloaded.
+    virtual void wire(session_impl* s, bool from_db) = 0;
+
+    // -- relationships (no-ops for structs without dorm::many / dorm::one members) ------------
+    /// Related objects reachable through save-update cascades (loaded relationships only).
+    virtual void related(std::vector<std::shared_ptr<record_base>>& out) = 0;
+    /// (parent, child) pairs among session records: the parent's row must be written first.
+    virtual void edges(std::vector<std::pair<record_base*, record_base*>>& out) = 0;
+    /// Copies the keys of loaded many-to-one targets into this object's foreign-key columns.
+    virtual void sync_parents() = 0;
+    /// Copies this object's key into the foreign-key columns of its loaded children.
+    virtual void propagate_to_children() = 0;
+    /// The object is being deleted: cascade the delete or de-associate its children (loads them).
+    virtual void on_delete() = 0;
+    /// Association rows to insert (added=true) or delete for many-to-many collections:
+    /// (assoc table, owner column, target column, owner key, target key).
+    struct assoc_row {
+        const schema::table* table;
+        int owner_col, target_col;
+        value owner_key, target_key;
+    };
+    virtual void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) = 0;
+    /// After a successful flush: the many-to-many collections as written become the database state.
+    virtual void assoc_flushed() = 0;
+    /// Before the session lets go of the object: release cycle-forming back references.
+    virtual void release_cycles() = 0;
+    /// Columns to set to NULL at the next flush (a de-associated NOT NULL foreign key; the
+    /// database reports the violation).
+    column_mask null_out = 0;
 
     // -- state owned by the session ---------------------------------------------------------
     session_impl* owner = nullptr;

@@ -73,7 +73,7 @@ void assign_from_value(M& out, const value& v) {
 }
 
 template <class T>
-class record final : public record_base {
+class record final : public record_base, public relation_hook {
 public:
     using m = model<T>;
     static constexpr std::size_t N = m::column_count;
@@ -237,8 +237,19 @@ public:
         }(std::make_index_sequence<N>{});
     }
 
-    void wire(session_impl* s) override;
+    void wire(session_impl* s, bool from_db) override;
     void related(std::vector<std::shared_ptr<record_base>>& out) override;
+    void edges(std::vector<std::pair<record_base*, record_base*>>& out) override;
+    void sync_parents() override;
+    void propagate_to_children() override;
+    void on_delete() override;
+    void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) override;
+    void assoc_flushed() override;
+    void release_cycles() override;
+
+    // relation_hook (the record is the hook of its object's relationship members)
+    void load_relationship(void* member);
+    void relationship_changed(void* member, const std::shared_ptr<void>& child, bool added);
 
 private:
     template <std::size_t C>
@@ -259,9 +270,22 @@ private:
         column_traits<M>::read(s, c, obj.*(D::pointer));
     }
 
+    void load(void* member) override { load_relationship(member); }
+    void changed(void* member, const std::shared_ptr<void>& child, bool added) override {
+        relationship_changed(member, child, added);
+    }
+    template <class D>
+    void load_rel();
+    template <class D>
+    void on_changed(const std::shared_ptr<void>& child, bool added);
+    template <class D, class U>
+    void deassociate(U& obj, int fk_col);
+
     std::optional<T> inline_;
     std::shared_ptr<T> external_;
     T* obj_;
+    // many-to-many collections as last written / loaded, by relationship index: (object, key)
+    std::vector<std::vector<std::pair<const void*, value>>> assoc_db_;
     snapshot_t snap_{};
     std::unique_ptr<snapshot_t> backup_;
 };

@@ -57,6 +57,16 @@ public:
 
     /// SELECT <columns> FROM t WHERE <pk> = ? (cached per table).
     const std::string& select_by_pk_sql(const schema::table& t);
+    /// The lazy-load SELECT of a relationship: target rows whose `fk_col` equals the owner's key,
+    /// or (many-to-many) target rows joined through `assoc`.
+    const std::string& relationship_sql(const schema::table& target, int fk_col, const schema::table* assoc,
+                                        int assoc_owner_col, int assoc_target_col);
+    /// Called before a lazy load (raiseload and statistics hook here).
+    void before_lazy_load(const schema::table& owner, const char* member);
+    /// Whether a flush is running (lazy loads inside it do not autoflush).
+    bool in_flush() const noexcept { return flushing_; }
+    /// Lazy loads performed so far.
+    std::size_t lazy_loads() const noexcept { return lazy_loads_; }
 
     /// Runs a compiled statement: prepares (cached), binds, echoes. Rows are read by the caller.
     statement_lease run(const std::string& sql, std::span<const value> params);
@@ -75,6 +85,11 @@ private:
     dorm::dialect dialect_;
     dorm::connection conn_;
     bool failed_ = false;
+    bool flushing_ = false;
+    std::size_t lazy_loads_ = 0;
+    // address -> record for pending objects, rebuilt on demand
+    mutable std::unordered_map<const void*, record_base*> pending_index_;
+    mutable bool pending_index_stale_ = true;
     std::string failure_;
     std::uint64_t next_order_ = 0;
     // every record of the session, owning, in add/load order; forgotten ones are compacted lazily
@@ -87,6 +102,7 @@ private:
     std::vector<std::shared_ptr<record_base>> txn_inserted_;  // rolled back: expunged
     std::vector<std::shared_ptr<record_base>> txn_deleted_;   // rolled back: restored
     std::unordered_map<const schema::table*, std::string> pk_sql_;
+    std::unordered_map<std::string, std::string> relationship_sql_;
     bind_scratch scratch_;
     std::vector<value> params_;
 };
