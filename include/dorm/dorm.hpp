@@ -18,5 +18,6 @@
 #include <dorm/schema/ddl.hpp>
 #include <dorm/schema/metadata.hpp>
 #include <dorm/schema/table_of.hpp>
+#include <dorm/session/loaders.hpp>
 #include <dorm/session/relationship.hpp>
 #include <dorm/session/session.hpp>

@@ -50,6 +50,8 @@ public:
     /// `params` are the values bound to the statement: the result keeps them alive while it runs.
     result(statement_lease stmt, reader read, void* context, std::vector<value> params = {})
         : params_(std::move(params)), stmt_(std::move(stmt)), read_(read), context_(context) {}
+    /// Rows already read (eager loaders ran over all of them).
+    explicit result(std::vector<Row> rows) : rows_(std::move(rows)), materialized_(true) {}
     result(result&&) noexcept = default;
     result& operator=(result&&) noexcept = default;
 
@@ -103,6 +105,10 @@ public:
 
     /// The next row, or nullopt at the end.
     std::optional<Row> next() {
+        if (materialized_) {
+            if (pos_ >= rows_.size()) return std::nullopt;
+            return std::move(rows_[pos_++]);
+        }
         if (!stmt_.get()) return std::nullopt;
         if (!stmt_->step()) {
             close();
@@ -111,7 +117,10 @@ public:
         return read_(*stmt_, context_);
     }
     /// Releases the statement (unread rows are discarded).
-    void close() noexcept { stmt_ = statement_lease(); }
+    void close() noexcept {
+        stmt_ = statement_lease();
+        pos_ = rows_.size();
+    }
 
     class iterator {
     public:
@@ -148,6 +157,9 @@ private:
     }
 
     std::vector<value> params_;
+    std::vector<Row> rows_;
+    std::size_t pos_ = 0;
+    bool materialized_ = false;
     statement_lease stmt_;
     reader read_ = nullptr;
     void* context_ = nullptr;

@@ -17,6 +17,10 @@
 
 namespace dorm {
 
+namespace detail {
+struct loader_node;  // dorm/session/loaders.hpp
+}
+
 /// Row marker of an entity select: rows are std::shared_ptr<T> in a session.
 template <class T>
 struct entity {
@@ -145,6 +149,7 @@ public:
     auto select_from() const {
         using NT = boost::mp11::mp_set_push_back<Tables, U>;
         select_stmt<Row, NT, Grouped> s(ast_);
+        s.loaders_ = loaders_;
         s.mutable_ast().from.push_back(ast::table_ref{&table_of<U>(), {}, nullptr});
         return s;
     }
@@ -155,6 +160,7 @@ public:
         static_assert((detail::tables_subset_v<TE, Tables> && ...),
                       "dorm: group_by() uses a column of a struct that is not in this select's FROM/JOIN list");
         select_stmt<Row, Tables, true> s(ast_);
+        s.loaders_ = loaders_;
         (s.mutable_ast().group_by.push_back(exprs.node()), ...);
         return s;
     }
@@ -168,10 +174,29 @@ public:
         return s;
     }
 
+    /// Relationship loader options (dorm::selectinload, joinedload, raiseload; see dorm/session/loaders.hpp).
+    template <class... Opts>
+    select_stmt options(const Opts&... opts) const {
+        static_assert(requires { typename Row::type; }, "dorm: options() applies to entity selects (select<T>())");
+        static_assert((std::is_same_v<typename Opts::owner_type, typename Row::type> && ...),
+                      "dorm: a loader option must name a relationship of the selected struct");
+        select_stmt s = *this;
+        auto v = std::make_shared<std::vector<detail::loader_node>>();
+        if (loaders_) *v = *loaders_;
+        (v->push_back(opts.node()), ...);
+        s.loaders_ = std::move(v);
+        return s;
+    }
+    /// The loader options (null when there are none).
+    const std::shared_ptr<const std::vector<detail::loader_node>>& loaders() const noexcept { return loaders_; }
+
     const ast::select& ast() const noexcept { return ast_; }
     ast::select& mutable_ast() noexcept { return ast_; }
 
 private:
+    template <class, class, bool>
+    friend class select_stmt;
+
     template <class O>
     void add_order(const O& item) {
         if constexpr (is_expression_v<O>) {
@@ -193,6 +218,7 @@ private:
                       "write the ON clause, e.g. .join<U>(col(&U::x) == col(&T::y))");
         using NT = boost::mp11::mp_set_push_back<Tables, U>;
         select_stmt<Row, NT, Grouped> s(ast_);
+        s.loaders_ = loaders_;
         s.mutable_ast().joins.push_back(ast::join{
             kind, ast::table_ref{&table_of<U>(), {}, nullptr},
             detail::infer_join_condition(detail::tables_of_list<Tables>(), &table_of<U>())});
@@ -205,11 +231,13 @@ private:
         static_assert(detail::tables_subset_v<TE, NT>,
                       "dorm: the ON clause uses a column of a struct that is neither joined nor selected");
         select_stmt<Row, NT, Grouped> s(ast_);
+        s.loaders_ = loaders_;
         s.mutable_ast().joins.push_back(ast::join{kind, ast::table_ref{&table_of<U>(), {}, nullptr}, on.node()});
         return s;
     }
 
     ast::select ast_;
+    std::shared_ptr<const std::vector<detail::loader_node>> loaders_;
 };
 
 /// SELECT every column of T: rows are objects (`std::shared_ptr<T>` in a session).

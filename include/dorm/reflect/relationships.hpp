@@ -145,7 +145,8 @@ struct relationship_model {
 
     /// The partner member in target (back_populates, or the single relationship back to T).
     static constexpr int back() {
-        if (opts.back_populates) return relationship_index<target>(opts.back_populates);
+        if constexpr (opts.back_populates != nullptr)
+            return relationship_index<target>(std::string_view(opts.back_populates));
         if constexpr (relationships_to<target, T>() == 1 && !std::is_same_v<target, T>)
             return first_relationship_to<target, T>();
         return -1;

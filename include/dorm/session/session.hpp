@@ -19,6 +19,7 @@
 #include <dorm/session/detail/record_t.hpp>
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/wiring.hpp>
+#include <dorm/session/loaders.hpp>
 
 namespace dorm {
 
@@ -175,13 +176,17 @@ public:
     auto execute(const select_stmt<Row, Tables, G>& stmt) {
         impl_->check_usable();
         impl_->autoflush();
-        compiled c = compile(stmt, impl_->dialect());
-        auto lease = impl_->run(c.sql, c.params);
         if constexpr (requires { typename Row::type; } && std::is_same_v<Row, entity<typename Row::type>>) {
             using T = typename Row::type;
+            if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
+                return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders()));
+            compiled c = compile(stmt, impl_->dialect());
+            auto lease = impl_->run(c.sql, c.params);
             return result<std::shared_ptr<T>>(std::move(lease), &detail::read_entity_row<T>, impl_.get(),
                                               std::move(c.params));
         } else {
+            compiled c = compile(stmt, impl_->dialect());
+            auto lease = impl_->run(c.sql, c.params);
             return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(c.params));
         }
     }

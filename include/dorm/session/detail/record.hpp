@@ -118,6 +118,10 @@ public:
     /// Columns to set to NULL at the next flush (a de-associated NOT NULL foreign key; the
     /// database reports the violation).
     column_mask null_out = 0;
+    /// Relationships (by index) loaded with raiseload: reading them lazily throws.
+    std::uint64_t raise_mask = 0;
+    /// A many-to-many collection was (re)loaded: it is the database state now.
+    virtual void assoc_snapshot(std::size_t rel_index) = 0;
 
     // -- state owned by the session ---------------------------------------------------------
     session_impl* owner = nullptr;

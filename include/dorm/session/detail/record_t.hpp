@@ -246,6 +246,7 @@ public:
     void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) override;
     void assoc_flushed() override;
     void release_cycles() override;
+    void assoc_snapshot(std::size_t rel_index) override;
 
     // relation_hook (the record is the hook of its object's relationship members)
     void load_relationship(void* member);

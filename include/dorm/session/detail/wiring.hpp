@@ -356,9 +356,12 @@ void record<T>::load_relationship(void* member) {
     if constexpr (has_relationships_v<T>) {
         owner->check_usable();
         if (!owner->in_flush()) owner->autoflush();
-        for_each_relationship<T>([&](auto, auto d) {
+        for_each_relationship<T>([&](auto I, auto d) {
             using D = decltype(d);
             if (member == static_cast<void*>(&(obj_->*(D::pointer)))) {
+                if ((raise_mask >> I) & 1)
+                    throw invalid_request_error("'" + std::string(type_name<T>()) + "." + D::name +
+                                                "' is not available due to lazy='raise'");
                 owner->before_lazy_load(table(), D::name);
                 load_rel<D>();
             }
@@ -444,6 +447,23 @@ void record<T>::assoc_flushed() {
             }
         });
     }
+}
+
+template <class T>
+void record<T>::assoc_snapshot(std::size_t rel_index) {
+    if constexpr (has_relationships_v<T>) {
+        boost::mp11::mp_with_index<boost::mp11::mp_size<typename model<T>::relationships>::value>(rel_index, [&](auto I) {
+            using D = boost::mp11::mp_at_c<typename model<T>::relationships, I>;
+            if constexpr (relationship_model<T, D>::many_to_many) {
+                auto& rel = obj_->*(D::pointer);
+                if (assoc_db_.size() <= I) assoc_db_.resize(I + 1);
+                assoc_db_[I].clear();
+                for (auto& item : rel.raw())
+                    if (item) assoc_db_[I].emplace_back(item.get(), primary_key_value(*item));
+            }
+        });
+    }
+    (void)rel_index;
 }
 
 template <class T>
