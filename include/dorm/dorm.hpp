@@ -8,9 +8,12 @@
 #include <dorm/engine/url.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/error.hpp>
+#include <dorm/query/dml.hpp>
+#include <dorm/query/execute.hpp>
 #include <dorm/query/expression.hpp>
 #include <dorm/query/result.hpp>
 #include <dorm/query/select.hpp>
+#include <dorm/query/text.hpp>
 #include <dorm/reflect/column_traits.hpp>
 #include <dorm/reflect/model.hpp>
 #include <dorm/reflect/options.hpp>

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <dorm/error.hpp>
+#include <dorm/query/text.hpp>
 
 namespace dorm::ast {
 
@@ -547,6 +548,84 @@ ast::expr_ptr infer_join_condition(const std::vector<const schema::table*>& left
                              (found.empty() ? "no foreign key links it" : "more than one foreign key links it") +
                              " to the selected tables; pass the ON clause explicitly");
     return found.front();
+}
+
+}  // namespace dorm::detail
+
+namespace dorm::detail {
+
+void throw_missing_text_column(const char* member) {
+    throw data_error(std::string("dorm: the statement returned no column named '") + member +
+                     "' for the row struct's member of that name");
+}
+
+compiled compile_text(const std::string& sql, const text_params& params, dialect d) {
+    const auto& h = hooks(d);
+    compiled out;
+    out.sql.reserve(sql.size());
+    auto is_name = [](char c, bool first) {
+        return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (!first && c >= '0' && c <= '9');
+    };
+    for (std::size_t i = 0; i < sql.size();) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"' || c == '`') {  // quoted: copy to the closing quote (doubled quotes stay)
+            std::size_t j = i + 1;
+            while (j < sql.size()) {
+                if (sql[j] == c) {
+                    if (j + 1 < sql.size() && sql[j + 1] == c) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ++j;
+            }
+            out.sql.append(sql, i, j + 1 - i);
+            i = j + 1;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            std::size_t j = sql.find('\n', i);
+            if (j == std::string::npos) j = sql.size();
+            out.sql.append(sql, i, j - i);
+            i = j;
+        } else if (c == ':' && i + 1 < sql.size() && sql[i + 1] == ':') {
+            out.sql += "::";
+            i += 2;
+        } else if (c == ':' && i + 1 < sql.size() && is_name(sql[i + 1], true) && (i == 0 || sql[i - 1] != ':')) {
+            std::size_t j = i + 1;
+            while (j < sql.size() && is_name(sql[j], false)) ++j;
+            const std::string name = sql.substr(i + 1, j - i - 1);
+            auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == name; });
+            if (it == params.end())
+                throw argument_error("dorm: text(): no value for the parameter :" + name);
+            out.params.push_back(it->second);
+            h.placeholder(out.sql, static_cast<int>(out.params.size()));
+            i = j;
+        } else {
+            out.sql += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
+}  // namespace dorm::detail
+
+#include <dorm/query/execute.hpp>
+
+namespace dorm::detail {
+
+statement_lease run_on(connection& c, const compiled& stmt) {
+    statement_lease lease = c.prepare(stmt.sql);
+    for (std::size_t i = 0; i < stmt.params.size(); ++i) lease->bind(static_cast<int>(i), stmt.params[i]);
+    if (c.echo()) c.log_statement(stmt.sql, lease, stmt.params);
+    return lease;
+}
+
+std::int64_t execute_on(connection& c, const compiled& stmt) {
+    auto lease = run_on(c, stmt);
+    while (lease->step()) {
+    }
+    return lease->rows_affected();
 }
 
 }  // namespace dorm::detail

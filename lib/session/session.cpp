@@ -771,3 +771,92 @@ void session_impl::close() noexcept {
 }
 
 }  // namespace dorm::detail
+
+// -- bulk statements -------------------------------------------------------------------------
+
+namespace dorm::detail {
+
+identity_key session_impl::key_of_row(const schema::table& t, driver::statement& s) const {
+    identity_key k;
+    k.table = &t;
+    if (t.primary_key.size() == 1 && t.columns[static_cast<std::size_t>(t.primary_key[0])].type == column_type::integer) {
+        k.i = s.get_int(0);
+    } else {
+        for (std::size_t i = 0; i < t.primary_key.size(); ++i) append_key_part(k.s, s.get(static_cast<int>(i)));
+    }
+    return k;
+}
+
+std::vector<record_base*> session_impl::matching(const schema::table& t, const std::vector<ast::expr_ptr>& where) {
+    std::vector<record_base*> out;
+    bool any = false;
+    for (auto& [k, r] : identity_)
+        if (k.table == &t) {
+            any = true;
+            break;
+        }
+    if (!any) return out;  // nothing of this table in the session: no need to ask
+    ast::select s;
+    for (int c : t.primary_key) s.columns.push_back(ast::make_column(&t, c));
+    s.where = where;
+    compiled c = compile_select(s, dialect_);
+    auto lease = run(c.sql, c.params);
+    while (lease->step())
+        if (record_base* r = find(key_of_row(t, *lease))) out.push_back(r);
+    return out;
+}
+
+std::int64_t session_impl::bulk_update(const ast::update& u) {
+    check_usable();
+    autoflush();
+    std::vector<record_base*> matched = matching(*u.table, u.where);
+    compiled c = compile_update(u, dialect_);
+    std::int64_t n = execute_compiled(c);
+    // synchronize the session: re-read the rows of the objects it holds
+    for (auto* r : matched) {
+        if (r->state != object_state::persistent) continue;
+        if (!r->inserted_in_txn) r->save_backup();
+        std::vector<value> key;
+        r->key_values(key);
+        auto lease = run(select_by_pk_sql(r->table()), key);
+        if (lease->step()) {
+            r->read_row(*lease, 0);
+            r->take_snapshot();
+        }
+    }
+    return n;
+}
+
+std::int64_t session_impl::bulk_delete(const ast::delete_& d) {
+    check_usable();
+    autoflush();
+    std::vector<record_base*> matched = matching(*d.table, d.where);
+    compiled c = compile_delete(d, dialect_);
+    std::int64_t n = execute_compiled(c);
+    for (auto* r : matched) {  // the rows are gone: so are the objects (until a rollback)
+        if (r->state == object_state::deleted) std::erase(deleted_, r);
+        r->state = object_state::persistent;
+        r->deleted_in_txn = true;
+        txn_deleted_.push_back(r->shared_from_this());
+        forget(r);
+    }
+    return n;
+}
+
+std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) {
+    check_usable();
+    autoflush();
+    std::int64_t n = 0;
+    for (const auto& ins : inserts) n += execute_compiled(compile_insert(ins, dialect_));
+    return n;
+}
+
+std::int64_t session_impl::execute_compiled(const compiled& c) {
+    check_usable();
+    auto lease = run(c.sql, c.params);
+    while (lease->step()) {
+    }
+    return lease->rows_affected();
+}
+
+}  // namespace dorm::detail

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <iostream>
 #include <mutex>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -58,10 +57,30 @@ struct echo_log {
     }
 };
 
-bool matches(const std::string& s, const std::string& pattern) { return std::regex_match(s, std::regex(pattern)); }
+/// Whether `text` matches `pattern`, where '#' stands for one digit, '%' for a number (one or more
+/// of `0-9.e+-`) and every other character for itself.
+bool matches(std::string_view text, std::string_view pattern) {
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto is_number_char = [&](char c) { return is_digit(c) || c == '.' || c == 'e' || c == '+' || c == '-'; };
+    std::size_t i = 0;
+    for (char p : pattern) {
+        if (p == '#') {
+            if (i >= text.size() || !is_digit(text[i])) return false;
+            ++i;
+        } else if (p == '%') {
+            const std::size_t start = i;
+            while (i < text.size() && is_number_char(text[i])) ++i;
+            if (i == start) return false;
+        } else {
+            if (i >= text.size() || text[i] != p) return false;
+            ++i;
+        }
+    }
+    return i == text.size();
+}
 
-const std::string generated = R"(\[generated in \d+\.\d{5}s\] )";
-const std::string cached = R"(\[cached since [0-9.e+-]+s ago\] )";
+const std::string generated = "[generated in %s] ";
+const std::string cached = "[cached since %s ago] ";
 
 // ---- a driver connection wrapper that can be broken on purpose (through the engine's test hook)
 
@@ -600,7 +619,7 @@ BOOST_AUTO_TEST_CASE(entries_through_sink) {
     auto entries = log.take();
     BOOST_REQUIRE(entries.size() == 2u);
     BOOST_TEST(entries[0] == "DROP TABLE IF EXISTS eng_echo");
-    BOOST_TEST(matches(entries[1], R"(\[no key \d+\.\d{5}s\] \(\))"), entries[1]);
+    BOOST_TEST(matches(entries[1], "[no key #.#####s] ()"), entries[1]);
     c.execute_ddl("CREATE TABLE eng_echo (name TEXT, n INTEGER)");
     log.take();
 
@@ -614,7 +633,7 @@ BOOST_AUTO_TEST_CASE(entries_through_sink) {
     BOOST_REQUIRE(entries.size() == 3u);
     BOOST_TEST(entries[0] == "BEGIN (implicit)");
     BOOST_TEST(entries[1] == insert);
-    BOOST_TEST(matches(entries[2], generated + R"(\('Alice', 30\))"), entries[2]);
+    BOOST_TEST(matches(entries[2], generated + "('Alice', 30)"), entries[2]);
 
     const std::string long_text(400, 'a');
     const std::vector<std::pair<std::vector<value>, std::string>> cases = {
@@ -648,7 +667,7 @@ BOOST_AUTO_TEST_CASE(entries_through_sink) {
     BOOST_REQUIRE(entries.size() == 4u);
     BOOST_TEST(entries[0] == "BEGIN (implicit)");
     BOOST_TEST(entries[1] == "DELETE FROM eng_echo");
-    BOOST_TEST(matches(entries[2], generated + R"(\(\))"), entries[2]);
+    BOOST_TEST(matches(entries[2], generated + "()"), entries[2]);
     BOOST_TEST(entries[3] == "ROLLBACK");
     BOOST_TEST(scalar_int(c, "SELECT COUNT(*) FROM eng_echo") == 7);
 }
@@ -666,7 +685,7 @@ BOOST_AUTO_TEST_CASE(multi_line_statement_is_one_entry) {
     const auto entries = log.take();
     BOOST_REQUIRE(entries.size() == 2u);
     BOOST_TEST(entries[0] == sql);
-    BOOST_TEST(matches(entries[1], generated + R"(\(1,\))"), entries[1]);
+    BOOST_TEST(matches(entries[1], generated + "(1,)"), entries[1]);
 }
 
 BOOST_AUTO_TEST_CASE(cached_across_connections) {
@@ -679,8 +698,8 @@ BOOST_AUTO_TEST_CASE(cached_across_connections) {
     c2.execute(sql);
     const auto entries = log.take();
     BOOST_REQUIRE(entries.size() == 4u);
-    BOOST_TEST(matches(entries[1], generated + R"(\(\))"), entries[1]);
-    BOOST_TEST(matches(entries[3], cached + R"(\(\))"), entries[3]);
+    BOOST_TEST(matches(entries[1], generated + "()"), entries[1]);
+    BOOST_TEST(matches(entries[3], cached + "()"), entries[3]);
 }
 
 BOOST_AUTO_TEST_CASE(many_parameter_sets) {
@@ -712,7 +731,7 @@ BOOST_AUTO_TEST_CASE(hide_parameters) {
     c.execute("SELECT " + ph(1) + (is_postgresql() ? "::text" : ""), v);
     const auto entries = log.take();
     BOOST_REQUIRE(entries.size() == 2u);
-    BOOST_TEST(matches(entries[1], generated + R"(\[SQL parameters hidden due to hide_parameters=True\])"),
+    BOOST_TEST(matches(entries[1], generated + "[SQL parameters hidden due to hide_parameters=True]"),
                entries[1]);
     BOOST_TEST(entries[1].find("secret") == std::string::npos);
 }
@@ -749,8 +768,8 @@ BOOST_AUTO_TEST_CASE(clog_format_without_sink) {
     std::clog.rdbuf(old);
     const std::string out = captured.str();
     BOOST_TEST(matches(out,
-                       R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO dorm\.engine\.Engine BEGIN \(implicit\)\n)"
-                       R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO dorm\.engine\.Engine ROLLBACK\n)"),
+                       "####-##-## ##:##:##,### INFO dorm.engine.Engine BEGIN (implicit)\n"
+                       "####-##-## ##:##:##,### INFO dorm.engine.Engine ROLLBACK\n"),
                out);
 }
 

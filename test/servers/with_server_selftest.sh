@@ -37,9 +37,15 @@ server_procs() { # our throwaway servers still running (the ones using /tmp/dorm
 }
 
 leftovers() {
-  local procs dirs
-  procs=$(server_procs)
-  dirs=$(ls -d /tmp/dorm-pg.* /tmp/dorm-my.* 2>/dev/null || true)
+  # after a signal, with_server.sh leaves stopping the server and removing its
+  # directory to a detached process: give that a few seconds
+  local procs dirs i
+  for ((i = 0; i < 150; i++)); do
+    procs=$(server_procs)
+    dirs=$(ls -d /tmp/dorm-pg.* /tmp/dorm-my.* 2>/dev/null || true)
+    [[ -z "$procs$dirs" ]] && return 0
+    sleep 0.1
+  done
   if [[ -n "$procs$dirs" ]]; then
     printf '  leftover processes:\n%s\n  leftover dirs:\n%s\n' "$procs" "$dirs"
     return 1

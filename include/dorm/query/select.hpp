@@ -26,6 +26,10 @@ template <class T>
 struct entity {
     using type = T;
 };
+template <class R>
+struct is_entity : std::false_type {};
+template <class T>
+struct is_entity<entity<T>> : std::true_type {};
 
 namespace detail {
 
@@ -177,7 +181,7 @@ public:
     /// Relationship loader options (dorm::selectinload, joinedload, raiseload; see dorm/session/loaders.hpp).
     template <class... Opts>
     select_stmt options(const Opts&... opts) const {
-        static_assert(requires { typename Row::type; }, "dorm: options() applies to entity selects (select<T>())");
+        static_assert(is_entity<Row>::value, "dorm: options() applies to entity selects (select<T>())");
         static_assert((std::is_same_v<typename Opts::owner_type, typename Row::type> && ...),
                       "dorm: a loader option must name a relationship of the selected struct");
         select_stmt s = *this;

@@ -102,6 +102,40 @@ schema::table build_table() {
 
 }  // namespace detail
 
+namespace detail {
+/// Every column value of an object, in table order.
+template <class T>
+std::vector<value> column_values(const T& obj) {
+    std::vector<value> out;
+    out.reserve(model<T>::column_count);
+    boost::mp11::mp_for_each<typename model<T>::columns>(
+        [&](auto d) { out.push_back(column_traits<member_of<decltype(d)>>::to_value(obj.*(d.pointer))); });
+    return out;
+}
+
+/// Reads the columns of a row (table order, from column `first`) into an object.
+template <class T>
+void read_object(T& obj, driver::statement& s, int first) {
+    using m = model<T>;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+                using D = typename m::template column<I>;
+                using M = member_of<D>;
+                const int c = first + static_cast<int>(I);
+                if constexpr (options_v<T, D>.nullable && !column_traits<M>::nullable) {
+                    if (s.is_null(c)) {  // dorm::nullable on a plain member: NULL reads as a value-initialized member
+                        obj.*(D::pointer) = M{};
+                        return;
+                    }
+                }
+                column_traits<M>::read(s, c, obj.*(D::pointer));
+            }(),
+            ...);
+    }(std::make_index_sequence<m::column_count>{});
+}
+}  // namespace detail
+
 /// The runtime description of T's table (built on first use; thread-safe).
 template <class T>
 const schema::table& table_of() {

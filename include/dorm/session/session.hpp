@@ -14,7 +14,10 @@
 
 #include <dorm/engine/engine.hpp>
 #include <dorm/error.hpp>
+#include <dorm/query/dml.hpp>
+#include <dorm/query/execute.hpp>
 #include <dorm/query/result.hpp>
+#include <dorm/query/text.hpp>
 #include <dorm/query/select.hpp>
 #include <dorm/session/detail/record_t.hpp>
 #include <dorm/session/detail/session_impl.hpp>
@@ -28,20 +31,6 @@ namespace detail {
 template <class T>
 std::shared_ptr<T> read_entity_row(driver::statement& s, void* session) {
     return load_entity<T>(s, static_cast<session_impl*>(session));
-}
-
-/// Reads a value row: one value, or a tuple of values from columns 0..n-1.
-template <class Row>
-Row read_value_row(driver::statement& s, void*) {
-    Row row{};
-    if constexpr (requires { std::tuple_size<Row>::value; }) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (column_traits<std::tuple_element_t<I, Row>>::read(s, static_cast<int>(I), std::get<I>(row)), ...);
-        }(std::make_index_sequence<std::tuple_size_v<Row>>{});
-    } else {
-        column_traits<Row>::read(s, 0, row);
-    }
-    return row;
 }
 
 template <class T, class... K>
@@ -176,7 +165,7 @@ public:
     auto execute(const select_stmt<Row, Tables, G>& stmt) {
         impl_->check_usable();
         impl_->autoflush();
-        if constexpr (requires { typename Row::type; } && std::is_same_v<Row, entity<typename Row::type>>) {
+        if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
                 return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders()));
@@ -190,6 +179,40 @@ public:
             return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(c.params));
         }
     }
+    /// Bulk UPDATE: objects of T already in the session are re-read from their rows.
+    template <class T>
+    dml_result execute(const update_stmt<T>& stmt) {
+        return dml_result(impl_->bulk_update(stmt.ast()));
+    }
+    /// Bulk DELETE: objects of T whose rows it deletes leave the session (a rollback brings them back).
+    template <class T>
+    dml_result execute(const delete_stmt<T>& stmt) {
+        return dml_result(impl_->bulk_delete(stmt.ast()));
+    }
+    /// Bulk INSERT (many rows per statement, under the backend's parameter limit); the objects are
+    /// not added to the session.
+    template <class T>
+    dml_result execute(const insert_stmt<T>& stmt) {
+        impl_->check_usable();
+        return dml_result(impl_->bulk_insert(stmt.statements(impl_->connection().raw().max_params())));
+    }
+    /// Raw SQL with rows (after an autoflush).
+    template <class Row>
+        requires(!std::is_void_v<Row>)
+    result<Row> execute(const text_stmt<Row>& stmt) {
+        impl_->check_usable();
+        impl_->autoflush();
+        compiled c = compile(stmt, impl_->dialect());
+        auto lease = impl_->run(c.sql, c.params);
+        return result<Row>(std::move(lease), &detail::read_text_row<Row>, nullptr, std::move(c.params));
+    }
+    /// Raw SQL without rows (after an autoflush).
+    dml_result execute(const text_stmt<void>& stmt) {
+        impl_->check_usable();
+        impl_->autoflush();
+        return dml_result(impl_->execute_compiled(compile(stmt, impl_->dialect())));
+    }
+
     /// execute(stmt).scalars(): every row's first column.
     template <class Row, class Tables, bool G>
     auto scalars(const select_stmt<Row, Tables, G>& stmt) {

@@ -171,11 +171,7 @@ public:
     void read_row(driver::statement& s, int first) override { read_object(*obj_, s, first); }
 
     /// Reads a row (columns in table order from `first`) into an object.
-    static void read_object(T& obj, driver::statement& s, int first) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (read_member<I>(obj, s, first + static_cast<int>(I)), ...);
-        }(std::make_index_sequence<N>{});
-    }
+    static void read_object(T& obj, driver::statement& s, int first) { detail::read_object(obj, s, first); }
 
     void set_generated_key(std::int64_t id) override {
         if constexpr (m::autoincrement()) {
@@ -258,19 +254,6 @@ private:
         if (has_snapshot) return std::get<C>(snap_);
         return obj_->*(m::template column<C>::pointer);
     }
-    template <std::size_t I>
-    static void read_member(T& obj, driver::statement& s, int c) {
-        using D = typename m::template column<I>;
-        using M = member_of<D>;
-        if constexpr (options_v<T, D>.nullable && !column_traits<M>::nullable) {
-            if (s.is_null(c)) {  // dorm::nullable on a plain member: NULL reads as a value-initialized member
-                obj.*(D::pointer) = M{};
-                return;
-            }
-        }
-        column_traits<M>::read(s, c, obj.*(D::pointer));
-    }
-
     void load(void* member) override { load_relationship(member); }
     void changed(void* member, const std::shared_ptr<void>& child, bool added) override {
         relationship_changed(member, child, added);

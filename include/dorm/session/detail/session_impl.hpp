@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <dorm/engine/engine.hpp>
+#include <dorm/query/ast.hpp>
 #include <dorm/session/detail/record.hpp>
 
 namespace dorm::detail {
@@ -71,7 +72,15 @@ public:
     /// Runs a compiled statement: prepares (cached), binds, echoes. Rows are read by the caller.
     statement_lease run(const std::string& sql, std::span<const value> params);
 
-    std::size_t size() const noexcept { return records_.size(); }
+    /// Bulk UPDATE / DELETE / INSERT: run after an autoflush; objects of the table already in
+    /// the session are re-read (update) or leave it (delete). Returns the rows affected.
+    std::int64_t bulk_update(const ast::update& u);
+    std::int64_t bulk_delete(const ast::delete_& d);
+    std::int64_t bulk_insert(const std::vector<ast::insert>& inserts);
+    /// A statement without rows from compiled SQL (text()).
+    std::int64_t execute_compiled(const compiled& c);
+
+    std::size_t size() const noexcept { return records_.size() - forgotten_; }
     std::size_t pending_count() const noexcept;
 
 private:
@@ -80,6 +89,8 @@ private:
     void release_connection() noexcept;
     void forget(record_base* rec) noexcept;
     void index(record_base* rec);
+    std::vector<record_base*> matching(const schema::table& t, const std::vector<ast::expr_ptr>& where);
+    identity_key key_of_row(const schema::table& t, driver::statement& s) const;
 
     dorm::engine engine_;
     dorm::dialect dialect_;
