@@ -2,10 +2,11 @@
 /// PostgreSQL driver on libpq.
 #include "postgres_driver.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>

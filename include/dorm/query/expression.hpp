@@ -195,16 +195,27 @@ public:
         return in_range(ast::op::in, values);
     }
     template <std::ranges::input_range R>
-        requires(!is_expression_v<R>)
+        requires(!is_expression_v<R> && !requires(const R& r) { r.ast(); })
     expression<bool, Tables> in(const R& values) const {
         return in_range(ast::op::in, values);
+    }
+    /// `IN (SELECT ...)`: a select of one expression of this type.
+    template <class S>
+        requires requires(const S& s) { s.ast().entities; typename S::row_type; }
+    expression<bool, Tables> in(const S& sub) const {
+        return subquery_op(ast::op::in, sub);
+    }
+    template <class S>
+        requires requires(const S& s) { s.ast().entities; typename S::row_type; }
+    expression<bool, Tables> not_in(const S& sub) const {
+        return subquery_op(ast::op::not_in, sub);
     }
     template <class V>
     expression<bool, Tables> not_in(std::initializer_list<V> values) const {
         return in_range(ast::op::not_in, values);
     }
     template <std::ranges::input_range R>
-        requires(!is_expression_v<R>)
+        requires(!is_expression_v<R> && !requires(const R& r) { r.ast(); })
     expression<bool, Tables> not_in(const R& values) const {
         return in_range(ast::op::not_in, values);
     }
@@ -240,6 +251,14 @@ public:
     }
 
 private:
+    template <class S>
+    expression<bool, Tables> subquery_op(ast::op o, const S& sub) const {
+        using R = typename S::row_type;
+        static_assert(detail::comparable_v<T, R>,
+                      "dorm: in(subquery) needs a select of one expression of the column's type");
+        return expression<bool, Tables>(
+            ast::make_op(o, {node_, ast::make_subquery(std::make_shared<ast::select>(sub.ast()))}));
+    }
     expression<bool, Tables> escaped_like(std::string_view pre, std::string_view v, std::string_view post) const {
         static_assert(detail::is_text_v<T>, "dorm: starts_with/ends_with/contains apply to string columns");
         std::string pattern(pre);

@@ -82,6 +82,59 @@ struct column_row<R> {
 
 }  // namespace detail
 
+/// A second reference to T's table (self-joins): `auto parent = dorm::aliased<Node>("parent");`
+/// then `parent.col(&Node::id)` and `.join(parent, col(&Node::parent_id) == parent.col(&Node::id))`.
+template <class T, class Tag>
+struct alias_tag {};
+template <class T, class Tag>
+class aliased_table {
+public:
+    using table_type = T;
+    using tag = alias_tag<T, Tag>;
+    explicit aliased_table(std::string name) : name_(std::move(name)) {}
+    /// A column of the aliased table.
+    template <class M>
+    expression<M, boost::mp11::mp_list<tag>> col(M T::*member) const {
+        auto e = dorm::col(member);
+        return expression<M, boost::mp11::mp_list<tag>>(ast::make_column(e.node()->table, e.node()->column, name_));
+    }
+    const std::string& name() const noexcept { return name_; }
+
+private:
+    std::string name_;
+};
+/// Each call site gets its own alias type, so two aliases of one struct are told apart at compile time.
+template <class T, class Tag = decltype([] {})>
+aliased_table<T, Tag> aliased(std::string name) {
+    return aliased_table<T, Tag>(std::move(name));
+}
+
+template <class Row, class Tables>
+struct subquery_tag {};
+
+/// A SELECT used as a FROM/JOIN source: `auto sq = stmt.subquery("counts");` then
+/// `sq.c<std::int64_t>("n")` names one of its columns (give computed columns a label()).
+template <class Tag>
+class subquery_source {
+public:
+    using tag = Tag;
+    subquery_source(std::shared_ptr<const ast::select> s, std::string alias) : select_(std::move(s)), alias_(std::move(alias)) {}
+    template <class V>
+    expression<V, boost::mp11::mp_list<Tag>> c(std::string column) const {
+        auto e = std::make_shared<ast::expr>();
+        e->k = ast::expr::kind::raw_column;
+        e->alias = alias_;
+        e->name = std::move(column);
+        return expression<V, boost::mp11::mp_list<Tag>>(std::move(e));
+    }
+    const std::shared_ptr<const ast::select>& select() const noexcept { return select_; }
+    const std::string& alias() const noexcept { return alias_; }
+
+private:
+    std::shared_ptr<const ast::select> select_;
+    std::string alias_;
+};
+
 /// A SELECT. Row: entity<T> or the value type(s) of the selected expressions; Tables: the
 /// structs in FROM/JOIN; Grouped: whether group_by() was called.
 template <class Row, class Tables, bool Grouped = false>
@@ -148,6 +201,45 @@ public:
         return join_on<U>(ast::join_kind::left, on);
     }
 
+    /// JOIN an aliased table (self-joins).
+    template <class T, class Tag, class E, class TE>
+    auto join(const aliased_table<T, Tag>& a, const expression<E, TE>& on) const {
+        return join_source<alias_tag<T, Tag>>(ast::join_kind::inner, ast::table_ref{&table_of<T>(), a.name(), nullptr}, on);
+    }
+    template <class T, class Tag, class E, class TE>
+    auto outer_join(const aliased_table<T, Tag>& a, const expression<E, TE>& on) const {
+        return join_source<alias_tag<T, Tag>>(ast::join_kind::left, ast::table_ref{&table_of<T>(), a.name(), nullptr}, on);
+    }
+    /// JOIN a subquery.
+    template <class Tag, class E, class TE>
+    auto join(const subquery_source<Tag>& sq, const expression<E, TE>& on) const {
+        return join_source<Tag>(ast::join_kind::inner, ast::table_ref{nullptr, sq.alias(), sq.select()}, on);
+    }
+    template <class Tag, class E, class TE>
+    auto outer_join(const subquery_source<Tag>& sq, const expression<E, TE>& on) const {
+        return join_source<Tag>(ast::join_kind::left, ast::table_ref{nullptr, sq.alias(), sq.select()}, on);
+    }
+
+    /// Lets the statement refer to columns of the enclosing statement's structs (a correlated
+    /// subquery); those tables are not added to this statement's FROM.
+    template <class... U>
+    auto correlate() const {
+        using NT = boost::mp11::mp_fold<boost::mp11::mp_list<U...>, Tables, boost::mp11::mp_set_push_back>;
+        select_stmt<Row, NT, Grouped> s(ast_);
+        s.loaders_ = loaders_;
+        return s;
+    }
+    /// The statement as a scalar value: `(SELECT count(*) FROM ...)` in a where() or a select().
+    auto scalar_subquery() const {
+        static_assert(!is_entity<Row>::value && !requires { std::tuple_size<Row>::value; },
+                      "dorm: scalar_subquery() needs a select of exactly one expression");
+        return expression<Row>(ast::make_subquery(std::make_shared<ast::select>(ast_)));
+    }
+    /// The statement as a FROM/JOIN source named `alias`.
+    auto subquery(std::string alias) const {
+        return subquery_source<subquery_tag<Row, Tables>>(std::make_shared<ast::select>(ast_), std::move(alias));
+    }
+
     /// FROM U, for selects whose columns name no table (e.g. `select(count()).select_from<User>()`).
     template <class U>
     auto select_from() const {
@@ -211,6 +303,17 @@ private:
             ast_.order_by.push_back({item.node, item.desc});
         }
     }
+    template <class Tag, class E, class TE>
+    auto join_source(ast::join_kind kind, ast::table_ref ref, const expression<E, TE>& on) const {
+        using NT = boost::mp11::mp_set_push_back<Tables, Tag>;
+        static_assert(detail::is_boolean_v<E>, "dorm: the ON clause is a condition (a bool expression)");
+        static_assert(detail::tables_subset_v<TE, NT>,
+                      "dorm: the ON clause uses a column of a struct that is neither joined nor selected");
+        select_stmt<Row, NT, Grouped> s(ast_);
+        s.loaders_ = loaders_;
+        s.mutable_ast().joins.push_back(ast::join{kind, std::move(ref), on.node()});
+        return s;
+    }
     template <class U>
     auto join_inferred(ast::join_kind kind) const {
         constexpr int paths = detail::fk_paths<U, Tables>();
@@ -261,6 +364,12 @@ auto select(const expression<E, TE>& first, const expression<Es, TEs>&... rest) 
     s.columns.push_back(first.node());
     (s.columns.push_back(rest.node()), ...);
     return select_stmt<row, tables>(std::move(s));
+}
+
+/// `EXISTS (SELECT ...)`; use `.correlate<Outer>()` on the inner select to refer to the outer one.
+template <class Row, class Tables, bool G>
+expression<bool> exists(const select_stmt<Row, Tables, G>& sub) {
+    return expression<bool>(ast::make_op(ast::op::exists, {ast::make_subquery(std::make_shared<ast::select>(sub.ast()))}));
 }
 
 /// SQL text and parameters of a statement for a dialect.
