@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE schema
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -508,7 +509,7 @@ BOOST_FIXTURE_TEST_CASE(an_unknown_enumerator_in_the_database_is_a_data_error, t
     }
     {
         auto c = engine.connect();
-        c.execute("UPDATE " + q("all_types") + " SET " + q("color") + " = 'purple'");
+        c.execute("UPDATE " + q("all_types") + " SET " + q("color") + " = 'pink'");  // fits the column, names no enumerator
     }
     dorm::session s(engine);
     BOOST_CHECK_THROW(s.execute(dorm::select<AllTypes>()).all(), dorm::data_error);
