@@ -573,7 +573,7 @@ void session_impl::do_flush() {
             const auto n = lease->rows_affected();
             lease->reset();
             scratch_.clear();
-            if (n != 1 && dialect_ != dialect::mysql)  // MySQL counts only rows whose values changed
+            if (n != 1)
                 throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
                                        std::to_string(n) + " were matched");
         }
