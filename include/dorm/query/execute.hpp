@@ -46,8 +46,8 @@ std::int64_t execute_on(connection& c, const compiled& stmt);
 }  // namespace detail
 
 /// Runs a SELECT on a connection. Rows: `T` for select<T>(), values/tuples for column selects.
-template <class Row, class Tables, bool G>
-auto execute(connection& c, const select_stmt<Row, Tables, G>& stmt) {
+template <class Row, class Tables, bool G, class C>
+auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt) {
     compiled comp = compile(stmt, c.dialect());
     auto lease = detail::run_on(c, comp);
     if constexpr (is_entity<Row>::value) {

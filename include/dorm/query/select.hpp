@@ -71,6 +71,25 @@ std::vector<const schema::table*> tables_of_list() {
     return out;
 }
 
+/// The row type after a LEFT OUTER JOIN of Tag: selected expressions that use Tag's columns
+/// become std::optional (their values are NULL for rows without a match).
+template <class E, class TE, class Tag>
+using outer_element =
+    std::conditional_t<boost::mp11::mp_set_contains<TE, Tag>::value, std::optional<base_t<E>>, E>;
+template <class Row, class Cols, class Tag>
+struct outer_row {
+    using type = Row;
+};
+template <class... E, class... TE, class Tag>
+    requires(sizeof...(E) == sizeof...(TE))
+struct outer_row<std::tuple<E...>, boost::mp11::mp_list<TE...>, Tag> {
+    using type = std::tuple<outer_element<E, TE, Tag>...>;
+};
+template <class E, class TE, class Tag>
+struct outer_row<E, boost::mp11::mp_list<TE>, Tag> {
+    using type = outer_element<E, TE, Tag>;
+};
+
 template <class... Rows>
 struct column_row {
     using type = std::tuple<Rows...>;
@@ -136,8 +155,9 @@ private:
 };
 
 /// A SELECT. Row: entity<T> or the value type(s) of the selected expressions; Tables: the
-/// structs in FROM/JOIN; Grouped: whether group_by() was called.
-template <class Row, class Tables, bool Grouped = false>
+/// structs in FROM/JOIN; Grouped: whether group_by() was called; Cols: the structs each
+/// selected expression uses (column selects), so an outer join can make them optional.
+template <class Row, class Tables, bool Grouped = false, class Cols = void>
 class select_stmt {
 public:
     using row_type = Row;
@@ -184,40 +204,40 @@ public:
     /// JOIN U ON <the single foreign-key path between U and the selected structs>.
     template <class U>
     auto join() const {
-        return join_inferred<U>(ast::join_kind::inner);
+        return join_inferred<U, false>();
     }
     /// JOIN U ON cond.
     template <class U, class E, class TE>
     auto join(const expression<E, TE>& on) const {
-        return join_on<U>(ast::join_kind::inner, on);
+        return join_source<U, false>(ast::table_ref{&table_of<U>(), {}, nullptr}, on);
     }
     /// LEFT OUTER JOIN U (ON inferred from the foreign key, or given).
     template <class U>
     auto outer_join() const {
-        return join_inferred<U>(ast::join_kind::left);
+        return join_inferred<U, true>();
     }
     template <class U, class E, class TE>
     auto outer_join(const expression<E, TE>& on) const {
-        return join_on<U>(ast::join_kind::left, on);
+        return join_source<U, true>(ast::table_ref{&table_of<U>(), {}, nullptr}, on);
     }
 
     /// JOIN an aliased table (self-joins).
     template <class T, class Tag, class E, class TE>
     auto join(const aliased_table<T, Tag>& a, const expression<E, TE>& on) const {
-        return join_source<alias_tag<T, Tag>>(ast::join_kind::inner, ast::table_ref{&table_of<T>(), a.name(), nullptr}, on);
+        return join_source<alias_tag<T, Tag>, false>(ast::table_ref{&table_of<T>(), a.name(), nullptr}, on);
     }
     template <class T, class Tag, class E, class TE>
     auto outer_join(const aliased_table<T, Tag>& a, const expression<E, TE>& on) const {
-        return join_source<alias_tag<T, Tag>>(ast::join_kind::left, ast::table_ref{&table_of<T>(), a.name(), nullptr}, on);
+        return join_source<alias_tag<T, Tag>, true>(ast::table_ref{&table_of<T>(), a.name(), nullptr}, on);
     }
     /// JOIN a subquery.
     template <class Tag, class E, class TE>
     auto join(const subquery_source<Tag>& sq, const expression<E, TE>& on) const {
-        return join_source<Tag>(ast::join_kind::inner, ast::table_ref{nullptr, sq.alias(), sq.select()}, on);
+        return join_source<Tag, false>(ast::table_ref{nullptr, sq.alias(), sq.select()}, on);
     }
     template <class Tag, class E, class TE>
     auto outer_join(const subquery_source<Tag>& sq, const expression<E, TE>& on) const {
-        return join_source<Tag>(ast::join_kind::left, ast::table_ref{nullptr, sq.alias(), sq.select()}, on);
+        return join_source<Tag, true>(ast::table_ref{nullptr, sq.alias(), sq.select()}, on);
     }
 
     /// Lets the statement refer to columns of the enclosing statement's structs (a correlated
@@ -225,7 +245,7 @@ public:
     template <class... U>
     auto correlate() const {
         using NT = boost::mp11::mp_fold<boost::mp11::mp_list<U...>, Tables, boost::mp11::mp_set_push_back>;
-        select_stmt<Row, NT, Grouped> s(ast_);
+        select_stmt<Row, NT, Grouped, Cols> s(ast_);
         s.loaders_ = loaders_;
         return s;
     }
@@ -244,7 +264,7 @@ public:
     template <class U>
     auto select_from() const {
         using NT = boost::mp11::mp_set_push_back<Tables, U>;
-        select_stmt<Row, NT, Grouped> s(ast_);
+        select_stmt<Row, NT, Grouped, Cols> s(ast_);
         s.loaders_ = loaders_;
         s.mutable_ast().from.push_back(ast::table_ref{&table_of<U>(), {}, nullptr});
         return s;
@@ -252,10 +272,10 @@ public:
 
     /// GROUP BY expressions.
     template <class... E, class... TE>
-    select_stmt<Row, Tables, true> group_by(const expression<E, TE>&... exprs) const {
+    select_stmt<Row, Tables, true, Cols> group_by(const expression<E, TE>&... exprs) const {
         static_assert((detail::tables_subset_v<TE, Tables> && ...),
                       "dorm: group_by() uses a column of a struct that is not in this select's FROM/JOIN list");
-        select_stmt<Row, Tables, true> s(ast_);
+        select_stmt<Row, Tables, true, Cols> s(ast_);
         s.loaders_ = loaders_;
         (s.mutable_ast().group_by.push_back(exprs.node()), ...);
         return s;
@@ -290,7 +310,7 @@ public:
     ast::select& mutable_ast() noexcept { return ast_; }
 
 private:
-    template <class, class, bool>
+    template <class, class, bool, class>
     friend class select_stmt;
 
     template <class O>
@@ -303,19 +323,28 @@ private:
             ast_.order_by.push_back({item.node, item.desc});
         }
     }
-    template <class Tag, class E, class TE>
-    auto join_source(ast::join_kind kind, ast::table_ref ref, const expression<E, TE>& on) const {
+    /// The statement with one more JOIN of Tag (a struct, an alias or a subquery). After a
+    /// LEFT OUTER JOIN, selected expressions that use Tag's columns become std::optional.
+    template <class Tag, bool Outer>
+    auto add_join(ast::table_ref ref, ast::expr_ptr on) const {
+        using NT = boost::mp11::mp_set_push_back<Tables, Tag>;
+        using NR = std::conditional_t<!Outer || std::is_void_v<Cols>, Row, typename detail::outer_row<Row, Cols, Tag>::type>;
+        select_stmt<NR, NT, Grouped, Cols> s(ast_);
+        s.loaders_ = loaders_;
+        s.mutable_ast().joins.push_back(
+            ast::join{Outer ? ast::join_kind::left : ast::join_kind::inner, std::move(ref), std::move(on)});
+        return s;
+    }
+    template <class Tag, bool Outer, class E, class TE>
+    auto join_source(ast::table_ref ref, const expression<E, TE>& on) const {
         using NT = boost::mp11::mp_set_push_back<Tables, Tag>;
         static_assert(detail::is_boolean_v<E>, "dorm: the ON clause is a condition (a bool expression)");
         static_assert(detail::tables_subset_v<TE, NT>,
                       "dorm: the ON clause uses a column of a struct that is neither joined nor selected");
-        select_stmt<Row, NT, Grouped> s(ast_);
-        s.loaders_ = loaders_;
-        s.mutable_ast().joins.push_back(ast::join{kind, std::move(ref), on.node()});
-        return s;
+        return add_join<Tag, Outer>(std::move(ref), on.node());
     }
-    template <class U>
-    auto join_inferred(ast::join_kind kind) const {
+    template <class U, bool Outer>
+    auto join_inferred() const {
         constexpr int paths = detail::fk_paths<U, Tables>();
         static_assert(paths > 0,
                       "dorm: join<U>() found no foreign key between U and the selected structs: write the ON "
@@ -323,24 +352,8 @@ private:
         static_assert(paths < 2,
                       "dorm: join<U>() found more than one foreign-key path between U and the selected structs: "
                       "write the ON clause, e.g. .join<U>(col(&U::x) == col(&T::y))");
-        using NT = boost::mp11::mp_set_push_back<Tables, U>;
-        select_stmt<Row, NT, Grouped> s(ast_);
-        s.loaders_ = loaders_;
-        s.mutable_ast().joins.push_back(ast::join{
-            kind, ast::table_ref{&table_of<U>(), {}, nullptr},
-            detail::infer_join_condition(detail::tables_of_list<Tables>(), &table_of<U>())});
-        return s;
-    }
-    template <class U, class E, class TE>
-    auto join_on(ast::join_kind kind, const expression<E, TE>& on) const {
-        using NT = boost::mp11::mp_set_push_back<Tables, U>;
-        static_assert(detail::is_boolean_v<E>, "dorm: the ON clause is a condition (a bool expression)");
-        static_assert(detail::tables_subset_v<TE, NT>,
-                      "dorm: the ON clause uses a column of a struct that is neither joined nor selected");
-        select_stmt<Row, NT, Grouped> s(ast_);
-        s.loaders_ = loaders_;
-        s.mutable_ast().joins.push_back(ast::join{kind, ast::table_ref{&table_of<U>(), {}, nullptr}, on.node()});
-        return s;
+        return add_join<U, Outer>(ast::table_ref{&table_of<U>(), {}, nullptr},
+                                  detail::infer_join_condition(detail::tables_of_list<Tables>(), &table_of<U>()));
     }
 
     ast::select ast_;
@@ -363,18 +376,18 @@ auto select(const expression<E, TE>& first, const expression<Es, TEs>&... rest) 
     ast::select s;
     s.columns.push_back(first.node());
     (s.columns.push_back(rest.node()), ...);
-    return select_stmt<row, tables>(std::move(s));
+    return select_stmt<row, tables, false, boost::mp11::mp_list<TE, TEs...>>(std::move(s));
 }
 
 /// `EXISTS (SELECT ...)`; use `.correlate<Outer>()` on the inner select to refer to the outer one.
-template <class Row, class Tables, bool G>
-expression<bool> exists(const select_stmt<Row, Tables, G>& sub) {
+template <class Row, class Tables, bool G, class C>
+expression<bool> exists(const select_stmt<Row, Tables, G, C>& sub) {
     return expression<bool>(ast::make_op(ast::op::exists, {ast::make_subquery(std::make_shared<ast::select>(sub.ast()))}));
 }
 
 /// SQL text and parameters of a statement for a dialect.
-template <class Row, class Tables, bool G>
-compiled compile(const select_stmt<Row, Tables, G>& stmt, dialect d) {
+template <class Row, class Tables, bool G, class C>
+compiled compile(const select_stmt<Row, Tables, G, C>& stmt, dialect d) {
     return detail::compile_select(stmt.ast(), d);
 }
 

@@ -161,8 +161,8 @@ public:
     }
 
     /// Runs a SELECT (after an autoflush). Entity rows are the session's objects.
-    template <class Row, class Tables, bool G>
-    auto execute(const select_stmt<Row, Tables, G>& stmt) {
+    template <class Row, class Tables, bool G, class C>
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt) {
         impl_->check_usable();
         impl_->autoflush();
         if constexpr (is_entity<Row>::value) {
@@ -214,8 +214,8 @@ public:
     }
 
     /// execute(stmt).scalars(): every row's first column.
-    template <class Row, class Tables, bool G>
-    auto scalars(const select_stmt<Row, Tables, G>& stmt) {
+    template <class Row, class Tables, bool G, class C>
+    auto scalars(const select_stmt<Row, Tables, G, C>& stmt) {
         return execute(stmt).scalars();
     }
 

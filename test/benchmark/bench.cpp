@@ -1,0 +1,979 @@
+// dorm_bench: the SQLite workloads W1..W5 (../shared/bench/WORKLOADS.md) measured for dorm and
+// for the raw sqlite3 C API floor in one process, interleaved, on a file database (WAL,
+// synchronous=NORMAL) and on an in-memory one. See test/benchmark/README.md.
+//
+// Implementations (columns of the report):
+//   raw        sqlite3 C API, every statement prepared once, text bound SQLITE_STATIC (the floor)
+//   dorm_orm   dorm::session: add() + commit(), execute(select<User>()).all(), get<User>(id), ...
+//   dorm_core  no identity map: dorm::execute(connection&, select...) returning plain User values;
+//              W1 through a prepared statement leased from the connection; W4 n/a
+//   raw_memdb  (memory only, diagnostic) the raw floor on the storage dorm's `sqlite://` uses
+//              (a `file:/name?vfs=memdb` database plus a keeper connection), to tell storage
+//              cost from ORM cost
+//
+// Protocol (as the reference harness ../shared/bench/raw/bench_common.hpp):
+//   W1  insert N users (`user<i>`, age i % 90) in one transaction, ids read back (input objects
+//       are built before the timer starts)
+//   W2  select all rows into objects (destroying the result is not timed)
+//   W3  `lookups` primary-key lookups, ids from splitmix64(20240601) as 1 + x % N
+//   W5  `age = 42 AND name LIKE 'user1%'`, w5_reps times (runs before W4: original ages)
+//   W4  load all, age += 1 on every object, write back in one transaction
+// Checksums are those of the reference harness; they are also computed from the data definition
+// (no database), so every implementation is checked even when it runs alone (--callgrind).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include <dorm/dorm.hpp>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define BENCH_HAVE_CALLGRIND 1
+#endif
+#endif
+#ifndef BENCH_HAVE_CALLGRIND
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(x) ((void)(x))
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#ifndef DORM_BENCH_SOURCE_ROOT
+#define DORM_BENCH_SOURCE_ROOT ""
+#endif
+
+namespace bench {
+
+// The one entity type of the workloads, mapped by dorm (every implementation uses it).
+struct User {
+    std::int64_t id = 0;
+    std::string name;
+    int age = 0;
+};
+BOOST_DESCRIBE_STRUCT(User, (), (id, name, age))
+DORM_TABLE(User, "user_table", (name, dorm::varchar(30)))
+
+using dorm::col;
+
+// -- data and checksums ------------------------------------------------------------------------
+
+struct SplitMix64 {
+    std::uint64_t s;
+    explicit SplitMix64(std::uint64_t seed) : s(seed) {}
+    std::uint64_t next() {
+        std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+};
+constexpr std::uint64_t kSeed = 20240601ULL;
+constexpr int kFilterAge = 42;
+constexpr const char* kFilterLike = "user1%";
+
+std::vector<std::int64_t> lookup_ids(std::int64_t n, int count) {
+    SplitMix64 rng(kSeed);
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(count));
+    for (auto& id : ids) id = 1 + static_cast<std::int64_t>(rng.next() % static_cast<std::uint64_t>(n));
+    return ids;
+}
+
+std::string user_name(std::int64_t i) { return "user" + std::to_string(i); }
+int user_age(std::int64_t i) { return static_cast<int>(i % 90); }
+
+std::vector<User> make_users(std::int64_t n) {
+    std::vector<User> users(static_cast<std::size_t>(n));
+    for (std::int64_t i = 1; i <= n; ++i) {
+        auto& u = users[static_cast<std::size_t>(i - 1)];
+        u.name = user_name(i);
+        u.age = user_age(i);
+    }
+    return users;
+}
+
+struct Params {
+    std::int64_t n = 100000;
+    int lookups = 10000;
+    int w5_reps = 100;
+};
+
+const char* const kWorkloads[] = {"W1", "W2", "W3", "W3sel", "W4", "W5"};
+/// The raw workload a measurement is compared with (W3sel is W3 written as a select).
+std::string base_workload(const std::string& w) { return w == "W3sel" ? "W3" : w; }
+
+/// The checksums every implementation must produce, from the data definition alone (row i has
+/// id i, name user<i>, age i % 90 in a fresh table).
+std::map<std::string, std::int64_t> expected_checks(const Params& p) {
+    std::map<std::string, std::int64_t> c;
+    std::int64_t c1 = 0, c2 = 0, c4 = 0, rows = 0, idsum = 0;
+    for (std::int64_t i = 1; i <= p.n; ++i) {
+        const auto name = user_name(i);
+        c1 += i;
+        c2 += i + user_age(i) + static_cast<std::int64_t>(name.size());
+        c4 += user_age(i) + 1;
+        if (user_age(i) == kFilterAge && name.compare(0, 5, "user1") == 0) {
+            ++rows;
+            idsum += i;
+        }
+    }
+    std::int64_t c3 = 0;
+    for (auto id : lookup_ids(p.n, p.lookups)) c3 += user_age(id) + static_cast<std::int64_t>(user_name(id).size());
+    c["W1"] = c1;
+    c["W2"] = c2;
+    c["W3"] = c3;
+    c["W3sel"] = c3;
+    c["W4"] = c4;
+    c["W5"] = p.w5_reps * (rows * 1000000007LL + idsum);
+    return c;
+}
+
+const User& deref(const User& u) { return u; }
+const User& deref(const std::shared_ptr<User>& u) {
+    if (!u) throw std::runtime_error("a lookup returned no object");
+    return *u;
+}
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+/// Where one run's database lives.
+struct Target {
+    bool memory = true;
+    std::string path;  // file databases
+};
+
+void remove_db_files(const std::string& path) {
+    if (path.empty()) return;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
+}
+
+constexpr const char* kPragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"};
+
+// -- raw: the sqlite3 C API floor ----------------------------------------------------------------
+
+class RawImpl {
+public:
+    static constexpr const char* name = "raw";
+    RawImpl() = default;
+    RawImpl(const RawImpl&) = delete;
+    RawImpl& operator=(const RawImpl&) = delete;
+    ~RawImpl() {
+        for (sqlite3_stmt* s : {ins_, all_, get_, upd_, filt_}) sqlite3_finalize(s);
+        sqlite3_close(db_);
+        sqlite3_close(keeper_);
+    }
+
+    /// `memdb_name`: open a shared memdb database (and a keeper connection) instead of :memory:.
+    void open(const Target& t, const std::string& memdb_name = {}) {
+        std::string file = t.memory ? ":memory:" : t.path;
+        int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        if (!memdb_name.empty()) {
+            file = "file:/" + memdb_name + "?vfs=memdb";
+            flags |= SQLITE_OPEN_URI;
+            if (sqlite3_open_v2(file.c_str(), &keeper_, flags, nullptr) != SQLITE_OK) fail("open keeper");
+        }
+        if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("open");
+        for (const char* p : kPragmas) exec(p);
+        exec("CREATE TABLE user_table(id INTEGER PRIMARY KEY, name VARCHAR(30) NOT NULL, age INTEGER NOT NULL)");
+        ins_ = prepare("INSERT INTO user_table(name, age) VALUES(?, ?)");
+        all_ = prepare("SELECT id, name, age FROM user_table");
+        get_ = prepare("SELECT id, name, age FROM user_table WHERE id = ?");
+        upd_ = prepare("UPDATE user_table SET age = ? WHERE id = ?");
+        filt_ = prepare("SELECT id, name, age FROM user_table WHERE age = ? AND name LIKE ?");
+    }
+    std::string journal_mode() {
+        sqlite3_stmt* s = prepare("PRAGMA journal_mode");
+        std::string m = sqlite3_step(s) == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(s, 0)) : "?";
+        sqlite3_finalize(s);
+        return m;
+    }
+
+    void w1(std::vector<User>& users) {
+        exec("BEGIN");
+        for (auto& u : users) {
+            sqlite3_bind_text(ins_, 1, u.name.data(), static_cast<int>(u.name.size()), SQLITE_STATIC);
+            sqlite3_bind_int(ins_, 2, u.age);
+            if (sqlite3_step(ins_) != SQLITE_DONE) fail("insert");
+            u.id = sqlite3_last_insert_rowid(db_);
+            sqlite3_reset(ins_);
+        }
+        exec("COMMIT");
+    }
+    std::vector<User> w2() {
+        std::vector<User> out;
+        read_rows(all_, out);
+        return out;
+    }
+    User w3(std::int64_t id) {
+        sqlite3_bind_int64(get_, 1, id);
+        if (sqlite3_step(get_) != SQLITE_ROW) fail("get: not found");
+        User u = row(get_);
+        sqlite3_reset(get_);
+        return u;
+    }
+    std::vector<User> w5(int age, const std::string& like) {
+        sqlite3_bind_int(filt_, 1, age);
+        sqlite3_bind_text(filt_, 2, like.data(), static_cast<int>(like.size()), SQLITE_STATIC);
+        std::vector<User> out;
+        read_rows(filt_, out);
+        return out;
+    }
+    std::vector<User> w4() {
+        std::vector<User> all = w2();
+        for (auto& u : all) u.age += 1;
+        exec("BEGIN");
+        for (const auto& u : all) {
+            sqlite3_bind_int(upd_, 1, u.age);
+            sqlite3_bind_int64(upd_, 2, u.id);
+            if (sqlite3_step(upd_) != SQLITE_DONE) fail("update");
+            sqlite3_reset(upd_);
+        }
+        exec("COMMIT");
+        return all;
+    }
+    std::vector<User> verify_rows() { return w2(); }
+
+private:
+    static User row(sqlite3_stmt* s) {
+        return User{sqlite3_column_int64(s, 0),
+                    std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(s, 1))),
+                    sqlite3_column_int(s, 2)};
+    }
+    void read_rows(sqlite3_stmt* s, std::vector<User>& out) {
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(row(s));
+        if (rc != SQLITE_DONE) fail("step");
+        sqlite3_reset(s);
+    }
+    sqlite3_stmt* prepare(const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) fail(sql);
+        return s;
+    }
+    void exec(const char* sql) {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+    }
+    [[noreturn]] void fail(const char* what) {
+        throw std::runtime_error(std::string("raw: ") + what + ": " + (db_ ? sqlite3_errmsg(db_) : "no db"));
+    }
+
+    sqlite3* db_ = nullptr;
+    sqlite3* keeper_ = nullptr;
+    sqlite3_stmt *ins_ = nullptr, *all_ = nullptr, *get_ = nullptr, *upd_ = nullptr, *filt_ = nullptr;
+};
+
+/// The raw floor on a shared memdb database, as dorm's `sqlite://` engines use (diagnostic).
+class RawMemdbImpl : public RawImpl {
+public:
+    static constexpr const char* name = "raw_memdb";
+    void open(const Target& t) {
+        static int counter = 0;
+        RawImpl::open(t, "dorm-bench-memdb-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    }
+};
+
+// -- dorm: shared set-up -------------------------------------------------------------------------
+
+/// An engine on the target with one pooled connection (so every session and the pragmas use the
+/// same connection), the pragmas applied, the schema created with metadata::create_all.
+dorm::engine open_engine(const Target& t) {
+    const std::string url = t.memory ? "sqlite://" : "sqlite:///" + t.path;
+    auto engine = dorm::create_engine(url, {.pool_size = 1, .max_overflow = 0});
+    {
+        auto conn = engine.connect();
+        for (const char* p : kPragmas) conn.raw().execute(p);
+    }
+    dorm::metadata<User>{}.create_all(engine);
+    return engine;
+}
+
+/// Reads the pragmas back through a session (the connection the workloads use).
+std::string check_pragmas(const dorm::engine& engine, const Target& t) {
+    dorm::session s(engine);
+    auto mode = s.execute(dorm::text<std::string>("PRAGMA journal_mode")).scalar_one();
+    auto sync = s.execute(dorm::text<std::int64_t>("PRAGMA synchronous")).scalar_one();
+    if (!t.memory && (mode != "wal" || sync != 1))
+        throw std::runtime_error("dorm: the session's connection runs journal_mode=" + mode +
+                                 ", synchronous=" + std::to_string(sync) + " (expected wal, 1)");
+    return mode + ", synchronous=" + std::to_string(sync);
+}
+
+// -- dorm_orm: the session (identity map, unit of work) -------------------------------------------
+
+class OrmImpl {
+public:
+    static constexpr const char* name = "dorm_orm";
+    void open(const Target& t) {
+        engine_ = open_engine(t);
+        mode_ = check_pragmas(engine_, t);
+    }
+    const std::string& journal_mode() const { return mode_; }
+
+    /// session.add() for every user, one commit(), ids read back from the session's objects.
+    /// The session and its objects are destroyed in w1_end() (untimed, like a result).
+    void w1(std::vector<User>& users) {
+        session_.emplace(engine_);
+        added_.reserve(users.size());
+        for (const auto& u : users) added_.push_back(session_->add(u));
+        session_->commit();
+        for (std::size_t i = 0; i < users.size(); ++i) users[i].id = added_[i]->id;
+    }
+    void w1_end() {
+        added_ = {};
+        session_.reset();
+    }
+
+    /// A fresh session; it stays alive (untimed) until w2_end(), like the rows.
+    void w2_begin() { session_.emplace(engine_); }
+    std::vector<std::shared_ptr<User>> w2() { return session_->execute(dorm::select<User>()).all(); }
+    void w2_end() { session_.reset(); }
+
+    /// W3: session.get<User>(id) in a session that starts empty (ids repeated in the lookup
+    /// sequence are answered by the identity map without SQL; the report counts them).
+    void w3_begin() { session_.emplace(engine_); }
+    std::shared_ptr<User> w3(std::int64_t id) { return session_->get<User>(id); }
+    std::int64_t w3_end() {
+        const auto objects = static_cast<std::int64_t>(session_->size());
+        session_.reset();
+        return objects;
+    }
+
+    /// W3sel: the same lookups as execute(select<User>().where(id == ?)).scalar_one(): one
+    /// query each (a repeated id re-runs the query; its row resolves to the existing object).
+    void w3sel_begin() { session_.emplace(engine_); }
+    std::shared_ptr<User> w3sel(std::int64_t id) {
+        return session_->execute(dorm::select<User>().where(col(&User::id) == id)).scalar_one();
+    }
+    void w3sel_end() { session_.reset(); }
+
+    /// W5: one session for all repetitions (the first one loads the objects, later ones find
+    /// them in the identity map).
+    void w5_begin() { session_.emplace(engine_); }
+    std::vector<std::shared_ptr<User>> w5(int age, const std::string& like) {
+        return session_->execute(dorm::select<User>().where(col(&User::age) == age && col(&User::name).like(like))).all();
+    }
+    void w5_end() { session_.reset(); }
+
+    /// W4: load all in a fresh session, age += 1 on every object, commit().
+    void w4_begin() { session_.emplace(engine_); }
+    std::vector<std::shared_ptr<User>> w4() {
+        auto all = session_->execute(dorm::select<User>()).all();
+        for (auto& u : all) u->age += 1;
+        session_->commit();
+        return all;
+    }
+    void w4_end() { session_.reset(); }
+
+    std::vector<User> verify_rows() {
+        auto conn = engine_.connect();
+        return dorm::execute(conn, dorm::select<User>()).all();
+    }
+
+private:
+    dorm::engine engine_;
+    std::optional<dorm::session> session_;
+    std::vector<std::shared_ptr<User>> added_;
+    std::string mode_;
+};
+
+// -- dorm_core: a connection, plain values, no identity map --------------------------------------
+
+class CoreImpl {
+public:
+    static constexpr const char* name = "dorm_core";
+    void open(const Target& t) {
+        engine_ = open_engine(t);
+        mode_ = check_pragmas(engine_, t);
+        conn_ = engine_.connect();
+        // dorm writes the INSERT; the statement is prepared once per run and re-bound per row
+        insert_sql_ = dorm::compile(dorm::insert<User>().values({User{0, "x", 0}}), conn_.dialect()).sql;
+    }
+    const std::string& journal_mode() const { return mode_; }
+
+    /// dorm::insert<T>().values() cannot read generated ids back, so W1 uses the statement
+    /// cache of the connection: conn.prepare(sql) -> statement_lease, bind, step, last_insert_id.
+    void w1(std::vector<User>& users) {
+        conn_.begin();
+        {
+            auto stmt = conn_.prepare(insert_sql_);
+            for (auto& u : users) {
+                stmt->bind_text(0, u.name);
+                stmt->bind_int(1, u.age);
+                stmt->step();
+                u.id = stmt->last_insert_id();
+                stmt->reset();
+            }
+        }
+        conn_.commit();
+    }
+    std::vector<User> w2() { return dorm::execute(conn_, dorm::select<User>()).all(); }
+    User w3(std::int64_t id) { return dorm::execute(conn_, dorm::select<User>().where(col(&User::id) == id)).scalar_one(); }
+    std::vector<User> w5(int age, const std::string& like) {
+        return dorm::execute(conn_, dorm::select<User>().where(col(&User::age) == age && col(&User::name).like(like)))
+            .all();
+    }
+    std::vector<User> verify_rows() { return w2(); }
+
+private:
+    dorm::engine engine_;
+    dorm::connection conn_;
+    std::string insert_sql_;
+    std::string mode_;
+};
+
+// -- the harness ---------------------------------------------------------------------------------
+
+struct Run {
+    std::string impl, db;
+    int rep = 0;
+    std::map<std::string, double> ms;
+    std::map<std::string, std::int64_t> check;
+    std::map<std::string, std::int64_t> info;
+    std::string journal;
+};
+
+template <class Rows>
+std::int64_t rows_checksum(const Rows& rows) {
+    std::int64_t c = 0;
+    for (const auto& r : rows) {
+        const User& u = deref(r);
+        c += u.id + u.age + static_cast<std::int64_t>(u.name.size());
+    }
+    return c;
+}
+
+template <class Impl>
+Run run_one(const Params& p, const Target& target, int rep) {
+    Run run;
+    run.impl = Impl::name;
+    run.db = target.memory ? "memory" : "file";
+    run.rep = rep;
+    if (!target.memory) remove_db_files(target.path);
+    {
+        Impl impl;
+        impl.open(target);
+        run.journal = impl.journal_mode();
+
+        // W1
+        {
+            std::vector<User> users = make_users(p.n);
+            CALLGRIND_ZERO_STATS;
+            const auto t0 = Clock::now();
+            impl.w1(users);
+            run.ms["W1"] = ms_since(t0);
+            CALLGRIND_DUMP_STATS_AT("W1");
+            std::int64_t c = 0;
+            for (const auto& u : users) c += u.id;
+            run.check["W1"] = c;
+            if constexpr (requires { impl.w1_end(); }) {
+                const auto t1 = Clock::now();
+                impl.w1_end();
+                run.info["W1_teardown_us"] = static_cast<std::int64_t>(ms_since(t1) * 1000);
+            }
+        }
+        // W2
+        {
+            if constexpr (requires { impl.w2_begin(); }) impl.w2_begin();
+            CALLGRIND_ZERO_STATS;
+            const auto t0 = Clock::now();
+            auto rows = impl.w2();
+            run.ms["W2"] = ms_since(t0);
+            CALLGRIND_DUMP_STATS_AT("W2");
+            run.check["W2"] = rows_checksum(rows);
+            if constexpr (requires { impl.w2_end(); }) {
+                const auto t1 = Clock::now();
+                rows = {};
+                impl.w2_end();
+                run.info["W2_teardown_us"] = static_cast<std::int64_t>(ms_since(t1) * 1000);
+            }
+        }
+        const auto ids = lookup_ids(p.n, p.lookups);
+        // W3
+        {
+            if constexpr (requires { impl.w3_begin(); }) impl.w3_begin();
+            std::int64_t c = 0;
+            CALLGRIND_ZERO_STATS;
+            const auto t0 = Clock::now();
+            for (auto id : ids) {
+                auto u = impl.w3(id);
+                const User& v = deref(u);
+                c += v.age + static_cast<std::int64_t>(v.name.size());
+            }
+            run.ms["W3"] = ms_since(t0);
+            CALLGRIND_DUMP_STATS_AT("W3");
+            run.check["W3"] = c;
+            if constexpr (requires { impl.w3_end(); }) run.info["W3_objects_loaded"] = impl.w3_end();
+        }
+        // W3sel (dorm_orm only: the lookups as select statements)
+        if constexpr (requires { impl.w3sel(std::int64_t{1}); }) {
+            impl.w3sel_begin();
+            std::int64_t c = 0;
+            CALLGRIND_ZERO_STATS;
+            const auto t0 = Clock::now();
+            for (auto id : ids) {
+                auto u = impl.w3sel(id);
+                const User& v = deref(u);
+                c += v.age + static_cast<std::int64_t>(v.name.size());
+            }
+            run.ms["W3sel"] = ms_since(t0);
+            CALLGRIND_DUMP_STATS_AT("W3sel");
+            run.check["W3sel"] = c;
+            impl.w3sel_end();
+        }
+        // W5 (before W4: it must see the original ages)
+        {
+            if constexpr (requires { impl.w5_begin(); }) impl.w5_begin();
+            std::int64_t rows_total = 0, idsum = 0;
+            const std::string like = kFilterLike;
+            CALLGRIND_ZERO_STATS;
+            const auto t0 = Clock::now();
+            for (int r = 0; r < p.w5_reps; ++r) {
+                auto rows = impl.w5(kFilterAge, like);
+                rows_total += static_cast<std::int64_t>(rows.size());
+                for (const auto& u : rows) idsum += deref(u).id;
+            }
+            run.ms["W5"] = ms_since(t0);
+            CALLGRIND_DUMP_STATS_AT("W5");
+            run.check["W5"] = rows_total * 1000000007LL + idsum;
+            if constexpr (requires { impl.w5_end(); }) impl.w5_end();
+        }
+        // W4
+        if constexpr (requires { impl.w4(); }) {
+            if constexpr (requires { impl.w4_begin(); }) impl.w4_begin();
+            CALLGRIND_ZERO_STATS;
+            const auto t0 = Clock::now();
+            {
+                auto rows = impl.w4();
+                run.ms["W4"] = ms_since(t0);
+                CALLGRIND_DUMP_STATS_AT("W4");
+            }
+            if constexpr (requires { impl.w4_end(); }) impl.w4_end();
+            std::int64_t c = 0;
+            for (const auto& u : impl.verify_rows()) c += u.age;  // untimed
+            run.check["W4"] = c;
+        }
+    }
+    if (!target.memory) remove_db_files(target.path);
+    return run;
+}
+
+// -- statistics and output -----------------------------------------------------------------------
+
+double median(std::vector<double> v) {
+    if (v.empty()) return std::nan("");
+    std::sort(v.begin(), v.end());
+    const auto n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/// Targets (median ratio to raw) from the performance issue.
+std::optional<double> target(const std::string& impl, const std::string& w) {
+    static const std::map<std::string, std::map<std::string, double>> t = {
+        {"dorm_orm", {{"W1", 1.20}, {"W2", 1.50}, {"W3", 1.30}, {"W3sel", 1.30}, {"W4", 1.30}, {"W5", 1.15}}},
+        {"dorm_core", {{"W1", 1.10}, {"W2", 1.10}, {"W3", 1.10}, {"W5", 1.05}}},
+    };
+    if (auto i = t.find(impl); i != t.end())
+        if (auto j = i->second.find(w); j != i->second.end()) return j->second;
+    return std::nullopt;
+}
+
+struct Summary {
+    std::string db, impl, workload;
+    double median_ms = 0, ratio = 0, ratio_lo = 0, ratio_hi = 0;
+    int samples = 0;
+    std::optional<double> target;
+};
+
+std::vector<Summary> summarize(const std::vector<Run>& runs, const std::vector<std::string>& dbs,
+                               const std::vector<std::string>& impls) {
+    std::vector<Summary> out;
+    for (const auto& db : dbs)
+        for (const auto& impl : impls)
+            for (const char* w : kWorkloads) {
+                std::vector<double> mine, per_rep_ratio;
+                std::vector<double> raw_all;
+                for (const auto& r : runs) {
+                    if (r.db != db) continue;
+                    if (r.impl == "raw")
+                        if (auto it = r.ms.find(base_workload(w)); it != r.ms.end()) raw_all.push_back(it->second);
+                    if (r.impl != impl) continue;
+                    auto it = r.ms.find(w);
+                    if (it == r.ms.end()) continue;
+                    mine.push_back(it->second);
+                    for (const auto& q : runs)  // the raw run of the same repetition
+                        if (q.db == db && q.rep == r.rep && q.impl == "raw")
+                            if (auto k = q.ms.find(base_workload(w)); k != q.ms.end())
+                                per_rep_ratio.push_back(it->second / k->second);
+                }
+                if (mine.empty()) continue;
+                Summary s;
+                s.db = db;
+                s.impl = impl;
+                s.workload = w;
+                s.median_ms = median(mine);
+                s.samples = static_cast<int>(mine.size());
+                s.ratio = raw_all.empty() ? std::nan("") : s.median_ms / median(raw_all);
+                s.ratio_lo = per_rep_ratio.empty() ? std::nan("") : *std::min_element(per_rep_ratio.begin(), per_rep_ratio.end());
+                s.ratio_hi = per_rep_ratio.empty() ? std::nan("") : *std::max_element(per_rep_ratio.begin(), per_rep_ratio.end());
+                s.target = target(impl, w);
+                out.push_back(s);
+            }
+    return out;
+}
+
+const Summary* find_summary(const std::vector<Summary>& s, const std::string& db, const std::string& impl,
+                            const std::string& w) {
+    for (const auto& x : s)
+        if (x.db == db && x.impl == impl && x.workload == w) return &x;
+    return nullptr;
+}
+
+void print_tables(const std::vector<Summary>& sums, const std::vector<std::string>& dbs,
+                  const std::vector<std::string>& impls, const Params& p, int reps) {
+    for (const auto& db : dbs) {
+        std::printf("\n== %s database, N=%lld, lookups=%d, w5_reps=%d, %d repetition(s): median ms; ratio = median / "
+                    "median(raw) [per-repetition range]; target from the issue ==\n",
+                    db.c_str(), static_cast<long long>(p.n), p.lookups, p.w5_reps, reps);
+        std::printf("%-6s", "");
+        for (const auto& impl : impls)
+            std::printf(impl == "raw" ? " %10s" : " | %10s %6s %13s %6s", impl.c_str(), "ratio", "range", "target");
+        std::printf("\n");
+        for (const char* w : kWorkloads) {
+            bool any = false;
+            for (const auto& impl : impls) any = any || find_summary(sums, db, impl, w);
+            if (!any) continue;
+            std::printf("%-6s", w);
+            for (const auto& impl : impls) {
+                const Summary* s = find_summary(sums, db, impl, w);
+                if (impl == "raw") {
+                    if (!s) s = find_summary(sums, db, impl, base_workload(w));
+                    if (s && std::string(w) == "W3sel") std::printf(" %9.2f*", s->median_ms);
+                    else if (s) std::printf(" %10.2f", s->median_ms);
+                    else std::printf(" %10s", "n/a");
+                    continue;
+                }
+                if (!s) {
+                    std::printf(" | %10s %6s %13s %6s", "n/a", "", "", "");
+                    continue;
+                }
+                char range[32] = "";
+                if (s->samples > 1 && !std::isnan(s->ratio_lo)) std::snprintf(range, sizeof range, "[%.2f-%.2f]", s->ratio_lo, s->ratio_hi);
+                char tgt[16] = "";
+                if (s->target) std::snprintf(tgt, sizeof tgt, "%s%.2f", s->ratio > *s->target ? "!" : "", *s->target);
+                std::printf(" | %10.2f %6.2f %13s %6s", s->median_ms, s->ratio, range, tgt);
+            }
+            std::printf("\n");
+        }
+    }
+    std::printf("\n(!target: the ratio is over the target. W3 dorm_orm = session.get<User>(id) in a session that "
+                "starts empty;\n W3sel = the same lookups as session.execute(select<User>().where(col(&User::id) == id))"
+                ".scalar_one(), compared with raw W3 (*).\n dorm_core W3 = dorm::execute(conn, select<User>().where(id "
+                "== ?)).scalar_one(); dorm_core W1 = conn.prepare() lease; W4 core n/a.)\n");
+}
+
+std::string json_escape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '"' || c == '\\') o += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            o += b;
+        } else {
+            o += c;
+        }
+    }
+    return o;
+}
+
+struct CompileFigure {
+    std::string name;
+    double wall_s = 0, peak_rss_mb = 0;
+};
+
+void write_json(const std::string& file, const Params& p, int reps, const std::vector<Run>& runs,
+                const std::vector<Summary>& sums, const std::map<std::string, std::int64_t>& expected,
+                const std::vector<CompileFigure>& compile, bool ok) {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    if (!f) throw std::runtime_error("cannot write " + file);
+    std::fprintf(f, "{\n  \"n\": %lld, \"lookups\": %d, \"w5_reps\": %d, \"repetitions\": %d, \"checks_ok\": %s,\n",
+                 static_cast<long long>(p.n), p.lookups, p.w5_reps, reps, ok ? "true" : "false");
+    std::fprintf(f, "  \"expected_check\": {");
+    bool first = true;
+    for (auto& [k, v] : expected) {
+        std::fprintf(f, "%s\"%s\": %lld", first ? "" : ", ", k.c_str(), static_cast<long long>(v));
+        first = false;
+    }
+    std::fprintf(f, "},\n  \"runs\": [\n");
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const auto& r = runs[i];
+        std::fprintf(f, "    {\"impl\": \"%s\", \"db\": \"%s\", \"rep\": %d, \"journal_mode\": \"%s\", \"times_ms\": {",
+                     r.impl.c_str(), r.db.c_str(), r.rep, json_escape(r.journal).c_str());
+        first = true;
+        for (auto& [k, v] : r.ms) {
+            std::fprintf(f, "%s\"%s\": %.3f", first ? "" : ", ", k.c_str(), v);
+            first = false;
+        }
+        std::fprintf(f, "}, \"check\": {");
+        first = true;
+        for (auto& [k, v] : r.check) {
+            std::fprintf(f, "%s\"%s\": %lld", first ? "" : ", ", k.c_str(), static_cast<long long>(v));
+            first = false;
+        }
+        std::fprintf(f, "}, \"info\": {");
+        first = true;
+        for (auto& [k, v] : r.info) {
+            std::fprintf(f, "%s\"%s\": %lld", first ? "" : ", ", k.c_str(), static_cast<long long>(v));
+            first = false;
+        }
+        std::fprintf(f, "}}%s\n", i + 1 < runs.size() ? "," : "");
+    }
+    std::fprintf(f, "  ],\n  \"summary\": [\n");
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+        const auto& s = sums[i];
+        auto num = [](double d) {
+            char b[32];
+            if (std::isnan(d)) return std::string("null");
+            std::snprintf(b, sizeof b, "%.4f", d);
+            return std::string(b);
+        };
+        std::fprintf(f,
+                     "    {\"db\": \"%s\", \"impl\": \"%s\", \"workload\": \"%s\", \"median_ms\": %s, \"ratio_to_raw\": %s, "
+                     "\"ratio_min\": %s, \"ratio_max\": %s, \"target\": %s, \"samples\": %d}%s\n",
+                     s.db.c_str(), s.impl.c_str(), s.workload.c_str(), num(s.median_ms).c_str(), num(s.ratio).c_str(),
+                     num(s.ratio_lo).c_str(), num(s.ratio_hi).c_str(), s.target ? num(*s.target).c_str() : "null",
+                     s.samples, i + 1 < sums.size() ? "," : "");
+    }
+    std::fprintf(f, "  ],\n  \"compile_time\": [");
+    for (std::size_t i = 0; i < compile.size(); ++i)
+        std::fprintf(f, "%s\n    {\"tu\": \"%s\", \"wall_s\": %.2f, \"peak_rss_mb\": %.1f}", i ? "," : "",
+                     json_escape(compile[i].name).c_str(), compile[i].wall_s, compile[i].peak_rss_mb);
+    std::fprintf(f, "%s]\n}\n", compile.empty() ? "" : "\n  ");
+    std::fclose(f);
+}
+
+/// Runs test/benchmark/compile_time.sh, echoes its report and collects its `RESULT` lines.
+std::vector<CompileFigure> run_compile_time(const std::string& root) {
+    std::vector<CompileFigure> out;
+    if (root.empty()) {
+        std::printf("\ncompile time: source root unknown (pass --source-root DIR)\n");
+        return out;
+    }
+    const std::string cmd = "sh '" + root + "/test/benchmark/compile_time.sh' --root '" + root + "' 2>&1";
+    std::printf("\n== compile time (%s) ==\n", cmd.c_str());
+    std::fflush(stdout);
+    std::FILE* pipe = ::popen(cmd.c_str(), "r");
+    if (!pipe) return out;
+    char line[4096];
+    while (std::fgets(line, sizeof line, pipe)) {
+        std::fputs(line, stdout);
+        char name[1024];
+        double wall = 0, rss = 0;
+        if (std::sscanf(line, "RESULT %1023s wall_s=%lf peak_rss_mb=%lf", name, &wall, &rss) == 3)
+            out.push_back({name, wall, rss});
+    }
+    if (::pclose(pipe) != 0) std::printf("compile_time.sh failed\n");
+    return out;
+}
+
+void usage(const char* argv0) {
+    std::printf(
+        "usage: %s [options]\n"
+        "  --quick              N=2000, lookups=500, w5_reps=5, 1 repetition, no compile-time (the test)\n"
+        "  --callgrind          for valgrind --tool=callgrind: N=10000, lookups=1000, w5_reps=100, 1 repetition;\n"
+        "                       needs one --impl and one --db (see callgrind.sh)\n"
+        "  --n N --lookups L --w5-reps R --reps K   workload sizes and repetitions (default 100000 10000 100 5)\n"
+        "  --db memory|file|both                   (default both)\n"
+        "  --impl a,b,...       raw,dorm_orm,dorm_core[,raw_memdb] (default all; raw_memdb runs on memory only)\n"
+        "  --dir DIR            where file databases go (default: the system temp directory)\n"
+        "  --json FILE          write runs, medians, ratios and compile times as JSON\n"
+        "  --no-compile-time    do not run compile_time.sh after the workloads\n"
+        "  --source-root DIR    the dorm source tree (for compile_time.sh; default: the build's)\n",
+        argv0);
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i <= s.size()) {
+        auto j = s.find(',', i);
+        if (j == std::string::npos) j = s.size();
+        if (j > i) out.push_back(s.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+int run_main(int argc, char** argv) try {
+    Params p;
+    int reps = 5;
+    bool quick = false, callgrind = false, compile_time = true;
+    std::vector<std::string> dbs = {"memory", "file"};
+    std::vector<std::string> impls = {"raw", "dorm_orm", "dorm_core", "raw_memdb"};
+    std::string dir = std::filesystem::temp_directory_path().string();
+    std::string json;
+    std::string root = DORM_BENCH_SOURCE_ROOT;
+    std::optional<std::int64_t> n_arg;
+    std::optional<int> lookups_arg, w5_arg, reps_arg;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--quick") quick = true;
+        else if (a == "--callgrind") callgrind = true;
+        else if (a == "--n") n_arg = std::stoll(value());
+        else if (a == "--lookups") lookups_arg = std::stoi(value());
+        else if (a == "--w5-reps") w5_arg = std::stoi(value());
+        else if (a == "--reps") reps_arg = std::stoi(value());
+        else if (a == "--db") {
+            const auto v = value();
+            dbs = v == "both" ? std::vector<std::string>{"memory", "file"} : split(v);
+        } else if (a == "--impl") impls = split(value());
+        else if (a == "--dir") dir = value();
+        else if (a == "--json") json = value();
+        else if (a == "--no-compile-time") compile_time = false;
+        else if (a == "--source-root") root = value();
+        else if (a == "--help" || a == "-h") {
+            usage(argv[0]);
+            return 0;
+        } else {
+            usage(argv[0]);
+            return 2;
+        }
+    }
+    if (quick) {
+        p = Params{2000, 500, 5};
+        reps = 1;
+        compile_time = false;
+    }
+    if (callgrind) {
+        p = Params{10000, 1000, 100};
+        reps = 1;
+        compile_time = false;
+        if (impls.size() != 1 || dbs.size() != 1)
+            throw std::runtime_error("--callgrind runs one implementation on one database: give --impl X --db Y");
+    }
+    if (n_arg) p.n = *n_arg;
+    if (lookups_arg) p.lookups = *lookups_arg;
+    if (w5_arg) p.w5_reps = *w5_arg;
+    if (reps_arg) reps = *reps_arg;
+    if (p.n < 1 || p.lookups < 0 || p.w5_reps < 0 || reps < 1) throw std::runtime_error("bad sizes");
+    for (const auto& db : dbs)
+        if (db != "memory" && db != "file") throw std::runtime_error("unknown --db " + db);
+    for (const auto& im : impls)
+        if (im != "raw" && im != "dorm_orm" && im != "dorm_core" && im != "raw_memdb")
+            throw std::runtime_error("unknown --impl " + im);
+
+    const auto expected = expected_checks(p);
+    std::printf("dorm_bench: N=%lld lookups=%d w5_reps=%d repetitions=%d dbs=", static_cast<long long>(p.n), p.lookups,
+                p.w5_reps, reps);
+    for (const auto& d : dbs) std::printf("%s ", d.c_str());
+    std::printf("impls=");
+    for (const auto& im : impls) std::printf("%s ", im.c_str());
+    std::printf("%s\n", RUNNING_ON_VALGRIND ? "(under valgrind)" : "");
+    {
+        const auto ids = lookup_ids(p.n, p.lookups);
+        const std::set<std::int64_t> distinct(ids.begin(), ids.end());
+        std::printf("W3: %zu distinct ids in %d lookups: session.get<User>() answers %zu repeats from the identity map\n",
+                    distinct.size(), p.lookups, ids.size() - distinct.size());
+    }
+    std::printf("schema (dorm DDL): %s\n", [] {
+        std::string d = dorm::metadata<User>{}.ddl(dorm::dialect::sqlite);
+        std::replace(d.begin(), d.end(), '\n', ' ');
+        std::replace(d.begin(), d.end(), '\t', ' ');
+        return d;
+    }().c_str());
+    std::fflush(stdout);
+
+    std::vector<Run> runs;
+    bool ok = true;
+    for (const auto& db : dbs) {
+        for (int rep = 0; rep < reps; ++rep) {
+            // interleaved, and the order rotates with the repetition (no implementation always runs first)
+            std::vector<std::string> order;
+            for (const auto& im : impls)
+                if (!(im == "raw_memdb" && db != "memory")) order.push_back(im);
+            std::rotate(order.begin(), order.begin() + static_cast<long>(rep % order.size()), order.end());
+            for (const auto& im : order) {
+                Target t;
+                t.memory = db == "memory";
+                if (!t.memory)
+                    t.path = (std::filesystem::path(dir) / ("dorm_bench_" + std::to_string(::getpid()) + "_" + im + ".db"))
+                                 .string();
+                Run r;
+                if (im == "raw") r = run_one<RawImpl>(p, t, rep);
+                else if (im == "raw_memdb") r = run_one<RawMemdbImpl>(p, t, rep);
+                else if (im == "dorm_orm") r = run_one<OrmImpl>(p, t, rep);
+                else r = run_one<CoreImpl>(p, t, rep);
+                std::printf("%-7s rep %d %-10s", db.c_str(), rep + 1, im.c_str());
+                for (const auto& [w, ms] : r.ms) std::printf(" %s=%.2f", w.c_str(), ms);
+                std::printf("  (journal_mode=%s)", r.journal.c_str());
+                for (const auto& [k, v] : r.info) std::printf(" %s=%lld", k.c_str(), static_cast<long long>(v));
+                std::printf("\n");
+                for (const auto& [w, c] : r.check) {
+                    if (c != expected.at(w)) {
+                        ok = false;
+                        std::printf("CHECKSUM MISMATCH: %s %s %s = %lld, expected %lld\n", im.c_str(), db.c_str(),
+                                    w.c_str(), static_cast<long long>(c), static_cast<long long>(expected.at(w)));
+                    }
+                    for (const auto& q : runs)  // and equal to raw's of the same database
+                        if (q.impl == "raw" && q.db == db)
+                            if (auto it = q.check.find(w); it != q.check.end() && it->second != c) {
+                                ok = false;
+                                std::printf("CHECKSUM MISMATCH: %s %s %s = %lld, raw had %lld\n", im.c_str(),
+                                            db.c_str(), w.c_str(), static_cast<long long>(c),
+                                            static_cast<long long>(it->second));
+                            }
+                }
+                std::fflush(stdout);
+                runs.push_back(std::move(r));
+            }
+        }
+    }
+    // checksums of raw runs that came after others were compared above only one way
+    for (const auto& a : runs)
+        for (const auto& b : runs)
+            if (a.impl == "raw" && a.db == b.db)
+                for (const auto& [w, c] : b.check)
+                    if (auto it = a.check.find(w); it != a.check.end() && it->second != c) ok = false;
+
+    const auto sums = summarize(runs, dbs, impls);
+    print_tables(sums, dbs, impls, p, reps);
+    std::printf("\nchecksums: %s (every implementation against raw and against the values computed from the data)\n",
+                ok ? "all equal" : "MISMATCH");
+
+    std::vector<CompileFigure> compile;
+    if (compile_time) compile = run_compile_time(root);
+    if (!json.empty()) {
+        write_json(json, p, reps, runs, sums, expected, compile, ok);
+        std::printf("JSON written to %s\n", json.c_str());
+    }
+    return ok ? 0 : 1;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "dorm_bench: error: %s\n", e.what());
+    return 1;
+}
+
+}  // namespace bench
+
+int main(int argc, char** argv) { return bench::run_main(argc, argv); }
