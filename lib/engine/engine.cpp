@@ -483,7 +483,16 @@ engine create_engine(std::string_view url_text, engine_options options) {
         throw argument_error("create_engine: pool_timeout must be a positive number of seconds");
 
     switch (u.dialect()) {
-        case dorm::dialect::sqlite: break;
+        case dorm::dialect::sqlite:
+            // as SQLAlchemy's pysqlite dialect: `sqlite://file.db` (two slashes) names a host, which
+            // would silently give an in-memory database
+            if (u.username || u.password || u.host || u.port)
+                throw argument_error("Invalid SQLite URL: " + u.render() +
+                                     "\nValid SQLite URL forms are:\n"
+                                     " sqlite:///:memory: (or, sqlite://)\n"
+                                     " sqlite:///relative/path/to/file.db\n"
+                                     " sqlite:////absolute/path/to/file.db");
+            break;
         case dorm::dialect::postgresql:
 #ifndef DORM_HAVE_POSTGRESQL
             throw unsupported_error(

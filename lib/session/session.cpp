@@ -319,6 +319,7 @@ namespace {
 std::vector<record_base*> order_records(const std::vector<record_base*>& recs,
                                         const std::vector<std::pair<record_base*, record_base*>>& edges,
                                         const std::vector<const schema::table*>& table_order) {
+    if (edges.empty() && table_order.size() <= 1) return recs;  // one table, no relationships: add order
     auto rank = [&](const record_base* r) {
         return static_cast<std::size_t>(std::find(table_order.begin(), table_order.end(), &r->table()) -
                                         table_order.begin());
@@ -487,6 +488,7 @@ void session_impl::do_flush() {
     {
         statement_lease lease;
         const schema::table* current_table = nullptr;
+        const std::string* current_sql = nullptr;
         sql_kind current = sql_kind::delete_;
         std::vector<int> all_cols, gen_cols;
         for (auto* r : inserts) {
@@ -500,16 +502,16 @@ void session_impl::do_flush() {
                 }
             }
             r->sync_parents();
-            identity_key k;
-            const bool generated = t->autoincrement_column >= 0 && !r->key(k);
+            const bool generated = t->autoincrement_column >= 0 && !r->key(scratch_key_);
             const sql_kind kind = generated ? sql_kind::insert_generated : sql_kind::insert_all;
-            const std::string& sql = sql_for(t, kind, 0);
             if (!lease.get() || current != kind || current_table != t) {
+                current_sql = &sql_for(t, kind, 0);
                 lease = statement_lease();
-                lease = c.prepare(sql);
+                lease = c.prepare(*current_sql);
                 current = kind;
                 current_table = t;
             }
+            const std::string& sql = *current_sql;
             const auto& cols = generated ? gen_cols : all_cols;
             r->bind_columns(*lease, cols, 0, scratch_);
             for (int col : cols)
@@ -551,16 +553,18 @@ void session_impl::do_flush() {
     for (const auto* t : order) {
         statement_lease lease;
         column_mask current = 0;
+        const std::string* current_sql = nullptr;
         std::vector<int> cols;
         for (auto& u : updates) {
             if (&u.rec->table() != t) continue;
-            const std::string& sql = sql_for(t, sql_kind::update, u.mask);
             if (!lease.get() || current != u.mask) {
+                current_sql = &sql_for(t, sql_kind::update, u.mask);
                 lease = statement_lease();
-                lease = c.prepare(sql);
+                lease = c.prepare(*current_sql);
                 current = u.mask;
                 cols = mask_columns(u.mask);
             }
+            const std::string& sql = *current_sql;
             u.rec->bind_columns(*lease, cols, 0, scratch_);
             u.rec->bind_key(*lease, static_cast<int>(cols.size()), scratch_);
             if (echo) {

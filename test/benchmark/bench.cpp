@@ -806,6 +806,7 @@ void usage(const char* argv0) {
         "  --dir DIR            where file databases go (default: the system temp directory)\n"
         "  --json FILE          write runs, medians, ratios and compile times as JSON\n"
         "  --no-compile-time    do not run compile_time.sh after the workloads\n"
+        "  --no-warmup          skip the discarded in-memory warm-up run of each implementation\n"
         "  --source-root DIR    the dorm source tree (for compile_time.sh; default: the build's)\n",
         argv0);
 }
@@ -825,7 +826,7 @@ std::vector<std::string> split(const std::string& s) {
 int run_main(int argc, char** argv) try {
     Params p;
     int reps = 5;
-    bool quick = false, callgrind = false, compile_time = true;
+    bool quick = false, callgrind = false, compile_time = true, warmup = true;
     std::vector<std::string> dbs = {"memory", "file"};
     std::vector<std::string> impls = {"raw", "dorm_orm", "dorm_core", "raw_memdb"};
     std::string dir = std::filesystem::temp_directory_path().string();
@@ -852,6 +853,7 @@ int run_main(int argc, char** argv) try {
         else if (a == "--dir") dir = value();
         else if (a == "--json") json = value();
         else if (a == "--no-compile-time") compile_time = false;
+        else if (a == "--no-warmup") warmup = false;
         else if (a == "--source-root") root = value();
         else if (a == "--help" || a == "-h") {
             usage(argv[0]);
@@ -865,11 +867,13 @@ int run_main(int argc, char** argv) try {
         p = Params{2000, 500, 5};
         reps = 1;
         compile_time = false;
+        warmup = false;
     }
     if (callgrind) {
         p = Params{10000, 1000, 100};
         reps = 1;
         compile_time = false;
+        warmup = false;
         if (impls.size() != 1 || dbs.size() != 1)
             throw std::runtime_error("--callgrind runs one implementation on one database: give --impl X --db Y");
     }
@@ -904,6 +908,17 @@ int run_main(int argc, char** argv) try {
         return d;
     }().c_str());
     std::fflush(stdout);
+
+    if (warmup) {  // one discarded run of each implementation: first-use costs, heap growth
+        for (const auto& im : impls) {
+            const Target t;
+            if (im == "raw") run_one<RawImpl>(p, t, -1);
+            else if (im == "raw_memdb") run_one<RawMemdbImpl>(p, t, -1);
+            else if (im == "dorm_orm") run_one<OrmImpl>(p, t, -1);
+            else run_one<CoreImpl>(p, t, -1);
+        }
+        std::printf("warm-up: one discarded in-memory run of each implementation\n");
+    }
 
     std::vector<Run> runs;
     bool ok = true;

@@ -328,6 +328,17 @@ BOOST_AUTO_TEST_CASE(bad_options) {
     BOOST_CHECK_NO_THROW(dorm::create_engine("sqlite://", {.pool_size = 1, .max_overflow = 0, .pool_timeout = 0.01}));
 }
 
+BOOST_AUTO_TEST_CASE(sqlite_url_with_host_is_rejected) {
+    // two slashes: "relative.db" would be a host name, and the database silently in memory
+    const auto msg = argument_error_message([] { (void)dorm::create_engine("sqlite://relative.db"); });
+    BOOST_TEST(msg ==
+               "Invalid SQLite URL: sqlite://relative.db\nValid SQLite URL forms are:\n sqlite:///:memory: (or, "
+               "sqlite://)\n sqlite:///relative/path/to/file.db\n sqlite:////absolute/path/to/file.db");
+    const auto with_password =
+        argument_error_message([] { (void)dorm::create_engine("sqlite://u:Secr3tPw@h/x.db"); });
+    BOOST_TEST(with_password.rfind("Invalid SQLite URL: sqlite://u:***@h/x.db\n", 0) == 0u, with_password);
+}
+
 BOOST_AUTO_TEST_CASE(lazy_and_repr) {
     // lazy: a file that cannot be opened is only reported on first use
     auto e = dorm::create_engine("sqlite:////nonexistent-dir/x/y.db");

@@ -119,6 +119,14 @@ struct BoolDefault {
 BOOST_DESCRIBE_STRUCT(BoolDefault, (), (id, active))
 DORM_TABLE(BoolDefault, "bool_default", (active, dorm::default_value(true)))
 
+// MySQL reads a backslash in a string literal as an escape character
+struct Backslash {
+    int id = 0;
+    std::string path;
+};
+BOOST_DESCRIBE_STRUCT(Backslash, (), (id, path))
+DORM_TABLE(Backslash, "backslash", (path, dorm::default_value("C:\\dir\\"), dorm::varchar(20)))
+
 // quotes inside identifiers are doubled
 struct Weird {
     int id = 0;
@@ -429,6 +437,15 @@ BOOST_AUTO_TEST_CASE(bool_default_per_dialect) {
                "got: " << pg);
 }
 
+BOOST_AUTO_TEST_CASE(string_default_with_backslash) {
+    for (auto d : {dialect::sqlite, dialect::postgresql, dialect::oracle})
+        BOOST_TEST(column_line(create<ddlt::Backslash>(d).at(0), "path", d).find(R"( DEFAULT 'C:\dir\' NOT NULL)") !=
+                   std::string::npos);
+    // MySQL (without NO_BACKSLASH_ESCAPES): each backslash doubled, else 'C:\dir\' is C:dir' and an open literal
+    BOOST_TEST(column_line(create<ddlt::Backslash>(dialect::mysql).at(0), "path", dialect::mysql) ==
+               R"(`path` VARCHAR(20) DEFAULT 'C:\\dir\\' NOT NULL)");
+}
+
 BOOST_AUTO_TEST_CASE(table_named_user_is_quoted) {
     BOOST_TEST(create<kw::User>(dialect::sqlite).at(0) ==
                create_table(dialect::sqlite, "user",
@@ -485,6 +502,25 @@ BOOST_AUTO_TEST_CASE(mysql_unbounded_string_key_is_an_error) {
     }
     // a plain (not indexed) unbounded string is TEXT
     BOOST_CHECK_NO_THROW(create<ddlt::AllTypes>(dialect::mysql));
+}
+
+// Oracle stores an unbounded string as CLOB, which cannot be a key, UNIQUE or indexed
+// (ORA-02329 / ORA-02327): the same argument_error as on MySQL, naming the column.
+BOOST_AUTO_TEST_CASE(oracle_unbounded_string_key_is_an_error) {
+    auto message_of = [](auto create_fn) -> std::string {
+        try {
+            create_fn();
+        } catch (const dorm::argument_error& e) {
+            return e.what();
+        }
+        return "<no argument_error>";
+    };
+    const std::string unique = message_of([] { return create<ddlt::LooseUnique>(dialect::oracle); });
+    BOOST_TEST(unique.find("'handle'") != std::string::npos, unique);
+    const std::string index = message_of([] { return create<ddlt::LooseIndex>(dialect::oracle); });
+    BOOST_TEST(index.find("'handle'") != std::string::npos, index);
+    const std::string key = message_of([] { return create<ddlt::LooseKey>(dialect::oracle); });
+    BOOST_TEST(key.find("'code'") != std::string::npos, key);
 }
 
 BOOST_AUTO_TEST_CASE(ddl_orders_parents_first) {

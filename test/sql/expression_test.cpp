@@ -78,11 +78,23 @@ BOOST_AUTO_TEST_CASE(and_or_not_parenthesisation) {
 }
 
 BOOST_AUTO_TEST_CASE(bool_column_as_condition) {
-    expect_all(dorm::select<Item>().where(col(&Item::active)), item_where(R"("item"."active")"), "()");
-    expect_all(dorm::select<Item>().where(!col(&Item::active)), item_where(R"(NOT "item"."active")"), "()");
+    for (auto d : {dialect::sqlite, dialect::postgresql, dialect::mysql}) {
+        expect_in(dorm::select<Item>().where(col(&Item::active)), d, item_where(R"("item"."active")"), "()");
+        expect_in(dorm::select<Item>().where(!col(&Item::active)), d, item_where(R"(NOT "item"."active")"), "()");
+        expect_in(dorm::select<Item>().where(col(&Item::active) && col(&Item::qty) > 0), d,
+                  item_where(R"("item"."active" AND "item"."qty" > ?)"), "(0,)");
+    }
     expect_all(dorm::select<Item>().where(col(&Item::active) == true), item_where(R"("item"."active" = ?)"), "(1,)");
-    expect_all(dorm::select<Item>().where(col(&Item::active) && col(&Item::qty) > 0),
-               item_where(R"("item"."active" AND "item"."qty" > ?)"), "(0,)");
+}
+
+// Oracle has no boolean type in SQL (bool is NUMBER(1)): a bare column is not a condition there.
+// SQLAlchemy's Oracle dialect prints `flag = 1` and, negated, `flag = 0`.
+BOOST_AUTO_TEST_CASE(bool_column_as_condition_oracle) {
+    const auto d = dialect::oracle;
+    expect_in(dorm::select<Item>().where(col(&Item::active)), d, item_where(R"("item"."active" = 1)"), "()");
+    expect_in(dorm::select<Item>().where(!col(&Item::active)), d, item_where(R"("item"."active" = 0)"), "()");
+    expect_in(dorm::select<Item>().where(col(&Item::active) && col(&Item::qty) > 0), d,
+              item_where(R"("item"."active" = 1 AND "item"."qty" > ?)"), "(0,)");
 }
 
 BOOST_AUTO_TEST_CASE(comparison_with_null) {

@@ -227,6 +227,37 @@ BOOST_AUTO_TEST_CASE(select_from) {
                "('bob',)");
 }
 
+BOOST_AUTO_TEST_CASE(select_from_then_join_the_selected_struct) {
+    // SQLAlchemy: select(User.name).select_from(Address).join(User)
+    expect_all(dorm::select(col(&User::name)).select_from<Comment>().join<User>(),
+               R"(SELECT "user_table"."name" FROM "comment_table" JOIN "user_table" )"
+               R"(ON "user_table"."id" = "comment_table"."user_id")",
+               "()");
+}
+
+BOOST_AUTO_TEST_CASE(parameters_follow_the_text_across_clauses) {
+    auto stmt = dorm::select(col(&User::name), col(&User::age) + 1)
+                    .join<Comment>(col(&Comment::user_id) == col(&User::id) && col(&Comment::id) > 2)
+                    .where(col(&User::name) != "x")
+                    .group_by(col(&User::name), col(&User::age))
+                    .having(dorm::count(col(&Comment::id)) > 4)
+                    .order_by((col(&User::age) * 5).desc())
+                    .limit(6)
+                    .offset(7);
+    expect_exact(stmt, dialect::postgresql,
+                 R"(SELECT "user_table"."name", "user_table"."age" + $1 FROM "user_table" JOIN "comment_table" ON )"
+                 R"("comment_table"."user_id" = "user_table"."id" AND "comment_table"."id" > $2 WHERE "user_table"."name" != $3 )"
+                 R"(GROUP BY "user_table"."name", "user_table"."age" HAVING count("comment_table"."id") > $4 )"
+                 R"(ORDER BY "user_table"."age" * $5 DESC LIMIT $6 OFFSET $7)",
+                 "(1, 2, 'x', 4, 5, 6, 7)");
+    expect_exact(stmt, dialect::oracle,
+                 R"(SELECT "user_table"."name", "user_table"."age" + :1 FROM "user_table" JOIN "comment_table" ON )"
+                 R"("comment_table"."user_id" = "user_table"."id" AND "comment_table"."id" > :2 WHERE "user_table"."name" != :3 )"
+                 R"(GROUP BY "user_table"."name", "user_table"."age" HAVING count("comment_table"."id") > :4 )"
+                 R"(ORDER BY "user_table"."age" * :5 DESC OFFSET :6 ROWS FETCH FIRST :7 ROWS ONLY)",
+                 "(1, 2, 'x', 4, 5, 7, 6)");
+}
+
 BOOST_AUTO_TEST_CASE(self_referential_join_on) {
     // a self-reference is a normal foreign key; filtering on it needs no join
     expect_all(dorm::select<Node>().where(col(&Node::parent_id) == 1),

@@ -1,0 +1,12 @@
+// expect: dorm: an enum member must be described
+#include <dorm/dorm.hpp>
+
+enum class Mood { happy, sad };
+
+struct Diary {
+    int id = 0;
+    Mood mood = Mood::happy;
+};
+BOOST_DESCRIBE_STRUCT(Diary, (), (id, mood))
+
+const auto& table = dorm::table_of<Diary>();

@@ -1,0 +1,12 @@
+// expect: dorm: this member's type cannot be stored
+#include <map>
+
+#include <dorm/dorm.hpp>
+
+struct Bag {
+    int id = 0;
+    std::map<int, int> counts;
+};
+BOOST_DESCRIBE_STRUCT(Bag, (), (id, counts))
+
+const auto& table = dorm::table_of<Bag>();

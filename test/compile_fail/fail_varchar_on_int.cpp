@@ -1,0 +1,11 @@
+// expect: dorm::varchar(n) applies to string members only
+#include <dorm/dorm.hpp>
+
+struct Box {
+    int id = 0;
+    int size = 0;
+};
+BOOST_DESCRIBE_STRUCT(Box, (), (id, size))
+DORM_TABLE(Box, "box", (size, dorm::varchar(10)))
+
+const auto& table = dorm::table_of<Box>();

@@ -1,0 +1,5 @@
+// expect: compiles
+// update_stmt::set() explicitly allows std::nullopt for an optional column (its static_assert says so).
+#include "models.hpp"
+
+auto stmt = dorm::update<Comment>().set(dorm::col(&Comment::score), std::nullopt);
