@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -152,6 +153,20 @@ const User& deref(const std::shared_ptr<User>& u) {
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+double cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+/// Wall time and CPU time of a timed region (CPU time leaves out waiting for a CPU on a busy
+/// machine, and waiting for I/O).
+struct Stopwatch {
+    Clock::time_point wall0 = Clock::now();
+    double cpu0 = cpu_ms();
+    double wall() const { return ms_since(wall0); }
+    double cpu() const { return cpu_ms() - cpu0; }
+};
 
 /// Where one run's database lives.
 struct Target {
@@ -444,7 +459,8 @@ private:
 struct Run {
     std::string impl, db;
     int rep = 0;
-    std::map<std::string, double> ms;
+    std::map<std::string, double> ms;   // wall time
+    std::map<std::string, double> cpu;  // process CPU time
     std::map<std::string, std::int64_t> check;
     std::map<std::string, std::int64_t> info;
     std::string journal;
@@ -476,9 +492,10 @@ Run run_one(const Params& p, const Target& target, int rep) {
         {
             std::vector<User> users = make_users(p.n);
             CALLGRIND_ZERO_STATS;
-            const auto t0 = Clock::now();
+            const Stopwatch t0;
             impl.w1(users);
-            run.ms["W1"] = ms_since(t0);
+            run.ms["W1"] = t0.wall();
+            run.cpu["W1"] = t0.cpu();
             CALLGRIND_DUMP_STATS_AT("W1");
             std::int64_t c = 0;
             for (const auto& u : users) c += u.id;
@@ -493,9 +510,10 @@ Run run_one(const Params& p, const Target& target, int rep) {
         {
             if constexpr (requires { impl.w2_begin(); }) impl.w2_begin();
             CALLGRIND_ZERO_STATS;
-            const auto t0 = Clock::now();
+            const Stopwatch t0;
             auto rows = impl.w2();
-            run.ms["W2"] = ms_since(t0);
+            run.ms["W2"] = t0.wall();
+            run.cpu["W2"] = t0.cpu();
             CALLGRIND_DUMP_STATS_AT("W2");
             run.check["W2"] = rows_checksum(rows);
             if constexpr (requires { impl.w2_end(); }) {
@@ -511,13 +529,14 @@ Run run_one(const Params& p, const Target& target, int rep) {
             if constexpr (requires { impl.w3_begin(); }) impl.w3_begin();
             std::int64_t c = 0;
             CALLGRIND_ZERO_STATS;
-            const auto t0 = Clock::now();
+            const Stopwatch t0;
             for (auto id : ids) {
                 auto u = impl.w3(id);
                 const User& v = deref(u);
                 c += v.age + static_cast<std::int64_t>(v.name.size());
             }
-            run.ms["W3"] = ms_since(t0);
+            run.ms["W3"] = t0.wall();
+            run.cpu["W3"] = t0.cpu();
             CALLGRIND_DUMP_STATS_AT("W3");
             run.check["W3"] = c;
             if constexpr (requires { impl.w3_end(); }) run.info["W3_objects_loaded"] = impl.w3_end();
@@ -527,13 +546,14 @@ Run run_one(const Params& p, const Target& target, int rep) {
             impl.w3sel_begin();
             std::int64_t c = 0;
             CALLGRIND_ZERO_STATS;
-            const auto t0 = Clock::now();
+            const Stopwatch t0;
             for (auto id : ids) {
                 auto u = impl.w3sel(id);
                 const User& v = deref(u);
                 c += v.age + static_cast<std::int64_t>(v.name.size());
             }
-            run.ms["W3sel"] = ms_since(t0);
+            run.ms["W3sel"] = t0.wall();
+            run.cpu["W3sel"] = t0.cpu();
             CALLGRIND_DUMP_STATS_AT("W3sel");
             run.check["W3sel"] = c;
             impl.w3sel_end();
@@ -544,13 +564,14 @@ Run run_one(const Params& p, const Target& target, int rep) {
             std::int64_t rows_total = 0, idsum = 0;
             const std::string like = kFilterLike;
             CALLGRIND_ZERO_STATS;
-            const auto t0 = Clock::now();
+            const Stopwatch t0;
             for (int r = 0; r < p.w5_reps; ++r) {
                 auto rows = impl.w5(kFilterAge, like);
                 rows_total += static_cast<std::int64_t>(rows.size());
                 for (const auto& u : rows) idsum += deref(u).id;
             }
-            run.ms["W5"] = ms_since(t0);
+            run.ms["W5"] = t0.wall();
+            run.cpu["W5"] = t0.cpu();
             CALLGRIND_DUMP_STATS_AT("W5");
             run.check["W5"] = rows_total * 1000000007LL + idsum;
             if constexpr (requires { impl.w5_end(); }) impl.w5_end();
@@ -559,10 +580,11 @@ Run run_one(const Params& p, const Target& target, int rep) {
         if constexpr (requires { impl.w4(); }) {
             if constexpr (requires { impl.w4_begin(); }) impl.w4_begin();
             CALLGRIND_ZERO_STATS;
-            const auto t0 = Clock::now();
+            const Stopwatch t0;
             {
                 auto rows = impl.w4();
-                run.ms["W4"] = ms_since(t0);
+                run.ms["W4"] = t0.wall();
+                run.cpu["W4"] = t0.cpu();
                 CALLGRIND_DUMP_STATS_AT("W4");
             }
             if constexpr (requires { impl.w4_end(); }) impl.w4_end();
@@ -597,10 +619,46 @@ std::optional<double> target(const std::string& impl, const std::string& w) {
 
 struct Summary {
     std::string db, impl, workload;
-    double median_ms = 0, ratio = 0, ratio_lo = 0, ratio_hi = 0;
+    double median_ms = 0, ratio = 0, ratio_lo = 0, ratio_hi = 0;  // wall time
+    double median_cpu_ms = 0, cpu_ratio = 0;                     // CPU time
     int samples = 0;
     std::optional<double> target;
 };
+
+using Series = std::map<std::string, double> Run::*;
+
+/// Median of impl's workload w, the ratio to the median of raw's base workload, and the range of
+/// the per-repetition ratios (impl's run / raw's run of the same repetition).
+struct Stat {
+    double median = std::nan(""), ratio = std::nan(""), lo = std::nan(""), hi = std::nan("");
+    int samples = 0;
+};
+Stat stat_of(const std::vector<Run>& runs, Series series, const std::string& db, const std::string& impl,
+             const std::string& w) {
+    std::vector<double> mine, raw_all, per_rep;
+    for (const auto& r : runs) {
+        if (r.db != db) continue;
+        if (r.impl == "raw")
+            if (auto it = (r.*series).find(base_workload(w)); it != (r.*series).end()) raw_all.push_back(it->second);
+        if (r.impl != impl) continue;
+        auto it = (r.*series).find(w);
+        if (it == (r.*series).end()) continue;
+        mine.push_back(it->second);
+        for (const auto& q : runs)
+            if (q.db == db && q.rep == r.rep && q.impl == "raw")
+                if (auto k = (q.*series).find(base_workload(w)); k != (q.*series).end()) per_rep.push_back(it->second / k->second);
+    }
+    Stat s;
+    s.samples = static_cast<int>(mine.size());
+    if (mine.empty()) return s;
+    s.median = median(mine);
+    if (!raw_all.empty()) s.ratio = s.median / median(raw_all);
+    if (!per_rep.empty()) {
+        s.lo = *std::min_element(per_rep.begin(), per_rep.end());
+        s.hi = *std::max_element(per_rep.begin(), per_rep.end());
+    }
+    return s;
+}
 
 std::vector<Summary> summarize(const std::vector<Run>& runs, const std::vector<std::string>& dbs,
                                const std::vector<std::string>& impls) {
@@ -608,31 +666,20 @@ std::vector<Summary> summarize(const std::vector<Run>& runs, const std::vector<s
     for (const auto& db : dbs)
         for (const auto& impl : impls)
             for (const char* w : kWorkloads) {
-                std::vector<double> mine, per_rep_ratio;
-                std::vector<double> raw_all;
-                for (const auto& r : runs) {
-                    if (r.db != db) continue;
-                    if (r.impl == "raw")
-                        if (auto it = r.ms.find(base_workload(w)); it != r.ms.end()) raw_all.push_back(it->second);
-                    if (r.impl != impl) continue;
-                    auto it = r.ms.find(w);
-                    if (it == r.ms.end()) continue;
-                    mine.push_back(it->second);
-                    for (const auto& q : runs)  // the raw run of the same repetition
-                        if (q.db == db && q.rep == r.rep && q.impl == "raw")
-                            if (auto k = q.ms.find(base_workload(w)); k != q.ms.end())
-                                per_rep_ratio.push_back(it->second / k->second);
-                }
-                if (mine.empty()) continue;
+                const Stat wall = stat_of(runs, &Run::ms, db, impl, w);
+                if (wall.samples == 0) continue;
+                const Stat cpu = stat_of(runs, &Run::cpu, db, impl, w);
                 Summary s;
                 s.db = db;
                 s.impl = impl;
                 s.workload = w;
-                s.median_ms = median(mine);
-                s.samples = static_cast<int>(mine.size());
-                s.ratio = raw_all.empty() ? std::nan("") : s.median_ms / median(raw_all);
-                s.ratio_lo = per_rep_ratio.empty() ? std::nan("") : *std::min_element(per_rep_ratio.begin(), per_rep_ratio.end());
-                s.ratio_hi = per_rep_ratio.empty() ? std::nan("") : *std::max_element(per_rep_ratio.begin(), per_rep_ratio.end());
+                s.median_ms = wall.median;
+                s.ratio = wall.ratio;
+                s.ratio_lo = wall.lo;
+                s.ratio_hi = wall.hi;
+                s.median_cpu_ms = cpu.median;
+                s.cpu_ratio = cpu.ratio;
+                s.samples = wall.samples;
                 s.target = target(impl, w);
                 out.push_back(s);
             }
@@ -647,14 +694,20 @@ const Summary* find_summary(const std::vector<Summary>& s, const std::string& db
 }
 
 void print_tables(const std::vector<Summary>& sums, const std::vector<std::string>& dbs,
-                  const std::vector<std::string>& impls, const Params& p, int reps) {
+                  const std::vector<std::string>& all_impls, const Params& p, int reps) {
     for (const auto& db : dbs) {
-        std::printf("\n== %s database, N=%lld, lookups=%d, w5_reps=%d, %d repetition(s): median ms; ratio = median / "
-                    "median(raw) [per-repetition range]; target from the issue ==\n",
+        std::vector<std::string> impls;  // the columns: implementations that ran on this database
+        for (const auto& im : all_impls)
+            if (std::any_of(sums.begin(), sums.end(), [&](const Summary& s) { return s.db == db && s.impl == im; }))
+                impls.push_back(im);
+        std::printf("\n== %s database, N=%lld, lookups=%d, w5_reps=%d, %d repetition(s) ==\n"
+                    "   median wall ms; ratio = median / median(raw) [range of per-repetition ratios]; cpu = the same "
+                    "ratio of CPU time; target from the issue\n",
                     db.c_str(), static_cast<long long>(p.n), p.lookups, p.w5_reps, reps);
         std::printf("%-6s", "");
         for (const auto& impl : impls)
-            std::printf(impl == "raw" ? " %10s" : " | %10s %6s %13s %6s", impl.c_str(), "ratio", "range", "target");
+            if (impl == "raw") std::printf(" %9s", "raw");
+            else std::printf(" | %-9s %6s %13s %5s %6s", impl.c_str(), "ratio", "range", "cpu", "target");
         std::printf("\n");
         for (const char* w : kWorkloads) {
             bool any = false;
@@ -665,20 +718,20 @@ void print_tables(const std::vector<Summary>& sums, const std::vector<std::strin
                 const Summary* s = find_summary(sums, db, impl, w);
                 if (impl == "raw") {
                     if (!s) s = find_summary(sums, db, impl, base_workload(w));
-                    if (s && std::string(w) == "W3sel") std::printf(" %9.2f*", s->median_ms);
-                    else if (s) std::printf(" %10.2f", s->median_ms);
-                    else std::printf(" %10s", "n/a");
+                    if (s && std::string(w) == "W3sel") std::printf(" %8.1f*", s->median_ms);
+                    else if (s) std::printf(" %9.1f", s->median_ms);
+                    else std::printf(" %9s", "n/a");
                     continue;
                 }
                 if (!s) {
-                    std::printf(" | %10s %6s %13s %6s", "n/a", "", "", "");
+                    std::printf(" | %-9s %6s %13s %5s %6s", "n/a", "", "", "", "");
                     continue;
                 }
                 char range[32] = "";
                 if (s->samples > 1 && !std::isnan(s->ratio_lo)) std::snprintf(range, sizeof range, "[%.2f-%.2f]", s->ratio_lo, s->ratio_hi);
                 char tgt[16] = "";
                 if (s->target) std::snprintf(tgt, sizeof tgt, "%s%.2f", s->ratio > *s->target ? "!" : "", *s->target);
-                std::printf(" | %10.2f %6.2f %13s %6s", s->median_ms, s->ratio, range, tgt);
+                std::printf(" | %9.1f %6.2f %13s %5.2f %6s", s->median_ms, s->ratio, range, s->cpu_ratio, tgt);
             }
             std::printf("\n");
         }
@@ -732,6 +785,12 @@ void write_json(const std::string& file, const Params& p, int reps, const std::v
             std::fprintf(f, "%s\"%s\": %.3f", first ? "" : ", ", k.c_str(), v);
             first = false;
         }
+        std::fprintf(f, "}, \"cpu_ms\": {");
+        first = true;
+        for (auto& [k, v] : r.cpu) {
+            std::fprintf(f, "%s\"%s\": %.3f", first ? "" : ", ", k.c_str(), v);
+            first = false;
+        }
         std::fprintf(f, "}, \"check\": {");
         first = true;
         for (auto& [k, v] : r.check) {
@@ -757,9 +816,11 @@ void write_json(const std::string& file, const Params& p, int reps, const std::v
         };
         std::fprintf(f,
                      "    {\"db\": \"%s\", \"impl\": \"%s\", \"workload\": \"%s\", \"median_ms\": %s, \"ratio_to_raw\": %s, "
-                     "\"ratio_min\": %s, \"ratio_max\": %s, \"target\": %s, \"samples\": %d}%s\n",
+                     "\"ratio_min\": %s, \"ratio_max\": %s, \"median_cpu_ms\": %s, \"cpu_ratio_to_raw\": %s, "
+                     "\"target\": %s, \"samples\": %d}%s\n",
                      s.db.c_str(), s.impl.c_str(), s.workload.c_str(), num(s.median_ms).c_str(), num(s.ratio).c_str(),
-                     num(s.ratio_lo).c_str(), num(s.ratio_hi).c_str(), s.target ? num(*s.target).c_str() : "null",
+                     num(s.ratio_lo).c_str(), num(s.ratio_hi).c_str(), num(s.median_cpu_ms).c_str(),
+                     num(s.cpu_ratio).c_str(), s.target ? num(*s.target).c_str() : "null",
                      s.samples, i + 1 < sums.size() ? "," : "");
     }
     std::fprintf(f, "  ],\n  \"compile_time\": [");
@@ -888,6 +949,8 @@ int run_main(int argc, char** argv) try {
         if (im != "raw" && im != "dorm_orm" && im != "dorm_core" && im != "raw_memdb")
             throw std::runtime_error("unknown --impl " + im);
 
+    if (const char* mp = std::getenv("MALLOC_PERTURB_"); mp && *mp && std::string(mp) != "0" && !quick)
+        std::printf("warning: MALLOC_PERTURB_=%s slows allocation down; run with MALLOC_PERTURB_=0\n", mp);
     const auto expected = expected_checks(p);
     std::printf("dorm_bench: N=%lld lookups=%d w5_reps=%d repetitions=%d dbs=", static_cast<long long>(p.n), p.lookups,
                 p.w5_reps, reps);

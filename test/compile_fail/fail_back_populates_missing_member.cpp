@@ -1,5 +1,7 @@
 // expect: names no member of the related struct
-#include <dorm/dorm.hpp>
+#include <boost/describe.hpp>
+
+#include <dorm/session/session.hpp>
 
 struct Item;
 struct Order {

@@ -1,5 +1,8 @@
 // expect: dorm::cascade: delete-orphan needs delete as well
-#include <dorm/dorm.hpp>
+#include <boost/describe.hpp>
+
+#include <dorm/reflect/table_macro.hpp>
+#include <dorm/session/relationship.hpp>
 
 struct Item;
 struct Order {

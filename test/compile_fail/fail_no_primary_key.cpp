@@ -1,6 +1,10 @@
 // expect: dorm: this struct has no primary key
 // No member named `id` and no dorm::primary_key.
-#include <dorm/dorm.hpp>
+#include <string>
+
+#include <boost/describe.hpp>
+
+#include <dorm/schema/table_of.hpp>
 
 struct Setting {
     std::string key;

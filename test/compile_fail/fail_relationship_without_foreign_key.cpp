@@ -1,5 +1,7 @@
 // expect: dorm: this relationship has no foreign key to follow
-#include <dorm/dorm.hpp>
+#include <boost/describe.hpp>
+
+#include <dorm/session/session.hpp>
 
 struct Item;
 struct Order {

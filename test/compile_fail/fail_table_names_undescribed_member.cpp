@@ -1,5 +1,9 @@
 // expect: DORM_TABLE names a member that is not listed in BOOST_DESCRIBE_STRUCT
-#include <dorm/dorm.hpp>
+#include <string>
+
+#include <boost/describe.hpp>
+
+#include <dorm/schema/table_of.hpp>
 
 struct Account {
     int id = 0;

@@ -1,5 +1,9 @@
 // expect: dorm: an enum member must be described
-#include <dorm/dorm.hpp>
+#include <string>
+
+#include <boost/describe.hpp>
+
+#include <dorm/schema/table_of.hpp>
 
 enum class Mood { happy, sad };
 

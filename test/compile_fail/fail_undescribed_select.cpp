@@ -1,6 +1,6 @@
 // expect: dorm: this struct is not described: add BOOST_DESCRIBE_STRUCT
 // A struct without BOOST_DESCRIBE_STRUCT used in a select.
-#include <dorm/dorm.hpp>
+#include <dorm/query/select.hpp>
 
 struct Plain {
     int id = 0;

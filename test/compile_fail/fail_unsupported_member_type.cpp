@@ -1,7 +1,9 @@
 // expect: dorm: this member's type cannot be stored
 #include <map>
 
-#include <dorm/dorm.hpp>
+#include <boost/describe.hpp>
+
+#include <dorm/schema/table_of.hpp>
 
 struct Bag {
     int id = 0;

@@ -1,5 +1,9 @@
 // expect: dorm::varchar(n) applies to string members only
-#include <dorm/dorm.hpp>
+#include <string>
+
+#include <boost/describe.hpp>
+
+#include <dorm/schema/table_of.hpp>
 
 struct Box {
     int id = 0;

@@ -1,5 +1,9 @@
 // expect: dorm::varchar(n) needs a positive length
-#include <dorm/dorm.hpp>
+#include <string>
+
+#include <boost/describe.hpp>
+
+#include <dorm/schema/table_of.hpp>
 
 struct Note {
     int id = 0;

@@ -3,7 +3,11 @@
 #include <optional>
 #include <string>
 
-#include <dorm/dorm.hpp>
+#include <boost/describe.hpp>
+
+#include <dorm/query/dml.hpp>
+#include <dorm/query/select.hpp>
+#include <dorm/reflect/table_macro.hpp>
 
 struct Profile;
 struct Comment;

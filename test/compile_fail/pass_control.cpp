@@ -1,6 +1,9 @@
 // expect: compiles
 // Positive control: correct uses of everything the other cases misuse, with the same flags and
 // include paths. If this fails, every fail_* result is meaningless.
+#include <dorm/schema/metadata.hpp>
+#include <dorm/session/session.hpp>
+
 #include "models.hpp"
 
 using dorm::col;

@@ -447,6 +447,16 @@ BOOST_FIXTURE_TEST_CASE(a_collection_loads_on_first_access, users_db) {
     for (auto& u : users) total += u->comments.size();
     BOOST_CHECK_EQUAL(total, 6u);
     BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 1u + users.size());  // N+1
+    {
+        // the same lazy-load statement each time: generated once, then cached
+        std::vector<std::string> badges;
+        for (auto& e : echo.entries())
+            if (dorm_test::echo_capture::is_params(e)) badges.push_back(e);
+        BOOST_REQUIRE_EQUAL(badges.size(), 1u + users.size());
+        BOOST_CHECK_MESSAGE(badges[1].starts_with("[generated in "), badges[1]);
+        for (std::size_t i = 2; i < badges.size(); ++i)
+            BOOST_CHECK_MESSAGE(badges[i].starts_with("[cached since "), badges[i]);
+    }
     CHECK_NAMES(users[0]->comments, "c00", "c01");
     CHECK_NAMES(users[2]->comments, "c20", "c21");
 
@@ -577,7 +587,18 @@ BOOST_FIXTURE_TEST_CASE(without_cascade_a_not_null_foreign_key_is_an_integrity_e
     dorm::session s(engine);
     auto u = s.get<User>(ids[0]);
     s.remove(u);
-    BOOST_CHECK_THROW(s.commit(), dorm::integrity_error);
+    echo.clear();
+    try {
+        s.commit();
+        BOOST_ERROR("a parent with NOT NULL children was deleted");
+    } catch (const dorm::integrity_error& e) {
+        // SEMANTICS §4.7: the children are de-associated (UPDATE ... SET user_id = NULL), which the
+        // NOT NULL constraint refuses.
+        BOOST_CHECK_MESSAGE(dynamic_cast<const dorm::not_null_violation*>(&e) != nullptr,
+                            "expected a not_null_violation from the de-associating UPDATE, got: " << e.what());
+        BOOST_CHECK_MESSAGE(echo.find_statement("UPDATE " + q("comment_table")) >= 0,
+                            "no UPDATE de-associated the comments:\n" << echo.dump());
+    }
     s.rollback();
     BOOST_CHECK(s.contains(u));
     BOOST_CHECK_EQUAL(rows("user_table"), 3);

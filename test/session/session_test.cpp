@@ -568,6 +568,7 @@ BOOST_FIXTURE_TEST_CASE(rollback_restores_a_consistent_state, member_db) {
     auto alice = s.get<Member>(ids[0]);
     auto bob = s.get<Member>(ids[1]);
     auto carol = s.get<Member>(ids[2]);
+    auto dave = s.get<Member>(ids[3]);
     s.commit();  // everything above is committed state
 
     auto added = s.add(Member{.email = "new@x", .nick = "new"});
@@ -577,6 +578,7 @@ BOOST_FIXTURE_TEST_CASE(rollback_restores_a_consistent_state, member_db) {
     s.flush();
     BOOST_CHECK(!s.contains(bob));
     carol->nick = "unflushed";
+    s.remove(dave);  // not flushed
     s.rollback();
 
     // objects added in the transaction leave the session
@@ -586,6 +588,8 @@ BOOST_FIXTURE_TEST_CASE(rollback_restores_a_consistent_state, member_db) {
     BOOST_CHECK(s.contains(bob));
     BOOST_CHECK(!s.is_modified(bob));
     BOOST_CHECK(s.get<Member>(ids[1]).get() == bob.get());
+    BOOST_CHECK(s.contains(dave));
+    BOOST_CHECK(!s.is_modified(dave));
     // changed ones get the last committed values back (flushed or not)
     BOOST_CHECK_EQUAL(alice->nick, "alice");
     BOOST_CHECK(alice->score == 30);
@@ -604,6 +608,27 @@ BOOST_FIXTURE_TEST_CASE(rollback_restores_a_consistent_state, member_db) {
     dorm::session check(engine);
     BOOST_CHECK_EQUAL(check.get<Member>(ids[0])->nick, "alice");
     BOOST_CHECK(check.get<Member>(ids[1]) != nullptr);
+}
+
+BOOST_FIXTURE_TEST_CASE(close_detaches_everything_and_the_session_can_be_used_again, member_db) {
+    const auto ids = seed_members(engine);
+    dorm::session s(engine);
+    auto alice = s.get<Member>(ids[0]);
+    auto added = s.add(Member{.email = "new@x", .nick = "new"});
+    s.flush();
+    alice->nick = "changed";
+    s.close();
+    BOOST_CHECK(!s.contains(alice));
+    BOOST_CHECK(!s.contains(added));
+    BOOST_CHECK_EQUAL(s.size(), 0u);
+    BOOST_CHECK_EQUAL(rows("member"), 5);  // the flushed INSERT was rolled back
+    auto again = s.get<Member>(ids[0]);
+    BOOST_REQUIRE(again);
+    BOOST_CHECK(again.get() != alice.get());
+    BOOST_CHECK_EQUAL(again->nick, "alice");
+    s.add(Member{.email = "after@x", .nick = "after"});
+    BOOST_CHECK_NO_THROW(s.commit());
+    BOOST_CHECK_EQUAL(rows("member"), 6);
 }
 
 BOOST_FIXTURE_TEST_CASE(rollback_after_several_flushes_restores_the_committed_values, member_db) {
