@@ -35,16 +35,19 @@ void dialect_hooks::limit_offset(std::string& out, const std::string& lim, const
     if (!off.empty()) out += (lim.empty() ? " \nOFFSET " : " OFFSET ") + off;
 }
 
-std::string sql_literal(const value& v) {
+std::string sql_literal(const value& v, const schema::column& c, dorm::dialect d) {
     switch (v.kind()) {
         case value_kind::null: return "NULL";
-        case value_kind::integer: return std::to_string(v.as_int());
+        case value_kind::integer:
+            if (c.type == column_type::boolean && d == dialect::postgresql) return v.as_int() ? "true" : "false";
+            return std::to_string(v.as_int());
         case value_kind::real: return v.repr();
         case value_kind::text: {
             std::string out = "'";
-            for (char c : v.as_text()) {
-                if (c == '\'') out += '\'';
-                out += c;
+            for (char ch : v.as_text()) {
+                if (ch == '\'') out += '\'';
+                if (ch == '\\' && d == dialect::mysql) out += '\\';  // MySQL string literals escape with backslash
+                out += ch;
             }
             return out + "'";
         }
@@ -161,12 +164,19 @@ public:
         out += ':';
         out += std::to_string(n);
     }
-    std::string type_name(const schema::table&, const schema::column& c) const override {
+    std::string type_name(const schema::table& t, const schema::column& c) const override {
         switch (c.type) {
             case column_type::boolean: return "NUMBER(1)";
             case column_type::integer: return int_type(c.int_bytes, "NUMBER(3)", "NUMBER(5)", "NUMBER(10)", "NUMBER(19)");
             case column_type::real: return c.int_bytes == 4 ? "BINARY_FLOAT" : "BINARY_DOUBLE";
-            case column_type::text: return c.length > 0 ? "VARCHAR2(" + std::to_string(c.length) + " CHAR)" : "CLOB";
+            case column_type::text:
+                if (c.length > 0) return "VARCHAR2(" + std::to_string(c.length) + " CHAR)";
+                if (c.primary_key || c.unique || c.index || c.references)
+                    throw argument_error("dorm: (in table '" + t.name + "', column '" + c.name +
+                                         "') an unbounded string is a CLOB on dialect oracle, which cannot be a key "
+                                         "or indexed: declare the member with dorm::varchar(n) in DORM_TABLE (" +
+                                         t.type_name + "::" + c.member + ")");
+                return "CLOB";
             case column_type::blob: return "BLOB";
             case column_type::timestamp: return "TIMESTAMP";
             case column_type::date: return "DATE";

@@ -46,7 +46,8 @@ public:
 /// The hooks of a dialect (static instances).
 const dialect_hooks& hooks(dorm::dialect d);
 
-/// Literal for DDL DEFAULT clauses (strings quoted, quotes doubled).
-std::string sql_literal(const value& v);
+/// Literal for a DDL DEFAULT clause of column `c` (strings quoted with the dialect's escaping,
+/// booleans as the dialect spells them).
+std::string sql_literal(const value& v, const schema::column& c, dorm::dialect d);
 
 }  // namespace dorm::detail

@@ -168,7 +168,12 @@ void engine_impl::checkin(std::unique_ptr<pooled_connection> pc) noexcept {
             to_close = std::move(pc);
             --open_;
         } else {
-            idle_.push_back(std::move(pc));
+            try {
+                idle_.push_back(std::move(pc));  // strong guarantee: pc is untouched if this throws
+            } catch (...) {
+                to_close = std::move(pc);
+                --open_;
+            }
         }
     }
     available_.notify_one();

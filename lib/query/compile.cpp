@@ -101,7 +101,7 @@ void sql_writer::table_name(const ast::table_ref& t) {
     if (t.subquery) {
         out_ += '(';
         select(*t.subquery);
-        out_ += ") AS ";
+        out_ += h_.kind() == dialect::oracle ? ") " : ") AS ";
         ident(t.alias);
         return;
     }
@@ -172,12 +172,24 @@ void sql_writer::op(const ast::expr& e, int parent_prec) {
     if (paren) out_ += '(';
     switch (e.o) {
         case op::not_:
+            if (h_.kind() == dialect::oracle && e.args[0]->k != ast::expr::kind::op &&
+                e.args[0]->k != ast::expr::kind::subquery) {
+                expr(*e.args[0]);
+                out_ += " = 0";
+                break;
+            }
             out_ += "NOT ";
-            expr(*e.args[0], prec);
+            condition(*e.args[0], prec);
             break;
         case op::neg:
             out_ += '-';
-            expr(*e.args[0], prec);
+            if (e.args[0]->k == ast::expr::kind::op || e.args[0]->k == ast::expr::kind::param) {
+                out_ += '(';  // never "--" (a comment) or "-?" ambiguity
+                expr(*e.args[0]);
+                out_ += ')';
+            } else {
+                expr(*e.args[0], prec);
+            }
             break;
         case op::is_null:
             expr(*e.args[0], prec);
@@ -269,9 +281,26 @@ void sql_writer::op(const ast::expr& e, int parent_prec) {
                 break;
             }
             [[fallthrough]];
+        case op::mod:
+            if (h_.kind() == dialect::oracle) {  // Oracle has MOD(), not %
+                out_ += "MOD(";
+                expr(*e.args[0]);
+                out_ += ", ";
+                expr(*e.args[1]);
+                out_ += ')';
+                break;
+            }
+            [[fallthrough]];
         default: {
-            // left-associative: the right operand needs parentheses at equal precedence
-            expr(*e.args[0], prec - 1);
+            // left-associative (the right operand needs parentheses at equal precedence);
+            // comparisons do not chain (PostgreSQL rejects a < b = c), so both sides get them
+            if (e.o == op::and_ || e.o == op::or_) {
+                condition(*e.args[0], prec - 1);
+                out_ += binary_text(e.o);
+                condition(*e.args[1], prec);
+                break;
+            }
+            expr(*e.args[0], prec == 4 ? prec : prec - 1);
             out_ += binary_text(e.o);
             expr(*e.args[1], prec);
             if ((e.o == op::like || e.o == op::not_like) && e.escape) out_ += " ESCAPE '/'";
@@ -280,12 +309,22 @@ void sql_writer::op(const ast::expr& e, int parent_prec) {
     if (paren) out_ += ')';
 }
 
+void sql_writer::condition(const ast::expr& e, int parent_prec) {
+    // Oracle has no boolean type (NUMBER(1)): a bare boolean value is compared with 1
+    if (h_.kind() == dialect::oracle && e.k != ast::expr::kind::op && e.k != ast::expr::kind::subquery) {
+        expr(e);
+        out_ += " = 1";
+        return;
+    }
+    expr(e, parent_prec);
+}
+
 void sql_writer::where(const std::vector<ast::expr_ptr>& conds, const char* keyword) {
     if (conds.empty()) return;
     out_ += keyword;
     for (std::size_t i = 0; i < conds.size(); ++i) {
         if (i) out_ += " AND ";
-        expr(*conds[i], conds.size() > 1 ? 2 : 0);
+        condition(*conds[i], conds.size() > 1 ? 2 : 0);
     }
 }
 
@@ -332,6 +371,9 @@ void sql_writer::select(const ast::select& s) {
                     break;
                 }
         }
+        if (own.empty() && !s.joins.empty())
+            throw argument_error("dorm: every table of this SELECT is a JOIN target, so there is nothing to join it "
+                                 "to; to join a table to itself, join a dorm::aliased<T>(\"name\")");
         from = std::move(own);
     }
     std::vector<std::pair<const schema::table*, std::string>> scope;
@@ -368,7 +410,7 @@ void sql_writer::select(const ast::select& s) {
         out_ += j.kind == ast::join_kind::left ? " LEFT OUTER JOIN " : " JOIN ";
         table_name(j.target);
         out_ += " ON ";
-        expr(*j.on);
+        condition(*j.on);
     }
     where(s.where, " \nWHERE ");
     if (!s.group_by.empty()) {
@@ -437,12 +479,18 @@ void sql_writer::insert(const ast::insert& s) {
     }
     if (s.on_conflict != ast::insert::conflict::none && !ignore) {
         if (h_.upsert_style() == 0) {
-            out_ += " ON CONFLICT (";
-            for (std::size_t i = 0; i < s.conflict_columns.size(); ++i) {
-                if (i) out_ += ", ";
-                ident(t.columns[static_cast<std::size_t>(s.conflict_columns[i])].name);
+            if (s.on_conflict == ast::insert::conflict::do_update && s.conflict_columns.empty())
+                throw argument_error("dorm: do_update() needs on_conflict(columns...): the unique key that "
+                                     "detects the duplicate");
+            out_ += " ON CONFLICT";
+            if (!s.conflict_columns.empty()) {
+                out_ += " (";
+                for (std::size_t i = 0; i < s.conflict_columns.size(); ++i) {
+                    if (i) out_ += ", ";
+                    ident(t.columns[static_cast<std::size_t>(s.conflict_columns[i])].name);
+                }
+                out_ += ')';
             }
-            out_ += ')';
             if (s.on_conflict == ast::insert::conflict::do_nothing || s.update_columns.empty()) {
                 out_ += " DO NOTHING";
             } else {
@@ -479,6 +527,7 @@ void sql_writer::insert(const ast::insert& s) {
 }
 
 void sql_writer::update(const ast::update& s) {
+    if (s.sets.empty()) throw argument_error("dorm: update<T>() needs at least one set(column, value)");
     out_ += "UPDATE ";
     ident(s.table->name);
     out_ += " SET ";

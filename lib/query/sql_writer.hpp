@@ -25,6 +25,8 @@ public:
     void update(const ast::update& s);
     void delete_(const ast::delete_& s);
     void where(const std::vector<ast::expr_ptr>& conds, const char* keyword);
+    /// A condition: Oracle compares bare boolean values with 1.
+    void condition(const ast::expr& e, int parent_prec = 0);
     std::string& out() { return out_; }
 
 private:

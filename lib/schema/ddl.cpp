@@ -41,7 +41,7 @@ std::vector<std::string> create_statements(const table& t, dialect d) {
             sql += h.autoincrement_type(c);
         } else {
             sql += h.type_name(t, c);
-            if (c.server_default) sql += " DEFAULT " + detail::sql_literal(*c.server_default);
+            if (c.server_default) sql += " DEFAULT " + detail::sql_literal(*c.server_default, c, d);
             sql += c.nullable ? "" : " NOT NULL";
         }
     }
@@ -125,9 +125,27 @@ std::vector<const table*> sorted_by_dependency(std::span<const table* const> tab
             progress = true;
         }
         if (!progress) {
+            // name only the tables on the cycle: drop, repeatedly, the tables no remaining table needs
+            std::vector<bool> on_cycle(n);
+            for (std::size_t i = 0; i < n; ++i) on_cycle[i] = !done[i];
+            for (bool pruned = true; pruned;) {
+                pruned = false;
+                for (std::size_t i = 0; i < n; ++i) {
+                    if (!on_cycle[i]) continue;
+                    bool needed = false;
+                    for (std::size_t k = 0; k < n && !needed; ++k)
+                        if (on_cycle[k] && k != i &&
+                            std::find(parents[k].begin(), parents[k].end(), i) != parents[k].end())
+                            needed = true;
+                    if (!needed) {
+                        on_cycle[i] = false;
+                        pruned = true;
+                    }
+                }
+            }
             std::string names;
             for (std::size_t i = 0; i < n; ++i)
-                if (!done[i]) names += (names.empty() ? "" : ", ") + tables[i]->name;
+                if (on_cycle[i]) names += (names.empty() ? "" : ", ") + tables[i]->name;
             throw argument_error("dorm: the foreign keys between tables " + names +
                                  " form a cycle, so there is no order to create them in; make one of the foreign "
                                  "keys nullable and set it in a second step, or split the cycle");

@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +56,9 @@
 #define CALLGRIND_DUMP_STATS_AT(x) ((void)(x))
 #define RUNNING_ON_VALGRIND 0
 #endif
+
+// Workload entry points stay out of line, so profiles (perf, callgrind) can attribute samples to them.
+#define BENCH_NOINLINE [[gnu::noinline]]
 
 #ifndef DORM_BENCH_SOURCE_ROOT
 #define DORM_BENCH_SOURCE_ROOT ""
@@ -159,13 +163,21 @@ double cpu_ms() {
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+long minor_faults() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
 /// Wall time and CPU time of a timed region (CPU time leaves out waiting for a CPU on a busy
-/// machine, and waiting for I/O).
+/// machine, and waiting for I/O), and the page faults it took (fresh heap memory touched).
 struct Stopwatch {
+    long faults0 = minor_faults();
     Clock::time_point wall0 = Clock::now();
     double cpu0 = cpu_ms();
     double wall() const { return ms_since(wall0); }
     double cpu() const { return cpu_ms() - cpu0; }
+    long faults() const { return minor_faults() - faults0; }
 };
 
 /// Where one run's database lives.
@@ -220,7 +232,7 @@ public:
         return m;
     }
 
-    void w1(std::vector<User>& users) {
+    BENCH_NOINLINE void w1(std::vector<User>& users) {
         exec("BEGIN");
         for (auto& u : users) {
             sqlite3_bind_text(ins_, 1, u.name.data(), static_cast<int>(u.name.size()), SQLITE_STATIC);
@@ -231,26 +243,26 @@ public:
         }
         exec("COMMIT");
     }
-    std::vector<User> w2() {
+    BENCH_NOINLINE std::vector<User> w2() {
         std::vector<User> out;
         read_rows(all_, out);
         return out;
     }
-    User w3(std::int64_t id) {
+    BENCH_NOINLINE User w3(std::int64_t id) {
         sqlite3_bind_int64(get_, 1, id);
         if (sqlite3_step(get_) != SQLITE_ROW) fail("get: not found");
         User u = row(get_);
         sqlite3_reset(get_);
         return u;
     }
-    std::vector<User> w5(int age, const std::string& like) {
+    BENCH_NOINLINE std::vector<User> w5(int age, const std::string& like) {
         sqlite3_bind_int(filt_, 1, age);
         sqlite3_bind_text(filt_, 2, like.data(), static_cast<int>(like.size()), SQLITE_STATIC);
         std::vector<User> out;
         read_rows(filt_, out);
         return out;
     }
-    std::vector<User> w4() {
+    BENCH_NOINLINE std::vector<User> w4() {
         std::vector<User> all = w2();
         for (auto& u : all) u.age += 1;
         exec("BEGIN");
@@ -344,28 +356,28 @@ public:
 
     /// session.add() for every user, one commit(), ids read back from the session's objects.
     /// The session and its objects are destroyed in w1_end() (untimed, like a result).
-    void w1(std::vector<User>& users) {
+    BENCH_NOINLINE void w1(std::vector<User>& users) {
         session_.emplace(engine_);
         added_.reserve(users.size());
         for (const auto& u : users) added_.push_back(session_->add(u));
         session_->commit();
         for (std::size_t i = 0; i < users.size(); ++i) users[i].id = added_[i]->id;
     }
-    void w1_end() {
+    BENCH_NOINLINE void w1_end() {
         added_ = {};
         session_.reset();
     }
 
     /// A fresh session; it stays alive (untimed) until w2_end(), like the rows.
     void w2_begin() { session_.emplace(engine_); }
-    std::vector<std::shared_ptr<User>> w2() { return session_->execute(dorm::select<User>()).all(); }
-    void w2_end() { session_.reset(); }
+    BENCH_NOINLINE std::vector<std::shared_ptr<User>> w2() { return session_->execute(dorm::select<User>()).all(); }
+    BENCH_NOINLINE void w2_end() { session_.reset(); }
 
     /// W3: session.get<User>(id) in a session that starts empty (ids repeated in the lookup
     /// sequence are answered by the identity map without SQL; the report counts them).
     void w3_begin() { session_.emplace(engine_); }
-    std::shared_ptr<User> w3(std::int64_t id) { return session_->get<User>(id); }
-    std::int64_t w3_end() {
+    BENCH_NOINLINE std::shared_ptr<User> w3(std::int64_t id) { return session_->get<User>(id); }
+    BENCH_NOINLINE std::int64_t w3_end() {
         const auto objects = static_cast<std::int64_t>(session_->size());
         session_.reset();
         return objects;
@@ -374,28 +386,28 @@ public:
     /// W3sel: the same lookups as execute(select<User>().where(id == ?)).scalar_one(): one
     /// query each (a repeated id re-runs the query; its row resolves to the existing object).
     void w3sel_begin() { session_.emplace(engine_); }
-    std::shared_ptr<User> w3sel(std::int64_t id) {
+    BENCH_NOINLINE std::shared_ptr<User> w3sel(std::int64_t id) {
         return session_->execute(dorm::select<User>().where(col(&User::id) == id)).scalar_one();
     }
-    void w3sel_end() { session_.reset(); }
+    BENCH_NOINLINE void w3sel_end() { session_.reset(); }
 
     /// W5: one session for all repetitions (the first one loads the objects, later ones find
     /// them in the identity map).
     void w5_begin() { session_.emplace(engine_); }
-    std::vector<std::shared_ptr<User>> w5(int age, const std::string& like) {
+    BENCH_NOINLINE std::vector<std::shared_ptr<User>> w5(int age, const std::string& like) {
         return session_->execute(dorm::select<User>().where(col(&User::age) == age && col(&User::name).like(like))).all();
     }
-    void w5_end() { session_.reset(); }
+    BENCH_NOINLINE void w5_end() { session_.reset(); }
 
     /// W4: load all in a fresh session, age += 1 on every object, commit().
     void w4_begin() { session_.emplace(engine_); }
-    std::vector<std::shared_ptr<User>> w4() {
+    BENCH_NOINLINE std::vector<std::shared_ptr<User>> w4() {
         auto all = session_->execute(dorm::select<User>()).all();
         for (auto& u : all) u->age += 1;
         session_->commit();
         return all;
     }
-    void w4_end() { session_.reset(); }
+    BENCH_NOINLINE void w4_end() { session_.reset(); }
 
     std::vector<User> verify_rows() {
         auto conn = engine_.connect();
@@ -425,7 +437,7 @@ public:
 
     /// dorm::insert<T>().values() cannot read generated ids back, so W1 uses the statement
     /// cache of the connection: conn.prepare(sql) -> statement_lease, bind, step, last_insert_id.
-    void w1(std::vector<User>& users) {
+    BENCH_NOINLINE void w1(std::vector<User>& users) {
         conn_.begin();
         {
             auto stmt = conn_.prepare(insert_sql_);
@@ -439,9 +451,11 @@ public:
         }
         conn_.commit();
     }
-    std::vector<User> w2() { return dorm::execute(conn_, dorm::select<User>()).all(); }
-    User w3(std::int64_t id) { return dorm::execute(conn_, dorm::select<User>().where(col(&User::id) == id)).scalar_one(); }
-    std::vector<User> w5(int age, const std::string& like) {
+    BENCH_NOINLINE std::vector<User> w2() { return dorm::execute(conn_, dorm::select<User>()).all(); }
+    BENCH_NOINLINE User w3(std::int64_t id) {
+        return dorm::execute(conn_, dorm::select<User>().where(col(&User::id) == id)).scalar_one();
+    }
+    BENCH_NOINLINE std::vector<User> w5(int age, const std::string& like) {
         return dorm::execute(conn_, dorm::select<User>().where(col(&User::age) == age && col(&User::name).like(like)))
             .all();
     }
@@ -496,6 +510,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
             impl.w1(users);
             run.ms["W1"] = t0.wall();
             run.cpu["W1"] = t0.cpu();
+            run.info["W1_page_faults"] = t0.faults();
             CALLGRIND_DUMP_STATS_AT("W1");
             std::int64_t c = 0;
             for (const auto& u : users) c += u.id;
@@ -514,6 +529,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
             auto rows = impl.w2();
             run.ms["W2"] = t0.wall();
             run.cpu["W2"] = t0.cpu();
+            run.info["W2_page_faults"] = t0.faults();
             CALLGRIND_DUMP_STATS_AT("W2");
             run.check["W2"] = rows_checksum(rows);
             if constexpr (requires { impl.w2_end(); }) {
@@ -537,6 +553,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
             }
             run.ms["W3"] = t0.wall();
             run.cpu["W3"] = t0.cpu();
+            run.info["W3_page_faults"] = t0.faults();
             CALLGRIND_DUMP_STATS_AT("W3");
             run.check["W3"] = c;
             if constexpr (requires { impl.w3_end(); }) run.info["W3_objects_loaded"] = impl.w3_end();
@@ -554,6 +571,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
             }
             run.ms["W3sel"] = t0.wall();
             run.cpu["W3sel"] = t0.cpu();
+            run.info["W3sel_page_faults"] = t0.faults();
             CALLGRIND_DUMP_STATS_AT("W3sel");
             run.check["W3sel"] = c;
             impl.w3sel_end();
@@ -572,6 +590,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
             }
             run.ms["W5"] = t0.wall();
             run.cpu["W5"] = t0.cpu();
+            run.info["W5_page_faults"] = t0.faults();
             CALLGRIND_DUMP_STATS_AT("W5");
             run.check["W5"] = rows_total * 1000000007LL + idsum;
             if constexpr (requires { impl.w5_end(); }) impl.w5_end();
@@ -585,6 +604,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
                 auto rows = impl.w4();
                 run.ms["W4"] = t0.wall();
                 run.cpu["W4"] = t0.cpu();
+                run.info["W4_page_faults"] = t0.faults();
                 CALLGRIND_DUMP_STATS_AT("W4");
             }
             if constexpr (requires { impl.w4_end(); }) impl.w4_end();
@@ -731,7 +751,10 @@ void print_tables(const std::vector<Summary>& sums, const std::vector<std::strin
                 if (s->samples > 1 && !std::isnan(s->ratio_lo)) std::snprintf(range, sizeof range, "[%.2f-%.2f]", s->ratio_lo, s->ratio_hi);
                 char tgt[16] = "";
                 if (s->target) std::snprintf(tgt, sizeof tgt, "%s%.2f", s->ratio > *s->target ? "!" : "", *s->target);
-                std::printf(" | %9.1f %6.2f %13s %5.2f %6s", s->median_ms, s->ratio, range, s->cpu_ratio, tgt);
+                char ratio[16] = "-", cpu[16] = "-";
+                if (!std::isnan(s->ratio)) std::snprintf(ratio, sizeof ratio, "%.2f", s->ratio);
+                if (!std::isnan(s->cpu_ratio)) std::snprintf(cpu, sizeof cpu, "%.2f", s->cpu_ratio);
+                std::printf(" | %9.1f %6s %13s %5s %6s", s->median_ms, ratio, range, cpu, tgt);
             }
             std::printf("\n");
         }
@@ -759,7 +782,7 @@ std::string json_escape(const std::string& s) {
 
 struct CompileFigure {
     std::string name;
-    double wall_s = 0, peak_rss_mb = 0;
+    double wall_s = 0, peak_rss_mb = 0, cpu_s = 0;
 };
 
 void write_json(const std::string& file, const Params& p, int reps, const std::vector<Run>& runs,
@@ -825,8 +848,8 @@ void write_json(const std::string& file, const Params& p, int reps, const std::v
     }
     std::fprintf(f, "  ],\n  \"compile_time\": [");
     for (std::size_t i = 0; i < compile.size(); ++i)
-        std::fprintf(f, "%s\n    {\"tu\": \"%s\", \"wall_s\": %.2f, \"peak_rss_mb\": %.1f}", i ? "," : "",
-                     json_escape(compile[i].name).c_str(), compile[i].wall_s, compile[i].peak_rss_mb);
+        std::fprintf(f, "%s\n    {\"tu\": \"%s\", \"wall_s\": %.2f, \"cpu_s\": %.2f, \"peak_rss_mb\": %.1f}", i ? "," : "",
+                     json_escape(compile[i].name).c_str(), compile[i].wall_s, compile[i].cpu_s, compile[i].peak_rss_mb);
     std::fprintf(f, "%s]\n}\n", compile.empty() ? "" : "\n  ");
     std::fclose(f);
 }
@@ -847,12 +870,35 @@ std::vector<CompileFigure> run_compile_time(const std::string& root) {
     while (std::fgets(line, sizeof line, pipe)) {
         std::fputs(line, stdout);
         char name[1024];
-        double wall = 0, rss = 0;
-        if (std::sscanf(line, "RESULT %1023s wall_s=%lf peak_rss_mb=%lf", name, &wall, &rss) == 3)
-            out.push_back({name, wall, rss});
+        double wall = 0, rss = 0, cpu = 0;
+        if (std::sscanf(line, "RESULT %1023s wall_s=%lf peak_rss_mb=%lf cpu_s=%lf", name, &wall, &rss, &cpu) >= 3)
+            out.push_back({name, wall, rss, cpu});
     }
     if (::pclose(pipe) != 0) std::printf("compile_time.sh failed\n");
     return out;
+}
+
+/// The git commit of the dorm tree measured (read-only git commands; best effort).
+std::string describe_source(const std::string& root) {
+    if (root.empty()) return "unknown";
+    std::error_code ec;
+    const auto dir = std::filesystem::canonical(std::filesystem::path(root) / "include", ec).parent_path().string();
+    if (ec) return root;
+    auto run = [](const std::string& cmd) {
+        std::string out;
+        if (std::FILE* p = ::popen(cmd.c_str(), "r")) {
+            char buf[256];
+            while (std::fgets(buf, sizeof buf, p)) out += buf;
+            if (::pclose(p) != 0) out.clear();
+        }
+        while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+        return out;
+    };
+    const std::string git = "git --no-optional-locks -C '" + dir + "' ";
+    const std::string head = run(git + "rev-parse --short HEAD 2>/dev/null");
+    if (head.empty()) return dir;
+    const std::string dirty = run(git + "diff --name-only HEAD -- include lib 2>/dev/null");
+    return dir + " at " + head + (dirty.empty() ? " (include/ and lib/ clean)" : " + uncommitted changes in include/ or lib/");
 }
 
 void usage(const char* argv0) {
@@ -964,6 +1010,7 @@ int run_main(int argc, char** argv) try {
         std::printf("W3: %zu distinct ids in %d lookups: session.get<User>() answers %zu repeats from the identity map\n",
                     distinct.size(), p.lookups, ids.size() - distinct.size());
     }
+    std::printf("dorm source: %s\n", describe_source(root).c_str());
     std::printf("schema (dorm DDL): %s\n", [] {
         std::string d = dorm::metadata<User>{}.ddl(dorm::dialect::sqlite);
         std::replace(d.begin(), d.end(), '\n', ' ');

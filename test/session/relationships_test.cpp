@@ -438,6 +438,7 @@ BOOST_AUTO_TEST_SUITE(lazy_loading)
 
 BOOST_FIXTURE_TEST_CASE(a_collection_loads_on_first_access, users_db) {
     const auto ids = seed_users(engine);
+    echo.clear();
     dorm::session s(engine);
     auto users = s.execute(dorm::select<User>().order_by(col(&User::id))).all();
     BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 1u);
@@ -807,6 +808,31 @@ BOOST_FIXTURE_TEST_CASE(deleting_a_post_deletes_only_its_association_rows, posts
     CHECK_NAMES(check.get<Post>(p2_id)->tags, "t2");
 }
 
+BOOST_FIXTURE_TEST_CASE(deleting_a_tag_deletes_only_its_association_rows, posts_db) {
+    int t1_id = 0;
+    {
+        dorm::session s(engine);
+        auto p1 = s.add(Post{.title = "p1"});
+        auto p2 = s.add(Post{.title = "p2"});
+        auto t1 = std::make_shared<Tag>(Tag{.name = "t1"});
+        auto t2 = std::make_shared<Tag>(Tag{.name = "t2"});
+        p1->tags.push_back(t1);
+        p1->tags.push_back(t2);
+        p2->tags.push_back(t1);
+        s.commit();
+        t1_id = t1->id;
+    }
+    dorm::session s(engine);
+    s.remove(s.get<Tag>(t1_id));
+    BOOST_CHECK_NO_THROW(s.commit());
+    BOOST_CHECK_EQUAL(rows("tag"), 1);
+    BOOST_CHECK_EQUAL(rows("post"), 2);
+    BOOST_CHECK_EQUAL(rows("post_tag"), 1);
+    dorm::session check(engine);
+    auto p1 = check.execute(dorm::select<Post>().where(col(&Post::title) == "p1")).scalar_one();
+    CHECK_NAMES(p1->tags, "t2");
+}
+
 BOOST_FIXTURE_TEST_CASE(clearing_and_refilling_a_collection, posts_db) {
     dorm::session s(engine);
     auto p = s.add(Post{.title = "p"});
@@ -820,6 +846,80 @@ BOOST_FIXTURE_TEST_CASE(clearing_and_refilling_a_collection, posts_db) {
     BOOST_CHECK_EQUAL(rows("post_tag"), 1);
     dorm::session check(engine);
     CHECK_NAMES(check.get<Post>(p->id)->tags, "t2");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- rollback and failed flushes with relationships ---------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(rollback)
+
+BOOST_FIXTURE_TEST_CASE(a_child_added_in_a_rolled_back_transaction_is_not_written_later, users_db) {
+    const auto ids = seed_users(engine);
+    dorm::session s(engine);
+    auto u = s.get<User>(ids[0]);
+    BOOST_REQUIRE_EQUAL(u->comments.size(), 2u);
+    auto c = std::make_shared<Comment>(Comment{.comment = "rolled back"});
+    u->comments.push_back(c);
+    s.flush();
+    s.rollback();
+    BOOST_CHECK(!s.contains(c));
+    // a consistent state: the collection no longer holds the expunged child...
+    CHECK_NAMES(u->comments, "c00", "c01");
+    // ...and the next commit does not bring it back through the save-update cascade
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("comment_table"), 6);
+    BOOST_CHECK(!s.contains(c));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_child_erased_in_a_rolled_back_transaction_comes_back, invoices_db) {
+    int inv_id = 0;
+    {
+        dorm::session s(engine);
+        auto inv = s.add(Invoice{.number = "INV-1"});
+        for (const char* item : {"a", "b"})
+            inv->lines.push_back(std::make_shared<InvoiceLine>(InvoiceLine{.item = item}));
+        s.commit();
+        inv_id = inv->id;
+    }
+    dorm::session s(engine);
+    auto inv = s.get<Invoice>(inv_id);
+    auto first = inv->lines[0];
+    inv->lines.erase(inv->lines.begin());  // delete-orphan
+    s.flush();
+    BOOST_CHECK_EQUAL(echo.count_statements("DELETE FROM " + q("invoice_line")), 1u);
+    s.rollback();
+    BOOST_CHECK(s.contains(first));
+    CHECK_NAMES(inv->lines, "a", "b");
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("invoice_line"), 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_lazy_load_after_a_failed_flush_needs_a_rollback, users_db) {
+    const auto ids = seed_users(engine);
+    dorm::session s(engine);
+    auto u0 = s.get<User>(ids[0]);
+    auto u1 = s.get<User>(ids[1]);
+    s.add(Comment{.comment = "orphan", .user_id = 987654});  // no such user
+    BOOST_CHECK_THROW(s.flush(), dorm::foreign_key_violation);
+    BOOST_CHECK_THROW(u0->comments.size(), dorm::pending_rollback_error);
+    s.rollback();
+    BOOST_CHECK_EQUAL(u1->comments.size(), 2u);
+}
+
+BOOST_FIXTURE_TEST_CASE(replacing_a_one_to_one_child_de_associates_the_old_one, users_db) {
+    dorm::session s(engine);
+    auto u = s.add(User{.name = "u", .age = 1});
+    auto p1 = s.add(Profile{.profile = "first"});
+    u->profile = p1;
+    s.commit();
+    auto p2 = s.add(Profile{.profile = "second"});
+    u->profile = p2;
+    BOOST_CHECK(!p1->user);
+    BOOST_CHECK(p2->user.get() == u);
+    // the old profile's NOT NULL user_id would become NULL: the database refuses (SEMANTICS §4.4)
+    BOOST_CHECK_THROW(s.commit(), dorm::integrity_error);
+    s.rollback();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

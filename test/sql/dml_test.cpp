@@ -32,8 +32,8 @@ BOOST_AUTO_TEST_CASE(update) {
                R"(UPDATE "user_table" SET "age"=?, "name"=? WHERE "user_table"."name" = ?)", "(31, 'B', 'Bob')");
     expect_all(dorm::update<User>().set(col(&User::age), col(&User::age) + 1),
                R"(UPDATE "user_table" SET "age"="user_table"."age" + ?)", "(1,)");
-    expect_all(dorm::update<Item>().set(col(&Item::note), std::optional<std::string>{}).where(col(&Item::qty) == 0 || col(&Item::active)),
-               R"(UPDATE "item" SET "note"=? WHERE "item"."qty" = ? OR "item"."active")", "(None, 0)");
+    expect_all(dorm::update<Item>().set(col(&Item::note), std::optional<std::string>{}).where(col(&Item::qty) == 0 || col(&Item::active) == true),
+               R"(UPDATE "item" SET "note"=? WHERE "item"."qty" = ? OR "item"."active" = ?)", "(None, 0, 1)");
     // set(column, std::nullopt): see test/compile_fail/pass_null_operands.cpp
     expect_all(dorm::update<User>().set(col(&User::age), 1).where(col(&User::id) > 1).where(col(&User::id) < 9),
                R"(UPDATE "user_table" SET "age"=? WHERE "user_table"."id" > ? AND "user_table"."id" < ?)", "(1, 1, 9)");

@@ -39,7 +39,7 @@ class pooled_connection;
 }  // namespace detail
 
 /// A prepared statement checked out of a connection's cache. Resets the statement and
-/// gives it back when destroyed. Move-only.
+/// gives it back when destroyed. Move-only. Destroy it before its connection is returned.
 class statement_lease {
 public:
     statement_lease() = default;
@@ -128,8 +128,11 @@ public:
         int checked_out = 0;  ///< connections in use
         int idle = 0;         ///< connections waiting in the pool
     };
+    /// For `sqlite://` the engine also holds one connection that keeps its memory database
+    /// alive; it is not counted here.
     pool_status status() const;
-    /// Closes every idle connection (checked-out ones close when returned).
+    /// Closes every idle connection (checked-out ones close when returned). A `sqlite://`
+    /// engine's memory database survives: it lives as long as the engine.
     void dispose();
 
     explicit operator bool() const noexcept { return impl_ != nullptr; }

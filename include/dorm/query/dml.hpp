@@ -149,7 +149,8 @@ public:
             std::vector<int> cols;
             for (int i = 0; i < static_cast<int>(t.columns.size()); ++i)
                 if (with_key || i != t.autoincrement_column) cols.push_back(i);
-            const std::size_t per = std::max<std::size_t>(1, static_cast<std::size_t>(max_params) / cols.size());
+            const std::size_t per =
+                cols.empty() ? 1 : std::max<std::size_t>(1, static_cast<std::size_t>(max_params) / cols.size());
             for (std::size_t i = 0; i < rows.size(); i += per) {
                 ast::insert ins;
                 ins.table = &t;

@@ -96,7 +96,9 @@ template <class A, class V>
 value to_param(const V& v) {
     using B = base_t<A>;
     using VB = std::remove_cvref_t<V>;
-    if constexpr (is_optional_v<VB>) {
+    if constexpr (std::is_same_v<VB, std::nullopt_t> || std::is_same_v<VB, std::nullptr_t>) {
+        return value();
+    } else if constexpr (is_optional_v<VB>) {
         return v ? to_param<A>(*v) : value();
     } else if constexpr (is_text_v<B>) {
         return value(std::string(std::string_view(v)));
@@ -247,6 +249,11 @@ public:
     }
     template <class V>
     expression<bool, Tables> binary(ast::op o, const V& v) const {
+        if constexpr (detail::is_optional_v<std::remove_cvref_t<V>>) {
+            // an empty optional means NULL: `== nullopt` is IS NULL (`= NULL` would match nothing)
+            if (!v && (o == ast::op::eq || o == ast::op::ne))
+                return unary(o == ast::op::eq ? ast::op::is_null : ast::op::is_not_null);
+        }
         return expression<bool, Tables>(ast::make_op(o, {node_, operand(v)}));
     }
 
@@ -316,7 +323,12 @@ expression<M, boost::mp11::mp_list<C>> col(M C::*member) {
     template <class A, class TA, class V>                                                                   \
         requires(!is_expression_v<V>)                                                                       \
     expression<bool, TA> operator OP(const V& l, const expression<A, TA>& r) {                              \
-        return expression<bool, TA>(ast::make_op(ast::op::CODE, {r.operand(l), r.node()}));                \
+        if constexpr (std::is_same_v<detail::category_t<V>, detail::cat_null> ||                            \
+                      detail::is_optional_v<std::remove_cvref_t<V>>) {                                      \
+            return r OP l; /* null on either side is IS [NOT] NULL */                                       \
+        } else {                                                                                            \
+            return expression<bool, TA>(ast::make_op(ast::op::CODE, {r.operand(l), r.node()}));            \
+        }                                                                                                   \
     }                                                                                                       \
     template <class A, class TA, class B, class TB>                                                         \
     expression<bool, detail::tables_union<TA, TB>> operator OP(const expression<A, TA>& l,                  \
@@ -359,29 +371,36 @@ expression<bool, TA> operator!(const expression<A, TA>& e) {
 
 namespace detail {
 template <class A, class B>
-using arithmetic_result = std::conditional_t<
-    is_optional_v<A> || is_optional_v<B>, std::optional<std::common_type_t<base_t<A>, base_t<B>>>,
-    std::common_type_t<base_t<A>, base_t<B>>>;
+struct arithmetic_result_impl {
+    using type = void;  // not numeric: the operator's static_assert explains
+};
+template <class A, class B>
+    requires(std::is_arithmetic_v<base_t<A>> && std::is_arithmetic_v<base_t<B>>)
+struct arithmetic_result_impl<A, B> {
+    using common = std::common_type_t<base_t<A>, base_t<B>>;
+    using type = std::conditional_t<is_optional_v<A> || is_optional_v<B>, std::optional<common>, common>;
+};
+template <class A, class B>
+using arithmetic_result = typename arithmetic_result_impl<A, B>::type;
 }
 
 #define DORM_DETAIL_ARITHMETIC(OP, CODE)                                                                    \
     template <class A, class TA, class V>                                                                   \
         requires(!is_expression_v<V> && std::is_arithmetic_v<detail::base_t<V>>)                           \
-    expression<detail::arithmetic_result<A, V>, TA> operator OP(const expression<A, TA>& l, const V& r) {   \
+    auto operator OP(const expression<A, TA>& l, const V& r) {                                              \
         static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
         return expression<detail::arithmetic_result<A, V>, TA>(                                              \
             ast::make_op(ast::op::CODE, {l.node(), ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(r))})); \
     }                                                                                                       \
     template <class A, class TA, class V>                                                                   \
         requires(!is_expression_v<V> && std::is_arithmetic_v<detail::base_t<V>>)                           \
-    expression<detail::arithmetic_result<A, V>, TA> operator OP(const V& l, const expression<A, TA>& r) {   \
+    auto operator OP(const V& l, const expression<A, TA>& r) {                                              \
         static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
         return expression<detail::arithmetic_result<A, V>, TA>(                                              \
             ast::make_op(ast::op::CODE, {ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(l)), r.node()})); \
     }                                                                                                       \
     template <class A, class TA, class B, class TB>                                                         \
-    expression<detail::arithmetic_result<A, B>, detail::tables_union<TA, TB>> operator OP(                  \
-        const expression<A, TA>& l, const expression<B, TB>& r) {                                           \
+    auto operator OP(const expression<A, TA>& l, const expression<B, TB>& r) {                              \
         static_assert(detail::is_numeric_v<A> && detail::is_numeric_v<B>,                                   \
                       "dorm: arithmetic needs numeric operands");                                           \
         return expression<detail::arithmetic_result<A, B>, detail::tables_union<TA, TB>>(                   \
@@ -448,10 +467,10 @@ expression<A, TA> upper(const expression<A, TA>& e) {
     return expression<A, TA>(ast::make_func("upper", {e.node()}));
 }
 template <class A, class TA>
-expression<std::conditional_t<detail::is_optional_v<A>, std::optional<std::int64_t>, std::int64_t>, TA> length(
-    const expression<A, TA>& e) {
+auto length(const expression<A, TA>& e) {
     static_assert(detail::is_text_v<A>, "dorm: length() applies to strings");
-    return {ast::make_func("length", {e.node()})};
+    using R = std::conditional_t<detail::is_optional_v<A>, std::optional<std::int64_t>, std::int64_t>;
+    return expression<R, TA>(ast::make_func("length", {e.node()}));
 }
 /// `coalesce(e, v)`: the first non-NULL.
 template <class A, class TA, class V>

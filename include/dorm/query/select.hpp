@@ -33,6 +33,9 @@ struct is_entity<entity<T>> : std::true_type {};
 
 namespace detail {
 
+template <class Tb>
+Tb ordering_tables(const ordering<Tb>&);
+
 template <class Sub, class Super>
 inline constexpr bool tables_subset_v =
     boost::mp11::mp_all_of_q<Sub, boost::mp11::mp_bind_front<boost::mp11::mp_set_contains, Super>>::value;
@@ -209,6 +212,7 @@ public:
     /// JOIN U ON cond.
     template <class U, class E, class TE>
     auto join(const expression<E, TE>& on) const {
+        check_not_self_join<U>();
         return join_source<U, false>(ast::table_ref{&table_of<U>(), {}, nullptr}, on);
     }
     /// LEFT OUTER JOIN U (ON inferred from the foreign key, or given).
@@ -218,6 +222,7 @@ public:
     }
     template <class U, class E, class TE>
     auto outer_join(const expression<E, TE>& on) const {
+        check_not_self_join<U>();
         return join_source<U, true>(ast::table_ref{&table_of<U>(), {}, nullptr}, on);
     }
 
@@ -285,6 +290,8 @@ public:
     select_stmt having(const expression<E, TE>& cond) const {
         static_assert(Grouped, "dorm: having() filters groups: call group_by(...) before having(...)");
         static_assert(detail::is_boolean_v<E>, "dorm: having() takes a condition (a bool expression)");
+        static_assert(detail::tables_subset_v<TE, Tables>,
+                      "dorm: having() uses a column of a struct that is not in this select's FROM/JOIN list");
         select_stmt s = *this;
         s.ast_.having.push_back(cond.node());
         return s;
@@ -320,6 +327,8 @@ private:
                           "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list");
             ast_.order_by.push_back({item.node(), false});
         } else {
+            static_assert(detail::tables_subset_v<decltype(detail::ordering_tables(item)), Tables>,
+                          "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list");
             ast_.order_by.push_back({item.node, item.desc});
         }
     }
@@ -343,8 +352,16 @@ private:
                       "dorm: the ON clause uses a column of a struct that is neither joined nor selected");
         return add_join<Tag, Outer>(std::move(ref), on.node());
     }
+    template <class U>
+    static constexpr void check_not_self_join() {
+        if constexpr (is_entity<Row>::value)
+            static_assert(!std::is_same_v<U, typename Row::type>,
+                          "dorm: joining the selected struct to itself needs an alias: auto a = "
+                          "dorm::aliased<T>(\"a\"); then .join(a, on)");
+    }
     template <class U, bool Outer>
     auto join_inferred() const {
+        check_not_self_join<U>();
         constexpr int paths = detail::fk_paths<U, Tables>();
         static_assert(paths > 0,
                       "dorm: join<U>() found no foreign key between U and the selected structs: write the ON "

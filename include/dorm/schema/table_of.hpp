@@ -6,6 +6,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <dorm/reflect/model.hpp>
+#include <dorm/reflect/relationships.hpp>
 #include <dorm/schema/table.hpp>
 
 namespace dorm {
@@ -96,6 +97,11 @@ schema::table build_table() {
     std::size_t i = 0;
     boost::mp11::mp_for_each<typename m::columns>([&](auto d) { t.columns.push_back(make_column<T, decltype(d)>(i++)); });
     for (auto p : m::pk) t.primary_key.push_back(static_cast<int>(p));
+    // relationship members are checked here too (their static_asserts name the mistake)
+    boost::mp11::mp_for_each<typename m::relationships>([](auto d) {
+        (void)relationship_model<T, decltype(d)>::back();
+        check_back_type<T, decltype(d)>();
+    });
     if (m::autoincrement()) t.autoincrement_column = static_cast<int>(m::pk[0]);
     return t;
 }
