@@ -2,7 +2,8 @@
 // Mapped structs shared by the session and relationship suites.
 //
 //  - User / Profile / Comment: the tutorial models of samples/orm_script.cpp (NOT NULL foreign
-//    keys, no delete cascade), plus a unique email-less Member for constraint tests.
+//    keys, no delete cascade).
+//  - Member: no relationships; a unique email, a nullable score (session and result tests).
 //  - Author / Book: one-to-many with a nullable foreign key and no delete cascade.
 //  - Invoice / InvoiceLine: one-to-many with cascade("all, delete-orphan").
 //  - Node: self-referential (parent_id -> node.id, parent / children).
