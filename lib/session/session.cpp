@@ -78,7 +78,8 @@ void session_impl::release_connection() noexcept {
 }
 
 void session_impl::autoflush() {
-    if (autoflush_enabled) flush();
+    // nothing added, removed or handed out since the last flush: nothing can be dirty
+    if (autoflush_enabled && !(pending_.empty() && deleted_.empty() && watch_.empty())) flush();
 }
 
 std::size_t session_impl::pending_count() const noexcept { return pending_.size(); }
@@ -86,8 +87,7 @@ std::size_t session_impl::pending_count() const noexcept { return pending_.size(
 void session_impl::index(record_base* rec) {
     identity_key k;
     if (!rec->key(k)) return;
-    auto [it, inserted] = identity_.emplace(k, rec);
-    if (!inserted && it->second != rec)
+    if (identity_.emplace(k, rec) != rec)
         throw invalid_request_error("dorm: another " + rec->table().type_name + " object with the same primary key is "
                                     "already in this session (one object per primary key per session)");
     rec->ident = std::move(k);
@@ -133,8 +133,7 @@ void session_impl::add(const std::shared_ptr<record_base>& rec) {
 }
 
 record_base* session_impl::find(const identity_key& k) const {
-    auto it = identity_.find(k);
-    return it == identity_.end() ? nullptr : it->second;
+    return identity_.find(k);
 }
 
 record_base* session_impl::find_object(const void* obj, const identity_key* k) const {
@@ -177,8 +176,7 @@ void session_impl::watch(record_base* rec) {
 
 void session_impl::forget(record_base* rec) noexcept {
     if (rec->keyed) {
-        auto it = identity_.find(rec->ident);
-        if (it != identity_.end() && it->second == rec) identity_.erase(it);
+        identity_.erase(rec->ident, rec);
         rec->keyed = false;
     }
     if (rec->state == object_state::pending) {
@@ -559,10 +557,12 @@ void session_impl::do_flush() {
         if (column_mask m = r->changed()) updates.push_back({r, m});
         if (r->null_out) null_outs.push_back(r);
     }
-    std::stable_sort(updates.begin(), updates.end(), [](const update_item& a, const update_item& b) {
+    auto update_less = [](const update_item& a, const update_item& b) {
         if (a.mask != b.mask) return a.mask < b.mask;
         return key_less(a.rec, b.rec);
-    });
+    };
+    if (!std::is_sorted(updates.begin(), updates.end(), update_less))
+        std::stable_sort(updates.begin(), updates.end(), update_less);
     for (const auto* t : order) {
         statement_lease lease;
         column_mask current = 0;
@@ -685,7 +685,7 @@ void session_impl::do_flush() {
         u.rec->take_snapshot(u.mask);
         identity_key now;
         if (u.rec->key(now) && !(now == before)) {  // the primary key changed
-            identity_.erase(before);
+            identity_.erase(before, u.rec);
             u.rec->keyed = false;
             index(u.rec);
         }
@@ -761,15 +761,18 @@ void session_impl::rollback() noexcept {
         txn_deleted_.clear();
         for (auto* r : deleted_) r->state = object_state::persistent;
         deleted_.clear();
-        // changed ones get their last committed values back
+        // changed ones get their last committed values back; relationships reload from the database
         for (auto& r : records_) {
             if (!r || r->owner != this) continue;
+            r->null_out = 0;
+            r->raise_mask = 0;
+            r->wire(this, true);
             if (r->has_backup || r->changed() != 0) {
                 identity_key before = r->ident;
                 r->restore_committed();
                 identity_key now;
                 if (r->keyed && r->key(now) && !(now == before)) {
-                    identity_.erase(before);
+                    identity_.erase(before, r.get());
                     r->keyed = false;
                     index(r.get());
                 }
@@ -820,13 +823,7 @@ identity_key session_impl::key_of_row(const schema::table& t, driver::statement&
 
 std::vector<record_base*> session_impl::matching(const schema::table& t, const std::vector<ast::expr_ptr>& where) {
     std::vector<record_base*> out;
-    bool any = false;
-    for (auto& [k, r] : identity_)
-        if (k.table == &t) {
-            any = true;
-            break;
-        }
-    if (!any) return out;  // nothing of this table in the session: no need to ask
+    if (!identity_.contains_table(&t)) return out;  // nothing of this table in the session: no need to ask
     ast::select s;
     for (int c : t.primary_key) s.columns.push_back(ast::make_column(&t, c));
     s.where = where;

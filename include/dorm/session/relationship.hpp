@@ -168,10 +168,12 @@ public:
     void set_weak(bool weak) {
         if (weak == weak_mode_) return;
         auto p = get_no_load();
+        const bool was_loaded = loaded_;
         weak_mode_ = weak;
         strong_.reset();
         weak_.reset();
         store(std::move(p));
+        loaded_ = was_loaded;  // changing the ownership mode does not load anything
     }
     void set_loaded(bool l) noexcept { loaded_ = l; }
     void set_hook(detail::relation_hook* h) noexcept { hook_ = h; }

@@ -11,6 +11,7 @@
 
 #include <dorm/engine/engine.hpp>
 #include <dorm/query/ast.hpp>
+#include <dorm/session/detail/identity_map.hpp>
 #include <dorm/session/detail/record.hpp>
 
 namespace dorm::detail {
@@ -106,7 +107,7 @@ private:
     // every record of the session, owning, in add/load order; forgotten ones are compacted lazily
     std::vector<std::shared_ptr<record_base>> records_;
     std::size_t forgotten_ = 0;
-    std::unordered_map<identity_key, record_base*, identity_key_hash> identity_;
+    identity_map identity_;
     std::vector<record_base*> watch_;
     std::vector<record_base*> pending_;
     std::vector<record_base*> deleted_;

@@ -91,9 +91,22 @@ void record<T>::wire(session_impl* s, bool from_db) {
             auto& rel = obj_->*(D::pointer);
             if (s) {
                 rel.set_hook(static_cast<relation_hook*>(this));
-                if (from_db) rel.set_loaded(false);
+                if (from_db) {
+                    if constexpr (R::collection) rel.raw().clear();
+                    rel.set_loaded(false);
+                }
                 if constexpr (!R::collection && R::many_to_one && !std::is_same_v<back_descriptor<T, D>, no_back>)
                     rel.set_weak(true);  // the child -> parent side of a pair must not own the parent
+                if (!from_db && rel.loaded()) {
+                    // a graph built before add(): the other sides learn about this object now
+                    if constexpr (R::collection) {
+                        auto items = rel.raw();
+                        for (auto& item : items)
+                            if (item) on_changed<D>(item, true);
+                    } else {
+                        if (auto item = rel.get_no_load()) on_changed<D>(item, true);
+                    }
+                }
             } else {
                 rel.set_hook(nullptr);
             }
@@ -385,6 +398,12 @@ void record<T>::on_delete() {
                     if constexpr (R::cascade_delete) {
                         if (r) owner->remove(r);
                     } else {
+                        // the child loses its parent: no back reference, NULL foreign key
+                        using B = back_descriptor<T, D>;
+                        if constexpr (!std::is_same_v<B, no_back> && !relationship_traits<member_of<B>>::is_collection) {
+                            auto& back = child.get()->*(B::pointer);
+                            if (back.get_no_load().get() == obj_) back.store(nullptr);
+                        }
                         deassociate<D>(*child, R::target_fk);
                     }
                 };

@@ -1,0 +1,52 @@
+#pragma once
+/// @file dorm/session/detail/identity_map.hpp
+/// The session's identity map: (table, primary key) -> record. Single integer keys (the common
+/// case) live in a flat open-addressing table — no allocation per entry, one probe sequence per
+/// lookup; other keys (serialized composite/text keys) in a node map. Compiled in lib/session.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <dorm/session/detail/record.hpp>
+
+namespace dorm::detail {
+
+class identity_map {
+public:
+    /// The record with that identity, or nullptr.
+    record_base* find(const identity_key& k) const noexcept;
+    /// Inserts k -> r unless k is present; returns the record now stored under k.
+    record_base* emplace(const identity_key& k, record_base* r);
+    /// Removes k if it maps to r (any record when r is null).
+    void erase(const identity_key& k, const record_base* r = nullptr) noexcept;
+    void clear() noexcept;
+    /// Whether any record of table t is in the map.
+    bool contains_table(const schema::table* t) const noexcept;
+    std::size_t size() const noexcept { return size_ + others_.size(); }
+
+private:
+    struct slot {
+        const schema::table* table;
+        std::int64_t key;
+        record_base* rec;  // nullptr: empty; tombstone(): erased
+    };
+    static record_base* tombstone() noexcept { return reinterpret_cast<record_base*>(std::uintptr_t{1}); }
+    std::size_t index_of(const schema::table* t, std::int64_t key) const noexcept;
+    void grow();
+
+    std::vector<slot> slots_;
+    std::size_t size_ = 0;  // live entries
+    std::size_t used_ = 0;  // live + tombstones
+    int shift_ = 64;
+    struct other_hash {
+        std::size_t operator()(const std::pair<const schema::table*, std::string>& k) const noexcept {
+            return std::hash<std::string>()(k.second) ^ (std::hash<const void*>()(k.first) << 1);
+        }
+    };
+    std::unordered_map<std::pair<const schema::table*, std::string>, record_base*, other_hash> others_;
+    std::unordered_map<const schema::table*, std::size_t> per_table_;
+};
+
+}  // namespace dorm::detail

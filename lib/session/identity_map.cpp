@@ -1,0 +1,110 @@
+// The flat identity map (see identity_map.hpp).
+#include <dorm/session/detail/identity_map.hpp>
+
+namespace dorm::detail {
+
+std::size_t identity_map::index_of(const schema::table* t, std::int64_t key) const noexcept {
+    // Fibonacci hashing: sequential ids spread over the whole table
+    std::uint64_t h = static_cast<std::uint64_t>(key) ^ (reinterpret_cast<std::uintptr_t>(t) >> 4);
+    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ULL) >> shift_);
+}
+
+record_base* identity_map::find(const identity_key& k) const noexcept {
+    if (!k.s.empty()) {
+        auto it = others_.find({k.table, k.s});
+        return it == others_.end() ? nullptr : it->second;
+    }
+    if (slots_.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
+        const slot& s = slots_[i];
+        if (!s.rec) return nullptr;
+        if (s.rec != tombstone() && s.key == k.i && s.table == k.table) return s.rec;
+    }
+}
+
+void identity_map::grow() {
+    std::vector<slot> old = std::move(slots_);
+    std::size_t n = old.empty() ? 64 : old.size();
+    while (n * 3 / 4 <= size_ * 2 + 1) n *= 2;  // at most ~37% full after growing
+    slots_.assign(n, slot{nullptr, 0, nullptr});
+    shift_ = 64;
+    for (std::size_t m = n; m > 1; m >>= 1) --shift_;
+    used_ = size_;
+    const std::size_t mask = n - 1;
+    for (const slot& s : old) {
+        if (!s.rec || s.rec == tombstone()) continue;
+        std::size_t i = index_of(s.table, s.key);
+        while (slots_[i].rec) i = (i + 1) & mask;
+        slots_[i] = s;
+    }
+}
+
+record_base* identity_map::emplace(const identity_key& k, record_base* r) {
+    if (!k.s.empty()) {
+        auto [it, inserted] = others_.emplace(std::make_pair(k.table, k.s), r);
+        if (inserted) ++per_table_[k.table];
+        return it->second;
+    }
+    if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t first_free = slots_.size();
+    for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
+        slot& s = slots_[i];
+        if (!s.rec) {
+            if (first_free == slots_.size()) {
+                first_free = i;
+                ++used_;
+            }
+            break;
+        }
+        if (s.rec == tombstone()) {
+            if (first_free == slots_.size()) first_free = i;
+            continue;
+        }
+        if (s.key == k.i && s.table == k.table) return s.rec;
+    }
+    slots_[first_free] = slot{k.table, k.i, r};
+    ++size_;
+    ++per_table_[k.table];
+    return r;
+}
+
+void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
+    if (!k.s.empty()) {
+        auto it = others_.find({k.table, k.s});
+        if (it != others_.end() && (!r || it->second == r)) {
+            others_.erase(it);
+            --per_table_[k.table];
+        }
+        return;
+    }
+    if (slots_.empty()) return;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
+        slot& s = slots_[i];
+        if (!s.rec) return;
+        if (s.rec != tombstone() && s.key == k.i && s.table == k.table) {
+            if (r && s.rec != r) return;
+            s.rec = tombstone();
+            --size_;
+            --per_table_[k.table];
+            return;
+        }
+    }
+}
+
+void identity_map::clear() noexcept {
+    slots_.clear();
+    others_.clear();
+    per_table_.clear();
+    size_ = used_ = 0;
+    shift_ = 64;
+}
+
+bool identity_map::contains_table(const schema::table* t) const noexcept {
+    auto it = per_table_.find(t);
+    return it != per_table_.end() && it->second > 0;
+}
+
+}  // namespace dorm::detail
