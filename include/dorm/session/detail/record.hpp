@@ -23,14 +23,6 @@ struct identity_key {
     std::string s;       ///< other keys, serialized
     friend bool operator==(const identity_key&, const identity_key&) = default;
 };
-struct identity_key_hash {
-    std::size_t operator()(const identity_key& k) const noexcept {
-        std::size_t h = std::hash<const void*>()(k.table) ^ (std::hash<std::int64_t>()(k.i) * 0x9E3779B97F4A7C15ULL);
-        if (!k.s.empty()) h ^= std::hash<std::string>()(k.s) + 0x7f4a7c15;
-        return h;
-    }
-};
-
 /// Appends a key value to a serialized composite key (length-prefixed, unambiguous).
 void append_key_part(std::string& out, const value& v);
 
