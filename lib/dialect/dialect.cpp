@@ -153,6 +153,9 @@ public:
     }
     int distinct_from_style() const override { return 1; }
     int upsert_style() const override { return 1; }
+    std::string_view function_name(std::string_view name) const override {
+        return name == "length" ? "char_length" : name;
+    }
     std::string table_suffix() const override { return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"; }
 };
 

@@ -39,6 +39,9 @@ public:
     virtual std::string table_suffix() const { return {}; }
     /// Whether `FROM DUAL` is needed for a SELECT without tables.
     virtual bool needs_dual() const { return false; }
+    /// The dialect's name of a SQL function (dorm::length() counts characters everywhere:
+    /// MySQL's length() counts bytes, its char_length() characters).
+    virtual std::string_view function_name(std::string_view name) const { return name; }
     /// Whether the dialect renders booleans as TRUE/FALSE literal-capable (unused for params).
     virtual std::string_view name() const = 0;
 };

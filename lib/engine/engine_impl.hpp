@@ -16,13 +16,12 @@
 #include <dorm/engine/engine.hpp>
 #include <dorm/engine/url.hpp>
 
+#include "../util/hash.hpp"
+
 namespace dorm::detail {
 
 /// Hash for std::string keys that also accepts std::string_view (heterogeneous lookup, no allocation).
-struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
+using string_hash = fast_string_hash;
 
 /// A prepared statement cached by its connection, and whether a statement_lease holds it.
 struct statement_cache_entry {

@@ -211,6 +211,12 @@ std::string double_repr(double d) {
 
 }  // namespace
 
+value::value(const value&) = default;
+value::value(value&&) noexcept = default;
+value& value::operator=(const value&) = default;
+value& value::operator=(value&&) noexcept = default;
+value::~value() = default;
+
 std::int64_t value::as_int() const {
     if (const auto* i = std::get_if<std::int64_t>(&v_)) return *i;
     wrong_kind("as_int", value_kind::integer, kind());

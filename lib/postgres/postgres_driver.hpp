@@ -118,7 +118,11 @@ public:
     void execute(std::string_view sql) override;
     bool ping() override;
     bool table_exists(std::string_view name) override;
-    int max_params() const override { return 65535; }
+    // The protocol allows 65535 parameters, but every statement is described after it is
+    // prepared (PQdescribePrepared), and libpq (15, at least) drops the connection ("lost
+    // synchronization with server: got message type "t"") on a ParameterDescription message over
+    // 30000 bytes: 6 + 4 bytes per parameter, so at most 7498 parameters (7499 fail).
+    int max_params() const override { return 7498; }
 
 private:
     std::shared_ptr<session_state> state_;

@@ -1,5 +1,6 @@
 // The SQL printer (see sql_writer.hpp) and dorm::detail::compile_*.
 #include "query/sql_writer.hpp"
+#include "query/shape_cache.hpp"
 
 #include <algorithm>
 
@@ -7,6 +8,20 @@
 #include <dorm/query/text.hpp>
 
 namespace dorm::ast {
+
+expr::expr() = default;
+expr::expr(const expr&) = default;
+expr::expr(expr&&) noexcept = default;
+expr& expr::operator=(const expr&) = default;
+expr& expr::operator=(expr&&) noexcept = default;
+expr::~expr() = default;
+
+select::select() = default;
+select::select(const select&) = default;
+select::select(select&&) noexcept = default;
+select& select::operator=(const select&) = default;
+select& select::operator=(select&&) noexcept = default;
+select::~select() = default;
 
 expr_ptr make_column(const schema::table* t, int column, std::string alias) {
     auto e = std::make_shared<expr>();
@@ -63,7 +78,7 @@ int precedence(op o) {
         case op::exists:
             return 4;
         case op::add: case op::sub: case op::concat: return 5;
-        case op::mul: case op::div: case op::mod: return 6;
+        case op::mul: case op::div: case op::int_div: case op::mod: return 6;
         case op::neg: return 7;
     }
     return 8;
@@ -82,7 +97,7 @@ const char* binary_text(op o) {
         case op::add: return " + ";
         case op::sub: return " - ";
         case op::mul: return " * ";
-        case op::div: return " / ";
+        case op::div: case op::int_div: return " / ";
         case op::mod: return " % ";
         case op::concat: return " || ";
         case op::like: return " LIKE ";
@@ -118,7 +133,8 @@ void sql_writer::column(const schema::table& t, int col, const std::string& alia
     ident(t.columns[static_cast<std::size_t>(col)].name);
 }
 
-void sql_writer::bind(value v) {
+void sql_writer::bind(value v, const void* origin) {
+    if (origins_) origins_->push_back(origin);
     params_.push_back(std::move(v));
     h_.placeholder(out_, static_cast<int>(params_.size()));
 }
@@ -132,10 +148,10 @@ void sql_writer::expr(const ast::expr& e, int parent_prec) {
             out_ += '.';
             ident(e.name);
             return;
-        case k::param: bind(e.val); return;
+        case k::param: bind(e.val, &e.val); return;
         case k::op: op(e, parent_prec); return;
         case k::func:
-            out_ += e.name;
+            out_ += h_.function_name(e.name);
             out_ += '(';
             if (e.distinct) out_ += "DISTINCT ";
             if (e.star) out_ += '*';
@@ -281,6 +297,20 @@ void sql_writer::op(const ast::expr& e, int parent_prec) {
                 break;
             }
             [[fallthrough]];
+        case op::int_div:
+            // integer division truncates (as in C++); MySQL's and Oracle's `/` of integers does not
+            if (h_.kind() == dialect::oracle) {
+                out_ += "TRUNC(";
+                expr(*e.args[0], prec - 1);
+                out_ += " / ";
+                expr(*e.args[1], prec);
+                out_ += ')';
+                break;
+            }
+            expr(*e.args[0], prec - 1);
+            out_ += h_.kind() == dialect::mysql ? " DIV " : " / ";
+            expr(*e.args[1], prec);
+            break;
         case op::mod:
             if (h_.kind() == dialect::oracle) {  // Oracle has MOD(), not %
                 out_ += "MOD(";
@@ -432,7 +462,8 @@ void sql_writer::select(const ast::select& s) {
     if (s.limit || s.offset) {
         std::string lim, off;
         const bool offset_first = h_.kind() == dialect::oracle;
-        auto bind_text = [&](std::int64_t v) {
+        auto bind_text = [&](const std::int64_t& v) {
+            if (origins_) origins_->push_back(&v);
             params_.push_back(value(v));
             std::string t;
             h_.placeholder(t, static_cast<int>(params_.size()));
@@ -472,7 +503,7 @@ void sql_writer::insert(const ast::insert& s) {
             out_ += '(';
             for (std::size_t i = 0; i < s.rows[r].size(); ++i) {
                 if (i) out_ += ", ";
-                bind(s.rows[r][i]);
+                bind(s.rows[r][i], &s.rows[r][i]);
             }
             out_ += ')';
         }
@@ -550,9 +581,23 @@ void sql_writer::delete_(const ast::delete_& s) {
     scopes_.pop_back();
 }
 
+const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params) {
+    auto& cache = select_shape_cache::instance();
+    if (const std::string* sql = cache.lookup(s, d, params)) return *sql;
+    thread_local std::string printed;
+    printed.clear();
+    params.clear();
+    std::vector<const void*> origins;
+    sql_writer w(d, printed, params);
+    w.track_origins(&origins);
+    w.select(s);
+    if (const std::string* sql = cache.store(s, d, printed, params, origins)) return *sql;
+    return printed;
+}
+
 compiled compile_select(const ast::select& s, dialect d) {
     compiled c;
-    sql_writer(d, c.sql, c.params).select(s);
+    c.sql = compile_select_sql(s, d, c.params);
     return c;
 }
 compiled compile_insert(const ast::insert& s, dialect d) {
@@ -663,12 +708,14 @@ compiled compile_text(const std::string& sql, const text_params& params, dialect
 
 namespace dorm::detail {
 
-statement_lease run_on(connection& c, const compiled& stmt) {
-    statement_lease lease = c.prepare(stmt.sql);
-    for (std::size_t i = 0; i < stmt.params.size(); ++i) lease->bind(static_cast<int>(i), stmt.params[i]);
-    if (c.echo()) c.log_statement(stmt.sql, lease, stmt.params);
+statement_lease run_on(connection& c, const std::string& sql, std::span<const value> params) {
+    statement_lease lease = c.prepare(sql);
+    for (std::size_t i = 0; i < params.size(); ++i) lease->bind(static_cast<int>(i), params[i]);
+    if (c.echo()) c.log_statement(sql, lease, params);
     return lease;
 }
+
+statement_lease run_on(connection& c, const compiled& stmt) { return run_on(c, stmt.sql, stmt.params); }
 
 std::int64_t execute_on(connection& c, const compiled& stmt) {
     auto lease = run_on(c, stmt);

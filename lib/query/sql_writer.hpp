@@ -18,7 +18,11 @@ public:
     void ident(std::string_view name) { h_.quote(out_, name); }
     void table_name(const ast::table_ref& t);
     void column(const schema::table& t, int col, const std::string& alias);
-    void bind(value v);
+    /// Binds a value; `origin` is where it lives in the statement tree (a value of a param
+    /// node, or a LIMIT/OFFSET integer), recorded when origins are tracked (the shape cache).
+    void bind(value v, const void* origin = nullptr);
+    /// Records the origin of every bound value, in binding order, into `out`.
+    void track_origins(std::vector<const void*>* out) { origins_ = out; }
     void expr(const ast::expr& e, int parent_prec = 0);
     void select(const ast::select& s);
     void insert(const ast::insert& s);
@@ -36,6 +40,7 @@ private:
     const dialect_hooks& h_;
     std::string& out_;
     std::vector<value>& params_;
+    std::vector<const void*>* origins_ = nullptr;
     // tables of the enclosing SELECTs (correlated subqueries leave them out of their FROM)
     std::vector<std::vector<std::pair<const schema::table*, std::string>>> scopes_;
 };

@@ -11,6 +11,20 @@
 
 namespace dorm::schema {
 
+column::column() = default;
+column::column(const column&) = default;
+column::column(column&&) noexcept = default;
+column& column::operator=(const column&) = default;
+column& column::operator=(column&&) noexcept = default;
+column::~column() = default;
+
+table::table() = default;
+table::table(const table&) = default;
+table::table(table&&) noexcept = default;
+table& table::operator=(const table&) = default;
+table& table::operator=(table&&) noexcept = default;
+table::~table() = default;
+
 int table::find_member(std::string_view member) const {
     for (std::size_t i = 0; i < columns.size(); ++i)
         if (columns[i].member == member) return static_cast<int>(i);

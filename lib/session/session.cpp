@@ -524,9 +524,10 @@ void session_impl::do_flush() {
             }
             const std::string& sql = *current_sql;
             const auto& cols = generated ? gen_cols : all_cols;
-            r->bind_columns(*lease, cols, 0, scratch_);
-            for (int col : cols)
-                if ((r->null_out >> col) & 1) lease->bind_null(static_cast<int>(&col - cols.data()));
+            r->bind_all(*lease, generated ? t->autoincrement_column : -1, scratch_);
+            if (r->null_out)
+                for (int col : cols)
+                    if ((r->null_out >> col) & 1) lease->bind_null(static_cast<int>(&col - cols.data()));
             if (echo) {
                 echo_params.clear();
                 r->column_values(cols, echo_params);
@@ -680,9 +681,15 @@ void session_impl::do_flush() {
     pending_.clear();
     pending_index_stale_ = true;
     for (auto& u : updates) {
-        if (!u.rec->inserted_in_txn) u.rec->save_backup();
+        if (committing_) {
+            // COMMIT follows: the snapshot (the committed values) is what a failed COMMIT's
+            // rollback restores, so it is only replaced once COMMIT succeeded (no backup copy).
+            deferred_snapshots_.emplace_back(u.rec, u.mask);
+        } else {
+            save_backup(u.rec);
+            u.rec->take_snapshot(u.mask);
+        }
         identity_key before = u.rec->ident;
-        u.rec->take_snapshot(u.mask);
         identity_key now;
         if (u.rec->key(now) && !(now == before)) {  // the primary key changed
             identity_.erase(before, u.rec);
@@ -707,19 +714,42 @@ void session_impl::do_flush() {
     });
 }
 
+void session_impl::save_backup(record_base* r) {
+    if (r->inserted_in_txn || r->has_backup) return;
+    r->save_backup();
+    if (r->has_backup) txn_backed_up_.push_back(r->shared_from_this());
+}
+
+void session_impl::drop_backups() noexcept {
+    for (auto& r : txn_backed_up_) r->drop_backup();
+    txn_backed_up_.clear();
+}
+
 void session_impl::commit() {
     check_usable();
-    flush();
+    deferred_snapshots_.clear();
+    committing_ = true;
+    try {
+        flush();
+    } catch (...) {
+        committing_ = false;
+        deferred_snapshots_.clear();
+        throw;
+    }
+    committing_ = false;
     if (conn_) {
         try {
             conn_.commit();
         } catch (const std::exception& e) {
+            deferred_snapshots_.clear();
             failed_ = true;
             failure_ = e.what();
             release_connection();
             throw;
         }
     }
+    for (auto& [r, mask] : deferred_snapshots_) r->take_snapshot(mask);
+    deferred_snapshots_.clear();
     for (auto& r : txn_inserted_) {
         r->inserted_in_txn = false;
         r->generated_key = false;
@@ -727,8 +757,7 @@ void session_impl::commit() {
     txn_inserted_.clear();
     for (auto& r : txn_deleted_) r->deleted_in_txn = false;
     txn_deleted_.clear();
-    for (auto& r : records_)
-        if (r && r->has_backup) r->drop_backup();
+    drop_backups();
     release_connection();
 }
 
@@ -781,6 +810,7 @@ void session_impl::rollback() noexcept {
     } catch (...) {
         // restoring values cannot fail for valid objects; never let rollback throw
     }
+    drop_backups();
     failed_ = false;
     failure_.clear();
 }
@@ -797,8 +827,7 @@ void session_impl::close() noexcept {
     }
     txn_inserted_.clear();
     txn_deleted_.clear();
-    for (auto& r : records_)
-        if (r && r->has_backup) r->drop_backup();
+    drop_backups();
     failed_ = false;
     failure_.clear();
     expunge_all();
@@ -843,7 +872,7 @@ std::int64_t session_impl::bulk_update(const ast::update& u) {
     // synchronize the session: re-read the rows of the objects it holds
     for (auto* r : matched) {
         if (r->state != object_state::persistent) continue;
-        if (!r->inserted_in_txn) r->save_backup();
+        save_backup(r);
         std::vector<value> key;
         r->key_values(key);
         auto lease = run(select_by_pk_sql(r->table()), key);

@@ -226,7 +226,6 @@ BOOST_AUTO_TEST_CASE(arithmetic) {
     expect_all(dorm::select<Item>().where(qty + 1 > rank), item_where(R"("item"."qty" + ? > "item"."rank")"), "(1,)");
     expect_all(dorm::select<Item>().where(qty - 1 >= 0), item_where(R"("item"."qty" - ? >= ?)"), "(1, 0)");
     expect_all(dorm::select<Item>().where(qty * 2 == rank), item_where(R"("item"."qty" * ? = "item"."rank")"), "(2,)");
-    expect_all(dorm::select<Item>().where(qty / 2 < 3), item_where(R"("item"."qty" / ? < ?)"), "(2, 3)");
     expect_all(dorm::select<Item>().where(2 * qty < 3), item_where(R"(? * "item"."qty" < ?)"), "(2, 3)");
     expect_all(dorm::select<Item>().where(col(&Item::price) * 1.5 > 10),
                item_where(R"("item"."price" * ? > ?)"), "(1.5, 10.0)");
@@ -239,10 +238,37 @@ BOOST_AUTO_TEST_CASE(arithmetic) {
                "(1, 0)");
     expect_all(dorm::select<Item>().where(qty - (rank - 1) > 0), item_where(R"("item"."qty" - ("item"."rank" - ?) > ?)"),
                "(1, 0)");
-    expect_all(dorm::select<Item>().where(qty / (rank * 2) > 0), item_where(R"("item"."qty" / ("item"."rank" * ?) > ?)"),
-               "(2, 0)");
     expect_all(dorm::select<Item>().where(-qty > 0), item_where(R"(-"item"."qty" > ?)"), "(0,)");
     expect_all(dorm::select<Item>().where(-(qty + 1) > 0), item_where(R"(-("item"."qty" + ?) > ?)"), "(1, 0)");
+}
+
+// `/` of two integers is integer division, as in C++: MySQL's `/` of integers is exact (5 / 2 is
+// 2.5000), so it prints DIV there, and Oracle's NUMBER division is exact too: TRUNC(a / b).
+// Division with a floating-point operand is `/` everywhere.
+BOOST_AUTO_TEST_CASE(integer_division_per_dialect) {
+    auto qty = col(&Item::qty);
+    auto rank = col(&Item::rank);
+    auto stmt = dorm::select<Item>().where(qty / 2 < 3);
+    for (auto d : {dialect::sqlite, dialect::postgresql}) expect_in(stmt, d, item_where(R"("item"."qty" / ? < ?)"), "(2, 3)");
+    expect_in(stmt, dialect::mysql, item_where(R"("item"."qty" DIV ? < ?)"), "(2, 3)");
+    expect_in(stmt, dialect::oracle, item_where(R"(TRUNC("item"."qty" / ?) < ?)"), "(2, 3)");
+
+    auto nested = dorm::select<Item>().where(qty / (rank * 2) > 0);
+    for (auto d : {dialect::sqlite, dialect::postgresql})
+        expect_in(nested, d, item_where(R"("item"."qty" / ("item"."rank" * ?) > ?)"), "(2, 0)");
+    expect_in(nested, dialect::mysql, item_where(R"("item"."qty" DIV ("item"."rank" * ?) > ?)"), "(2, 0)");
+    expect_in(nested, dialect::oracle, item_where(R"(TRUNC("item"."qty" / ("item"."rank" * ?)) > ?)"), "(2, 0)");
+
+    // left-associative: (qty / rank) / 2 needs no parentheses, qty / (rank / 2) does
+    expect_in(dorm::select<Item>().where(qty / rank / 2 > 0), dialect::mysql,
+              item_where(R"("item"."qty" DIV "item"."rank" DIV ? > ?)"), "(2, 0)");
+    expect_in(dorm::select<Item>().where(qty / (rank / 2) > 0), dialect::mysql,
+              item_where(R"("item"."qty" DIV ("item"."rank" DIV ?) > ?)"), "(2, 0)");
+
+    // a floating-point operand: exact division everywhere
+    expect_all(dorm::select<Item>().where(qty / 2.0 < 3), item_where(R"("item"."qty" / ? < ?)"), "(2.0, 3.0)");
+    expect_all(dorm::select<Item>().where(col(&Item::price) / qty < 3), item_where(R"("item"."price" / "item"."qty" < ?)"),
+               "(3.0,)");
 }
 
 // `--` starts an SQL comment: a double negation must not print two adjacent minus signs.

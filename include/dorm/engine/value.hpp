@@ -22,6 +22,12 @@ enum class value_kind { null, integer, real, text, blob };
 class value {
 public:
     value() noexcept = default;
+    // copy/move/destroy are defined in lib/ (the variant's code is not repeated in every caller)
+    value(const value&);
+    value(value&&) noexcept;
+    value& operator=(const value&);
+    value& operator=(value&&) noexcept;
+    ~value();
     value(std::nullptr_t) noexcept {}
     value(bool b) : v_(std::int64_t{b ? 1 : 0}) {}
     template <std::integral I>

@@ -26,6 +26,9 @@ enum class op : unsigned char {
     not_, neg, is_null, is_not_null, exists,
     // n-ary
     in, not_in, between,
+    // binary: `/` of two integers, which truncates as in C++ (MySQL's and Oracle's `/` of integers
+    // is exact division: they print DIV / TRUNC(a / b))
+    int_div,
 };
 
 /// A table in a FROM/JOIN list: a mapped table, optionally under an alias (self-joins).
@@ -37,6 +40,14 @@ struct table_ref {
 
 /// An expression node.
 struct expr {
+    // special members are defined in lib/ (not re-generated in every translation unit)
+    expr();
+    expr(const expr&);
+    expr(expr&&) noexcept;
+    expr& operator=(const expr&);
+    expr& operator=(expr&&) noexcept;
+    ~expr();
+
     enum class kind : unsigned char {
         column,     ///< table.column
         param,      ///< a bound value
@@ -87,6 +98,13 @@ struct entity_ref {
 
 /// SELECT ...
 struct select {
+    select();
+    select(const select&);
+    select(select&&) noexcept;
+    select& operator=(const select&);
+    select& operator=(select&&) noexcept;
+    ~select();
+
     std::vector<entity_ref> entities;  ///< entity columns come first
     std::vector<expr_ptr> columns;     ///< then these expressions
     std::vector<table_ref> from;       ///< explicit FROM (else: the tables of entities/columns)
@@ -135,6 +153,9 @@ struct compiled {
 
 namespace detail {
 compiled compile_select(const ast::select& s, dialect d);
+/// The SQL of `s` from the per-thread cache of compiled shapes (printed on first use), its
+/// parameters into `params`. The reference is valid until the next compile on this thread.
+const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params);
 compiled compile_insert(const ast::insert& s, dialect d);
 compiled compile_update(const ast::update& s, dialect d);
 compiled compile_delete(const ast::delete_& s, dialect d);

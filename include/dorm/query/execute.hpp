@@ -5,7 +5,12 @@
 ///
 ///     auto conn = engine.connect();
 ///     std::vector<User> users = dorm::execute(conn, dorm::select<User>()).all();
+#include <array>
 #include <memory>
+#include <optional>
+#include <span>
+#include <tuple>
+#include <string>
 #include <vector>
 
 #include <dorm/engine/engine.hpp>
@@ -39,8 +44,67 @@ Row read_value_row(driver::statement& s, void*) {
     return row;
 }
 
+/// Whether every primary-key column of T's part of a row (from column `first`) is NULL: the
+/// part of an outer-joined struct without a matching row.
+template <class T>
+bool entity_part_is_null(driver::statement& s, int first) {
+    for (int c : table_of<T>().primary_key)
+        if (!s.is_null(first + c)) return false;
+    return true;
+}
+/// The first column of each struct's part of a select<A, B, ...>() row.
+template <class... T>
+constexpr std::array<int, sizeof...(T)> entity_offsets() {
+    std::array<int, sizeof...(T)> out{};
+    int at = 0, i = 0;
+    ((out[static_cast<std::size_t>(i++)] = at, at += static_cast<int>(model<T>::column_count)), ...);
+    return out;
+}
+template <class E>
+struct entity_part {
+    using type = E;
+    static constexpr bool optional = false;
+};
+template <class T>
+struct entity_part<std::optional<T>> {
+    using type = T;
+    static constexpr bool optional = true;
+};
+template <class Row>
+struct entities_rows;
+/// Rows of select<A, B, ...>(): objects of the session, or values on a connection.
+template <class... E>
+struct entities_rows<entities<E...>> {
+    using session_row = std::tuple<std::shared_ptr<typename entity_part<E>::type>...>;
+    using value_row = std::tuple<E...>;
+    static constexpr auto offsets = entity_offsets<typename entity_part<E>::type...>();
+};
+
+template <class Row>
+typename entities_rows<Row>::value_row read_entities_value(driver::statement& s, void*) {
+    using R = entities_rows<Row>;
+    typename R::value_row row{};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+                using P = entity_part<std::tuple_element_t<I, typename R::value_row>>;
+                using T = typename P::type;
+                const int first = R::offsets[I];
+                if constexpr (P::optional) {
+                    if (entity_part_is_null<T>(s, first)) return;
+                    read_object(std::get<I>(row).emplace(), s, first);
+                } else {
+                    read_object(std::get<I>(row), s, first);
+                }
+            }(),
+            ...);
+    }(std::make_index_sequence<std::tuple_size_v<typename R::value_row>>{});
+    return row;
+}
+
 /// Prepares (cached), binds and echoes a compiled statement on a connection.
 statement_lease run_on(connection& c, const compiled& stmt);
+statement_lease run_on(connection& c, const std::string& sql, std::span<const value> params);
 std::int64_t execute_on(connection& c, const compiled& stmt);
 
 }  // namespace detail
@@ -48,13 +112,17 @@ std::int64_t execute_on(connection& c, const compiled& stmt);
 /// Runs a SELECT on a connection. Rows: `T` for select<T>(), values/tuples for column selects.
 template <class Row, class Tables, bool G, class C>
 auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt) {
-    compiled comp = compile(stmt, c.dialect());
-    auto lease = detail::run_on(c, comp);
+    std::vector<value> params;
+    const std::string& sql = detail::compile_select_sql(stmt.ast(), c.dialect(), params);
+    auto lease = detail::run_on(c, sql, params);
     if constexpr (is_entity<Row>::value) {
         using T = typename Row::type;
-        return result<T>(std::move(lease), &detail::read_entity_value<T>, nullptr, std::move(comp.params));
+        return result<T>(std::move(lease), &detail::read_entity_value<T>, nullptr, std::move(params));
+    } else if constexpr (is_entities<Row>::value) {
+        return result<typename detail::entities_rows<Row>::value_row>(std::move(lease), &detail::read_entities_value<Row>,
+                                                                      nullptr, std::move(params));
     } else {
-        return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(comp.params));
+        return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
     }
 }
 

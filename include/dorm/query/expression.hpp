@@ -382,6 +382,12 @@ struct arithmetic_result_impl<A, B> {
 };
 template <class A, class B>
 using arithmetic_result = typename arithmetic_result_impl<A, B>::type;
+/// The operator of an arithmetic expression whose C++ result type is R: `/` with an integer
+/// result is integer division (truncating, as in C++) on every backend.
+template <class R>
+constexpr ast::op arithmetic_op(ast::op o) {
+    return o == ast::op::div && std::is_integral_v<base_t<R>> ? ast::op::int_div : o;
+}
 }
 
 #define DORM_DETAIL_ARITHMETIC(OP, CODE)                                                                    \
@@ -390,21 +396,24 @@ using arithmetic_result = typename arithmetic_result_impl<A, B>::type;
     auto operator OP(const expression<A, TA>& l, const V& r) {                                              \
         static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
         return expression<detail::arithmetic_result<A, V>, TA>(                                              \
-            ast::make_op(ast::op::CODE, {l.node(), ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(r))})); \
+            ast::make_op(detail::arithmetic_op<detail::arithmetic_result<A, V>>(ast::op::CODE),             \
+                         {l.node(), ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(r))})); \
     }                                                                                                       \
     template <class A, class TA, class V>                                                                   \
         requires(!is_expression_v<V> && std::is_arithmetic_v<detail::base_t<V>>)                           \
     auto operator OP(const V& l, const expression<A, TA>& r) {                                              \
         static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
         return expression<detail::arithmetic_result<A, V>, TA>(                                              \
-            ast::make_op(ast::op::CODE, {ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(l)), r.node()})); \
+            ast::make_op(detail::arithmetic_op<detail::arithmetic_result<A, V>>(ast::op::CODE),             \
+                         {ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(l)), r.node()})); \
     }                                                                                                       \
     template <class A, class TA, class B, class TB>                                                         \
     auto operator OP(const expression<A, TA>& l, const expression<B, TB>& r) {                              \
         static_assert(detail::is_numeric_v<A> && detail::is_numeric_v<B>,                                   \
                       "dorm: arithmetic needs numeric operands");                                           \
         return expression<detail::arithmetic_result<A, B>, detail::tables_union<TA, TB>>(                   \
-            ast::make_op(ast::op::CODE, {l.node(), r.node()}));                                             \
+            ast::make_op(detail::arithmetic_op<detail::arithmetic_result<A, B>>(ast::op::CODE),             \
+                         {l.node(), r.node()}));                                                            \
     }
 
 DORM_DETAIL_ARITHMETIC(+, add)

@@ -31,6 +31,16 @@ struct is_entity : std::false_type {};
 template <class T>
 struct is_entity<entity<T>> : std::true_type {};
 
+/// Row marker of a select of several structs (`select<User, Comment>()`): rows are tuples of
+/// objects. Each E is a struct T, or std::optional<T> once T is outer-joined (the row may have no
+/// match: a null std::shared_ptr in a session, std::nullopt on a connection).
+template <class... E>
+struct entities {};
+template <class R>
+struct is_entities : std::false_type {};
+template <class... E>
+struct is_entities<entities<E...>> : std::true_type {};
+
 namespace detail {
 
 template <class Tb>
@@ -91,6 +101,16 @@ struct outer_row<std::tuple<E...>, boost::mp11::mp_list<TE...>, Tag> {
 template <class E, class TE, class Tag>
 struct outer_row<E, boost::mp11::mp_list<TE>, Tag> {
     using type = outer_element<E, TE, Tag>;
+};
+
+/// entities<E...> after a LEFT OUTER JOIN of Tag: Tag's objects may be missing.
+template <class Row, class Tag>
+struct outer_entities {
+    using type = Row;
+};
+template <class... E, class Tag>
+struct outer_entities<entities<E...>, Tag> {
+    using type = entities<std::conditional_t<std::is_same_v<E, Tag>, std::optional<E>, E>...>;
 };
 
 template <class... Rows>
@@ -170,38 +190,46 @@ public:
     explicit select_stmt(ast::select s) : ast_(std::move(s)) {}
 
     /// Adds a condition (chained where() calls are ANDed).
+    // (Each builder has a const& form that copies and an && form that reuses a temporary: the
+    // usual chain select<T>().where(...).order_by(...) copies nothing.)
     template <class E, class TE>
-    select_stmt where(const expression<E, TE>& cond) const {
+    select_stmt where(const expression<E, TE>& cond) const& {
+        return select_stmt(*this).where(cond);
+    }
+    template <class E, class TE>
+    select_stmt where(const expression<E, TE>& cond) && {
         static_assert(detail::is_boolean_v<E>, "dorm: where() takes a condition (a bool expression)");
         static_assert(detail::tables_subset_v<TE, Tables>,
                       "dorm: the condition uses a column of a struct that is not in this select's FROM/JOIN list: "
                       "add .join<U>() (or .select_from<U>())");
-        select_stmt s = *this;
-        s.ast_.where.push_back(cond.node());
-        return s;
+        ast_.where.push_back(cond.node());
+        return std::move(*this);
     }
 
     /// ORDER BY items: `col(&User::name)` (ascending), `col(&User::age).desc()`.
     template <class... O>
-    select_stmt order_by(const O&... items) const {
-        select_stmt s = *this;
-        (s.add_order(items), ...);
-        return s;
+    select_stmt order_by(const O&... items) const& {
+        return select_stmt(*this).order_by(items...);
     }
-    select_stmt limit(std::int64_t n) const {
-        select_stmt s = *this;
-        s.ast_.limit = n;
-        return s;
+    template <class... O>
+    select_stmt order_by(const O&... items) && {
+        (add_order(items), ...);
+        return std::move(*this);
     }
-    select_stmt offset(std::int64_t n) const {
-        select_stmt s = *this;
-        s.ast_.offset = n;
-        return s;
+    select_stmt limit(std::int64_t n) const& { return select_stmt(*this).limit(n); }
+    select_stmt limit(std::int64_t n) && {
+        ast_.limit = n;
+        return std::move(*this);
     }
-    select_stmt distinct() const {
-        select_stmt s = *this;
-        s.ast_.distinct = true;
-        return s;
+    select_stmt offset(std::int64_t n) const& { return select_stmt(*this).offset(n); }
+    select_stmt offset(std::int64_t n) && {
+        ast_.offset = n;
+        return std::move(*this);
+    }
+    select_stmt distinct() const& { return select_stmt(*this).distinct(); }
+    select_stmt distinct() && {
+        ast_.distinct = true;
+        return std::move(*this);
     }
 
     /// JOIN U ON <the single foreign-key path between U and the selected structs>.
@@ -256,7 +284,7 @@ public:
     }
     /// The statement as a scalar value: `(SELECT count(*) FROM ...)` in a where() or a select().
     auto scalar_subquery() const {
-        static_assert(!is_entity<Row>::value && !requires { std::tuple_size<Row>::value; },
+        static_assert(!is_entity<Row>::value && !is_entities<Row>::value && !requires { std::tuple_size<Row>::value; },
                       "dorm: scalar_subquery() needs a select of exactly one expression");
         return expression<Row>(ast::make_subquery(std::make_shared<ast::select>(ast_)));
     }
@@ -287,14 +315,17 @@ public:
     }
     /// HAVING condition (needs group_by()).
     template <class E, class TE>
-    select_stmt having(const expression<E, TE>& cond) const {
+    select_stmt having(const expression<E, TE>& cond) const& {
+        return select_stmt(*this).having(cond);
+    }
+    template <class E, class TE>
+    select_stmt having(const expression<E, TE>& cond) && {
         static_assert(Grouped, "dorm: having() filters groups: call group_by(...) before having(...)");
         static_assert(detail::is_boolean_v<E>, "dorm: having() takes a condition (a bool expression)");
         static_assert(detail::tables_subset_v<TE, Tables>,
                       "dorm: having() uses a column of a struct that is not in this select's FROM/JOIN list");
-        select_stmt s = *this;
-        s.ast_.having.push_back(cond.node());
-        return s;
+        ast_.having.push_back(cond.node());
+        return std::move(*this);
     }
 
     /// Relationship loader options (dorm::selectinload, joinedload, raiseload; see dorm/session/loaders.hpp).
@@ -337,7 +368,11 @@ private:
     template <class Tag, bool Outer>
     auto add_join(ast::table_ref ref, ast::expr_ptr on) const {
         using NT = boost::mp11::mp_set_push_back<Tables, Tag>;
-        using NR = std::conditional_t<!Outer || std::is_void_v<Cols>, Row, typename detail::outer_row<Row, Cols, Tag>::type>;
+        using NR = std::conditional_t<
+            !Outer, Row,
+            std::conditional_t<is_entities<Row>::value, typename detail::outer_entities<Row, Tag>::type,
+                               std::conditional_t<std::is_void_v<Cols>, Row,
+                                                  typename detail::outer_row<Row, Cols, Tag>::type>>>;
         select_stmt<NR, NT, Grouped, Cols> s(ast_);
         s.loaders_ = loaders_;
         s.mutable_ast().joins.push_back(
@@ -383,6 +418,21 @@ select_stmt<entity<T>, boost::mp11::mp_list<T>> select() {
     ast::select s;
     s.entities.push_back(ast::entity_ref{&table_of<T>(), {}});
     return select_stmt<entity<T>, boost::mp11::mp_list<T>>(std::move(s));
+}
+
+/// SELECT every column of several structs: rows are tuples of objects
+/// (`std::tuple<std::shared_ptr<A>, std::shared_ptr<B>>` in a session, `std::tuple<A, B>` on a
+/// connection). Join them, e.g. `select<User, Comment>().join<Comment>()`; without a join the
+/// FROM list is their cross product.
+template <class T1, class T2, class... Ts>
+select_stmt<entities<T1, T2, Ts...>, boost::mp11::mp_list<T1, T2, Ts...>> select() {
+    static_assert(boost::mp11::mp_is_set<boost::mp11::mp_list<T1, T2, Ts...>>::value,
+                  "dorm: select<A, B>() names a struct twice: select a dorm::aliased<T>() for the second one");
+    ast::select s;
+    s.entities.push_back(ast::entity_ref{&table_of<T1>(), {}});
+    s.entities.push_back(ast::entity_ref{&table_of<T2>(), {}});
+    (s.entities.push_back(ast::entity_ref{&table_of<Ts>(), {}}), ...);
+    return select_stmt<entities<T1, T2, Ts...>, boost::mp11::mp_list<T1, T2, Ts...>>(std::move(s));
 }
 
 /// SELECT expressions: rows are the value (one expression) or a std::tuple of values.

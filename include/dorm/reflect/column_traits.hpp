@@ -83,9 +83,12 @@ struct column_traits<bool> {
     static constexpr column_type type = column_type::boolean;
     static constexpr int int_bytes = 1;
     static void bind(driver::statement& s, int i, bool v, bind_scratch&) { s.bind_int(i, v ? 1 : 0); }
+    // Every driver reads NULL as the zero value (0, 0.0, empty text), so the NULL check (a second
+    // call into the driver) is only needed when that value came back.
     static void read(driver::statement& s, int c, bool& out) {
-        if (s.is_null(c)) throw_null_into_non_optional();
-        out = s.get_int(c) != 0;
+        const std::int64_t v = s.get_int(c);
+        if (v == 0 && s.is_null(c)) throw_null_into_non_optional();
+        out = v != 0;
     }
     static value to_value(bool v) { return value(v); }
 };
@@ -104,8 +107,8 @@ struct column_traits<I> {
     }
     static void bind(driver::statement& s, int i, I v, bind_scratch&) { s.bind_int(i, checked(v)); }
     static void read(driver::statement& s, int c, I& out) {
-        if (s.is_null(c)) throw_null_into_non_optional();
-        std::int64_t v = s.get_int(c);
+        const std::int64_t v = s.get_int(c);
+        if (v == 0 && s.is_null(c)) throw_null_into_non_optional();
         if constexpr (sizeof(I) < 8 || std::is_unsigned_v<I>) {
             if (v < static_cast<std::int64_t>(std::numeric_limits<I>::min()) ||
                 (sizeof(I) < 8 && v > static_cast<std::int64_t>(std::numeric_limits<I>::max())))
@@ -125,8 +128,9 @@ struct column_traits<F> {
     static constexpr int int_bytes = sizeof(F);
     static void bind(driver::statement& s, int i, F v, bind_scratch&) { s.bind_double(i, static_cast<double>(v)); }
     static void read(driver::statement& s, int c, F& out) {
-        if (s.is_null(c)) throw_null_into_non_optional();
-        out = static_cast<F>(s.get_double(c));
+        const double v = s.get_double(c);
+        if (v == 0.0 && s.is_null(c)) throw_null_into_non_optional();
+        out = static_cast<F>(v);
     }
     static value to_value(F v) { return value(static_cast<double>(v)); }
 };
@@ -138,8 +142,9 @@ struct column_traits<std::string> {
     static constexpr int int_bytes = 0;
     static void bind(driver::statement& s, int i, const std::string& v, bind_scratch&) { s.bind_text(i, v); }
     static void read(driver::statement& s, int c, std::string& out) {
-        if (s.is_null(c)) throw_null_into_non_optional();
-        out.assign(s.get_text(c));
+        const std::string_view t = s.get_text(c);
+        if (t.empty() && s.is_null(c)) throw_null_into_non_optional();
+        out.assign(t);
     }
     static value to_value(const std::string& v) { return value(v); }
 };
@@ -241,8 +246,8 @@ struct column_traits<E> {
     static constexpr std::string_view type_name_of() { return type_name<E>(); }
     static void bind(driver::statement& s, int i, E v, bind_scratch&) { s.bind_text(i, name(v)); }
     static void read(driver::statement& s, int c, E& out) {
-        if (s.is_null(c)) throw_null_into_non_optional();
-        std::string_view t = s.get_text(c);
+        const std::string_view t = s.get_text(c);
+        if (t.empty() && s.is_null(c)) throw_null_into_non_optional();
         bool found = false;
         boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
             if (!found && t == d.name) {

@@ -16,6 +16,14 @@ struct table;
 
 /// One column of a table.
 struct column {
+    // special members are defined in lib/ (not re-generated in every translation unit)
+    column();
+    column(const column&);
+    column(column&&) noexcept;
+    column& operator=(const column&);
+    column& operator=(column&&) noexcept;
+    ~column();
+
     std::string name;    ///< SQL name
     std::string member;  ///< C++ member name
     column_type type = column_type::integer;
@@ -36,6 +44,13 @@ enum class relationship_kind { many_to_one, one_to_many, one_to_one, many_to_man
 
 /// A mapped struct's table.
 struct table {
+    table();
+    table(const table&);
+    table(table&&) noexcept;
+    table& operator=(const table&);
+    table& operator=(table&&) noexcept;
+    ~table();
+
     std::string name;       ///< SQL name
     std::string type_name;  ///< the C++ struct's name (for messages)
     std::vector<column> columns;

@@ -71,11 +71,12 @@ std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, con
         joins.push_back(joined{&l, offset, {}, {}, {}});
         offset += l.width;
     }
-    compiled c = compile_select(base, s.dialect());
+    std::vector<value> params;
+    const std::string& sql = compile_select_sql(base, s.dialect(), params);
     std::vector<std::shared_ptr<T>> out;
     std::unordered_set<const void*> seen;
     {
-        auto lease = s.run(c.sql, c.params);
+        auto lease = s.run(sql, params);
         while (lease->step()) {
             std::shared_ptr<T> obj = load_entity<T>(*lease, &s);
             const bool first_time = seen.insert(obj.get()).second;

@@ -33,6 +33,25 @@ std::shared_ptr<T> read_entity_row(driver::statement& s, void* session) {
     return load_entity<T>(s, static_cast<session_impl*>(session));
 }
 
+/// A select<A, B, ...>() row through the identity map; an outer-joined struct without a
+/// matching row is a null pointer.
+template <class Row>
+typename entities_rows<Row>::session_row read_entities_row(driver::statement& s, void* session) {
+    using R = entities_rows<Row>;
+    typename R::session_row row;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+                using T = typename std::tuple_element_t<I, typename R::session_row>::element_type;
+                const int first = R::offsets[I];
+                if (entity_part_is_null<T>(s, first)) return;
+                std::get<I>(row) = load_entity<T>(s, static_cast<session_impl*>(session), first);
+            }(),
+            ...);
+    }(std::make_index_sequence<std::tuple_size_v<typename R::session_row>>{});
+    return row;
+}
+
 template <class T, class... K>
 identity_key key_from_values(const K&... pk) {
     using m = model<T>;
@@ -169,14 +188,24 @@ public:
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
                 return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders()));
-            compiled c = compile(stmt, impl_->dialect());
-            auto lease = impl_->run(c.sql, c.params);
+            std::vector<value> params;
+            // two statements: run(sql, params) would make its span of `params` before the SQL is
+            // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
+            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params);
+            auto lease = impl_->run(sql, params);
             return result<std::shared_ptr<T>>(std::move(lease), &detail::read_entity_row<T>, impl_.get(),
-                                              std::move(c.params));
+                                              std::move(params));
+        } else if constexpr (is_entities<Row>::value) {
+            std::vector<value> params;
+            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params);
+            auto lease = impl_->run(sql, params);
+            return result<typename detail::entities_rows<Row>::session_row>(
+                std::move(lease), &detail::read_entities_row<Row>, impl_.get(), std::move(params));
         } else {
-            compiled c = compile(stmt, impl_->dialect());
-            auto lease = impl_->run(c.sql, c.params);
-            return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(c.params));
+            std::vector<value> params;
+            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params);
+            auto lease = impl_->run(sql, params);
+            return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
         }
     }
     /// Bulk UPDATE: objects of T already in the session are re-read from their rows.

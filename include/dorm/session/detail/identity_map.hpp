@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <dorm/session/detail/record.hpp>
@@ -46,7 +47,9 @@ private:
         }
     };
     std::unordered_map<std::pair<const schema::table*, std::string>, record_base*, other_hash> others_;
-    std::unordered_map<const schema::table*, std::size_t> per_table_;
+    /// Live entries per table (a session maps few tables: a linear scan beats hashing).
+    std::vector<std::pair<const schema::table*, std::size_t>> per_table_;
+    void count(const schema::table* t, int delta);
 };
 
 }  // namespace dorm::detail

@@ -39,11 +39,12 @@ using column_mask = std::uint64_t;
 class record_base : public std::enable_shared_from_this<record_base> {
 public:
     virtual ~record_base() = default;
-    record_base() = default;
+    explicit record_base(const schema::table* t) noexcept : table_(t) {}
     record_base(const record_base&) = delete;
     record_base& operator=(const record_base&) = delete;
 
-    virtual const schema::table& table() const = 0;
+    /// The mapped table of the object's struct.
+    const schema::table& table() const noexcept { return *table_; }
     /// The mapped object.
     virtual void* object() noexcept = 0;
     /// A shared_ptr<void> to the object sharing the record's ownership.
@@ -54,6 +55,9 @@ public:
     virtual column_mask changed() const = 0;
     /// Binds the object's columns listed in `cols` starting at parameter `first` (0-based).
     virtual void bind_columns(driver::statement& s, const std::vector<int>& cols, int first, bind_scratch& scratch) const = 0;
+    /// Binds every column in table order from parameter 0, leaving out column `skip` (-1: none;
+    /// the autoincrement key of an INSERT that lets the database generate it).
+    virtual void bind_all(driver::statement& s, int skip, bind_scratch& scratch) const = 0;
     /// Binds the primary key (from the snapshot: the row as the database knows it).
     virtual void bind_key(driver::statement& s, int first, bind_scratch& scratch) const = 0;
     /// Values of `cols` (for echo and bulk statements).
@@ -127,6 +131,9 @@ public:
     bool keyed = false;             ///< in the identity map under `ident`
     std::uint64_t order = 0;        ///< add() order
     identity_key ident;
+
+private:
+    const schema::table* table_;
 };
 
 }  // namespace dorm::detail

@@ -80,10 +80,11 @@ public:
     static_assert(N <= 64, "dorm: a mapped struct can have at most 64 columns");
     using snapshot_t = boost::mp11::mp_rename<boost::mp11::mp_transform<member_of, typename m::columns>, std::tuple>;
 
-    record() : inline_(std::in_place), obj_(&*inline_) {}
-    explicit record(T&& v) : inline_(std::in_place, std::move(v)), obj_(&*inline_) {}
-    explicit record(const T& v) : inline_(std::in_place, v), obj_(&*inline_) {}
-    explicit record(std::shared_ptr<T> ext) : external_(std::move(ext)), obj_(external_.get()) {}
+    record() : record_base(&table_of<T>()), inline_(std::in_place), obj_(&*inline_) {}
+    explicit record(T&& v) : record_base(&table_of<T>()), inline_(std::in_place, std::move(v)), obj_(&*inline_) {}
+    explicit record(const T& v) : record_base(&table_of<T>()), inline_(std::in_place, v), obj_(&*inline_) {}
+    explicit record(std::shared_ptr<T> ext)
+        : record_base(&table_of<T>()), external_(std::move(ext)), obj_(external_.get()) {}
 
     T* get() const noexcept { return obj_; }
     /// The object as a shared_ptr sharing this record's ownership.
@@ -92,7 +93,6 @@ public:
         return std::shared_ptr<T>(shared_from_this(), obj_);
     }
 
-    const schema::table& table() const override { return table_of<T>(); }
     void* object() noexcept override { return obj_; }
     std::shared_ptr<void> object_ptr() override { return typed_ptr(); }
 
@@ -149,6 +149,16 @@ public:
             });
             ++p;
         }
+    }
+    void bind_all(driver::statement& s, int skip, bind_scratch& scratch) const override {
+        int p = 0;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((static_cast<int>(I) == skip
+                  ? void()
+                  : column_traits<member_of<typename m::template column<I>>>::bind(
+                        s, p++, obj_->*(m::template column<I>::pointer), scratch)),
+             ...);
+        }(std::make_index_sequence<N>{});
     }
     void bind_key(driver::statement& s, int first, bind_scratch& scratch) const override {
         [&]<std::size_t... I>(std::index_sequence<I...>) {

@@ -90,6 +90,9 @@ private:
     void release_connection() noexcept;
     void forget(record_base* rec) noexcept;
     void index(record_base* rec);
+    /// Keeps the committed values of a persistent record before a flush overwrites its snapshot.
+    void save_backup(record_base* rec);
+    void drop_backups() noexcept;
     std::vector<record_base*> matching(const schema::table& t, const std::vector<ast::expr_ptr>& where);
     identity_key key_of_row(const schema::table& t, driver::statement& s) const;
 
@@ -113,6 +116,10 @@ private:
     std::vector<record_base*> deleted_;
     std::vector<std::shared_ptr<record_base>> txn_inserted_;  // rolled back: expunged
     std::vector<std::shared_ptr<record_base>> txn_deleted_;   // rolled back: restored
+    std::vector<std::shared_ptr<record_base>> txn_backed_up_; // hold a backup until COMMIT/ROLLBACK
+    // commit(): the flush leaves the snapshots of updated records alone until COMMIT succeeded
+    bool committing_ = false;
+    std::vector<std::pair<record_base*, column_mask>> deferred_snapshots_;
     std::unordered_map<const schema::table*, std::string> pk_sql_;
     std::unordered_map<std::string, std::string> relationship_sql_;
     bind_scratch scratch_;

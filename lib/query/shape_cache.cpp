@@ -1,0 +1,119 @@
+// The compiled-statement cache of compile_select() (see shape_cache.hpp).
+#include "query/shape_cache.hpp"
+
+namespace dorm::detail {
+
+select_shape_cache& select_shape_cache::instance() {
+    thread_local select_shape_cache cache;
+    return cache;
+}
+
+void select_shape_cache::walk(const ast::expr& e) {
+    put(static_cast<unsigned char>(e.k));
+    switch (e.k) {
+        case ast::expr::kind::param:
+            slots_.push_back(slot{&e.val, nullptr});
+            return;
+        case ast::expr::kind::column:
+            put(e.table);
+            put(e.column);
+            put(e.alias);
+            return;
+        case ast::expr::kind::raw_column:
+            put(e.alias);
+            put(e.name);
+            return;
+        default: break;
+    }
+    put(static_cast<unsigned char>(e.o));
+    put(static_cast<unsigned char>((e.star ? 1 : 0) | (e.distinct ? 2 : 0) | (e.escape ? 4 : 0)));
+    put(e.name);
+    put(static_cast<std::uint32_t>(e.args.size()));
+    for (const auto& a : e.args) walk(*a);
+    put(static_cast<unsigned char>(e.sub ? 1 : 0));
+    if (e.sub) walk(*e.sub);
+}
+
+void select_shape_cache::walk(const ast::table_ref& t) {
+    put(t.table);
+    put(t.alias);
+    put(static_cast<unsigned char>(t.subquery ? 1 : 0));
+    if (t.subquery) walk(*t.subquery);
+}
+
+void select_shape_cache::walk(const ast::select& s) {
+    put(static_cast<unsigned char>(s.distinct ? 1 : 0));
+    put(static_cast<std::uint32_t>(s.entities.size()));
+    for (const auto& e : s.entities) {
+        put(e.table);
+        put(e.alias);
+    }
+    auto exprs = [&](const std::vector<ast::expr_ptr>& v) {
+        put(static_cast<std::uint32_t>(v.size()));
+        for (const auto& e : v) walk(*e);
+    };
+    exprs(s.columns);
+    put(static_cast<std::uint32_t>(s.from.size()));
+    for (const auto& f : s.from) walk(f);
+    put(static_cast<std::uint32_t>(s.joins.size()));
+    for (const auto& j : s.joins) {
+        put(static_cast<unsigned char>(j.kind));
+        walk(j.target);
+        put(static_cast<unsigned char>(j.on ? 1 : 0));
+        if (j.on) walk(*j.on);
+    }
+    exprs(s.where);
+    exprs(s.group_by);
+    exprs(s.having);
+    put(static_cast<std::uint32_t>(s.order_by.size()));
+    for (const auto& o : s.order_by) {
+        put(static_cast<unsigned char>(o.desc ? 1 : 0));
+        walk(*o.e);
+    }
+    put(static_cast<unsigned char>((s.limit ? 1 : 0) | (s.offset ? 2 : 0)));
+    if (s.limit) slots_.push_back(slot{nullptr, &*s.limit});
+    if (s.offset) slots_.push_back(slot{nullptr, &*s.offset});
+}
+
+void select_shape_cache::describe(const ast::select& s, dialect d) {
+    key_.clear();
+    slots_.clear();
+    put(static_cast<unsigned char>(d));
+    walk(s);
+}
+
+const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, std::vector<value>& params) {
+    describe(s, d);
+    auto it = map_.find(key_);
+    if (it == map_.end()) return nullptr;
+    params.clear();
+    params.reserve(it->second.order.size());
+    for (std::uint16_t k : it->second.order) {
+        const slot& sl = slots_[k];
+        if (sl.v)
+            params.push_back(*sl.v);
+        else
+            params.emplace_back(*sl.i);
+    }
+    return &it->second.sql;
+}
+
+const std::string* select_shape_cache::store(const ast::select& s, dialect d, const std::string& sql,
+                                             const std::vector<value>& params,
+                                             const std::vector<const void*>& origins) {
+    describe(s, d);
+    if (origins.size() != params.size() || slots_.size() > 0xffff) return nullptr;
+    entry e;
+    e.order.reserve(origins.size());
+    for (const void* o : origins) {
+        std::size_t k = 0;
+        while (k < slots_.size() && slots_[k].address() != o) ++k;
+        if (k == slots_.size()) return nullptr;  // a value the walk does not know: do not cache
+        e.order.push_back(static_cast<std::uint16_t>(k));
+    }
+    if (map_.size() >= max_entries) map_.clear();
+    e.sql = sql;
+    return &map_.emplace(key_, std::move(e)).first->second.sql;
+}
+
+}  // namespace dorm::detail

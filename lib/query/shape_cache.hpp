@@ -1,0 +1,65 @@
+#pragma once
+// The compiled-statement cache of compile_select(): SELECTs of the same *shape* (tables,
+// columns, operators, functions, aliases, clause structure: everything but the bound values)
+// print the same SQL, so the printer runs once per shape, thread and dialect; later statements
+// of that shape only collect their values. SQLAlchemy caches compiled statements the same way
+// ("[cached since ...]": the same shape with different values is a hit).
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <dorm/query/ast.hpp>
+
+#include "util/hash.hpp"
+
+namespace dorm::detail {
+
+class select_shape_cache {
+public:
+    /// The cache of the calling thread.
+    static select_shape_cache& instance();
+
+    /// The SQL of a statement of the shape of `s` compiled before (its parameters into `params`),
+    /// or nullptr. The string stays valid until the next store() of this thread.
+    const std::string* lookup(const ast::select& s, dialect d, std::vector<value>& params);
+    /// Remembers `sql`/`params`, the printer's output for `s`; `origins` are the addresses the
+    /// printer bound its parameters from (param nodes, LIMIT/OFFSET), in order. Returns the cached
+    /// SQL, or nullptr for a statement whose parameters cannot all be traced to the tree.
+    const std::string* store(const ast::select& s, dialect d, const std::string& sql,
+                             const std::vector<value>& params, const std::vector<const void*>& origins);
+
+private:
+    /// Where a parameter value lives in a statement tree: a param node's value or LIMIT/OFFSET.
+    struct slot {
+        const value* v = nullptr;
+        const std::int64_t* i = nullptr;
+        const void* address() const { return v ? static_cast<const void*>(v) : static_cast<const void*>(i); }
+    };
+    struct entry {
+        std::string sql;
+        std::vector<std::uint16_t> order;  ///< parameter k comes from slot order[k]
+    };
+    static constexpr std::size_t max_entries = 1024;
+
+    /// key_ := the shape of `s` for dialect d; slots_ := its parameter slots in walk order.
+    void describe(const ast::select& s, dialect d);
+    void walk(const ast::select& s);
+    void walk(const ast::expr& e);
+    void walk(const ast::table_ref& t);
+    void put(const void* p, std::size_t n) { key_.append(static_cast<const char*>(p), n); }
+    template <class T>
+    void put(const T& v) {
+        put(&v, sizeof v);
+    }
+    void put(const std::string& s) {
+        put(static_cast<std::uint32_t>(s.size()));
+        if (!s.empty()) key_ += s;
+    }
+
+    std::string key_;
+    std::vector<slot> slots_;
+    std::unordered_map<std::string, entry, fast_string_hash, std::equal_to<>> map_;
+};
+
+}  // namespace dorm::detail
