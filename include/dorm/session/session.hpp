@@ -97,7 +97,8 @@ public:
         impl_->check_usable();
         auto rec = std::make_shared<detail::record<U>>(std::forward<T>(obj));
         impl_->add(rec);
-        return rec->typed_ptr();
+        U* object = rec->get();
+        return std::shared_ptr<U>(std::move(rec), object);  // shares the record's ownership
     }
     /// Adds an object you already hold (no copy). Adding an object twice is a no-op.
     template <class T>

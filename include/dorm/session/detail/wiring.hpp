@@ -28,7 +28,8 @@ std::shared_ptr<T> load_entity(driver::statement& s, session_impl* session, int 
     rec->read_row(s, first);
     rec->take_snapshot();
     session->attach_loaded(rec, k);
-    return rec->typed_ptr();
+    T* obj = rec->get();
+    return std::shared_ptr<T>(std::move(rec), obj);  // shares the record's ownership
 }
 
 /// The session's record of `obj`, or a new (detached) record for it.
