@@ -133,6 +133,14 @@ void sql_writer::column(const schema::table& t, int col, const std::string& alia
     ident(t.columns[static_cast<std::size_t>(col)].name);
 }
 
+const value& sql_writer::named_value(const text_params* named, const std::string& name) {
+    if (named)
+        for (const auto& [n, v] : *named)
+            if (n == name) return v;
+    throw argument_error("dorm: no value for bindparam(\"" + name + "\"): pass it when running the statement, e.g. "
+                         "session.execute(stmt, {{\"" + name + "\", value}})");
+}
+
 void sql_writer::bind(value v, const void* origin) {
     if (origins_) origins_->push_back(origin);
     params_.push_back(std::move(v));
@@ -148,7 +156,12 @@ void sql_writer::expr(const ast::expr& e, int parent_prec) {
             out_ += '.';
             ident(e.name);
             return;
-        case k::param: bind(e.val, &e.val); return;
+        case k::param:
+            if (!e.name.empty())
+                bind(named_value(named_, e.name), &e.name);
+            else
+                bind(e.val, &e.val);
+            return;
         case k::op: op(e, parent_prec); return;
         case k::func:
             out_ += h_.function_name(e.name);
@@ -581,15 +594,17 @@ void sql_writer::delete_(const ast::delete_& s) {
     scopes_.pop_back();
 }
 
-const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params) {
+const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params,
+                                      const text_params* named) {
     auto& cache = select_shape_cache::instance();
-    if (const std::string* sql = cache.lookup(s, d, params)) return *sql;
+    if (const std::string* sql = cache.lookup(s, d, params, named)) return *sql;
     thread_local std::string printed;
     printed.clear();
     params.clear();
     std::vector<const void*> origins;
     sql_writer w(d, printed, params);
     w.track_origins(&origins);
+    w.named_values(named);
     w.select(s);
     if (const std::string* sql = cache.store(s, d, printed, params, origins)) return *sql;
     return printed;
@@ -598,6 +613,11 @@ const std::string& compile_select_sql(const ast::select& s, dialect d, std::vect
 compiled compile_select(const ast::select& s, dialect d) {
     compiled c;
     c.sql = compile_select_sql(s, d, c.params);
+    return c;
+}
+compiled compile_select(const ast::select& s, dialect d, const text_params& named) {
+    compiled c;
+    c.sql = compile_select_sql(s, d, c.params, &named);
     return c;
 }
 compiled compile_insert(const ast::insert& s, dialect d) {

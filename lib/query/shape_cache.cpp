@@ -1,5 +1,6 @@
 // The compiled-statement cache of compile_select() (see shape_cache.hpp).
 #include "query/shape_cache.hpp"
+#include "query/sql_writer.hpp"
 
 namespace dorm::detail {
 
@@ -12,7 +13,11 @@ void select_shape_cache::walk(const ast::expr& e) {
     put(static_cast<unsigned char>(e.k));
     switch (e.k) {
         case ast::expr::kind::param:
-            slots_.push_back(slot{&e.val, nullptr});
+            put(e.name);  // a bindparam's name is part of the shape
+            if (e.name.empty())
+                slots_.push_back(slot{&e.val, nullptr, nullptr});
+            else
+                slots_.push_back(slot{nullptr, nullptr, &e.name});
             return;
         case ast::expr::kind::column:
             put(e.table);
@@ -71,8 +76,8 @@ void select_shape_cache::walk(const ast::select& s) {
         walk(*o.e);
     }
     put(static_cast<unsigned char>((s.limit ? 1 : 0) | (s.offset ? 2 : 0)));
-    if (s.limit) slots_.push_back(slot{nullptr, &*s.limit});
-    if (s.offset) slots_.push_back(slot{nullptr, &*s.offset});
+    if (s.limit) slots_.push_back(slot{nullptr, &*s.limit, nullptr});
+    if (s.offset) slots_.push_back(slot{nullptr, &*s.offset, nullptr});
 }
 
 void select_shape_cache::describe(const ast::select& s, dialect d) {
@@ -82,7 +87,8 @@ void select_shape_cache::describe(const ast::select& s, dialect d) {
     walk(s);
 }
 
-const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, std::vector<value>& params) {
+const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, std::vector<value>& params,
+                                              const text_params* named) {
     describe(s, d);
     auto it = map_.find(key_);
     if (it == map_.end()) return nullptr;
@@ -92,8 +98,10 @@ const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, s
         const slot& sl = slots_[k];
         if (sl.v)
             params.push_back(*sl.v);
-        else
+        else if (sl.i)
             params.emplace_back(*sl.i);
+        else
+            params.push_back(sql_writer::named_value(named, *sl.name));
     }
     return &it->second.sql;
 }

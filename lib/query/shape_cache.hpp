@@ -22,7 +22,7 @@ public:
 
     /// The SQL of a statement of the shape of `s` compiled before (its parameters into `params`),
     /// or nullptr. The string stays valid until the next store() of this thread.
-    const std::string* lookup(const ast::select& s, dialect d, std::vector<value>& params);
+    const std::string* lookup(const ast::select& s, dialect d, std::vector<value>& params, const text_params* named);
     /// Remembers `sql`/`params`, the printer's output for `s`; `origins` are the addresses the
     /// printer bound its parameters from (param nodes, LIMIT/OFFSET), in order. Returns the cached
     /// SQL, or nullptr for a statement whose parameters cannot all be traced to the tree.
@@ -34,7 +34,10 @@ private:
     struct slot {
         const value* v = nullptr;
         const std::int64_t* i = nullptr;
-        const void* address() const { return v ? static_cast<const void*>(v) : static_cast<const void*>(i); }
+        const std::string* name = nullptr;  ///< a bindparam: its value comes with the execution
+        const void* address() const {
+            return v ? static_cast<const void*>(v) : i ? static_cast<const void*>(i) : static_cast<const void*>(name);
+        }
     };
     struct entry {
         std::string sql;

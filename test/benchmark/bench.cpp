@@ -119,9 +119,10 @@ struct Params {
     int w5_reps = 100;
 };
 
-const char* const kWorkloads[] = {"W1", "W2", "W3", "W3sel", "W4", "W5"};
+const char* const kWorkloads[] = {"W1", "W2", "W3", "W3sel", "W3bp", "W4", "W5"};
 /// The raw workload a measurement is compared with (W3sel is W3 written as a select).
-std::string base_workload(const std::string& w) { return w == "W3sel" ? "W3" : w; }
+/// W3bp is W3 through one statement built once with a dorm::bindparam.
+std::string base_workload(const std::string& w) { return w == "W3sel" || w == "W3bp" ? "W3" : w; }
 
 /// The checksums every implementation must produce, from the data definition alone (row i has
 /// id i, name user<i>, age i % 90 in a fresh table).
@@ -144,6 +145,7 @@ std::map<std::string, std::int64_t> expected_checks(const Params& p) {
     c["W2"] = c2;
     c["W3"] = c3;
     c["W3sel"] = c3;
+    c["W3bp"] = c3;
     c["W4"] = c4;
     c["W5"] = p.w5_reps * (rows * 1000000007LL + idsum);
     return c;
@@ -391,6 +393,13 @@ public:
     }
     BENCH_NOINLINE void w3sel_end() { session_.reset(); }
 
+    /// W3bp: the lookups through one statement built once, `where(id == bindparam("id"))`.
+    void w3bp_begin() { session_.emplace(engine_); }
+    BENCH_NOINLINE std::shared_ptr<User> w3bp(std::int64_t id) {
+        return session_->execute(by_id_, {{"id", id}}).scalar_one();
+    }
+    BENCH_NOINLINE void w3bp_end() { session_.reset(); }
+
     /// W5: one session for all repetitions (the first one loads the objects, later ones find
     /// them in the identity map).
     void w5_begin() { session_.emplace(engine_); }
@@ -417,6 +426,8 @@ public:
 private:
     dorm::engine engine_;
     std::optional<dorm::session> session_;
+    const decltype(dorm::select<User>().where(col(&User::id) == dorm::bindparam<std::int64_t>("id"))) by_id_ =
+        dorm::select<User>().where(col(&User::id) == dorm::bindparam<std::int64_t>("id"));
     std::vector<std::shared_ptr<User>> added_;
     std::string mode_;
 };
@@ -455,6 +466,9 @@ public:
     BENCH_NOINLINE User w3(std::int64_t id) {
         return dorm::execute(conn_, dorm::select<User>().where(col(&User::id) == id)).scalar_one();
     }
+    void w3bp_begin() {}
+    BENCH_NOINLINE User w3bp(std::int64_t id) { return dorm::execute(conn_, by_id_, {{"id", id}}).scalar_one(); }
+    void w3bp_end() {}
     BENCH_NOINLINE std::vector<User> w5(int age, const std::string& like) {
         return dorm::execute(conn_, dorm::select<User>().where(col(&User::age) == age && col(&User::name).like(like)))
             .all();
@@ -464,6 +478,8 @@ public:
 private:
     dorm::engine engine_;
     dorm::connection conn_;
+    const decltype(dorm::select<User>().where(col(&User::id) == dorm::bindparam<std::int64_t>("id"))) by_id_ =
+        dorm::select<User>().where(col(&User::id) == dorm::bindparam<std::int64_t>("id"));
     std::string insert_sql_;
     std::string mode_;
 };
@@ -558,23 +574,33 @@ Run run_one(const Params& p, const Target& target, int rep) {
             run.check["W3"] = c;
             if constexpr (requires { impl.w3_end(); }) run.info["W3_objects_loaded"] = impl.w3_end();
         }
-        // W3sel (dorm_orm only: the lookups as select statements)
-        if constexpr (requires { impl.w3sel(std::int64_t{1}); }) {
-            impl.w3sel_begin();
+        // W3sel and W3bp: the same lookups, timed the same way, through another call
+        auto timed_lookups = [&](const char* name, auto&& lookup) {
             std::int64_t c = 0;
             CALLGRIND_ZERO_STATS;
             const Stopwatch t0;
             for (auto id : ids) {
-                auto u = impl.w3sel(id);
+                auto u = lookup(id);
                 const User& v = deref(u);
                 c += v.age + static_cast<std::int64_t>(v.name.size());
             }
-            run.ms["W3sel"] = t0.wall();
-            run.cpu["W3sel"] = t0.cpu();
-            run.info["W3sel_page_faults"] = t0.faults();
-            CALLGRIND_DUMP_STATS_AT("W3sel");
-            run.check["W3sel"] = c;
+            run.ms[name] = t0.wall();
+            run.cpu[name] = t0.cpu();
+            run.info[std::string(name) + "_page_faults"] = t0.faults();
+            CALLGRIND_DUMP_STATS_AT(name);
+            run.check[name] = c;
+        };
+        // W3sel (dorm_orm only: the lookups as select statements)
+        if constexpr (requires { impl.w3sel(std::int64_t{1}); }) {
+            impl.w3sel_begin();
+            timed_lookups("W3sel", [&](std::int64_t id) { return impl.w3sel(id); });
             impl.w3sel_end();
+        }
+        // W3bp (dorm: the lookups through one statement with a bindparam, built once)
+        if constexpr (requires { impl.w3bp(std::int64_t{1}); }) {
+            impl.w3bp_begin();
+            timed_lookups("W3bp", [&](std::int64_t id) { return impl.w3bp(id); });
+            impl.w3bp_end();
         }
         // W5 (before W4: it must see the original ages)
         {
@@ -629,8 +655,8 @@ double median(std::vector<double> v) {
 /// Targets (median ratio to raw) from the performance issue.
 std::optional<double> target(const std::string& impl, const std::string& w) {
     static const std::map<std::string, std::map<std::string, double>> t = {
-        {"dorm_orm", {{"W1", 1.20}, {"W2", 1.50}, {"W3", 1.30}, {"W3sel", 1.30}, {"W4", 1.30}, {"W5", 1.15}}},
-        {"dorm_core", {{"W1", 1.10}, {"W2", 1.10}, {"W3", 1.10}, {"W5", 1.05}}},
+        {"dorm_orm", {{"W1", 1.20}, {"W2", 1.50}, {"W3", 1.30}, {"W3sel", 1.30}, {"W3bp", 1.30}, {"W4", 1.30}, {"W5", 1.15}}},
+        {"dorm_core", {{"W1", 1.10}, {"W2", 1.10}, {"W3", 1.10}, {"W3bp", 1.10}, {"W5", 1.05}}},
     };
     if (auto i = t.find(impl); i != t.end())
         if (auto j = i->second.find(w); j != i->second.end()) return j->second;
@@ -738,7 +764,7 @@ void print_tables(const std::vector<Summary>& sums, const std::vector<std::strin
                 const Summary* s = find_summary(sums, db, impl, w);
                 if (impl == "raw") {
                     if (!s) s = find_summary(sums, db, impl, base_workload(w));
-                    if (s && std::string(w) == "W3sel") std::printf(" %8.1f*", s->median_ms);
+                    if (s && (std::string(w) == "W3sel" || std::string(w) == "W3bp")) std::printf(" %8.1f*", s->median_ms);
                     else if (s) std::printf(" %9.1f", s->median_ms);
                     else std::printf(" %9s", "n/a");
                     continue;
@@ -761,7 +787,8 @@ void print_tables(const std::vector<Summary>& sums, const std::vector<std::strin
     }
     std::printf("\n(!target: the ratio is over the target. W3 dorm_orm = session.get<User>(id) in a session that "
                 "starts empty;\n W3sel = the same lookups as session.execute(select<User>().where(col(&User::id) == id))"
-                ".scalar_one(), compared with raw W3 (*).\n dorm_core W3 = dorm::execute(conn, select<User>().where(id "
+                ".scalar_one(), compared with raw W3 (*);\n W3bp = the lookups through one statement built once with "
+                "where(col(&User::id) == dorm::bindparam<std::int64_t>(\"id\")), compared with raw W3 (*).\n dorm_core W3 = dorm::execute(conn, select<User>().where(id "
                 "== ?)).scalar_one(); dorm_core W1 = conn.prepare() lease; W4 core n/a.)\n");
 }
 

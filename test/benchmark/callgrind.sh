@@ -1,5 +1,5 @@
 #!/bin/sh
-# Instruction counts of the workloads W1..W5 (plus W3sel) per implementation, and their ratios
+# Instruction counts of the workloads W1..W5 (plus W3sel and W3bp) per implementation, and their ratios
 # to the raw sqlite3 floor, under valgrind's callgrind: noise-free on a busy machine.
 #
 #   test/benchmark/callgrind.sh [-b BENCH] [-o OUTDIR] [-d memory|file|both] [-i impl,impl,...] [-- bench args]
@@ -67,13 +67,13 @@ awk -v impls="$impls" '
     { ir[$1 " " $2 " " $3] = $4; dbs[$1] = 1 }
     END {
         n = split(impls, im, " ")
-        split("W1 W2 W3 W3sel W4 W5", ws, " ")
+        split("W1 W2 W3 W3sel W3bp W4 W5", ws, " ")
         for (db in dbs) {
             printf "\n== %s ==\n%-6s", db, ""
             for (i = 1; i <= n; ++i) printf(im[i] == "raw" ? " %12s" : " | %12s %7s", im[i], "ratio")
             printf "\n"
-            for (k = 1; k <= 6; ++k) {
-                w = ws[k]; base = (w == "W3sel") ? "W3" : w
+            for (k = 1; k <= 7; ++k) {
+                w = ws[k]; base = (w == "W3sel" || w == "W3bp") ? "W3" : w
                 any = 0
                 for (i = 1; i <= n; ++i) if ((db " " im[i] " " w) in ir) any = 1
                 if (!any) continue
@@ -92,5 +92,6 @@ awk -v impls="$impls" '
         }
     }' "$out/counts.txt"
 echo
-echo "(W3sel: dorm_orm lookups written as select ... where id == ?, compared with raw W3.)"
+echo "(W3sel: dorm_orm lookups written as select ... where id == ?; W3bp: through one statement built once with"
+echo " where(col(&User::id) == dorm::bindparam<std::int64_t>(\"id\")); both compared with raw W3.)"
 exit $status

@@ -1420,3 +1420,72 @@ BOOST_FIXTURE_TEST_CASE(text_through_a_connection, users_db) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---- bindparam: a statement built once, run with different values -------------------------------
+
+BOOST_AUTO_TEST_SUITE(bind_parameters)
+
+BOOST_FIXTURE_TEST_CASE(a_statement_runs_again_with_other_values, users_db) {
+    seed_people(engine);
+    const auto older_than = dorm::select(col(&User::name))
+                                .where(col(&User::age) > dorm::bindparam<int>("min"))
+                                .order_by(col(&User::name));
+    dorm::session s(engine);
+    BOOST_TEST(show(s.execute(older_than, {{"min", 40}}).all()) == "[Bob, Dave]");
+    BOOST_TEST(show(s.execute(older_than, {{"min", 26}}).all()) == "[Alice, Bob, Dave]");
+    BOOST_TEST(show(s.execute(older_than, {{"min", 99}}).all()) == "[]");
+    // the values are bound, never printed into the SQL; one statement text for every run
+    BOOST_CHECK_EQUAL(echo.count_containing("40"), 0u);
+    BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 3u);
+    const auto st = echo.statements();
+    BOOST_CHECK(st[0] == st[1] && st[1] == st[2]);
+}
+
+BOOST_FIXTURE_TEST_CASE(entities_through_a_session_and_values_through_a_connection, users_db) {
+    seed_people(engine);
+    const auto by_name = dorm::select<User>().where(col(&User::name) == dorm::bindparam<std::string>("name"));
+    dorm::session s(engine);
+    auto bob = s.execute(by_name, {{"name", "Bob"}}).scalar_one();
+    BOOST_CHECK_EQUAL(bob->age, 41);
+    BOOST_CHECK(s.execute(by_name, {{"name", "Bob"}}).scalar_one().get() == bob.get());  // identity map
+    BOOST_CHECK(!s.execute(by_name, {{"name", "Nobody"}}).first());
+    auto c = engine.connect();
+    std::vector<User> carol = dorm::execute(c, by_name, {{"name", "Carol"}}).all();
+    BOOST_REQUIRE_EQUAL(carol.size(), 1u);
+    BOOST_CHECK_EQUAL(carol[0].age, 25);
+    // a value that looks like SQL is only a value
+    BOOST_CHECK(dorm::execute(c, by_name, {{"name", "x' OR '1'='1"}}).all().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(bind_parameters_mix_with_literal_values_and_subqueries, users_db) {
+    seed_people(engine);
+    // users with at least :n comments whose age is between a literal and a bound bound
+    const auto stmt = dorm::select(col(&User::name))
+                          .where(col(&User::age).between(20, 60))
+                          .where(dorm::select(dorm::count())
+                                     .select_from<Comment>()
+                                     .correlate<User>()
+                                     .where(col(&Comment::user_id) == col(&User::id))
+                                     .scalar_subquery() >= dorm::bindparam<std::int64_t>("n"))
+                          .where(col(&User::age) < dorm::bindparam<int>("max_age"))
+                          .order_by(col(&User::name))
+                          .limit(10);
+    dorm::session s(engine);
+    BOOST_TEST(show(s.execute(stmt, {{"n", 2}, {"max_age", 60}}).all()) == "[Alice, Bob, Dave]");
+    BOOST_TEST(show(s.execute(stmt, {{"max_age", 45}, {"n", 2}}).all()) == "[Alice, Bob]");
+    BOOST_TEST(show(s.execute(stmt, {{"n", 3}, {"max_age", 60}}).all()) == "[Dave]");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_missing_value_is_an_argument_error, users_db) {
+    seed_people(engine);
+    const auto stmt = dorm::select<User>().where(col(&User::age) > dorm::bindparam<int>("min"));
+    dorm::session s(engine);
+    BOOST_CHECK_THROW(s.execute(stmt), dorm::argument_error);                    // no values at all
+    BOOST_CHECK_THROW(s.execute(stmt, {{"max", 3}}), dorm::argument_error);      // not this one
+    BOOST_CHECK_EQUAL(s.execute(stmt, {{"min", 0}}).all().size(), 4u);           // the cache still answers
+    BOOST_CHECK_THROW(s.execute(stmt, {}), dorm::argument_error);
+    auto c = engine.connect();
+    BOOST_CHECK_THROW(dorm::execute(c, stmt).all(), dorm::argument_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -273,4 +273,51 @@ BOOST_AUTO_TEST_CASE(identifier_quoting) {
     expect_exact(dorm::select<kw::User>(), dialect::mysql, "SELECT `user`.`id`, `user`.`name` FROM `user`", "()");
 }
 
+BOOST_AUTO_TEST_CASE(a_cached_shape_binds_the_new_values_in_printer_order) {
+    // compile_select caches SQL per statement shape: the second statement of a shape must get
+    // its own values, in the order the dialect prints them (Oracle binds OFFSET before FETCH)
+    for (int round = 0; round < 3; ++round) {
+        const auto a = 10 + round, lim = 2 + round, off = 5 + round;
+        const auto stmt = dorm::select<User>().where(col(&User::age) > a).limit(lim).offset(off);
+        expect_exact(stmt, dialect::oracle, user_from + R"( WHERE "user_table"."age" > :1 OFFSET :2 ROWS FETCH FIRST :3 ROWS ONLY)",
+                     "(" + std::to_string(a) + ", " + std::to_string(off) + ", " + std::to_string(lim) + ")");
+        expect_exact(stmt, dialect::sqlite, user_from + R"( WHERE "user_table"."age" > ? LIMIT ? OFFSET ?)",
+                     "(" + std::to_string(a) + ", " + std::to_string(lim) + ", " + std::to_string(off) + ")");
+    }
+    // shapes that differ only in an operator, a column, an alias or a name are different shapes
+    expect_all(dorm::select<User>().where(col(&User::age) >= 1), user_where(R"("user_table"."age" >= ?)"), "(1,)");
+    expect_all(dorm::select<User>().where(col(&User::age) <= 1), user_where(R"("user_table"."age" <= ?)"), "(1,)");
+    expect_all(dorm::select<User>().where(col(&User::id) <= 1), user_where(R"("user_table"."id" <= ?)"), "(1,)");
+    expect_all(dorm::select(col(&User::age).label("a")), R"(SELECT "user_table"."age" AS "a" FROM "user_table")", "()");
+    expect_all(dorm::select(col(&User::age).label("b")), R"(SELECT "user_table"."age" AS "b" FROM "user_table")", "()");
+    // a list of another length is another shape
+    expect_all(dorm::select<User>().where(col(&User::id).in({1, 2})), user_where(R"("user_table"."id" IN (?, ?))"),
+               "(1, 2)");
+    expect_all(dorm::select<User>().where(col(&User::id).in({3, 4, 5})),
+               user_where(R"("user_table"."id" IN (?, ?, ?))"), "(3, 4, 5)");
+}
+
+BOOST_AUTO_TEST_CASE(bindparam_values_come_with_the_compile) {
+    const auto stmt = dorm::select<User>()
+                          .where(col(&User::age) > dorm::bindparam<int>("min"))
+                          .where(col(&User::name) != "x")
+                          .where(col(&User::age) < dorm::bindparam<int>("max"));
+    const auto sql = user_where(R"("user_table"."age" > ? AND "user_table"."name" != ? AND "user_table"."age" < ?)");
+    for (int round = 0; round < 2; ++round) {
+        const auto c = dorm::compile(stmt, dialect::sqlite, {{"max", 60 + round}, {"min", 18}});
+        BOOST_TEST(flat(c.sql) == sql);
+        BOOST_TEST(params_of(c) == "(18, 'x', " + std::to_string(60 + round) + ")");
+    }
+    const auto pg = dorm::compile(stmt, dialect::postgresql, {{"min", 1}, {"max", 2}});
+    BOOST_TEST(params_of(pg) == "(1, 'x', 2)");
+    BOOST_CHECK_THROW(dorm::compile(stmt, dialect::sqlite), dorm::argument_error);
+    BOOST_CHECK_THROW(dorm::compile(stmt, dialect::sqlite, {{"min", 1}}), dorm::argument_error);
+    try {
+        (void)dorm::compile(stmt, dialect::mysql, {{"min", 1}});
+        BOOST_ERROR("expected argument_error");
+    } catch (const dorm::argument_error& e) {
+        BOOST_TEST(std::string(e.what()).find("bindparam(\"max\")") != std::string::npos, e.what());
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,11 +6,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/schema/table.hpp>
+
+namespace dorm {
+/// Named parameter values: of a text() statement, or for the dorm::bindparam()s of a statement.
+using text_params = std::vector<std::pair<std::string, value>>;
+}  // namespace dorm
 
 namespace dorm::ast {
 
@@ -63,8 +69,8 @@ struct expr {
     const schema::table* table = nullptr;  ///< column
     int column = -1;                       ///< column
     std::string alias;                     ///< column: table alias; raw_column: source alias
-    value val;                             ///< param
-    std::string name;                      ///< func / label / raw_column name
+    value val;                             ///< param (a bindparam has a name and no value)
+    std::string name;                      ///< func / label / raw_column / bindparam name
     bool star = false;                     ///< count(*)
     bool distinct = false;                 ///< count(DISTINCT x)
     std::vector<expr_ptr> args;
@@ -155,7 +161,10 @@ namespace detail {
 compiled compile_select(const ast::select& s, dialect d);
 /// The SQL of `s` from the per-thread cache of compiled shapes (printed on first use), its
 /// parameters into `params`. The reference is valid until the next compile on this thread.
-const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params);
+/// `named` gives the values of bindparam()s (nullptr: the statement has none).
+const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params,
+                                      const text_params* named = nullptr);
+compiled compile_select(const ast::select& s, dialect d, const text_params& named);
 compiled compile_insert(const ast::insert& s, dialect d);
 compiled compile_update(const ast::update& s, dialect d);
 compiled compile_delete(const ast::delete_& s, dialect d);

@@ -109,11 +109,11 @@ std::int64_t execute_on(connection& c, const compiled& stmt);
 
 }  // namespace detail
 
-/// Runs a SELECT on a connection. Rows: `T` for select<T>(), values/tuples for column selects.
+namespace detail {
 template <class Row, class Tables, bool G, class C>
-auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt) {
+auto execute_select(connection& c, const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
     std::vector<value> params;
-    const std::string& sql = detail::compile_select_sql(stmt.ast(), c.dialect(), params);
+    const std::string& sql = detail::compile_select_sql(stmt.ast(), c.dialect(), params, named);
     auto lease = detail::run_on(c, sql, params);
     if constexpr (is_entity<Row>::value) {
         using T = typename Row::type;
@@ -124,6 +124,18 @@ auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt) {
     } else {
         return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
     }
+}
+}  // namespace detail
+
+/// Runs a SELECT on a connection. Rows: `T` for select<T>(), values/tuples for column selects.
+template <class Row, class Tables, bool G, class C>
+auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt) {
+    return detail::execute_select(c, stmt, nullptr);
+}
+/// Runs a SELECT with the values of its dorm::bindparam()s: `execute(conn, stmt, {{"id", 5}})`.
+template <class Row, class Tables, bool G, class C>
+auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt, const text_params& params) {
+    return detail::execute_select(c, stmt, &params);
 }
 
 /// Runs raw SQL with rows on a connection.

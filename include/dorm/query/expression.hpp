@@ -429,6 +429,21 @@ expression<A, TA> operator-(const expression<A, TA>& e) {
     return expression<A, TA>(ast::make_op(ast::op::neg, {e.node()}));
 }
 
+// -- parameters given at execution -------------------------------------------------------------
+
+/// A named parameter whose value is given each time the statement runs (SQLAlchemy's
+/// bindparam): build a statement once, run it many times.
+///
+///     auto by_name = dorm::select<User>().where(col(&User::name) == dorm::bindparam<std::string>("name"));
+///     session.execute(by_name, {{"name", "Bob"}}).all();
+template <class T>
+expression<T> bindparam(std::string name) {
+    auto e = std::make_shared<ast::expr>();
+    e->k = ast::expr::kind::param;
+    e->name = std::move(name);
+    return expression<T>(std::move(e));
+}
+
 // -- aggregates and functions ------------------------------------------------------------------
 
 /// `count(*)`.

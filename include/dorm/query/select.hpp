@@ -335,7 +335,9 @@ public:
         static_assert((std::is_same_v<typename Opts::owner_type, typename Row::type> && ...),
                       "dorm: a loader option must name a relationship of the selected struct");
         select_stmt s = *this;
-        auto v = std::make_shared<std::vector<detail::loader_node>>();
+        // a dependent spelling of loader_node: the type is complete only where the options are used
+        using node_t = std::conditional_t<(sizeof...(Opts) >= 0), detail::loader_node, void>;
+        auto v = std::make_shared<std::vector<node_t>>();
         if (loaders_) *v = *loaders_;
         (v->push_back(opts.node()), ...);
         s.loaders_ = std::move(v);
@@ -456,6 +458,11 @@ expression<bool> exists(const select_stmt<Row, Tables, G, C>& sub) {
 template <class Row, class Tables, bool G, class C>
 compiled compile(const select_stmt<Row, Tables, G, C>& stmt, dialect d) {
     return detail::compile_select(stmt.ast(), d);
+}
+/// The SQL and parameters of a SELECT with the values of its dorm::bindparam()s.
+template <class Row, class Tables, bool G, class C>
+compiled compile(const select_stmt<Row, Tables, G, C>& stmt, dialect d, const text_params& params) {
+    return detail::compile_select(stmt.ast(), d, params);
 }
 
 }  // namespace dorm

@@ -20,8 +20,6 @@
 
 namespace dorm {
 
-/// Named parameters of a text statement.
-using text_params = std::vector<std::pair<std::string, value>>;
 
 namespace detail {
 /// Rewrites `:name` placeholders to the dialect's positional form and orders the values;

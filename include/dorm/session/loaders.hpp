@@ -55,7 +55,7 @@ using rel_descriptor = boost::mp11::mp_at_c<typename model<T>::relationships, I>
 /// `on_row(stmt, object, extra_offset)` sees each row (extra columns follow the entities).
 template <class T, class OnRow>
 std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
-                                          OnRow&& on_row) {
+                                          OnRow&& on_row, const text_params* named = nullptr) {
     struct joined {
         const loader_node* node;
         int offset;
@@ -72,7 +72,7 @@ std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, con
         offset += l.width;
     }
     std::vector<value> params;
-    const std::string& sql = compile_select_sql(base, s.dialect(), params);
+    const std::string& sql = compile_select_sql(base, s.dialect(), params, named);
     std::vector<std::shared_ptr<T>> out;
     std::unordered_set<const void*> seen;
     {
@@ -113,8 +113,9 @@ std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, con
 }
 
 template <class T>
-std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, const std::vector<loader_node>& loaders) {
-    return load_with<T>(s, std::move(base), loaders, [](driver::statement&, const std::shared_ptr<T>&, int) {});
+std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
+                                          const text_params* named = nullptr) {
+    return load_with<T>(s, std::move(base), loaders, [](driver::statement&, const std::shared_ptr<T>&, int) {}, named);
 }
 
 /// Key of a value for grouping.

@@ -183,31 +183,12 @@ public:
     /// Runs a SELECT (after an autoflush). Entity rows are the session's objects.
     template <class Row, class Tables, bool G, class C>
     auto execute(const select_stmt<Row, Tables, G, C>& stmt) {
-        impl_->check_usable();
-        impl_->autoflush();
-        if constexpr (is_entity<Row>::value) {
-            using T = typename Row::type;
-            if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
-                return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders()));
-            std::vector<value> params;
-            // two statements: run(sql, params) would make its span of `params` before the SQL is
-            // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
-            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params);
-            auto lease = impl_->run(sql, params);
-            return result<std::shared_ptr<T>>(std::move(lease), &detail::read_entity_row<T>, impl_.get(),
-                                              std::move(params));
-        } else if constexpr (is_entities<Row>::value) {
-            std::vector<value> params;
-            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params);
-            auto lease = impl_->run(sql, params);
-            return result<typename detail::entities_rows<Row>::session_row>(
-                std::move(lease), &detail::read_entities_row<Row>, impl_.get(), std::move(params));
-        } else {
-            std::vector<value> params;
-            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params);
-            auto lease = impl_->run(sql, params);
-            return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
-        }
+        return execute_select(stmt, nullptr);
+    }
+    /// Runs a SELECT with the values of its dorm::bindparam()s: `execute(stmt, {{"id", 5}})`.
+    template <class Row, class Tables, bool G, class C>
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params) {
+        return execute_select(stmt, &params);
     }
     /// Bulk UPDATE: objects of T already in the session are re-read from their rows.
     template <class T>
@@ -272,6 +253,33 @@ public:
     std::size_t size() const noexcept { return impl_->size(); }
 
 private:
+    template <class Row, class Tables, bool G, class C>
+    auto execute_select(const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
+        impl_->check_usable();
+        impl_->autoflush();
+        std::vector<value> params;
+        if constexpr (is_entity<Row>::value) {
+            using T = typename Row::type;
+            if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
+                return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders(), named));
+            // two statements: run(sql, params) would make its span of `params` before the SQL is
+            // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
+            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
+            auto lease = impl_->run(sql, params);
+            return result<std::shared_ptr<T>>(std::move(lease), &detail::read_entity_row<T>, impl_.get(),
+                                              std::move(params));
+        } else if constexpr (is_entities<Row>::value) {
+            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
+            auto lease = impl_->run(sql, params);
+            return result<typename detail::entities_rows<Row>::session_row>(
+                std::move(lease), &detail::read_entities_row<Row>, impl_.get(), std::move(params));
+        } else {
+            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
+            auto lease = impl_->run(sql, params);
+            return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
+        }
+    }
+
     template <class T>
     detail::record_base* find(const std::shared_ptr<T>& obj) const {
         detail::identity_key k;
