@@ -1,7 +1,8 @@
 #pragma once
 /// @file dorm/session/detail/record.hpp
 /// The session's per-object bookkeeping, type-erased so that the unit of work is compiled once
-/// in lib/session/. record<T> (record_t.hpp) implements it for each mapped struct.
+/// in lib/session/. record<T> (record_t.hpp) holds the object and its relationship half.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,7 +10,7 @@
 #include <vector>
 
 #include <dorm/driver/driver.hpp>
-#include <dorm/reflect/column_traits.hpp>
+#include <dorm/reflect/column_ops.hpp>
 #include <dorm/schema/table.hpp>
 
 namespace dorm::detail {
@@ -36,54 +37,82 @@ enum class object_state : std::uint8_t {
 /// Bitmask of columns (mapped structs have at most 64 columns).
 using column_mask = std::uint64_t;
 
+/// Where each column of a mapped struct lives: in the object and in the record's snapshot
+/// buffer, with the operations of its member type (built once per struct: layout_of<T>()).
+struct column_slot {
+    std::uint32_t obj;   ///< offset of the member in the object
+    std::uint32_t snap;  ///< offset in the snapshot (and backup) buffer
+    const column_ops* ops;
+    bool null_reads_default;  ///< dorm::nullable on a plain member: NULL reads as M{}
+};
+struct record_layout {
+    const schema::table* table = nullptr;
+    const column_slot* cols = nullptr;
+    std::size_t count = 0;
+    std::size_t snap_size = 0, snap_align = 1;
+    int int_key = -1;  ///< the column of a single integer primary key, else -1
+    bool autoincrement = false;
+};
+/// The identity of an object (false when an autoincrement key is still unset: 0).
+bool layout_key(const record_layout& l, const void* obj, identity_key& out);
+/// The identity in a row whose columns start at `first` (table order).
+void layout_row_key(const record_layout& l, driver::statement& s, int first, identity_key& out);
+
+/// The session's bookkeeping for one object. The column work (snapshots, binding, reading,
+/// comparing) is done here, in lib/session/record.cpp, by walking the struct's record_layout;
+/// record<T> adds the object's storage and the relationship half (virtual).
 class record_base : public std::enable_shared_from_this<record_base> {
 public:
-    virtual ~record_base() = default;
-    explicit record_base(const schema::table* t) noexcept : table_(t) {}
+    virtual ~record_base();
+    explicit record_base(const record_layout* l) noexcept : layout_(l) {}
     record_base(const record_base&) = delete;
     record_base& operator=(const record_base&) = delete;
 
     /// The mapped table of the object's struct.
-    const schema::table& table() const noexcept { return *table_; }
+    const schema::table& table() const noexcept { return *layout_->table; }
+    const record_layout& layout() const noexcept { return *layout_; }
     /// The mapped object.
-    virtual void* object() noexcept = 0;
+    void* object() const noexcept { return obj_; }
     /// A shared_ptr<void> to the object sharing the record's ownership.
-    virtual std::shared_ptr<void> object_ptr() = 0;
+    std::shared_ptr<void> object_ptr() {
+        if (external_) return external_;
+        return std::shared_ptr<void>(shared_from_this(), obj_);
+    }
     /// Reads the identity from the object; false when an autoincrement key is still unset (0).
-    virtual bool key(identity_key& out) const = 0;
+    bool key(identity_key& out) const { return layout_key(*layout_, obj_, out); }
     /// Columns whose value differs from the snapshot (all columns when there is no snapshot).
-    virtual column_mask changed() const = 0;
+    column_mask changed() const;
     /// Binds the object's columns listed in `cols` starting at parameter `first` (0-based).
-    virtual void bind_columns(driver::statement& s, const std::vector<int>& cols, int first, bind_scratch& scratch) const = 0;
+    void bind_columns(driver::statement& s, const std::vector<int>& cols, int first, bind_scratch& scratch) const;
     /// Binds every column in table order from parameter 0, leaving out column `skip` (-1: none;
     /// the autoincrement key of an INSERT that lets the database generate it).
-    virtual void bind_all(driver::statement& s, int skip, bind_scratch& scratch) const = 0;
+    void bind_all(driver::statement& s, int skip, bind_scratch& scratch) const;
     /// Binds the primary key (from the snapshot: the row as the database knows it).
-    virtual void bind_key(driver::statement& s, int first, bind_scratch& scratch) const = 0;
+    void bind_key(driver::statement& s, int first, bind_scratch& scratch) const;
     /// Values of `cols` (for echo and bulk statements).
-    virtual void column_values(const std::vector<int>& cols, std::vector<value>& out) const = 0;
+    void column_values(const std::vector<int>& cols, std::vector<value>& out) const;
     /// Primary-key values from the snapshot (for echo).
-    virtual void key_values(std::vector<value>& out) const = 0;
+    void key_values(std::vector<value>& out) const;
     /// Reads every column of a row (starting at `first`) into the object.
-    virtual void read_row(driver::statement& s, int first) = 0;
+    void read_row(driver::statement& s, int first);
     /// Stores a database-generated key into the autoincrement column.
-    virtual void set_generated_key(std::int64_t id) = 0;
+    void set_generated_key(std::int64_t id);
     /// Sets the autoincrement column back to 0 (a rolled-back INSERT).
-    virtual void clear_generated_key() = 0;
+    void clear_generated_key();
     /// Sets column `col` (of the object and the snapshot) from a value (FK sync, bulk updates).
-    virtual void set_column(int col, const value& v, bool also_snapshot) = 0;
+    void set_column(int col, const value& v, bool also_snapshot);
     /// The value of column `col` of the object.
-    virtual value get_column(int col) const = 0;
+    value get_column(int col) const;
     /// snapshot := the object's column values.
-    virtual void take_snapshot() = 0;
+    void take_snapshot();
     /// snapshot := object only for columns in mask.
-    virtual void take_snapshot(column_mask cols) = 0;
+    void take_snapshot(column_mask cols);
     /// Saves the snapshot as the last committed state (first change in a transaction).
-    virtual void save_backup() = 0;
+    void save_backup();
     /// Drops the saved committed state (after COMMIT).
-    virtual void drop_backup() noexcept = 0;
+    void drop_backup() noexcept;
     /// object := last committed state (backup if saved, else snapshot); snapshot := same.
-    virtual void restore_committed() = 0;
+    void restore_committed();
     /// Wires relationship members to the session (lazy loading, back_populates); nullptr unwires.
     /// `from_db`: the object was read from a row, so its relationships start unloaded.
     virtual void wire(session_impl* s, bool from_db) = 0;
@@ -132,8 +161,21 @@ public:
     std::uint64_t order = 0;        ///< add() order
     identity_key ident;
 
+protected:
+    /// Called by the derived constructor once the object exists: its address and the snapshot buffer.
+    void set_storage(void* obj, std::byte* snap) noexcept {
+        obj_ = obj;
+        snap_ = snap;
+    }
+    /// Destroys the snapshot's column values (the derived destructor, while the buffer exists).
+    void destroy_snapshot() noexcept;
+    std::shared_ptr<void> external_;  ///< the user's shared_ptr when the object is not inline
+
 private:
-    const schema::table* table_;
+    const record_layout* layout_;
+    void* obj_ = nullptr;
+    std::byte* snap_ = nullptr;
+    std::byte* backup_ = nullptr;
 };
 
 }  // namespace dorm::detail

@@ -1,0 +1,220 @@
+// The column half of the session's per-object bookkeeping: every operation walks the struct's
+// record_layout (member offsets in the object and in the snapshot buffer, one column_ops table
+// per member type), so it is compiled once here instead of once per mapped struct.
+#include <new>
+
+#include <dorm/session/detail/record.hpp>
+
+namespace dorm::detail {
+
+namespace {
+inline const void* at(const void* base, std::uint32_t off) noexcept { return static_cast<const char*>(base) + off; }
+inline void* at(void* base, std::uint32_t off) noexcept { return static_cast<char*>(base) + off; }
+constexpr column_mask all_columns(std::size_t n) noexcept {
+    return n >= 64 ? ~column_mask{0} : ((column_mask{1} << n) - 1);
+}
+}  // namespace
+
+bool layout_key(const record_layout& l, const void* obj, identity_key& out) {
+    out.table = l.table;
+    out.s.clear();
+    if (l.int_key >= 0) {
+        const column_slot& c = l.cols[l.int_key];
+        out.i = c.ops->as_int(at(obj, c.obj));
+        return !(l.autoincrement && out.i == 0);
+    }
+    out.i = 0;
+    for (int p : l.table->primary_key) {
+        const column_slot& c = l.cols[p];
+        append_key_part(out.s, c.ops->to_value(at(obj, c.obj)));
+    }
+    return true;
+}
+
+void layout_row_key(const record_layout& l, driver::statement& s, int first, identity_key& out) {
+    out.table = l.table;
+    if (l.int_key >= 0) {
+        out.i = s.get_int(first + l.int_key);
+    } else {
+        out.i = 0;
+        out.s.clear();
+        for (int p : l.table->primary_key) append_key_part(out.s, s.get(first + p));
+    }
+}
+
+record_base::~record_base() { drop_backup(); }
+
+void record_base::destroy_snapshot() noexcept {
+    if (!has_snapshot) return;
+    for (std::size_t i = 0; i < layout_->count; ++i) {
+        const column_slot& c = layout_->cols[i];
+        c.ops->destroy(at(snap_, c.snap));
+    }
+    has_snapshot = false;
+}
+
+column_mask record_base::changed() const {
+    const record_layout& l = *layout_;
+    if (!has_snapshot) return all_columns(l.count);
+    column_mask mask = 0;
+    for (std::size_t i = 0; i < l.count; ++i) {
+        const column_slot& c = l.cols[i];
+        if (!c.ops->equal(at(obj_, c.obj), at(snap_, c.snap))) mask |= column_mask{1} << i;
+    }
+    return mask;
+}
+
+void record_base::bind_columns(driver::statement& s, const std::vector<int>& cols, int first,
+                               bind_scratch& scratch) const {
+    int p = first;
+    for (int i : cols) {
+        const column_slot& c = layout_->cols[i];
+        c.ops->bind(s, p++, at(obj_, c.obj), scratch);
+    }
+}
+
+void record_base::bind_all(driver::statement& s, int skip, bind_scratch& scratch) const {
+    const record_layout& l = *layout_;
+    int p = 0;
+    for (std::size_t i = 0; i < l.count; ++i) {
+        if (static_cast<int>(i) == skip) continue;
+        const column_slot& c = l.cols[i];
+        c.ops->bind(s, p++, at(obj_, c.obj), scratch);
+    }
+}
+
+void record_base::bind_key(driver::statement& s, int first, bind_scratch& scratch) const {
+    int p = first;
+    for (int i : layout_->table->primary_key) {
+        const column_slot& c = layout_->cols[i];
+        c.ops->bind(s, p++, has_snapshot ? at(snap_, c.snap) : at(obj_, c.obj), scratch);
+    }
+}
+
+void record_base::column_values(const std::vector<int>& cols, std::vector<value>& out) const {
+    for (int i : cols) out.push_back(get_column(i));
+}
+
+void record_base::key_values(std::vector<value>& out) const {
+    for (int i : layout_->table->primary_key) {
+        const column_slot& c = layout_->cols[i];
+        out.push_back(c.ops->to_value(has_snapshot ? at(snap_, c.snap) : at(obj_, c.obj)));
+    }
+}
+
+void record_base::read_row(driver::statement& s, int first) {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.count; ++i) {
+        const column_slot& c = l.cols[i];
+        const int col = first + static_cast<int>(i);
+        if (c.null_reads_default && s.is_null(col))
+            c.ops->reset(at(obj_, c.obj));
+        else
+            c.ops->read(s, col, at(obj_, c.obj));
+    }
+}
+
+void record_base::set_generated_key(std::int64_t id) {
+    const record_layout& l = *layout_;
+    if (!l.autoincrement) return;
+    const column_slot& c = l.cols[l.int_key];
+    c.ops->set_int(at(obj_, c.obj), id);
+}
+
+void record_base::clear_generated_key() {
+    const record_layout& l = *layout_;
+    if (!l.autoincrement) return;
+    const column_slot& c = l.cols[l.int_key];
+    c.ops->reset(at(obj_, c.obj));
+    if (has_snapshot) c.ops->reset(at(snap_, c.snap));
+}
+
+void record_base::set_column(int col, const value& v, bool also_snapshot) {
+    const column_slot& c = layout_->cols[col];
+    c.ops->from_value(at(obj_, c.obj), v);
+    if (also_snapshot && has_snapshot) c.ops->assign(at(snap_, c.snap), at(obj_, c.obj));
+}
+
+value record_base::get_column(int col) const {
+    const column_slot& c = layout_->cols[col];
+    return c.ops->to_value(at(obj_, c.obj));
+}
+
+void record_base::take_snapshot() {
+    const record_layout& l = *layout_;
+    if (has_snapshot) {
+        for (std::size_t i = 0; i < l.count; ++i) {
+            const column_slot& c = l.cols[i];
+            c.ops->assign(at(snap_, c.snap), at(obj_, c.obj));
+        }
+        return;
+    }
+    std::size_t i = 0;
+    try {
+        for (; i < l.count; ++i) {
+            const column_slot& c = l.cols[i];
+            c.ops->construct(at(snap_, c.snap), at(obj_, c.obj));
+        }
+    } catch (...) {  // a copy threw (out of memory): no half-built snapshot
+        while (i-- > 0) l.cols[i].ops->destroy(at(snap_, l.cols[i].snap));
+        throw;
+    }
+    has_snapshot = true;
+}
+
+void record_base::take_snapshot(column_mask cols) {
+    if (!has_snapshot) return take_snapshot();
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.count; ++i) {
+        if (!((cols >> i) & 1)) continue;
+        const column_slot& c = l.cols[i];
+        c.ops->assign(at(snap_, c.snap), at(obj_, c.obj));
+    }
+}
+
+void record_base::save_backup() {
+    if (has_backup || !has_snapshot) return;
+    const record_layout& l = *layout_;
+    auto* buf = static_cast<std::byte*>(::operator new(l.snap_size, std::align_val_t(l.snap_align)));
+    std::size_t i = 0;
+    try {
+        for (; i < l.count; ++i) {
+            const column_slot& c = l.cols[i];
+            c.ops->construct(at(buf, c.snap), at(snap_, c.snap));
+        }
+    } catch (...) {
+        while (i-- > 0) l.cols[i].ops->destroy(at(buf, l.cols[i].snap));
+        ::operator delete(buf, std::align_val_t(l.snap_align));
+        throw;
+    }
+    backup_ = buf;
+    has_backup = true;
+}
+
+void record_base::drop_backup() noexcept {
+    if (backup_) {
+        const record_layout& l = *layout_;
+        for (std::size_t i = 0; i < l.count; ++i) l.cols[i].ops->destroy(at(backup_, l.cols[i].snap));
+        ::operator delete(backup_, std::align_val_t(l.snap_align));
+        backup_ = nullptr;
+    }
+    has_backup = false;
+}
+
+void record_base::restore_committed() {
+    const record_layout& l = *layout_;
+    if (has_backup) {
+        for (std::size_t i = 0; i < l.count; ++i) {
+            const column_slot& c = l.cols[i];
+            c.ops->assign(at(snap_, c.snap), at(backup_, c.snap));
+        }
+        drop_backup();
+    }
+    if (!has_snapshot) return;
+    for (std::size_t i = 0; i < l.count; ++i) {
+        const column_slot& c = l.cols[i];
+        c.ops->assign(at(obj_, c.obj), at(snap_, c.snap));
+    }
+}
+
+}  // namespace dorm::detail
