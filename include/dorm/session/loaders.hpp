@@ -50,72 +50,48 @@ constexpr std::size_t selectin_chunk = 500;
 template <class T, std::size_t I>
 using rel_descriptor = boost::mp11::mp_at_c<typename model<T>::relationships, I>;
 
-/// Runs `base` (an entity select of T), adding the joined loaders' joins, reads the objects
-/// through the identity map (de-duplicated, in row order) and applies the other loaders.
-/// `on_row(stmt, object, extra_offset)` sees each row (extra columns follow the entities).
+/// Reads one entity of a known struct from a row (through the identity map): load_entity<T>.
+using entity_reader = std::shared_ptr<void> (*)(driver::statement&, session_impl*, int first);
+template <class T>
+std::shared_ptr<void> read_entity_erased(driver::statement& s, session_impl* session, int first) {
+    return load_entity<T>(s, session, first);
+}
+/// Sees each row of load_objects (extra columns start at `extra`).
+struct row_sink {
+    void (*fn)(void* ctx, driver::statement&, const std::shared_ptr<void>& object, int extra) = nullptr;
+    void* ctx = nullptr;
+};
+
+/// Runs `base` (an entity select of `t`, read with `read`), adding the joined loaders' joins,
+/// reads the objects through the identity map (de-duplicated, in row order) and applies the
+/// other loaders (lib/session/loaders.cpp).
+object_list load_objects(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
+                         entity_reader read, row_sink on_row, const text_params* named);
+
+/// load_objects for struct T; `on_row(stmt, object, extra_offset)` sees each row.
 template <class T, class OnRow>
 std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
                                           OnRow&& on_row, const text_params* named = nullptr) {
-    struct joined {
-        const loader_node* node;
-        int offset;
-        std::unordered_set<const void*> filling;  // owners whose relationship this query fills
-        object_list children;
-        std::unordered_set<const void*> seen_children;
-    };
-    std::vector<joined> joins;
-    int offset = static_cast<int>(table_of<T>().columns.size());
-    for (const auto& l : loaders) {
-        if (l.strategy != load_strategy::joined) continue;
-        l.augment(base, l.owner->name.substr(0, 20) + "_j" + std::to_string(joins.size() + 1));
-        joins.push_back(joined{&l, offset, {}, {}, {}});
-        offset += l.width;
-    }
-    std::vector<value> params;
-    const std::string& sql = compile_select_sql(base, s.dialect(), params, named);
+    using F = std::remove_reference_t<OnRow>;
+    row_sink sink{[](void* ctx, driver::statement& st, const std::shared_ptr<void>& o, int extra) {
+                      (*static_cast<F*>(ctx))(st, o, extra);
+                  },
+                  const_cast<void*>(static_cast<const void*>(&on_row))};
+    object_list objects = load_objects(s, std::move(base), loaders, &read_entity_erased<T>, sink, named);
     std::vector<std::shared_ptr<T>> out;
-    std::unordered_set<const void*> seen;
-    {
-        auto lease = s.run(sql, params);
-        while (lease->step()) {
-            std::shared_ptr<T> obj = load_entity<T>(*lease, &s);
-            const bool first_time = seen.insert(obj.get()).second;
-            if (first_time) out.push_back(obj);
-            for (auto& j : joins) {
-                if (first_time && !j.node->is_loaded(obj)) {
-                    j.filling.insert(obj.get());
-                    j.node->begin_fill(obj);
-                }
-                if (!j.filling.count(obj.get())) continue;
-                if (auto child = j.node->read(*lease, j.offset, obj, s))
-                    if (j.seen_children.insert(child.get()).second) j.children.push_back(std::move(child));
-            }
-            on_row(*lease, obj, offset);
-        }
-    }
-    object_list owners(out.begin(), out.end());
-    for (auto& j : joins) {
-        for (auto& o : owners)
-            if (j.filling.count(o.get())) j.node->end_fill(o, s);
-        for (const auto& n : j.node->nested) {
-            if (n.strategy == load_strategy::joined) {
-                loader_node as_selectin = n;  // joined under joined: one more query instead
-                as_selectin.strategy = load_strategy::selectin;
-                as_selectin.apply(s, j.children, as_selectin);
-            } else {
-                n.apply(s, j.children, n);
-            }
-        }
-    }
-    for (const auto& l : loaders)
-        if (l.strategy != load_strategy::joined) l.apply(s, owners, l);
+    out.reserve(objects.size());
+    for (auto& o : objects) out.push_back(std::static_pointer_cast<T>(std::move(o)));
     return out;
 }
 
 template <class T>
 std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
                                           const text_params* named = nullptr) {
-    return load_with<T>(s, std::move(base), loaders, [](driver::statement&, const std::shared_ptr<T>&, int) {}, named);
+    object_list objects = load_objects(s, std::move(base), loaders, &read_entity_erased<T>, row_sink{}, named);
+    std::vector<std::shared_ptr<T>> out;
+    out.reserve(objects.size());
+    for (auto& o : objects) out.push_back(std::static_pointer_cast<T>(std::move(o)));
+    return out;
 }
 
 /// Key of a value for grouping.
@@ -164,7 +140,7 @@ void selectin_apply(session_impl& s, const object_list& owners_v, const loader_n
             sel.entities.push_back(ast::entity_ref{&ut, {}});
             sel.where.push_back(ast::make_column(&ut, pk));
             return sel;
-        }, [](driver::statement&, const std::shared_ptr<U>&, int) {});
+        }, [](driver::statement&, const std::shared_ptr<void>&, int) {});
         std::unordered_map<std::string, std::shared_ptr<U>> by_key;
         for (auto& u : loaded) by_key.emplace(group_key(primary_key_value(*u)), u);
         for (auto& o : owners) {
@@ -193,8 +169,8 @@ void selectin_apply(session_impl& s, const object_list& owners_v, const loader_n
                 sel.columns.push_back(ast::make_column(assoc, R::assoc_to_owner()));
                 sel.where.push_back(ast::make_column(assoc, R::assoc_to_owner()));
                 return sel;
-            }, [&](driver::statement& st, const std::shared_ptr<U>& u, int extra) {
-                groups[group_key(st.get(extra))].push_back(u);
+            }, [&](driver::statement& st, const std::shared_ptr<void>& u, int extra) {
+                groups[group_key(st.get(extra))].push_back(std::static_pointer_cast<U>(u));
             });
         } else {
             run_chunks(keys, [&] {
@@ -202,8 +178,8 @@ void selectin_apply(session_impl& s, const object_list& owners_v, const loader_n
                 sel.entities.push_back(ast::entity_ref{&ut, {}});
                 sel.where.push_back(ast::make_column(&ut, R::target_fk));
                 return sel;
-            }, [&](driver::statement& st, const std::shared_ptr<U>& u, int) {
-                groups[group_key(st.get(R::target_fk))].push_back(u);
+            }, [&](driver::statement& st, const std::shared_ptr<void>& u, int) {
+                groups[group_key(st.get(R::target_fk))].push_back(std::static_pointer_cast<U>(u));
             });
         }
         using B = back_descriptor<T, D>;
