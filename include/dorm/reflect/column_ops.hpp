@@ -86,6 +86,7 @@ struct column_ops {
     std::int64_t (*as_int)(const void* m);
     void (*set_int)(void* m, std::int64_t v);  ///< integer members: *m = v (generated keys)
     std::size_t size, align;
+    bool optional;  ///< std::optional<...>: reset() makes it NULL
 };
 
 template <class M>
@@ -154,7 +155,7 @@ void column_ops_of<M>::set_int(void* m, std::int64_t v) {
 template <class M>
 const column_ops column_ops_of<M>::table = {
     &bind, &read, &equal, &assign, &construct, &destroy, &to_value, &from_value, &reset,
-    std::is_integral_v<M> ? &as_int : nullptr, std::is_integral_v<M> ? &set_int : nullptr, sizeof(M), alignof(M)};
+    std::is_integral_v<M> ? &as_int : nullptr, std::is_integral_v<M> ? &set_int : nullptr, sizeof(M), alignof(M), is_optional_member<M>::value};
 
 // compiled once in lib/reflect/column_ops.cpp
 extern template struct column_ops_of<bool>;

@@ -25,7 +25,6 @@ enum class load_strategy { selectin, joined, raise };
 
 namespace detail {
 
-using object_list = std::vector<std::shared_ptr<void>>;
 
 /// A loader option, type-erased (the functions know the owner type and the relationship).
 struct loader_node {
@@ -52,10 +51,6 @@ using rel_descriptor = boost::mp11::mp_at_c<typename model<T>::relationships, I>
 
 /// Reads one entity of a known struct from a row (through the identity map): load_entity<T>.
 using entity_reader = std::shared_ptr<void> (*)(driver::statement&, session_impl*, int first);
-template <class T>
-std::shared_ptr<void> read_entity_erased(driver::statement& s, session_impl* session, int first) {
-    return load_entity<T>(s, session, first);
-}
 /// Sees each row of load_objects (extra columns start at `extra`).
 struct row_sink {
     void (*fn)(void* ctx, driver::statement&, const std::shared_ptr<void>& object, int extra) = nullptr;

@@ -12,6 +12,7 @@
 #include <dorm/driver/driver.hpp>
 #include <dorm/reflect/column_ops.hpp>
 #include <dorm/schema/table.hpp>
+#include <dorm/session/relationship.hpp>
 
 namespace dorm::detail {
 
@@ -45,10 +46,54 @@ struct column_slot {
     const column_ops* ops;
     bool null_reads_default;  ///< dorm::nullable on a plain member: NULL reads as M{}
 };
+class record_base;
+struct record_layout;
+using object_list = std::vector<std::shared_ptr<void>>;
+
+/// The operations on a relationship member type (dorm::many<U> or dorm::one<U>), without loading.
+struct relationship_ops {
+    bool (*loaded)(const void* m);
+    void (*set_loaded)(void* m, bool loaded);
+    void (*set_hook)(void* m, relation_hook* hook);
+    void (*set_weak)(void* m, bool weak);  ///< one<U>: hold the target weakly (no-op for many<U>)
+    void (*items)(const void* m, object_list& out);  ///< the non-null objects it holds now
+    std::shared_ptr<void> (*get)(const void* m);      ///< one<U>: the target (many<U>: nullptr)
+    /// many<U>: appends obj unless present; one<U>: points to obj. Neither notifies the other side.
+    void (*add)(void* m, const std::shared_ptr<void>& obj);
+    /// many<U>: removes obj; one<U>: clears the target if it is obj. No notification.
+    void (*remove)(void* m, const void* obj);
+    /// The loaded content: many<U> := items; one<U> := the first item or null. Marks it loaded.
+    void (*assign)(void* m, object_list&& items);
+    /// many<U>: empties the collection; one<U>: clears the target (loaded state unchanged for many<U>).
+    void (*clear)(void* m);
+};
+
+/// A relationship member of a mapped struct (built once per struct from relationship_model).
+struct relationship_info {
+    const char* name;
+    std::uint32_t offset;  ///< of the member in the object
+    const relationship_ops* ops;
+    const record_layout& (*target)();  ///< the related struct's layout (a function: structs refer to each other)
+    bool collection, many_to_one, reverse, many_to_many;
+    bool cascade_save_update, cascade_delete, cascade_delete_orphan;
+    bool releases_on_close;  ///< one side of a many-to-many pair drops its content when the session lets go
+    bool weak;               ///< the FK side of a back_populates pair holds its parent weakly
+    int owner_fk, target_fk;
+    const schema::table& (*assoc)();  ///< many-to-many association table, else nullptr
+    int assoc_to_owner, assoc_to_target;
+    int back_index;  ///< the partner (back_populates) in target().rels, or -1
+    /// Reads a related object from a row through the identity map (load_entity<U>).
+    std::shared_ptr<void> (*read_target)(driver::statement& s, session_impl* session, int first);
+    /// A detached record for a related object the session does not know yet.
+    std::shared_ptr<record_base> (*new_record)(const std::shared_ptr<void>& obj);
+};
+
 struct record_layout {
     const schema::table* table = nullptr;
     const column_slot* cols = nullptr;
     std::size_t count = 0;
+    const relationship_info* rels = nullptr;
+    std::size_t rel_count = 0;
     std::size_t snap_size = 0, snap_align = 1;
     int int_key = -1;  ///< the column of a single integer primary key, else -1
     bool autoincrement = false;
@@ -57,11 +102,18 @@ struct record_layout {
 bool layout_key(const record_layout& l, const void* obj, identity_key& out);
 /// The identity in a row whose columns start at `first` (table order).
 void layout_row_key(const record_layout& l, driver::statement& s, int first, identity_key& out);
+/// The value of the (single-column) primary key of an object.
+value layout_key_value(const record_layout& l, const void* obj);
+/// The session's record of `obj` (an object described by `l`), or nullptr.
+record_base* find_record(session_impl* s, const record_layout& l, const void* obj);
+/// The session's record of a related object, or a new (detached) record for it.
+std::shared_ptr<record_base> record_for(session_impl* s, const relationship_info& rel, const std::shared_ptr<void>& obj);
 
 /// The session's bookkeeping for one object. The column work (snapshots, binding, reading,
 /// comparing) is done here, in lib/session/record.cpp, by walking the struct's record_layout;
-/// record<T> adds the object's storage and the relationship half (virtual).
-class record_base : public std::enable_shared_from_this<record_base> {
+/// record<T> only adds the object's storage. The relationship half (lib/session/wiring.cpp)
+/// walks the layout's relationship_info table the same way.
+class record_base : public std::enable_shared_from_this<record_base>, public relation_hook {
 public:
     virtual ~record_base();
     explicit record_base(const record_layout* l) noexcept : layout_(l) {}
@@ -115,19 +167,19 @@ public:
     void restore_committed();
     /// Wires relationship members to the session (lazy loading, back_populates); nullptr unwires.
     /// `from_db`: the object was read from a row, so its relationships start unloaded.
-    virtual void wire(session_impl* s, bool from_db) = 0;
+    void wire(session_impl* s, bool from_db);
 
-    // -- relationships (no-ops for structs without dorm::many / dorm::one members) ------------
+    // -- relationships (lib/session/wiring.cpp; no-ops for structs without dorm::many / dorm::one) --
     /// Related objects reachable through save-update cascades (loaded relationships only).
-    virtual void related(std::vector<std::shared_ptr<record_base>>& out) = 0;
+    void related(std::vector<std::shared_ptr<record_base>>& out);
     /// (parent, child) pairs among session records: the parent's row must be written first.
-    virtual void edges(std::vector<std::pair<record_base*, record_base*>>& out) = 0;
+    void edges(std::vector<std::pair<record_base*, record_base*>>& out);
     /// Copies the keys of loaded many-to-one targets into this object's foreign-key columns.
-    virtual void sync_parents() = 0;
+    void sync_parents();
     /// Copies this object's key into the foreign-key columns of its loaded children.
-    virtual void propagate_to_children() = 0;
+    void propagate_to_children();
     /// The object is being deleted: cascade the delete or de-associate its children (loads them).
-    virtual void on_delete() = 0;
+    void on_delete();
     /// Association rows to insert (added=true) or delete for many-to-many collections:
     /// (assoc table, owner column, target column, owner key, target key).
     struct assoc_row {
@@ -135,18 +187,23 @@ public:
         int owner_col, target_col;
         value owner_key, target_key;
     };
-    virtual void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) = 0;
+    void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes);
     /// After a successful flush: the many-to-many collections as written become the database state.
-    virtual void assoc_flushed() = 0;
+    void assoc_flushed();
     /// Before the session lets go of the object: release cycle-forming back references.
-    virtual void release_cycles() = 0;
+    void release_cycles();
     /// Columns to set to NULL at the next flush (a de-associated NOT NULL foreign key; the
     /// database reports the violation).
     column_mask null_out = 0;
     /// Relationships (by index) loaded with raiseload: reading them lazily throws.
     std::uint64_t raise_mask = 0;
     /// A many-to-many collection was (re)loaded: it is the database state now.
-    virtual void assoc_snapshot(std::size_t rel_index) = 0;
+    void assoc_snapshot(std::size_t rel_index);
+    /// Lazy load of a relationship member (relation_hook; throws detached_instance_error without a session).
+    void load_relationship(void* member);
+    void load(void* member) override;
+    /// A relationship member of the object gained (added) or lost a related object.
+    void changed(void* member, const std::shared_ptr<void>& child, bool added) override;
 
     // -- state owned by the session ---------------------------------------------------------
     session_impl* owner = nullptr;
@@ -172,10 +229,16 @@ protected:
     std::shared_ptr<void> external_;  ///< the user's shared_ptr when the object is not inline
 
 private:
+    void load_rel(const relationship_info& rel, std::size_t index);
+    void on_changed(const relationship_info& rel, const std::shared_ptr<void>& child, bool added);
+    void deassociate(const record_layout& l, void* obj, int fk_col);
+
     const record_layout* layout_;
     void* obj_ = nullptr;
     std::byte* snap_ = nullptr;
     std::byte* backup_ = nullptr;
+    // many-to-many collections as last written / loaded, by relationship index: (object, key)
+    std::vector<std::vector<std::pair<const void*, value>>> assoc_db_;
 };
 
 }  // namespace dorm::detail

@@ -1,9 +1,9 @@
 #pragma once
 /// @file dorm/session/detail/record_t.hpp
 /// record<T>: the session's bookkeeping for one object of a mapped struct T — the object (held
-/// inline, or the user's own shared_ptr), the buffer of its snapshot (column values as the
-/// database has them; record_base fills it through T's record_layout) and the relationship half
-/// (wiring.hpp).
+/// inline, or the user's own shared_ptr) and the buffer of its snapshot (column values as the
+/// database has them). Everything else is record_base's, driven by T's record_layout (built here;
+/// its relationship table in wiring.hpp).
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -16,6 +16,10 @@
 #include <dorm/session/detail/record.hpp>
 
 namespace dorm::detail {
+
+/// The relationship members of T (wiring.hpp); `count` receives their number.
+template <class T>
+const relationship_info* relationships_of(std::size_t& count);
 
 /// The snapshot buffer of T: its column types laid out one after another, as a struct would be.
 template <class T, class Seq = std::make_index_sequence<model<T>::column_count>>
@@ -67,6 +71,7 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
         if constexpr (m::pk_count == 1 && std::is_integral_v<member_of<typename m::template column<m::pk[0]>>>)
             l.int_key = static_cast<int>(m::pk[0]);
         l.autoincrement = m::autoincrement();
+        l.rels = relationships_of<T>(l.rel_count);
         return l;
     }
 };
@@ -79,7 +84,7 @@ const record_layout& layout_of() {
 }
 
 template <class T>
-class record final : public record_base, public relation_hook {
+class record final : public record_base {
 public:
     using m = model<T>;
     static constexpr std::size_t N = m::column_count;
@@ -110,36 +115,8 @@ public:
         layout_row_key(layout_of<T>(), s, first, out);
     }
 
-    void wire(session_impl* s, bool from_db) override;
-    void related(std::vector<std::shared_ptr<record_base>>& out) override;
-    void edges(std::vector<std::pair<record_base*, record_base*>>& out) override;
-    void sync_parents() override;
-    void propagate_to_children() override;
-    void on_delete() override;
-    void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) override;
-    void assoc_flushed() override;
-    void release_cycles() override;
-    void assoc_snapshot(std::size_t rel_index) override;
-
-    // relation_hook (the record is the hook of its object's relationship members)
-    void load_relationship(void* member);
-    void relationship_changed(void* member, const std::shared_ptr<void>& child, bool added);
-
 private:
-    void load(void* member) override { load_relationship(member); }
-    void changed(void* member, const std::shared_ptr<void>& child, bool added) override {
-        relationship_changed(member, child, added);
-    }
-    template <class D>
-    void load_rel();
-    template <class D>
-    void on_changed(const std::shared_ptr<void>& child, bool added);
-    template <class D, class U>
-    void deassociate(U& obj, int fk_col);
-
     std::optional<T> inline_;
-    // many-to-many collections as last written / loaded, by relationship index: (object, key)
-    std::vector<std::vector<std::pair<const void*, value>>> assoc_db_;
     alignas(shape::align) std::byte snap_buf_[shape::size];
 };
 

@@ -1,0 +1,359 @@
+// The relationship half of the session's per-object bookkeeping: back_populates
+// synchronisation, save-update and delete cascades, lazy loading, foreign-key synchronisation at
+// flush and many-to-many rows. It walks the struct's relationship_info table (record_layout), so
+// it is compiled once here instead of once per mapped struct.
+#include <algorithm>
+#include <string>
+
+#include <dorm/error.hpp>
+#include <dorm/session/detail/record.hpp>
+#include <dorm/session/detail/session_impl.hpp>
+
+namespace dorm::detail {
+
+namespace {
+inline void* at(void* base, std::uint32_t off) noexcept { return static_cast<char*>(base) + off; }
+inline const void* at(const void* base, std::uint32_t off) noexcept { return static_cast<const char*>(base) + off; }
+}  // namespace
+
+value layout_key_value(const record_layout& l, const void* obj) {
+    const column_slot& c = l.cols[l.table->primary_key.front()];
+    return c.ops->to_value(at(obj, c.obj));
+}
+
+record_base* find_record(session_impl* s, const record_layout& l, const void* obj) {
+    if (!s || !obj) return nullptr;
+    identity_key k;
+    const bool keyed = layout_key(l, obj, k);
+    return s->find_object(obj, keyed ? &k : nullptr);
+}
+
+std::shared_ptr<record_base> record_for(session_impl* s, const relationship_info& rel, const std::shared_ptr<void>& obj) {
+    if (record_base* r = find_record(s, rel.target(), obj.get())) return r->shared_from_this();
+    return rel.new_record(obj);
+}
+
+namespace {
+/// The partner member (back_populates) of `rel` in the related object, or nullptr.
+const relationship_info* back_of(const relationship_info& rel) {
+    if (rel.back_index < 0) return nullptr;
+    return &rel.target().rels[rel.back_index];
+}
+}  // namespace
+
+void record_base::wire(session_impl* s, bool from_db) {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        void* m = at(obj_, rel.offset);
+        if (!s) {
+            rel.ops->set_hook(m, nullptr);
+            continue;
+        }
+        rel.ops->set_hook(m, static_cast<relation_hook*>(this));
+        if (from_db) {
+            if (rel.collection) rel.ops->clear(m);
+            rel.ops->set_loaded(m, false);
+        }
+        if (rel.weak) rel.ops->set_weak(m, true);  // the child -> parent side of a pair must not own the parent
+        if (!from_db && rel.ops->loaded(m)) {
+            // a graph built before add(): the other sides learn about this object now
+            object_list items;
+            rel.ops->items(m, items);
+            for (auto& item : items) on_changed(rel, item, true);
+        }
+    }
+}
+
+void record_base::related(std::vector<std::shared_ptr<record_base>>& out) {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.cascade_save_update) continue;
+        const void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) continue;
+        object_list items;
+        rel.ops->items(m, items);
+        for (auto& item : items) out.push_back(record_for(owner, rel, item));
+    }
+}
+
+void record_base::edges(std::vector<std::pair<record_base*, record_base*>>& out) {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        const void* m = at(obj_, rel.offset);
+        if (rel.many_to_many || !rel.ops->loaded(m)) continue;
+        object_list items;
+        rel.ops->items(m, items);
+        for (auto& item : items) {
+            record_base* other = find_record(owner, rel.target(), item.get());
+            if (!other || other == this) continue;
+            if (rel.many_to_one)
+                out.emplace_back(other, this);
+            else
+                out.emplace_back(this, other);
+        }
+    }
+}
+
+void record_base::sync_parents() {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.many_to_one) continue;
+        const void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) continue;
+        if (auto parent = rel.ops->get(m)) {
+            value key = layout_key_value(rel.target(), parent.get());
+            if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
+            null_out &= ~(column_mask{1} << rel.owner_fk);
+        }
+    }
+}
+
+void record_base::propagate_to_children() {
+    const record_layout& l = *layout_;
+    if (l.rel_count == 0) return;
+    identity_key k;
+    if (!key(k)) return;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.reverse) continue;
+        const void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) continue;
+        const value mine = layout_key_value(l, obj_);
+        const record_layout& target = rel.target();
+        const column_slot& fk = target.cols[rel.target_fk];
+        object_list items;
+        rel.ops->items(m, items);
+        for (auto& child : items) {
+            void* member = at(child.get(), fk.obj);
+            if (fk.ops->to_value(member) != mine) fk.ops->from_value(member, mine);
+            if (record_base* r = find_record(owner, target, child.get())) r->null_out &= ~(column_mask{1} << rel.target_fk);
+        }
+    }
+}
+
+void record_base::deassociate(const record_layout& l, void* obj, int fk_col) {
+    // The child loses its parent: NULL into its foreign key (an optional member becomes
+    // nullopt; a plain one is nulled by an explicit UPDATE, and the database objects if NOT NULL).
+    const column_slot& c = l.cols[fk_col];
+    if (c.ops->optional) {
+        c.ops->reset(at(obj, c.obj));
+    } else if (record_base* r = find_record(owner, l, obj)) {
+        r->null_out |= column_mask{1} << fk_col;
+        owner->watch(r);
+    }
+}
+
+void record_base::on_changed(const relationship_info& rel, const std::shared_ptr<void>& child, bool added) {
+    if (const relationship_info* back = back_of(rel)) {
+        void* back_m = at(child.get(), back->offset);
+        if (!back->collection) {
+            // the other side is a scalar pointing back to us
+            if (added) {
+                auto prev = back->ops->get(back_m);
+                if (prev.get() != obj_) {
+                    // move: leave the previous owner's relationship
+                    if (prev) rel.ops->remove(at(prev.get(), rel.offset), child.get());
+                    back->ops->add(back_m, object_ptr());
+                }
+            } else {
+                back->ops->remove(back_m, obj_);
+            }
+        } else if (back->ops->loaded(back_m)) {
+            // the other side is a collection: keep our object in it (or out of it)
+            if (added)
+                back->ops->add(back_m, object_ptr());
+            else
+                back->ops->remove(back_m, obj_);
+        }
+    }
+    if (!added) {
+        if (rel.reverse) {
+            if (rel.cascade_delete_orphan) {
+                if (record_base* r = find_record(owner, rel.target(), child.get())) {
+                    owner->remove(r);
+                    return;
+                }
+            }
+            deassociate(rel.target(), child.get(), rel.target_fk);
+        } else if (rel.many_to_one) {
+            if (!rel.ops->get(at(obj_, rel.offset))) deassociate(*layout_, obj_, rel.owner_fk);
+        }
+    } else if (owner) {
+        if (rel.cascade_save_update) owner->add(record_for(owner, rel, child));
+        if (record_base* r = find_record(owner, rel.target(), child.get())) owner->watch(r);
+        if (rel.many_to_one) null_out &= ~(column_mask{1} << rel.owner_fk);
+    }
+}
+
+void record_base::changed(void* member, const std::shared_ptr<void>& child, bool added) {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i)
+        if (member == at(obj_, l.rels[i].offset)) on_changed(l.rels[i], child, added);
+}
+
+void record_base::load_rel(const relationship_info& rel, std::size_t index) {
+    void* m = at(obj_, rel.offset);
+    if (state == object_state::pending) {  // nothing in the database yet
+        rel.ops->set_loaded(m, true);
+        return;
+    }
+    const record_layout& target = rel.target();
+    if (rel.many_to_one) {
+        const value fk = get_column(rel.owner_fk);
+        if (fk.is_null()) {
+            rel.ops->assign(m, {});
+            return;
+        }
+        identity_key k;
+        k.table = target.table;
+        if (fk.kind() == value_kind::integer)
+            k.i = fk.as_int();
+        else
+            append_key_part(k.s, fk);
+        if (record_base* r = owner->find(k)) {  // in the identity map: no SQL
+            owner->watch(r);
+            rel.ops->assign(m, {r->object_ptr()});
+            return;
+        }
+        std::vector<value> params{fk};
+        object_list found;
+        {
+            auto lease = owner->run(owner->select_by_pk_sql(*target.table), params);
+            if (lease->step()) found.push_back(rel.read_target(*lease, owner, 0));
+        }
+        rel.ops->assign(m, std::move(found));
+        return;
+    }
+    const schema::table* assoc = rel.assoc ? &rel.assoc() : nullptr;
+    const auto& sql = owner->relationship_sql(*target.table, rel.target_fk, assoc, rel.assoc_to_owner, rel.assoc_to_target);
+    std::vector<value> params{layout_key_value(*layout_, obj_)};
+    object_list items;
+    {
+        auto lease = owner->run(sql, params);
+        while (lease->step()) items.push_back(rel.read_target(*lease, owner, 0));
+    }
+    if (const relationship_info* back = back_of(rel); back && !back->collection) {
+        auto self = object_ptr();
+        for (auto& item : items) {
+            void* back_m = at(item.get(), back->offset);
+            if (!back->ops->loaded(back_m) || !back->ops->get(back_m)) back->ops->add(back_m, self);
+        }
+    }
+    if (rel.many_to_many) {
+        if (assoc_db_.size() <= index) assoc_db_.resize(index + 1);
+        assoc_db_[index].clear();
+        for (auto& item : items) assoc_db_[index].emplace_back(item.get(), layout_key_value(target, item.get()));
+    }
+    rel.ops->assign(m, std::move(items));
+}
+
+void record_base::load(void* member) { load_relationship(member); }
+
+void record_base::load_relationship(void* member) {
+    if (!owner)
+        throw detached_instance_error("Parent instance <" + table().type_name +
+                                      "> is not bound to a Session; lazy load operation of a relationship cannot "
+                                      "proceed");
+    const record_layout& l = *layout_;
+    if (l.rel_count == 0) return;
+    owner->check_usable();
+    if (!owner->in_flush()) owner->autoflush();
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (member != at(obj_, rel.offset)) continue;
+        if ((raise_mask >> i) & 1)
+            throw invalid_request_error("'" + table().type_name + "." + rel.name +
+                                        "' is not available due to lazy='raise'");
+        owner->before_lazy_load(table(), rel.name);
+        load_rel(rel, i);
+    }
+}
+
+void record_base::on_delete() {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.reverse) continue;
+        void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) load_relationship(m);
+        const relationship_info* back = back_of(rel);
+        object_list items;
+        rel.ops->items(m, items);
+        for (auto& child : items) {
+            record_base* r = find_record(owner, rel.target(), child.get());
+            if (rel.cascade_delete) {
+                if (r) owner->remove(r);
+            } else {
+                // the child loses its parent: no back reference, NULL foreign key
+                if (back && !back->collection) back->ops->remove(at(child.get(), back->offset), obj_);
+                deassociate(rel.target(), child.get(), rel.target_fk);
+            }
+        }
+    }
+}
+
+void record_base::assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.many_to_many) continue;
+        const schema::table* assoc = &rel.assoc();
+        const value mine = layout_key_value(l, obj_);
+        if (state == object_state::deleted) {  // every row of this owner goes
+            deletes.push_back({assoc, rel.assoc_to_owner, -1, mine, value()});
+            continue;
+        }
+        const void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) continue;
+        if (assoc_db_.size() <= i) assoc_db_.resize(i + 1);
+        const auto& db = assoc_db_[i];
+        object_list items;
+        rel.ops->items(m, items);
+        for (auto& item : items) {
+            bool known = std::any_of(db.begin(), db.end(), [&](auto& e) { return e.first == item.get(); });
+            if (!known)
+                inserts.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine,
+                                   layout_key_value(rel.target(), item.get())});
+        }
+        for (auto& e : db) {
+            bool still = std::any_of(items.begin(), items.end(), [&](auto& item) { return item.get() == e.first; });
+            if (!still) deletes.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine, e.second});
+        }
+    }
+}
+
+void record_base::assoc_snapshot(std::size_t index) {
+    const record_layout& l = *layout_;
+    if (index >= l.rel_count || !l.rels[index].many_to_many) return;
+    const relationship_info& rel = l.rels[index];
+    if (assoc_db_.size() <= index) assoc_db_.resize(index + 1);
+    assoc_db_[index].clear();
+    object_list items;
+    rel.ops->items(at(obj_, rel.offset), items);
+    for (auto& item : items) assoc_db_[index].emplace_back(item.get(), layout_key_value(rel.target(), item.get()));
+}
+
+void record_base::assoc_flushed() {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (rel.many_to_many && rel.ops->loaded(at(obj_, rel.offset))) assoc_snapshot(i);
+    }
+}
+
+void record_base::release_cycles() {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.releases_on_close) continue;
+        void* m = at(obj_, rel.offset);
+        rel.ops->clear(m);
+        rel.ops->set_loaded(m, false);
+    }
+}
+
+}  // namespace dorm::detail
