@@ -41,7 +41,7 @@ const relationship_info* back_of(const relationship_info& rel) {
 }
 }  // namespace
 
-void record_base::wire(session_impl* s, bool from_db) {
+void record_base::wire_rels(session_impl* s, bool from_db) {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
@@ -65,7 +65,7 @@ void record_base::wire(session_impl* s, bool from_db) {
     }
 }
 
-void record_base::related(std::vector<std::shared_ptr<record_base>>& out) {
+void record_base::related_rels(std::vector<std::shared_ptr<record_base>>& out) {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
@@ -78,7 +78,7 @@ void record_base::related(std::vector<std::shared_ptr<record_base>>& out) {
     }
 }
 
-void record_base::edges(std::vector<std::pair<record_base*, record_base*>>& out) {
+void record_base::edges_rels(std::vector<std::pair<record_base*, record_base*>>& out) {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
@@ -97,7 +97,7 @@ void record_base::edges(std::vector<std::pair<record_base*, record_base*>>& out)
     }
 }
 
-void record_base::sync_parents() {
+void record_base::sync_parents_rels() {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
@@ -112,7 +112,7 @@ void record_base::sync_parents() {
     }
 }
 
-void record_base::propagate_to_children() {
+void record_base::propagate_to_children_rels() {
     const record_layout& l = *layout_;
     if (l.rel_count == 0) return;
     identity_key k;
@@ -273,7 +273,7 @@ void record_base::load_relationship(void* member) {
     }
 }
 
-void record_base::on_delete() {
+void record_base::on_delete_rels() {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
@@ -296,7 +296,7 @@ void record_base::on_delete() {
     }
 }
 
-void record_base::assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) {
+void record_base::assoc_changes_rels(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
@@ -337,7 +337,7 @@ void record_base::assoc_snapshot(std::size_t index) {
     for (auto& item : items) assoc_db_[index].emplace_back(item.get(), layout_key_value(rel.target(), item.get()));
 }
 
-void record_base::assoc_flushed() {
+void record_base::assoc_flushed_rels() {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
@@ -345,7 +345,7 @@ void record_base::assoc_flushed() {
     }
 }
 
-void record_base::release_cycles() {
+void record_base::release_cycles_rels() {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];

@@ -167,19 +167,31 @@ public:
     void restore_committed();
     /// Wires relationship members to the session (lazy loading, back_populates); nullptr unwires.
     /// `from_db`: the object was read from a row, so its relationships start unloaded.
-    void wire(session_impl* s, bool from_db);
+    void wire(session_impl* s, bool from_db) {
+        if (layout_->rel_count) wire_rels(s, from_db);
+    }
 
     // -- relationships (lib/session/wiring.cpp; no-ops for structs without dorm::many / dorm::one) --
     /// Related objects reachable through save-update cascades (loaded relationships only).
-    void related(std::vector<std::shared_ptr<record_base>>& out);
+    void related(std::vector<std::shared_ptr<record_base>>& out) {
+        if (layout_->rel_count) related_rels(out);
+    }
     /// (parent, child) pairs among session records: the parent's row must be written first.
-    void edges(std::vector<std::pair<record_base*, record_base*>>& out);
+    void edges(std::vector<std::pair<record_base*, record_base*>>& out) {
+        if (layout_->rel_count) edges_rels(out);
+    }
     /// Copies the keys of loaded many-to-one targets into this object's foreign-key columns.
-    void sync_parents();
+    void sync_parents() {
+        if (layout_->rel_count) sync_parents_rels();
+    }
     /// Copies this object's key into the foreign-key columns of its loaded children.
-    void propagate_to_children();
+    void propagate_to_children() {
+        if (layout_->rel_count) propagate_to_children_rels();
+    }
     /// The object is being deleted: cascade the delete or de-associate its children (loads them).
-    void on_delete();
+    void on_delete() {
+        if (layout_->rel_count) on_delete_rels();
+    }
     /// Association rows to insert (added=true) or delete for many-to-many collections:
     /// (assoc table, owner column, target column, owner key, target key).
     struct assoc_row {
@@ -187,11 +199,17 @@ public:
         int owner_col, target_col;
         value owner_key, target_key;
     };
-    void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes);
+    void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) {
+        if (layout_->rel_count) assoc_changes_rels(inserts, deletes);
+    }
     /// After a successful flush: the many-to-many collections as written become the database state.
-    void assoc_flushed();
+    void assoc_flushed() {
+        if (layout_->rel_count) assoc_flushed_rels();
+    }
     /// Before the session lets go of the object: release cycle-forming back references.
-    void release_cycles();
+    void release_cycles() {
+        if (layout_->rel_count) release_cycles_rels();
+    }
     /// Columns to set to NULL at the next flush (a de-associated NOT NULL foreign key; the
     /// database reports the violation).
     column_mask null_out = 0;
@@ -229,6 +247,16 @@ protected:
     std::shared_ptr<void> external_;  ///< the user's shared_ptr when the object is not inline
 
 private:
+    // the relationship work (lib/session/wiring.cpp), for structs that have relationships
+    void related_rels(std::vector<std::shared_ptr<record_base>>& out);
+    void edges_rels(std::vector<std::pair<record_base*, record_base*>>& out);
+    void sync_parents_rels();
+    void propagate_to_children_rels();
+    void on_delete_rels();
+    void assoc_changes_rels(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes);
+    void assoc_flushed_rels();
+    void release_cycles_rels();
+    void wire_rels(session_impl* s, bool from_db);
     void load_rel(const relationship_info& rel, std::size_t index);
     void on_changed(const relationship_info& rel, const std::shared_ptr<void>& child, bool added);
     void deassociate(const record_layout& l, void* obj, int fk_col);
