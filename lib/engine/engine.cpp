@@ -244,6 +244,8 @@ decltype(auto) guarded(pooled_connection& pc, F&& f) {
 
 /// Drops idle cached statements once the cache is full (leased ones stay).
 void evict(pooled_connection& pc) {
+    pc.last_entry_ = nullptr;
+    pc.last_sql_ = {};
     for (auto it = pc.cache_.begin(); it != pc.cache_.end() && pc.cache_.size() > statement_cache_limit / 2;) {
         if (it->second.leased)
             ++it;
@@ -365,10 +367,16 @@ statement_lease connection::prepare(std::string_view sql) {
     if (pc.echo_) started = detail::engine_impl::clock::now();
     auto badge = [&] { return pc.echo_ ? pc.engine_->statement_badge(sql, started) : std::string{}; };
 
+    if (pc.last_entry_ && !pc.last_entry_->leased && sql == pc.last_sql_) {
+        pc.last_entry_->leased = true;
+        return statement_lease(pc.last_entry_->stmt.get(), pc.last_entry_, nullptr, badge());
+    }
     if (auto it = pc.cache_.find(sql); it != pc.cache_.end()) {
         auto& entry = it->second;
         if (!entry.leased) {
             entry.leased = true;
+            pc.last_sql_ = it->first;
+            pc.last_entry_ = &entry;
             return statement_lease(entry.stmt.get(), &entry, nullptr, badge());
         }
         // Still leased (a result is being read): a temporary statement, not cached.
@@ -381,6 +389,8 @@ statement_lease connection::prepare(std::string_view sql) {
     auto [it, inserted] = pc.cache_.try_emplace(std::string(sql));
     it->second.stmt = std::move(stmt);
     it->second.leased = true;
+    pc.last_sql_ = it->first;
+    pc.last_entry_ = &it->second;
     return statement_lease(it->second.stmt.get(), &it->second, nullptr, badge());
 }
 

@@ -52,6 +52,10 @@ public:
     std::unique_ptr<driver::connection> conn_;
     /// Declared after conn_: statements are finalized before their connection closes.
     std::unordered_map<std::string, statement_cache_entry, string_hash, std::equal_to<>> cache_;
+    /// The entry prepared last, and its SQL (the map's key): a statement run in a loop is found
+    /// by one comparison instead of a hash lookup. Cleared when entries are evicted.
+    std::string_view last_sql_;
+    statement_cache_entry* last_entry_ = nullptr;
     std::uint64_t generation_;
     bool echo_;
     bool in_transaction_ = false;

@@ -27,7 +27,42 @@ record_base* identity_map::find(const identity_key& k) const noexcept {
     }
 }
 
+record_base* identity_map::find(const identity_key& k, insert_hint& hint) {
+    hint.pos = static_cast<std::size_t>(-1);
+    if (!k.s.empty()) return find(k);
+    if ((used_ + 1) * 4 > slots_.size() * 3) grow();  // so that the hinted insert needs no growth
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t first_free = slots_.size();
+    for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
+        const slot& s = slots_[i];
+        if (!s.rec) {
+            if (first_free == slots_.size()) first_free = i;
+            break;
+        }
+        if (s.rec == tombstone()) {
+            if (first_free == slots_.size()) first_free = i;
+            continue;
+        }
+        if (s.key == k.i && s.table == k.table) return s.rec;
+    }
+    hint.pos = first_free;
+    hint.version = version_;
+    return nullptr;
+}
+
+record_base* identity_map::emplace(const identity_key& k, record_base* r, const insert_hint& hint) {
+    if (!k.s.empty() || hint.pos == static_cast<std::size_t>(-1) || hint.version != version_) return emplace(k, r);
+    slot& s = slots_[hint.pos];
+    if (!s.rec) ++used_;
+    s = slot{k.table, k.i, r};
+    ++size_;
+    ++version_;
+    count(k.table, +1);
+    return r;
+}
+
 void identity_map::grow() {
+    ++version_;
     std::vector<slot> old = std::move(slots_);
     std::size_t n = old.empty() ? 64 : old.size();
     while (n * 3 / 4 <= size_ * 2 + 1) n *= 2;  // at most ~37% full after growing
@@ -70,6 +105,7 @@ record_base* identity_map::emplace(const identity_key& k, record_base* r) {
     }
     slots_[first_free] = slot{k.table, k.i, r};
     ++size_;
+    ++version_;
     count(k.table, +1);
     return r;
 }
@@ -92,6 +128,7 @@ void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
             if (r && s.rec != r) return;
             s.rec = tombstone();
             --size_;
+            ++version_;
             count(k.table, -1);
             return;
         }
@@ -104,6 +141,7 @@ void identity_map::clear() noexcept {
     per_table_.clear();
     size_ = used_ = 0;
     shift_ = 64;
+    ++version_;
 }
 
 void identity_map::count(const schema::table* t, int delta) {

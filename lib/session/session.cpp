@@ -156,12 +156,13 @@ record_base* session_impl::find_object(const void* obj, const identity_key* k) c
     return nullptr;
 }
 
-void session_impl::attach_loaded(const std::shared_ptr<record_base>& rec, const identity_key& k) {
+void session_impl::attach_loaded(const std::shared_ptr<record_base>& rec, const identity_key& k,
+                                 const identity_map::insert_hint& hint) {
     rec->owner = this;
     rec->state = object_state::persistent;
     rec->ident = k;
     rec->keyed = true;
-    identity_.emplace(k, rec.get());
+    identity_.emplace(k, rec.get(), hint);
     records_.push_back(rec);
     rec->wire(this, true);
     watch(rec.get());

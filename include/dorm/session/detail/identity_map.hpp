@@ -20,6 +20,15 @@ public:
     record_base* find(const identity_key& k) const noexcept;
     /// Inserts k -> r unless k is present; returns the record now stored under k.
     record_base* emplace(const identity_key& k, record_base* r);
+    /// Where an insert of a key goes, found by the lookup that missed it (one probe per row read).
+    struct insert_hint {
+        std::size_t pos = static_cast<std::size_t>(-1);
+        std::uint64_t version = 0;
+    };
+    /// find(k); when absent, also where k would be inserted (valid until the map changes).
+    record_base* find(const identity_key& k, insert_hint& hint);
+    /// emplace(k, r) at the hinted position when the map has not changed since (else a normal emplace).
+    record_base* emplace(const identity_key& k, record_base* r, const insert_hint& hint);
     /// Removes k if it maps to r (any record when r is null).
     void erase(const identity_key& k, const record_base* r = nullptr) noexcept;
     void clear() noexcept;
@@ -38,6 +47,7 @@ private:
     void grow();
 
     std::vector<slot> slots_;
+    std::uint64_t version_ = 0;  // changes with every insert, erase, growth
     std::size_t size_ = 0;  // live entries
     std::size_t used_ = 0;  // live + tombstones
     int shift_ = 64;

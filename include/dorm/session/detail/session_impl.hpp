@@ -45,8 +45,11 @@ public:
     record_base* find_object(const void* obj, const identity_key* k) const;
     /// The record with that identity, or nullptr.
     record_base* find(const identity_key& k) const;
+    /// find(k) for a row being read; when absent, `hint` says where attach_loaded inserts it.
+    record_base* find(const identity_key& k, identity_map::insert_hint& hint) { return identity_.find(k, hint); }
     /// A record read from a row: becomes persistent, enters the identity map.
-    void attach_loaded(const std::shared_ptr<record_base>& rec, const identity_key& k);
+    void attach_loaded(const std::shared_ptr<record_base>& rec, const identity_key& k,
+                       const identity_map::insert_hint& hint = {});
     /// The session handed the object out: check it for changes at the next flush.
     void watch(record_base* rec);
     void remove(record_base* rec);

@@ -22,14 +22,15 @@ template <class T>
 std::shared_ptr<T> load_entity(driver::statement& s, session_impl* session, int first = 0) {
     identity_key k;
     record<T>::key_of_row(s, first, k);
-    if (record_base* r = session->find(k)) {
+    identity_map::insert_hint hint;
+    if (record_base* r = session->find(k, hint)) {
         session->watch(r);
         return static_cast<record<T>*>(r)->typed_ptr();
     }
     auto rec = std::make_shared<record<T>>();
     read_object(*rec->get(), s, first);  // inlined: the hot loop of every entity query
     rec->take_snapshot();
-    session->attach_loaded(rec, k);
+    session->attach_loaded(rec, k, hint);
     T* obj = rec->get();
     return std::shared_ptr<T>(std::move(rec), obj);  // shares the record's ownership
 }
