@@ -977,18 +977,13 @@ BOOST_AUTO_TEST_SUITE_END()
 namespace {
 /// Five members (alice 30, bob NULL, carol 50, dave 20, eve 10); returns their ids in that order.
 std::vector<int> seed_members(const dorm::engine& e) {
-    dorm::session s(e);
-    std::vector<std::shared_ptr<Member>> added{
-        s.add(Member{.email = "alice@x", .nick = "alice", .score = 30}),
-        s.add(Member{.email = "bob@x", .nick = "bob", .score = std::nullopt}),
-        s.add(Member{.email = "carol@x", .nick = "carol", .score = 50}),
-        s.add(Member{.email = "dave@x", .nick = "dave", .score = 20}),
-        s.add(Member{.email = "eve@x", .nick = "eve", .score = 10}),
-    };
-    s.commit();
-    std::vector<int> ids;
-    for (auto& m : added) ids.push_back(m->id);
-    return ids;
+    return dorm_test::seed(e, std::vector<Member>{
+                                  {.email = "alice@x", .nick = "alice", .score = 30},
+                                  {.email = "bob@x", .nick = "bob", .score = std::nullopt},
+                                  {.email = "carol@x", .nick = "carol", .score = 50},
+                                  {.email = "dave@x", .nick = "dave", .score = 20},
+                                  {.email = "eve@x", .nick = "eve", .score = 10},
+                              });
 }
 
 std::string member_table(const dorm::engine& e) {

@@ -73,19 +73,15 @@ std::optional<std::int64_t> column_of(const dorm::engine& e, const std::string& 
 
 /// Three users with two comments each, committed; returns the users' ids.
 std::vector<int> seed_users(const dorm::engine& e) {
-    dorm::session s(e);
-    std::vector<int> ids;
-    std::vector<std::shared_ptr<User>> users;
+    std::vector<User> users;
     for (int i = 0; i < 3; ++i) {
-        auto u = s.add(User{.name = "user" + std::to_string(i), .age = 20 + i});
+        User u{.name = "user" + std::to_string(i), .age = 20 + i};
         for (int j = 0; j < 2; ++j)
-            u->comments.push_back(
+            u.comments.push_back(
                 std::make_shared<Comment>(Comment{.comment = "c" + std::to_string(i) + std::to_string(j)}));
-        users.push_back(u);
+        users.push_back(std::move(u));
     }
-    s.commit();
-    for (auto& u : users) ids.push_back(u->id);
-    return ids;
+    return dorm_test::seed(e, std::move(users));
 }
 
 }  // namespace

@@ -29,18 +29,13 @@ using users_db = dorm_test::database<User, Profile, Comment>;
 
 /// Five members committed in their own session; returns their ids in insert order.
 std::vector<int> seed_members(const dorm::engine& e) {
-    dorm::session s(e);
-    std::vector<std::shared_ptr<Member>> added{
-        s.add(Member{.email = "alice@example.com", .nick = "alice", .score = 30}),
-        s.add(Member{.email = "bob@example.com", .nick = "bob", .score = std::nullopt}),
-        s.add(Member{.email = "carol@example.com", .nick = "carol", .score = 50}),
-        s.add(Member{.email = "dave@example.com", .nick = "dave", .score = 20}),
-        s.add(Member{.email = "eve@example.com", .nick = "100% eve_", .score = 10}),
-    };
-    s.commit();
-    std::vector<int> ids;
-    for (auto& m : added) ids.push_back(m->id);
-    return ids;
+    return dorm_test::seed(e, std::vector<Member>{
+                                  {.email = "alice@example.com", .nick = "alice", .score = 30},
+                                  {.email = "bob@example.com", .nick = "bob", .score = std::nullopt},
+                                  {.email = "carol@example.com", .nick = "carol", .score = 50},
+                                  {.email = "dave@example.com", .nick = "dave", .score = 20},
+                                  {.email = "eve@example.com", .nick = "100% eve_", .score = 10},
+                              });
 }
 
 template <class F>

@@ -156,4 +156,17 @@ struct database {
     }
 };
 
+/// Adds `rows` in a session of their own, commits, and returns their generated ids in order.
+template <class T>
+std::vector<int> seed(const dorm::engine& e, std::vector<T> rows) {
+    dorm::session s(e);
+    std::vector<std::shared_ptr<T>> added;
+    added.reserve(rows.size());
+    for (auto& r : rows) added.push_back(s.add(std::move(r)));
+    s.commit();
+    std::vector<int> ids;
+    for (auto& a : added) ids.push_back(a->id);
+    return ids;
+}
+
 }  // namespace dorm_test

@@ -257,25 +257,24 @@ private:
     auto execute_select(const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
         impl_->check_usable();
         impl_->autoflush();
-        std::vector<value> params;
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
                 return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders(), named));
-            // two statements: run(sql, params) would make its span of `params` before the SQL is
-            // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
-            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
-            auto lease = impl_->run(sql, params);
+        }
+        std::vector<value> params;
+        // two statements: run(sql, params) would make its span of `params` before the SQL is
+        // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
+        const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
+        auto lease = impl_->run(sql, params);
+        if constexpr (is_entity<Row>::value) {
+            using T = typename Row::type;
             return result<std::shared_ptr<T>>(std::move(lease), &detail::read_entity_row<T>, impl_.get(),
                                               std::move(params));
         } else if constexpr (is_entities<Row>::value) {
-            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
-            auto lease = impl_->run(sql, params);
             return result<typename detail::entities_rows<Row>::session_row>(
                 std::move(lease), &detail::read_entities_row<Row>, impl_.get(), std::move(params));
         } else {
-            const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
-            auto lease = impl_->run(sql, params);
             return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
         }
     }
