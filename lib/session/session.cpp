@@ -85,12 +85,10 @@ void session_impl::autoflush() {
 std::size_t session_impl::pending_count() const noexcept { return pending_.size(); }
 
 void session_impl::index(record_base* rec) {
-    identity_key k;
-    if (!rec->key(k)) return;
-    if (identity_.emplace(k, rec) != rec)
+    if (!rec->key(rec->ident)) return;
+    if (identity_.emplace(rec->ident, rec) != rec)
         throw invalid_request_error("dorm: another " + rec->table().type_name + " object with the same primary key is "
                                     "already in this session (one object per primary key per session)");
-    rec->ident = std::move(k);
     rec->keyed = true;
 }
 
@@ -514,7 +512,7 @@ void session_impl::do_flush() {
                 }
             }
             r->sync_parents();
-            const bool generated = t->autoincrement_column >= 0 && !r->key(scratch_key_);
+            const bool generated = r->generated_key_unset();
             const sql_kind kind = generated ? sql_kind::insert_generated : sql_kind::insert_all;
             if (!lease.get() || current != kind || current_table != t) {
                 current_sql = &sql_for(t, kind, 0);
@@ -690,12 +688,14 @@ void session_impl::do_flush() {
             save_backup(u.rec);
             u.rec->take_snapshot(u.mask);
         }
-        identity_key before = u.rec->ident;
-        identity_key now;
-        if (u.rec->key(now) && !(now == before)) {  // the primary key changed
-            identity_.erase(before, u.rec);
-            u.rec->keyed = false;
-            index(u.rec);
+        if (u.mask & u.rec->layout().key_mask) {  // a primary-key column changed
+            identity_key before = u.rec->ident;
+            identity_key now;
+            if (u.rec->key(now) && !(now == before)) {
+                identity_.erase(before, u.rec);
+                u.rec->keyed = false;
+                index(u.rec);
+            }
         }
     }
     for (auto* r : watch_) {

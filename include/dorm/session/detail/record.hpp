@@ -96,6 +96,7 @@ struct record_layout {
     std::size_t rel_count = 0;
     std::size_t snap_size = 0, snap_align = 1;
     int int_key = -1;  ///< the column of a single integer primary key, else -1
+    column_mask key_mask = 0;  ///< the primary-key columns
     bool autoincrement = false;
 };
 /// The identity of an object (false when an autoincrement key is still unset: 0).
@@ -132,6 +133,13 @@ public:
     }
     /// Reads the identity from the object; false when an autoincrement key is still unset (0).
     bool key(identity_key& out) const { return layout_key(*layout_, obj_, out); }
+    /// Whether the database generates the key at INSERT: an autoincrement key still 0.
+    bool generated_key_unset() const noexcept {
+        const record_layout& l = *layout_;
+        if (!l.autoincrement) return false;
+        const column_slot& c = l.cols[l.int_key];
+        return c.ops->as_int(static_cast<const char*>(obj_) + c.obj) == 0;
+    }
     /// Columns whose value differs from the snapshot (all columns when there is no snapshot).
     column_mask changed() const;
     /// Binds the object's columns listed in `cols` starting at parameter `first` (0-based).

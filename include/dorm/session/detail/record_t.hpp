@@ -71,6 +71,7 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
         if constexpr (m::pk_count == 1 && std::is_integral_v<member_of<typename m::template column<m::pk[0]>>>)
             l.int_key = static_cast<int>(m::pk[0]);
         l.autoincrement = m::autoincrement();
+        for (auto p : m::pk) l.key_mask |= column_mask{1} << p;
         l.rels = relationships_of<T>(l.rel_count);
         return l;
     }

@@ -126,7 +126,6 @@ private:
     std::unordered_map<const schema::table*, std::string> pk_sql_;
     std::unordered_map<std::string, std::string> relationship_sql_;
     bind_scratch scratch_;
-    identity_key scratch_key_;
     std::vector<value> params_;
 };
 
