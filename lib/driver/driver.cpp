@@ -17,6 +17,13 @@
 
 namespace dorm::driver {
 
+void statement::queue() {
+    throw unsupported_error("this driver cannot queue statement executions (can_queue() is false)\n[SQL: " + sql() + "]");
+}
+void statement::next_queued() {
+    throw unsupported_error("this driver cannot queue statement executions (can_queue() is false)\n[SQL: " + sql() + "]");
+}
+
 void statement::bind(int i, const value& v) {
     switch (v.kind()) {
         case value_kind::null:

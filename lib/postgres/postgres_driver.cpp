@@ -245,6 +245,7 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
 }
 
 statement::~statement() {
+    abandon_queue();
     res_.reset();
     desc_.reset();
     try {
@@ -357,7 +358,101 @@ bool statement::step() {
     return false;
 }
 
+void statement::queue() {
+    PGconn* conn = state_->conn.get();
+    if (conn == nullptr) throw_closed(sql_);
+    if (!results_.empty()) {  // the previous batch was not read to its end
+        results_.clear();
+        next_result_ = 0;
+    }
+    if (queued_ == 0 && PQpipelineStatus(conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn) != 1)
+        throw_error(conn, nullptr, sql_);
+    if (PQsendQueryPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0) != 1) {
+        abandon_queue();
+        throw_error(conn, nullptr, sql_);
+    }
+    ++queued_;
+}
+
+void statement::next_queued() {
+    PGconn* conn = state_->conn.get();
+    if (queued_ > 0) {
+        // one round trip for the batch: sync, then collect every result (and the sync's)
+        if (conn == nullptr) throw_closed(sql_);
+        if (PQpipelineSync(conn) != 1) {
+            abandon_queue();
+            throw_error(conn, nullptr, sql_);
+        }
+        const auto expected = static_cast<std::size_t>(queued_);
+        results_.clear();
+        next_result_ = 0;
+        result_ptr failed;
+        for (std::size_t i = 0; i < expected; ++i) {
+            result_ptr r(PQgetResult(conn));
+            if (!r) break;  // the connection failed
+            while (PGresult* extra = PQgetResult(conn)) PQclear(extra);  // NULL ends this execution's results
+            const auto status = PQresultStatus(r.get());
+            if (!failed && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+                failed = std::move(r);  // the first failure; the executions after it were not run
+                continue;
+            }
+            results_.push_back(std::move(r));
+        }
+        if (PQstatus(conn) == CONNECTION_OK) {
+            while (PGresult* r = PQgetResult(conn)) {  // the sync point
+                const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+                PQclear(r);
+                if (sync) break;
+            }
+        }
+        queued_ = 0;
+        PQexitPipelineMode(conn);
+        if (failed) {
+            results_.clear();
+            throw_error(conn, failed.get(), sql_);
+        }
+        if (results_.size() != expected) {
+            results_.clear();
+            throw_error(conn, nullptr, sql_);
+        }
+    }
+    if (next_result_ >= results_.size())
+        throw argument_error("next_queued(): no queued execution is left to read\n[SQL: " + sql_ + "]");
+    res_ = std::move(results_[next_result_++]);
+    if (next_result_ == results_.size()) {
+        results_.clear();
+        next_result_ = 0;
+    }
+    executed_ = true;
+    row_ = -1;
+    nrows_ = PQntuples(res_.get());
+    affected_ = 0;
+    std::int64_t n = 0;
+    if (parse_int(PQcmdTuples(res_.get()), n)) affected_ = n;
+}
+
+void statement::abandon_queue() noexcept {
+    PGconn* conn = state_->conn.get();
+    if (queued_ > 0 && conn != nullptr) {
+        if (PQpipelineSync(conn) == 1) {
+            for (;;) {
+                PGresult* r = PQgetResult(conn);
+                if (r == nullptr) {
+                    if (PQstatus(conn) != CONNECTION_OK) break;
+                    continue;  // the end of one execution's results
+                }
+                const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+                PQclear(r);
+                if (sync) break;
+            }
+        }
+        PQexitPipelineMode(conn);
+    }
+    queued_ = 0;
+}
+
 void statement::reset() {
+    abandon_queue();
     res_.reset();
     executed_ = false;
     row_ = -1;

@@ -82,9 +82,15 @@ public:
 
     const std::string& sql() const override { return sql_; }
 
+    bool can_queue() const override { return true; }
+    void queue() override;
+    void next_queued() override;
+
 private:
     void check_index(int i);
     void execute();
+    /// Ends a pipeline whose results were not collected (an abandoned batch): sync, drain, exit.
+    void abandon_queue() noexcept;
     const pg_result* meta() const noexcept;
     unsigned column_type(int c) const noexcept;
     std::string_view raw(int c) const noexcept;
@@ -103,6 +109,9 @@ private:
     int row_ = -1;
     int nrows_ = 0;
     std::int64_t affected_ = 0;
+    int queued_ = 0;                   ///< executions sent in pipeline mode, results not collected
+    std::vector<result_ptr> results_;  ///< collected results of a queued batch, in order
+    std::size_t next_result_ = 0;
     std::vector<std::vector<std::byte>> blobs_;  ///< decoded bytea per column
     std::vector<int> blob_rows_;                 ///< the row each decoded bytea belongs to
 };

@@ -379,6 +379,10 @@ std::vector<record_base*> order_records(const std::vector<record_base*>& recs,
 
 using assoc_row = record_base::assoc_row;
 
+/// INSERTs sent per round trip by a driver that can queue executions (results are small: the
+/// generated keys; a batch stays well inside the socket buffers).
+constexpr std::size_t insert_batch = 256;
+
 /// The same association row reported from both sides of a pair compares equal.
 std::tuple<const schema::table*, int, int, std::string, std::string> assoc_identity(const assoc_row& a) {
     std::string ko, kt;
@@ -501,6 +505,27 @@ void session_impl::do_flush() {
         const std::string* current_sql = nullptr;
         sql_kind current = sql_kind::delete_;
         std::vector<int> all_cols, gen_cols;
+        // Drivers that can queue executions (PostgreSQL's pipeline mode) send the INSERTs of a
+        // table in batches, one round trip each, when no row waits for another row's generated
+        // key (no relationship edges in this flush).
+        const bool batching = edges.empty();
+        std::vector<std::pair<record_base*, bool>> queued;  // (record, key generated)
+        auto finish_row = [&](record_base* r, bool generated, bool row) {
+            if (generated) {
+                std::int64_t id = (returning && row) ? lease->get_int(0) : lease->last_insert_id();
+                r->set_generated_key(id);
+                r->generated_key = true;
+            }
+            lease->reset();
+            r->propagate_to_children();
+        };
+        auto collect = [&] {
+            for (auto& [q, generated] : queued) {
+                lease->next_queued();
+                finish_row(q, generated, lease->step());
+            }
+            queued.clear();
+        };
         for (auto* r : inserts) {
             const schema::table* t = &r->table();
             if (t != current_table) {
@@ -515,6 +540,7 @@ void session_impl::do_flush() {
             const bool generated = r->generated_key_unset();
             const sql_kind kind = generated ? sql_kind::insert_generated : sql_kind::insert_all;
             if (!lease.get() || current != kind || current_table != t) {
+                if (!queued.empty()) collect();
                 current_sql = &sql_for(t, kind, 0);
                 lease = statement_lease();
                 lease = c.prepare(*current_sql);
@@ -532,16 +558,17 @@ void session_impl::do_flush() {
                 r->column_values(cols, echo_params);
                 c.log_statement(sql, lease, echo_params);
             }
-            const bool row = lease->step();
-            if (generated) {
-                std::int64_t id = (returning && row) ? lease->get_int(0) : lease->last_insert_id();
-                r->set_generated_key(id);
-                r->generated_key = true;
+            if (batching && lease->can_queue()) {
+                lease->queue();
+                scratch_.clear();
+                queued.emplace_back(r, generated);
+                if (queued.size() >= insert_batch) collect();
+                continue;
             }
-            lease->reset();
+            finish_row(r, generated, lease->step());
             scratch_.clear();
-            r->propagate_to_children();
         }
+        if (!queued.empty()) collect();
     }
 
     // UPDATEs: parents first; grouped by changed-column set; primary-key order
@@ -772,7 +799,7 @@ void session_impl::rollback() noexcept {
             if (r->generated_key) r->clear_generated_key();
             r->generated_key = false;
             r->inserted_in_txn = false;
-            r->has_snapshot = false;
+            r->destroy_snapshot();
             if (r->owner == this) forget(r);
         }
         txn_inserted_.clear();
@@ -824,7 +851,7 @@ void session_impl::close() noexcept {
         if (r->generated_key) r->clear_generated_key();
         r->generated_key = false;
         r->inserted_in_txn = false;
-        r->has_snapshot = false;
+        r->destroy_snapshot();
     }
     txn_inserted_.clear();
     txn_deleted_.clear();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -515,6 +516,27 @@ BOOST_FIXTURE_TEST_CASE(remove_then_add_keeps_the_object, member_db) {
     BOOST_CHECK(s.contains(m));
 }
 
+BOOST_FIXTURE_TEST_CASE(many_inserts_in_one_commit_get_their_own_keys, member_db) {
+    // more rows than one batch of a pipelining driver (PostgreSQL): every object gets the key of
+    // its own row, in add() order
+    dorm::session s(engine);
+    std::vector<std::shared_ptr<Member>> added;
+    for (int i = 0; i < 600; ++i)
+        added.push_back(s.add(Member{.email = "m" + std::to_string(i) + "@x", .nick = "n" + std::to_string(i)}));
+    s.commit();
+    std::set<int> ids;
+    for (auto& m : added) ids.insert(m->id);
+    BOOST_CHECK_EQUAL(ids.size(), added.size());
+    BOOST_CHECK(ids.count(0) == 0);
+    dorm::session check(engine);
+    for (std::size_t i = 0; i < added.size(); i += 37) {
+        auto m = check.get<Member>(added[i]->id);
+        BOOST_REQUIRE(m);
+        BOOST_CHECK_EQUAL(m->email, added[i]->email);
+    }
+    for (std::size_t i = 1; i < added.size(); ++i) BOOST_CHECK(added[i]->id > added[i - 1]->id);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---- transactions ------------------------------------------------------------------------------
@@ -734,6 +756,28 @@ BOOST_FIXTURE_TEST_CASE(a_violation_during_autoflush_also_needs_a_rollback, memb
     BOOST_CHECK_THROW(s.execute(dorm::select<Member>()).all(), dorm::pending_rollback_error);
     s.rollback();
     BOOST_CHECK_EQUAL(s.execute(dorm::select<Member>()).all().size(), 5u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_violation_in_the_middle_of_many_inserts_writes_none_of_them, member_db) {
+    // PostgreSQL sends these INSERTs in pipelined batches: the failing row is in the middle of
+    // the second batch, and the rows after it were never run.
+    seed_members(engine);
+    dorm::session s(engine);
+    std::vector<std::shared_ptr<Member>> added;
+    for (int i = 0; i < 700; ++i) {
+        const bool dup = i == 400;
+        added.push_back(s.add(Member{.email = dup ? std::string("carol@example.com") : "m" + std::to_string(i) + "@x",
+                                     .nick = "m" + std::to_string(i)}));
+    }
+    BOOST_CHECK_THROW(s.commit(), dorm::unique_violation);
+    s.rollback();
+    for (auto& m : added) BOOST_CHECK_EQUAL(m->id, 0);  // rolled-back INSERTs give their keys back
+    BOOST_CHECK_EQUAL(rows("member"), 5);
+    // the connection is usable again, in and out of batches
+    auto after = s.add(Member{.email = "after@x", .nick = "after"});
+    s.commit();
+    BOOST_CHECK(after->id != 0);
+    BOOST_CHECK_EQUAL(rows("member"), 6);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_update_restores_the_committed_values_on_rollback, member_db) {

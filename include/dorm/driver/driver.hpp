@@ -68,6 +68,16 @@ public:
 
     /// The SQL text this statement was prepared from.
     virtual const std::string& sql() const = 0;
+
+    // -- batched execution (PostgreSQL pipeline mode: many executions per round trip) ---------
+    /// Whether queue() sends executions without waiting for their results.
+    virtual bool can_queue() const { return false; }
+    /// Sends an execution with the current parameters (copied now) and returns without waiting.
+    virtual void queue();
+    /// After queue() calls: makes the result of the next queued execution current (step() and
+    /// get_*() read it; reset() after reading). The first failure is thrown, once every queued
+    /// result has been collected (the executions after it did not run).
+    virtual void next_queued();
 };
 
 /// One connection to a database.

@@ -165,6 +165,8 @@ public:
     value get_column(int col) const;
     /// snapshot := the object's column values.
     void take_snapshot();
+    /// Forgets the snapshot (destroys its column values; has_snapshot becomes false).
+    void destroy_snapshot() noexcept;
     /// snapshot := object only for columns in mask.
     void take_snapshot(column_mask cols);
     /// Saves the snapshot as the last committed state (first change in a transaction).
@@ -250,8 +252,6 @@ protected:
         obj_ = obj;
         snap_ = snap;
     }
-    /// Destroys the snapshot's column values (the derived destructor, while the buffer exists).
-    void destroy_snapshot() noexcept;
     std::shared_ptr<void> external_;  ///< the user's shared_ptr when the object is not inline
 
 private:
