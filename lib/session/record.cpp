@@ -13,6 +13,35 @@ inline void* at(void* base, std::uint32_t off) noexcept { return static_cast<cha
 constexpr column_mask all_columns(std::size_t n) noexcept {
     return n >= 64 ? ~column_mask{0} : ((column_mask{1} << n) - 1);
 }
+
+/// Column values live in the object (member offsets) or in a buffer laid out as the snapshot.
+enum class place { object, buffer };
+inline std::uint32_t offset(const column_slot& c, place p) noexcept { return p == place::object ? c.obj : c.snap; }
+
+/// dst's columns in `mask` := src's (both hold constructed values).
+void assign_columns(const record_layout& l, void* dst, place dp, const void* src, place sp, column_mask mask) {
+    for (std::size_t i = 0; i < l.count; ++i) {
+        if (!((mask >> i) & 1)) continue;
+        const column_slot& c = l.cols[i];
+        c.ops->assign(at(dst, offset(c, dp)), at(src, offset(c, sp)));
+    }
+}
+/// Constructs every column value of buffer `dst` from src; nothing stays built if a copy throws.
+void construct_buffer(const record_layout& l, void* dst, const void* src, place sp) {
+    std::size_t i = 0;
+    try {
+        for (; i < l.count; ++i) {
+            const column_slot& c = l.cols[i];
+            c.ops->construct(at(dst, c.snap), at(src, offset(c, sp)));
+        }
+    } catch (...) {  // a copy threw (out of memory)
+        while (i-- > 0) l.cols[i].ops->destroy(at(dst, l.cols[i].snap));
+        throw;
+    }
+}
+void destroy_buffer(const record_layout& l, void* buf) noexcept {
+    for (std::size_t i = 0; i < l.count; ++i) l.cols[i].ops->destroy(at(buf, l.cols[i].snap));
+}
 }  // namespace
 
 bool layout_key(const record_layout& l, const void* obj, identity_key& out) {
@@ -46,10 +75,7 @@ record_base::~record_base() { drop_backup(); }
 
 void record_base::destroy_snapshot() noexcept {
     if (!has_snapshot) return;
-    for (std::size_t i = 0; i < layout_->count; ++i) {
-        const column_slot& c = layout_->cols[i];
-        c.ops->destroy(at(snap_, c.snap));
-    }
+    destroy_buffer(*layout_, snap_);
     has_snapshot = false;
 }
 
@@ -142,48 +168,25 @@ value record_base::get_column(int col) const {
 
 void record_base::take_snapshot() {
     const record_layout& l = *layout_;
-    if (has_snapshot) {
-        for (std::size_t i = 0; i < l.count; ++i) {
-            const column_slot& c = l.cols[i];
-            c.ops->assign(at(snap_, c.snap), at(obj_, c.obj));
-        }
-        return;
-    }
-    std::size_t i = 0;
-    try {
-        for (; i < l.count; ++i) {
-            const column_slot& c = l.cols[i];
-            c.ops->construct(at(snap_, c.snap), at(obj_, c.obj));
-        }
-    } catch (...) {  // a copy threw (out of memory): no half-built snapshot
-        while (i-- > 0) l.cols[i].ops->destroy(at(snap_, l.cols[i].snap));
-        throw;
-    }
+    if (has_snapshot)
+        assign_columns(l, snap_, place::buffer, obj_, place::object, all_columns(l.count));
+    else
+        construct_buffer(l, snap_, obj_, place::object);
     has_snapshot = true;
 }
 
 void record_base::take_snapshot(column_mask cols) {
     if (!has_snapshot) return take_snapshot();
-    const record_layout& l = *layout_;
-    for (std::size_t i = 0; i < l.count; ++i) {
-        if (!((cols >> i) & 1)) continue;
-        const column_slot& c = l.cols[i];
-        c.ops->assign(at(snap_, c.snap), at(obj_, c.obj));
-    }
+    assign_columns(*layout_, snap_, place::buffer, obj_, place::object, cols);
 }
 
 void record_base::save_backup() {
     if (has_backup || !has_snapshot) return;
     const record_layout& l = *layout_;
     auto* buf = static_cast<std::byte*>(::operator new(l.snap_size, std::align_val_t(l.snap_align)));
-    std::size_t i = 0;
     try {
-        for (; i < l.count; ++i) {
-            const column_slot& c = l.cols[i];
-            c.ops->construct(at(buf, c.snap), at(snap_, c.snap));
-        }
+        construct_buffer(l, buf, snap_, place::buffer);
     } catch (...) {
-        while (i-- > 0) l.cols[i].ops->destroy(at(buf, l.cols[i].snap));
         ::operator delete(buf, std::align_val_t(l.snap_align));
         throw;
     }
@@ -193,9 +196,8 @@ void record_base::save_backup() {
 
 void record_base::drop_backup() noexcept {
     if (backup_) {
-        const record_layout& l = *layout_;
-        for (std::size_t i = 0; i < l.count; ++i) l.cols[i].ops->destroy(at(backup_, l.cols[i].snap));
-        ::operator delete(backup_, std::align_val_t(l.snap_align));
+        destroy_buffer(*layout_, backup_);
+        ::operator delete(backup_, std::align_val_t(layout_->snap_align));
         backup_ = nullptr;
     }
     has_backup = false;
@@ -204,17 +206,10 @@ void record_base::drop_backup() noexcept {
 void record_base::restore_committed() {
     const record_layout& l = *layout_;
     if (has_backup) {
-        for (std::size_t i = 0; i < l.count; ++i) {
-            const column_slot& c = l.cols[i];
-            c.ops->assign(at(snap_, c.snap), at(backup_, c.snap));
-        }
+        assign_columns(l, snap_, place::buffer, backup_, place::buffer, all_columns(l.count));
         drop_backup();
     }
-    if (!has_snapshot) return;
-    for (std::size_t i = 0; i < l.count; ++i) {
-        const column_slot& c = l.cols[i];
-        c.ops->assign(at(obj_, c.obj), at(snap_, c.snap));
-    }
+    if (has_snapshot) assign_columns(l, obj_, place::object, snap_, place::buffer, all_columns(l.count));
 }
 
 }  // namespace dorm::detail

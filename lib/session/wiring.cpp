@@ -114,15 +114,13 @@ void record_base::sync_parents_rels() {
 
 void record_base::propagate_to_children_rels() {
     const record_layout& l = *layout_;
-    if (l.rel_count == 0) return;
-    identity_key k;
-    if (!key(k)) return;
+    if (generated_key_unset()) return;  // no key yet: nothing to give the children
+    const value mine = layout_key_value(l, obj_);
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
         if (!rel.reverse) continue;
         const void* m = at(obj_, rel.offset);
         if (!rel.ops->loaded(m)) continue;
-        const value mine = layout_key_value(l, obj_);
         const record_layout& target = rel.target();
         const column_slot& fk = target.cols[rel.target_fk];
         object_list items;

@@ -63,6 +63,15 @@ struct row_sink {
 object_list load_objects(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
                          entity_reader read, row_sink on_row, const text_params* named);
 
+/// The objects of load_objects as T.
+template <class T>
+std::vector<std::shared_ptr<T>> typed_objects(object_list&& objects) {
+    std::vector<std::shared_ptr<T>> out;
+    out.reserve(objects.size());
+    for (auto& o : objects) out.push_back(std::static_pointer_cast<T>(std::move(o)));
+    return out;
+}
+
 /// load_objects for struct T; `on_row(stmt, object, extra_offset)` sees each row.
 template <class T, class OnRow>
 std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
@@ -72,21 +81,13 @@ std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, con
                       (*static_cast<F*>(ctx))(st, o, extra);
                   },
                   const_cast<void*>(static_cast<const void*>(&on_row))};
-    object_list objects = load_objects(s, std::move(base), loaders, &read_entity_erased<T>, sink, named);
-    std::vector<std::shared_ptr<T>> out;
-    out.reserve(objects.size());
-    for (auto& o : objects) out.push_back(std::static_pointer_cast<T>(std::move(o)));
-    return out;
+    return typed_objects<T>(load_objects(s, std::move(base), loaders, &read_entity_erased<T>, sink, named));
 }
 
 template <class T>
 std::vector<std::shared_ptr<T>> load_with(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
                                           const text_params* named = nullptr) {
-    object_list objects = load_objects(s, std::move(base), loaders, &read_entity_erased<T>, row_sink{}, named);
-    std::vector<std::shared_ptr<T>> out;
-    out.reserve(objects.size());
-    for (auto& o : objects) out.push_back(std::static_pointer_cast<T>(std::move(o)));
-    return out;
+    return typed_objects<T>(load_objects(s, std::move(base), loaders, &read_entity_erased<T>, row_sink{}, named));
 }
 
 /// Key of a value for grouping.
