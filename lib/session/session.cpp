@@ -379,9 +379,9 @@ std::vector<record_base*> order_records(const std::vector<record_base*>& recs,
 
 using assoc_row = record_base::assoc_row;
 
-/// INSERTs sent per round trip by a driver that can queue executions (results are small: the
-/// generated keys; a batch stays well inside the socket buffers).
-constexpr std::size_t insert_batch = 256;
+/// INSERTs, UPDATEs and DELETEs sent per round trip by a driver that can queue executions
+/// (results are small: generated keys, row counts; a batch stays well inside the socket buffers).
+constexpr std::size_t write_batch = 256;
 
 /// The same association row reported from both sides of a pair compares equal.
 std::tuple<const schema::table*, int, int, std::string, std::string> assoc_identity(const assoc_row& a) {
@@ -562,7 +562,7 @@ void session_impl::do_flush() {
                 lease->queue();
                 scratch_.clear();
                 queued.emplace_back(r, generated);
-                if (queued.size() >= insert_batch) collect();
+                if (queued.size() >= write_batch) collect();
                 continue;
             }
             finish_row(r, generated, lease->step());
@@ -595,9 +595,24 @@ void session_impl::do_flush() {
         column_mask current = 0;
         const std::string* current_sql = nullptr;
         std::vector<int> cols;
+        std::size_t queued = 0;  // UPDATEs sent in this batch (a driver that can queue them)
+        auto check_matched = [&] {
+            const auto n = lease->rows_affected();
+            lease->reset();
+            if (n != 1)
+                throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
+                                       std::to_string(n) + " were matched");
+        };
+        auto collect = [&] {
+            for (; queued > 0; --queued) {
+                lease->next_queued();
+                check_matched();
+            }
+        };
         for (auto& u : updates) {
             if (&u.rec->table() != t) continue;
             if (!lease.get() || current != u.mask) {
+                collect();
                 current_sql = &sql_for(t, sql_kind::update, u.mask);
                 lease = statement_lease();
                 lease = c.prepare(*current_sql);
@@ -613,14 +628,17 @@ void session_impl::do_flush() {
                 u.rec->key_values(echo_params);
                 c.log_statement(sql, lease, echo_params);
             }
+            if (lease->can_queue()) {
+                lease->queue();
+                scratch_.clear();
+                if (++queued >= write_batch) collect();
+                continue;
+            }
             lease->step();
-            const auto n = lease->rows_affected();
-            lease->reset();
             scratch_.clear();
-            if (n != 1)
-                throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
-                                       std::to_string(n) + " were matched");
+            check_matched();
         }
+        collect();
     }
     // de-associated NOT NULL foreign keys: let the database object
     for (auto* r : null_outs) {
@@ -673,10 +691,18 @@ void session_impl::do_flush() {
     {
         statement_lease lease;
         const schema::table* current_table = nullptr;
+        std::size_t queued = 0;
+        auto collect = [&] {
+            for (; queued > 0; --queued) {
+                lease->next_queued();
+                lease->reset();
+            }
+        };
         for (auto* r : deletes) {
             const schema::table* t = &r->table();
             const std::string& sql = sql_for(t, sql_kind::delete_, 0);
             if (!lease.get() || current_table != t) {
+                collect();
                 lease = statement_lease();
                 lease = c.prepare(sql);
                 current_table = t;
@@ -687,10 +713,17 @@ void session_impl::do_flush() {
                 r->key_values(echo_params);
                 c.log_statement(sql, lease, echo_params);
             }
+            if (lease->can_queue()) {
+                lease->queue();
+                scratch_.clear();
+                if (++queued >= write_batch) collect();
+                continue;
+            }
             lease->step();
             lease->reset();
             scratch_.clear();
         }
+        collect();
     }
 
     // Everything was written: update the bookkeeping.

@@ -780,6 +780,71 @@ BOOST_FIXTURE_TEST_CASE(a_violation_in_the_middle_of_many_inserts_writes_none_of
     BOOST_CHECK_EQUAL(rows("member"), 6);
 }
 
+/// Members m0..m<n-1> committed in their own session (more rows than one pipelined batch).
+std::vector<int> seed_many_members(const dorm::engine& e, int n) {
+    std::vector<Member> ms;
+    for (int i = 0; i < n; ++i)
+        ms.push_back({.email = "m" + std::to_string(i) + "@x", .nick = "n" + std::to_string(i), .score = i});
+    return dorm_test::seed(e, std::move(ms));
+}
+
+BOOST_FIXTURE_TEST_CASE(many_updates_and_deletes_in_one_commit_reach_every_row, member_db) {
+    // PostgreSQL pipelines these UPDATEs and DELETEs in batches: every row gets its own values
+    const auto ids = seed_many_members(engine, 600);
+    dorm::session s(engine);
+    auto all = s.execute(dorm::select<Member>().order_by(col(&Member::id))).all();
+    BOOST_REQUIRE_EQUAL(all.size(), 600u);
+    for (auto& m : all) m->score = *m->score * 2 + 1;
+    for (std::size_t i = 0; i < all.size(); i += 3) all[i]->nick = "x" + all[i]->nick;  // another column set
+    s.commit();
+    {
+        dorm::session check(engine);
+        auto again = check.execute(dorm::select<Member>().order_by(col(&Member::id))).all();
+        BOOST_REQUIRE_EQUAL(again.size(), 600u);
+        for (std::size_t i = 0; i < again.size(); ++i) {
+            BOOST_CHECK_EQUAL(*again[i]->score, static_cast<int>(i) * 2 + 1);
+            BOOST_CHECK_EQUAL(again[i]->nick, (i % 3 == 0 ? "xn" : "n") + std::to_string(i));
+        }
+    }
+    for (std::size_t i = 0; i < all.size(); i += 2) s.remove(all[i]);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("member"), 300);
+    dorm::session check(engine);
+    for (std::size_t i = 0; i < ids.size(); ++i) BOOST_CHECK_EQUAL(check.get<Member>(ids[i]) == nullptr, i % 2 == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_update_of_a_row_deleted_elsewhere_raises_stale_data_error, member_db) {
+    // the row in the middle of the second batch of a pipelining driver is gone: the UPDATE matches
+    // no row, the commit fails and writes none of the changes
+    const auto ids = seed_many_members(engine, 700);
+    dorm::session s(engine);
+    auto all = s.execute(dorm::select<Member>().order_by(col(&Member::id))).all();
+    s.commit();
+    {
+        auto c = engine.connect();
+        const dorm::value gone[] = {dorm::value(static_cast<std::int64_t>(ids[400]))};
+        BOOST_REQUIRE_EQUAL(c.execute("DELETE FROM " + q("member") + " WHERE " + q("id") + " = " + ph(1), gone), 1);
+    }
+    for (auto& m : all) m->score = -1;
+    std::string what = "<no stale_data_error>";
+    try {
+        s.commit();
+    } catch (const dorm::stale_data_error& e) {
+        what = e.what();
+    }
+    BOOST_CHECK_MESSAGE(what.find("UPDATE statement on table 'member' expected to update 1 row(s); 0 were matched") !=
+                            std::string::npos,
+                        what);
+    BOOST_CHECK_THROW(s.flush(), dorm::pending_rollback_error);
+    s.rollback();
+    BOOST_CHECK_EQUAL(*all[0]->score, 0);  // restored from the committed state
+    dorm::session check(engine);
+    BOOST_CHECK_EQUAL(check.execute(dorm::select(dorm::count()).select_from<Member>().where(col(&Member::score) == -1))
+                          .scalar_one(),
+                      0);
+    BOOST_CHECK_EQUAL(rows("member"), 699);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_failed_update_restores_the_committed_values_on_rollback, member_db) {
     const auto ids = seed_members(engine);
     dorm::session s(engine);
