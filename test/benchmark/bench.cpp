@@ -1,12 +1,15 @@
 // dorm_bench: the SQLite workloads W1..W5 (../shared/bench/WORKLOADS.md) measured for dorm and
 // for the raw sqlite3 C API floor in one process, interleaved, on a file database (WAL,
-// synchronous=NORMAL) and on an in-memory one. See test/benchmark/README.md.
+// synchronous=NORMAL) and on an in-memory one; and with --db postgresql the same workloads on a
+// PostgreSQL server (DORM_TEST_URL) against hand-written libpq (raw_libpq.hpp).
+// See test/benchmark/README.md.
 //
 // Implementations (columns of the report):
 //   raw        sqlite3 C API, every statement prepared once, text bound SQLITE_STATIC (the floor)
 //   dorm_orm   dorm::session: add() + commit(), execute(select<User>()).all(), get<User>(id), ...
 //   dorm_core  no identity map: dorm::execute(connection&, select...) returning plain User values;
 //              W1 through a prepared statement leased from the connection; W4 n/a
+//   raw (postgresql)  libpq, statements prepared once, INSERT/UPDATE batches in pipeline mode
 //   raw_memdb  (memory only, diagnostic) the raw floor on the storage dorm's `sqlite://` uses
 //              (a `file:/name?vfs=memdb` database plus a keeper connection), to tell storage
 //              cost from ORM cost
@@ -186,6 +189,8 @@ struct Stopwatch {
 struct Target {
     bool memory = true;
     std::string path;  // file databases
+    std::string url;   // a server (postgresql): then `memory` and `path` do not apply
+    std::string db() const { return !url.empty() ? "postgresql" : memory ? "memory" : "file"; }
 };
 
 void remove_db_files(const std::string& path) {
@@ -194,6 +199,9 @@ void remove_db_files(const std::string& path) {
 }
 
 constexpr const char* kPragmas[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"};
+
+/// Executions a pipelining driver sends per round trip in dorm_core's W1 (as dorm's flush does).
+constexpr std::size_t kPipelineBatch = 256;
 
 // -- raw: the sqlite3 C API floor ----------------------------------------------------------------
 
@@ -309,6 +317,12 @@ private:
     sqlite3_stmt *ins_ = nullptr, *all_ = nullptr, *get_ = nullptr, *upd_ = nullptr, *filt_ = nullptr;
 };
 
+#ifdef DORM_BENCH_HAVE_LIBPQ
+}  // namespace bench
+#include "raw_libpq.hpp"
+namespace bench {
+#endif
+
 /// The raw floor on a shared memdb database, as dorm's `sqlite://` engines use (diagnostic).
 class RawMemdbImpl : public RawImpl {
 public:
@@ -322,13 +336,16 @@ public:
 // -- dorm: shared set-up -------------------------------------------------------------------------
 
 /// An engine on the target with one pooled connection (so every session and the pragmas use the
-/// same connection), the pragmas applied, the schema created with metadata::create_all.
+/// same connection), the pragmas applied (SQLite), the schema created with metadata::create_all
+/// (on a server, after dropping the previous run's table: ids start at 1 again).
 dorm::engine open_engine(const Target& t) {
-    const std::string url = t.memory ? "sqlite://" : "sqlite:///" + t.path;
+    const std::string url = !t.url.empty() ? t.url : t.memory ? "sqlite://" : "sqlite:///" + t.path;
     auto engine = dorm::create_engine(url, {.pool_size = 1, .max_overflow = 0});
-    {
+    if (t.url.empty()) {
         auto conn = engine.connect();
         for (const char* p : kPragmas) conn.raw().execute(p);
+    } else {
+        dorm::metadata<User>{}.drop_all(engine);
     }
     dorm::metadata<User>{}.create_all(engine);
     return engine;
@@ -336,6 +353,7 @@ dorm::engine open_engine(const Target& t) {
 
 /// Reads the pragmas back through a session (the connection the workloads use).
 std::string check_pragmas(const dorm::engine& engine, const Target& t) {
+    if (!t.url.empty()) return "server";
     dorm::session s(engine);
     auto mode = s.execute(dorm::text<std::string>("PRAGMA journal_mode")).scalar_one();
     auto sync = s.execute(dorm::text<std::int64_t>("PRAGMA synchronous")).scalar_one();
@@ -443,21 +461,40 @@ public:
         conn_ = engine_.connect();
         // dorm writes the INSERT; the statement is prepared once per run and re-bound per row
         insert_sql_ = dorm::compile(dorm::insert<User>().values({User{0, "x", 0}}), conn_.dialect()).sql;
+        if (conn_.dialect() == dorm::dialect::postgresql) insert_sql_ += " RETURNING \"id\"";  // no last insert id
     }
     const std::string& journal_mode() const { return mode_; }
 
     /// dorm::insert<T>().values() cannot read generated ids back, so W1 uses the statement
     /// cache of the connection: conn.prepare(sql) -> statement_lease, bind, step, last_insert_id.
+    /// A driver that can queue executions (PostgreSQL) gets them in batches: queue() per row,
+    /// next_queued() + the RETURNING row per row after each batch.
     BENCH_NOINLINE void w1(std::vector<User>& users) {
         conn_.begin();
         {
             auto stmt = conn_.prepare(insert_sql_);
-            for (auto& u : users) {
-                stmt->bind_text(0, u.name);
-                stmt->bind_int(1, u.age);
-                stmt->step();
-                u.id = stmt->last_insert_id();
-                stmt->reset();
+            if (stmt->can_queue()) {
+                std::size_t done = 0;
+                for (std::size_t i = 0; i < users.size(); ++i) {
+                    stmt->bind_text(0, users[i].name);
+                    stmt->bind_int(1, users[i].age);
+                    stmt->queue();
+                    if (i + 1 - done == kPipelineBatch || i + 1 == users.size())
+                        for (; done <= i; ++done) {
+                            stmt->next_queued();
+                            if (!stmt->step()) throw std::runtime_error("dorm_core: INSERT ... RETURNING gave no row");
+                            users[done].id = stmt->get_int(0);
+                            stmt->reset();
+                        }
+                }
+            } else {
+                for (auto& u : users) {
+                    stmt->bind_text(0, u.name);
+                    stmt->bind_int(1, u.age);
+                    stmt->step();
+                    u.id = stmt->last_insert_id();
+                    stmt->reset();
+                }
             }
         }
         conn_.commit();
@@ -510,9 +547,9 @@ template <class Impl>
 Run run_one(const Params& p, const Target& target, int rep) {
     Run run;
     run.impl = Impl::name;
-    run.db = target.memory ? "memory" : "file";
+    run.db = target.db();
     run.rep = rep;
-    if (!target.memory) remove_db_files(target.path);
+    remove_db_files(target.path);
     {
         Impl impl;
         impl.open(target);
@@ -639,8 +676,22 @@ Run run_one(const Params& p, const Target& target, int rep) {
             run.check["W4"] = c;
         }
     }
-    if (!target.memory) remove_db_files(target.path);
+    remove_db_files(target.path);
     return run;
+}
+
+/// One run of implementation `im` (the floor of a server database is its C client library).
+Run run_impl(const std::string& im, const Params& p, const Target& t, int rep) {
+    if (im == "raw") {
+#ifdef DORM_BENCH_HAVE_LIBPQ
+        if (!t.url.empty()) return run_one<PgRawImpl>(p, t, rep);
+#endif
+        if (!t.url.empty()) throw std::runtime_error("dorm_bench was built without libpq: no PostgreSQL floor");
+        return run_one<RawImpl>(p, t, rep);
+    }
+    if (im == "raw_memdb") return run_one<RawMemdbImpl>(p, t, rep);
+    if (im == "dorm_orm") return run_one<OrmImpl>(p, t, rep);
+    return run_one<CoreImpl>(p, t, rep);
 }
 
 // -- statistics and output -----------------------------------------------------------------------
@@ -652,8 +703,9 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/// Targets (median ratio to raw) from the performance issue.
-std::optional<double> target(const std::string& impl, const std::string& w) {
+/// Targets (median ratio to raw) from the performance issue; they are set for SQLite only.
+std::optional<double> target(const std::string& db, const std::string& impl, const std::string& w) {
+    if (db != "memory" && db != "file") return std::nullopt;
     static const std::map<std::string, std::map<std::string, double>> t = {
         {"dorm_orm", {{"W1", 1.20}, {"W2", 1.50}, {"W3", 1.30}, {"W3sel", 1.30}, {"W3bp", 1.30}, {"W4", 1.30}, {"W5", 1.15}}},
         {"dorm_core", {{"W1", 1.10}, {"W2", 1.10}, {"W3", 1.10}, {"W3bp", 1.10}, {"W5", 1.05}}},
@@ -726,7 +778,7 @@ std::vector<Summary> summarize(const std::vector<Run>& runs, const std::vector<s
                 s.median_cpu_ms = cpu.median;
                 s.cpu_ratio = cpu.ratio;
                 s.samples = wall.samples;
-                s.target = target(impl, w);
+                s.target = target(db, impl, w);
                 out.push_back(s);
             }
     return out;
@@ -935,7 +987,8 @@ void usage(const char* argv0) {
         "  --callgrind          for valgrind --tool=callgrind: N=10000, lookups=1000, w5_reps=100, 1 repetition;\n"
         "                       needs one --impl and one --db (see callgrind.sh)\n"
         "  --n N --lookups L --w5-reps R --reps K   workload sizes and repetitions (default 100000 10000 100 5)\n"
-        "  --db memory|file|both                   (default both)\n"
+        "  --db memory|file|both|postgresql[,...]  (default both = memory,file; postgresql needs\n"
+        "                       DORM_TEST_URL=postgresql://..., e.g. from test/servers/with_server.sh postgresql)\n"
         "  --impl a,b,...       raw,dorm_orm,dorm_core[,raw_memdb] (default all; raw_memdb runs on memory only)\n"
         "  --dir DIR            where file databases go (default: the system temp directory)\n"
         "  --json FILE          write runs, medians, ratios and compile times as JSON\n"
@@ -1017,7 +1070,15 @@ int run_main(int argc, char** argv) try {
     if (reps_arg) reps = *reps_arg;
     if (p.n < 1 || p.lookups < 0 || p.w5_reps < 0 || reps < 1) throw std::runtime_error("bad sizes");
     for (const auto& db : dbs)
-        if (db != "memory" && db != "file") throw std::runtime_error("unknown --db " + db);
+        if (db != "memory" && db != "file" && db != "postgresql") throw std::runtime_error("unknown --db " + db);
+    std::string server_url;
+    if (std::find(dbs.begin(), dbs.end(), "postgresql") != dbs.end()) {
+        const char* u = std::getenv("DORM_TEST_URL");
+        server_url = u ? u : "";
+        if (server_url.rfind("postgresql://", 0) != 0)
+            throw std::runtime_error("--db postgresql needs DORM_TEST_URL=postgresql://... (a database the benchmark may "
+                                     "create and drop user_table in; test/servers/with_server.sh postgresql sets one)");
+    }
     for (const auto& im : impls)
         if (im != "raw" && im != "dorm_orm" && im != "dorm_core" && im != "raw_memdb")
             throw std::runtime_error("unknown --impl " + im);
@@ -1038,22 +1099,17 @@ int run_main(int argc, char** argv) try {
                     distinct.size(), p.lookups, ids.size() - distinct.size());
     }
     std::printf("dorm source: %s\n", describe_source(root).c_str());
-    std::printf("schema (dorm DDL): %s\n", [] {
-        std::string d = dorm::metadata<User>{}.ddl(dorm::dialect::sqlite);
-        std::replace(d.begin(), d.end(), '\n', ' ');
-        std::replace(d.begin(), d.end(), '\t', ' ');
-        return d;
-    }().c_str());
+    auto one_line_ddl = [](dorm::dialect d) {
+        std::string s = dorm::metadata<User>{}.ddl(d);
+        std::replace(s.begin(), s.end(), '\n', ' ');
+        std::replace(s.begin(), s.end(), '\t', ' ');
+        return s;
+    };
+    std::printf("schema (dorm DDL): %s\n", one_line_ddl(server_url.empty() ? dorm::dialect::sqlite : dorm::dialect::postgresql).c_str());
     std::fflush(stdout);
 
-    if (warmup) {  // one discarded run of each implementation: first-use costs, heap growth
-        for (const auto& im : impls) {
-            const Target t;
-            if (im == "raw") run_one<RawImpl>(p, t, -1);
-            else if (im == "raw_memdb") run_one<RawMemdbImpl>(p, t, -1);
-            else if (im == "dorm_orm") run_one<OrmImpl>(p, t, -1);
-            else run_one<CoreImpl>(p, t, -1);
-        }
+    if (warmup) {  // one discarded in-memory run of each implementation: first-use costs, heap growth
+        for (const auto& im : impls) run_impl(im, p, Target{}, -1);
         std::printf("warm-up: one discarded in-memory run of each implementation\n");
     }
 
@@ -1069,15 +1125,12 @@ int run_main(int argc, char** argv) try {
             for (const auto& im : order) {
                 Target t;
                 t.memory = db == "memory";
-                if (!t.memory)
+                if (db == "postgresql") t.url = server_url;
+                if (db == "file")
                     t.path = (std::filesystem::path(dir) / ("dorm_bench_" + std::to_string(::getpid()) + "_" + im + ".db"))
                                  .string();
-                Run r;
-                if (im == "raw") r = run_one<RawImpl>(p, t, rep);
-                else if (im == "raw_memdb") r = run_one<RawMemdbImpl>(p, t, rep);
-                else if (im == "dorm_orm") r = run_one<OrmImpl>(p, t, rep);
-                else r = run_one<CoreImpl>(p, t, rep);
-                std::printf("%-7s rep %d %-10s", db.c_str(), rep + 1, im.c_str());
+                Run r = run_impl(im, p, t, rep);
+                std::printf("%-10s rep %d %-10s", db.c_str(), rep + 1, im.c_str());
                 for (const auto& [w, ms] : r.ms) std::printf(" %s=%.2f", w.c_str(), ms);
                 std::printf("  (journal_mode=%s)", r.journal.c_str());
                 for (const auto& [k, v] : r.info) std::printf(" %s=%lld", k.c_str(), static_cast<long long>(v));
