@@ -207,7 +207,12 @@ bool session_state::usable() const noexcept {
     return ts == PQTRANS_IDLE || ts == PQTRANS_INTRANS;
 }
 
+void session_state::settle() noexcept {
+    if (pipeline != nullptr) pipeline->abandon_queue();
+}
+
 void session_state::flush_pending() noexcept {
+    settle();
     while (!pending_deallocate.empty() && usable()) {
         const std::string sql = "DEALLOCATE " + pending_deallocate.back();
         PQclear(PQexec(conn.get(), sql.c_str()));
@@ -246,6 +251,7 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
 
 statement::~statement() {
     abandon_queue();
+    state_->settle();
     res_.reset();
     desc_.reset();
     try {
@@ -332,6 +338,7 @@ void statement::bind_blob(int i, std::span<const std::byte> v) {
 void statement::execute() {
     PGconn* conn = state_->conn.get();
     if (conn == nullptr) throw_closed(sql_);
+    state_->settle();
     executed_ = true;
     row_ = -1;
     nrows_ = 0;
@@ -361,12 +368,11 @@ bool statement::step() {
 void statement::queue() {
     PGconn* conn = state_->conn.get();
     if (conn == nullptr) throw_closed(sql_);
-    if (!results_.empty()) {  // the previous batch was not read to its end
-        results_.clear();
-        next_result_ = 0;
-    }
+    // another statement's batch, or this one's previous batch not read to its end, is discarded
+    if (state_->pipeline != this || unread_ > 0) state_->settle();
     if (queued_ == 0 && PQpipelineStatus(conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn) != 1)
         throw_error(conn, nullptr, sql_);
+    state_->pipeline = this;
     if (PQsendQueryPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0) != 1) {
         abandon_queue();
         throw_error(conn, nullptr, sql_);
@@ -377,52 +383,34 @@ void statement::queue() {
 void statement::next_queued() {
     PGconn* conn = state_->conn.get();
     if (queued_ > 0) {
-        // one round trip for the batch: sync, then collect every result (and the sync's)
+        // one round trip for the batch: the sync ends it; the results are then read one by one
+        // (each freed before the next is read, not all held at once)
         if (conn == nullptr) throw_closed(sql_);
         if (PQpipelineSync(conn) != 1) {
             abandon_queue();
             throw_error(conn, nullptr, sql_);
         }
-        const auto expected = static_cast<std::size_t>(queued_);
-        results_.clear();
-        next_result_ = 0;
-        result_ptr failed;
-        for (std::size_t i = 0; i < expected; ++i) {
-            result_ptr r(PQgetResult(conn));
-            if (!r) break;  // the connection failed
-            while (PGresult* extra = PQgetResult(conn)) PQclear(extra);  // NULL ends this execution's results
-            const auto status = PQresultStatus(r.get());
-            if (!failed && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-                failed = std::move(r);  // the first failure; the executions after it were not run
-                continue;
-            }
-            results_.push_back(std::move(r));
-        }
-        if (PQstatus(conn) == CONNECTION_OK) {
-            while (PGresult* r = PQgetResult(conn)) {  // the sync point
-                const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-                PQclear(r);
-                if (sync) break;
-            }
-        }
+        unread_ = queued_;
         queued_ = 0;
-        PQexitPipelineMode(conn);
-        if (failed) {
-            results_.clear();
-            throw_error(conn, failed.get(), sql_);
-        }
-        if (results_.size() != expected) {
-            results_.clear();
-            throw_error(conn, nullptr, sql_);
-        }
     }
-    if (next_result_ >= results_.size())
+    if (unread_ == 0 || state_->pipeline != this)
         throw argument_error("next_queued(): no queued execution is left to read\n[SQL: " + sql_ + "]");
-    res_ = std::move(results_[next_result_++]);
-    if (next_result_ == results_.size()) {
-        results_.clear();
-        next_result_ = 0;
+    res_.reset(PQgetResult(conn));
+    if (!res_) {  // the connection failed
+        abandon_queue();
+        throw_error(conn, nullptr, sql_);
     }
+    while (PGresult* extra = PQgetResult(conn)) PQclear(extra);  // NULL ends this execution's results
+    --unread_;
+    const auto status = PQresultStatus(res_.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        // the first failure: the executions after it were not run; their results and the sync
+        // are drained so that the connection can ROLLBACK
+        result_ptr failed = std::move(res_);
+        abandon_queue();
+        throw_error(conn, failed.get(), sql_);
+    }
+    if (unread_ == 0) abandon_queue();  // reads the sync, leaves pipeline mode
     executed_ = true;
     row_ = -1;
     nrows_ = PQntuples(res_.get());
@@ -433,26 +421,28 @@ void statement::next_queued() {
 
 void statement::abandon_queue() noexcept {
     PGconn* conn = state_->conn.get();
-    if (queued_ > 0 && conn != nullptr) {
-        if (PQpipelineSync(conn) == 1) {
-            for (;;) {
+    if (state_->pipeline == this) {
+        state_->pipeline = nullptr;
+        if (conn != nullptr && (queued_ == 0 || PQpipelineSync(conn) == 1)) {
+            for (;;) {  // to the sync point: results not read, and the NULL after each execution's
                 PGresult* r = PQgetResult(conn);
                 if (r == nullptr) {
                     if (PQstatus(conn) != CONNECTION_OK) break;
-                    continue;  // the end of one execution's results
+                    continue;
                 }
                 const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
                 PQclear(r);
                 if (sync) break;
             }
         }
-        PQexitPipelineMode(conn);
+        if (conn != nullptr) PQexitPipelineMode(conn);
     }
     queued_ = 0;
+    unread_ = 0;
 }
 
 void statement::reset() {
-    abandon_queue();
+    if (queued_ > 0) abandon_queue();  // queued, never synced; results being read stay readable
     res_.reset();
     executed_ = false;
     row_ = -1;
@@ -567,7 +557,7 @@ void connection::execute(std::string_view sql) {
     PGconn* conn = state_->conn.get();
     const std::string text(sql);
     if (conn == nullptr) throw_closed(text);
-    state_->flush_pending();
+    state_->flush_pending();  // settles a pipeline too
     result_ptr res(PQexec(conn, text.c_str()));
     check_result(conn, res.get(), text);
 }
@@ -575,6 +565,7 @@ void connection::execute(std::string_view sql) {
 bool connection::ping() {
     PGconn* conn = state_->conn.get();
     if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) return false;
+    state_->settle();
     result_ptr res(PQexec(conn, "SELECT 1"));
     return res && PQresultStatus(res.get()) == PGRES_TUPLES_OK;
 }
@@ -588,6 +579,7 @@ bool connection::table_exists(std::string_view name) {
     if (conn == nullptr) throw_closed(sql);
     const std::string n(name);
     const char* values[1] = {n.c_str()};
+    state_->settle();
     result_ptr res(PQexecParams(conn, sql, 1, nullptr, values, nullptr, nullptr, 0));
     check_result(conn, res.get(), sql);
     return PQntuples(res.get()) > 0;

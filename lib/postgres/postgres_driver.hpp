@@ -40,10 +40,19 @@ using result_ptr = std::unique_ptr<pg_result, result_deleter>;
 /// What a connection and its statements share: the PGconn, the prepared-statement name
 /// counter and the names whose DEALLOCATE had to wait (a statement destroyed inside an
 /// aborted transaction cannot deallocate right away).
+class statement;
+
 struct session_state {
     conn_ptr conn;
     std::uint64_t next_id = 0;
     std::vector<std::string> pending_deallocate;
+    /// The statement whose queued executions are on the wire or not read to their end: the
+    /// connection is in pipeline mode until it settles.
+    statement* pipeline = nullptr;
+
+    /// Ends pipeline mode before another command: the executions `pipeline` queued are synced
+    /// and their unread results discarded. Never throws.
+    void settle() noexcept;
 
     /// Whether the connection is up and can run a command now (not in an aborted transaction).
     bool usable() const noexcept;
@@ -91,6 +100,7 @@ private:
     void execute();
     /// Ends a pipeline whose results were not collected (an abandoned batch): sync, drain, exit.
     void abandon_queue() noexcept;
+    friend struct session_state;
     const pg_result* meta() const noexcept;
     unsigned column_type(int c) const noexcept;
     std::string_view raw(int c) const noexcept;
@@ -109,9 +119,8 @@ private:
     int row_ = -1;
     int nrows_ = 0;
     std::int64_t affected_ = 0;
-    int queued_ = 0;                   ///< executions sent in pipeline mode, results not collected
-    std::vector<result_ptr> results_;  ///< collected results of a queued batch, in order
-    std::size_t next_result_ = 0;
+    int queued_ = 0;  ///< executions sent in pipeline mode, not synced yet
+    int unread_ = 0;  ///< synced executions whose results next_queued() has not read yet
     std::vector<std::vector<std::byte>> blobs_;  ///< decoded bytea per column
     std::vector<int> blob_rows_;                 ///< the row each decoded bytea belongs to
 };

@@ -75,8 +75,10 @@ public:
     /// Sends an execution with the current parameters (copied now) and returns without waiting.
     virtual void queue();
     /// After queue() calls: makes the result of the next queued execution current (step() and
-    /// get_*() read it; reset() after reading). The first failure is thrown, once every queued
-    /// result has been collected (the executions after it did not run).
+    /// get_*() read it; reset() after reading keeps the rest of the batch readable). The first
+    /// failure is thrown, after the rest of the batch was drained (those executions did not
+    /// run). A connection has one batch at a time: any other command on it (another statement,
+    /// begin/commit/rollback) first discards what is still unread.
     virtual void next_queued();
 };
 
