@@ -245,6 +245,9 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
     lengths_.assign(static_cast<std::size_t>(nparams_), 0);
     formats_.assign(static_cast<std::size_t>(nparams_), 0);
     const int ncols = PQnfields(desc_.get());
+    ncols_ = ncols;
+    types_.resize(static_cast<std::size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) types_[static_cast<std::size_t>(c)] = PQftype(desc_.get(), c);
     blobs_.resize(static_cast<std::size_t>(ncols));
     blob_rows_.assign(static_cast<std::size_t>(ncols), -1);
 }
@@ -458,10 +461,12 @@ std::int64_t statement::last_insert_id() {
 
 const pg_result* statement::meta() const noexcept { return res_ ? res_.get() : desc_.get(); }
 
-unsigned statement::column_type(int c) const noexcept { return PQftype(meta(), c); }
+unsigned statement::column_type(int c) const noexcept {
+    return c >= 0 && c < ncols_ ? types_[static_cast<std::size_t>(c)] : PQftype(meta(), c);
+}
 
 std::string_view statement::raw(int c) const noexcept {
-    if (!res_ || row_ < 0 || row_ >= nrows_ || c < 0 || c >= PQnfields(res_.get())) return {};
+    if (!res_ || row_ < 0 || row_ >= nrows_ || c < 0 || c >= ncols_) return {};
     const char* p = PQgetvalue(res_.get(), row_, c);
     if (p == nullptr) return {};
     return {p, static_cast<std::size_t>(PQgetlength(res_.get(), row_, c))};
@@ -475,7 +480,7 @@ std::string_view statement::column_name(int c) {
 }
 
 bool statement::is_null(int c) {
-    if (!res_ || row_ < 0 || row_ >= nrows_ || c < 0 || c >= PQnfields(res_.get())) return true;
+    if (!res_ || row_ < 0 || row_ >= nrows_ || c < 0 || c >= ncols_) return true;
     return PQgetisnull(res_.get(), row_, c) != 0;
 }
 

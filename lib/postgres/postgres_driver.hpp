@@ -110,6 +110,8 @@ private:
     std::string name_;
     result_ptr desc_;  ///< PQdescribePrepared: parameter and column types
     result_ptr res_;   ///< the current execution's rows
+    int ncols_ = 0;                ///< result columns (as described at prepare time)
+    std::vector<unsigned> types_;  ///< their type oids
     int nparams_ = 0;
     std::vector<std::string> storage_;  ///< NUL-terminated text of each parameter
     std::vector<const char*> values_;
