@@ -596,18 +596,30 @@ void sql_writer::delete_(const ast::delete_& s) {
 
 const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params,
                                       const text_params* named) {
+    // the same statement object again: its memo (made on its second compile) has the SQL
+    if (const ast::compiled_memo* m = s.memo.get(); m && m->fits(s, d)) {
+        m->collect(s, params, named);
+        return m->sql;
+    }
     auto& cache = select_shape_cache::instance();
-    if (const std::string* sql = cache.lookup(s, d, params, named)) return *sql;
-    thread_local std::string printed;
-    printed.clear();
-    params.clear();
-    std::vector<const void*> origins;
-    sql_writer w(d, printed, params);
-    w.track_origins(&origins);
-    w.named_values(named);
-    w.select(s);
-    if (const std::string* sql = cache.store(s, d, printed, params, origins)) return *sql;
-    return printed;
+    const std::string* sql = cache.lookup(s, d, params, named);
+    if (!sql) {
+        thread_local std::string printed;
+        printed.clear();
+        params.clear();
+        std::vector<const void*> origins;
+        sql_writer w(d, printed, params);
+        w.track_origins(&origins);
+        w.named_values(named);
+        w.select(s);
+        sql = cache.store(s, d, printed, params, origins);
+        if (!sql) return printed;
+    }
+    if (s.memo.compiled_before() && !s.memo.get()) {
+        const ast::compiled_memo* m = s.memo.offer(cache.make_memo(s, d).release());
+        if (m && m->fits(s, d)) return m->sql;
+    }
+    return *sql;
 }
 
 compiled compile_select(const ast::select& s, dialect d) {

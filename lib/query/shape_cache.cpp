@@ -92,6 +92,7 @@ const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, s
     describe(s, d);
     auto it = map_.find(key_);
     if (it == map_.end()) return nullptr;
+    last_ = &it->second;
     params.clear();
     params.reserve(it->second.order.size());
     for (std::uint16_t k : it->second.order) {
@@ -121,7 +122,72 @@ const std::string* select_shape_cache::store(const ast::select& s, dialect d, co
     }
     if (map_.size() >= max_entries) map_.clear();
     e.sql = sql;
-    return &map_.emplace(key_, std::move(e)).first->second.sql;
+    last_ = &map_.emplace(key_, std::move(e)).first->second;
+    return &last_->sql;
 }
+
+std::unique_ptr<ast::compiled_memo> select_shape_cache::make_memo(const ast::select& s, dialect d) const {
+    using from = ast::compiled_memo::from;
+    auto m = std::make_unique<ast::compiled_memo>();
+    m->d = d;
+    m->sql = last_->sql;
+    m->shape = ast::compiled_memo::shape_of(s);
+    m->params.reserve(last_->order.size());
+    for (std::uint16_t k : last_->order) {
+        const slot& sl = slots_[k];
+        ast::compiled_memo::source src;
+        if (sl.v) {
+            src.v = sl.v;
+        } else if (sl.name) {
+            src.kind = from::bindparam;
+            src.name = sl.name;
+        } else {
+            src.kind = sl.i == &*s.limit ? from::limit : from::offset;
+        }
+        m->params.push_back(src);
+    }
+    return m;
+}
+
+}  // namespace dorm::detail
+
+namespace dorm::ast {
+
+std::array<std::uint32_t, 9> compiled_memo::shape_of(const select& s) noexcept {
+    auto n = [](const auto& v) { return static_cast<std::uint32_t>(v.size()); };
+    return {n(s.entities), n(s.columns), n(s.from), n(s.joins), n(s.where), n(s.group_by), n(s.having),
+            n(s.order_by),
+            static_cast<std::uint32_t>((s.limit ? 1 : 0) | (s.offset ? 2 : 0) | (s.distinct ? 4 : 0))};
+}
+
+void compiled_memo::collect(const select& s, std::vector<value>& out, const text_params* named) const {
+    out.clear();
+    out.reserve(params.size());
+    for (const source& p : params) {
+        switch (p.kind) {
+            case from::param: out.push_back(*p.v); break;
+            case from::limit: out.emplace_back(*s.limit); break;
+            case from::offset: out.emplace_back(*s.offset); break;
+            case from::bindparam: out.push_back(detail::sql_writer::named_value(named, *p.name)); break;
+        }
+    }
+}
+
+const compiled_memo* memo_slot::offer(const compiled_memo* m) const noexcept {
+    std::uintptr_t expected = compiled_once;
+    if (p_.compare_exchange_strong(expected, reinterpret_cast<std::uintptr_t>(m), std::memory_order_acq_rel))
+        return m;
+    delete m;  // another thread was first (or the slot was reset)
+    return get();
+}
+
+void memo_slot::reset() noexcept {
+    const auto v = p_.exchange(0, std::memory_order_acq_rel);
+    if (v > compiled_once) delete reinterpret_cast<const compiled_memo*>(v);
+}
+
+}  // namespace dorm::ast
+
+namespace dorm::detail {
 
 }  // namespace dorm::detail

@@ -4,6 +4,7 @@
 // print the same SQL, so the printer runs once per shape, thread and dialect; later statements
 // of that shape only collect their values. SQLAlchemy caches compiled statements the same way
 // ("[cached since ...]": the same shape with different values is a hit).
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -12,6 +13,31 @@
 #include <dorm/query/ast.hpp>
 
 #include "util/hash.hpp"
+
+namespace dorm::ast {
+
+/// One select object's compiled SQL and where each of its parameters comes from (memo_slot).
+struct compiled_memo {
+    enum class from : unsigned char { param, limit, offset, bindparam };
+    struct source {
+        from kind = from::param;
+        const value* v = nullptr;          ///< a param node's value (nodes are shared, never moved)
+        const std::string* name = nullptr;  ///< a bindparam's name
+    };
+    dialect d = dialect::sqlite;
+    std::string sql;
+    std::vector<source> params;
+    /// The statement's clause sizes when the memo was made: a change that bypassed
+    /// select_stmt::edit() makes the memo unusable instead of wrong.
+    std::array<std::uint32_t, 9> shape{};
+
+    static std::array<std::uint32_t, 9> shape_of(const select& s) noexcept;
+    bool fits(const select& s, dialect dl) const noexcept { return d == dl && shape == shape_of(s); }
+    /// The parameter values for an execution of s.
+    void collect(const select& s, std::vector<value>& out, const text_params* named) const;
+};
+
+}  // namespace dorm::ast
 
 namespace dorm::detail {
 
@@ -28,6 +54,8 @@ public:
     /// SQL, or nullptr for a statement whose parameters cannot all be traced to the tree.
     const std::string* store(const ast::select& s, dialect d, const std::string& sql,
                              const std::vector<value>& params, const std::vector<const void*>& origins);
+    /// A memo of `s` from the entry that the last successful lookup() / store() of `s` found.
+    std::unique_ptr<ast::compiled_memo> make_memo(const ast::select& s, dialect d) const;
 
 private:
     /// Where a parameter value lives in a statement tree: a param node's value or LIMIT/OFFSET.
@@ -62,6 +90,7 @@ private:
 
     std::string key_;
     std::vector<slot> slots_;
+    const entry* last_ = nullptr;  ///< the entry of the last lookup hit or store
     std::unordered_map<std::string, entry, fast_string_hash, std::equal_to<>> map_;
 };
 

@@ -5,12 +5,14 @@
 #define BOOST_TEST_MODULE query
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -1469,6 +1471,63 @@ BOOST_FIXTURE_TEST_CASE(bind_parameters_mix_with_literal_values_and_subqueries, 
     BOOST_TEST(show(s.execute(stmt, {{"n", 2}, {"max_age", 60}}).all()) == "[Alice, Bob, Dave]");
     BOOST_TEST(show(s.execute(stmt, {{"max_age", 45}, {"n", 2}}).all()) == "[Alice, Bob]");
     BOOST_TEST(show(s.execute(stmt, {{"n", 3}, {"max_age", 60}}).all()) == "[Dave]");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_statement_object_run_again_follows_every_change_to_it, users_db) {
+    // a statement object remembers its compiled SQL from its second run on; every builder call
+    // on it (also on a moved-from rvalue) must forget that
+    seed_people(engine);
+    auto q = dorm::select(col(&User::name)).where(col(&User::age) > 20).order_by(col(&User::name));
+    dorm::session s(engine);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(q).all()) == "[Alice, Bob, Carol, Dave]");
+    auto older = std::move(q).where(col(&User::age) > 40);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(older).all()) == "[Bob, Dave]");
+    auto first = std::move(older).limit(1);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(first).all()) == "[Bob]");
+    auto second = std::move(first).offset(1);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(second).all()) == "[Dave]");
+    const auto copy = second;  // a copy starts without the memo, and gives the same answer
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(copy).all()) == "[Dave]");
+    auto by_age = std::move(second).order_by(col(&User::age).desc());
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(by_age).all()) == "[Dave]");
+    auto distinct = dorm::select(col(&Comment::comment)).order_by(col(&Comment::comment));
+    for (int i = 0; i < 2; ++i) BOOST_TEST(show(s.execute(distinct).all()) == "[Alice, Alice, Dave, hi, hi, x, yo]");
+    auto once = std::move(distinct).distinct();
+    for (int i = 0; i < 2; ++i) BOOST_TEST(show(s.execute(once).all()) == "[Alice, Dave, hi, x, yo]");
+    // the same object compiled for two dialects
+    const auto by_id = dorm::select<User>().where(col(&User::id) == 7);
+    for (int i = 0; i < 3; ++i) {
+        BOOST_TEST(dorm::compile(by_id, dorm::dialect::sqlite).sql.find("= ?") != std::string::npos);
+        const auto pg = dorm::compile(by_id, dorm::dialect::postgresql);
+        BOOST_TEST(pg.sql.find("= $1") != std::string::npos);
+        BOOST_REQUIRE_EQUAL(pg.params.size(), 1u);
+        BOOST_TEST((pg.params[0] == dorm::value(7)));
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_const_statement_runs_from_several_threads, users_db) {
+    seed_people(engine);
+    const auto by_name = dorm::select<User>().where(col(&User::name) == dorm::bindparam<std::string>("name"));
+    const std::vector<std::pair<std::string, int>> ages = {{"Alice", 30}, {"Bob", 41}, {"Carol", 25}, {"Dave", 52}};
+    std::atomic<int> wrong{0}, done{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            try {
+                auto c = engine.connect();
+                for (int i = 0; i < 100; ++i) {
+                    const auto& [name, age] = ages[static_cast<std::size_t>((t + i) % 4)];
+                    const std::vector<User> found = dorm::execute(c, by_name, {{"name", name}}).all();
+                    if (found.size() != 1 || found[0].age != age) ++wrong;
+                    ++done;
+                }
+            } catch (const std::exception&) {
+                ++wrong;
+            }
+        });
+    for (auto& th : threads) th.join();
+    BOOST_CHECK_EQUAL(wrong.load(), 0);
+    BOOST_CHECK_EQUAL(done.load(), 400);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_missing_value_is_an_argument_error, users_db) {

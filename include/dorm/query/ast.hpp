@@ -2,6 +2,7 @@
 /// @file dorm/query/ast.hpp
 /// The runtime statement tree. Typed statements (dorm/query/select.hpp, ...) lower to it; the
 /// compiled printer in lib/query/compile.cpp prints it for a dialect. No templates here.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,6 +24,49 @@ namespace dorm::ast {
 struct expr;
 struct select;
 using expr_ptr = std::shared_ptr<const expr>;
+
+struct compiled_memo;  // lib/query/shape_cache.hpp
+/// A select's own record of its compiled SQL (the shape cache's entry, with where each parameter
+/// comes from), so that executing one statement object again skips describing its tree. Made on
+/// the second compile of the same object (a statement built per call never pays for it); a copy
+/// starts empty; editing the statement forgets it (select_stmt::edit()). Set once, atomically:
+/// a const statement may be executed from several threads.
+class memo_slot {
+public:
+    memo_slot() noexcept = default;
+    memo_slot(const memo_slot&) noexcept {}
+    memo_slot(memo_slot&& o) noexcept : p_(o.p_.exchange(0)) {}
+    memo_slot& operator=(const memo_slot& o) noexcept {
+        if (this != &o) reset();
+        return *this;
+    }
+    memo_slot& operator=(memo_slot&& o) noexcept {
+        if (this != &o) {
+            reset();
+            p_.store(o.p_.exchange(0));
+        }
+        return *this;
+    }
+    ~memo_slot() { reset(); }
+
+    /// The memo, or nullptr.
+    const compiled_memo* get() const noexcept {
+        const auto v = p_.load(std::memory_order_acquire);
+        return v > compiled_once ? reinterpret_cast<const compiled_memo*>(v) : nullptr;
+    }
+    /// Counts a compile: true from the second one on (then a memo is worth making).
+    bool compiled_before() const noexcept {
+        std::uintptr_t expected = 0;
+        return !p_.compare_exchange_strong(expected, compiled_once, std::memory_order_relaxed);
+    }
+    /// Keeps `m` (taking ownership) unless a memo is there already; returns the memo kept.
+    const compiled_memo* offer(const compiled_memo* m) const noexcept;
+    void reset() noexcept;
+
+private:
+    static constexpr std::uintptr_t compiled_once = 1;
+    mutable std::atomic<std::uintptr_t> p_{0};
+};
 
 enum class op : unsigned char {
     // binary
@@ -121,6 +165,7 @@ struct select {
     std::vector<order_item> order_by;
     std::optional<std::int64_t> limit, offset;
     bool distinct = false;
+    memo_slot memo;  ///< compile_select_sql's memo for this object (not part of the statement)
 };
 
 /// INSERT INTO t (cols) VALUES (...), (...) [ON CONFLICT ...] [RETURNING ...]

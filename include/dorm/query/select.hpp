@@ -202,7 +202,7 @@ public:
         static_assert(detail::tables_subset_v<TE, Tables>,
                       "dorm: the condition uses a column of a struct that is not in this select's FROM/JOIN list: "
                       "add .join<U>() (or .select_from<U>())");
-        ast_.where.push_back(cond.node());
+        edit().where.push_back(cond.node());
         return std::move(*this);
     }
 
@@ -218,17 +218,17 @@ public:
     }
     select_stmt limit(std::int64_t n) const& { return select_stmt(*this).limit(n); }
     select_stmt limit(std::int64_t n) && {
-        ast_.limit = n;
+        edit().limit = n;
         return std::move(*this);
     }
     select_stmt offset(std::int64_t n) const& { return select_stmt(*this).offset(n); }
     select_stmt offset(std::int64_t n) && {
-        ast_.offset = n;
+        edit().offset = n;
         return std::move(*this);
     }
     select_stmt distinct() const& { return select_stmt(*this).distinct(); }
     select_stmt distinct() && {
-        ast_.distinct = true;
+        edit().distinct = true;
         return std::move(*this);
     }
 
@@ -324,7 +324,7 @@ public:
         static_assert(detail::is_boolean_v<E>, "dorm: having() takes a condition (a bool expression)");
         static_assert(detail::tables_subset_v<TE, Tables>,
                       "dorm: having() uses a column of a struct that is not in this select's FROM/JOIN list");
-        ast_.having.push_back(cond.node());
+        edit().having.push_back(cond.node());
         return std::move(*this);
     }
 
@@ -347,9 +347,15 @@ public:
     const std::shared_ptr<const std::vector<detail::loader_node>>& loaders() const noexcept { return loaders_; }
 
     const ast::select& ast() const noexcept { return ast_; }
-    ast::select& mutable_ast() noexcept { return ast_; }
+    ast::select& mutable_ast() noexcept { return edit(); }
 
 private:
+    /// The tree, for a change: forgets its compiled memo. Every change goes through here.
+    ast::select& edit() noexcept {
+        ast_.memo.reset();
+        return ast_;
+    }
+
     template <class, class, bool, class>
     friend class select_stmt;
 
@@ -358,11 +364,11 @@ private:
         if constexpr (is_expression_v<O>) {
             static_assert(detail::tables_subset_v<typename O::tables, Tables>,
                           "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list");
-            ast_.order_by.push_back({item.node(), false});
+            edit().order_by.push_back({item.node(), false});
         } else {
             static_assert(detail::tables_subset_v<decltype(detail::ordering_tables(item)), Tables>,
                           "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list");
-            ast_.order_by.push_back({item.node, item.desc});
+            edit().order_by.push_back({item.node, item.desc});
         }
     }
     /// The statement with one more JOIN of Tag (a struct, an alias or a subquery). After a
