@@ -68,6 +68,10 @@ struct relationship_ops {
     void (*clear)(void* m);
 };
 
+/// The operations on dorm::one<U> members do not depend on U (one_base): compiled once in
+/// lib/session/wiring.cpp.
+extern const relationship_ops one_relationship_ops;
+
 /// A relationship member of a mapped struct (built once per struct from relationship_model).
 struct relationship_info {
     const char* name;
