@@ -37,6 +37,31 @@ expr_ptr make_param(value v) {
     e->val = std::move(v);
     return e;
 }
+select entity_select(const schema::table* t) {
+    select s;
+    s.entities.push_back(entity_ref{t, {}});
+    return s;
+}
+expr_ptr make_op(op o, expr_ptr a) {
+    std::vector<expr_ptr> args;
+    args.push_back(std::move(a));
+    return make_op(o, std::move(args));
+}
+expr_ptr make_op(op o, expr_ptr a, expr_ptr b) {
+    std::vector<expr_ptr> args;
+    args.reserve(2);
+    args.push_back(std::move(a));
+    args.push_back(std::move(b));
+    return make_op(o, std::move(args));
+}
+expr_ptr make_op(op o, expr_ptr a, expr_ptr b, expr_ptr c) {
+    std::vector<expr_ptr> args;
+    args.reserve(3);
+    args.push_back(std::move(a));
+    args.push_back(std::move(b));
+    args.push_back(std::move(c));
+    return make_op(o, std::move(args));
+}
 expr_ptr make_op(op o, std::vector<expr_ptr> args) {
     auto e = std::make_shared<expr>();
     e->k = expr::kind::op;

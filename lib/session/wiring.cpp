@@ -58,6 +58,8 @@ std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* ses
 
 // -- dorm::one<T>, type-erased ------------------------------------------------------------------
 
+one_base::~one_base() = default;
+
 void one_base::set_weak(bool weak) {
     if (weak == weak_mode_) return;
     auto p = get_no_load_void();

@@ -160,8 +160,8 @@ void selectin_apply(session_impl& s, const object_list& owners_v, const loader_n
                 sel.entities.push_back(ast::entity_ref{&ut, {}});
                 sel.joins.push_back(ast::join{
                     ast::join_kind::inner, ast::table_ref{assoc, {}, nullptr},
-                    ast::make_op(ast::op::eq, {ast::make_column(assoc, R::assoc_to_target()),
-                                               ast::make_column(&ut, ut.primary_key.front())})});
+                    ast::make_op(ast::op::eq, ast::make_column(assoc, R::assoc_to_target()),
+                                               ast::make_column(&ut, ut.primary_key.front()))});
                 sel.columns.push_back(ast::make_column(assoc, R::assoc_to_owner()));
                 sel.where.push_back(ast::make_column(assoc, R::assoc_to_owner()));
                 return sel;
@@ -219,20 +219,20 @@ void joined_augment(ast::select& sel, const std::string& alias) {
     sel.entities.push_back(ast::entity_ref{&ut, alias});
     ast::expr_ptr on;
     if constexpr (R::many_to_one) {
-        on = ast::make_op(ast::op::eq, {ast::make_column(&tt, R::owner_fk, owner_alias),
-                                        ast::make_column(&ut, ut.primary_key.front(), alias)});
+        on = ast::make_op(ast::op::eq, ast::make_column(&tt, R::owner_fk, owner_alias),
+                                        ast::make_column(&ut, ut.primary_key.front(), alias));
     } else if constexpr (R::many_to_many) {
         const schema::table* assoc = &table_of<typename R::assoc>();
         const std::string assoc_alias = alias + "_a";
         sel.joins.push_back(ast::join{
             ast::join_kind::left, ast::table_ref{assoc, assoc_alias, nullptr},
-            ast::make_op(ast::op::eq, {ast::make_column(&tt, tt.primary_key.front(), owner_alias),
-                                       ast::make_column(assoc, R::assoc_to_owner(), assoc_alias)})});
-        on = ast::make_op(ast::op::eq, {ast::make_column(assoc, R::assoc_to_target(), assoc_alias),
-                                        ast::make_column(&ut, ut.primary_key.front(), alias)});
+            ast::make_op(ast::op::eq, ast::make_column(&tt, tt.primary_key.front(), owner_alias),
+                                       ast::make_column(assoc, R::assoc_to_owner(), assoc_alias))});
+        on = ast::make_op(ast::op::eq, ast::make_column(assoc, R::assoc_to_target(), assoc_alias),
+                                        ast::make_column(&ut, ut.primary_key.front(), alias));
     } else {
-        on = ast::make_op(ast::op::eq, {ast::make_column(&tt, tt.primary_key.front(), owner_alias),
-                                        ast::make_column(&ut, R::target_fk, alias)});
+        on = ast::make_op(ast::op::eq, ast::make_column(&tt, tt.primary_key.front(), owner_alias),
+                                        ast::make_column(&ut, R::target_fk, alias));
     }
     sel.joins.push_back(ast::join{ast::join_kind::left, ast::table_ref{&ut, alias, nullptr}, std::move(on)});
 }

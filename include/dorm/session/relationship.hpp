@@ -20,11 +20,15 @@ namespace detail {
 /// The session side of a wired relationship (implemented by the session; type-erased).
 class relation_hook {
 public:
-    virtual ~relation_hook() = default;
     /// Loads the relationship's content (lazy load); throws detached_instance_error without a session.
     virtual void load(void* member) = 0;
     /// `child` was added to (added=true) or removed from the collection/scalar of the owner.
     virtual void changed(void* member, const std::shared_ptr<void>& child, bool added) = 0;
+
+protected:
+    // never deleted through this interface (records are owned by std::make_shared control
+    // blocks, which destroy the concrete type): no virtual destructor, no per-struct copy of it
+    ~relation_hook() = default;
 };
 }  // namespace detail
 
@@ -147,7 +151,7 @@ protected:
     explicit one_base(std::shared_ptr<void> p) noexcept : strong_(std::move(p)), had_target_(strong_ != nullptr) {}
     one_base(const one_base& o) : strong_(o.get_no_load_void()) {}
     one_base& operator=(const one_base&) = delete;
-    ~one_base() = default;
+    ~one_base();  // lib/session/wiring.cpp
 
     /// The target, loading it first if needed (a weakly held target that died is reloaded).
     std::shared_ptr<void> get_void() const {

@@ -270,7 +270,8 @@ private:
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
-                return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders(), named));
+                return result<std::shared_ptr<T>>(detail::materialized_objects{detail::load_objects(
+                    *impl_, stmt.ast(), *stmt.loaders(), &detail::read_entity_erased<T>, detail::row_sink{}, named)});
         }
         std::vector<value> params;
         // two statements: run(sql, params) would make its span of `params` before the SQL is

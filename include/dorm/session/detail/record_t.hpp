@@ -108,7 +108,7 @@ public:
         }
         set_storage(&*inline_, snap_buf_);
     }
-    ~record() override { destroy_snapshot(); }
+    ~record() { destroy_snapshot(); }
 
 private:
     std::optional<T> inline_;
