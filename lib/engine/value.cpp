@@ -216,6 +216,11 @@ value::value(value&&) noexcept = default;
 value& value::operator=(const value&) = default;
 value& value::operator=(value&&) noexcept = default;
 value::~value() = default;
+value::value(std::string s) : v_(std::move(s)) {}
+value::value(std::string_view s) : v_(std::string(s)) {}
+value::value(const char* s) : v_(std::string(s)) {}
+value::value(blob b) : v_(std::move(b)) {}
+bool operator==(const value& a, const value& b) { return a.v_ == b.v_; }
 
 std::int64_t value::as_int() const {
     if (const auto* i = std::get_if<std::int64_t>(&v_)) return *i;

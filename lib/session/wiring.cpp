@@ -33,6 +33,86 @@ std::shared_ptr<record_base> record_for(session_impl* s, const relationship_info
     return rel.new_record(obj);
 }
 
+std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* session, int first,
+                                         const record_layout& layout,
+                                         std::shared_ptr<record_base> (*read_new)(driver::statement&, int)) {
+    identity_key k;
+    layout_row_key(layout, s, first, k);
+    identity_map::insert_hint hint;
+    if (record_base* r = session->find(k, hint)) {
+        session->watch(r);
+        return r->object_ptr();
+    }
+    std::shared_ptr<record_base> rec = read_new(s, first);
+    rec->take_snapshot();
+    session->attach_loaded(rec, k, hint);
+    void* obj = rec->object();
+    return std::shared_ptr<void>(std::move(rec), obj);  // shares the record's ownership
+}
+
+[[noreturn]] void throw_not_in_session(const char* what, std::string_view type) {
+    if (type.empty()) throw argument_error(std::string("dorm: session.") + what + "(nullptr)");
+    throw invalid_request_error(std::string("dorm: session.") + what + "(): the " + std::string(type) +
+                                " object is not in this session");
+}
+
+// -- dorm::one<T>, type-erased ------------------------------------------------------------------
+
+one_base::~one_base() = default;
+
+void one_base::set_weak(bool weak) {
+    if (weak == weak_mode_) return;
+    auto p = get_no_load_void();
+    const bool was_loaded = loaded_;
+    weak_mode_ = weak;
+    strong_.reset();
+    weak_.reset();
+    store_void(std::move(p));
+    loaded_ = was_loaded;  // changing the ownership mode does not load anything
+}
+
+void one_base::load_now() const {
+    if (!hook_) throw_detached("scalar");
+    hook_->load(const_cast<one_base*>(this));
+    loaded_ = true;
+}
+
+void one_base::assign_void(std::shared_ptr<void> p) {
+    if (!loaded_) load_now();
+    std::shared_ptr<void> old = get_no_load_void();
+    if (old == p) return;
+    store_void(std::move(p));
+    if (hook_) {
+        if (old) hook_->changed(this, old, false);
+        if (auto now = get_no_load_void()) hook_->changed(this, now, true);
+    }
+}
+
+namespace {
+one_base* one_at(void* m) noexcept { return static_cast<one_base*>(m); }
+const one_base* one_at(const void* m) noexcept { return static_cast<const one_base*>(m); }
+}  // namespace
+
+const relationship_ops one_relationship_ops{
+    [](const void* m) { return one_at(m)->loaded(); },
+    [](void* m, bool l) { one_at(m)->set_loaded(l); },
+    [](void* m, relation_hook* h) { one_at(m)->set_hook(h); },
+    [](void* m, bool w) { one_at(m)->set_weak(w); },
+    [](const void* m, object_list& out) {
+        if (auto p = one_at(m)->get_no_load_void()) out.push_back(std::move(p));
+    },
+    [](const void* m) { return one_at(m)->get_no_load_void(); },
+    [](void* m, const std::shared_ptr<void>& obj) { one_at(m)->store_void(obj); },
+    [](void* m, const void* obj) {
+        auto* r = one_at(m);
+        if (r->get_no_load_void().get() == obj) r->store_void(nullptr);
+    },
+    [](void* m, object_list&& objects) {
+        one_at(m)->store_void(objects.empty() ? nullptr : std::move(objects.front()));
+    },
+    [](void* m) { one_at(m)->store_void(nullptr); },
+};
+
 namespace {
 /// The partner member (back_populates) of `rel` in the related object, or nullptr.
 const relationship_info* back_of(const relationship_info& rel) {

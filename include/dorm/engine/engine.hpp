@@ -1,7 +1,6 @@
 #pragma once
 /// @file dorm/engine/engine.hpp
 /// dorm::engine: a URL, a dialect, a connection pool and the echo log. Cheap to copy, thread-safe.
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -35,10 +35,11 @@ public:
     value(I i) : v_(static_cast<std::int64_t>(i)) {}
     value(double d) : v_(d) {}
     value(float f) : v_(static_cast<double>(f)) {}
-    value(std::string s) : v_(std::move(s)) {}
-    value(std::string_view s) : v_(std::string(s)) {}
-    value(const char* s) : v_(std::string(s)) {}
-    value(blob b) : v_(std::move(b)) {}
+    // text and blob constructors are in lib/ too
+    value(std::string s);
+    value(std::string_view s);
+    value(const char* s);
+    value(blob b);
 
     value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
     bool is_null() const noexcept { return v_.index() == 0; }
@@ -51,7 +52,7 @@ public:
     /// The value as Python's repr would print it (for echo): None, 42, 1.5, 'text', b'...'.
     std::string repr() const;
 
-    friend bool operator==(const value&, const value&) = default;
+    friend bool operator==(const value&, const value&);  // lib/engine/value.cpp
 
 private:
     std::variant<std::monostate, std::int64_t, double, std::string, blob> v_;

@@ -125,6 +125,10 @@ struct expr {
 expr_ptr make_column(const schema::table* t, int column, std::string alias = {});
 expr_ptr make_param(value v);
 expr_ptr make_op(op o, std::vector<expr_ptr> args);
+// the common arities, so that callers do not build the argument vector inline
+expr_ptr make_op(op o, expr_ptr a);
+expr_ptr make_op(op o, expr_ptr a, expr_ptr b);
+expr_ptr make_op(op o, expr_ptr a, expr_ptr b, expr_ptr c);
 expr_ptr make_func(std::string name, std::vector<expr_ptr> args);
 expr_ptr make_subquery(std::shared_ptr<const select> s);
 
@@ -191,6 +195,9 @@ struct delete_ {
     const schema::table* table = nullptr;
     std::vector<expr_ptr> where;
 };
+
+/// SELECT every column of table `t` (the start of select<T>()).
+select entity_select(const schema::table* t);
 
 }  // namespace dorm::ast
 

@@ -93,6 +93,16 @@ private:
     ast::delete_ ast_;
 };
 
+namespace detail {
+/// The INSERT statements of insert_stmt<T>: rows whose key the database generates (without the
+/// autoincrement column) and rows with a key, each split under `max_params` parameters
+/// (lib/query/compile.cpp).
+std::vector<ast::insert> insert_statements(const schema::table& t, const std::vector<std::vector<value>>& generated,
+                                           const std::vector<std::vector<value>>& keyed, ast::insert::conflict mode,
+                                           const std::vector<int>& conflict, const std::vector<int>& update,
+                                           int max_params);
+}  // namespace detail
+
 /// INSERT INTO T (...) VALUES (...), (...) [ON CONFLICT ...]
 template <class T>
 class insert_stmt {
@@ -141,32 +151,7 @@ public:
 
     /// One statement per group of rows that fits under `max_params` bound parameters.
     std::vector<ast::insert> statements(int max_params) const {
-        std::vector<ast::insert> out;
-        const auto& t = table_of<T>();
-        for (int with_key = 0; with_key < 2; ++with_key) {
-            const auto& rows = with_key ? keyed_ : generated_;
-            if (rows.empty()) continue;
-            std::vector<int> cols;
-            for (int i = 0; i < static_cast<int>(t.columns.size()); ++i)
-                if (with_key || i != t.autoincrement_column) cols.push_back(i);
-            const std::size_t per =
-                cols.empty() ? 1 : std::max<std::size_t>(1, static_cast<std::size_t>(max_params) / cols.size());
-            for (std::size_t i = 0; i < rows.size(); i += per) {
-                ast::insert ins;
-                ins.table = &t;
-                ins.columns = cols;
-                ins.on_conflict = mode_;
-                ins.conflict_columns = conflict_;
-                ins.update_columns = update_;
-                for (std::size_t r = i; r < std::min(rows.size(), i + per); ++r) {
-                    std::vector<value> row;
-                    for (int c : cols) row.push_back(rows[r][static_cast<std::size_t>(c)]);
-                    ins.rows.push_back(std::move(row));
-                }
-                out.push_back(std::move(ins));
-            }
-        }
-        return out;
+        return detail::insert_statements(table_of<T>(), generated_, keyed_, mode_, conflict_, update_, max_params);
     }
     std::size_t size() const noexcept { return generated_.size() + keyed_.size(); }
 

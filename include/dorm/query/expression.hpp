@@ -4,7 +4,7 @@
 /// An expression<T, Tables> is a node of the runtime statement tree (dorm/query/ast.hpp) plus,
 /// at compile time, its C++ result type T and the list of mapped structs whose columns it uses
 /// (so a statement can reject a column of a table it does not select from).
-#include <chrono>
+#include <dorm/detail/chrono_fwd.hpp>
 #include <initializer_list>
 #include <optional>
 #include <ranges>
@@ -188,7 +188,7 @@ public:
         static_assert(detail::comparable_v<T, A> && detail::comparable_v<T, B>,
                       "dorm: between() bounds must have the column's type");
         return expression<bool, Tables>(ast::make_op(
-            ast::op::between, {node_, ast::make_param(detail::to_param<T>(lo)), ast::make_param(detail::to_param<T>(hi))}));
+            ast::op::between, node_, ast::make_param(detail::to_param<T>(lo)), ast::make_param(detail::to_param<T>(hi))));
     }
 
     /// `IN (...)`; an empty list is always false (valid SQL on every dialect).
@@ -233,7 +233,7 @@ public:
     }
 
     // building blocks for the operators below
-    expression<bool, Tables> unary(ast::op o) const { return expression<bool, Tables>(ast::make_op(o, {node_})); }
+    expression<bool, Tables> unary(ast::op o) const { return expression<bool, Tables>(ast::make_op(o, node_)); }
     template <class V>
     ast::expr_ptr operand(const V& v) const {
         if constexpr (is_expression_v<V>) {
@@ -254,7 +254,7 @@ public:
             if (!v && (o == ast::op::eq || o == ast::op::ne))
                 return unary(o == ast::op::eq ? ast::op::is_null : ast::op::is_not_null);
         }
-        return expression<bool, Tables>(ast::make_op(o, {node_, operand(v)}));
+        return expression<bool, Tables>(ast::make_op(o, node_, operand(v)));
     }
 
 private:
@@ -264,7 +264,7 @@ private:
         static_assert(detail::comparable_v<T, R>,
                       "dorm: in(subquery) needs a select of one expression of the column's type");
         return expression<bool, Tables>(
-            ast::make_op(o, {node_, ast::make_subquery(std::make_shared<ast::select>(sub.ast()))}));
+            ast::make_op(o, node_, ast::make_subquery(std::make_shared<ast::select>(sub.ast()))));
     }
     expression<bool, Tables> escaped_like(std::string_view pre, std::string_view v, std::string_view post) const {
         static_assert(detail::is_text_v<T>, "dorm: starts_with/ends_with/contains apply to string columns");
@@ -274,7 +274,7 @@ private:
             pattern += c;
         }
         pattern += post;
-        auto e = std::make_shared<ast::expr>(*ast::make_op(ast::op::like, {node_, ast::make_param(value(pattern))}));
+        auto e = std::make_shared<ast::expr>(*ast::make_op(ast::op::like, node_, ast::make_param(value(pattern))));
         e->escape = true;
         return expression<bool, Tables>(std::move(e));
     }
@@ -327,13 +327,13 @@ expression<M, boost::mp11::mp_list<C>> col(M C::*member) {
                       detail::is_optional_v<std::remove_cvref_t<V>>) {                                      \
             return r OP l; /* null on either side is IS [NOT] NULL */                                       \
         } else {                                                                                            \
-            return expression<bool, TA>(ast::make_op(ast::op::CODE, {r.operand(l), r.node()}));            \
+            return expression<bool, TA>(ast::make_op(ast::op::CODE, r.operand(l), r.node()));            \
         }                                                                                                   \
     }                                                                                                       \
     template <class A, class TA, class B, class TB>                                                         \
     expression<bool, detail::tables_union<TA, TB>> operator OP(const expression<A, TA>& l,                  \
                                                                const expression<B, TB>& r) {                \
-        return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::CODE, {l.node(), l.operand(r)})); \
+        return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::CODE, l.node(), l.operand(r))); \
     }
 
 DORM_DETAIL_COMPARISON(==, eq)
@@ -354,12 +354,12 @@ inline constexpr bool is_boolean_v = std::is_same_v<base_t<T>, bool>;
 template <class A, class TA, class B, class TB>
 expression<bool, detail::tables_union<TA, TB>> operator&&(const expression<A, TA>& l, const expression<B, TB>& r) {
     static_assert(detail::is_boolean_v<A> && detail::is_boolean_v<B>, "dorm: && combines conditions (bool expressions)");
-    return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::and_, {l.node(), r.node()}));
+    return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::and_, l.node(), r.node()));
 }
 template <class A, class TA, class B, class TB>
 expression<bool, detail::tables_union<TA, TB>> operator||(const expression<A, TA>& l, const expression<B, TB>& r) {
     static_assert(detail::is_boolean_v<A> && detail::is_boolean_v<B>, "dorm: || combines conditions (bool expressions)");
-    return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::or_, {l.node(), r.node()}));
+    return expression<bool, detail::tables_union<TA, TB>>(ast::make_op(ast::op::or_, l.node(), r.node()));
 }
 template <class A, class TA>
 expression<bool, TA> operator!(const expression<A, TA>& e) {
@@ -426,7 +426,7 @@ DORM_DETAIL_ARITHMETIC(%, mod)
 template <class A, class TA>
 expression<A, TA> operator-(const expression<A, TA>& e) {
     static_assert(detail::is_numeric_v<A>, "dorm: unary minus needs a numeric operand");
-    return expression<A, TA>(ast::make_op(ast::op::neg, {e.node()}));
+    return expression<A, TA>(ast::make_op(ast::op::neg, e.node()));
 }
 
 // -- parameters given at execution -------------------------------------------------------------

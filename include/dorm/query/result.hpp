@@ -28,6 +28,11 @@ struct is_shared_ptr<std::shared_ptr<T>> : std::true_type {};
 template <class Row>
 using maybe_row = std::conditional_t<is_shared_ptr<Row>::value, Row, std::optional<Row>>;
 
+/// Objects already read (eager loaders), type-erased: result<std::shared_ptr<T>> casts each.
+struct materialized_objects {
+    std::vector<std::shared_ptr<void>> objects;
+};
+
 template <class Row>
 struct scalar_of {
     using type = Row;
@@ -52,6 +57,9 @@ public:
         : params_(std::move(params)), stmt_(std::move(stmt)), read_(read), context_(context) {}
     /// Rows already read (eager loaders ran over all of them).
     explicit result(std::vector<Row> rows) : rows_(std::move(rows)), materialized_(true) {}
+    /// Objects already read, as shared_ptr<void> (Row is a std::shared_ptr<T>).
+    explicit result(detail::materialized_objects objects)
+        : objects_(std::move(objects.objects)), materialized_(true) {}
     result(result&&) noexcept = default;
     result& operator=(result&&) noexcept = default;
 
@@ -106,6 +114,10 @@ public:
     /// The next row, or nullopt at the end.
     std::optional<Row> next() {
         if (materialized_) {
+            if constexpr (detail::is_shared_ptr<Row>::value) {
+                if (pos_ < objects_.size())
+                    return std::static_pointer_cast<typename Row::element_type>(std::move(objects_[pos_++]));
+            }
             if (pos_ >= rows_.size()) return std::nullopt;
             return std::move(rows_[pos_++]);
         }
@@ -119,7 +131,7 @@ public:
     /// Releases the statement (unread rows are discarded).
     void close() noexcept {
         stmt_ = statement_lease();
-        pos_ = rows_.size();
+        pos_ = rows_.size() + objects_.size();
     }
 
     class iterator {
@@ -158,6 +170,7 @@ private:
 
     std::vector<value> params_;
     std::vector<Row> rows_;
+    std::vector<std::shared_ptr<void>> objects_;
     std::size_t pos_ = 0;
     bool materialized_ = false;
     statement_lease stmt_;

@@ -423,9 +423,7 @@ private:
 /// SELECT every column of T: rows are objects (`std::shared_ptr<T>` in a session).
 template <class T>
 select_stmt<entity<T>, boost::mp11::mp_list<T>> select() {
-    ast::select s;
-    s.entities.push_back(ast::entity_ref{&table_of<T>(), {}});
-    return select_stmt<entity<T>, boost::mp11::mp_list<T>>(std::move(s));
+    return select_stmt<entity<T>, boost::mp11::mp_list<T>>(ast::entity_select(&table_of<T>()));
 }
 
 /// SELECT every column of several structs: rows are tuples of objects
@@ -457,7 +455,7 @@ auto select(const expression<E, TE>& first, const expression<Es, TEs>&... rest) 
 /// `EXISTS (SELECT ...)`; use `.correlate<Outer>()` on the inner select to refer to the outer one.
 template <class Row, class Tables, bool G, class C>
 expression<bool> exists(const select_stmt<Row, Tables, G, C>& sub) {
-    return expression<bool>(ast::make_op(ast::op::exists, {ast::make_subquery(std::make_shared<ast::select>(sub.ast()))}));
+    return expression<bool>(ast::make_op(ast::op::exists, ast::make_subquery(std::make_shared<ast::select>(sub.ast()))));
 }
 
 /// SQL text and parameters of a statement for a dialect.

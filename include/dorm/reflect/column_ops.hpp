@@ -5,7 +5,6 @@
 /// through these tables, so a mapped struct costs one small table, not a set of instantiated
 /// functions per struct. Tables for the common member types (integers, double, bool,
 /// std::string, dorm::blob and their optionals) are compiled once in lib/reflect/column_ops.cpp.
-#include <chrono>
 #include <cstdint>
 #include <new>
 #include <optional>
@@ -67,7 +66,7 @@ void assign_from_value(M& out, const value& v) {
         int y = 0;
         unsigned mo = 0, d = 0;
         parse_date(v.as_text(), y, mo, d);
-        out = std::chrono::year_month_day{std::chrono::year(y), std::chrono::month(mo), std::chrono::day(d)};
+        out = M{decltype(out.year())(y), decltype(out.month())(mo), decltype(out.day())(d)};
     }
 }
 

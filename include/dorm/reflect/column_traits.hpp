@@ -5,16 +5,16 @@
 /// (std::vector<std::byte>), std::optional<T>, std::chrono::sys_time<D> (sys_seconds, ...),
 /// std::chrono::year_month_day, enums described with BOOST_DESCRIBE_ENUM (stored by name),
 /// and any type with a dorm::type_adapter specialization.
-#include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include <boost/describe/enum.hpp>
 #include <boost/describe/enum_from_string.hpp>
@@ -22,6 +22,7 @@
 #include <boost/describe/enumerators.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <dorm/detail/chrono_fwd.hpp>
 #include <dorm/driver/driver.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/error.hpp>
@@ -59,13 +60,13 @@ void parse_date(std::string_view text, int& y, unsigned& m, unsigned& d);  // th
 class bind_scratch {
 public:
     std::string& next() {
-        if (used_ == strings_.size()) strings_.emplace_back();
-        return strings_[used_++];
+        if (used_ == strings_.size()) strings_.push_back(std::make_unique<std::string>());
+        return *strings_[used_++];
     }
     void clear() noexcept { used_ = 0; }
 
 private:
-    std::deque<std::string> strings_;
+    std::vector<std::unique_ptr<std::string>> strings_;  // stable addresses
     std::size_t used_ = 0;
 };
 
@@ -194,9 +195,11 @@ struct column_traits<std::chrono::sys_time<Duration>> {
     static value to_value(const T& v) { return value(text(v)); }
 };
 
-template <>
-struct column_traits<std::chrono::year_month_day> {
-    using T = std::chrono::year_month_day;
+// (a constrained partial specialization: its bodies are checked where a year_month_day member is
+// used, after the user included <chrono>; dorm's headers only declare the type)
+template <class T>
+    requires std::same_as<T, std::chrono::year_month_day>
+struct column_traits<T> {
     static constexpr bool supported = true, nullable = false;
     static constexpr column_type type = column_type::date;
     static constexpr int int_bytes = 0;
@@ -213,7 +216,7 @@ struct column_traits<std::chrono::year_month_day> {
         int y = 0;
         unsigned m = 0, d = 0;
         parse_date(s.get_text(c), y, m, d);
-        out = T{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+        out = T{decltype(out.year())(y), decltype(out.month())(m), decltype(out.day())(d)};
     }
     static value to_value(const T& v) { return value(text(v)); }
 };

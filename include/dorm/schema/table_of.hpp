@@ -16,6 +16,31 @@ const schema::table& table_of();
 
 namespace detail {
 
+/// One column of a mapped struct, as constants (see make_column_spec).
+struct column_spec {
+    const char* member;
+    const char* name;
+    column_type type;
+    int int_bytes;
+    int length;
+    bool primary_key, nullable, unique, index, autoincrement;
+    value (*server_default)();  ///< nullptr: no DEFAULT
+    const schema::table& (*references)();
+    int references_column;
+};
+/// A mapped struct's table, as constants.
+struct table_desc {
+    const char* name;
+    const char* type_name;
+    std::size_t type_name_size;
+    const column_spec* columns;
+    std::size_t column_count;
+    int autoincrement_column;
+};
+/// The runtime table of a table_desc (lib/schema/ddl.cpp); the primary key is the columns
+/// flagged primary_key, in column order.
+schema::table make_table(const table_desc& spec);
+
 template <class T, class D>
 constexpr int varchar_length() {
     using M = member_of<D>;
@@ -33,7 +58,7 @@ constexpr int varchar_length() {
 }
 
 template <class T, class D>
-void check_foreign_key() {
+constexpr void check_foreign_key() {
     constexpr auto fk = find_option<T, D, is_foreign_key>();
     if constexpr (!std::is_same_v<std::remove_cv_t<decltype(fk)>, absent>) {
         using F = std::remove_cv_t<decltype(fk)>;
@@ -49,8 +74,17 @@ void check_foreign_key() {
     }
 }
 
+/// The DDL default of a column (only instantiated for columns with dorm::default_value).
 template <class T, class D>
-schema::column make_column(std::size_t index) {
+value column_default() {
+    constexpr auto def = find_option<T, D, is_default_value>();
+    return value(def.value);
+}
+
+/// The compile-time description of column `index` (member D) of T; schema::column is built from
+/// it at run time by make_table (lib/), so a mapped struct costs data, not code.
+template <class T, class D>
+constexpr column_spec make_column_spec(std::size_t index) {
     using M = member_of<D>;
     using traits = column_traits<M>;
     static_assert(traits::supported,
@@ -65,7 +99,8 @@ schema::column make_column(std::size_t index) {
                   "dorm: back_populates / secondary apply to dorm::many<T> / dorm::one<T> members only");
     check_foreign_key<T, D>();
 
-    schema::column c;
+    column_spec c{};
+    c.references_column = -1;
     c.member = D::name;
     c.name = opts.column_name ? opts.column_name : D::name;
     c.type = traits::type;
@@ -77,7 +112,7 @@ schema::column make_column(std::size_t index) {
     c.index = opts.index;
     c.autoincrement = c.primary_key && model<T>::autoincrement();
     constexpr auto def = find_option<T, D, is_default_value>();
-    if constexpr (!std::is_same_v<std::remove_cv_t<decltype(def)>, absent>) c.server_default = value(def.value);
+    if constexpr (!std::is_same_v<std::remove_cv_t<decltype(def)>, absent>) c.server_default = &column_default<T, D>;
     constexpr auto fk = find_option<T, D, is_foreign_key>();
     if constexpr (!std::is_same_v<std::remove_cv_t<decltype(fk)>, absent>) {
         using P = typename std::remove_cv_t<decltype(fk)>::parent_type;
@@ -87,24 +122,27 @@ schema::column make_column(std::size_t index) {
     return c;
 }
 
-template <class T>
-schema::table build_table() {
-    using m = model<T>;
-    schema::table t;
-    t.name = m::table_name();
-    t.type_name = std::string(type_name<T>());
-    t.columns.reserve(m::column_count);
-    std::size_t i = 0;
-    boost::mp11::mp_for_each<typename m::columns>([&](auto d) { t.columns.push_back(make_column<T, decltype(d)>(i++)); });
-    for (auto p : m::pk) t.primary_key.push_back(static_cast<int>(p));
-    // relationship members are checked here too (their static_asserts name the mistake)
-    boost::mp11::mp_for_each<typename m::relationships>([](auto d) {
-        (void)relationship_model<T, decltype(d)>::back();
-        check_back_type<T, decltype(d)>();
-    });
-    if (m::autoincrement()) t.autoincrement_column = static_cast<int>(m::pk[0]);
-    return t;
+/// Checks the relationship members of T (their static_asserts name the mistake).
+template <class T, std::size_t... J>
+constexpr bool check_relationships(std::index_sequence<J...>) {
+    using rels = typename model<T>::relationships;
+    ((void)relationship_model<T, boost::mp11::mp_at_c<rels, J>>::back(), ...);
+    (check_back_type<T, boost::mp11::mp_at_c<rels, J>>(), ...);
+    return true;
 }
+
+template <class T, class Seq = std::make_index_sequence<model<T>::column_count>>
+struct table_desc_of;
+template <class T, std::size_t... I>
+struct table_desc_of<T, std::index_sequence<I...>> {
+    using m = model<T>;
+    static constexpr bool relationships_ok = check_relationships<T>(
+        std::make_index_sequence<boost::mp11::mp_size<typename m::relationships>::value>{});
+    static constexpr column_spec columns[] = {make_column_spec<T, typename m::template column<I>>(I)...};
+    static constexpr std::string_view type = type_name<T>();
+    static constexpr table_desc value{m::table_name(), type.data(), type.size(), columns, sizeof...(I),
+                                      m::autoincrement() ? static_cast<int>(m::pk[0]) : -1};
+};
 
 }  // namespace detail
 
@@ -145,7 +183,8 @@ void read_object(T& obj, driver::statement& s, int first) {
 /// The runtime description of T's table (built on first use; thread-safe).
 template <class T>
 const schema::table& table_of() {
-    static const schema::table t = detail::build_table<T>();
+    static_assert(detail::table_desc_of<T>::relationships_ok);
+    static const schema::table t = detail::make_table(detail::table_desc_of<T>::value);
     return t;
 }
 

@@ -20,11 +20,15 @@ namespace detail {
 /// The session side of a wired relationship (implemented by the session; type-erased).
 class relation_hook {
 public:
-    virtual ~relation_hook() = default;
     /// Loads the relationship's content (lazy load); throws detached_instance_error without a session.
     virtual void load(void* member) = 0;
     /// `child` was added to (added=true) or removed from the collection/scalar of the owner.
     virtual void changed(void* member, const std::shared_ptr<void>& child, bool added) = 0;
+
+protected:
+    // never deleted through this interface (records are owned by std::make_shared control
+    // blocks, which destroy the concrete type): no virtual destructor, no per-struct copy of it
+    ~relation_hook() = default;
 };
 }  // namespace detail
 
@@ -118,81 +122,88 @@ private:
     detail::relation_hook* hook_ = nullptr;
 };
 
-/// A scalar relationship: refers to one object or none.
-template <class T>
-class one {
+namespace detail {
+/// The type-erased state of dorm::one<T> (its target as shared_ptr<void>): the session's
+/// relationship operations on one<T> members are compiled once in lib/session/wiring.cpp.
+class one_base {
 public:
-    one() = default;
-    one(std::nullptr_t) {}
-    one(std::shared_ptr<T> p) : strong_(std::move(p)), had_target_(strong_ != nullptr) {}
-    one(const one& o) : strong_(o.get_no_load()) {}
-    one& operator=(const one& o) { return (*this = o.get_no_load()); }
-
-    /// Points to `p` (and moves it between the old and the new owner's collections when wired).
-    one& operator=(std::shared_ptr<T> p) {
-        ensure_loaded();
-        std::shared_ptr<T> old = get_no_load();
-        if (old == p) return *this;
-        store(std::move(p));
-        if (hook_) {
-            if (old) hook_->changed(this, std::static_pointer_cast<void>(old), false);
-            if (auto now = get_no_load()) hook_->changed(this, std::static_pointer_cast<void>(now), true);
-        }
-        return *this;
-    }
-    one& operator=(std::nullptr_t) { return (*this = std::shared_ptr<T>()); }
-
-    std::shared_ptr<T> get() const {
-        if (weak_mode_ && had_target_ && weak_.expired()) loaded_ = false;  // the target is gone: reload it
-        return (ensure_loaded(), get_no_load());
-    }
-    T* operator->() const { return get().get(); }
-    T& operator*() const { return *get(); }
-    explicit operator bool() const { return get() != nullptr; }
-    friend bool operator==(const one& a, std::nullptr_t) { return a.get() == nullptr; }
-
     bool loaded() const noexcept { return loaded_; }
 
     // -- for the session --------------------------------------------------------------------
-    std::shared_ptr<T> get_no_load() const { return weak_mode_ ? weak_.lock() : strong_; }
+    std::shared_ptr<void> get_no_load_void() const { return weak_mode_ ? weak_.lock() : strong_; }
     /// Sets the target without notifying the other side.
-    void store(std::shared_ptr<T> p) {
+    void store_void(std::shared_ptr<void> p) {
         had_target_ = p != nullptr;
         if (weak_mode_)
-            weak_ = p;
+            weak_ = std::move(p);
         else
             strong_ = std::move(p);
         loaded_ = true;
     }
     /// A weak reference breaks the ownership cycle of a back_populates pair (the side that holds the FK).
-    void set_weak(bool weak) {
-        if (weak == weak_mode_) return;
-        auto p = get_no_load();
-        const bool was_loaded = loaded_;
-        weak_mode_ = weak;
-        strong_.reset();
-        weak_.reset();
-        store(std::move(p));
-        loaded_ = was_loaded;  // changing the ownership mode does not load anything
-    }
+    void set_weak(bool weak);
     void set_loaded(bool l) noexcept { loaded_ = l; }
-    void set_hook(detail::relation_hook* h) noexcept { hook_ = h; }
-    detail::relation_hook* hook() const noexcept { return hook_; }
+    void set_hook(relation_hook* h) noexcept { hook_ = h; }
+    relation_hook* hook() const noexcept { return hook_; }
+
+protected:
+    one_base() = default;
+    explicit one_base(std::shared_ptr<void> p) noexcept : strong_(std::move(p)), had_target_(strong_ != nullptr) {}
+    one_base(const one_base& o) : strong_(o.get_no_load_void()) {}
+    one_base& operator=(const one_base&) = delete;
+    ~one_base();  // lib/session/wiring.cpp
+
+    /// The target, loading it first if needed (a weakly held target that died is reloaded).
+    std::shared_ptr<void> get_void() const {
+        if (weak_mode_ && had_target_ && weak_.expired()) loaded_ = false;  // the target is gone: reload it
+        if (!loaded_) load_now();
+        return get_no_load_void();
+    }
+    /// Points to `p` and notifies the other side when wired (lib/session/wiring.cpp).
+    void assign_void(std::shared_ptr<void> p);
 
 private:
-    void ensure_loaded() const {
-        if (loaded_) return;
-        if (!hook_) detail::throw_detached("scalar");
-        hook_->load(const_cast<one*>(this));
-        loaded_ = true;
-    }
+    void load_now() const;
 
-    std::shared_ptr<T> strong_;
-    std::weak_ptr<T> weak_;
+    std::shared_ptr<void> strong_;
+    std::weak_ptr<void> weak_;
     bool weak_mode_ = false;
     bool had_target_ = false;
     mutable bool loaded_ = true;
-    detail::relation_hook* hook_ = nullptr;
+    relation_hook* hook_ = nullptr;
+};
+}  // namespace detail
+
+/// A scalar relationship: refers to one object or none.
+template <class T>
+class one : public detail::one_base {
+public:
+    one() = default;
+    one(std::nullptr_t) {}
+    one(std::shared_ptr<T> p) : one_base(std::move(p)) {}
+    one(const one& o) = default;
+    one& operator=(const one& o) { return (*this = o.get_no_load()); }
+
+    /// Points to `p` (and moves it between the old and the new owner's collections when wired).
+    one& operator=(std::shared_ptr<T> p) {
+        assign_void(std::move(p));
+        return *this;
+    }
+    one& operator=(std::nullptr_t) {
+        assign_void(nullptr);
+        return *this;
+    }
+
+    std::shared_ptr<T> get() const { return std::static_pointer_cast<T>(get_void()); }
+    T* operator->() const { return static_cast<T*>(get_void().get()); }
+    T& operator*() const { return *static_cast<T*>(get_void().get()); }
+    explicit operator bool() const { return get_void() != nullptr; }
+    friend bool operator==(const one& a, std::nullptr_t) { return a.get_void() == nullptr; }
+
+    // -- for the session --------------------------------------------------------------------
+    std::shared_ptr<T> get_no_load() const { return std::static_pointer_cast<T>(get_no_load_void()); }
+    /// Sets the target without notifying the other side.
+    void store(std::shared_ptr<T> p) { store_void(std::move(p)); }
 };
 
 namespace detail {

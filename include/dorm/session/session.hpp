@@ -28,6 +28,10 @@ namespace dorm {
 
 namespace detail {
 
+/// Throws argument_error for a null object (`type` empty), else invalid_request_error ("the
+/// <type> object is not in this session") for session.<what>().
+[[noreturn]] void throw_not_in_session(const char* what, std::string_view type);
+
 template <class T>
 std::shared_ptr<T> read_entity_row(driver::statement& s, void* session) {
     return load_entity<T>(s, static_cast<session_impl*>(session));
@@ -95,9 +99,15 @@ public:
     std::shared_ptr<std::remove_cvref_t<T>> add(T&& obj) {
         using U = std::remove_cvref_t<T>;
         impl_->check_usable();
-        auto rec = std::make_shared<detail::record<U>>(std::forward<T>(obj));
+        std::shared_ptr<detail::record_base> rec;
+        if constexpr (std::is_rvalue_reference_v<T&&> && !std::is_const_v<std::remove_reference_t<T>>) {
+            rec = detail::new_record<U>(detail::record_source::move, std::addressof(obj));
+        } else {
+            U copy(obj);
+            rec = detail::new_record<U>(detail::record_source::move, std::addressof(copy));
+        }
         impl_->add(rec);
-        U* object = rec->get();
+        U* object = static_cast<U*>(rec->object());
         return std::shared_ptr<U>(std::move(rec), object);  // shares the record's ownership
     }
     /// Adds an object you already hold (no copy). Adding an object twice is a no-op.
@@ -109,8 +119,8 @@ public:
             impl_->add(r->shared_from_this());
             return obj;
         }
-        auto rec = std::make_shared<detail::record<T>>(obj);
-        impl_->add(rec);
+        std::shared_ptr<void> erased = obj;
+        impl_->add(detail::new_record<T>(detail::record_source::external, &erased));
         return obj;
     }
     /// Adds every object of a range of std::shared_ptr<T>.
@@ -128,7 +138,7 @@ public:
         if (detail::record_base* r = impl_->find(k)) {
             if (r->state == detail::object_state::deleted) return nullptr;
             impl_->watch(r);
-            return static_cast<detail::record<T>*>(r)->typed_ptr();
+            return std::static_pointer_cast<T>(r->object_ptr());
         }
         impl_->autoflush();
         std::vector<value> params;
@@ -260,7 +270,8 @@ private:
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
-                return result<std::shared_ptr<T>>(detail::load_with<T>(*impl_, stmt.ast(), *stmt.loaders(), named));
+                return result<std::shared_ptr<T>>(detail::materialized_objects{detail::load_objects(
+                    *impl_, stmt.ast(), *stmt.loaders(), &detail::read_entity_erased<T>, detail::row_sink{}, named)});
         }
         std::vector<value> params;
         // two statements: run(sql, params) would make its span of `params` before the SQL is
@@ -282,16 +293,15 @@ private:
     template <class T>
     detail::record_base* find(const std::shared_ptr<T>& obj) const {
         detail::identity_key k;
-        bool keyed = detail::record<T>::key_of(*obj, k);
+        bool keyed = detail::key_of(*obj, k);
         return impl_->find_object(obj.get(), keyed ? &k : nullptr);
     }
     template <class T>
     detail::record_base* require(const std::shared_ptr<T>& obj, const char* what) const {
-        if (!obj) throw argument_error(std::string("dorm: session.") + what + "(nullptr)");
+        static constexpr std::string_view type = detail::type_name<T>();
+        if (!obj) detail::throw_not_in_session(what, {});
         auto* r = find(obj);
-        if (!r)
-            throw invalid_request_error(std::string("dorm: session.") + what + "(): the " +
-                                        std::string(detail::type_name<T>()) + " object is not in this session");
+        if (!r) detail::throw_not_in_session(what, type);
         return r;
     }
 

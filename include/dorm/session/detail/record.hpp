@@ -68,6 +68,10 @@ struct relationship_ops {
     void (*clear)(void* m);
 };
 
+/// The operations on dorm::one<U> members do not depend on U (one_base): compiled once in
+/// lib/session/wiring.cpp.
+extern const relationship_ops one_relationship_ops;
+
 /// A relationship member of a mapped struct (built once per struct from relationship_model).
 struct relationship_info {
     const char* name;
@@ -116,7 +120,7 @@ std::shared_ptr<record_base> record_for(session_impl* s, const relationship_info
 /// walks the layout's relationship_info table the same way.
 class record_base : public std::enable_shared_from_this<record_base>, public relation_hook {
 public:
-    virtual ~record_base();
+    ~record_base();  // not virtual: see relation_hook
     explicit record_base(const record_layout* l) noexcept : layout_(l) {}
     record_base(const record_base&) = delete;
     record_base& operator=(const record_base&) = delete;

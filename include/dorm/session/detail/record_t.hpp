@@ -17,9 +17,9 @@
 
 namespace dorm::detail {
 
-/// The relationship members of T (wiring.hpp); `count` receives their number.
+/// The relationship members of T (wiring.hpp), offsets measured on `sample`; `count` receives their number.
 template <class T>
-const relationship_info* relationships_of(std::size_t& count);
+const relationship_info* relationships_of(const T& sample, std::size_t& count);
 
 /// The snapshot buffer of T: its column types laid out one after another, as a struct would be.
 template <class T, class Seq = std::make_index_sequence<model<T>::column_count>>
@@ -52,15 +52,15 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
 
     static record_layout make() {
         using m = model<T>;
-        static column_slot slots[n == 0 ? 1 : n];
+        // everything but the member offsets is a constant
+        static constinit column_slot slots[] = {column_slot{
+            0, value.offsets[I], &column_ops_of<member_of<typename m::template column<I>>>::table,
+            options_v<T, typename m::template column<I>>.nullable &&
+                !column_traits<member_of<typename m::template column<I>>>::nullable}...};
         const T sample{};  // member offsets, measured on a real object
         const auto* base = reinterpret_cast<const char*>(&sample);
-        ((slots[I] = column_slot{
-              static_cast<std::uint32_t>(
-                  reinterpret_cast<const char*>(&(sample.*(m::template column<I>::pointer))) - base),
-              value.offsets[I], &column_ops_of<member_of<typename m::template column<I>>>::table,
-              options_v<T, typename m::template column<I>>.nullable &&
-                  !column_traits<member_of<typename m::template column<I>>>::nullable}),
+        ((slots[I].obj = static_cast<std::uint32_t>(
+              reinterpret_cast<const char*>(&(sample.*(m::template column<I>::pointer))) - base)),
          ...);
         record_layout l;
         l.table = &table_of<T>();
@@ -72,7 +72,7 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
             l.int_key = static_cast<int>(m::pk[0]);
         l.autoincrement = m::autoincrement();
         for (auto p : m::pk) l.key_mask |= column_mask{1} << p;
-        l.rels = relationships_of<T>(l.rel_count);
+        l.rels = relationships_of<T>(sample, l.rel_count);
         return l;
     }
 };
@@ -84,6 +84,10 @@ const record_layout& layout_of() {
     return l;
 }
 
+/// How record<T> gets its object: a value-initialised one (a row is read into it), moved from a
+/// T, or the user's own shared_ptr (`src` points to a std::shared_ptr<void>).
+enum class record_source : unsigned char { empty, move, external };
+
 template <class T>
 class record final : public record_base {
 public:
@@ -92,33 +96,35 @@ public:
     static_assert(N <= 64, "dorm: a mapped struct can have at most 64 columns");
     using shape = snapshot_shape<T>;
 
-    record() : record_base(&layout_of<T>()), inline_(std::in_place) { set_storage(&*inline_, snap_buf_); }
-    explicit record(T&& v) : record_base(&layout_of<T>()), inline_(std::in_place, std::move(v)) {
+    /// One constructor for every source (one std::make_shared instantiation per struct).
+    record(record_source how, void* src) : record_base(&layout_of<T>()) {
+        switch (how) {
+            case record_source::empty: inline_.emplace(); break;
+            case record_source::move: inline_.emplace(std::move(*static_cast<T*>(src))); break;
+            case record_source::external:
+                external_ = *static_cast<const std::shared_ptr<void>*>(src);
+                set_storage(external_.get(), snap_buf_);
+                return;
+        }
         set_storage(&*inline_, snap_buf_);
     }
-    explicit record(const T& v) : record_base(&layout_of<T>()), inline_(std::in_place, v) {
-        set_storage(&*inline_, snap_buf_);
-    }
-    explicit record(std::shared_ptr<T> ext) : record_base(&layout_of<T>()) {
-        set_storage(ext.get(), snap_buf_);
-        external_ = std::move(ext);
-    }
-    ~record() override { destroy_snapshot(); }
-
-    T* get() const noexcept { return static_cast<T*>(object()); }
-    /// The object as a shared_ptr sharing this record's ownership.
-    std::shared_ptr<T> typed_ptr() { return std::static_pointer_cast<T>(object_ptr()); }
-
-    /// The identity of an object of T.
-    static bool key_of(const T& obj, identity_key& out) { return layout_key(layout_of<T>(), &obj, out); }
-    /// The identity in a row whose columns start at `first` (table order).
-    static void key_of_row(driver::statement& s, int first, identity_key& out) {
-        layout_row_key(layout_of<T>(), s, first, out);
-    }
+    ~record() { destroy_snapshot(); }
 
 private:
     std::optional<T> inline_;
     alignas(shape::align) std::byte snap_buf_[shape::size];
 };
+
+/// A new record of T (see record_source).
+template <class T>
+std::shared_ptr<record_base> new_record(record_source how, void* src) {
+    return std::make_shared<record<T>>(how, src);
+}
+
+/// The identity of an object of T.
+template <class T>
+bool key_of(const T& obj, identity_key& out) {
+    return layout_key(layout_of<T>(), &obj, out);
+}
 
 }  // namespace dorm::detail

@@ -17,22 +17,29 @@
 namespace dorm::detail {
 
 /// Reads an entity row through the identity map: an object already in the session is
-/// returned as it is (its unflushed changes survive); a new one is read and snapshotted.
+/// returned as it is (its unflushed changes survive); a new one is made by `read_new`, then
+/// snapshotted and attached (lib/session/record.cpp).
+std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* session, int first,
+                                         const record_layout& layout,
+                                         std::shared_ptr<record_base> (*read_new)(driver::statement&, int));
+
+/// A new record of T with a row's columns (from `first`, table order) read into its object.
+template <class T>
+std::shared_ptr<record_base> read_new_record(driver::statement& s, int first) {
+    auto rec = std::make_shared<record<T>>(record_source::empty, nullptr);
+    read_object(*static_cast<T*>(rec->object()), s, first);  // inlined: the hot loop of every entity query
+    return rec;
+}
+
+template <class U>
+std::shared_ptr<void> read_entity_erased(driver::statement& s, session_impl* session, int first) {
+    return load_entity_erased(s, session, first, layout_of<U>(), &read_new_record<U>);
+}
+
+/// Reads an entity row of T through the identity map (see load_entity_erased).
 template <class T>
 std::shared_ptr<T> load_entity(driver::statement& s, session_impl* session, int first = 0) {
-    identity_key k;
-    record<T>::key_of_row(s, first, k);
-    identity_map::insert_hint hint;
-    if (record_base* r = session->find(k, hint)) {
-        session->watch(r);
-        return static_cast<record<T>*>(r)->typed_ptr();
-    }
-    auto rec = std::make_shared<record<T>>();
-    read_object(*rec->get(), s, first);  // inlined: the hot loop of every entity query
-    rec->take_snapshot();
-    session->attach_loaded(rec, k, hint);
-    T* obj = rec->get();
-    return std::shared_ptr<T>(std::move(rec), obj);  // shares the record's ownership
+    return std::static_pointer_cast<T>(read_entity_erased<T>(s, session, first));
 }
 
 /// The session's record of `obj`, or nullptr.
@@ -101,81 +108,68 @@ struct relationship_ops_of<many<U>> {
 
 template <class U>
 struct relationship_ops_of<one<U>> {
-    using M = one<U>;
-    static bool loaded(const void* m) { return static_cast<const M*>(m)->loaded(); }
-    static void set_loaded(void* m, bool l) { static_cast<M*>(m)->set_loaded(l); }
-    static void set_hook(void* m, relation_hook* h) { static_cast<M*>(m)->set_hook(h); }
-    static void set_weak(void* m, bool w) { static_cast<M*>(m)->set_weak(w); }
-    static void items(const void* m, object_list& out) {
-        if (auto p = static_cast<const M*>(m)->get_no_load()) out.push_back(std::move(p));
-    }
-    static std::shared_ptr<void> get(const void* m) { return static_cast<const M*>(m)->get_no_load(); }
-    static void add(void* m, const std::shared_ptr<void>& obj) { static_cast<M*>(m)->store(std::static_pointer_cast<U>(obj)); }
-    static void remove(void* m, const void* obj) {
-        auto* r = static_cast<M*>(m);
-        if (r->get_no_load().get() == obj) r->store(nullptr);
-    }
-    static void assign(void* m, object_list&& objects) {
-        static_cast<M*>(m)->store(objects.empty() ? nullptr : std::static_pointer_cast<U>(std::move(objects.front())));
-    }
-    static void clear(void* m) { static_cast<M*>(m)->store(nullptr); }
-    static constexpr relationship_ops table{&loaded, &set_loaded, &set_hook, &set_weak, &items,
-                                           &get,    &add,        &remove,   &assign,   &clear};
+    static constexpr const relationship_ops& table = one_relationship_ops;
 };
 
 template <class U>
-std::shared_ptr<void> read_entity_erased(driver::statement& s, session_impl* session, int first) {
-    return load_entity<U>(s, session, first);
-}
-template <class U>
 std::shared_ptr<record_base> new_record_erased(const std::shared_ptr<void>& obj) {
-    return std::make_shared<record<U>>(std::static_pointer_cast<U>(obj));
+    return new_record<U>(record_source::external, const_cast<std::shared_ptr<void>*>(&obj));
 }
 template <class A>
 const schema::table& assoc_table() {
     return table_of<A>();
 }
 
+/// Relationship member J of T, all but its offset in the object (a constant).
+template <class T, std::size_t J>
+constexpr relationship_info relationship_info_of() {
+    using D = boost::mp11::mp_at_c<typename model<T>::relationships, J>;
+    using R = relationship_model<T, D>;
+    using U = typename R::target;
+    const schema::table& (*assoc)() = nullptr;
+    if constexpr (R::many_to_many) assoc = &assoc_table<typename R::assoc>;
+    return relationship_info{D::name,
+                             0,
+                             &relationship_ops_of<member_of<D>>::table,
+                             &layout_of<U>,
+                             R::collection,
+                             R::many_to_one,
+                             R::reverse,
+                             R::many_to_many,
+                             R::cascade_save_update,
+                             R::cascade_delete,
+                             R::cascade_delete_orphan,
+                             releases_on_close<T, D>(),
+                             !R::collection && R::many_to_one && !std::is_same_v<back_descriptor<T, D>, no_back>,
+                             R::owner_fk,
+                             R::target_fk,
+                             assoc,
+                             R::assoc_to_owner(),
+                             R::assoc_to_target(),
+                             R::back(),
+                             &read_entity_erased<U>,
+                             &new_record_erased<U>};
+}
+
 template <class T, std::size_t... J>
-const relationship_info* make_relationships(std::index_sequence<J...>) {
+const relationship_info* make_relationships(const T& sample, std::index_sequence<J...>) {
     using rels = typename model<T>::relationships;
-    static relationship_info out[sizeof...(J) == 0 ? 1 : sizeof...(J)];
-    const T sample{};  // member offsets, measured on a real object
+    static constinit relationship_info out[] = {relationship_info_of<T, J>()...};
     const auto* base = reinterpret_cast<const char*>(&sample);
-    (
-        [&] {
-            using D = boost::mp11::mp_at_c<rels, J>;
-            using R = relationship_model<T, D>;
-            using U = typename R::target;
-            const schema::table& (*assoc)() = nullptr;
-            if constexpr (R::many_to_many) assoc = &assoc_table<typename R::assoc>;
-            out[J] = relationship_info{
-                D::name,
-                static_cast<std::uint32_t>(reinterpret_cast<const char*>(&(sample.*(D::pointer))) - base),
-                &relationship_ops_of<member_of<D>>::table,
-                &layout_of<U>,
-                R::collection, R::many_to_one, R::reverse, R::many_to_many,
-                R::cascade_save_update, R::cascade_delete, R::cascade_delete_orphan,
-                releases_on_close<T, D>(),
-                !R::collection && R::many_to_one && !std::is_same_v<back_descriptor<T, D>, no_back>,
-                R::owner_fk, R::target_fk,
-                assoc, R::assoc_to_owner(), R::assoc_to_target(),
-                R::back(),
-                &read_entity_erased<U>,
-                &new_record_erased<U>};
-        }(),
-        ...);
+    ((out[J].offset = static_cast<std::uint32_t>(
+          reinterpret_cast<const char*>(&(sample.*(boost::mp11::mp_at_c<rels, J>::pointer))) - base)),
+     ...);
     return out;
 }
 
 template <class T>
-const relationship_info* relationships_of(std::size_t& count) {
+const relationship_info* relationships_of(const T& sample, std::size_t& count) {
     constexpr std::size_t n = boost::mp11::mp_size<typename model<T>::relationships>::value;
     count = n;
     if constexpr (n == 0)
         return nullptr;
     else
-        return make_relationships<T>(std::make_index_sequence<n>{});
+        return make_relationships<T>(sample, std::make_index_sequence<n>{});
 }
 
 }  // namespace dorm::detail
