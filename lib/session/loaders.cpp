@@ -100,10 +100,19 @@ void selectin_apply(session_impl& s, const object_list& owners_v, const loader_n
     struct sink_ctx {
         std::unordered_map<std::string, object_list>* groups;
         int key_col;  // the row column with the owner's key: -1 = the extra column
-    } ctx{&groups, rel.many_to_many ? -1 : rel.target_fk};
+        // (owner key, object) pairs seen: a nested joined collection repeats an object's row once
+        // per nested child, and the object belongs to its owner's collection once
+        std::unordered_set<std::string> seen;
+    } ctx{&groups, rel.many_to_many ? -1 : rel.target_fk, {}};
     row_sink sink{[](void* c, driver::statement& st, const std::shared_ptr<void>& u, int extra) {
                       auto* x = static_cast<sink_ctx*>(c);
-                      (*x->groups)[group_key(st.get(x->key_col < 0 ? extra : x->key_col))].push_back(u);
+                      std::string key = group_key(st.get(x->key_col < 0 ? extra : x->key_col));
+                      const void* obj = u.get();
+                      const auto n = key.size();
+                      key.append(reinterpret_cast<const char*>(&obj), sizeof obj);
+                      if (!x->seen.insert(key).second) return;
+                      key.resize(n);
+                      (*x->groups)[key].push_back(u);
                   },
                   &ctx};
     if (rel.many_to_many) {
@@ -218,8 +227,18 @@ object_list load_objects(session_impl& s, ast::select base, const std::vector<lo
     };
     std::vector<joined> joins;
     int offset = static_cast<int>(base.entities.front().table->columns.size());
+    // A joined collection (or reverse one-to-one) can multiply its owner's rows: under LIMIT/OFFSET the limit would
+    // count joined rows (owners cut off, collections cut in half). Such a collection is loaded
+    // with a second SELECT ... IN instead (SQLAlchemy wraps the limited SELECT in a subquery).
+    const bool limited = base.limit || base.offset;
+    std::vector<loader_node> as_selectin;
     for (const auto& l : loaders) {
         if (l.strategy != load_strategy::joined) continue;
+        if (limited && !rel_of(l).many_to_one) {
+            as_selectin.push_back(l);
+            as_selectin.back().strategy = load_strategy::selectin;
+            continue;
+        }
         joined_augment(base, l.owner->name.substr(0, 20) + "_j" + std::to_string(joins.size() + 1), l);
         joins.push_back(joined{&l, offset, {}, {}, {}});
         offset += l.width;
@@ -261,6 +280,7 @@ object_list load_objects(session_impl& s, ast::select base, const std::vector<lo
     }
     for (const auto& l : loaders)
         if (l.strategy != load_strategy::joined) apply_loader(s, out, l);
+    for (const auto& l : as_selectin) apply_loader(s, out, l);
     return out;
 }
 
