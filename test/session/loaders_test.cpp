@@ -21,6 +21,7 @@
 #include "backend.hpp"
 #include "fixture.hpp"
 #include "models.hpp"
+#include "relation_checks.hpp"
 
 // ---- a struct with two collections (a joinedload of both is a cartesian product) ---------------
 
@@ -74,39 +75,8 @@ using nodes_db = dorm_test::database<Node>;
 using posts_db = dorm_test::database<Post, Tag, PostTag>;
 using teams_db = dorm_test::database<LdTeam, LdPlayer, LdCoach>;
 
-template <class T>
-bool has(const dorm::many<T>& items, const std::shared_ptr<T>& x) {
-    return std::any_of(items.raw().begin(), items.raw().end(),
-                       [&](const std::shared_ptr<T>& i) { return i.get() == x.get(); });
-}
-
-template <class T>
-std::string name_of(const T& i) {
-    if constexpr (requires { i.name; })
-        return i.name;
-    else if constexpr (requires { i.comment; })
-        return i.comment;
-    else if constexpr (requires { i.title; })
-        return i.title;
-    else
-        return i.profile;
-}
-
-template <class T>
-std::vector<std::string> names_of(const dorm::many<T>& items) {
-    std::vector<std::string> out;
-    for (auto& i : items) out.push_back(name_of(*i));
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-#define CHECK_NAMES(items, ...)                                                                      \
-    do {                                                                                             \
-        std::vector<std::string> expected_{__VA_ARGS__};                                             \
-        std::sort(expected_.begin(), expected_.end());                                               \
-        const auto got_ = names_of(items);                                                           \
-        BOOST_CHECK_EQUAL_COLLECTIONS(got_.begin(), got_.end(), expected_.begin(), expected_.end()); \
-    } while (0)
+using dorm_test::has;
+using dorm_test::name_of;
 
 std::size_t occurrences(const std::string& s, const std::string& part) {
     std::size_t n = 0;

@@ -18,6 +18,7 @@
 #include "backend.hpp"
 #include "fixture.hpp"
 #include "models.hpp"
+#include "relation_checks.hpp"
 
 using dorm::col;
 using dorm_test::q;
@@ -31,35 +32,7 @@ using nodes_db = dorm_test::database<Node>;
 using posts_db = dorm_test::database<Post, Tag, PostTag>;
 using all_db = dorm_test::database<User, Profile, Comment, Author, Book, Invoice, InvoiceLine, Node, Post, Tag, PostTag>;
 
-template <class T>
-bool has(const dorm::many<T>& items, const std::shared_ptr<T>& x) {
-    return std::any_of(items.begin(), items.end(), [&](const std::shared_ptr<T>& i) { return i.get() == x.get(); });
-}
-
-template <class T>
-std::vector<std::string> names_of(const dorm::many<T>& items) {
-    std::vector<std::string> out;
-    for (auto& i : items) {
-        if constexpr (requires { i->name; })
-            out.push_back(i->name);
-        else if constexpr (requires { i->comment; })
-            out.push_back(i->comment);
-        else if constexpr (requires { i->title; })
-            out.push_back(i->title);
-        else
-            out.push_back(i->item);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-#define CHECK_NAMES(items, ...)                                                                      \
-    do {                                                                                             \
-        std::vector<std::string> expected_{__VA_ARGS__};                                             \
-        std::sort(expected_.begin(), expected_.end());                                               \
-        const auto got_ = names_of(items);                                                           \
-        BOOST_CHECK_EQUAL_COLLECTIONS(got_.begin(), got_.end(), expected_.begin(), expected_.end()); \
-    } while (0)
+using dorm_test::has;
 
 /// One integer column of one row, read on a fresh connection (NULL -> nullopt).
 std::optional<std::int64_t> column_of(const dorm::engine& e, const std::string& table, const std::string& column,
