@@ -206,14 +206,14 @@ void engine_impl::echo(std::string_view entry) const {
     write_echo(options_.echo_sink, entry);
 }
 
-std::string engine_impl::statement_badge(std::string_view sql, clock::time_point started) {
+statement_badge_info engine_impl::statement_badge(std::string_view sql, clock::time_point started) {
     const auto now = clock::now();
     std::lock_guard lock(seen_mutex_);
     if (auto it = seen_.find(sql); it != seen_.end())
-        return badge_cached(std::chrono::duration<double>(now - it->second).count());
+        return {statement_badge_info::kind::cached, std::chrono::duration<double>(now - it->second).count()};
     if (seen_.size() >= seen_statements_limit) seen_.clear();
     seen_.emplace(std::string(sql), started);
-    return badge_generated(std::chrono::duration<double>(now - started).count());
+    return {statement_badge_info::kind::generated, std::chrono::duration<double>(now - started).count()};
 }
 
 namespace {
@@ -261,41 +261,25 @@ void evict(pooled_connection& pc) {
 // ---------------------------------------------------------------------------------------------
 // statement_lease
 
-statement_lease::statement_lease(driver::statement* stmt, detail::statement_cache_entry* entry,
-                                 std::unique_ptr<driver::statement> owned, std::string badge)
-    : stmt_(stmt), entry_(entry), owned_(std::move(owned)), badge_(std::move(badge)) {}
-
-statement_lease::statement_lease(statement_lease&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)),
-      entry_(std::exchange(other.entry_, nullptr)),
-      owned_(std::move(other.owned_)),
-      badge_(std::move(other.badge_)) {}
-
-statement_lease& statement_lease::operator=(statement_lease&& other) noexcept {
-    if (this != &other) {
-        release();
-        stmt_ = std::exchange(other.stmt_, nullptr);
-        entry_ = std::exchange(other.entry_, nullptr);
-        owned_ = std::move(other.owned_);
-        badge_ = std::move(other.badge_);
-    }
-    return *this;
-}
-
-statement_lease::~statement_lease() { release(); }
-
-void statement_lease::release() noexcept {
-    if (stmt_) {
-        try {
-            stmt_->reset();
-        } catch (...) {
-            // reset() reports the last execution's error again; the statement is reset anyway
-        }
+void statement_lease::give_back() noexcept {
+    try {
+        stmt_->reset();
+    } catch (...) {
+        // reset() reports the last execution's error again; the statement is reset anyway
     }
     if (entry_) entry_->leased = false;
     owned_.reset();
     stmt_ = nullptr;
     entry_ = nullptr;
+}
+
+std::string statement_lease::badge() const {
+    switch (badge_.k) {
+        case detail::statement_badge_info::kind::generated: return detail::badge_generated(badge_.seconds);
+        case detail::statement_badge_info::kind::cached: return detail::badge_cached(badge_.seconds);
+        case detail::statement_badge_info::kind::none: break;
+    }
+    return {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,7 +349,9 @@ statement_lease connection::prepare(std::string_view sql) {
     auto& pc = detail::checked(impl_);
     detail::engine_impl::clock::time_point started{};
     if (pc.echo_) started = detail::engine_impl::clock::now();
-    auto badge = [&] { return pc.echo_ ? pc.engine_->statement_badge(sql, started) : std::string{}; };
+    auto badge = [&] {
+        return pc.echo_ ? pc.engine_->statement_badge(sql, started) : detail::statement_badge_info{};
+    };
 
     if (pc.last_entry_ && !pc.last_entry_->leased && sql == pc.last_sql_) {
         pc.last_entry_->leased = true;
@@ -435,7 +421,8 @@ void connection::log_statement(std::string_view sql, const statement_lease& leas
     if (!echo()) return;
     log(sql);
     std::string line = "[";
-    line += lease.badge().empty() ? std::string_view("raw sql") : std::string_view(lease.badge());
+    const std::string badge = lease.badge();
+    line += badge.empty() ? std::string_view("raw sql") : std::string_view(badge);
     line += "] ";
     if (impl_->engine_->options().hide_parameters)
         line += detail::hidden_parameters;
@@ -449,7 +436,8 @@ void connection::log_statement_many(std::string_view sql, const statement_lease&
     if (!echo()) return;
     log(sql);
     std::string line = "[";
-    line += lease.badge().empty() ? std::string_view("raw sql") : std::string_view(lease.badge());
+    const std::string badge = lease.badge();
+    line += badge.empty() ? std::string_view("raw sql") : std::string_view(badge);
     line += "] ";
     if (impl_->engine_->options().hide_parameters)
         line += detail::hidden_parameters;

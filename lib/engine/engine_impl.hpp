@@ -85,7 +85,7 @@ public:
     void echo(std::string_view entry) const;
     /// The badge for a statement whose preparation started at `started`: `generated in ...` the
     /// first time this engine sees the SQL text, `cached since ... ago` afterwards.
-    std::string statement_badge(std::string_view sql, clock::time_point started);
+    statement_badge_info statement_badge(std::string_view sql, clock::time_point started);
 
     const dorm::url& url() const noexcept { return url_; }
     const engine_options& options() const noexcept { return options_; }

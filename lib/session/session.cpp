@@ -383,6 +383,57 @@ using assoc_row = record_base::assoc_row;
 /// (results are small: generated keys, row counts; a batch stays well inside the socket buffers).
 constexpr std::size_t write_batch = 256;
 
+/// Runs the executions of one prepared write statement at a time and hands each one's outcome to
+/// `done(statement&, Item, bool row)`, in order: at once, or, when the driver can queue executions
+/// (PostgreSQL's pipeline mode) and `queue_ok`, in batches of write_batch (one round trip each).
+/// `row` says whether the execution returned a row (INSERT ... RETURNING).
+template <class Item, class Done>
+class write_runner {
+public:
+    write_runner(dorm::connection& c, bool queue_ok, Done done) : c_(c), queue_ok_(queue_ok), done_(std::move(done)) {}
+
+    /// Switches to the statement of `sql` (a string that lives as long as the flush; the same
+    /// pointer keeps the current statement), after finishing the executions still queued.
+    driver::statement& use(const std::string& sql) {
+        if (&sql != sql_) {
+            finish();
+            lease_.release();  // before prepare: the cache hands out a free statement only
+            lease_ = c_.prepare(sql);
+            sql_ = &sql;
+        }
+        return *lease_;
+    }
+    const statement_lease& lease() const noexcept { return lease_; }
+    /// Executes the bound statement (or queues it).
+    void run(Item item) {
+        if (queue_ok_ && lease_->can_queue()) {
+            lease_->queue();
+            queued_.push_back(item);
+            if (queued_.size() >= write_batch) finish();
+            return;
+        }
+        const bool row = lease_->step();
+        done_(*lease_, item, row);
+    }
+    /// Reads back every queued execution.
+    void finish() {
+        for (auto& item : queued_) {
+            lease_->next_queued();
+            const bool row = lease_->step();
+            done_(*lease_, item, row);
+        }
+        queued_.clear();
+    }
+
+private:
+    dorm::connection& c_;
+    const bool queue_ok_;
+    Done done_;
+    statement_lease lease_;
+    const std::string* sql_ = nullptr;
+    std::vector<Item> queued_;
+};
+
 /// The same association row reported from both sides of a pair compares equal.
 std::tuple<const schema::table*, int, int, std::string, std::string> assoc_identity(const assoc_row& a) {
     std::string ko, kt;
@@ -500,32 +551,24 @@ void session_impl::do_flush() {
     // INSERTs: parents before children (tables, then rows of self-referencing tables)
     const std::vector<record_base*> inserts = order_records(pending_, edges, order);
     {
-        statement_lease lease;
-        const schema::table* current_table = nullptr;
+        const schema::table* current_table = nullptr;  // of all_cols/gen_cols
+        const schema::table* current_sql_table = nullptr;
         const std::string* current_sql = nullptr;
-        sql_kind current = sql_kind::delete_;
+        sql_kind current_kind = sql_kind::insert_all;
         std::vector<int> all_cols, gen_cols;
-        // Drivers that can queue executions (PostgreSQL's pipeline mode) send the INSERTs of a
-        // table in batches, one round trip each, when no row waits for another row's generated
-        // key (no relationship edges in this flush).
-        const bool batching = edges.empty();
-        std::vector<std::pair<record_base*, bool>> queued;  // (record, key generated)
-        auto finish_row = [&](record_base* r, bool generated, bool row) {
+        // INSERTs of a table are queued (drivers that can) when no row waits for another row's
+        // generated key: no relationship edges in this flush.
+        auto finish_row = [&](driver::statement& st, std::pair<record_base*, bool> item, bool row) {
+            auto [r, generated] = item;
             if (generated) {
-                std::int64_t id = (returning && row) ? lease->get_int(0) : lease->last_insert_id();
+                std::int64_t id = (returning && row) ? st.get_int(0) : st.last_insert_id();
                 r->set_generated_key(id);
                 r->generated_key = true;
             }
-            lease->reset();
+            st.reset();
             r->propagate_to_children();
         };
-        auto collect = [&] {
-            for (auto& [q, generated] : queued) {
-                lease->next_queued();
-                finish_row(q, generated, lease->step());
-            }
-            queued.clear();
-        };
+        write_runner<std::pair<record_base*, bool>, decltype(finish_row)> runner(c, edges.empty(), finish_row);
         for (auto* r : inserts) {
             const schema::table* t = &r->table();
             if (t != current_table) {
@@ -535,40 +578,32 @@ void session_impl::do_flush() {
                     all_cols.push_back(i);
                     if (i != t->autoincrement_column) gen_cols.push_back(i);
                 }
+                current_table = t;
             }
             r->sync_parents();
             const bool generated = r->generated_key_unset();
             const sql_kind kind = generated ? sql_kind::insert_generated : sql_kind::insert_all;
-            if (!lease.get() || current != kind || current_table != t) {
-                if (!queued.empty()) collect();
+            if (!current_sql || kind != current_kind || t != current_sql_table) {
                 current_sql = &sql_for(t, kind, 0);
-                lease = statement_lease();
-                lease = c.prepare(*current_sql);
-                current = kind;
-                current_table = t;
+                current_kind = kind;
+                current_sql_table = t;
             }
             const std::string& sql = *current_sql;
+            driver::statement& st = runner.use(sql);
             const auto& cols = generated ? gen_cols : all_cols;
-            r->bind_all(*lease, generated ? t->autoincrement_column : -1, scratch_);
+            r->bind_all(st, generated ? t->autoincrement_column : -1, scratch_);
             if (r->null_out)
                 for (int col : cols)
-                    if ((r->null_out >> col) & 1) lease->bind_null(static_cast<int>(&col - cols.data()));
+                    if ((r->null_out >> col) & 1) st.bind_null(static_cast<int>(&col - cols.data()));
             if (echo) {
                 echo_params.clear();
                 r->column_values(cols, echo_params);
-                c.log_statement(sql, lease, echo_params);
+                c.log_statement(sql, runner.lease(), echo_params);
             }
-            if (batching && lease->can_queue()) {
-                lease->queue();
-                scratch_.clear();
-                queued.emplace_back(r, generated);
-                if (queued.size() >= write_batch) collect();
-                continue;
-            }
-            finish_row(r, generated, lease->step());
+            runner.run({r, generated});
             scratch_.clear();
         }
-        if (!queued.empty()) collect();
+        runner.finish();
     }
 
     // UPDATEs: parents first; grouped by changed-column set; primary-key order
@@ -590,55 +625,39 @@ void session_impl::do_flush() {
     };
     if (!std::is_sorted(updates.begin(), updates.end(), update_less))
         std::stable_sort(updates.begin(), updates.end(), update_less);
+    auto check_matched = [](driver::statement& st, const schema::table* t, bool) {
+        const auto n = st.rows_affected();
+        st.reset();
+        if (n != 1)
+            throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
+                                   std::to_string(n) + " were matched");
+    };
     for (const auto* t : order) {
-        statement_lease lease;
-        column_mask current = 0;
+        write_runner<const schema::table*, decltype(check_matched)> runner(c, true, check_matched);
+        column_mask current = 0;  // a changed-column set is never empty
         const std::string* current_sql = nullptr;
         std::vector<int> cols;
-        std::size_t queued = 0;  // UPDATEs sent in this batch (a driver that can queue them)
-        auto check_matched = [&] {
-            const auto n = lease->rows_affected();
-            lease->reset();
-            if (n != 1)
-                throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
-                                       std::to_string(n) + " were matched");
-        };
-        auto collect = [&] {
-            for (; queued > 0; --queued) {
-                lease->next_queued();
-                check_matched();
-            }
-        };
         for (auto& u : updates) {
             if (&u.rec->table() != t) continue;
-            if (!lease.get() || current != u.mask) {
-                collect();
-                current_sql = &sql_for(t, sql_kind::update, u.mask);
-                lease = statement_lease();
-                lease = c.prepare(*current_sql);
+            if (current != u.mask) {
                 current = u.mask;
                 cols = mask_columns(u.mask);
+                current_sql = &sql_for(t, sql_kind::update, u.mask);
             }
             const std::string& sql = *current_sql;
-            u.rec->bind_columns(*lease, cols, 0, scratch_);
-            u.rec->bind_key(*lease, static_cast<int>(cols.size()), scratch_);
+            driver::statement& st = runner.use(sql);
+            u.rec->bind_columns(st, cols, 0, scratch_);
+            u.rec->bind_key(st, static_cast<int>(cols.size()), scratch_);
             if (echo) {
                 echo_params.clear();
                 u.rec->column_values(cols, echo_params);
                 u.rec->key_values(echo_params);
-                c.log_statement(sql, lease, echo_params);
+                c.log_statement(sql, runner.lease(), echo_params);
             }
-            if (lease->can_queue()) {
-                lease->queue();
-                scratch_.clear();
-                if (++queued >= write_batch) collect();
-                continue;
-            }
-            lease->step();
+            runner.run(t);
             scratch_.clear();
-            check_matched();
         }
-        collect();
+        runner.finish();
     }
     // de-associated NOT NULL foreign keys: let the database object
     for (auto* r : null_outs) {
@@ -689,41 +708,27 @@ void session_impl::do_flush() {
     std::vector<record_base*> deletes = order_records(deleted_, delete_edges, order);
     std::reverse(deletes.begin(), deletes.end());
     {
-        statement_lease lease;
+        auto reset = [](driver::statement& st, const schema::table*, bool) { st.reset(); };
+        write_runner<const schema::table*, decltype(reset)> runner(c, true, reset);
         const schema::table* current_table = nullptr;
-        std::size_t queued = 0;
-        auto collect = [&] {
-            for (; queued > 0; --queued) {
-                lease->next_queued();
-                lease->reset();
-            }
-        };
+        const std::string* current_sql = nullptr;
         for (auto* r : deletes) {
             const schema::table* t = &r->table();
-            const std::string& sql = sql_for(t, sql_kind::delete_, 0);
-            if (!lease.get() || current_table != t) {
-                collect();
-                lease = statement_lease();
-                lease = c.prepare(sql);
+            if (t != current_table) {
                 current_table = t;
+                current_sql = &sql_for(t, sql_kind::delete_, 0);
             }
-            r->bind_key(*lease, 0, scratch_);
+            const std::string& sql = *current_sql;
+            r->bind_key(runner.use(sql), 0, scratch_);
             if (echo) {
                 echo_params.clear();
                 r->key_values(echo_params);
-                c.log_statement(sql, lease, echo_params);
+                c.log_statement(sql, runner.lease(), echo_params);
             }
-            if (lease->can_queue()) {
-                lease->queue();
-                scratch_.clear();
-                if (++queued >= write_batch) collect();
-                continue;
-            }
-            lease->step();
-            lease->reset();
+            runner.run(t);
             scratch_.clear();
         }
-        collect();
+        runner.finish();
     }
 
     // Everything was written: update the bookkeeping.

@@ -39,6 +39,7 @@ command -v valgrind >/dev/null 2>&1 || { echo "callgrind.sh: valgrind is not ins
 [ -x "$bench" ] || { echo "callgrind.sh: no executable $bench (build it, or pass -b)" >&2; exit 2; }
 [ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/dorm_callgrind.XXXXXX")
 mkdir -p "$out"
+: >"$out/counts.txt"  # a reused OUTDIR must not mix in an earlier run's counts
 
 status=0
 for db in $dbs; do

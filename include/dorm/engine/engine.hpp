@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/driver/driver.hpp>
@@ -35,6 +36,12 @@ namespace detail {
 class engine_impl;
 struct statement_cache_entry;
 class pooled_connection;
+
+/// The echo badge of a statement lease, formatted only when it is logged.
+struct statement_badge_info {
+    enum class kind : unsigned char { none, generated, cached } k = kind::none;
+    double seconds = 0;
+};
 }  // namespace detail
 
 /// A prepared statement checked out of a connection's cache. Resets the statement and
@@ -43,23 +50,43 @@ class statement_lease {
 public:
     statement_lease() = default;
     statement_lease(driver::statement* stmt, detail::statement_cache_entry* entry,
-                    std::unique_ptr<driver::statement> owned, std::string badge);
-    statement_lease(statement_lease&&) noexcept;
-    statement_lease& operator=(statement_lease&&) noexcept;
-    ~statement_lease();
+                    std::unique_ptr<driver::statement> owned, detail::statement_badge_info badge = {}) noexcept
+        : stmt_(stmt), entry_(entry), owned_(std::move(owned)), badge_(badge) {}
+    statement_lease(statement_lease&& other) noexcept
+        : stmt_(std::exchange(other.stmt_, nullptr)),
+          entry_(std::exchange(other.entry_, nullptr)),
+          owned_(std::move(other.owned_)),
+          badge_(other.badge_) {}
+    statement_lease& operator=(statement_lease&& other) noexcept {
+        if (this != &other) {
+            release();
+            stmt_ = std::exchange(other.stmt_, nullptr);
+            entry_ = std::exchange(other.entry_, nullptr);
+            owned_ = std::move(other.owned_);
+            badge_ = other.badge_;
+        }
+        return *this;
+    }
+    ~statement_lease() { release(); }
 
     driver::statement* operator->() const noexcept { return stmt_; }
     driver::statement& operator*() const noexcept { return *stmt_; }
     driver::statement* get() const noexcept { return stmt_; }
-    /// `generated in 0.00012s` / `cached since 1.2s ago` (for echo).
-    const std::string& badge() const noexcept { return badge_; }
+    /// `generated in 0.00012s` / `cached since 1.2s ago` (for echo); empty when the connection
+    /// does not echo.
+    std::string badge() const;
+    /// Resets the statement and gives it back now (the destructor does the same); the lease is
+    /// empty afterwards.
+    void release() noexcept {
+        if (stmt_) give_back();
+    }
 
 private:
-    void release() noexcept;
+    void give_back() noexcept;
     driver::statement* stmt_ = nullptr;
     detail::statement_cache_entry* entry_ = nullptr;
     std::unique_ptr<driver::statement> owned_;
-    std::string badge_;
+    detail::statement_badge_info badge_;
 };
 
 /// A connection checked out of an engine's pool; returned (rolled back if a transaction is

@@ -130,7 +130,7 @@ public:
     }
     /// Releases the statement (unread rows are discarded).
     void close() noexcept {
-        stmt_ = statement_lease();
+        stmt_.release();
         pos_ = rows_.size() + objects_.size();
     }
 

@@ -98,14 +98,16 @@ public:
 
     /// One constructor for every source (one std::make_shared instantiation per struct).
     record(record_source how, void* src) : record_base(&layout_of<T>()) {
-        switch (how) {
-            case record_source::empty: inline_.emplace(); break;
-            case record_source::move: inline_.emplace(std::move(*static_cast<T*>(src))); break;
-            case record_source::external:
-                external_ = *static_cast<const std::shared_ptr<void>*>(src);
-                set_storage(external_.get(), snap_buf_);
-                return;
+        if (how == record_source::external) {
+            external_ = *static_cast<const std::shared_ptr<void>*>(src);
+            set_storage(external_.get(), snap_buf_);
+            return;
         }
+        // (the null test lets the optimiser see that `empty`, whose src is nullptr, never reads it)
+        if (how == record_source::move && src != nullptr)
+            inline_.emplace(std::move(*static_cast<T*>(src)));
+        else
+            inline_.emplace();
         set_storage(&*inline_, snap_buf_);
     }
     ~record() { destroy_snapshot(); }
