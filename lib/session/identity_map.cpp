@@ -62,10 +62,20 @@ record_base* identity_map::emplace(const identity_key& k, record_base* r, const 
 }
 
 void identity_map::grow() {
+    std::size_t n = slots_.empty() ? 64 : slots_.size();
+    while (n * 3 / 4 <= size_ * 2 + 1) n *= 2;  // at most ~37% full after growing
+    rebuild(n);
+}
+
+void identity_map::reserve(std::size_t n) {
+    std::size_t m = slots_.empty() ? 64 : slots_.size();
+    while ((n + 1) * 4 > m * 3) m *= 2;  // the load limit of emplace(), with no tombstones left
+    if (m > slots_.size() || (used_ != size_ && (n + (used_ - size_) + 1) * 4 > m * 3)) rebuild(m);
+}
+
+void identity_map::rebuild(std::size_t n) {
     ++version_;
     std::vector<slot> old = std::move(slots_);
-    std::size_t n = old.empty() ? 64 : old.size();
-    while (n * 3 / 4 <= size_ * 2 + 1) n *= 2;  // at most ~37% full after growing
     slots_.assign(n, slot{nullptr, 0, nullptr});
     shift_ = 64;
     for (std::size_t m = n / 16; m > 1; m >>= 1) --shift_;  // n / 16 blocks
@@ -144,7 +154,7 @@ void identity_map::clear() noexcept {
     ++version_;
 }
 
-void identity_map::count(const schema::table* t, int delta) {
+void identity_map::count_other(const schema::table* t, int delta) {
     for (auto& [table, n] : per_table_)
         if (table == t) {
             n += delta;

@@ -124,10 +124,12 @@ void session_impl::add(const std::shared_ptr<record_base>& rec) {
     }
     rec->wire(this, false);
     // cascade save-update: what the object refers to joins too
-    std::vector<std::shared_ptr<record_base>> reach;
-    rec->related(reach);
-    for (auto& r : reach)
-        if (r->owner != this) add(r);
+    if (rec->layout().rel_count) {
+        std::vector<std::shared_ptr<record_base>> reach;
+        rec->related(reach);
+        for (auto& r : reach)
+            if (r->owner != this) add(r);
+    }
 }
 
 record_base* session_impl::find(const identity_key& k) const {
@@ -503,7 +505,8 @@ void session_impl::do_flush() {
     // tables in foreign-key order
     std::vector<const schema::table*> tables;
     auto note = [&](const schema::table* t) {
-        if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.push_back(t);
+        if (tables.empty() || (tables.back() != t && std::find(tables.begin(), tables.end(), t) == tables.end()))
+            tables.push_back(t);
     };
     for (auto* r : pending_) note(&r->table());
     for (auto* r : watch_) note(&r->table());
@@ -732,6 +735,9 @@ void session_impl::do_flush() {
     }
 
     // Everything was written: update the bookkeeping.
+    identity_.reserve(identity_.size() + inserts.size());
+    txn_inserted_.reserve(txn_inserted_.size() + inserts.size());
+    watch_.reserve(watch_.size() + inserts.size());
     for (auto* r : inserts) {
         r->state = object_state::persistent;
         r->take_snapshot();

@@ -32,6 +32,8 @@ public:
     /// Removes k if it maps to r (any record when r is null).
     void erase(const identity_key& k, const record_base* r = nullptr) noexcept;
     void clear() noexcept;
+    /// Room for `n` entries in all (no growth while inserting up to that many).
+    void reserve(std::size_t n);
     /// Whether any record of table t is in the map.
     bool contains_table(const schema::table* t) const noexcept;
     std::size_t size() const noexcept { return size_ + others_.size(); }
@@ -45,6 +47,7 @@ private:
     static record_base* tombstone() noexcept { return reinterpret_cast<record_base*>(std::uintptr_t{1}); }
     std::size_t index_of(const schema::table* t, std::int64_t key) const noexcept;
     void grow();
+    void rebuild(std::size_t slots);
 
     std::vector<slot> slots_;
     std::uint64_t version_ = 0;  // changes with every insert, erase, growth
@@ -59,7 +62,13 @@ private:
     std::unordered_map<std::pair<const schema::table*, std::string>, record_base*, other_hash> others_;
     /// Live entries per table (a session maps few tables: a linear scan beats hashing).
     std::vector<std::pair<const schema::table*, std::size_t>> per_table_;
-    void count(const schema::table* t, int delta);
+    void count(const schema::table* t, int delta) {
+        if (!per_table_.empty() && per_table_.back().first == t)  // the common case: one table
+            per_table_.back().second += static_cast<std::size_t>(delta);
+        else
+            count_other(t, delta);
+    }
+    void count_other(const schema::table* t, int delta);
 };
 
 }  // namespace dorm::detail
