@@ -1,4 +1,4 @@
 // expect: dorm: only == and != compare with null
 #include "models.hpp"
 
-auto cond = dorm::col(&Comment::score) < std::nullopt;
+auto cond = dorm::col(&Rating::score) < std::nullopt;

@@ -1,5 +1,6 @@
 #pragma once
 // Valid models shared by the compile_fail cases (pass_control.cpp checks that they compile).
+// User / Profile / Comment come from test/support/blog_models.hpp.
 #include <optional>
 #include <string>
 
@@ -9,45 +10,7 @@
 #include <dorm/query/select.hpp>
 #include <dorm/reflect/table_macro.hpp>
 
-struct Profile;
-struct Comment;
-
-struct User {
-    int id = 0;
-    std::string name;
-    int age = 0;
-    dorm::many<Comment> comments;
-    dorm::one<Profile> profile;
-};
-BOOST_DESCRIBE_STRUCT(User, (), (id, name, age, comments, profile))
-DORM_TABLE(User, "user_table",
-           (id, dorm::primary_key),
-           (name, dorm::varchar(30)),
-           (comments, dorm::back_populates("user"), dorm::cascade("all, delete-orphan")),
-           (profile, dorm::back_populates("user")))
-
-struct Profile {
-    int id = 0;
-    std::string profile;
-    int user_id = 0;
-    dorm::one<User> user;
-};
-BOOST_DESCRIBE_STRUCT(Profile, (), (id, profile, user_id, user))
-DORM_TABLE(Profile, "profile_table",
-           (user_id, dorm::foreign_key(&User::id)),
-           (user, dorm::back_populates("profile")))
-
-struct Comment {
-    int id = 0;
-    std::string comment;
-    int user_id = 0;
-    std::optional<int> score;
-    dorm::one<User> user;
-};
-BOOST_DESCRIBE_STRUCT(Comment, (), (id, comment, user_id, score, user))
-DORM_TABLE(Comment, "comment_table",
-           (user_id, dorm::foreign_key(&User::id)),
-           (user, dorm::back_populates("comments")))
+#include "blog_models.hpp"
 
 // two foreign keys to User: join<Message>() from User is ambiguous
 struct Message {
@@ -66,3 +29,28 @@ struct Tag {
     std::string label;
 };
 BOOST_DESCRIBE_STRUCT(Tag, (), (id, label))
+
+// a nullable column, for comparisons and updates with std::nullopt
+struct Rating {
+    int id = 0;
+    std::optional<int> score;
+};
+BOOST_DESCRIBE_STRUCT(Rating, (), (id, score))
+
+// one-to-many with a valid cascade (the fail_cascade_* cases misuse dorm::cascade)
+struct OrderLine;
+struct Order {
+    int id = 0;
+    dorm::many<OrderLine> lines;
+};
+struct OrderLine {
+    int id = 0;
+    int order_id = 0;
+    dorm::one<Order> order;
+};
+BOOST_DESCRIBE_STRUCT(Order, (), (id, lines))
+BOOST_DESCRIBE_STRUCT(OrderLine, (), (id, order_id, order))
+DORM_TABLE(Order, "orders", (lines, dorm::cascade("all, delete-orphan"), dorm::back_populates("order")))
+DORM_TABLE(OrderLine, "order_line",
+           (order_id, dorm::foreign_key(&Order::id)),
+           (order, dorm::back_populates("lines")))

@@ -10,7 +10,8 @@ using dorm::col;
 
 void control(dorm::session& s) {
     (void)dorm::table_of<User>();
-    (void)dorm::metadata<User, Profile, Comment, Message, Tag>{}.ddl(dorm::dialect::sqlite);
+    (void)dorm::metadata<User, Profile, Comment, Message, Tag, Rating, Order, OrderLine>{}.ddl(
+        dorm::dialect::sqlite);
     auto q = dorm::select<User>()
                  .where(col(&User::name) == "Alice" && col(&User::age) > 30)
                  .where(col(&User::name).like("A%") || col(&User::age) == std::nullopt)

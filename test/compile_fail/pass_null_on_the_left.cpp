@@ -2,4 +2,4 @@
 // `std::nullopt == col(...)` is `col(...) == std::nullopt` (IS NULL), as `None == col` is in SQLAlchemy.
 #include "models.hpp"
 
-auto cond = std::nullopt == dorm::col(&Comment::score);
+auto cond = std::nullopt == dorm::col(&Rating::score);

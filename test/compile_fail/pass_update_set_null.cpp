@@ -2,4 +2,4 @@
 // update_stmt::set() explicitly allows std::nullopt for an optional column (its static_assert says so).
 #include "models.hpp"
 
-auto stmt = dorm::update<Comment>().set(dorm::col(&Comment::score), std::nullopt);
+auto stmt = dorm::update<Rating>().set(dorm::col(&Rating::score), std::nullopt);

@@ -13,52 +13,15 @@
 #include <dorm/schema/metadata.hpp>
 #include <dorm/schema/table_of.hpp>
 
+#include "blog_models.hpp"  // test/support
+
 namespace sqlt {
 
-// -- the DESIGN.md tutorial models --------------------------------------------------------------
+// -- the DESIGN.md tutorial models (blog_models.hpp, in the global namespace) -------------------
 
-struct Profile;
-struct Comment;
-
-struct User {
-    int id = 0;
-    std::string name;
-    int age = 0;
-    dorm::many<Comment> comments;
-    dorm::one<Profile> profile;
-};
-BOOST_DESCRIBE_STRUCT(User, (), (id, name, age, comments, profile))
-DORM_TABLE(User, "user_table",
-           (id, dorm::primary_key),
-           (name, dorm::varchar(30)),
-           (comments, dorm::back_populates("user")),
-           (profile, dorm::back_populates("user")))
-
-struct Profile {
-    int id = 0;
-    std::string profile;
-    int user_id = 0;
-    dorm::one<User> user;
-};
-BOOST_DESCRIBE_STRUCT(Profile, (), (id, profile, user_id, user))
-DORM_TABLE(Profile, "profile_table",
-           (id, dorm::primary_key),
-           (profile, dorm::varchar(30)),
-           (user_id, dorm::foreign_key(&User::id)),
-           (user, dorm::back_populates("profile")))
-
-struct Comment {
-    int id = 0;
-    std::string comment;
-    int user_id = 0;
-    dorm::one<User> user;
-};
-BOOST_DESCRIBE_STRUCT(Comment, (), (id, comment, user_id, user))
-DORM_TABLE(Comment, "comment_table",
-           (id, dorm::primary_key),
-           (comment, dorm::varchar(30)),
-           (user_id, dorm::foreign_key(&User::id)),
-           (user, dorm::back_populates("comments")))
+using ::Comment;
+using ::Profile;
+using ::User;
 
 // -- a table with one column of each kind, for expressions --------------------------------------
 
