@@ -23,9 +23,29 @@
 using dorm::col;
 using dorm_test::q;
 
+// A one-way collection: Checklist has many ChecklistItem, the item has only the foreign key (no
+// relationship of its own, so no back_populates).
+struct ChecklistItem;
+struct Checklist {
+    std::int64_t id = 0;
+    std::string title;
+    dorm::many<ChecklistItem> items;
+};
+BOOST_DESCRIBE_STRUCT(Checklist, (), (id, title, items))
+DORM_TABLE(Checklist, "checklist", (title, dorm::varchar(40)))
+
+struct ChecklistItem {
+    std::int64_t id = 0;
+    std::string text;
+    std::optional<std::int64_t> checklist_id;
+};
+BOOST_DESCRIBE_STRUCT(ChecklistItem, (), (id, text, checklist_id))
+DORM_TABLE(ChecklistItem, "checklist_item", (text, dorm::varchar(40)), (checklist_id, dorm::foreign_key(&Checklist::id)))
+
 namespace {
 
 using users_db = dorm_test::database<User, Profile, Comment>;
+using checklists_db = dorm_test::database<Checklist, ChecklistItem>;
 using authors_db = dorm_test::database<Author, Book>;
 using invoices_db = dorm_test::database<Invoice, InvoiceLine>;
 using nodes_db = dorm_test::database<Node>;
@@ -583,6 +603,39 @@ BOOST_FIXTURE_TEST_CASE(a_parent_without_children_is_deleted, users_db) {
     s.remove(u);
     BOOST_CHECK_NO_THROW(s.commit());
     BOOST_CHECK_EQUAL(rows("user_table"), 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_one_way_collection_writes_and_loads_its_children, checklists_db) {
+    // no back_populates and no relationship on the child's side: the parent's key still reaches
+    // the children's foreign key, a lazy load finds them, an appended child is inserted and a
+    // removed one is de-associated (its nullable foreign key set to NULL)
+    std::int64_t list_id = 0;
+    {
+        dorm::session s(engine);
+        auto list = s.add(Checklist{.title = "packing"});
+        for (const char* t : {"tent", "stove"})
+            list->items.push_back(std::make_shared<ChecklistItem>(ChecklistItem{.text = t}));
+        s.commit();
+        list_id = list->id;
+        BOOST_REQUIRE(list_id != 0);
+        for (auto& item : list->items) BOOST_CHECK(item->checklist_id == list_id);
+    }
+    BOOST_CHECK_EQUAL(rows("checklist_item"), 2);
+    dorm::session s(engine);
+    auto list = s.get<Checklist>(list_id);
+    BOOST_REQUIRE(list);
+    BOOST_CHECK_EQUAL(list->items.size(), 2u);
+    CHECK_NAMES(list->items, "stove", "tent");
+    list->items.push_back(std::make_shared<ChecklistItem>(ChecklistItem{.text = "lamp"}));
+    auto tent = *std::find_if(list->items.begin(), list->items.end(), [](const auto& i) { return i->text == "tent"; });
+    list->items.remove(tent);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("checklist_item"), 3);
+    BOOST_CHECK(!tent->checklist_id.has_value());
+    dorm::session check(engine);
+    auto again = check.get<Checklist>(list_id);
+    BOOST_REQUIRE(again);
+    CHECK_NAMES(again->items, "lamp", "stove");
 }
 
 BOOST_FIXTURE_TEST_CASE(cascade_delete_deletes_the_children_first, invoices_db) {

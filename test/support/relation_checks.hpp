@@ -18,7 +18,7 @@ bool has(const dorm::many<T>& items, const std::shared_ptr<T>& x) {
     return std::any_of(items.begin(), items.end(), [&](const std::shared_ptr<T>& i) { return i.get() == x.get(); });
 }
 
-/// The display name of a test model object: its name, comment, title, item or profile member.
+/// The display name of a test model object: its name, comment, title, item, text or profile member.
 template <class T>
 std::string name_of(const T& i) {
     if constexpr (requires { i.name; })
@@ -29,6 +29,8 @@ std::string name_of(const T& i) {
         return i.title;
     else if constexpr (requires { i.item; })
         return i.item;
+    else if constexpr (requires { i.text; })
+        return i.text;
     else
         return i.profile;
 }

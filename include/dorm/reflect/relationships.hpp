@@ -164,12 +164,20 @@ struct relationship_model {
 
 /// The partner's descriptor type (void_t-like `none` when there is no partner).
 struct no_back {};
+// (a partial specialisation, not std::conditional_t: the partner's relationship list is only
+// indexed when there is a partner — it may be empty, e.g. a one-way dorm::many<U> to a U without
+// relationships)
+template <class T, class D, bool = (relationship_model<T, D>::back() >= 0)>
+struct back_descriptor_of {
+    using type = no_back;
+};
 template <class T, class D>
-using back_descriptor = std::conditional_t<
-    (relationship_model<T, D>::back() >= 0),
-    boost::mp11::mp_at_c<typename model<typename relationship_model<T, D>::target>::relationships,
-                         static_cast<std::size_t>(relationship_model<T, D>::back() >= 0 ? relationship_model<T, D>::back() : 0)>,
-    no_back>;
+struct back_descriptor_of<T, D, true> {
+    using type = boost::mp11::mp_at_c<typename model<typename relationship_model<T, D>::target>::relationships,
+                                      static_cast<std::size_t>(relationship_model<T, D>::back())>;
+};
+template <class T, class D>
+using back_descriptor = typename back_descriptor_of<T, D>::type;
 
 template <class T, class D>
 constexpr void check_back_type() {
