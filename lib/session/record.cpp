@@ -71,7 +71,10 @@ void layout_row_key(const record_layout& l, driver::statement& s, int first, ide
     }
 }
 
-record_base::~record_base() { drop_backup(); }
+record_base::~record_base() {
+    if (detached_known.load(std::memory_order_acquire)) detached_records::forget(this);
+    drop_backup();
+}
 
 void record_base::destroy_snapshot() noexcept {
     if (!has_snapshot) return;

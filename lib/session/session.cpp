@@ -109,6 +109,7 @@ void session_impl::add(const std::shared_ptr<record_base>& rec) {
         if (record_base* other = find(k); other && other != rec.get())
             throw invalid_request_error("dorm: another " + rec->table().type_name +
                                         " object with the same primary key is already in this session");
+    if (rec->detached_known.load(std::memory_order_relaxed)) detached_records::attach(rec.get());
     rec->owner = this;
     rec->order = next_order_++;
     records_.push_back(rec);
@@ -175,7 +176,28 @@ void session_impl::watch(record_base* rec) {
     }
 }
 
+namespace {
+/// A record leaving its session that the detached registry should know: it has a row (persistent,
+/// not only inserted by the open transaction) and someone else holds its object.
+bool leaves_with_a_row(const std::shared_ptr<record_base>& r) noexcept {
+    if (r->state != object_state::persistent || !r->has_snapshot || r->inserted_in_txn) return false;
+    return r->object_ptr().use_count() > 2;  // this temporary, the record's own reference, and someone else
+}
+void remember_if_held(const std::shared_ptr<record_base>& r) noexcept {
+    try {
+        if (leaves_with_a_row(r)) detached_records::remember(r);
+    } catch (...) {
+        // out of memory: the object is then added back as new (an INSERT)
+    }
+}
+}  // namespace
+
 void session_impl::forget(record_base* rec) noexcept {
+    for (auto& r : records_)
+        if (r.get() == rec) {
+            remember_if_held(r);
+            break;
+        }
     if (rec->keyed) {
         identity_.erase(rec->ident, rec);
         rec->keyed = false;
@@ -225,6 +247,7 @@ void session_impl::expunge(record_base* rec) noexcept { forget(rec); }
 void session_impl::expunge_all() noexcept {
     for (auto& r : records_) {
         if (!r) continue;
+        remember_if_held(r);
         r->state = object_state::transient;
         r->owner = nullptr;
         r->keyed = false;

@@ -30,6 +30,7 @@ record_base* find_record(session_impl* s, const record_layout& l, const void* ob
 
 std::shared_ptr<record_base> record_for(session_impl* s, const relationship_info& rel, const std::shared_ptr<void>& obj) {
     if (record_base* r = find_record(s, rel.target(), obj.get())) return r->shared_from_this();
+    if (auto r = detached_records::find(obj, &rel.target())) return r;  // it has a row already
     return rel.new_record(obj);
 }
 

@@ -267,6 +267,59 @@ BOOST_FIXTURE_TEST_CASE(expunge_detaches_the_object, member_db) {
     BOOST_CHECK_NO_THROW(other.add(std::make_shared<Member>(Member{.email = "z@x", .nick = "z"})));
 }
 
+BOOST_FIXTURE_TEST_CASE(an_object_given_as_shared_ptr_comes_back_persistent_in_a_new_session, member_db) {
+    // the user's own shared_ptr (not an object the session made): after its session ended, adding
+    // it to another session is an UPDATE of its row; a new object that happens to get the same
+    // address later is an INSERT
+    auto m = std::make_shared<Member>(Member{.email = "a@x", .nick = "a"});
+    {
+        dorm::session s(engine);
+        s.add(m);
+        s.commit();
+    }
+    BOOST_REQUIRE(m->id != 0);
+    {
+        dorm::session s(engine);
+        s.add(m);
+        BOOST_CHECK(!s.is_modified(m));
+        m->nick = "changed";
+        echo.clear();
+        s.commit();
+        BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
+        BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 1u);
+    }
+    BOOST_CHECK_EQUAL(rows("member"), 1);
+    const void* address = m.get();
+    m.reset();
+    for (int i = 0; i < 8; ++i) {  // a new object, perhaps at the old address: it is new
+        auto n = std::make_shared<Member>(Member{.email = "n" + std::to_string(i) + "@x", .nick = "n"});
+        dorm::session s(engine);
+        s.add(n);
+        echo.clear();
+        s.commit();
+        BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 1u);
+        if (n.get() == address) break;
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(an_expunged_object_added_back_twice_is_updated_not_inserted, member_db) {
+    // an object the session let go (expunged) comes back persistent: no second INSERT of its row
+    const auto ids = seed_members(engine);
+    dorm::session s(engine);
+    auto m = s.get<Member>(ids[1]);
+    s.expunge(m);
+    s.add(m);
+    s.add(m);  // twice: still one object in the session
+    BOOST_CHECK(s.contains(m));
+    m->score = 99;
+    echo.clear();
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
+    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 1u);
+    dorm::session check(engine);
+    BOOST_CHECK_EQUAL(*check.get<Member>(ids[1])->score, 99);
+}
+
 BOOST_FIXTURE_TEST_CASE(expunge_all_empties_the_session, member_db) {
     seed_members(engine);
     dorm::session s(engine);

@@ -120,6 +120,10 @@ public:
             return obj;
         }
         std::shared_ptr<void> erased = obj;
+        if (auto rec = detail::detached_records::find(erased, &detail::layout_of<T>())) {
+            impl_->add(rec);  // it left a session with a row: it comes back persistent (UPDATEs)
+            return obj;
+        }
         impl_->add(detail::new_record<T>(detail::record_source::external, &erased));
         return obj;
     }

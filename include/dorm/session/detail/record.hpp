@@ -3,6 +3,7 @@
 /// The session's per-object bookkeeping, type-erased so that the unit of work is compiled once
 /// in lib/session/. record<T> (record_t.hpp) holds the object and its relationship half.
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -113,6 +114,23 @@ value layout_key_value(const record_layout& l, const void* obj);
 record_base* find_record(session_impl* s, const record_layout& l, const void* obj);
 /// The session's record of a related object, or a new (detached) record for it.
 std::shared_ptr<record_base> record_for(session_impl* s, const relationship_info& rel, const std::shared_ptr<void>& obj);
+
+/// Records of objects that left their session with a row (persistent when the session let go:
+/// closed, expunged) while something else still holds the object: adding that object to a
+/// session again finds its record, so it comes back persistent (UPDATEs, no INSERT), as in
+/// SQLAlchemy. Keyed by the object's address and checked by shared_ptr ownership (an address
+/// reused by another object does not match). lib/session/detached.cpp; thread-safe.
+class detached_records {
+public:
+    /// `rec` is leaving its session persistent and its object is held elsewhere.
+    static void remember(const std::shared_ptr<record_base>& rec);
+    /// The record of `obj` if it was remembered, else null (it stays remembered until attach()).
+    static std::shared_ptr<record_base> find(const std::shared_ptr<void>& obj, const record_layout* layout);
+    /// A session takes `rec` back (it is remembered: rec->detached_known).
+    static void attach(record_base* rec);
+    /// `rec` is being destroyed.
+    static void forget(record_base* rec) noexcept;
+};
 
 /// The session's bookkeeping for one object. The column work (snapshots, binding, reading,
 /// comparing) is done here, in lib/session/record.cpp, by walking the struct's record_layout;
@@ -249,6 +267,7 @@ public:
     bool keyed = false;             ///< in the identity map under `ident`
     std::uint64_t order = 0;        ///< add() order
     identity_key ident;
+    std::atomic<bool> detached_known{false};  ///< in the detached registry (detached_records)
 
 protected:
     /// Called by the derived constructor once the object exists: its address and the snapshot buffer.
@@ -259,6 +278,7 @@ protected:
     std::shared_ptr<void> external_;  ///< the user's shared_ptr when the object is not inline
 
 private:
+    friend class detached_records;
     // the relationship work (lib/session/wiring.cpp), for structs that have relationships
     void related_rels(std::vector<std::shared_ptr<record_base>>& out);
     void edges_rels(std::vector<std::pair<record_base*, record_base*>>& out);

@@ -1,0 +1,119 @@
+// The registry of detached records with a row (see detached_records in record.hpp).
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include <dorm/session/detail/record.hpp>
+
+namespace dorm::detail {
+
+namespace {
+
+struct entry {
+    record_base* rec = nullptr;
+    /// An object the user gave as shared_ptr (not inline in the record): the registry keeps the
+    /// record alive and only a weak reference to the object (the user's object may die first).
+    std::shared_ptr<record_base> owned;
+    std::weak_ptr<void> object;
+};
+
+struct registry {
+    std::mutex m;
+    std::unordered_map<const void*, entry> by_object;
+    std::size_t sweep_at = 1024;
+};
+
+registry& the_registry() {
+    static registry* r = new registry;  // never destroyed: records may die during static destruction
+    return *r;
+}
+
+bool same_owner(const std::shared_ptr<void>& a, const std::weak_ptr<void>& b) noexcept {
+    return !a.owner_before(b) && !b.owner_before(a);
+}
+bool same_owner(const std::shared_ptr<void>& a, const std::shared_ptr<record_base>& b) noexcept {
+    return !a.owner_before(b) && !b.owner_before(a);
+}
+
+}  // namespace
+
+void detached_records::remember(const std::shared_ptr<record_base>& rec) {
+    entry e;
+    e.rec = rec.get();
+    if (rec->external_) {
+        e.object = rec->external_;
+        e.owned = rec;
+    }
+    std::vector<entry> dropped;  // destroyed after the lock is released (their destructors lock it)
+    registry& r = the_registry();
+    {
+        std::lock_guard lock(r.m);
+        auto [it, inserted] = r.by_object.try_emplace(rec->object());
+        if (!inserted) {
+            it->second.rec->detached_known = false;
+            dropped.push_back(std::move(it->second));
+        }
+        it->second = std::move(e);
+        rec->detached_known = true;
+        if (r.by_object.size() >= r.sweep_at) {  // entries of user objects that died meanwhile
+            for (auto i = r.by_object.begin(); i != r.by_object.end();) {
+                if (i->second.owned && i->second.object.expired()) {
+                    i->second.rec->detached_known = false;
+                    dropped.push_back(std::move(i->second));
+                    i = r.by_object.erase(i);
+                } else {
+                    ++i;
+                }
+            }
+            r.sweep_at = std::max<std::size_t>(1024, r.by_object.size() * 2);
+        }
+    }
+    if (rec->external_) rec->external_.reset();  // the record no longer keeps the user's object alive
+}
+
+std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>& obj, const record_layout* layout) {
+    std::shared_ptr<record_base> dropped;  // destroyed after the lock is released
+    registry& r = the_registry();
+    std::lock_guard lock(r.m);
+    auto it = r.by_object.find(obj.get());
+    if (it == r.by_object.end()) return nullptr;
+    entry& e = it->second;
+    if (e.owned) {
+        if (e.object.expired()) {  // the remembered object died; `obj` is another one at its address
+            e.rec->detached_known = false;
+            dropped = std::move(e.owned);
+            r.by_object.erase(it);
+            return nullptr;
+        }
+        if (!same_owner(obj, e.object) || e.rec->layout_ != layout) return nullptr;
+        return e.owned;
+    }
+    auto out = e.rec->weak_from_this().lock();  // null while the record is being destroyed
+    if (!out || e.rec->layout_ != layout || !same_owner(obj, out)) return nullptr;
+    return out;
+}
+
+void detached_records::attach(record_base* rec) {
+    std::shared_ptr<record_base> owned;  // released after the lock (the caller holds the record too)
+    registry& r = the_registry();
+    std::lock_guard lock(r.m);
+    auto it = r.by_object.find(rec->object());
+    if (it == r.by_object.end() || it->second.rec != rec) return;
+    if (it->second.owned) {
+        rec->external_ = it->second.object.lock();  // the session keeps the user's object alive again
+        owned = std::move(it->second.owned);
+    }
+    rec->detached_known = false;
+    r.by_object.erase(it);
+}
+
+void detached_records::forget(record_base* rec) noexcept {
+    registry& r = the_registry();
+    std::lock_guard lock(r.m);
+    auto it = r.by_object.find(rec->object());
+    if (it != r.by_object.end() && it->second.rec == rec) r.by_object.erase(it);
+    rec->detached_known = false;
+}
+
+}  // namespace dorm::detail
