@@ -164,6 +164,12 @@ void record_base::set_column(int col, const value& v, bool also_snapshot) {
     if (also_snapshot && has_snapshot) c.ops->assign(at(snap_, c.snap), at(obj_, c.obj));
 }
 
+bool record_base::column_changed(int col) const {
+    if (!has_snapshot) return true;
+    const column_slot& c = layout_->cols[col];
+    return !c.ops->equal(at(obj_, c.obj), at(snap_, c.snap));
+}
+
 value record_base::get_column(int col) const {
     const column_slot& c = layout_->cols[col];
     return c.ops->to_value(at(obj_, c.obj));

@@ -794,6 +794,7 @@ void session_impl::do_flush() {
     }
     for (auto* r : watch_) {
         r->null_out = 0;
+        r->rel_assigned = 0;
         if (r->state == object_state::persistent) r->assoc_flushed();
     }
     for (auto* r : deletes) {
@@ -890,6 +891,7 @@ void session_impl::rollback() noexcept {
             if (!r || r->owner != this) continue;
             r->null_out = 0;
             r->raise_mask = 0;
+            r->rel_assigned = 0;
             r->wire(this, true);
             if (r->has_backup || r->changed() != 0) {
                 identity_key before = r->ident;

@@ -186,8 +186,13 @@ void record_base::sync_parents_rels() {
         const void* m = at(obj_, rel.offset);
         if (!rel.ops->loaded(m)) continue;
         if (auto parent = rel.ops->get(m)) {
-            value key = layout_key_value(rel.target(), parent.get());
-            if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
+            // As SQLAlchemy: an assigned relationship (or a new object's) decides the foreign key;
+            // a loaded one that was not assigned leaves a foreign key set directly alone (the
+            // relationship is then stale in memory until the object is refreshed).
+            if (((rel_assigned >> i) & 1) || !column_changed(rel.owner_fk)) {
+                value key = layout_key_value(rel.target(), parent.get());
+                if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
+            }
             null_out &= ~(column_mask{1} << rel.owner_fk);
         }
     }
@@ -208,8 +213,13 @@ void record_base::propagate_to_children_rels() {
         rel.ops->items(m, items);
         for (auto& child : items) {
             void* member = at(child.get(), fk.obj);
-            if (fk.ops->to_value(member) != mine) fk.ops->from_value(member, mine);
-            if (record_base* r = find_record(owner, target, child.get())) r->null_out &= ~(column_mask{1} << rel.target_fk);
+            record_base* r = find_record(owner, target, child.get());
+            if (fk.ops->to_value(member) != mine) {
+                // a foreign key the user set directly on a child of a loaded collection stays
+                if (r && r->has_snapshot && r->column_changed(rel.target_fk)) continue;
+                fk.ops->from_value(member, mine);
+            }
+            if (r) r->null_out &= ~(column_mask{1} << rel.target_fk);
         }
     }
 }
@@ -271,7 +281,10 @@ void record_base::on_changed(const relationship_info& rel, const std::shared_ptr
 void record_base::changed(void* member, const std::shared_ptr<void>& child, bool added) {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i)
-        if (member == at(obj_, l.rels[i].offset)) on_changed(l.rels[i], child, added);
+        if (member == at(obj_, l.rels[i].offset)) {
+            if (l.rels[i].many_to_one) rel_assigned |= std::uint64_t{1} << i;
+            on_changed(l.rels[i], child, added);
+        }
 }
 
 void record_base::load_rel(const relationship_info& rel, std::size_t index) {

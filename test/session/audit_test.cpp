@@ -400,8 +400,7 @@ BOOST_FIXTURE_TEST_CASE(s4_2_back_populates_works_before_the_objects_join_a_sess
 
 // §4.3 / edge case 6: "Setting a.user_id = 3 directly does not update a loaded a.user until it is
 // expired" — and the flush writes the column that was set (FAQ "I set the foo_id attribute...").
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): a loaded many-to-one overrides a directly set foreign key at flush.
-BOOST_FIXTURE_TEST_CASE(s4_3_setting_the_foreign_key_keeps_the_loaded_relationship_and_is_written, users_db, *boost::unit_test::disabled()) {
+BOOST_FIXTURE_TEST_CASE(s4_3_setting_the_foreign_key_keeps_the_loaded_relationship_and_is_written, users_db) {
     const auto ids = seed_users(engine);
     dorm::session s(engine);
     auto c = s.execute(dorm::select<Comment>().where(col(&Comment::comment) == "c00")).scalar_one();
@@ -415,6 +414,25 @@ BOOST_FIXTURE_TEST_CASE(s4_3_setting_the_foreign_key_keeps_the_loaded_relationsh
                         "the directly set foreign key was not written (user_id in the row: "
                             << column_of(engine, "comment_table", "user_id", c->id).value_or(-1)
                             << ", in the object: " << c->user_id << ")");
+}
+
+// §4.3, the other two ways: a foreign key set directly on a child of a LOADED collection is
+// written too; a relationship assigned in the same flush decides over a foreign key set directly.
+BOOST_FIXTURE_TEST_CASE(s4_3_foreign_key_of_a_child_in_a_loaded_collection_and_an_assigned_relationship, users_db) {
+    const auto ids = seed_users(engine);
+    dorm::session s(engine);
+    auto u0 = s.get<User>(ids[0]);
+    BOOST_REQUIRE_EQUAL(u0->comments.size(), 2u);  // loaded
+    auto c = u0->comments[0];
+    c->user_id = ids[1];
+    s.commit();
+    BOOST_CHECK(column_of(engine, "comment_table", "user_id", c->id) == ids[1]);
+    auto d = u0->comments[1];
+    d->user = s.get<User>(ids[2]);  // assigned: it decides
+    d->user_id = ids[1];
+    s.commit();
+    BOOST_CHECK(column_of(engine, "comment_table", "user_id", d->id) == ids[2]);
+    BOOST_CHECK_EQUAL(d->user_id, ids[2]);
 }
 
 // §4.5: "Deleting a Post ... deletes each association row

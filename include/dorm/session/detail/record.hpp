@@ -185,6 +185,8 @@ public:
     void set_column(int col, const value& v, bool also_snapshot);
     /// The value of column `col` of the object.
     value get_column(int col) const;
+    /// Whether column `col` differs from the snapshot (true without a snapshot).
+    bool column_changed(int col) const;
     /// snapshot := the object's column values.
     void take_snapshot();
     /// Forgets the snapshot (destroys its column values; has_snapshot becomes false).
@@ -247,6 +249,9 @@ public:
     column_mask null_out = 0;
     /// Relationships (by index) loaded with raiseload: reading them lazily throws.
     std::uint64_t raise_mask = 0;
+    /// Many-to-one relationships (by index) assigned since the last flush: they decide the foreign
+    /// key; one that was not assigned leaves a foreign key the user set directly alone.
+    std::uint64_t rel_assigned = 0;
     /// A many-to-many collection was (re)loaded: it is the database state now.
     void assoc_snapshot(std::size_t rel_index);
     /// Lazy load of a relationship member (relation_hook; throws detached_instance_error without a session).
