@@ -212,6 +212,11 @@ void record_base::drop_backup() noexcept {
     has_backup = false;
 }
 
+void record_base::discard_changes() {
+    if (has_snapshot) assign_columns(*layout_, obj_, place::object, snap_, place::buffer, all_columns(layout_->count));
+    rel_assigned = 0;
+}
+
 void record_base::restore_committed() {
     const record_layout& l = *layout_;
     if (has_backup) {

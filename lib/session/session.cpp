@@ -315,6 +315,10 @@ statement_lease session_impl::run(const std::string& sql, std::span<const value>
 void session_impl::refresh(record_base* rec) {
     if (rec->state != object_state::persistent)
         throw invalid_request_error("dorm: refresh() needs a persistent object (flush it first)");
+    // As SQLAlchemy: the object's own unflushed column changes are dropped, then the rest of the
+    // session is autoflushed (a relationship change elsewhere may set this row's foreign key)
+    rec->discard_changes();
+    autoflush();
     std::vector<value> key;
     rec->key_values(key);
     auto lease = run(select_by_pk_sql(rec->table()), key);

@@ -244,8 +244,7 @@ BOOST_FIXTURE_TEST_CASE(s2_8_insert_column_lists, member_db) {
 
 // §2.11: "refresh(obj) runs the SELECT immediately ... Relationship-driven FK changes are still
 // autoflushed first" (test_expire.py::test_refresh_autoflush: a1.user = u1; refresh -> a1.user_id == 7).
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): refresh() does not autoflush.
-BOOST_FIXTURE_TEST_CASE(s2_11_refresh_autoflushes_relationship_changes_first, users_db, *boost::unit_test::disabled()) {
+BOOST_FIXTURE_TEST_CASE(s2_11_refresh_autoflushes_relationship_changes_first, users_db) {
     const auto ids = seed_users(engine);
     dorm::session s(engine);
     auto u0 = s.get<User>(ids[0]);

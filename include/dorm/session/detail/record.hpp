@@ -199,6 +199,8 @@ public:
     void drop_backup() noexcept;
     /// object := last committed state (backup if saved, else snapshot); snapshot := same.
     void restore_committed();
+    /// object := snapshot (its unflushed column changes are dropped).
+    void discard_changes();
     /// Wires relationship members to the session (lazy loading, back_populates); nullptr unwires.
     /// `from_db`: the object was read from a row, so its relationships start unloaded.
     void wire(session_impl* s, bool from_db) {
