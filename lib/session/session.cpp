@@ -357,8 +357,19 @@ namespace {
 /// then add()/load order.
 std::vector<record_base*> order_records(const std::vector<record_base*>& recs,
                                         const std::vector<std::pair<record_base*, record_base*>>& edges,
-                                        const std::vector<const schema::table*>& table_order) {
-    if (edges.empty() && table_order.size() <= 1) return recs;  // one table, no relationships: add order
+                                        const std::vector<const schema::table*>& table_order,
+                                        bool key_descending = false) {
+    // ties within a table: add order (INSERTs), or descending primary key (DELETEs, which run
+    // this order reversed: ascending keys, children before parents)
+    auto tie = [&](const record_base* a, const record_base* b) {
+        return key_descending ? key_less(b, a) : a->order < b->order;
+    };
+    if (edges.empty() && table_order.size() <= 1) {  // one table, no relationships
+        if (!key_descending) return recs;
+        std::vector<record_base*> sorted = recs;
+        std::stable_sort(sorted.begin(), sorted.end(), tie);
+        return sorted;
+    }
     auto rank = [&](const record_base* r) {
         return static_cast<std::size_t>(std::find(table_order.begin(), table_order.end(), &r->table()) -
                                         table_order.begin());
@@ -366,7 +377,7 @@ std::vector<record_base*> order_records(const std::vector<record_base*>& recs,
     std::vector<record_base*> sorted = recs;
     std::stable_sort(sorted.begin(), sorted.end(), [&](const record_base* a, const record_base* b) {
         const auto ra = rank(a), rb = rank(b);
-        return ra != rb ? ra < rb : a->order < b->order;
+        return ra != rb ? ra < rb : tie(a, b);
     });
     if (edges.empty()) return sorted;
     std::unordered_map<const record_base*, std::size_t> pos;
@@ -735,7 +746,7 @@ void session_impl::do_flush() {
     // DELETEs: children before parents (tables, then rows of self-referencing tables)
     std::vector<std::pair<record_base*, record_base*>> delete_edges;
     for (auto* r : deleted_) r->edges(delete_edges);
-    std::vector<record_base*> deletes = order_records(deleted_, delete_edges, order);
+    std::vector<record_base*> deletes = order_records(deleted_, delete_edges, order, true);
     std::reverse(deletes.begin(), deletes.end());
     {
         auto reset = [](driver::statement& st, const schema::table*, bool) { st.reset(); };

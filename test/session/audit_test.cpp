@@ -124,8 +124,7 @@ BOOST_FIXTURE_TEST_CASE(s2_4_add_of_a_child_cascades_to_its_parent, users_db) {
 
 // §2.5 / edge case 9: "Within one table, INSERTs run in add() order, and UPDATEs/DELETEs run in
 // primary-key order."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): DELETEs run in reverse removal order, not primary-key order.
-BOOST_FIXTURE_TEST_CASE(s2_5_deletes_run_in_primary_key_order, member_db, *boost::unit_test::disabled()) {
+BOOST_FIXTURE_TEST_CASE(s2_5_deletes_run_in_primary_key_order, member_db) {
     const auto ids = seed_members(engine);
     dorm::session s(engine);
     auto all = s.execute(dorm::select<Member>().order_by(col(&Member::id))).all();
