@@ -98,12 +98,12 @@ public:
 
     /// One constructor for every source (one std::make_shared instantiation per struct).
     record(record_source how, void* src) : record_base(&layout_of<T>()) {
-        if (how == record_source::external) {
+        // (the null tests let the optimiser see that `empty`, whose src is nullptr, never reads it)
+        if (how == record_source::external && src != nullptr) {
             external_ = *static_cast<const std::shared_ptr<void>*>(src);
             set_storage(external_.get(), snap_buf_);
             return;
         }
-        // (the null test lets the optimiser see that `empty`, whose src is nullptr, never reads it)
         if (how == record_source::move && src != nullptr)
             inline_.emplace(std::move(*static_cast<T*>(src)));
         else
