@@ -1,5 +1,6 @@
 // The registry of detached records with a row (see detached_records in record.hpp).
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +23,9 @@ struct registry {
     std::mutex m;
     std::unordered_map<const void*, entry> by_object;
     std::size_t sweep_at = 1024;
+    /// by_object.size(), readable without the lock: add() of new objects skips an empty registry.
+    std::atomic<std::size_t> size{0};
+    void count() noexcept { size.store(by_object.size(), std::memory_order_release); }
 };
 
 registry& the_registry() {
@@ -68,13 +72,15 @@ void detached_records::remember(const std::shared_ptr<record_base>& rec) {
             }
             r.sweep_at = std::max<std::size_t>(1024, r.by_object.size() * 2);
         }
+        r.count();
     }
     if (rec->external_) rec->external_.reset();  // the record no longer keeps the user's object alive
 }
 
 std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>& obj, const record_layout* layout) {
-    std::shared_ptr<record_base> dropped;  // destroyed after the lock is released
     registry& r = the_registry();
+    if (r.size.load(std::memory_order_acquire) == 0) return nullptr;
+    std::shared_ptr<record_base> dropped;  // destroyed after the lock is released
     std::lock_guard lock(r.m);
     auto it = r.by_object.find(obj.get());
     if (it == r.by_object.end()) return nullptr;
@@ -84,6 +90,7 @@ std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>&
             e.rec->detached_known = false;
             dropped = std::move(e.owned);
             r.by_object.erase(it);
+            r.count();
             return nullptr;
         }
         if (!same_owner(obj, e.object) || e.rec->layout_ != layout) return nullptr;
@@ -106,13 +113,17 @@ void detached_records::attach(record_base* rec) {
     }
     rec->detached_known = false;
     r.by_object.erase(it);
+    r.count();
 }
 
 void detached_records::forget(record_base* rec) noexcept {
     registry& r = the_registry();
     std::lock_guard lock(r.m);
     auto it = r.by_object.find(rec->object());
-    if (it != r.by_object.end() && it->second.rec == rec) r.by_object.erase(it);
+    if (it != r.by_object.end() && it->second.rec == rec) {
+        r.by_object.erase(it);
+        r.count();
+    }
     rec->detached_known = false;
 }
 

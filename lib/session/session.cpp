@@ -193,11 +193,10 @@ void remember_if_held(const std::shared_ptr<record_base>& r) noexcept {
 }  // namespace
 
 void session_impl::forget(record_base* rec) noexcept {
-    for (auto& r : records_)
-        if (r.get() == rec) {
-            remember_if_held(r);
-            break;
-        }
+    // the session's reference (by index: unwiring below may append to records_)
+    std::size_t at = 0;
+    while (at < records_.size() && records_[at].get() != rec) ++at;
+    if (at < records_.size()) remember_if_held(records_[at]);
     if (rec->keyed) {
         identity_.erase(rec->ident, rec);
         rec->keyed = false;
@@ -219,12 +218,10 @@ void session_impl::forget(record_base* rec) noexcept {
     } catch (...) {
     }
     // drop the session's reference (the user's shared_ptr keeps the object alive)
-    for (auto& r : records_)
-        if (r.get() == rec) {
-            r.reset();
-            ++forgotten_;
-            break;
-        }
+    if (at < records_.size()) {
+        records_[at].reset();
+        ++forgotten_;
+    }
     if (forgotten_ > 64 && forgotten_ * 2 > records_.size()) {
         std::erase(records_, nullptr);
         forgotten_ = 0;

@@ -302,24 +302,6 @@ BOOST_FIXTURE_TEST_CASE(an_object_given_as_shared_ptr_comes_back_persistent_in_a
     }
 }
 
-BOOST_FIXTURE_TEST_CASE(an_expunged_object_added_back_twice_is_updated_not_inserted, member_db) {
-    // an object the session let go (expunged) comes back persistent: no second INSERT of its row
-    const auto ids = seed_members(engine);
-    dorm::session s(engine);
-    auto m = s.get<Member>(ids[1]);
-    s.expunge(m);
-    s.add(m);
-    s.add(m);  // twice: still one object in the session
-    BOOST_CHECK(s.contains(m));
-    m->score = 99;
-    echo.clear();
-    s.commit();
-    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
-    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 1u);
-    dorm::session check(engine);
-    BOOST_CHECK_EQUAL(*check.get<Member>(ids[1])->score, 99);
-}
-
 BOOST_FIXTURE_TEST_CASE(expunge_all_empties_the_session, member_db) {
     seed_members(engine);
     dorm::session s(engine);
