@@ -1,6 +1,7 @@
 #pragma once
 /// @file dorm/error.hpp
 /// The exception hierarchy. Every error dorm raises derives from dorm::error.
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -18,12 +19,6 @@ public:
     using error::error;
 };
 
-/// A value read from the database does not fit the member it is read into (NULL into a
-/// non-optional member, an integer out of range, an unknown enumerator name, a bad date).
-class data_error : public error {
-public:
-    using error::error;
-};
 
 /// `one()` / `scalar_one()` found no row.
 class no_result_found : public error {
@@ -50,6 +45,40 @@ public:
 private:
     int code_;
     std::string sqlstate_;
+};
+
+/// What a data_error is about, as far as the code that raised it knows (empty when unknown).
+struct data_error_details {
+    std::string table;     ///< the table of the column
+    std::string column;    ///< the column (or the result column's label)
+    std::string value;     ///< the offending value as text, shortened on a character boundary
+    std::string cpp_type;  ///< the C++ type of the member or result the value was going to / coming from
+    std::string problem;   ///< what is wrong with it, e.g. "is not an integer"
+    bool writing = false;  ///< the value was being stored (else: read back)
+};
+
+/// A value that cannot be stored or read back exactly (SQLAlchemy's DataError): malformed text
+/// in a numeric column, a fraction into an integer, an out-of-range or non-existent date, a value
+/// too long for its column, NULL into a member that is not std::optional. Raised by dorm before
+/// any SQL for a value it knows cannot be stored, while reading a row, or by the database
+/// (SQLSTATE class 22, MariaDB 1264/1292/1366/1406): then code() and sqlstate() are the backend's.
+/// The message names the table, the column, the value and the C++ type wherever they are known.
+class data_error : public database_error {
+public:
+    /// An error the database reported (message as the driver formats it).
+    explicit data_error(const std::string& message, int code = 0, std::string sqlstate = {});
+    /// An error dorm found; the message is built from the details.
+    explicit data_error(data_error_details details, int code = 0, std::string sqlstate = {});
+
+    const std::string& table() const noexcept { return details_->table; }
+    const std::string& column() const noexcept { return details_->column; }
+    /// The offending value as text (quoted for text, shortened on a character boundary).
+    const std::string& value() const noexcept { return details_->value; }
+    const std::string& cpp_type() const noexcept { return details_->cpp_type; }
+    const data_error_details& details() const noexcept { return *details_; }
+
+private:
+    std::shared_ptr<const data_error_details> details_;  // shared: exceptions copy without throwing
 };
 
 /// A constraint violation. The subclasses name which constraint.

@@ -1,0 +1,111 @@
+// dorm::data_error: its message built from the details, and the helpers that raise it.
+#include <dorm/detail/data_errors.hpp>
+
+#include <cstdio>
+
+namespace dorm {
+
+namespace {
+
+std::string build_message(const data_error_details& d) {
+    std::string m = d.writing ? "dorm: cannot store " : "dorm: cannot read ";
+    if (!d.column.empty()) {
+        m += "column ";
+        if (!d.table.empty()) {
+            m += d.table;
+            m += '.';
+        }
+        m += d.column;
+    } else if (!d.table.empty()) {
+        m += "a column of table ";
+        m += d.table;
+    } else {
+        m += "a value";
+    }
+    if (!d.cpp_type.empty()) {
+        m += d.writing ? " from C++ type " : " into C++ type ";
+        m += d.cpp_type;
+    }
+    m += ": ";
+    if (!d.value.empty()) {
+        m += d.value;
+        m += ' ';
+    }
+    m += d.problem;
+    return m;
+}
+
+}  // namespace
+
+data_error::data_error(const std::string& message, int code, std::string sqlstate)
+    : database_error(message, code, std::move(sqlstate)) {
+    auto d = std::make_shared<data_error_details>();
+    d->problem = message;
+    details_ = std::move(d);
+}
+
+data_error::data_error(data_error_details details, int code, std::string sqlstate)
+    : database_error(build_message(details), code, std::move(sqlstate)),
+      details_(std::make_shared<const data_error_details>(std::move(details))) {}
+
+namespace detail {
+
+std::string quote_value(std::string_view text) {
+    constexpr std::size_t limit = 60;  // bytes of the value shown
+    std::size_t shown = text.size();
+    if (shown > limit) {
+        // cut at the start of a UTF-8 character (continuation bytes are 10xxxxxx)
+        shown = limit;
+        while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
+    }
+    std::string out = "'";
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += '\'';
+    if (shown < text.size()) {
+        out += "... (";
+        out += std::to_string(text.size());
+        out += " bytes)";
+    }
+    return out;
+}
+
+void throw_bad_read(std::string shown, std::string_view problem) {
+    data_error_details d;
+    d.value = std::move(shown);
+    d.problem = problem;
+    throw data_error(std::move(d));
+}
+
+void throw_bad_write(std::string shown, std::string_view problem) {
+    data_error_details d;
+    d.value = std::move(shown);
+    d.problem = problem;
+    d.writing = true;
+    throw data_error(std::move(d));
+}
+
+void rethrow_in_column(const data_error& e, std::string_view table, std::string_view column,
+                       std::string_view cpp_type) {
+    data_error_details d = e.details();
+    if (d.table.empty() && d.column.empty()) {
+        d.table = table;
+        d.column = column;
+    }
+    if (d.cpp_type.empty()) d.cpp_type = cpp_type;
+    throw data_error(std::move(d), e.code(), e.sqlstate());
+}
+
+}  // namespace detail
+}  // namespace dorm
