@@ -706,7 +706,7 @@ ast::expr_ptr infer_join_condition(const std::vector<const schema::table*>& left
 namespace dorm::detail {
 
 void throw_missing_text_column(const char* member) {
-    throw data_error(std::string("dorm: the statement returned no column named '") + member +
+    throw invalid_request_error(std::string("dorm: the statement returned no column named '") + member +
                      "' for the row struct's member of that name");
 }
 

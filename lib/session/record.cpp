@@ -3,6 +3,8 @@
 // per member type), so it is compiled once here instead of once per mapped struct.
 #include <new>
 
+#include <dorm/detail/data_errors.hpp>
+
 #include <dorm/session/detail/record.hpp>
 
 namespace dorm::detail {
@@ -17,6 +19,18 @@ constexpr column_mask all_columns(std::size_t n) noexcept {
 /// Column values live in the object (member offsets) or in a buffer laid out as the snapshot.
 enum class place { object, buffer };
 inline std::uint32_t offset(const column_slot& c, place p) noexcept { return p == place::object ? c.obj : c.snap; }
+
+/// A VARCHAR(n) holds n characters (MariaDB and PostgreSQL count characters, SQLite would keep
+/// any length): one rule on every backend.
+void check_length(std::string_view text, std::uint32_t n) {
+    if (text.size() <= n) return;  // at most n bytes: at most n characters
+    std::size_t chars = 0;
+    for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
+    if (chars <= n)
+        return;
+    throw_bad_write(quote_value(text), "is " + std::to_string(chars) + " characters long; the column is VARCHAR(" +
+                                           std::to_string(n) + ")");
+}
 
 /// dst's columns in `mask` := src's (both hold constructed values).
 void assign_columns(const record_layout& l, void* dst, place dp, const void* src, place sp, column_mask mask) {
@@ -93,22 +107,45 @@ column_mask record_base::changed() const {
     return mask;
 }
 
+column_mask record_base::changed_among(column_mask cols) const {
+    if (!has_snapshot) return cols;
+    const record_layout& l = *layout_;
+    column_mask mask = 0;
+    for (std::size_t i = 0; i < l.count; ++i) {
+        if (!((cols >> i) & 1)) continue;
+        const column_slot& c = l.cols[i];
+        if (!c.ops->equal(at(obj_, c.obj), at(snap_, c.snap))) mask |= column_mask{1} << i;
+    }
+    return mask;
+}
+
 void record_base::bind_columns(driver::statement& s, const std::vector<int>& cols, int first,
                                bind_scratch& scratch) const {
     int p = first;
-    for (int i : cols) {
-        const column_slot& c = layout_->cols[i];
-        c.ops->bind(s, p++, at(obj_, c.obj), scratch);
+    int i = 0;
+    try {
+        for (int col : cols) {
+            i = col;
+            const column_slot& c = layout_->cols[col];
+            c.ops->bind(s, p++, at(obj_, c.obj), scratch);
+        }
+    } catch (const data_error& e) {  // a value the backend cannot store (the driver refused it)
+        rethrow_in_layout_column(e, *layout_, static_cast<std::size_t>(i));
     }
 }
 
 void record_base::bind_all(driver::statement& s, int skip, bind_scratch& scratch) const {
     const record_layout& l = *layout_;
     int p = 0;
-    for (std::size_t i = 0; i < l.count; ++i) {
-        if (static_cast<int>(i) == skip) continue;
-        const column_slot& c = l.cols[i];
-        c.ops->bind(s, p++, at(obj_, c.obj), scratch);
+    std::size_t i = 0;
+    try {
+        for (; i < l.count; ++i) {
+            if (static_cast<int>(i) == skip) continue;
+            const column_slot& c = l.cols[i];
+            c.ops->bind(s, p++, at(obj_, c.obj), scratch);
+        }
+    } catch (const data_error& e) {  // a value the backend cannot store (the driver refused it)
+        rethrow_in_layout_column(e, l, i);
     }
 }
 
@@ -133,13 +170,44 @@ void record_base::key_values(std::vector<value>& out) const {
 
 void record_base::read_row(driver::statement& s, int first) {
     const record_layout& l = *layout_;
-    for (std::size_t i = 0; i < l.count; ++i) {
+    std::size_t i = 0;
+    try {
+        for (; i < l.count; ++i) {
+            const column_slot& c = l.cols[i];
+            const int col = first + static_cast<int>(i);
+            if (c.null_reads_default && s.is_null(col))
+                c.ops->reset(at(obj_, c.obj));
+            else
+                c.ops->read(s, col, at(obj_, c.obj));
+        }
+    } catch (const data_error& e) {
+        rethrow_in_layout_column(e, l, i);
+    }
+}
+
+void rethrow_in_layout_column(const data_error& e, const record_layout& l, std::size_t col) {
+    rethrow_in_column(e, l.table->name, l.table->columns[col].name, l.cols[col].ops->cpp_type);
+}
+
+void check_columns(const record_layout& l, const void* obj, column_mask cols) {
+    cols &= l.checked;
+    for (std::size_t i = 0; cols != 0; ++i, cols >>= 1) {
+        if (!(cols & 1)) continue;
         const column_slot& c = l.cols[i];
-        const int col = first + static_cast<int>(i);
-        if (c.null_reads_default && s.is_null(col))
-            c.ops->reset(at(obj_, c.obj));
-        else
-            c.ops->read(s, col, at(obj_, c.obj));
+        const void* m = at(obj, c.obj);
+        try {
+            if (c.ops->check) c.ops->check(m);
+            if (c.max_chars > 0) {
+                if (c.ops->text) {
+                    if (const std::string* t = c.ops->text(m)) check_length(*t, c.max_chars);
+                } else {
+                    const value v = c.ops->to_value(m);  // an adapted type stored as text
+                    if (v.kind() == value_kind::text) check_length(v.as_text(), c.max_chars);
+                }
+            }
+        } catch (const data_error& e) {
+            rethrow_in_layout_column(e, l, i);
+        }
     }
 }
 

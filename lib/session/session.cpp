@@ -533,6 +533,12 @@ void session_impl::do_flush() {
         return;
     }
 
+    // A value that cannot be stored is refused before any SQL is sent (data_error naming the
+    // table, the column, the value and the C++ type); the flush fails as any other.
+    for (auto* r : pending_) r->check_values();
+    for (auto* r : watch_)
+        if (r->state == object_state::persistent) r->check_values();
+
     auto& c = connection();
     const bool echo = c.echo();
     const bool returning = dialect_ == dialect::postgresql || dialect_ == dialect::oracle;
@@ -586,6 +592,87 @@ void session_impl::do_flush() {
     };
     std::vector<value> echo_params;
 
+    // UPDATEs and INSERTs, table by table in foreign-key order; within a table its UPDATEs run
+    // before its INSERTs (SQLAlchemy's order: renaming "bob" and adding a new "bob" in one flush
+    // works). An UPDATE that needs the generated key of a row INSERTed in this flush (a loaded
+    // child of a new parent) runs after the INSERTs.
+    struct update_item {
+        record_base* rec;
+        column_mask mask;
+    };
+    std::vector<update_item> updates;
+    std::vector<record_base*> null_outs;
+    std::vector<record_base*> early, late;  // persistent records to look at before / after the INSERTs
+    {
+        std::vector<const record_base*> waits;  // children of new rows
+        for (const auto& [parent, child] : edges)
+            if (parent->state == object_state::pending && child->state == object_state::persistent)
+                waits.push_back(child);
+        std::sort(waits.begin(), waits.end());
+        for (auto* r : watch_) {
+            if (r->state != object_state::persistent) continue;
+            (std::binary_search(waits.begin(), waits.end(), r) ? late : early).push_back(r);
+            if (r->null_out) null_outs.push_back(r);
+        }
+    }
+    auto update_less = [](const update_item& a, const update_item& b) {
+        if (a.mask != b.mask) return a.mask < b.mask;
+        return key_less(a.rec, b.rec);
+    };
+    auto check_matched = [](driver::statement& st, const schema::table* t, bool) {
+        const auto n = st.rows_affected();
+        st.reset();
+        if (n != 1)
+            throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
+                                   std::to_string(n) + " were matched");
+    };
+    // the UPDATEs of table t among `recs`: grouped by changed-column set, in primary-key order
+    std::vector<update_item> table_updates;
+    auto run_updates = [&](const schema::table* t, const std::vector<record_base*>& recs) {
+        table_updates.clear();
+        for (auto* r : recs) {
+            if (&r->table() != t) continue;
+            r->sync_parents();
+            if (column_mask m = r->changed()) table_updates.push_back({r, m});
+        }
+        if (table_updates.empty()) return;
+        if (!std::is_sorted(table_updates.begin(), table_updates.end(), update_less))
+            std::stable_sort(table_updates.begin(), table_updates.end(), update_less);
+        write_runner<const schema::table*, decltype(check_matched)> runner(c, true, check_matched);
+        column_mask current = 0;  // a changed-column set is never empty
+        const std::string* current_sql = nullptr;
+        std::vector<int> cols;
+        for (auto& u : table_updates) {
+            if (current != u.mask) {
+                current = u.mask;
+                cols = mask_columns(u.mask);
+                current_sql = &sql_for(t, sql_kind::update, u.mask);
+            }
+            const std::string& sql = *current_sql;
+            driver::statement& st = runner.use(sql);
+            u.rec->bind_columns(st, cols, 0, scratch_);
+            u.rec->bind_key(st, static_cast<int>(cols.size()), scratch_);
+            if (echo) {
+                echo_params.clear();
+                u.rec->column_values(cols, echo_params);
+                u.rec->key_values(echo_params);
+                c.log_statement(sql, runner.lease(), echo_params);
+            }
+            runner.run(t);
+            scratch_.clear();
+        }
+        runner.finish();
+        updates.insert(updates.end(), table_updates.begin(), table_updates.end());
+    };
+    std::size_t updated_tables = 0;  // order[0 .. updated_tables) had their early UPDATEs
+    auto updates_through = [&](const schema::table* t) {  // early UPDATEs of t and the tables before it
+        while (updated_tables < order.size()) {
+            const schema::table* u = order[updated_tables++];
+            run_updates(u, early);
+            if (u == t) break;
+        }
+    };
+
     // INSERTs: parents before children (tables, then rows of self-referencing tables)
     const std::vector<record_base*> inserts = order_records(pending_, edges, order);
     {
@@ -610,6 +697,10 @@ void session_impl::do_flush() {
         for (auto* r : inserts) {
             const schema::table* t = &r->table();
             if (t != current_table) {
+                if (!early.empty() && updated_tables < order.size()) {
+                    runner.finish();  // one batch at a time on a connection
+                    updates_through(t);
+                }
                 all_cols.clear();
                 gen_cols.clear();
                 for (int i = 0; i < static_cast<int>(t->columns.size()); ++i) {
@@ -643,60 +734,11 @@ void session_impl::do_flush() {
         }
         runner.finish();
     }
+    // the remaining tables' UPDATEs, then those that waited for generated keys
+    if (!early.empty()) updates_through(nullptr);
+    for (const auto* t : order)
+        if (!late.empty()) run_updates(t, late);
 
-    // UPDATEs: parents first; grouped by changed-column set; primary-key order
-    struct update_item {
-        record_base* rec;
-        column_mask mask;
-    };
-    std::vector<update_item> updates;
-    std::vector<record_base*> null_outs;
-    for (auto* r : watch_) {
-        if (r->state != object_state::persistent) continue;
-        r->sync_parents();
-        if (column_mask m = r->changed()) updates.push_back({r, m});
-        if (r->null_out) null_outs.push_back(r);
-    }
-    auto update_less = [](const update_item& a, const update_item& b) {
-        if (a.mask != b.mask) return a.mask < b.mask;
-        return key_less(a.rec, b.rec);
-    };
-    if (!std::is_sorted(updates.begin(), updates.end(), update_less))
-        std::stable_sort(updates.begin(), updates.end(), update_less);
-    auto check_matched = [](driver::statement& st, const schema::table* t, bool) {
-        const auto n = st.rows_affected();
-        st.reset();
-        if (n != 1)
-            throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
-                                   std::to_string(n) + " were matched");
-    };
-    for (const auto* t : order) {
-        write_runner<const schema::table*, decltype(check_matched)> runner(c, true, check_matched);
-        column_mask current = 0;  // a changed-column set is never empty
-        const std::string* current_sql = nullptr;
-        std::vector<int> cols;
-        for (auto& u : updates) {
-            if (&u.rec->table() != t) continue;
-            if (current != u.mask) {
-                current = u.mask;
-                cols = mask_columns(u.mask);
-                current_sql = &sql_for(t, sql_kind::update, u.mask);
-            }
-            const std::string& sql = *current_sql;
-            driver::statement& st = runner.use(sql);
-            u.rec->bind_columns(st, cols, 0, scratch_);
-            u.rec->bind_key(st, static_cast<int>(cols.size()), scratch_);
-            if (echo) {
-                echo_params.clear();
-                u.rec->column_values(cols, echo_params);
-                u.rec->key_values(echo_params);
-                c.log_statement(sql, runner.lease(), echo_params);
-            }
-            runner.run(t);
-            scratch_.clear();
-        }
-        runner.finish();
-    }
     // de-associated NOT NULL foreign keys: let the database object
     for (auto* r : null_outs) {
         const std::string& sql = sql_for(&r->table(), sql_kind::update, r->null_out);

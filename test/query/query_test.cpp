@@ -1316,7 +1316,7 @@ BOOST_FIXTURE_TEST_CASE(text_rows_as_described_structs_by_column_name, users_db)
                                                    {{"a", 41}}))
                      .one();
     BOOST_CHECK_EQUAL(extra.name, "Bob");
-    BOOST_CHECK_THROW(s.execute(dorm::text<qt::TextRow>("SELECT age FROM " + q("user_table"))).all(), dorm::data_error);
+    BOOST_CHECK_THROW(s.execute(dorm::text<qt::TextRow>("SELECT age FROM " + q("user_table"))).all(), dorm::invalid_request_error);  // SQLAlchemy: NoSuchColumnError
 }
 
 BOOST_FIXTURE_TEST_CASE(text_without_rows_returns_the_rowcount, users_db) {

@@ -35,11 +35,23 @@ template <class Row>
 Row read_value_row(driver::statement& s, void*) {
     Row row{};
     if constexpr (requires { std::tuple_size<Row>::value; }) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (column_traits<std::tuple_element_t<I, Row>>::read(s, static_cast<int>(I), std::get<I>(row)), ...);
-        }(std::make_index_sequence<std::tuple_size_v<Row>>{});
+        int at = 0;
+        try {
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                (read_result_column(s, static_cast<int>(I), std::get<I>(row), at), ...);
+            }(std::make_index_sequence<std::tuple_size_v<Row>>{});
+        } catch (const data_error& e) {
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                static constexpr std::string_view all[] = {column_traits<std::tuple_element_t<I, Row>>::cpp_name...};
+                rethrow_in_result_column(e, s, at, all[at]);
+            }(std::make_index_sequence<std::tuple_size_v<Row>>{});
+        }
     } else {
-        column_traits<Row>::read(s, 0, row);
+        try {
+            column_traits<Row>::read(s, 0, row);
+        } catch (const data_error& e) {
+            rethrow_in_result_column(e, s, 0, column_traits<Row>::cpp_name);
+        }
     }
     return row;
 }

@@ -59,25 +59,35 @@ namespace detail {
 template <class Row>
 Row read_text_row(driver::statement& s, void*) {
     Row row{};
-    if constexpr (requires { std::tuple_size<Row>::value; }) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (column_traits<std::tuple_element_t<I, Row>>::read(s, static_cast<int>(I), std::get<I>(row)), ...);
-        }(std::make_index_sequence<std::tuple_size_v<Row>>{});
-    } else if constexpr (boost::describe::has_describe_members<Row>::value) {
-        const int n = s.column_count();
-        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
-            using M = std::remove_cvref_t<decltype(row.*(d.pointer))>;
-            if constexpr (column_traits<M>::supported) {
-                for (int c = 0; c < n; ++c)
-                    if (s.column_name(c) == d.name) {
-                        column_traits<M>::read(s, c, row.*(d.pointer));
-                        return;
-                    }
-                throw_missing_text_column(d.name);
-            }
-        });
-    } else {
-        column_traits<Row>::read(s, 0, row);
+    int at = 0;
+    std::string_view cpp;
+    try {
+        if constexpr (requires { std::tuple_size<Row>::value; }) {
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                static constexpr std::string_view all[] = {column_traits<std::tuple_element_t<I, Row>>::cpp_name...,
+                                                           {}};
+                ((cpp = all[I], read_result_column(s, static_cast<int>(I), std::get<I>(row), at)), ...);
+            }(std::make_index_sequence<std::tuple_size_v<Row>>{});
+        } else if constexpr (boost::describe::has_describe_members<Row>::value) {
+            const int n = s.column_count();
+            boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
+                using M = std::remove_cvref_t<decltype(row.*(d.pointer))>;
+                if constexpr (column_traits<M>::supported) {
+                    for (int c = 0; c < n; ++c)
+                        if (s.column_name(c) == d.name) {
+                            cpp = column_traits<M>::cpp_name;
+                            read_result_column(s, c, row.*(d.pointer), at);
+                            return;
+                        }
+                    throw_missing_text_column(d.name);
+                }
+            });
+        } else {
+            cpp = column_traits<Row>::cpp_name;
+            column_traits<Row>::read(s, 0, row);
+        }
+    } catch (const data_error& e) {
+        rethrow_in_result_column(e, s, at, cpp);
     }
     return row;
 }

@@ -58,10 +58,7 @@ void assign_from_value(M& out, const value& v) {
         });
         if (!found) throw_unknown_enumerator(v.as_text(), type_name<M>());
     } else if constexpr (is_sys_time_member<M>::value) {
-        std::int64_t secs = 0, nanos = 0;
-        parse_timestamp(v.as_text(), secs, nanos);
-        out = M(std::chrono::duration_cast<typename M::duration>(std::chrono::seconds(secs) +
-                                                                 std::chrono::nanoseconds(nanos)));
+        out = column_traits<M>::from_text(v.as_text());
     } else if constexpr (std::is_same_v<M, std::chrono::year_month_day>) {
         int y = 0;
         unsigned mo = 0, d = 0;
@@ -84,8 +81,13 @@ struct column_ops {
     /// Integer members (keys): the value as int64 (nullptr for other types).
     std::int64_t (*as_int)(const void* m);
     void (*set_int)(void* m, std::int64_t v);  ///< integer members: *m = v (generated keys)
+    /// Throws data_error when the value cannot be stored (nullptr: every value can).
+    void (*check)(const void* m);
+    /// The text of a value stored as text (nullptr for a NULL optional); checks VARCHAR lengths.
+    const std::string* (*text)(const void* m);
     std::size_t size, align;
     bool optional;  ///< std::optional<...>: reset() makes it NULL
+    std::string_view cpp_type;  ///< the member type as C++ spells it (for messages)
 };
 
 template <class M>
@@ -101,6 +103,8 @@ struct column_ops_of {
     static void reset(void* m);
     static std::int64_t as_int(const void* m);
     static void set_int(void* m, std::int64_t v);
+    static void check(const void* m);
+    static const std::string* text(const void* m);
     static const column_ops table;
 };
 
@@ -152,9 +156,28 @@ void column_ops_of<M>::set_int(void* m, std::int64_t v) {
     if constexpr (std::is_integral_v<M>) *static_cast<M*>(m) = static_cast<M>(v);
 }
 template <class M>
+void column_ops_of<M>::check(const void* m) {
+    if constexpr (checks_values<column_traits<M>>()) column_traits<M>::check(*static_cast<const M*>(m));
+}
+template <class M>
+const std::string* column_ops_of<M>::text(const void* m) {
+    if constexpr (std::is_same_v<M, std::string>) {
+        return static_cast<const std::string*>(m);
+    } else if constexpr (std::is_same_v<M, std::optional<std::string>>) {
+        const auto& o = *static_cast<const M*>(m);
+        return o ? &*o : nullptr;
+    } else {
+        return nullptr;
+    }
+}
+template <class M>
 const column_ops column_ops_of<M>::table = {
     &bind, &read, &equal, &assign, &construct, &destroy, &to_value, &from_value, &reset,
-    std::is_integral_v<M> ? &as_int : nullptr, std::is_integral_v<M> ? &set_int : nullptr, sizeof(M), alignof(M), is_optional_member<M>::value};
+    std::is_integral_v<M> ? &as_int : nullptr, std::is_integral_v<M> ? &set_int : nullptr,
+    checks_values<column_traits<M>>() ? &check : nullptr,
+    std::is_same_v<M, std::string> || std::is_same_v<M, std::optional<std::string>> ? &text : nullptr,
+    sizeof(M), alignof(M), is_optional_member<M>::value,
+    column_traits<M>::cpp_name};
 
 // compiled once in lib/reflect/column_ops.cpp
 extern template struct column_ops_of<bool>;

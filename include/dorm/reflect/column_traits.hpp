@@ -5,6 +5,7 @@
 /// (std::vector<std::byte>), std::optional<T>, std::chrono::sys_time<D> (sys_seconds, ...),
 /// std::chrono::year_month_day, enums described with BOOST_DESCRIBE_ENUM (stored by name),
 /// and any type with a dorm::type_adapter specialization.
+#include <algorithm>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
@@ -45,16 +46,65 @@ struct type_adapter;
 
 namespace detail {
 
-// Text formatting of dates and times (compiled in lib/engine/value.cpp).
-std::string format_timestamp(std::int64_t seconds, std::int64_t subsec, int digits);
-void parse_timestamp(std::string_view text, std::int64_t& seconds, std::int64_t& nanos);  // throws data_error
+// Dates and times as text (compiled in lib/reflect/time_points.cpp). A time point is `count` ticks
+// of num/den seconds since 1970-01-01; every backend stores 0001-01-01 .. 9999-12-31 with
+// microseconds, so a value outside that range, or with a non-zero part below a microsecond, is a
+// data_error when written (`cpp` names the member type in the message).
+std::string format_time_point(std::int64_t count, std::int64_t num, std::int64_t den, int digits,
+                              std::string_view cpp);
+/// The ticks of num/den seconds for a timestamp (or, `date_only`, a date) text; data_error when
+/// the text is not one, or the value does not fit `cpp` exactly.
+std::int64_t parse_time_point(std::string_view text, std::int64_t num, std::int64_t den, bool date_only,
+                              std::string_view cpp);
+/// YYYY-MM-DD; data_error unless the date exists and lies in 0001-01-01 .. 9999-12-31.
 std::string format_date(int y, unsigned m, unsigned d);
 void parse_date(std::string_view text, int& y, unsigned& m, unsigned& d);  // throws data_error
 [[noreturn]] void throw_null_into_non_optional();
 [[noreturn]] void throw_out_of_range(std::int64_t v, std::string_view type);
+[[noreturn]] void throw_not_boolean(std::int64_t v);
 [[noreturn]] void throw_unknown_enumerator(std::string_view name, std::string_view enum_name);
 [[noreturn]] void throw_bad_enum_value(long long v, std::string_view enum_name);
-[[noreturn]] void throw_unsigned_too_large();
+[[noreturn]] void throw_unsigned_too_large(unsigned long long v);
+/// Rethrows a data_error raised while reading result column `c` of `s` into a `cpp` value, naming
+/// the column (its label in the result) and the C++ type.
+[[noreturn]] void rethrow_in_result_column(const data_error& e, driver::statement& s, int c, std::string_view cpp);
+template <class T>
+struct column_traits;
+/// Reads result column `c` of a value row into `out`, recording which column is being read.
+template <class M>
+void read_result_column(driver::statement& s, int c, M& out, int& at) {
+    at = c;
+    column_traits<M>::read(s, c, out);
+}
+
+/// The C++ spelling of a member type, for messages ("int", "std::optional<std::string>").
+template <std::size_t N>
+struct type_spelling {
+    char chars[N + 1]{};
+    constexpr std::string_view view() const { return {chars, N}; }
+};
+template <const std::string_view&... Parts>
+constexpr auto join_spelling() {
+    type_spelling<(Parts.size() + ...)> out;
+    std::size_t n = 0;
+    ((std::copy_n(Parts.data(), Parts.size(), out.chars + n), n += Parts.size()), ...);
+    return out;
+}
+template <class I>
+constexpr std::string_view integer_spelling() {
+    if constexpr (std::is_same_v<I, char>) return "char";
+    else if constexpr (std::is_same_v<I, signed char>) return "signed char";
+    else if constexpr (std::is_same_v<I, unsigned char>) return "unsigned char";
+    else if constexpr (std::is_same_v<I, short>) return "short";
+    else if constexpr (std::is_same_v<I, unsigned short>) return "unsigned short";
+    else if constexpr (std::is_same_v<I, int>) return "int";
+    else if constexpr (std::is_same_v<I, unsigned>) return "unsigned";
+    else if constexpr (std::is_same_v<I, long>) return "long";
+    else if constexpr (std::is_same_v<I, unsigned long>) return "unsigned long";
+    else if constexpr (std::is_same_v<I, long long>) return "long long";
+    else if constexpr (std::is_same_v<I, unsigned long long>) return "unsigned long long";
+    else return std::is_signed_v<I> ? "a signed integer type" : "an unsigned integer type";
+}
 
 /// Strings that must outlive a statement execution (formatted dates bound without copies).
 class bind_scratch {
@@ -75,6 +125,15 @@ struct column_traits {
     static constexpr bool supported = false;
 };
 
+/// Whether a column type has values it cannot store (column_traits<M>::check throws data_error).
+template <class Traits>
+constexpr bool checks_values() {
+    if constexpr (requires { Traits::has_check; })
+        return Traits::has_check;
+    else
+        return false;
+}
+
 template <class T>
 concept adapted = requires { typename type_adapter<T>::db_type; };
 
@@ -83,12 +142,15 @@ struct column_traits<bool> {
     static constexpr bool supported = true, nullable = false;
     static constexpr column_type type = column_type::boolean;
     static constexpr int int_bytes = 1;
+    static constexpr std::string_view cpp_name = "bool";
     static void bind(driver::statement& s, int i, bool v, bind_scratch&) { s.bind_int(i, v ? 1 : 0); }
     // Every driver reads NULL as the zero value (0, 0.0, empty text), so the NULL check (a second
-    // call into the driver) is only needed when that value came back.
+    // call into the driver) is only needed when that value came back. Drivers throw data_error for
+    // a value that is not an integer; a boolean is 0 or 1, nothing else.
     static void read(driver::statement& s, int c, bool& out) {
         const std::int64_t v = s.get_int(c);
         if (v == 0 && s.is_null(c)) throw_null_into_non_optional();
+        if (v != 0 && v != 1) throw_not_boolean(v);
         out = v != 0;
     }
     static value to_value(bool v) { return value(v); }
@@ -101,11 +163,14 @@ struct column_traits<I> {
     static constexpr column_type type = column_type::integer;
     // storage width: unsigned types need the next wider signed type
     static constexpr int int_bytes = std::is_unsigned_v<I> && sizeof(I) < 8 ? 2 * sizeof(I) : sizeof(I);
+    static constexpr std::string_view cpp_name = integer_spelling<I>();
     static std::int64_t checked(I v) {
         if constexpr (std::is_unsigned_v<I> && sizeof(I) == 8)
-            if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) throw_unsigned_too_large();
+            if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) throw_unsigned_too_large(v);
         return static_cast<std::int64_t>(v);
     }
+    static constexpr bool has_check = std::is_unsigned_v<I> && sizeof(I) == 8;
+    static void check(I v) { checked(v); }
     static void bind(driver::statement& s, int i, I v, bind_scratch&) { s.bind_int(i, checked(v)); }
     static void read(driver::statement& s, int c, I& out) {
         const std::int64_t v = s.get_int(c);
@@ -113,9 +178,7 @@ struct column_traits<I> {
         if constexpr (sizeof(I) < 8 || std::is_unsigned_v<I>) {
             if (v < static_cast<std::int64_t>(std::numeric_limits<I>::min()) ||
                 (sizeof(I) < 8 && v > static_cast<std::int64_t>(std::numeric_limits<I>::max())))
-                throw_out_of_range(v, sizeof(I) == 1 ? "an 8-bit integer" : sizeof(I) == 2 ? "a 16-bit integer"
-                                                                         : sizeof(I) == 4 ? "a 32-bit integer"
-                                                                                          : "an unsigned integer");
+                throw_out_of_range(v, cpp_name);
         }
         out = static_cast<I>(v);
     }
@@ -127,6 +190,7 @@ struct column_traits<F> {
     static constexpr bool supported = true, nullable = false;
     static constexpr column_type type = column_type::real;
     static constexpr int int_bytes = sizeof(F);
+    static constexpr std::string_view cpp_name = std::is_same_v<F, float> ? "float" : std::is_same_v<F, double> ? "double" : "long double";
     static void bind(driver::statement& s, int i, F v, bind_scratch&) { s.bind_double(i, static_cast<double>(v)); }
     static void read(driver::statement& s, int c, F& out) {
         const double v = s.get_double(c);
@@ -141,6 +205,7 @@ struct column_traits<std::string> {
     static constexpr bool supported = true, nullable = false;
     static constexpr column_type type = column_type::text;
     static constexpr int int_bytes = 0;
+    static constexpr std::string_view cpp_name = "std::string";
     static void bind(driver::statement& s, int i, const std::string& v, bind_scratch&) { s.bind_text(i, v); }
     static void read(driver::statement& s, int c, std::string& out) {
         const std::string_view t = s.get_text(c);
@@ -155,6 +220,7 @@ struct column_traits<blob> {
     static constexpr bool supported = true, nullable = false;
     static constexpr column_type type = column_type::blob;
     static constexpr int int_bytes = 0;
+    static constexpr std::string_view cpp_name = "dorm::blob";
     static void bind(driver::statement& s, int i, const blob& v, bind_scratch&) { s.bind_blob(i, v); }
     static void read(driver::statement& s, int c, blob& out) {
         if (s.is_null(c)) throw_null_into_non_optional();
@@ -165,32 +231,48 @@ struct column_traits<blob> {
 };
 
 template <class Duration>
+constexpr std::string_view sys_time_spelling() {
+    using P = typename Duration::period;
+    if constexpr (std::is_same_v<Duration, std::chrono::seconds>) return "std::chrono::sys_seconds";
+    else if constexpr (std::is_same_v<Duration, std::chrono::days>) return "std::chrono::sys_days";
+    else if constexpr (std::is_same_v<P, std::milli>) return "std::chrono::sys_time<std::chrono::milliseconds>";
+    else if constexpr (std::is_same_v<P, std::micro>) return "std::chrono::sys_time<std::chrono::microseconds>";
+    else if constexpr (std::is_same_v<P, std::nano>) return "std::chrono::sys_time<std::chrono::nanoseconds>";
+    else if constexpr (std::is_same_v<P, std::ratio<60>>) return "std::chrono::sys_time<std::chrono::minutes>";
+    else if constexpr (std::is_same_v<P, std::ratio<3600>>) return "std::chrono::sys_time<std::chrono::hours>";
+    else return "std::chrono::sys_time<...>";
+}
+
+/// Time points: a DATE column when the tick is a whole number of days (sys_days), else a timestamp
+/// with as many fraction digits as the tick needs (0, 3 or 6). Exact both ways or a data_error.
+template <class Duration>
+    requires std::is_integral_v<typename Duration::rep>
 struct column_traits<std::chrono::sys_time<Duration>> {
     using T = std::chrono::sys_time<Duration>;
+    using P = typename Duration::period;
     static constexpr bool supported = true, nullable = false;
-    static constexpr column_type type = column_type::timestamp;
+    static constexpr bool date_only = P::den == 1 && P::num % 86400 == 0;
+    static constexpr column_type type = date_only ? column_type::date : column_type::timestamp;
     static constexpr int int_bytes = 0;
-    static constexpr int digits = std::is_convertible_v<Duration, std::chrono::seconds>        ? 0
-                                  : std::is_convertible_v<Duration, std::chrono::milliseconds> ? 3
-                                                                                               : 6;
+    static constexpr std::string_view cpp_name = sys_time_spelling<Duration>();
+    static constexpr int digits = P::den == 1 ? 0 : 1000 % P::den == 0 ? 3 : 6;
     static std::string text(const T& v) {
-        using namespace std::chrono;
-        auto secs = floor<seconds>(v);
-        auto sub = duration_cast<microseconds>(v - secs).count();
-        if constexpr (digits == 3) sub /= 1000;
-        return format_timestamp(secs.time_since_epoch().count(), sub, digits);
+        return format_time_point(static_cast<std::int64_t>(v.time_since_epoch().count()), P::num, P::den,
+                                 date_only ? -1 : digits, cpp_name);
     }
+    static constexpr bool has_check = true;
+    static void check(const T& v) { (void)text(v); }
     static void bind(driver::statement& s, int i, const T& v, bind_scratch& scratch) {
         std::string& buf = scratch.next();
         buf = text(v);
         s.bind_text(i, buf);
     }
+    static T from_text(std::string_view t) {
+        return T(Duration(static_cast<typename Duration::rep>(parse_time_point(t, P::num, P::den, date_only, cpp_name))));
+    }
     static void read(driver::statement& s, int c, T& out) {
-        using namespace std::chrono;
         if (s.is_null(c)) throw_null_into_non_optional();
-        std::int64_t secs = 0, nanos = 0;
-        parse_timestamp(s.get_text(c), secs, nanos);
-        out = T(duration_cast<Duration>(seconds(secs) + nanoseconds(nanos)));
+        out = from_text(s.get_text(c));
     }
     static value to_value(const T& v) { return value(text(v)); }
 };
@@ -203,9 +285,12 @@ struct column_traits<T> {
     static constexpr bool supported = true, nullable = false;
     static constexpr column_type type = column_type::date;
     static constexpr int int_bytes = 0;
+    static constexpr std::string_view cpp_name = "std::chrono::year_month_day";
     static std::string text(const T& v) {
         return format_date(static_cast<int>(v.year()), static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day()));
     }
+    static constexpr bool has_check = true;
+    static void check(const T& v) { (void)text(v); }
     static void bind(driver::statement& s, int i, const T& v, bind_scratch& scratch) {
         std::string& buf = scratch.next();
         buf = text(v);
@@ -241,6 +326,9 @@ struct column_traits<E> {
     static constexpr column_type type = column_type::text;
     static constexpr int int_bytes = 0;
     static constexpr int length = max_enumerator_length<E>();
+    static constexpr std::string_view cpp_name = type_name<E>();
+    static constexpr bool has_check = true;
+    static void check(E v) { (void)name(v); }
     static const char* name(E v) {
         const char* n = boost::describe::enum_to_string(v, nullptr);
         if (!n) throw_bad_enum_value(static_cast<long long>(v), type_name_of());
@@ -270,6 +358,14 @@ struct column_traits<std::optional<T>> {
     static constexpr bool nullable = true;
     static constexpr column_type type = inner::type;
     static constexpr int int_bytes = inner::int_bytes;
+    static constexpr std::string_view open_ = "std::optional<", close_ = ">", inner_name_ = inner::cpp_name;
+    static constexpr auto spelling_ = join_spelling<open_, inner_name_, close_>();
+    static constexpr std::string_view cpp_name = spelling_.view();
+    static constexpr bool has_check = checks_values<inner>();
+    static void check(const std::optional<T>& v) {
+        if constexpr (has_check)
+            if (v) inner::check(*v);
+    }
     static void bind(driver::statement& s, int i, const std::optional<T>& v, bind_scratch& scratch) {
         if (v)
             inner::bind(s, i, *v, scratch);
@@ -296,6 +392,11 @@ struct column_traits<T> {
     static constexpr bool supported = true, nullable = inner::nullable;
     static constexpr column_type type = inner::type;
     static constexpr int int_bytes = inner::int_bytes;
+    static constexpr std::string_view cpp_name = type_name<T>();
+    static constexpr bool has_check = checks_values<inner>();
+    static void check(const T& v) {
+        if constexpr (has_check) inner::check(A::to_db(v));
+    }
     static void bind(driver::statement& s, int i, const T& v, bind_scratch& scratch) {
         // the converted value may be a temporary string: keep it alive in the scratch
         if constexpr (std::is_same_v<db, std::string>) {

@@ -5,6 +5,7 @@
 
 #include <boost/mp11/algorithm.hpp>
 
+#include <dorm/detail/data_errors.hpp>
 #include <dorm/reflect/model.hpp>
 #include <dorm/reflect/relationships.hpp>
 #include <dorm/schema/table.hpp>
@@ -147,36 +148,62 @@ struct table_desc_of<T, std::index_sequence<I...>> {
 }  // namespace detail
 
 namespace detail {
-/// Every column value of an object, in table order.
+/// The C++ spelling of each column's member type (for data_error messages).
+template <class T, class Seq = std::make_index_sequence<model<T>::column_count>>
+struct column_spellings;
+template <class T, std::size_t... I>
+struct column_spellings<T, std::index_sequence<I...>> {
+    static constexpr std::string_view names[sizeof...(I) + 1] = {
+        column_traits<member_of<typename model<T>::template column<I>>>::cpp_name..., {}};
+};
+/// Rethrows a data_error raised for column `col` of T's table with the table, column and C++ type.
+template <class T>
+[[noreturn]] void rethrow_in_column_of(const data_error& e, std::size_t col) {
+    const schema::table& t = table_of<T>();
+    rethrow_in_column(e, t.name, t.columns[col].name, column_spellings<T>::names[col]);
+}
+
+/// Every column value of an object, in table order (data_error for a value that cannot be stored).
 template <class T>
 std::vector<value> column_values(const T& obj) {
     std::vector<value> out;
     out.reserve(model<T>::column_count);
-    boost::mp11::mp_for_each<typename model<T>::columns>(
-        [&](auto d) { out.push_back(column_traits<member_of<decltype(d)>>::to_value(obj.*(d.pointer))); });
+    try {
+        boost::mp11::mp_for_each<typename model<T>::columns>(
+            [&](auto d) { out.push_back(column_traits<member_of<decltype(d)>>::to_value(obj.*(d.pointer))); });
+    } catch (const data_error& e) {
+        rethrow_in_column_of<T>(e, out.size());
+    }
     return out;
 }
 
-/// Reads the columns of a row (table order, from column `first`) into an object.
+/// Reads the columns of a row (table order, from column `first`) into an object. A value that
+/// does not fit its member is a data_error naming the table, the column and the C++ type.
 template <class T>
 void read_object(T& obj, driver::statement& s, int first) {
     using m = model<T>;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (
-            [&] {
-                using D = typename m::template column<I>;
-                using M = member_of<D>;
-                const int c = first + static_cast<int>(I);
-                if constexpr (options_v<T, D>.nullable && !column_traits<M>::nullable) {
-                    if (s.is_null(c)) {  // dorm::nullable on a plain member: NULL reads as a value-initialized member
-                        obj.*(D::pointer) = M{};
-                        return;
+    std::size_t at = 0;
+    try {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (
+                [&] {
+                    using D = typename m::template column<I>;
+                    using M = member_of<D>;
+                    const int c = first + static_cast<int>(I);
+                    at = I;
+                    if constexpr (options_v<T, D>.nullable && !column_traits<M>::nullable) {
+                        if (s.is_null(c)) {  // dorm::nullable on a plain member: NULL reads as a value-initialized member
+                            obj.*(D::pointer) = M{};
+                            return;
+                        }
                     }
-                }
-                column_traits<M>::read(s, c, obj.*(D::pointer));
-            }(),
-            ...);
-    }(std::make_index_sequence<m::column_count>{});
+                    column_traits<M>::read(s, c, obj.*(D::pointer));
+                }(),
+                ...);
+        }(std::make_index_sequence<m::column_count>{});
+    } catch (const data_error& e) {
+        rethrow_in_column_of<T>(e, at);
+    }
 }
 }  // namespace detail
 

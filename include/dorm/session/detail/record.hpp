@@ -46,6 +46,7 @@ struct column_slot {
     std::uint32_t snap;  ///< offset in the snapshot (and backup) buffer
     const column_ops* ops;
     bool null_reads_default;  ///< dorm::nullable on a plain member: NULL reads as M{}
+    std::uint32_t max_chars;  ///< dorm::varchar(n): at most n characters are stored (0: unbounded)
 };
 class record_base;
 struct record_layout;
@@ -102,8 +103,15 @@ struct record_layout {
     std::size_t snap_size = 0, snap_align = 1;
     int int_key = -1;  ///< the column of a single integer primary key, else -1
     column_mask key_mask = 0;  ///< the primary-key columns
+    column_mask checked = 0;   ///< columns with values that cannot be stored (check_columns looks at them)
     bool autoincrement = false;
 };
+/// Throws data_error (naming table, column, value and C++ type) when a column in `cols` of `obj`
+/// holds a value its column cannot store: an invalid date, a time point outside 0001..9999, a
+/// string longer than its VARCHAR(n), ... Run before any SQL of a flush.
+void check_columns(const record_layout& l, const void* obj, column_mask cols);
+/// Rethrows a data_error raised for column `col` of `l` with the table, column and C++ type.
+[[noreturn]] void rethrow_in_layout_column(const data_error& e, const record_layout& l, std::size_t col);
 /// The identity of an object (false when an autoincrement key is still unset: 0).
 bool layout_key(const record_layout& l, const void* obj, identity_key& out);
 /// The identity in a row whose columns start at `first` (table order).
@@ -164,6 +172,13 @@ public:
     }
     /// Columns whose value differs from the snapshot (all columns when there is no snapshot).
     column_mask changed() const;
+    /// The columns of `cols` whose value differs from the snapshot (all of them without one).
+    column_mask changed_among(column_mask cols) const;
+    /// Throws data_error when a new or changed column holds a value its column cannot store.
+    void check_values() const {
+        if (const column_mask c = layout_->checked)
+            check_columns(*layout_, obj_, state == object_state::persistent ? changed_among(c) : c);
+    }
     /// Binds the object's columns listed in `cols` starting at parameter `first` (0-based).
     void bind_columns(driver::statement& s, const std::vector<int>& cols, int first, bind_scratch& scratch) const;
     /// Binds every column in table order from parameter 0, leaving out column `skip` (-1: none;

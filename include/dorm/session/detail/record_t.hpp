@@ -56,7 +56,8 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
         static constinit column_slot slots[] = {column_slot{
             0, value.offsets[I], &column_ops_of<member_of<typename m::template column<I>>>::table,
             options_v<T, typename m::template column<I>>.nullable &&
-                !column_traits<member_of<typename m::template column<I>>>::nullable}...};
+                !column_traits<member_of<typename m::template column<I>>>::nullable,
+            static_cast<std::uint32_t>(options_v<T, typename m::template column<I>>.varchar)}...};
         const T sample{};  // member offsets, measured on a real object
         const auto* base = reinterpret_cast<const char*>(&sample);
         ((slots[I].obj = static_cast<std::uint32_t>(
@@ -72,6 +73,8 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
             l.int_key = static_cast<int>(m::pk[0]);
         l.autoincrement = m::autoincrement();
         for (auto p : m::pk) l.key_mask |= column_mask{1} << p;
+        for (std::size_t i = 0; i < n; ++i)
+            if (slots[i].ops->check || slots[i].max_chars) l.checked |= column_mask{1} << i;
         l.rels = relationships_of<T>(sample, l.rel_count);
         return l;
     }
