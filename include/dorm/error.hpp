@@ -69,6 +69,8 @@ public:
     explicit data_error(const std::string& message, int code = 0, std::string sqlstate = {});
     /// An error dorm found; the message is built from the details.
     explicit data_error(data_error_details details, int code = 0, std::string sqlstate = {});
+    /// The details with a message of the caller's (e.g. a prefix saying where the error surfaced).
+    data_error(const std::string& message, data_error_details details, int code, std::string sqlstate);
 
     const std::string& table() const noexcept { return details_->table; }
     const std::string& column() const noexcept { return details_->column; }

@@ -48,6 +48,10 @@ data_error::data_error(data_error_details details, int code, std::string sqlstat
     : database_error(build_message(details), code, std::move(sqlstate)),
       details_(std::make_shared<const data_error_details>(std::move(details))) {}
 
+data_error::data_error(const std::string& message, data_error_details details, int code, std::string sqlstate)
+    : database_error(message, code, std::move(sqlstate)),
+      details_(std::make_shared<const data_error_details>(std::move(details))) {}
+
 namespace detail {
 
 std::string quote_value(std::string_view text) {

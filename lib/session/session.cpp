@@ -77,9 +77,40 @@ void session_impl::release_connection() noexcept {
     }
 }
 
+namespace {
+/// Rethrows the exception being handled as the same dorm error type with `prefix` before its
+/// message (other exceptions as they are).
+template <class E, class... Rest>
+[[noreturn]] void rethrow_prefixed(const std::exception& e, const std::string& prefix) {
+    if (auto* x = dynamic_cast<const E*>(&e)) {
+        if constexpr (std::is_same_v<E, data_error>)
+            throw data_error(prefix + x->what(), x->details(), x->code(), x->sqlstate());
+        else if constexpr (std::is_base_of_v<database_error, E>)
+            throw E(prefix + x->what(), x->code(), x->sqlstate());
+        else
+            throw E(prefix + x->what());
+    }
+    if constexpr (sizeof...(Rest) > 0)
+        rethrow_prefixed<Rest...>(e, prefix);
+    else
+        throw;
+}
+}  // namespace
+
 void session_impl::autoflush() {
     // nothing added, removed or handed out since the last flush: nothing can be dirty
-    if (autoflush_enabled && !(pending_.empty() && deleted_.empty() && watch_.empty())) flush();
+    if (!autoflush_enabled || (pending_.empty() && deleted_.empty() && watch_.empty())) return;
+    try {
+        flush();
+    } catch (const error& e) {
+        // as SQLAlchemy: say that the error came from the flush a query (or a lazy load) started
+        rethrow_prefixed<unique_violation, foreign_key_violation, not_null_violation, check_violation, integrity_error,
+                         data_error, programming_error, operational_error, database_error, stale_data_error,
+                         invalid_request_error, argument_error, detached_instance_error, unsupported_error, error>(
+            e,
+            "(raised as a result of Query-invoked autoflush; consider using a session.no_autoflush block if this "
+            "flush is occurring prematurely)\n");
+    }
 }
 
 std::size_t session_impl::pending_count() const noexcept { return pending_.size(); }

@@ -274,7 +274,8 @@ void entity_selects(dorm::session& s) {
                                .where(col(&Product::id).in(ids) || col(&Product::price).between(10.0, 20.0))
                                .where(col(&Product::name).starts_with("prod") && col(&Product::name).contains("uct"))
                                .where(col(&Product::stock) * 2 + 1 > col(&Product::id))
-                               .order_by(col(&Product::price)));
+                               .order_by(col(&Product::price)))
+                     .all();
     expect(cheap.size() == 6, "in/between/arithmetic");
     auto no_zip = s.execute(dorm::select<Address>().where(col(&Address::zip).is_null())).one();
     expect(no_zip->city == "Porto", "is_null/one");

@@ -1,4 +1,4 @@
-// expect: names no member of the related struct
+// expect: names no described member of the related struct
 #include <boost/describe.hpp>
 
 #include <dorm/session/session.hpp>

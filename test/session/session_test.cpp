@@ -124,7 +124,7 @@ BOOST_FIXTURE_TEST_CASE(get_query_first_and_scalar_one_return_the_same_object, m
     auto by_one = s.execute(dorm::select<Member>().where(col(&Member::nick) == "alice")).scalar_one();
     auto by_first = s.execute(dorm::select<Member>().where(col(&Member::nick) == "alice")).first();
     auto by_all = s.execute(dorm::select<Member>().order_by(col(&Member::id))).all();
-    auto by_scalars = s.scalars(dorm::select<Member>().where(col(&Member::id) == ids[0]));
+    auto by_scalars = s.scalars(dorm::select<Member>().where(col(&Member::id) == ids[0])).all();
     BOOST_CHECK(by_one.get() == by_get.get());
     BOOST_CHECK(by_first.get() == by_get.get());
     BOOST_REQUIRE_EQUAL(by_all.size(), 5u);

@@ -45,6 +45,9 @@ struct scalar_of<std::tuple<A, Rest...>> {
 };
 }  // namespace detail
 
+template <class Row>
+class scalar_result;
+
 /// Rows of a statement. Move-only; keep it shorter-lived than the session that made it.
 template <class Row>
 class result {
@@ -104,12 +107,9 @@ public:
             return r ? std::optional<S>(detail::scalar_of<Row>::get(std::move(*r))) : std::optional<S>();
         }
     }
-    /// Every row's first column.
-    auto scalars() {
-        std::vector<typename detail::scalar_of<Row>::type> out;
-        while (auto r = next()) out.push_back(detail::scalar_of<Row>::get(std::move(*r)));
-        return out;
-    }
+    /// The rows' first columns, as SQLAlchemy's Result.scalars(): `.all()`, `.first()`, `.one()`,
+    /// `.one_or_none()`, or range-for. Takes over this result's rows.
+    scalar_result<Row> scalars() { return scalar_result<Row>(std::move(*this)); }
 
     /// The next row, or nullopt at the end.
     std::optional<Row> next() {
@@ -176,6 +176,79 @@ private:
     statement_lease stmt_;
     reader read_ = nullptr;
     void* context_ = nullptr;
+};
+
+/// The first column of each row of a result (SQLAlchemy's ScalarResult): what
+/// `session.scalars(stmt)` and `result.scalars()` return. For an entity select the scalars are
+/// the objects (`std::shared_ptr<T>`); first() and one_or_none() give a null shared_ptr (objects)
+/// or std::nullopt (values) when there is no row. Move-only, as result.
+template <class Row>
+class scalar_result {
+public:
+    using value_type = typename detail::scalar_of<Row>::type;
+
+    explicit scalar_result(result<Row>&& rows) : rows_(std::move(rows)) {}
+
+    /// Every remaining scalar.
+    std::vector<value_type> all() {
+        std::vector<value_type> out;
+        while (auto r = rows_.next()) out.push_back(detail::scalar_of<Row>::get(std::move(*r)));
+        return out;
+    }
+    /// The first scalar, or null/nullopt; closes the result (no LIMIT is added).
+    detail::maybe_row<value_type> first() {
+        auto r = rows_.next();
+        rows_.close();
+        return wrap(std::move(r));
+    }
+    /// Exactly one. @throws no_result_found, multiple_results_found
+    value_type one() { return detail::scalar_of<Row>::get(rows_.one()); }
+    /// One or none (null/nullopt). @throws multiple_results_found
+    detail::maybe_row<value_type> one_or_none() {
+        auto r = rows_.next();
+        if (r && rows_.next()) detail::throw_multiple_results(true);
+        rows_.close();
+        return wrap(std::move(r));
+    }
+
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = typename detail::scalar_of<Row>::type;
+        using difference_type = std::ptrdiff_t;
+        using pointer = value_type*;
+        using reference = value_type&;
+        iterator() = default;
+        explicit iterator(result<Row>* r) : r_(r) { ++*this; }
+        value_type& operator*() { return *v_; }
+        value_type* operator->() { return &*v_; }
+        iterator& operator++() {
+            auto row = r_->next();
+            if (row)
+                v_.emplace(detail::scalar_of<Row>::get(std::move(*row)));
+            else
+                r_ = nullptr;
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& a, const iterator& b) { return a.r_ == b.r_; }
+
+    private:
+        result<Row>* r_ = nullptr;
+        std::optional<value_type> v_;
+    };
+    iterator begin() { return iterator(&rows_); }
+    iterator end() { return iterator(); }
+
+private:
+    static detail::maybe_row<value_type> wrap(std::optional<Row>&& r) {
+        if constexpr (detail::is_shared_ptr<value_type>::value)
+            return r ? detail::scalar_of<Row>::get(std::move(*r)) : value_type();
+        else
+            return r ? std::optional<value_type>(detail::scalar_of<Row>::get(std::move(*r))) : std::nullopt;
+    }
+
+    result<Row> rows_;
 };
 
 }  // namespace dorm

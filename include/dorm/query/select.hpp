@@ -201,7 +201,8 @@ public:
         static_assert(detail::is_boolean_v<E>, "dorm: where() takes a condition (a bool expression)");
         static_assert(detail::tables_subset_v<TE, Tables>,
                       "dorm: the condition uses a column of a struct that is not in this select's FROM/JOIN list: "
-                      "add .join<U>() (or .select_from<U>())");
+                      "add .join<U>() (or .select_from<U>()); inside a subquery that refers to the enclosing query's "
+                      "struct U, add .correlate<U>()");
         edit().where.push_back(cond.node());
         return std::move(*this);
     }
@@ -307,7 +308,8 @@ public:
     template <class... E, class... TE>
     select_stmt<Row, Tables, true, Cols> group_by(const expression<E, TE>&... exprs) const {
         static_assert((detail::tables_subset_v<TE, Tables> && ...),
-                      "dorm: group_by() uses a column of a struct that is not in this select's FROM/JOIN list");
+                      "dorm: group_by() uses a column of a struct that is not in this select's FROM/JOIN list: add "
+                      ".join<U>() (or .select_from<U>()), or .correlate<U>() inside a subquery");
         select_stmt<Row, Tables, true, Cols> s(ast_);
         s.loaders_ = loaders_;
         (s.mutable_ast().group_by.push_back(exprs.node()), ...);
@@ -323,7 +325,8 @@ public:
         static_assert(Grouped, "dorm: having() filters groups: call group_by(...) before having(...)");
         static_assert(detail::is_boolean_v<E>, "dorm: having() takes a condition (a bool expression)");
         static_assert(detail::tables_subset_v<TE, Tables>,
-                      "dorm: having() uses a column of a struct that is not in this select's FROM/JOIN list");
+                      "dorm: having() uses a column of a struct that is not in this select's FROM/JOIN list: add "
+                      ".join<U>() (or .select_from<U>()), or .correlate<U>() inside a subquery");
         edit().having.push_back(cond.node());
         return std::move(*this);
     }
@@ -363,11 +366,13 @@ private:
     void add_order(const O& item) {
         if constexpr (is_expression_v<O>) {
             static_assert(detail::tables_subset_v<typename O::tables, Tables>,
-                          "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list");
+                          "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list: add "
+                      ".join<U>() (or .select_from<U>()), or .correlate<U>() inside a subquery");
             edit().order_by.push_back({item.node(), false});
         } else {
             static_assert(detail::tables_subset_v<decltype(detail::ordering_tables(item)), Tables>,
-                          "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list");
+                          "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list: add "
+                      ".join<U>() (or .select_from<U>()), or .correlate<U>() inside a subquery");
             edit().order_by.push_back({item.node, item.desc});
         }
     }

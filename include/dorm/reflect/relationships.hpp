@@ -152,8 +152,9 @@ struct relationship_model {
         return -1;
     }
     static_assert(!opts.back_populates || member_index<target>(opts.back_populates ? opts.back_populates : "") >= 0,
-                  "dorm: back_populates(\"...\") names no member of the related struct: name its dorm::many / "
-                  "dorm::one member that points back to this struct");
+                  "dorm: back_populates(\"...\") names no described member of the related struct: name its "
+                  "dorm::many / dorm::one member that points back to this struct, and list that member in the "
+                  "related struct's BOOST_DESCRIBE_STRUCT (a relationship member left out of it is invisible to dorm)");
     static_assert(!opts.back_populates || back() >= 0,
                   "dorm: back_populates(\"...\") names a member of the related struct that is not a dorm::many / "
                   "dorm::one relationship");

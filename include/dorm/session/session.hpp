@@ -7,6 +7,7 @@
 ///     session.commit();                                               // INSERT; alice->id is set
 ///     alice->age = 31;                                                // tracked by snapshot
 ///     session.commit();                                               // UPDATE ... SET age=?
+#include <initializer_list>
 #include <memory>
 #include <ranges>
 #include <tuple>
@@ -132,6 +133,11 @@ public:
     void add_all(const R& objects) {
         for (const auto& o : objects) add(o);
     }
+    /// Adds every object of a braced list: `session.add_all({alice, bob, carol})`.
+    template <class T>
+    void add_all(std::initializer_list<std::shared_ptr<T>> objects) {
+        for (const auto& o : objects) add(o);
+    }
 
     /// The object with this primary key: from the identity map without SQL, else one SELECT;
     /// null when there is no such row.
@@ -238,7 +244,8 @@ public:
         return dml_result(impl_->execute_compiled(compile(stmt, impl_->dialect())));
     }
 
-    /// execute(stmt).scalars(): every row's first column.
+    /// execute(stmt).scalars(): the rows' first columns (for select<T>(), the objects), as a
+    /// scalar_result: `.all()`, `.first()`, `.one()`, `.one_or_none()`, range-for.
     template <class Row, class Tables, bool G, class C>
     auto scalars(const select_stmt<Row, Tables, G, C>& stmt) {
         return execute(stmt).scalars();
