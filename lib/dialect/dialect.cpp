@@ -136,7 +136,7 @@ public:
                     throw argument_error("dorm: (in table '" + t.name + "', column '" + c.name +
                                          "') VARCHAR requires a length on dialect mysql: declare the member with "
                                          "dorm::varchar(n) in DORM_TABLE (" + t.type_name + "::" + c.member + ")");
-                return "TEXT";
+                return "LONGTEXT";  // TEXT holds 65,535 bytes: a std::string may hold more
             case column_type::blob: return "LONGBLOB";
             case column_type::timestamp: return "DATETIME(6)";
             case column_type::date: return "DATE";

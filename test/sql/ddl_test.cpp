@@ -309,11 +309,11 @@ BOOST_AUTO_TEST_CASE(column_types_per_dialect) {
         {"u64",    "BIGINT NOT NULL",       "BIGINT NOT NULL",                      "BIGINT NOT NULL",        "NUMBER(19) NOT NULL"},
         {"f",      "REAL NOT NULL",         "REAL NOT NULL",                        "FLOAT NOT NULL",         "BINARY_FLOAT NOT NULL"},
         {"d",      "FLOAT NOT NULL",        "DOUBLE PRECISION NOT NULL",            "DOUBLE NOT NULL",        "BINARY_DOUBLE NOT NULL"},
-        {"s",      "VARCHAR NOT NULL",      "TEXT NOT NULL",                        "TEXT NOT NULL",          "CLOB NOT NULL"},
+        {"s",      "VARCHAR NOT NULL",      "TEXT NOT NULL",                        "LONGTEXT NOT NULL",      "CLOB NOT NULL"},
         {"v",      "VARCHAR(40) NOT NULL",  "VARCHAR(40) NOT NULL",                 "VARCHAR(40) NOT NULL",   "VARCHAR2(40 CHAR) NOT NULL"},
         {"bl",     "BLOB NOT NULL",         "BYTEA NOT NULL",                       "LONGBLOB NOT NULL",      "BLOB NOT NULL"},
         {"oi",     "INTEGER",               "INTEGER",                              "INTEGER",                "NUMBER(10)"},
-        {"os",     "VARCHAR",               "TEXT",                                 "TEXT",                   "CLOB"},
+        {"os",     "VARCHAR",               "TEXT",                                 "LONGTEXT",               "CLOB"},
         {"ts",     "DATETIME NOT NULL",     "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL",   "TIMESTAMP NOT NULL"},
         {"ts_ms",  "DATETIME NOT NULL",     "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL",   "TIMESTAMP NOT NULL"},
         {"day",    "DATE NOT NULL",         "DATE NOT NULL",                        "DATE NOT NULL",          "DATE NOT NULL"},
@@ -370,7 +370,10 @@ BOOST_AUTO_TEST_CASE(composite_primary_key_is_not_autoincrement) {
     for (auto d : all_dialects) {
         BOOST_TEST_CONTEXT("dialect " << dorm::dialect_name(d)) {
             const char* integer = d == dialect::oracle ? "NUMBER(10)" : "INTEGER";
-            const char* text = d == dialect::sqlite ? "VARCHAR" : d == dialect::oracle ? "CLOB" : "TEXT";
+            const char* text = d == dialect::sqlite       ? "VARCHAR"
+                               : d == dialect::oracle     ? "CLOB"
+                               : d == dialect::mysql      ? "LONGTEXT"
+                                                          : "TEXT";
             const std::string user_id = translate(R"("user_id" )", d) + integer + " NOT NULL";
             const std::string group_id = translate(R"("group_id" )", d) + integer + " NOT NULL";
             const std::string role = translate(R"("role" )", d) + text;
@@ -508,7 +511,7 @@ BOOST_AUTO_TEST_CASE(mysql_unbounded_string_key_is_an_error) {
         BOOST_CHECK_NO_THROW(create<ddlt::LooseIndex>(d));
         BOOST_CHECK_NO_THROW(create<ddlt::LooseKey>(d));
     }
-    // a plain (not indexed) unbounded string is TEXT
+    // a plain (not indexed) unbounded string is LONGTEXT
     BOOST_CHECK_NO_THROW(create<ddlt::AllTypes>(dialect::mysql));
 }
 
