@@ -115,6 +115,14 @@ const relationship_ops one_relationship_ops{
 };
 
 namespace {
+/// Whether `obj` (described by `l`) waits for its database-generated key (autoincrement, still 0):
+/// a foreign key copied from it now would be 0.
+bool generated_key_unset_of(const record_layout& l, const void* obj) {
+    if (!l.autoincrement) return false;
+    const column_slot& c = l.cols[l.int_key];
+    return c.ops->as_int(at(obj, c.obj)) == 0;
+}
+
 /// The partner member (back_populates) of `rel` in the related object, or nullptr.
 const relationship_info* back_of(const relationship_info& rel) {
     if (rel.back_index < 0) return nullptr;
@@ -136,13 +144,13 @@ void record_base::wire_rels(session_impl* s, bool from_db) {
             if (rel.collection) rel.ops->clear(m);
             rel.ops->set_loaded(m, false);
         }
+        // a graph built before add(): the related objects, held here while the member becomes weak
+        // (a parent only this object held must live until the cascade below gives it a record)
+        object_list items;
+        if (!from_db && rel.ops->loaded(m)) rel.ops->items(m, items);
         if (rel.weak) rel.ops->set_weak(m, true);  // the child -> parent side of a pair must not own the parent
-        if (!from_db && rel.ops->loaded(m)) {
-            // a graph built before add(): the other sides learn about this object now
-            object_list items;
-            rel.ops->items(m, items);
-            for (auto& item : items) on_changed(rel, item, true);
-        }
+        // the other sides learn about this object now (back_populates) and join (save-update)
+        for (auto& item : items) on_changed(rel, item, true);
     }
 }
 
@@ -189,7 +197,11 @@ void record_base::sync_parents_rels() {
             // As SQLAlchemy: an assigned relationship (or a new object's) decides the foreign key;
             // a loaded one that was not assigned leaves a foreign key set directly alone (the
             // relationship is then stale in memory until the object is refreshed).
-            if (((rel_assigned >> i) & 1) || !column_changed(rel.owner_fk)) {
+            // An object that has no row yet (pending, or re-added before its first INSERT) counts
+            // as assigned, however it entered the session: its relationship was set before any
+            // hook could see the assignment (`Loan(member=ann)`, issue 13 item 1).
+            if (generated_key_unset_of(rel.target(), parent.get())) continue;  // after its INSERT
+            if (((rel_assigned >> i) & 1) || !has_snapshot || !column_changed(rel.owner_fk)) {
                 value key = layout_key_value(rel.target(), parent.get());
                 if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
             }
