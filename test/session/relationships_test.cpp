@@ -1465,7 +1465,7 @@ BOOST_FIXTURE_TEST_CASE(tutorial_child_assigned_before_add_joins_the_parents_col
 // Item 12, direction 2 when only the parent is added: SQLAlchemy saves a2 (the backref put it in
 // u1.addresses before add). dorm cannot reach a2 from u1, so the flush refuses instead of silently
 // leaving a2 out; adding a2 as well is the fix.
-BOOST_FIXTURE_TEST_CASE(tutorial_child_unreachable_from_the_added_parent_is_an_error, tutorial_db, *boost::unit_test::disabled()) {
+BOOST_FIXTURE_TEST_CASE(tutorial_child_unreachable_from_the_added_parent_is_an_error, tutorial_db) {
     using tutorial::Address;
     using tutorial::User;
     auto u1 = std::make_shared<User>(User{.name = "pkrabs"});
