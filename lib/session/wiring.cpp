@@ -196,7 +196,9 @@ void one_base::load_now() const {
 }
 
 void one_base::assign_void(std::shared_ptr<void> p) {
-    if (!loaded_) load_now();
+    // the old target matters only to a session (to move the object between collections); a
+    // detached object's unloaded member is simply assigned (the re-added object decides its FK)
+    if (!loaded_ && hook_) load_now();
     std::shared_ptr<void> old = get_no_load_void();
     if (old == p) return;
     // Without a hook (the owner is in no session) the member owns what it is given: a weak member

@@ -1421,6 +1421,35 @@ BOOST_FIXTURE_TEST_CASE(a_detached_object_assigned_a_parent_is_added_back, libra
     BOOST_CHECK(fk_of(engine, "loan", "book_id", l->id) == book_id);
 }
 
+// A detached object read from a row whose many-to-one was never loaded: assigning it needs no
+// session, and the re-added object writes the new parent's key.
+BOOST_FIXTURE_TEST_CASE(a_detached_objects_unloaded_parent_can_be_assigned, library_db) {
+    const auto [ann_id, book_id] = seed_library(engine);
+    (void)book_id;
+    std::int64_t loan_id = 0;
+    {
+        dorm::session s(engine);
+        auto l = std::make_shared<Loan>();
+        l->member = s.get<Member>(ann_id);
+        s.add(l);
+        s.commit();
+        loan_id = l->id;
+    }
+    std::shared_ptr<Loan> l;
+    {
+        dorm::session s(engine);
+        l = s.get<Loan>(loan_id);  // member not loaded
+    }
+    auto fay = std::make_shared<Member>(Member{.name = "fay"});
+    l->member = fay;
+    BOOST_CHECK(l->member.get() == fay);
+    dorm::session s(engine);
+    s.add(l);
+    s.commit();
+    BOOST_CHECK(fk_of(engine, "loan", "member_id", loan_id) == fay->id);
+    BOOST_CHECK_EQUAL(rows("lib_member"), 2);
+}
+
 // Item 12, direction 1 (the tutorial's `u1.addresses.append(a1)` on transient objects): the back
 // reference is set when u1 joins a session (C++ cannot reach u1's shared_ptr from u1->addresses
 // before that; README "Relationships before add()").
