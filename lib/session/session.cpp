@@ -534,6 +534,8 @@ void session_impl::do_flush() {
         for (auto& r : reach)
             if (r && r->owner != this) add(r);
     }
+    // an object linked to a new one before add() that the cascade cannot reach is not left out silently
+    unhooked_refs::check(this);
     // deletes cascade or de-associate children (may load them)
     for (std::size_t i = 0; i < deleted_.size(); ++i) deleted_[i]->on_delete();
     // foreign keys follow the relationships of loaded objects

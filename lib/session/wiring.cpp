@@ -3,7 +3,11 @@
 // flush and many-to-many rows. It walks the struct's relationship_info table (record_layout), so
 // it is compiled once here instead of once per mapped struct.
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <dorm/error.hpp>
 #include <dorm/session/detail/record.hpp>
@@ -59,7 +63,120 @@ std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* ses
 
 // -- dorm::one<T>, type-erased ------------------------------------------------------------------
 
-one_base::~one_base() = default;
+one_base::~one_base() {
+    if (tracked_) untrack();
+}
+
+// -- unhooked references (dorm::one assigned outside a session) -----------------------------------
+
+namespace {
+struct unhooked_registry {
+    std::mutex mutex;
+    std::unordered_multimap<const void*, const one_base*> by_target;
+    std::unordered_set<const one_base*> armed;
+};
+unhooked_registry& registry() {
+    static auto* r = new unhooked_registry;  // never destroyed: one_base destructors may run at exit
+    return *r;
+}
+std::atomic<std::size_t> unhooked_count{0};  // entries in by_target (no lock while it is 0)
+std::atomic<std::size_t> armed_count{0};
+
+void erase_entry(unhooked_registry& r, const void* target, const one_base* m) {
+    auto [b, e] = r.by_target.equal_range(target);
+    for (auto it = b; it != e; ++it)
+        if (it->second == m) {
+            r.by_target.erase(it);
+            unhooked_count.fetch_sub(1, std::memory_order_relaxed);
+            break;
+        }
+    if (r.armed.erase(m)) armed_count.fetch_sub(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+void one_base::track(const void* target) noexcept {
+    try {
+        auto& r = registry();
+        std::lock_guard lock(r.mutex);
+        if (tracked_) erase_entry(r, tracked_, this);
+        tracked_ = nullptr;
+        r.by_target.emplace(target, this);
+        unhooked_count.fetch_add(1, std::memory_order_relaxed);
+        tracked_ = target;
+    } catch (...) {
+        // out of memory: the reference is just not checked at flush
+    }
+}
+
+void one_base::untrack() noexcept {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    if (tracked_) erase_entry(r, tracked_, this);
+    tracked_ = nullptr;
+}
+
+void one_base::take_over(const one_base& from) noexcept {
+    try {
+        auto& r = registry();
+        std::lock_guard lock(r.mutex);
+        const void* target = from.tracked_;
+        if (!target) return;
+        const bool armed = r.armed.count(&from) != 0;
+        erase_entry(r, target, &from);
+        from.tracked_ = nullptr;
+        r.by_target.emplace(target, this);
+        unhooked_count.fetch_add(1, std::memory_order_relaxed);
+        tracked_ = target;
+        if (armed && r.armed.insert(this).second) armed_count.fetch_add(1, std::memory_order_relaxed);
+    } catch (...) {
+    }
+}
+
+void unhooked_refs::arm(const void* target) {
+    if (unhooked_count.load(std::memory_order_relaxed) == 0) return;
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    auto [b, e] = r.by_target.equal_range(target);
+    for (auto it = b; it != e; ++it)
+        if (r.armed.insert(it->second).second) armed_count.fetch_add(1, std::memory_order_relaxed);
+}
+
+void unhooked_refs::check(session_impl* s) {
+    if (armed_count.load(std::memory_order_relaxed) == 0) return;
+    std::vector<std::pair<const void*, const one_base*>> refs;
+    {
+        auto& r = registry();
+        std::lock_guard lock(r.mutex);
+        for (const one_base* m : r.armed) refs.emplace_back(m->tracked_target(), m);
+    }
+    for (auto& [target, member] : refs) {
+        record_base* rec = s->find_object(target, nullptr);
+        if (!rec || rec->owner != s || rec->state == object_state::deleted) continue;
+        // the owner's struct: a relationship of the target whose partner is a dorm::one (a
+        // dorm::one member does not know its owner's type, so every candidate is named)
+        const record_layout& l = rec->layout();
+        std::string via, collection;
+        for (std::size_t i = 0; i < l.rel_count; ++i) {
+            const relationship_info& rel = l.rels[i];
+            if (rel.back_index < 0) continue;
+            const relationship_info& back = rel.target().rels[rel.back_index];
+            if (back.collection || !back.many_to_one) continue;
+            const std::string owner_type = rel.target().table->type_name;
+            if (!via.empty()) via += " or ";
+            via += owner_type + "." + back.name;
+            if (!collection.empty()) collection += " / ";
+            collection += l.table->type_name + "." + rel.name;
+        }
+        if (via.empty()) continue;  // no back_populates pair: nothing would have cascaded
+        throw invalid_request_error(
+            "dorm: an object refers to this " + l.table->type_name + " through " + via +
+            ", assigned before the " + l.table->type_name +
+            " joined a session, but is not in the session itself: it would not be saved (dorm cannot reach "
+            "it from the " +
+            l.table->type_name + "). session.add() it as well, or push_back() it on " + collection +
+            " (README, \"Relationships before add()\")");
+    }
+}
 
 void one_base::set_weak(bool weak) {
     if (weak == weak_mode_) return;
@@ -79,13 +196,20 @@ void one_base::load_now() const {
 }
 
 void one_base::assign_void(std::shared_ptr<void> p) {
-    if (!loaded_) load_now();
+    // the old target matters only to a session (to move the object between collections); a
+    // detached object's unloaded member is simply assigned (the re-added object decides its FK)
+    if (!loaded_ && hook_) load_now();
     std::shared_ptr<void> old = get_no_load_void();
     if (old == p) return;
+    // Without a hook (the owner is in no session) the member owns what it is given: a weak member
+    // of a detached object would drop a parent that only it holds.
+    if (!hook_ && weak_mode_ && p) set_weak(false);
     store_void(std::move(p));
     if (hook_) {
         if (old) hook_->changed(this, old, false);
         if (auto now = get_no_load_void()) hook_->changed(this, now, true);
+    } else if (auto now = get_no_load_void()) {
+        track(now.get());
     }
 }
 
@@ -115,6 +239,14 @@ const relationship_ops one_relationship_ops{
 };
 
 namespace {
+/// Whether `obj` (described by `l`) waits for its database-generated key (autoincrement, still 0):
+/// a foreign key copied from it now would be 0.
+bool generated_key_unset_of(const record_layout& l, const void* obj) {
+    if (!l.autoincrement) return false;
+    const column_slot& c = l.cols[l.int_key];
+    return c.ops->as_int(at(obj, c.obj)) == 0;
+}
+
 /// The partner member (back_populates) of `rel` in the related object, or nullptr.
 const relationship_info* back_of(const relationship_info& rel) {
     if (rel.back_index < 0) return nullptr;
@@ -124,6 +256,7 @@ const relationship_info* back_of(const relationship_info& rel) {
 
 void record_base::wire_rels(session_impl* s, bool from_db) {
     const record_layout& l = *layout_;
+    if (s && !from_db) unhooked_refs::arm(obj_);
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
         void* m = at(obj_, rel.offset);
@@ -136,13 +269,13 @@ void record_base::wire_rels(session_impl* s, bool from_db) {
             if (rel.collection) rel.ops->clear(m);
             rel.ops->set_loaded(m, false);
         }
+        // a graph built before add(): the related objects, held here while the member becomes weak
+        // (a parent only this object held must live until the cascade below gives it a record)
+        object_list items;
+        if (!from_db && rel.ops->loaded(m)) rel.ops->items(m, items);
         if (rel.weak) rel.ops->set_weak(m, true);  // the child -> parent side of a pair must not own the parent
-        if (!from_db && rel.ops->loaded(m)) {
-            // a graph built before add(): the other sides learn about this object now
-            object_list items;
-            rel.ops->items(m, items);
-            for (auto& item : items) on_changed(rel, item, true);
-        }
+        // the other sides learn about this object now (back_populates) and join (save-update)
+        for (auto& item : items) on_changed(rel, item, true);
     }
 }
 
@@ -189,7 +322,11 @@ void record_base::sync_parents_rels() {
             // As SQLAlchemy: an assigned relationship (or a new object's) decides the foreign key;
             // a loaded one that was not assigned leaves a foreign key set directly alone (the
             // relationship is then stale in memory until the object is refreshed).
-            if (((rel_assigned >> i) & 1) || !column_changed(rel.owner_fk)) {
+            // An object that has no row yet (pending, or re-added before its first INSERT) counts
+            // as assigned, however it entered the session: its relationship was set before any
+            // hook could see the assignment (`Loan(member=ann)`, issue 13 item 1).
+            if (generated_key_unset_of(rel.target(), parent.get())) continue;  // after its INSERT
+            if (((rel_assigned >> i) & 1) || !has_snapshot || !column_changed(rel.owner_fk)) {
                 value key = layout_key_value(rel.target(), parent.get());
                 if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
             }

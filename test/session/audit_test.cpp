@@ -379,7 +379,11 @@ BOOST_AUTO_TEST_SUITE(audit_relationships)
 // §4.2: "back_populates synchronises in Python, before any flush" — instrumented on the class, so
 // it holds for objects that are not in a session yet (test_backref_mutations.py works on transient
 // objects).
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): back_populates is kept in step only for objects in a session (relationship hooks are wired by the session).
+// Known difference (.ci/NOTES.md, "SEMANTICS audit" and "Relationships before add()"; README
+// "Relationships before add()"): back_populates is kept in step at once only for objects in a
+// session (the session wires the hooks); objects linked before add() are reconciled when they join
+// one (test/session/relationships_test.cpp, suite before_add). C++ cannot reach the owner's
+// shared_ptr from its member, and a two-way link between transient objects would be a cycle.
 BOOST_FIXTURE_TEST_CASE(s4_2_back_populates_works_before_the_objects_join_a_session, users_db, *boost::unit_test::disabled()) {
     auto u = std::make_shared<User>(User{.name = "u", .age = 1});
     auto c1 = std::make_shared<Comment>(Comment{.comment = "c1"});

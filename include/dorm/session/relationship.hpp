@@ -133,6 +133,7 @@ public:
     std::shared_ptr<void> get_no_load_void() const { return weak_mode_ ? weak_.lock() : strong_; }
     /// Sets the target without notifying the other side.
     void store_void(std::shared_ptr<void> p) {
+        if (tracked_) untrack();  // the session manages this member now
         had_target_ = p != nullptr;
         if (weak_mode_)
             weak_ = std::move(p);
@@ -143,13 +144,22 @@ public:
     /// A weak reference breaks the ownership cycle of a back_populates pair (the side that holds the FK).
     void set_weak(bool weak);
     void set_loaded(bool l) noexcept { loaded_ = l; }
-    void set_hook(relation_hook* h) noexcept { hook_ = h; }
+    void set_hook(relation_hook* h) noexcept {
+        if (tracked_) untrack();
+        hook_ = h;
+    }
     relation_hook* hook() const noexcept { return hook_; }
+    /// The target this member was assigned while it had no hook (its owner in no session), or null.
+    const void* tracked_target() const noexcept { return tracked_; }
 
 protected:
     one_base() = default;
-    explicit one_base(std::shared_ptr<void> p) noexcept : strong_(std::move(p)), had_target_(strong_ != nullptr) {}
-    one_base(const one_base& o) : strong_(o.get_no_load_void()) {}
+    explicit one_base(std::shared_ptr<void> p) noexcept : strong_(std::move(p)), had_target_(strong_ != nullptr) {
+        if (strong_) track(strong_.get());
+    }
+    one_base(const one_base& o) : strong_(o.get_no_load_void()) {
+        if (o.tracked_ && strong_) take_over(o);
+    }
     one_base& operator=(const one_base&) = delete;
     ~one_base();  // lib/session/wiring.cpp
 
@@ -164,6 +174,12 @@ protected:
 
 private:
     void load_now() const;
+    // An assignment made without a hook is remembered in a registry of unhooked references
+    // (lib/session/wiring.cpp, detail::unhooked_refs): when its target joins a session, the flush
+    // can tell that this member's owner is not reachable from it (issue 13, item 12).
+    void track(const void* target) noexcept;
+    void untrack() noexcept;
+    void take_over(const one_base& from) noexcept;  ///< a copy is tracked instead of its source
 
     std::shared_ptr<void> strong_;
     std::weak_ptr<void> weak_;
@@ -171,6 +187,7 @@ private:
     bool had_target_ = false;
     mutable bool loaded_ = true;
     relation_hook* hook_ = nullptr;
+    mutable const void* tracked_ = nullptr;  ///< registered in unhooked_refs under this target
 };
 }  // namespace detail
 

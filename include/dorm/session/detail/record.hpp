@@ -123,6 +123,18 @@ record_base* find_record(session_impl* s, const record_layout& l, const void* ob
 /// The session's record of a related object, or a new (detached) record for it.
 std::shared_ptr<record_base> record_for(session_impl* s, const relationship_info& rel, const std::shared_ptr<void>& obj);
 
+/// dorm::one members assigned while their owner was in no session (no hook): SQLAlchemy's backref
+/// would have appended the owner to the target's collection, C++ cannot (the owner's shared_ptr
+/// is out of reach). lib/session/wiring.cpp; thread-safe; empty in the common case (no lock).
+struct unhooked_refs {
+    /// `target` joins a session as a new or returning object: the references made to it before
+    /// are the ones SQLAlchemy would cascade from it (armed until their owner joins or they change).
+    static void arm(const void* target);
+    /// Throws invalid_request_error when an armed reference points to an object of session `s`
+    /// whose owner is not in it (the flush would silently leave the owner out).
+    static void check(session_impl* s);
+};
+
 /// Records of objects that left their session with a row (persistent when the session let go:
 /// closed, expunged) while something else still holds the object: adding that object to a
 /// session again finds its record, so it comes back persistent (UPDATEs, no INSERT), as in
