@@ -94,11 +94,14 @@ bool expect(std::string_view& t, char c) {
 /// Seconds since the epoch and nanoseconds of "YYYY-MM-DD[( |T)HH:MM[:SS[.fraction]]][Z|+00|+00:00]".
 void parse_timestamp(std::string_view text, std::int64_t& seconds, std::int64_t& nanos) {
     constexpr std::string_view what = "a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])";
-    int y = 0;
-    unsigned mo = 0, d = 0;
-    if (text.size() < 10) bad_text(text, what);
-    parse_date(text.substr(0, 10), y, mo, d);
-    std::string_view t = text.substr(10);
+    int y = 0, mo = 0, d = 0;
+    std::string_view t = text;
+    if (!read_int(t, 4, y) || !expect(t, '-') || !read_int(t, 2, mo) || !expect(t, '-') || !read_int(t, 2, d))
+        bad_text(text, what);
+    if (!std::chrono::year_month_day{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+                                     std::chrono::day(static_cast<unsigned>(d))}
+             .ok())
+        throw_bad_read(quote_value(text), "is not a valid timestamp (no such date)");
     int h = 0, mi = 0, s = 0;
     if (!t.empty()) {
         if (t.front() != ' ' && t.front() != 'T') bad_text(text, what);
@@ -124,7 +127,7 @@ void parse_timestamp(std::string_view text, std::int64_t& seconds, std::int64_t&
     }
     if (!t.empty() && (t == "Z" || t == "+00" || t == "+00:00")) t = {};
     if (!t.empty() || h > 23 || mi > 59 || s > 59) bad_text(text, what);
-    seconds = days_from_civil(y, mo, d) * 86400 + h * 3600LL + mi * 60LL + s;
+    seconds = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600LL + mi * 60LL + s;
     nanos = ns;
 }
 

@@ -89,8 +89,9 @@ struct LooseRow {
     bool b = false;
     chr::year_month_day d{};
     std::optional<int> o;
+    chr::sys_seconds t{};
 };
-BOOST_DESCRIBE_STRUCT(LooseRow, (), (id, n, f, b, d, o))
+BOOST_DESCRIBE_STRUCT(LooseRow, (), (id, n, f, b, d, o, t))
 DORM_TABLE(LooseRow, "loose_row", (id, dorm::primary_key))
 
 }  // namespace vt
@@ -541,8 +542,8 @@ struct loose_db {
         auto c = engine.connect();
         c.execute("DROP TABLE IF EXISTS " + q("loose_row"));
         c.execute("CREATE TABLE " + q("loose_row") + " (" + q("id") + " INTEGER PRIMARY KEY, " + q("n") + " TEXT, " +
-                  q("f") + " TEXT, " + q("b") + " TEXT, " + q("d") + " TEXT, " + q("o") + " TEXT)");
-        c.execute("INSERT INTO " + q("loose_row") + " VALUES (1, '12', '1.5', '1', '2023-01-05', NULL)");
+                  q("f") + " TEXT, " + q("b") + " TEXT, " + q("d") + " TEXT, " + q("o") + " TEXT, " + q("t") + " TEXT)");
+        c.execute("INSERT INTO " + q("loose_row") + " VALUES (1, '12', '1.5', '1', '2023-01-05', NULL, '2023-01-05 10:00:00')");
     }
     ~loose_db() {
         try {
@@ -618,6 +619,18 @@ BOOST_FIXTURE_TEST_CASE(text_that_is_not_a_date, loose_db) {
         set("d", std::string("'") + bad + "'");
         expect_error("d", std::string("'") + bad + "'", "std::chrono::year_month_day");
     }
+}
+
+BOOST_FIXTURE_TEST_CASE(text_that_is_not_a_timestamp_of_the_members_precision, loose_db) {
+    for (const char* bad : {"2023-01-05 25:00:00", "2023-02-30 10:00:00", "2023-01-05T10:00:00+02:00", "yesterday",
+                            "2023-01-05 10:00:00.5"}) {
+        set("t", std::string("'") + bad + "'");
+        expect_error("t", std::string("'") + bad + "'", "std::chrono::sys_seconds");
+    }
+    set("t", "'2023-01-05T10:00:00Z'");  // UTC spelled out reads exactly
+    dorm::session s(engine);
+    BOOST_CHECK(s.execute(dorm::select<LooseRow>()).scalar_one()->t ==
+                chr::sys_days(chr::year(2023) / 1 / 5) + chr::hours(10));
 }
 
 BOOST_FIXTURE_TEST_CASE(text_in_an_optional_integer, loose_db) {
