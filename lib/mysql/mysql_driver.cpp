@@ -196,13 +196,30 @@ void statement::fail() {
     throw_error(mysql_stmt_errno(stmt_.get()), mysql_stmt_sqlstate(stmt_.get()), mysql_stmt_error(stmt_.get()), sql_);
 }
 
+namespace {
+
+/// The result columns' metadata through the public API (mysql_stmt_result_metadata): the fields
+/// of MYSQL_STMT are not part of the documented interface. The MYSQL_RES only points at the
+/// statement's own field array (valid until the next execution); freeing it frees no field.
+struct result_fields {
+    std::unique_ptr<st_mysql_res, res_deleter> res;
+    const MYSQL_FIELD* fields = nullptr;
+    unsigned count = 0;
+    explicit result_fields(MYSQL_STMT* st) : res(mysql_stmt_result_metadata(st)) {
+        if (res) {
+            fields = mysql_fetch_fields(res.get());
+            count = fields != nullptr ? mysql_num_fields(res.get()) : 0;
+        }
+    }
+};
+
+}  // namespace
+
 bool statement::columns_match() const noexcept {
-    const MYSQL_STMT* st = stmt_.get();
-    if (st->field_count != columns_.size()) return false;
-    if (st->field_count == 0) return true;
-    if (st->fields == nullptr) return false;
+    const result_fields meta(stmt_.get());
+    if (meta.count != columns_.size()) return false;
     for (std::size_t c = 0; c < columns_.size(); ++c) {
-        const MYSQL_FIELD& f = st->fields[c];
+        const MYSQL_FIELD& f = meta.fields[c];
         const column_slot& col = columns_[c];
         if (static_cast<int>(f.type) != col.field_type || f.charsetnr != col.charsetnr ||
             ((f.flags & UNSIGNED_FLAG) != 0) != col.is_unsigned) {
@@ -217,12 +234,13 @@ void statement::setup_columns() {
     columns_.clear();
     // The statement's own metadata: from the prepare, and refreshed by every execution (a
     // column's type can depend on the parameters, as in `SELECT ?`).
-    const MYSQL_STMT* st = stmt_.get();
-    const unsigned n = st->fields != nullptr ? st->field_count : 0;
+    const result_fields meta(stmt_.get());
+    const unsigned n = meta.count;
     columns_.resize(n);
     binds_.resize(n);
+    rebind_ = false;
     for (unsigned c = 0; c < n; ++c) {
-        const MYSQL_FIELD& f = st->fields[c];
+        const MYSQL_FIELD& f = meta.fields[c];
         column_slot& col = columns_[c];
         MYSQL_BIND& b = binds_[c];
         std::memset(&b, 0, sizeof b);
@@ -364,17 +382,25 @@ void statement::execute() {
     if (mysql_stmt_field_count(stmt_.get()) == 0) return;
     if (!columns_match()) setup_columns();  // types can follow the parameters, or a schema change
     if (mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
+    rebind_ = false;
     if (mysql_stmt_store_result(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_num_rows(stmt_.get()));
     done_ = false;
 }
 
 bool statement::fetch() {
+    // Buffers grown for the previous row are bound now, before the fetch: mysql_stmt_bind_result
+    // resets the bound length variables (Connector/C 3.3.19 zeroes them for every column), so
+    // calling it while a row is being read would empty that row's text, blob and date values.
+    // The documented contract is only that new bindings take effect at the next fetch.
+    if (rebind_) {
+        if (mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
+        rebind_ = false;
+    }
     const int rc = mysql_stmt_fetch(stmt_.get());
     if (rc == MYSQL_NO_DATA) return false;
     if (rc == 1) fail();
     if (rc == MYSQL_DATA_TRUNCATED) {
-        bool grown = false;
         for (std::size_t c = 0; c < columns_.size(); ++c) {
             column_slot& col = columns_[c];
             if (col.error == 0 || col.how != fetch_as::bytes || col.is_null != 0) continue;
@@ -385,10 +411,8 @@ bool statement::fetch() {
             b.buffer_length = static_cast<unsigned long>(col.buf.size());
             if (mysql_stmt_fetch_column(stmt_.get(), &b, static_cast<unsigned>(c), 0) != 0) fail();
             col.error = 0;
-            grown = true;
+            rebind_ = true;  // later rows go straight into the grown buffers
         }
-        // Later rows go straight into the grown buffers.
-        if (grown && mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
     }
     for (auto& col : columns_) col.text.clear();
     return true;

@@ -124,6 +124,7 @@ private:
     bool executed_ = false;
     bool has_row_ = false;
     bool done_ = false;
+    bool rebind_ = false;  ///< a buffer grew while reading a row: bind again before the next fetch
     std::int64_t affected_ = 0;
     std::int64_t insert_id_ = 0;
 };

@@ -388,6 +388,77 @@ BOOST_AUTO_TEST_CASE(values_round_trip) {
     drop(*c, "drv_values");
 }
 
+// Text, blob and date values of every length in one row, long ones next to short ones: a value
+// longer than the driver's first buffer is read again into a grown one (MariaDB), and that must
+// not disturb the other columns of the row, nor the rows after it (libmariadb 3.3.19 zeroed the
+// row's lengths when the result was bound again in the middle of a row: every text came back empty).
+BOOST_AUTO_TEST_CASE(long_values_next_to_short_ones) {
+    auto c = open();
+    drop(*c, "drv_lengths");
+    c->execute("CREATE TABLE drv_lengths (id " + t_int() + " PRIMARY KEY, s VARCHAR(20), t " + t_text() + ", b " +
+               t_blob() + ", d DATE, n " + t_int() + ")" + opts());
+    const std::vector<std::size_t> lengths = {0, 1, 15, 16, 17, 255, 1023, 1024, 1025, 5000, 70000, 3};
+    const std::vector<std::string> dates = {"2024-02-29", "1999-12-31", "2000-01-01"};
+    auto text_of = [](std::size_t n, char fill) {
+        std::string t(n, fill);
+        if (n > 2) t[n / 2] = '#';  // not one repeated byte: an offset bug shows
+        return t;
+    };
+    auto blob_of = [](std::size_t n) {
+        dorm::blob b(n);
+        for (std::size_t k = 0; k < n; ++k) b[k] = static_cast<std::byte>((k * 31 + 7) % 256);
+        return b;
+    };
+    struct row {
+        std::string s, t;
+        dorm::blob b;
+        std::string d;
+    };
+    std::vector<row> want;
+    auto ins = c->prepare(ph("INSERT INTO drv_lengths (id, s, t, b, d, n) VALUES (?, ?, ?, ?, ?, ?)"));
+    for (std::size_t k = 0; k < lengths.size() * 2; ++k) {
+        // text and blob lengths run in opposite directions, so each long value has short neighbours
+        row r{text_of(k % 20, 's'), text_of(lengths[k % lengths.size()], 't'),
+              blob_of(lengths[(lengths.size() - 1 - k % lengths.size())]), dates[k % dates.size()]};
+        ins->bind_int(0, static_cast<std::int64_t>(k));
+        ins->bind_text(1, r.s);
+        ins->bind_text(2, r.t);
+        ins->bind_blob(3, r.b);
+        ins->bind_text(4, r.d);
+        ins->bind_int(5, static_cast<std::int64_t>(k) * 10);
+        BOOST_TEST(!ins->step());
+        ins->reset();
+        want.push_back(std::move(r));
+    }
+    auto sel = c->prepare("SELECT id, s, t, b, d, n FROM drv_lengths ORDER BY id");
+    for (int round = 0; round < 2; ++round) {  // the second execution starts with grown buffers
+        std::size_t k = 0;
+        while (sel->step()) {
+            BOOST_REQUIRE(k < want.size());
+            BOOST_TEST_CONTEXT("round " << round << ", row " << k) {
+                BOOST_TEST(sel->get_int(0) == static_cast<std::int64_t>(k));
+                BOOST_TEST(sel->get_text(1) == want[k].s);
+                BOOST_TEST(sel->get_text(2).size() == want[k].t.size());
+                BOOST_TEST((sel->get_text(2) == want[k].t));
+                const auto b = sel->get_blob(3);
+                BOOST_TEST(b.size() == want[k].b.size());
+                BOOST_TEST((dorm::blob(b.begin(), b.end()) == want[k].b));
+                BOOST_TEST(sel->get_text(4) == want[k].d);
+                BOOST_TEST(sel->get_int(5) == static_cast<std::int64_t>(k) * 10);
+                BOOST_TEST(!sel->is_null(2));
+                BOOST_TEST(!sel->is_null(3));
+                // and once more, after the other columns were read
+                BOOST_TEST(sel->get_text(1) == want[k].s);
+                BOOST_TEST((sel->get_text(2) == want[k].t));
+            }
+            ++k;
+        }
+        BOOST_TEST(k == want.size());
+        sel->reset();
+    }
+    drop(*c, "drv_lengths");
+}
+
 BOOST_AUTO_TEST_CASE(parameters_echoed_by_select) {
     // Values that never touch a table: the parameter path alone.
     auto c = open();
