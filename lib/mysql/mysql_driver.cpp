@@ -13,8 +13,11 @@
 
 #include <mysql.h>
 
+#include <dorm/detail/data_errors.hpp>
 #include <dorm/engine/url.hpp>
 #include <dorm/error.hpp>
+
+#include "../driver/numbers.hpp"
 
 namespace dorm::driver::mysql {
 
@@ -110,16 +113,6 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
 
 [[noreturn]] void throw_closed(std::string_view sql) {
     throw operational_error(make_message(operational_label, 2006, "the connection is closed", sql), 2006, "08003");
-}
-
-bool parse_int(std::string_view s, std::int64_t& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size();
-}
-
-bool parse_double(std::string_view s, double& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size();
 }
 
 unsigned parse_seconds(const std::string& key, const std::string& text) {
@@ -341,6 +334,12 @@ void statement::bind_int(int i, std::int64_t v) {
 }
 
 void statement::bind_double(int i, double v) {
+    // MariaDB has no NaN or infinity in DOUBLE (strict mode: error 1264 "Out of range value"):
+    // refused before the statement runs, where the value is still known.
+    if (!std::isfinite(v)) {
+        detail::throw_bad_write(std::isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity",
+                                "cannot be stored by MariaDB/MySQL (DOUBLE has no NaN or infinity)");
+    }
     MYSQL_BIND& b = param(i);
     param_slot& s = param_slots_[static_cast<std::size_t>(i)];
     s.d = v;
@@ -454,29 +453,30 @@ value_kind statement::column_kind(int c) {
     return col->kind;
 }
 
+// Integers and doubles are fetched in binary; everything else as bytes, read by the rules of
+// lib/driver/numbers.hpp: DECIMAL (kind real) by the real rule, exactly; texts, dates and the
+// like must be integer literals; BLOB and BIT are refused. NULL reads as 0.
 std::int64_t statement::get_int(int c) {
     const column_slot* col = current(c);
     if (col == nullptr || col->is_null != 0) return 0;
     switch (col->how) {
         case fetch_as::integer:
+            if (col->is_unsigned && col->i < 0) return numbers::unsigned_to_int(static_cast<std::uint64_t>(col->i));
             return col->i;
         case fetch_as::real:
-            if (!std::isfinite(col->d)) return 0;
-            if (col->d >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
-            if (col->d <= -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
-            return static_cast<std::int64_t>(col->d);
-        case fetch_as::bytes: {
-            const std::string_view s(col->buf.data(), col->length);
-            std::int64_t i = 0;
-            if (parse_int(s, i)) return i;
-            double d = 0;
-            if (parse_double(s, d) && std::isfinite(d) && std::fabs(d) < 9.2233720368547758e18) {
-                return static_cast<std::int64_t>(d);
-            }
-            return 0;
-        }
+            return numbers::real_to_int(col->d);
+        case fetch_as::bytes:
+            break;
     }
-    return 0;
+    const std::string_view s(col->buf.data(), col->length);
+    switch (col->kind) {
+        case value_kind::real:
+            return numbers::decimal_to_int(s);
+        case value_kind::blob:
+            numbers::blob_is_not_a_number({reinterpret_cast<const std::byte*>(s.data()), s.size()}, true);
+        default:
+            return numbers::text_to_int(s);
+    }
 }
 
 double statement::get_double(int c) {
@@ -484,17 +484,18 @@ double statement::get_double(int c) {
     if (col == nullptr || col->is_null != 0) return 0.0;
     switch (col->how) {
         case fetch_as::integer:
-            return col->is_unsigned ? static_cast<double>(static_cast<std::uint64_t>(col->i))
-                                    : static_cast<double>(col->i);
+            return col->is_unsigned ? numbers::unsigned_to_double(static_cast<std::uint64_t>(col->i))
+                                    : numbers::int_to_double(col->i);
         case fetch_as::real:
             return col->d;
-        case fetch_as::bytes: {
-            double d = 0;
-            if (parse_double(std::string_view(col->buf.data(), col->length), d)) return d;
-            return 0.0;
-        }
+        case fetch_as::bytes:
+            break;
     }
-    return 0.0;
+    const std::string_view s(col->buf.data(), col->length);
+    if (col->kind == value_kind::blob) {
+        numbers::blob_is_not_a_number({reinterpret_cast<const std::byte*>(s.data()), s.size()}, false);
+    }
+    return numbers::text_to_double(s);  // DECIMAL, and texts that are whole numbers
 }
 
 std::string_view statement::get_text(int c) {
