@@ -26,6 +26,7 @@ namespace {
 constexpr std::string_view integrity_label = "mysql.IntegrityError";
 constexpr std::string_view operational_label = "mysql.OperationalError";
 constexpr std::string_view programming_label = "mysql.ProgrammingError";
+constexpr std::string_view data_label = "mysql.DataError";
 
 /// The charset number of `binary` (BINARY, VARBINARY and BLOB columns).
 constexpr unsigned binary_charset = 63;
@@ -88,6 +89,14 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
         case 1053:  // ER_SERVER_SHUTDOWN
         case 1927:  // ER_CONNECTION_KILLED
             throw operational_error(make_message(operational_label, code, what, sql), c, std::move(sqlstate));
+        case 1406:  // ER_DATA_TOO_LONG
+        case 1264:  // ER_WARN_DATA_OUT_OF_RANGE
+        case 1292:  // ER_TRUNCATED_WRONG_VALUE (incorrect datetime value)
+        case 1366:  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (incorrect integer/string value)
+        case 1265:  // WARN_DATA_TRUNCATED (sqlstate 01000, an error in strict mode)
+        case 1367:  // ER_ILLEGAL_VALUE_FOR_TYPE
+        case 1365:  // ER_DIVISION_BY_ZERO
+            throw data_error(make_message(data_label, code, what, sql), c, std::move(sqlstate));
         case 1064:  // ER_PARSE_ERROR
         case 1146:  // ER_NO_SUCH_TABLE
         case 1054:  // ER_BAD_FIELD_ERROR
@@ -103,6 +112,9 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
     }
     if (sqlstate.starts_with("42")) {
         throw programming_error(make_message(programming_label, code, what, sql), c, std::move(sqlstate));
+    }
+    if (sqlstate.starts_with("22")) {  // data exception
+        throw data_error(make_message(data_label, code, what, sql), c, std::move(sqlstate));
     }
     throw operational_error(make_message(operational_label, code, what, sql), c, std::move(sqlstate));
 }

@@ -36,6 +36,7 @@ constexpr Oid numeric_oid = 1700;
 constexpr std::string_view integrity_label = "postgresql.IntegrityError";
 constexpr std::string_view operational_label = "postgresql.OperationalError";
 constexpr std::string_view programming_label = "postgresql.ProgrammingError";
+constexpr std::string_view data_label = "postgresql.DataError";
 
 /// A non-null pointer for empty binary values (a null pointer means SQL NULL to libpq).
 constexpr char empty_value[1] = {0};
@@ -97,6 +98,9 @@ std::string make_message(std::string_view label, std::string_view what, std::str
     }
     if (sqlstate.starts_with("42")) {
         throw programming_error(make_message(programming_label, what, detail, sql), 0, std::move(sqlstate));
+    }
+    if (sqlstate.starts_with("22")) {  // data exception: value too long, out of range, bad date, ...
+        throw data_error(make_message(data_label, what, detail, sql), 0, std::move(sqlstate));
     }
     throw operational_error(make_message(operational_label, what, detail, sql), 0, std::move(sqlstate));
 }

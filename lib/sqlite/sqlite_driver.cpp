@@ -46,6 +46,7 @@ template <class E>
 constexpr std::string_view integrity = "sqlite3.IntegrityError";
 constexpr std::string_view operational = "sqlite3.OperationalError";
 constexpr std::string_view programming = "sqlite3.ProgrammingError";
+constexpr std::string_view data = "sqlite3.DataError";
 
 bool starts_with_file_uri(std::string_view name) {
     return name.size() >= 5 && name.substr(0, 5) == "file:";
@@ -92,6 +93,8 @@ void throw_error(sqlite3* db, int rc, std::string_view sql, bool at_prepare) {
             }
         case SQLITE_MISMATCH:
             raise<integrity_error>(integrity, what, sql, code);
+        case SQLITE_TOOBIG:  // a string or blob longer than SQLITE_LIMIT_LENGTH
+            raise<data_error>(data, what, sql, code);
         case SQLITE_ERROR:
             if (at_prepare) raise<programming_error>(programming, what, sql, code);
             raise<operational_error>(operational, what, sql, code);

@@ -706,6 +706,86 @@ BOOST_AUTO_TEST_CASE(decimals_read_as_integers_only_when_integral) {
     }
 }
 
+// Values the database refuses (SQLSTATE class 22, MariaDB 1406/1264/1292/1366/1265) are
+// data_errors with the backend's code and sqlstate; SQLite stores what it is given (it has no
+// length or date checks: the ORM checks lengths before flushing) and refuses only too big values.
+BOOST_AUTO_TEST_CASE(values_the_database_refuses_are_data_errors) {
+    auto c = open();
+    drop(*c, "drv_data");
+    c->execute("CREATE TABLE drv_data (id " + t_int() + " PRIMARY KEY, s VARCHAR(3), n " +
+               (is_sqlite() ? "NUMERIC(3,1)" : is_pg() ? "NUMERIC(3,1)" : "DECIMAL(3,1)") + ", i INTEGER, d DATE)" +
+               opts());
+    struct refused {
+        const char* column;
+        value v;
+        const char* pg_state;
+        int mysql_code;
+    };
+    const std::vector<refused> cases = {
+        {"s", value("abcdefghij"), "22001", 1406},          // value too long
+        {"n", value(1000.5), "22003", 1264},                 // numeric out of range
+        {"i", value(std::int64_t{1} << 40), "22003", 1264},  // integer out of range
+        {"d", value("2024-02-30"), "22008", 1292},           // no such date
+        {"d", value("not a date"), "22007", 1292},           // not a date at all
+        {"i", value("12abc"), "22P02", 1265},                // not an integer (MariaDB: data truncated)
+        {"i", value("abc"), "22P02", 1366},                  // not an integer at all
+    };
+    int id = 0;
+    for (const auto& k : cases) {
+        BOOST_TEST_CONTEXT("column " << k.column << ", value " << k.v.repr()) {
+            const std::string sql = std::string("INSERT INTO drv_data (id, ") + k.column + ") VALUES (?, ?)";
+            if (is_sqlite()) {
+                BOOST_TEST(run(*c, sql, {++id, k.v}) == 1);  // stored as given
+                continue;
+            }
+            try {
+                run(*c, sql, {++id, k.v});
+                BOOST_ERROR("no error");
+            } catch (const dorm::data_error& e) {
+                const std::string what = e.what();
+                if (is_pg()) {
+                    BOOST_TEST(e.sqlstate() == k.pg_state, what);
+                    BOOST_TEST(what.starts_with("(postgresql.DataError) "), what);
+                } else {
+                    BOOST_TEST(e.code() == k.mysql_code, what);
+                    BOOST_TEST(what.starts_with("(mysql.DataError) (" + std::to_string(k.mysql_code) + ", "), what);
+                    // 1265 is a warning code (01000) that strict mode makes an error
+                    const bool state_ok = k.mysql_code == 1265 ? e.sqlstate() == "01000" : e.sqlstate().starts_with("22");
+                    BOOST_TEST(state_ok, e.sqlstate());
+                }
+                BOOST_TEST(what.find("[SQL: INSERT INTO drv_data") != std::string::npos, what);
+            } catch (const std::exception& e) {
+                BOOST_ERROR("not a data_error: " << e.what());
+            }
+        }
+    }
+    if (is_sqlite()) {
+        BOOST_TEST(scalar_int(*c, "SELECT COUNT(*) FROM drv_data") == static_cast<std::int64_t>(cases.size()));
+        auto st = c->prepare("SELECT s FROM drv_data WHERE id = 1");
+        BOOST_REQUIRE(st->step());
+        BOOST_TEST(st->get_text(0) == "abcdefghij");  // VARCHAR(3) is not enforced
+        st->reset();
+        // only a value beyond SQLITE_LIMIT_LENGTH is refused, with SQLITE_TOOBIG
+        try {
+            scalar_int(*c, "SELECT length(zeroblob(?))", {value(std::int64_t{3000000000})});
+            BOOST_ERROR("no error");
+        } catch (const dorm::data_error& e) {
+            BOOST_TEST(e.code() == 18, e.what());  // SQLITE_TOOBIG
+            BOOST_TEST(std::string(e.what()).starts_with("(sqlite3.DataError) "), e.what());
+        }
+    } else {
+        BOOST_TEST(scalar_int(*c, "SELECT COUNT(*) FROM drv_data") == 0);
+        // a date the server computes from a bad literal
+        if (is_pg()) {
+            BOOST_CHECK_THROW(scalar_int(*c, "SELECT CAST(CAST(? AS TEXT) AS DATE) IS NULL", {"2024-13-01"}),
+                              dorm::data_error);
+        }
+    }
+    // the connection is still usable
+    BOOST_TEST(scalar_int(*c, "SELECT 1") == 1);
+    drop(*c, "drv_data");
+}
+
 BOOST_AUTO_TEST_CASE(booleans_bound_as_integers) {
     // The ORM binds bool as 0/1: a BOOLEAN column must accept it on every backend (PostgreSQL too).
     auto c = open();
