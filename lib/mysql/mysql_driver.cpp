@@ -3,6 +3,7 @@
 #include "mysql_driver.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -159,6 +160,29 @@ std::string scrub(std::string msg, const std::optional<std::string>& password) {
     return msg;
 }
 
+/// Whether `sql` is an INSERT ... ON DUPLICATE KEY UPDATE (what the mysql dialect prints for
+/// on_conflict().do_update(); user SQL in any letter case).
+bool is_upsert(std::string_view sql) {
+    constexpr std::string_view key = "on duplicate key update";
+    if (sql.size() < key.size()) return false;
+    for (std::size_t i = 0; i + key.size() <= sql.size(); ++i) {
+        std::size_t k = 0;
+        while (k < key.size() && std::tolower(static_cast<unsigned char>(sql[i + k])) == key[k]) ++k;
+        if (k == key.size()) return true;
+    }
+    return false;
+}
+
+/// The number after `label` in mysql_info()'s "Records: 2  Duplicates: 1  Warnings: 0".
+bool info_number(std::string_view info, std::string_view label, std::int64_t& out) {
+    const auto pos = info.find(label);
+    if (pos == std::string_view::npos) return false;
+    std::string_view rest = info.substr(pos + label.size());
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), out);
+    return ec == std::errc{} && p != rest.data();
+}
+
 /// A non-null buffer for empty strings and blobs.
 char empty_buffer[1] = {0};
 
@@ -178,6 +202,7 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
     if (!stmt_) throw_conn_error(m, sql_);
     if (mysql_stmt_prepare(stmt_.get(), sql_.data(), static_cast<unsigned long>(sql_.size())) != 0) fail();
     nparams_ = static_cast<int>(mysql_stmt_param_count(stmt_.get()));
+    upsert_ = is_upsert(sql_);
     params_.resize(static_cast<std::size_t>(nparams_));
     param_slots_.resize(static_cast<std::size_t>(nparams_));
     for (auto& b : params_) {
@@ -389,6 +414,7 @@ void statement::execute() {
     if (nparams_ > 0 && mysql_stmt_bind_param(stmt_.get(), params_.data()) != 0) fail();
     if (mysql_stmt_execute(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt_.get()));
+    if (upsert_) affected_ = upserted_rows(affected_);
     insert_id_ = static_cast<std::int64_t>(mysql_stmt_insert_id(stmt_.get()));
     if (mysql_stmt_field_count(stmt_.get()) == 0) return;
     if (!columns_match()) setup_columns();  // types can follow the parameters, or a schema change
@@ -397,6 +423,22 @@ void statement::execute() {
     if (mysql_stmt_store_result(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_num_rows(stmt_.get()));
     done_ = false;
+}
+
+std::int64_t statement::upserted_rows(std::int64_t affected) const {
+    // MySQL counts 1 per inserted row and 2 per updated one (1 when the update changed nothing,
+    // with CLIENT_FOUND_ROWS); SQLite and PostgreSQL count every row inserted or updated once.
+    // A multi-row INSERT reports "Records: R  Duplicates: D" (D: rows that hit an existing key,
+    // changed or not, with CLIENT_FOUND_ROWS) in mysql_info(), also after mysql_stmt_execute:
+    // R - D rows were inserted and D updated. A single-row INSERT has no info: it inserted or
+    // updated one row when anything was affected.
+    const char* info = mysql_info(state_->conn.get());
+    std::int64_t records = 0;
+    std::int64_t duplicates = 0;
+    if (info != nullptr && info_number(info, "Records:", records) && info_number(info, "Duplicates:", duplicates)) {
+        return (records - duplicates) + duplicates;  // inserted + updated: every row once
+    }
+    return affected > 0 ? 1 : 0;
 }
 
 bool statement::fetch() {
