@@ -3,6 +3,7 @@
 #include "mysql_driver.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -13,8 +14,11 @@
 
 #include <mysql.h>
 
+#include <dorm/detail/data_errors.hpp>
 #include <dorm/engine/url.hpp>
 #include <dorm/error.hpp>
+
+#include "../driver/numbers.hpp"
 
 namespace dorm::driver::mysql {
 
@@ -23,6 +27,7 @@ namespace {
 constexpr std::string_view integrity_label = "mysql.IntegrityError";
 constexpr std::string_view operational_label = "mysql.OperationalError";
 constexpr std::string_view programming_label = "mysql.ProgrammingError";
+constexpr std::string_view data_label = "mysql.DataError";
 
 /// The charset number of `binary` (BINARY, VARBINARY and BLOB columns).
 constexpr unsigned binary_charset = 63;
@@ -85,6 +90,14 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
         case 1053:  // ER_SERVER_SHUTDOWN
         case 1927:  // ER_CONNECTION_KILLED
             throw operational_error(make_message(operational_label, code, what, sql), c, std::move(sqlstate));
+        case 1406:  // ER_DATA_TOO_LONG
+        case 1264:  // ER_WARN_DATA_OUT_OF_RANGE
+        case 1292:  // ER_TRUNCATED_WRONG_VALUE (incorrect datetime value)
+        case 1366:  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (incorrect integer/string value)
+        case 1265:  // WARN_DATA_TRUNCATED (sqlstate 01000, an error in strict mode)
+        case 1367:  // ER_ILLEGAL_VALUE_FOR_TYPE
+        case 1365:  // ER_DIVISION_BY_ZERO
+            throw data_error(make_message(data_label, code, what, sql), c, std::move(sqlstate));
         case 1064:  // ER_PARSE_ERROR
         case 1146:  // ER_NO_SUCH_TABLE
         case 1054:  // ER_BAD_FIELD_ERROR
@@ -101,6 +114,9 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
     if (sqlstate.starts_with("42")) {
         throw programming_error(make_message(programming_label, code, what, sql), c, std::move(sqlstate));
     }
+    if (sqlstate.starts_with("22")) {  // data exception
+        throw data_error(make_message(data_label, code, what, sql), c, std::move(sqlstate));
+    }
     throw operational_error(make_message(operational_label, code, what, sql), c, std::move(sqlstate));
 }
 
@@ -110,16 +126,6 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
 
 [[noreturn]] void throw_closed(std::string_view sql) {
     throw operational_error(make_message(operational_label, 2006, "the connection is closed", sql), 2006, "08003");
-}
-
-bool parse_int(std::string_view s, std::int64_t& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size();
-}
-
-bool parse_double(std::string_view s, double& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size();
 }
 
 unsigned parse_seconds(const std::string& key, const std::string& text) {
@@ -154,6 +160,29 @@ std::string scrub(std::string msg, const std::optional<std::string>& password) {
     return msg;
 }
 
+/// Whether `sql` is an INSERT ... ON DUPLICATE KEY UPDATE (what the mysql dialect prints for
+/// on_conflict().do_update(); user SQL in any letter case).
+bool is_upsert(std::string_view sql) {
+    constexpr std::string_view key = "on duplicate key update";
+    if (sql.size() < key.size()) return false;
+    for (std::size_t i = 0; i + key.size() <= sql.size(); ++i) {
+        std::size_t k = 0;
+        while (k < key.size() && std::tolower(static_cast<unsigned char>(sql[i + k])) == key[k]) ++k;
+        if (k == key.size()) return true;
+    }
+    return false;
+}
+
+/// The number after `label` in mysql_info()'s "Records: 2  Duplicates: 1  Warnings: 0".
+bool info_number(std::string_view info, std::string_view label, std::int64_t& out) {
+    const auto pos = info.find(label);
+    if (pos == std::string_view::npos) return false;
+    std::string_view rest = info.substr(pos + label.size());
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), out);
+    return ec == std::errc{} && p != rest.data();
+}
+
 /// A non-null buffer for empty strings and blobs.
 char empty_buffer[1] = {0};
 
@@ -173,6 +202,7 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
     if (!stmt_) throw_conn_error(m, sql_);
     if (mysql_stmt_prepare(stmt_.get(), sql_.data(), static_cast<unsigned long>(sql_.size())) != 0) fail();
     nparams_ = static_cast<int>(mysql_stmt_param_count(stmt_.get()));
+    upsert_ = is_upsert(sql_);
     params_.resize(static_cast<std::size_t>(nparams_));
     param_slots_.resize(static_cast<std::size_t>(nparams_));
     for (auto& b : params_) {
@@ -196,13 +226,30 @@ void statement::fail() {
     throw_error(mysql_stmt_errno(stmt_.get()), mysql_stmt_sqlstate(stmt_.get()), mysql_stmt_error(stmt_.get()), sql_);
 }
 
+namespace {
+
+/// The result columns' metadata through the public API (mysql_stmt_result_metadata): the fields
+/// of MYSQL_STMT are not part of the documented interface. The MYSQL_RES only points at the
+/// statement's own field array (valid until the next execution); freeing it frees no field.
+struct result_fields {
+    std::unique_ptr<st_mysql_res, res_deleter> res;
+    const MYSQL_FIELD* fields = nullptr;
+    unsigned count = 0;
+    explicit result_fields(MYSQL_STMT* st) : res(mysql_stmt_result_metadata(st)) {
+        if (res) {
+            fields = mysql_fetch_fields(res.get());
+            count = fields != nullptr ? mysql_num_fields(res.get()) : 0;
+        }
+    }
+};
+
+}  // namespace
+
 bool statement::columns_match() const noexcept {
-    const MYSQL_STMT* st = stmt_.get();
-    if (st->field_count != columns_.size()) return false;
-    if (st->field_count == 0) return true;
-    if (st->fields == nullptr) return false;
+    const result_fields meta(stmt_.get());
+    if (meta.count != columns_.size()) return false;
     for (std::size_t c = 0; c < columns_.size(); ++c) {
-        const MYSQL_FIELD& f = st->fields[c];
+        const MYSQL_FIELD& f = meta.fields[c];
         const column_slot& col = columns_[c];
         if (static_cast<int>(f.type) != col.field_type || f.charsetnr != col.charsetnr ||
             ((f.flags & UNSIGNED_FLAG) != 0) != col.is_unsigned) {
@@ -217,12 +264,13 @@ void statement::setup_columns() {
     columns_.clear();
     // The statement's own metadata: from the prepare, and refreshed by every execution (a
     // column's type can depend on the parameters, as in `SELECT ?`).
-    const MYSQL_STMT* st = stmt_.get();
-    const unsigned n = st->fields != nullptr ? st->field_count : 0;
+    const result_fields meta(stmt_.get());
+    const unsigned n = meta.count;
     columns_.resize(n);
     binds_.resize(n);
+    rebind_ = false;
     for (unsigned c = 0; c < n; ++c) {
-        const MYSQL_FIELD& f = st->fields[c];
+        const MYSQL_FIELD& f = meta.fields[c];
         column_slot& col = columns_[c];
         MYSQL_BIND& b = binds_[c];
         std::memset(&b, 0, sizeof b);
@@ -323,6 +371,12 @@ void statement::bind_int(int i, std::int64_t v) {
 }
 
 void statement::bind_double(int i, double v) {
+    // MariaDB has no NaN or infinity in DOUBLE (strict mode: error 1264 "Out of range value"):
+    // refused before the statement runs, where the value is still known.
+    if (!std::isfinite(v)) {
+        detail::throw_bad_write(std::isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity",
+                                "cannot be stored by MariaDB/MySQL (DOUBLE has no NaN or infinity)");
+    }
     MYSQL_BIND& b = param(i);
     param_slot& s = param_slots_[static_cast<std::size_t>(i)];
     s.d = v;
@@ -360,21 +414,46 @@ void statement::execute() {
     if (nparams_ > 0 && mysql_stmt_bind_param(stmt_.get(), params_.data()) != 0) fail();
     if (mysql_stmt_execute(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt_.get()));
+    if (upsert_) affected_ = upserted_rows(affected_);
     insert_id_ = static_cast<std::int64_t>(mysql_stmt_insert_id(stmt_.get()));
     if (mysql_stmt_field_count(stmt_.get()) == 0) return;
     if (!columns_match()) setup_columns();  // types can follow the parameters, or a schema change
     if (mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
+    rebind_ = false;
     if (mysql_stmt_store_result(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_num_rows(stmt_.get()));
     done_ = false;
 }
 
+std::int64_t statement::upserted_rows(std::int64_t affected) const {
+    // MySQL counts 1 per inserted row and 2 per updated one (1 when the update changed nothing,
+    // with CLIENT_FOUND_ROWS); SQLite and PostgreSQL count every row inserted or updated once.
+    // A multi-row INSERT reports "Records: R  Duplicates: D" (D: rows that hit an existing key,
+    // changed or not, with CLIENT_FOUND_ROWS) in mysql_info(), also after mysql_stmt_execute:
+    // R - D rows were inserted and D updated. A single-row INSERT has no info: it inserted or
+    // updated one row when anything was affected.
+    const char* info = mysql_info(state_->conn.get());
+    std::int64_t records = 0;
+    std::int64_t duplicates = 0;
+    if (info != nullptr && info_number(info, "Records:", records) && info_number(info, "Duplicates:", duplicates)) {
+        return (records - duplicates) + duplicates;  // inserted + updated: every row once
+    }
+    return affected > 0 ? 1 : 0;
+}
+
 bool statement::fetch() {
+    // Buffers grown for the previous row are bound now, before the fetch: mysql_stmt_bind_result
+    // resets the bound length variables (Connector/C 3.3.19 zeroes them for every column), so
+    // calling it while a row is being read would empty that row's text, blob and date values.
+    // The documented contract is only that new bindings take effect at the next fetch.
+    if (rebind_) {
+        if (mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
+        rebind_ = false;
+    }
     const int rc = mysql_stmt_fetch(stmt_.get());
     if (rc == MYSQL_NO_DATA) return false;
     if (rc == 1) fail();
     if (rc == MYSQL_DATA_TRUNCATED) {
-        bool grown = false;
         for (std::size_t c = 0; c < columns_.size(); ++c) {
             column_slot& col = columns_[c];
             if (col.error == 0 || col.how != fetch_as::bytes || col.is_null != 0) continue;
@@ -385,10 +464,8 @@ bool statement::fetch() {
             b.buffer_length = static_cast<unsigned long>(col.buf.size());
             if (mysql_stmt_fetch_column(stmt_.get(), &b, static_cast<unsigned>(c), 0) != 0) fail();
             col.error = 0;
-            grown = true;
+            rebind_ = true;  // later rows go straight into the grown buffers
         }
-        // Later rows go straight into the grown buffers.
-        if (grown && mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
     }
     for (auto& col : columns_) col.text.clear();
     return true;
@@ -430,29 +507,30 @@ value_kind statement::column_kind(int c) {
     return col->kind;
 }
 
+// Integers and doubles are fetched in binary; everything else as bytes, read by the rules of
+// lib/driver/numbers.hpp: DECIMAL (kind real) by the real rule, exactly; texts, dates and the
+// like must be integer literals; BLOB and BIT are refused. NULL reads as 0.
 std::int64_t statement::get_int(int c) {
     const column_slot* col = current(c);
     if (col == nullptr || col->is_null != 0) return 0;
     switch (col->how) {
         case fetch_as::integer:
+            if (col->is_unsigned && col->i < 0) return numbers::unsigned_to_int(static_cast<std::uint64_t>(col->i));
             return col->i;
         case fetch_as::real:
-            if (!std::isfinite(col->d)) return 0;
-            if (col->d >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
-            if (col->d <= -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
-            return static_cast<std::int64_t>(col->d);
-        case fetch_as::bytes: {
-            const std::string_view s(col->buf.data(), col->length);
-            std::int64_t i = 0;
-            if (parse_int(s, i)) return i;
-            double d = 0;
-            if (parse_double(s, d) && std::isfinite(d) && std::fabs(d) < 9.2233720368547758e18) {
-                return static_cast<std::int64_t>(d);
-            }
-            return 0;
-        }
+            return numbers::real_to_int(col->d);
+        case fetch_as::bytes:
+            break;
     }
-    return 0;
+    const std::string_view s(col->buf.data(), col->length);
+    switch (col->kind) {
+        case value_kind::real:
+            return numbers::decimal_to_int(s);
+        case value_kind::blob:
+            numbers::blob_is_not_a_number({reinterpret_cast<const std::byte*>(s.data()), s.size()}, true);
+        default:
+            return numbers::text_to_int(s);
+    }
 }
 
 double statement::get_double(int c) {
@@ -460,17 +538,18 @@ double statement::get_double(int c) {
     if (col == nullptr || col->is_null != 0) return 0.0;
     switch (col->how) {
         case fetch_as::integer:
-            return col->is_unsigned ? static_cast<double>(static_cast<std::uint64_t>(col->i))
-                                    : static_cast<double>(col->i);
+            return col->is_unsigned ? numbers::unsigned_to_double(static_cast<std::uint64_t>(col->i))
+                                    : numbers::int_to_double(col->i);
         case fetch_as::real:
             return col->d;
-        case fetch_as::bytes: {
-            double d = 0;
-            if (parse_double(std::string_view(col->buf.data(), col->length), d)) return d;
-            return 0.0;
-        }
+        case fetch_as::bytes:
+            break;
     }
-    return 0.0;
+    const std::string_view s(col->buf.data(), col->length);
+    if (col->kind == value_kind::blob) {
+        numbers::blob_is_not_a_number({reinterpret_cast<const std::byte*>(s.data()), s.size()}, false);
+    }
+    return numbers::text_to_double(s);  // DECIMAL, and texts that are whole numbers
 }
 
 std::string_view statement::get_text(int c) {

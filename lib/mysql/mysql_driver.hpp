@@ -110,6 +110,7 @@ private:
     bool columns_match() const noexcept;
     void execute();
     bool fetch();
+    std::int64_t upserted_rows(std::int64_t affected) const;
     const column_slot* current(int c) const noexcept;
     [[noreturn]] void fail();
 
@@ -124,6 +125,8 @@ private:
     bool executed_ = false;
     bool has_row_ = false;
     bool done_ = false;
+    bool rebind_ = false;
+    bool upsert_ = false;  ///< INSERT ... ON DUPLICATE KEY UPDATE: rows_affected counts each row once  ///< a buffer grew while reading a row: bind again before the next fetch
     std::int64_t affected_ = 0;
     std::int64_t insert_id_ = 0;
 };

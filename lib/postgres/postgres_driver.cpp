@@ -16,6 +16,8 @@
 #include <dorm/engine/url.hpp>
 #include <dorm/error.hpp>
 
+#include "../driver/numbers.hpp"
+
 namespace dorm::driver::postgres {
 
 namespace {
@@ -34,6 +36,7 @@ constexpr Oid numeric_oid = 1700;
 constexpr std::string_view integrity_label = "postgresql.IntegrityError";
 constexpr std::string_view operational_label = "postgresql.OperationalError";
 constexpr std::string_view programming_label = "postgresql.ProgrammingError";
+constexpr std::string_view data_label = "postgresql.DataError";
 
 /// A non-null pointer for empty binary values (a null pointer means SQL NULL to libpq).
 constexpr char empty_value[1] = {0};
@@ -95,6 +98,9 @@ std::string make_message(std::string_view label, std::string_view what, std::str
     }
     if (sqlstate.starts_with("42")) {
         throw programming_error(make_message(programming_label, what, detail, sql), 0, std::move(sqlstate));
+    }
+    if (sqlstate.starts_with("22")) {  // data exception: value too long, out of range, bad date, ...
+        throw data_error(make_message(data_label, what, detail, sql), 0, std::move(sqlstate));
     }
     throw operational_error(make_message(operational_label, what, detail, sql), 0, std::move(sqlstate));
 }
@@ -504,29 +510,60 @@ value_kind statement::column_kind(int c) {
     }
 }
 
+// Results are text: integer columns parse as integers (the hot path); every other type follows
+// lib/driver/numbers.hpp (reals — float, numeric — by the real rule, exactly; texts must be
+// integer literals; bytea is refused). NULL reads as 0.
 std::int64_t statement::get_int(int c) {
     const std::string_view s = raw(c);
-    if (s.empty()) return 0;
-    if (column_type(c) == bool_oid) return s[0] == 't' ? 1 : 0;
-    std::int64_t i = 0;
-    if (parse_int(s, i)) return i;
-    double d = 0;
-    if (parse_double(s, d) && std::isfinite(d)) {
-        // Out-of-range values saturate instead of being undefined behaviour.
-        if (d >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
-        if (d <= -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
-        return static_cast<std::int64_t>(d);
+    if (s.empty() && is_null(c)) return 0;  // an empty non-NULL value goes on (and is refused)
+    switch (column_type(c)) {
+        case int2_oid:
+        case int4_oid:
+        case int8_oid:
+        case oid_oid: {
+            std::int64_t i = 0;
+            if (parse_int(s, i)) return i;
+            return numbers::text_to_int(s);  // oid beyond int64 cannot happen; throws for anything odd
+        }
+        case bool_oid:
+            return s == "t" ? 1 : 0;
+        case float4_oid:
+        case float8_oid:
+        case numeric_oid:
+            return numbers::decimal_to_int(s);
+        case bytea_oid:
+            numbers::blob_is_not_a_number(get_blob(c), true);
+        default:
+            return numbers::text_to_int(s);
     }
-    return 0;
 }
 
 double statement::get_double(int c) {
     const std::string_view s = raw(c);
-    if (s.empty()) return 0.0;
-    if (column_type(c) == bool_oid) return s[0] == 't' ? 1.0 : 0.0;
-    double d = 0;
-    if (parse_double(s, d)) return d;
-    return 0.0;
+    if (s.empty() && is_null(c)) return 0.0;
+    switch (column_type(c)) {
+        case float4_oid:
+        case float8_oid:
+        case numeric_oid: {
+            double d = 0;
+            if (parse_double(s, d)) return d;  // also Infinity, -Infinity, NaN
+            return numbers::text_to_double(s);
+        }
+        case int2_oid:
+        case int4_oid:
+        case int8_oid:
+        case oid_oid: {
+            std::int64_t i = 0;
+            if (parse_int(s, i)) return numbers::int_to_double(i);
+            return numbers::text_to_double(s);
+        }
+        case bool_oid:
+            return s == "t" ? 1.0 : 0.0;
+        case bytea_oid:
+            numbers::blob_is_not_a_number(get_blob(c), false);
+        default:
+            return numbers::text_to_double(s);
+    }
 }
 
 std::string_view statement::get_text(int c) { return raw(c); }

@@ -12,8 +12,11 @@
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
+#include <dorm/detail/data_errors.hpp>
 #include <dorm/engine/url.hpp>
 #include <dorm/error.hpp>
+
+#include "../driver/numbers.hpp"
 
 namespace dorm::driver::sqlite {
 
@@ -43,6 +46,7 @@ template <class E>
 constexpr std::string_view integrity = "sqlite3.IntegrityError";
 constexpr std::string_view operational = "sqlite3.OperationalError";
 constexpr std::string_view programming = "sqlite3.ProgrammingError";
+constexpr std::string_view data = "sqlite3.DataError";
 
 bool starts_with_file_uri(std::string_view name) {
     return name.size() >= 5 && name.substr(0, 5) == "file:";
@@ -89,6 +93,8 @@ void throw_error(sqlite3* db, int rc, std::string_view sql, bool at_prepare) {
             }
         case SQLITE_MISMATCH:
             raise<integrity_error>(integrity, what, sql, code);
+        case SQLITE_TOOBIG:  // a string or blob longer than SQLITE_LIMIT_LENGTH
+            raise<data_error>(data, what, sql, code);
         case SQLITE_ERROR:
             if (at_prepare) raise<programming_error>(programming, what, sql, code);
             raise<operational_error>(operational, what, sql, code);
@@ -155,6 +161,8 @@ void statement::bind_int(int i, std::int64_t v) {
 }
 
 void statement::bind_double(int i, double v) {
+    // SQLite stores NaN as NULL: it would read back as NULL (or 0), not as what was stored.
+    if (std::isnan(v)) detail::throw_bad_write("NaN", "cannot be stored by SQLite (it would read back as NULL)");
     if (running_) reset();
     check_bind(sqlite3_bind_double(stmt_.get(), i + 1, v), i);
 }
@@ -234,9 +242,49 @@ value_kind statement::column_kind(int c) {
     }
 }
 
-std::int64_t statement::get_int(int c) { return sqlite3_column_int64(stmt_.get(), c); }
+// The storage class is checked first; only an INTEGER (or NULL) is read without further checks:
+// sqlite3_column_int64 would silently turn 'abc' into 0, '12abc' into 12, 3.7 into 3 and 1e30
+// into INT64_MAX. One sqlite3_column_value call gives both the class and the value: each
+// sqlite3_column_* call costs ~55 instructions (column lookup, mutex, malloc-failure check),
+// the sqlite3_value_* accessors a few. (The value is "unprotected": SQLite documents its use by
+// sqlite3_value_* as not thread-safe only; a connection is used by one thread at a time.)
+std::int64_t statement::get_int(int c) {
+    sqlite3_value* v = sqlite3_column_value(stmt_.get(), c);
+    const int type = sqlite3_value_type(v);
+    if (type == SQLITE_INTEGER) return sqlite3_value_int64(v);
+    if (type == SQLITE_NULL) return 0;
+    return int_slow(type, c);
+}
 
-double statement::get_double(int c) { return sqlite3_column_double(stmt_.get(), c); }
+double statement::get_double(int c) {
+    sqlite3_value* v = sqlite3_column_value(stmt_.get(), c);
+    const int type = sqlite3_value_type(v);
+    if (type == SQLITE_FLOAT) return sqlite3_value_double(v);
+    if (type == SQLITE_NULL) return 0.0;
+    return double_slow(type, c);
+}
+
+std::int64_t statement::int_slow(int type, int c) {
+    switch (type) {
+        case SQLITE_FLOAT:
+            return numbers::real_to_int(sqlite3_column_double(stmt_.get(), c));
+        case SQLITE_TEXT:
+            return numbers::text_to_int(get_text(c));
+        default:
+            numbers::blob_is_not_a_number(get_blob(c), true);
+    }
+}
+
+double statement::double_slow(int type, int c) {
+    switch (type) {
+        case SQLITE_INTEGER:
+            return numbers::int_to_double(sqlite3_column_int64(stmt_.get(), c));
+        case SQLITE_TEXT:
+            return numbers::text_to_double(get_text(c));
+        default:
+            numbers::blob_is_not_a_number(get_blob(c), false);
+    }
+}
 
 std::string_view statement::get_text(int c) {
     const unsigned char* p = sqlite3_column_text(stmt_.get(), c);

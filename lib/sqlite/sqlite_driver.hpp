@@ -73,6 +73,9 @@ public:
 private:
     void check_bind(int rc, int i);
     void record_changes() noexcept;
+    /// get_int / get_double of a value that is not stored as that type (lib/driver/numbers.hpp rules).
+    [[gnu::cold]] std::int64_t int_slow(int type, int c);
+    [[gnu::cold]] double double_slow(int type, int c);
 
     std::shared_ptr<SQLite::Database> db_owner_;  ///< keeps the handle below alive
     sqlite3* db_;
