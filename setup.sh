@@ -44,6 +44,36 @@ not_installed() {
   done
 }
 
+# A second MariaDB Connector/C: the libmariadb3 version apt offers besides the installed one
+# (Debian 12's main archive and its security archive ship different point releases), extracted
+# under /var/cache/dorm, not installed. test/meson.build then runs the driver suite against it
+# too, so a driver that works with one point release only is caught (issue 13, item 11: every
+# text value read back empty with 1:10.11.18). Best effort: without it that test is not
+# registered (a machine with one version available has nothing else to test against).
+other_libmariadb() {
+  local dir=/var/cache/dorm/libmariadb3-other installed other tmp libdir
+  installed=$(dpkg-query -W -f='${Version}' libmariadb3 2>/dev/null) || return 0
+  if [[ -f "$dir/version" && "$(<"$dir/version")" != "$installed" && -f "$dir/libdir" ]]; then
+    return 0
+  fi
+  other=$(apt-cache madison libmariadb3 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
+          grep -vxF "$installed" | head -n 1 || true)
+  [[ -n "$other" ]] || return 0
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && apt-get download -q "libmariadb3=$other" >/dev/null 2>&1); then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    dpkg -x "$tmp"/libmariadb3_*.deb "$dir"
+    libdir=$(dirname "$(find "$dir" -name 'libmariadb.so.3' -print -quit)")
+    printf '%s\n' "$libdir" >"$dir/libdir"
+    printf '%s\n' "$other" >"$dir/version"
+    log "libmariadb3 $other extracted to $dir (the driver tests also run against it)"
+  else
+    log "note: could not download libmariadb3 $other; the driver tests run against the installed one only"
+  fi
+  rm -rf "$tmp"
+}
+
 mapfile -t missing < <(not_installed "${packages[@]}")
 
 # Debian's default Boost (1.74) must not be mixed with 1.81's headers/libraries.
@@ -53,6 +83,7 @@ fi
 
 if (( ${#missing[@]} == 0 )); then
   log "all ${#packages[@]} packages already installed; nothing to do"
+  (( check_only || EUID != 0 )) || other_libmariadb
   exit 0
 fi
 
@@ -116,3 +147,4 @@ done
 mapfile -t still < <(not_installed "${packages[@]}")
 (( ${#still[@]} == 0 )) || die "packages still not installed: ${still[*]}"
 log "done: installed ${missing[*]}"
+other_libmariadb

@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 
 #include <dorm/engine/url.hpp>
+#include <dorm/detail/data_errors.hpp>
 #include <dorm/error.hpp>
 
 #include "../driver/numbers.hpp"
@@ -326,8 +327,9 @@ void statement::bind_double(int i, double v) {
 void statement::bind_text(int i, std::string_view v) {
     check_index(i);
     if (v.find('\0') != std::string_view::npos) {
-        throw argument_error("a PostgreSQL text value cannot contain NUL (0x00) characters (bind it as a blob)\n[SQL: " +
-                             sql_ + "]");
+        // a value PostgreSQL cannot store (SQLAlchemy/psycopg: DataError), refused before sending
+        detail::throw_bad_write(detail::quote_value(v), "holds a NUL (0x00) byte, which PostgreSQL text cannot store "
+                                                        "(use dorm::blob for binary data)");
     }
     const auto k = static_cast<std::size_t>(i);
     storage_[k].assign(v);  // libpq needs NUL-terminated text

@@ -6,10 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -1190,7 +1192,7 @@ BOOST_AUTO_TEST_CASE(server_specific_values) {
         BOOST_TEST(std::isnan(st->get_double(2)));
         st->reset();
         auto t = c->prepare("SELECT $1::text");
-        BOOST_CHECK_THROW(t->bind_text(0, std::string_view("a\0b", 3)), dorm::argument_error);
+        BOOST_CHECK_THROW(t->bind_text(0, std::string_view("a\0b", 3)), dorm::data_error);  // PostgreSQL text holds no NUL: a DataError
         // numeric results read as doubles and integers.
         auto n = c->prepare("SELECT 2.5::numeric, SUM(x) FROM (VALUES (1), (2)) v(x)");
         BOOST_REQUIRE(n->step());
@@ -1280,4 +1282,39 @@ BOOST_AUTO_TEST_CASE(sqlite_one_statement_per_prepare) {
     BOOST_TEST(c->table_exists("multi_a"));
     BOOST_TEST(c->table_exists("MULTI_B"));
     c->execute("DROP TABLE multi_a; DROP TABLE multi_b");
+}
+
+// Run by the test 'driver-mysql-libmariadb3-<version>' (test/meson.build) with LD_LIBRARY_PATH
+// set to the other libmariadb3 point release setup.sh extracted: this case proves that the suite
+// really ran against that library, not the installed one (a silently ignored LD_LIBRARY_PATH
+// would make the whole run meaningless).
+BOOST_AUTO_TEST_CASE(the_expected_libmariadb_is_loaded) {
+    const char* expect = std::getenv("DORM_EXPECT_LIBMARIADB");
+    const char* dir = std::getenv("LD_LIBRARY_PATH");
+    if (expect == nullptr || dir == nullptr) {
+        BOOST_TEST_MESSAGE("not the other-libmariadb run: nothing to check");
+        BOOST_CHECK(true);
+        return;
+    }
+    std::FILE* maps = std::fopen("/proc/self/maps", "r");
+    BOOST_REQUIRE(maps != nullptr);
+    std::string loaded;
+    char line[4096];
+    while (std::fgets(line, sizeof line, maps) != nullptr) {
+        const std::string l(line);
+        const auto at = l.find('/');
+        if (at != std::string::npos && l.find("libmariadb.so") != std::string::npos) loaded = l.substr(at);
+    }
+    std::fclose(maps);
+    while (!loaded.empty() && (loaded.back() == '\n' || loaded.back() == ' ')) loaded.pop_back();
+    BOOST_TEST_MESSAGE("libmariadb loaded from " << loaded << " (expected version " << expect << ")");
+    // one of the LD_LIBRARY_PATH directories (meson puts the build's lib directory first)
+    bool from_path = false;
+    for (std::string_view rest = dir; !rest.empty();) {
+        const auto colon = rest.find(':');
+        const std::string entry(rest.substr(0, colon));
+        rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+        if (!entry.empty() && loaded.rfind(entry + "/", 0) == 0) from_path = true;
+    }
+    BOOST_CHECK_MESSAGE(from_path, "libmariadb was loaded from '" << loaded << "', not from " << dir);
 }
