@@ -118,4 +118,41 @@ BOOST_AUTO_TEST_CASE(text_named_parameters) {
     BOOST_CHECK_THROW(dorm::compile(dorm::text("SELECT :missing"), dialect::sqlite), dorm::argument_error);
 }
 
+// :name inside comments and literals is text, per dialect: block comments (nested on PostgreSQL),
+// MariaDB's backslash escapes in '...' and "..." and its # comments, PostgreSQL's E'...' and
+// $tag$...$tag$ (issue 16, item 5). Nothing there asks for a parameter.
+BOOST_AUTO_TEST_CASE(text_placeholders_in_comments_and_literals_are_text) {
+    auto sql_of = [](const char* sql, dialect d) { return dorm::compile(dorm::text(sql, {{"v", 1}}), d); };
+    for (auto d : {dialect::sqlite, dialect::postgresql, dialect::mysql, dialect::oracle}) {
+        BOOST_TEST_CONTEXT("dialect " << dorm::dialect_name(d)) {
+            auto c = sql_of("SELECT 'a' /* :w */, :v", d);
+            BOOST_TEST(c.params.size() == 1u);
+            BOOST_TEST(c.sql.find("/* :w */") != std::string::npos);
+            BOOST_CHECK_NO_THROW(sql_of("SELECT 1 /* multi\nline :w\n */ -- :x", d));
+            BOOST_CHECK_NO_THROW(sql_of("SELECT ':w', \":w\"", d));
+        }
+    }
+    // PostgreSQL: E'' with a backslash-escaped quote, dollar quoting, nested comments, casts
+    for (const char* sql : {"SELECT E'it\\'s :w', :v", "SELECT $$ :w $$, :v", "SELECT $fn$ it's :w $fn$, :v",
+                            "SELECT /* a /* nested :w */ still :x */ :v", "SELECT :v::text"}) {
+        BOOST_TEST_CONTEXT(sql) {
+            auto c = sql_of(sql, dialect::postgresql);
+            BOOST_TEST(c.params.size() == 1u);
+            BOOST_TEST(c.sql.find("$1") != std::string::npos);
+        }
+    }
+    // $1 is not a dollar quote
+    BOOST_TEST(sql_of("SELECT $1, :v", dialect::postgresql).sql == "SELECT $1, $1");
+    // MariaDB: backslash escapes in both quote styles, # comments
+    for (const char* sql : {"SELECT 'it\\'s :w', :v", "SELECT \"say \\\":w\\\"\", :v", "SELECT :v # :w"}) {
+        BOOST_TEST_CONTEXT(sql) {
+            auto c = sql_of(sql, dialect::mysql);
+            BOOST_TEST(c.params.size() == 1u);
+        }
+    }
+    // elsewhere a backslash is an ordinary character: 'a\' ends the literal
+    BOOST_TEST(sql_of("SELECT 'a\\', :v", dialect::sqlite).params.size() == 1u);
+    BOOST_CHECK_THROW(sql_of("SELECT 'a\\', :w", dialect::sqlite), dorm::argument_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
