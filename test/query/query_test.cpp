@@ -1315,6 +1315,23 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(raw_sql)
 
+// :name inside literals and comments is text on every backend, in each backend's own literal forms
+// (issue 16, item 5): the statements run, and the literals come back as written.
+BOOST_FIXTURE_TEST_CASE(text_placeholders_in_comments_and_literals_run, users_db) {
+    auto c = engine.connect();
+    auto row = dorm::execute(c, dorm::text<std::tuple<std::string, int>>("SELECT ':w' /* :x */, :v -- :y\n",
+                                                                         {{"v", 7}}))
+                   .one();
+    BOOST_TEST(std::get<0>(row) == ":w");
+    BOOST_TEST(std::get<1>(row) == 7);
+    std::vector<std::string> forms;
+    if (dorm_test::is_postgresql()) forms = {"SELECT E'it\\'s :w'", "SELECT $$it's :w$$", "SELECT $q$it's :w$q$"};
+    if (dorm_test::is_mysql()) forms = {"SELECT 'it\\'s :w'", "SELECT \"it's :w\" # :z"};
+    if (dorm_test::is_sqlite()) forms = {"SELECT 'it''s :w'"};
+    for (const auto& sql : forms)
+        BOOST_TEST(dorm::execute(c, dorm::text<std::string>(sql)).one() == "it's :w", sql);
+}
+
 BOOST_FIXTURE_TEST_CASE(text_rows_as_tuples, users_db) {
     seed_people(engine);
     dorm::session s(engine);
