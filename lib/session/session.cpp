@@ -144,6 +144,7 @@ void session_impl::add(const std::shared_ptr<record_base>& rec) {
     rec->owner = this;
     rec->order = next_order_++;
     records_.push_back(rec);
+    note_record_slot(rec.get());
     if (returning) {
         // a detached object that has a row: it comes back persistent (no INSERT)
         rec->state = object_state::persistent;
@@ -152,7 +153,7 @@ void session_impl::add(const std::shared_ptr<record_base>& rec) {
     } else {
         rec->state = object_state::pending;
         pending_.push_back(rec.get());
-        pending_index_stale_ = true;
+        if (!pending_index_stale_) pending_index_.emplace(rec->object(), rec.get());
     }
     rec->wire(this, false);
     // cascade save-update: what the object refers to joins too
@@ -183,9 +184,25 @@ record_base* session_impl::find_object(const void* obj, const identity_key* k) c
         for (auto* r : pending_)
             if (r->object() == obj) return r;
     }
-    for (auto& r : records_)
-        if (r && r->owner == this && r->object() == obj) return r.get();
-    return nullptr;
+    // last resort (an object whose key member changed since it was indexed): by address
+    if (records_.size() <= 16) {
+        for (auto& r : records_)
+            if (r && r->owner == this && r->object() == obj) return r.get();
+        return nullptr;
+    }
+    if (!object_slots_built_) build_object_slots();
+    auto it = object_slots_.find(obj);
+    if (it == object_slots_.end()) return nullptr;
+    record_base* r = it->second < records_.size() ? records_[it->second].get() : nullptr;
+    return (r && r->owner == this && r->object() == obj) ? r : nullptr;
+}
+
+void session_impl::build_object_slots() const {
+    object_slots_.clear();
+    object_slots_.reserve(records_.size());
+    for (std::size_t i = 0; i < records_.size(); ++i)
+        if (records_[i]) object_slots_.emplace(records_[i]->object(), i);
+    object_slots_built_ = true;
 }
 
 void session_impl::attach_loaded(const std::shared_ptr<record_base>& rec, const identity_key& k,
@@ -196,6 +213,7 @@ void session_impl::attach_loaded(const std::shared_ptr<record_base>& rec, const 
     rec->keyed = true;
     identity_.emplace(k, rec.get(), hint);
     records_.push_back(rec);
+    note_record_slot(rec.get());
     rec->wire(this, true);
     watch(rec.get());
 }
@@ -225,8 +243,26 @@ void remember_if_held(const std::shared_ptr<record_base>& r) noexcept {
 
 void session_impl::forget(record_base* rec) noexcept {
     // the session's reference (by index: unwiring below may append to records_)
-    std::size_t at = 0;
-    while (at < records_.size() && records_[at].get() != rec) ++at;
+    std::size_t at = records_.size();
+    if (records_.size() > 16) {
+        if (!object_slots_built_) {
+            try {
+                build_object_slots();
+            } catch (...) {  // out of memory: the linear search below still works
+            }
+        }
+        if (object_slots_built_) {
+            auto it = object_slots_.find(rec->object());
+            if (it != object_slots_.end() && it->second < records_.size() && records_[it->second].get() == rec) {
+                at = it->second;
+                object_slots_.erase(it);
+            }
+        }
+    }
+    if (at == records_.size()) {
+        at = 0;
+        while (at < records_.size() && records_[at].get() != rec) ++at;
+    }
     if (at < records_.size()) remember_if_held(records_[at]);
     if (rec->keyed) {
         identity_.erase(rec->ident, rec);
@@ -234,7 +270,7 @@ void session_impl::forget(record_base* rec) noexcept {
     }
     if (rec->state == object_state::pending) {
         std::erase(pending_, rec);
-        pending_index_stale_ = true;
+        if (!pending_index_stale_) pending_index_.erase(rec->object());
     }
     if (rec->state == object_state::deleted) std::erase(deleted_, rec);
     if (rec->watched) {
@@ -256,6 +292,8 @@ void session_impl::forget(record_base* rec) noexcept {
     if (forgotten_ > 64 && forgotten_ * 2 > records_.size()) {
         std::erase(records_, nullptr);
         forgotten_ = 0;
+        object_slots_built_ = false;  // positions moved
+        object_slots_.clear();
     }
 }
 
@@ -288,6 +326,8 @@ void session_impl::expunge_all() noexcept {
     }
     records_.clear();
     forgotten_ = 0;
+    object_slots_built_ = false;
+    object_slots_.clear();
     identity_.clear();
     watch_.clear();
     pending_.clear();
@@ -965,6 +1005,7 @@ void session_impl::rollback() noexcept {
             r->owner = this;
             r->state = object_state::persistent;
             records_.push_back(r);
+            note_record_slot(r.get());
             identity_.emplace(r->ident, r.get());
             r->keyed = true;
             r->wire(this, false);

@@ -216,6 +216,36 @@ BOOST_FIXTURE_TEST_CASE(add_all_adds_every_object, member_db) {
     BOOST_CHECK_EQUAL(order, "abc");
 }
 
+// Many objects given as shared_ptr, then removed and expunged: each add() finds out whether the
+// object is in the session already, and each remove()/expunge() finds its record, without walking
+// the session's records (issue 16, item 1: 20,000 adds took 10 s, 40,000 93 s). Not timed: with a
+// walk per call this case takes tens of seconds; without, a fraction of one.
+BOOST_FIXTURE_TEST_CASE(many_shared_ptr_objects_are_added_and_removed_one_by_one, member_db) {
+    constexpr int n = 20000;
+    dorm::session s(engine);
+    std::vector<std::shared_ptr<Member>> ms;
+    ms.reserve(n);
+    for (int i = 0; i < n; ++i) {
+        ms.push_back(std::make_shared<Member>(Member{.email = std::to_string(i) + "@x", .nick = "m"}));
+        s.add(ms.back());
+    }
+    for (int i = 0; i < n; i += 2) s.add(ms[static_cast<std::size_t>(i)]);  // again: a no-op
+    for (int i = 1; i < n; i += 4) s.remove(ms[static_cast<std::size_t>(i)]);  // pending: leaves the session
+    int inside = 0;
+    for (auto& m : ms) inside += s.contains(m) ? 1 : 0;
+    BOOST_CHECK_EQUAL(inside, n - n / 4);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("member"), n - n / 4);
+    for (int i = 0; i < n; i += 4) s.expunge(ms[static_cast<std::size_t>(i)]);
+    inside = 0;
+    for (auto& m : ms) inside += s.contains(m) ? 1 : 0;
+    BOOST_CHECK_EQUAL(inside, n / 2);
+    ms[2]->nick = "changed";  // still in the session: an UPDATE
+    s.commit();
+    dorm::session fresh(engine);
+    BOOST_CHECK_EQUAL(fresh.get<Member>(ms[2]->id)->nick, "changed");
+}
+
 BOOST_FIXTURE_TEST_CASE(add_all_takes_a_braced_list, member_db) {
     // SQLAlchemy: session.add_all([a, b, c])
     auto a = std::make_shared<Member>(Member{.email = "a@x", .nick = "a"});

@@ -105,9 +105,18 @@ private:
     bool failed_ = false;
     bool flushing_ = false;
     std::size_t lazy_loads_ = 0;
-    // address -> record for pending objects, rebuilt on demand
+    // address -> record for pending objects, rebuilt on demand, then kept up to date by add()
     mutable std::unordered_map<const void*, record_base*> pending_index_;
     mutable bool pending_index_stale_ = true;
+    // object address -> position in records_, built the first time an object must be found by
+    // address alone (find_object's last resort, forget() in a large session), then kept up to
+    // date; dropped when records_ is compacted. Sessions that never need it never pay for it.
+    mutable std::unordered_map<const void*, std::size_t> object_slots_;
+    mutable bool object_slots_built_ = false;
+    void build_object_slots() const;
+    void note_record_slot(const record_base* r) {
+        if (object_slots_built_) object_slots_.insert_or_assign(r->object(), records_.size() - 1);
+    }
     std::string failure_;
     std::uint64_t next_order_ = 0;
     // every record of the session, owning, in add/load order; forgotten ones are compacted lazily
