@@ -1584,3 +1584,24 @@ BOOST_FIXTURE_TEST_CASE(objects_linked_before_add_are_freed, tutorial_db) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A million-deep chain held through dorm::many is released without recursion (issue 16, item 2):
+// destroying it used to overflow the stack, one frame set per level.
+BOOST_AUTO_TEST_CASE(a_million_deep_chain_is_destroyed_without_recursion) {
+    constexpr int depth = 1'000'000;
+    auto root = std::make_shared<Node>(Node{.name = "root"});
+    std::weak_ptr<Node> deepest;
+    {
+        auto at = root;
+        for (int i = 1; i < depth; ++i) {
+            auto child = std::make_shared<Node>();
+            at->children.push_back(child);
+            at = std::move(child);
+        }
+        deepest = at;
+    }
+    BOOST_CHECK(!deepest.expired());
+    root.reset();  // releases every level
+    BOOST_CHECK(deepest.expired());
+}
+

@@ -16,6 +16,11 @@ namespace dorm {
 namespace detail {
 /// Throws detached_instance_error (reading an unloaded relationship without a session).
 [[noreturn]] void throw_detached(const char* what);
+/// Releases `items` without recursion: a collection destroyed while another one is being destroyed
+/// on this thread hands its items to the outer one, which releases them one at a time (a
+/// 1,000,000-deep chain held through dorm::many would otherwise overflow the stack).
+/// lib/session/wiring.cpp.
+void release_iteratively(std::vector<std::shared_ptr<void>>& items) noexcept;
 
 /// The session side of a wired relationship (implemented by the session; type-erased).
 class relation_hook {
@@ -45,6 +50,17 @@ public:
     many(std::initializer_list<std::shared_ptr<T>> items) : items_(items), loaded_(true) {}
     // Copying a relationship copies its content but not its wiring.
     many(const many& o) : items_(o.items_), loaded_(o.loaded_) {}
+    ~many() {
+        if (items_.empty()) return;
+        std::vector<std::shared_ptr<void>> items;
+        try {
+            items.reserve(items_.size());
+        } catch (...) {  // out of memory: release them the plain way
+            return;
+        }
+        for (auto& p : items_) items.push_back(std::move(p));
+        detail::release_iteratively(items);
+    }
     many& operator=(const many& o) {
         if (this != &o) {
             ensure_loaded();
