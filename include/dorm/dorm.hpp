@@ -5,6 +5,7 @@
 
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/engine/engine.hpp>
+#include <dorm/engine/isolation.hpp>
 #include <dorm/engine/url.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/error.hpp>
@@ -23,4 +24,5 @@
 #include <dorm/schema/table_of.hpp>
 #include <dorm/session/loaders.hpp>
 #include <dorm/session/relationship.hpp>
+#include <dorm/session/retry.hpp>
 #include <dorm/session/session.hpp>

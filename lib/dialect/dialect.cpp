@@ -15,6 +15,41 @@ std::string_view dialect_name(dialect d) noexcept {
     return "unknown";
 }
 
+std::string_view isolation_name(isolation level) noexcept {
+    switch (level) {
+        case isolation::read_committed: return "READ COMMITTED";
+        case isolation::repeatable_read: return "REPEATABLE READ";
+        case isolation::serializable: return "SERIALIZABLE";
+        case isolation::deferred: return "DEFERRED";
+        case isolation::immediate: return "IMMEDIATE";
+        case isolation::exclusive: return "EXCLUSIVE";
+    }
+    return "UNKNOWN";
+}
+
+void check_isolation(dialect d, isolation level, std::string_view where) {
+    if (detail::hooks(d).has_isolation(level)) return;
+    std::string msg(where);
+    msg += ": isolation level ";
+    msg += isolation_name(level);
+    msg += " does not exist on ";
+    msg += dialect_name(d);
+    msg += " (valid there: ";
+    bool first = true;
+    for (auto l : {isolation::read_committed, isolation::repeatable_read, isolation::serializable, isolation::deferred,
+                   isolation::immediate, isolation::exclusive}) {
+        if (!detail::hooks(d).has_isolation(l)) continue;
+        if (!first) msg += ", ";
+        first = false;
+        msg += isolation_name(l);
+    }
+    msg += ")";
+    if (d == dialect::sqlite)
+        msg += "; SQLite transactions are always serializable: choose when the write lock is taken "
+               "(deferred, immediate, exclusive)";
+    throw argument_error(msg);
+}
+
 }  // namespace dorm
 
 namespace dorm::detail {
@@ -33,6 +68,11 @@ void dialect_hooks::placeholder(std::string& out, int) const { out += '?'; }
 void dialect_hooks::limit_offset(std::string& out, const std::string& lim, const std::string& off) const {
     if (!lim.empty()) out += " \nLIMIT " + lim;
     if (!off.empty()) out += (lim.empty() ? " \nOFFSET " : " OFFSET ") + off;
+}
+
+bool dialect_hooks::begin_statements(isolation level, std::vector<std::string>& out) const {
+    out.push_back("START TRANSACTION ISOLATION LEVEL " + std::string(isolation_name(level)));
+    return true;
 }
 
 std::string sql_literal(const value& v, const schema::column& c, dorm::dialect d) {
@@ -80,6 +120,22 @@ public:
     }
     // INTEGER PRIMARY KEY is SQLite's rowid alias: it must be spelled exactly INTEGER.
     std::string autoincrement_type(const schema::column&) const override { return "INTEGER NOT NULL"; }
+    // SQLite transactions are serializable; the choice is when the write lock is taken
+    bool has_isolation(isolation level) const override {
+        return level == isolation::serializable || level == isolation::deferred || level == isolation::immediate ||
+               level == isolation::exclusive;
+    }
+    bool begin_statements(isolation level, std::vector<std::string>& out) const override {
+        out.push_back(level == isolation::immediate   ? "BEGIN IMMEDIATE"
+                      : level == isolation::exclusive ? "BEGIN EXCLUSIVE"
+                                                      : "BEGIN");
+        return true;
+    }
+    lock_spelling locking() const override {
+        lock_spelling l;
+        l.rows = false;  // the session takes the database's write lock instead (BEGIN IMMEDIATE)
+        return l;
+    }
     void limit_offset(std::string& out, const std::string& lim, const std::string& off) const override {
         if (!lim.empty() || !off.empty()) out += " \nLIMIT " + (lim.empty() ? std::string("-1") : lim);
         if (!off.empty()) out += " OFFSET " + off;
@@ -111,6 +167,13 @@ public:
     }
     bool use_returning() const override { return true; }
     bool native_ilike() const override { return true; }
+    bool begin_statements(isolation level, std::vector<std::string>& out) const override {
+        out.push_back("BEGIN ISOLATION LEVEL " + std::string(isolation_name(level)));
+        return true;
+    }
+    std::string connection_isolation_sql(isolation level) const override {
+        return "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + std::string(isolation_name(level));
+    }
 };
 
 class mysql_hooks final : public dialect_hooks {
@@ -157,6 +220,23 @@ public:
         return name == "length" ? "char_length" : name;
     }
     std::string table_suffix() const override { return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"; }
+    // START TRANSACTION takes no level. The one-shot SET TRANSACTION ISOLATION LEVEL (next
+    // transaction only; inside one it is error 1568) is not reliable in MariaDB 10.11: a
+    // transaction whose statements are prepared statements the connection ran before kept the
+    // session's level (INNODB_TRX showed it). The session level is set instead, and set back.
+    bool begin_statements(isolation, std::vector<std::string>&) const override { return false; }
+    std::string connection_isolation_sql(isolation level) const override {
+        return "SET SESSION TRANSACTION ISOLATION LEVEL " + std::string(isolation_name(level));
+    }
+    std::string connection_isolation_reset_sql() const override {
+        return "SET SESSION tx_isolation = @@GLOBAL.tx_isolation";
+    }
+    lock_spelling locking() const override {
+        lock_spelling l;
+        l.share = " LOCK IN SHARE MODE";
+        l.of = lock_spelling::of_kind::ignored;  // MariaDB has no FOR UPDATE OF: every joined table's rows are locked
+        return l;
+    }
 };
 
 class oracle_hooks final : public dialect_hooks {
@@ -198,6 +278,19 @@ public:
     int distinct_from_style() const override { return 2; }
     int upsert_style() const override { return -1; }
     bool needs_dual() const override { return true; }
+    bool has_isolation(isolation level) const override {
+        return level == isolation::read_committed || level == isolation::serializable;
+    }
+    bool begin_statements(isolation level, std::vector<std::string>& out) const override {
+        out.push_back("SET TRANSACTION ISOLATION LEVEL " + std::string(isolation_name(level)));
+        return true;
+    }
+    lock_spelling locking() const override {
+        lock_spelling l;
+        l.share = " FOR UPDATE";  // Oracle has no shared row locks
+        l.of = lock_spelling::of_kind::key_columns;  // FOR UPDATE OF takes columns
+        return l;
+    }
 };
 
 }  // namespace

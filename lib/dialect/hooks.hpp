@@ -5,8 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <dorm/dialect/dialect.hpp>
+#include <dorm/engine/isolation.hpp>
 #include <dorm/schema/table.hpp>
 
 namespace dorm::detail {
@@ -44,6 +46,33 @@ public:
     virtual std::string_view function_name(std::string_view name) const { return name; }
     /// Whether the dialect renders booleans as TRUE/FALSE literal-capable (unused for params).
     virtual std::string_view name() const = 0;
+
+    // -- transactions and row locks (issue 14) ---------------------------------------------------
+    /// Whether `level` exists on this dialect (the three SQL levels by default).
+    virtual bool has_isolation(isolation level) const {
+        return level == isolation::read_committed || level == isolation::repeatable_read ||
+               level == isolation::serializable;
+    }
+    /// The statements that begin one transaction at `level` (SQL standard: one
+    /// `START TRANSACTION ISOLATION LEVEL ...`), or false when the dialect cannot give one
+    /// transaction its own level: then the connection's level is set (connection_isolation_sql)
+    /// before a plain BEGIN.
+    virtual bool begin_statements(isolation level, std::vector<std::string>& out) const;
+    /// A statement that sets `level` for every later transaction of a connection (the engine's
+    /// level, run once when the engine opens it), or empty when the level must be given at each BEGIN.
+    virtual std::string connection_isolation_sql(isolation) const { return {}; }
+    /// A statement that gives a connection the server's default level back (after
+    /// connection_isolation_sql set another one for a transaction).
+    virtual std::string connection_isolation_reset_sql() const { return {}; }
+    /// How SELECT ... FOR UPDATE is spelled.
+    struct lock_spelling {
+        bool rows = true;                      ///< false: the dialect cannot lock rows (nothing is printed)
+        const char* update = " FOR UPDATE";
+        const char* share = " FOR SHARE";      ///< read locks
+        enum class of_kind : unsigned char { tables, key_columns, ignored } of = of_kind::tables;
+        bool nowait = true, skip_locked = true;
+    };
+    virtual lock_spelling locking() const { return {}; }
 };
 
 /// The hooks of a dialect (static instances).

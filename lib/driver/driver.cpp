@@ -92,4 +92,8 @@ std::unique_ptr<connection> connect(const url& u) {
                          "' (expected sqlite, postgresql, mysql, mariadb or oracle)");
 }
 
+void check_url(const url& u) {
+    if (u.backend == "sqlite") (void)sqlite::parse_url(u);
+}
+
 }  // namespace dorm::driver

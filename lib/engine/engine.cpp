@@ -11,6 +11,7 @@
 
 #include <dorm/error.hpp>
 
+#include "dialect/hooks.hpp"
 #include "echo.hpp"
 #include "engine_impl.hpp"
 
@@ -64,7 +65,17 @@ engine_impl::~engine_impl() {
 }
 
 std::unique_ptr<pooled_connection> engine_impl::open_pooled(std::uint64_t generation) {
-    return std::make_unique<pooled_connection>(connect_(driver_url_), generation, options_.echo);
+    auto pc = std::make_unique<pooled_connection>(connect_(driver_url_), generation, options_.echo);
+    if (options_.isolation) {
+        // PostgreSQL and MariaDB keep the level for every later transaction of the connection
+        const std::string sql = hooks(dialect_).connection_isolation_sql(*options_.isolation);
+        if (!sql.empty()) {
+            if (options_.echo) echo(sql);
+            pc->conn_->execute(sql);
+            pc->session_level_ = options_.isolation;
+        }
+    }
+    return pc;
 }
 
 std::unique_ptr<pooled_connection> engine_impl::checkout() {
@@ -157,6 +168,7 @@ void engine_impl::checkin(std::unique_ptr<pooled_connection> pc) noexcept {
             pc->invalid_ = true;
         }
         pc->in_transaction_ = false;
+        pc->write_locked_ = false;
     }
     pc->engine_.reset();  // an idle connection must not keep its engine alive
     std::unique_ptr<pooled_connection> to_close;
@@ -310,12 +322,77 @@ connection::~connection() {
 
 dorm::dialect connection::dialect() const { return detail::checked(impl_).engine_->dialect(); }
 
+namespace detail {
+namespace {
+
+/// Begins a transaction on pc at `level` (none: the backend's default, or the engine's level set
+/// on the connection when it was opened).
+void begin_transaction(pooled_connection& pc, const std::optional<isolation>& level, const connection& log_to) {
+    const dialect_hooks& h = hooks(pc.engine_->dialect());
+    std::vector<std::string> statements;
+    std::optional<isolation> session_level = pc.session_level_;
+    if (level == pc.session_level_) {
+        statements.emplace_back("BEGIN");  // the connection has the level already
+    } else if (!level) {
+        // a transaction at the server's default after one that set the connection's level
+        statements.push_back(h.connection_isolation_reset_sql());
+        statements.emplace_back("BEGIN");
+        session_level.reset();
+    } else {
+        check_isolation(pc.engine_->dialect(), *level, "dorm::connection::begin");
+        if (!h.begin_statements(*level, statements)) {
+            statements.push_back(h.connection_isolation_sql(*level));
+            statements.emplace_back("BEGIN");
+            session_level = level;
+        }
+    }
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        if (statements[i].empty()) continue;
+        const bool last = i + 1 == statements.size();
+        if (pc.echo_) log_to.log(last ? statements[i] + " (implicit)" : statements[i]);
+        guarded(pc, [&] { pc.conn_->execute(statements[i]); });
+        if (!last) pc.session_level_ = session_level;
+    }
+    pc.in_transaction_ = true;
+    pc.write_locked_ = level && (*level == isolation::immediate || *level == isolation::exclusive);
+}
+
+}  // namespace
+}  // namespace detail
+
 void connection::begin() {
     auto& pc = detail::checked(impl_);
     if (pc.in_transaction_) return;
-    if (pc.echo_) log("BEGIN (implicit)");
-    detail::guarded(pc, [&] { pc.conn_->execute("BEGIN"); });
-    pc.in_transaction_ = true;
+    detail::begin_transaction(pc, pc.engine_->options().isolation, *this);
+}
+
+void connection::begin(dorm::isolation level) {
+    auto& pc = detail::checked(impl_);
+    if (pc.in_transaction_) return;
+    detail::begin_transaction(pc, level, *this);
+}
+
+void connection::begin_write(std::optional<dorm::isolation> level) {
+    auto& pc = detail::checked(impl_);
+    if (!level) level = pc.engine_->options().isolation;
+    if (detail::hooks(pc.engine_->dialect()).locking().rows) {
+        if (!pc.in_transaction_) detail::begin_transaction(pc, level, *this);  // the SELECT locks the rows
+        return;
+    }
+    if (pc.in_transaction_) {
+        if (pc.write_locked_) return;
+        const auto state = pc.conn_->transaction();
+        if (state == driver::connection::transaction_state::write) {
+            pc.write_locked_ = true;
+            return;
+        }
+        // It has read at most: end it, and take the write lock at BEGIN (a deferred transaction
+        // that reads and then writes fails with SQLITE_BUSY instead of waiting for the lock).
+        if (pc.echo_) log("ROLLBACK (nothing was written: the transaction begins again holding the write lock)");
+        detail::guarded(pc, [&] { pc.conn_->execute("ROLLBACK"); });
+        pc.in_transaction_ = false;
+    }
+    detail::begin_transaction(pc, level == isolation::exclusive ? isolation::exclusive : isolation::immediate, *this);
 }
 
 void connection::commit() {
@@ -324,6 +401,7 @@ void connection::commit() {
     if (pc.echo_) log("COMMIT");
     pc.conn_->execute("COMMIT");  // on failure the transaction stays open (rolled back later)
     pc.in_transaction_ = false;
+    pc.write_locked_ = false;
 }
 
 void connection::rollback() noexcept {
@@ -341,6 +419,7 @@ void connection::rollback() noexcept {
         pc.invalid_ = true;  // a connection that cannot roll back is not reused
     }
     pc.in_transaction_ = false;
+    pc.write_locked_ = false;
 }
 
 bool connection::in_transaction() const noexcept { return impl_ && impl_->in_transaction_; }
@@ -476,6 +555,7 @@ void engine::dispose() { checked(impl_).dispose(); }
 
 engine create_engine(std::string_view url_text, engine_options options) {
     auto u = url::parse(url_text);
+    if (options.isolation) check_isolation(u.dialect(), *options.isolation, "create_engine");
     if (options.pool_size < 1)
         throw argument_error("create_engine: pool_size must be at least 1 (got " + std::to_string(options.pool_size) +
                              ")");
@@ -495,6 +575,7 @@ engine create_engine(std::string_view url_text, engine_options options) {
                                      " sqlite:///:memory: (or, sqlite://)\n"
                                      " sqlite:///relative/path/to/file.db\n"
                                      " sqlite:////absolute/path/to/file.db");
+            driver::check_url(u);  // an unknown or malformed parameter is an error now, not at first use
             break;
         case dorm::dialect::postgresql:
 #ifndef DORM_HAVE_POSTGRESQL

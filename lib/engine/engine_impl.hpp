@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,6 +60,12 @@ public:
     std::uint64_t generation_;
     bool echo_;
     bool in_transaction_ = false;
+    /// The open transaction holds the database's write lock (SQLite BEGIN IMMEDIATE/EXCLUSIVE).
+    bool write_locked_ = false;
+    /// The isolation level set on the connection (SET SESSION ...): the engine's when it was
+    /// opened, or a transaction's on a dialect that cannot give one transaction its own level
+    /// (MariaDB). None: the server's default.
+    std::optional<isolation> session_level_;
     /// Set when the connection must not go back to the pool (failed rollback, dead connection).
     bool invalid_ = false;
 };

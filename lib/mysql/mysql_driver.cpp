@@ -226,6 +226,22 @@ void statement::fail() {
     throw_error(mysql_stmt_errno(stmt_.get()), mysql_stmt_sqlstate(stmt_.get()), mysql_stmt_error(stmt_.get()), sql_);
 }
 
+void statement::fail_reading() {
+    // Connector/C leaves a statement whose rows failed to arrive (mysql_stmt_store_result or
+    // mysql_stmt_fetch returned an error: e.g. InnoDB's deadlock 1213 found while the rows were
+    // read) in a state where mysql_stmt_free_result and the next mysql_stmt_execute try to
+    // "flush" rows the server will never send: the thread then waits forever on the socket.
+    // mysql_stmt_reset puts it back to "prepared" (one COM_STMT_RESET round trip).
+    const unsigned code = mysql_stmt_errno(stmt_.get());
+    const std::string sqlstate = mysql_stmt_sqlstate(stmt_.get());
+    const std::string message = mysql_stmt_error(stmt_.get());
+    mysql_stmt_reset(stmt_.get());
+    executed_ = false;
+    done_ = true;
+    has_row_ = false;
+    throw_error(code, sqlstate.c_str(), message.c_str(), sql_);
+}
+
 namespace {
 
 /// The result columns' metadata through the public API (mysql_stmt_result_metadata): the fields
@@ -420,7 +436,7 @@ void statement::execute() {
     if (!columns_match()) setup_columns();  // types can follow the parameters, or a schema change
     if (mysql_stmt_bind_result(stmt_.get(), binds_.data()) != 0) fail();
     rebind_ = false;
-    if (mysql_stmt_store_result(stmt_.get()) != 0) fail();
+    if (mysql_stmt_store_result(stmt_.get()) != 0) fail_reading();
     affected_ = static_cast<std::int64_t>(mysql_stmt_num_rows(stmt_.get()));
     done_ = false;
 }
@@ -452,7 +468,7 @@ bool statement::fetch() {
     }
     const int rc = mysql_stmt_fetch(stmt_.get());
     if (rc == MYSQL_NO_DATA) return false;
-    if (rc == 1) fail();
+    if (rc == 1) fail_reading();
     if (rc == MYSQL_DATA_TRUNCATED) {
         for (std::size_t c = 0; c < columns_.size(); ++c) {
             column_slot& col = columns_[c];

@@ -113,6 +113,9 @@ private:
     std::int64_t upserted_rows(std::int64_t affected) const;
     const column_slot* current(int c) const noexcept;
     [[noreturn]] void fail();
+    /// fail() for an error met while reading a result (a deadlock reported among the rows): the
+    /// statement is reset first, or its next execution would wait for rows that never come.
+    [[noreturn]] void fail_reading();
 
     std::shared_ptr<session_state> state_;
     std::unique_ptr<st_mysql_stmt, stmt_deleter> stmt_;

@@ -516,7 +516,27 @@ void sql_writer::select(const ast::select& s) {
         }
         h_.limit_offset(out_, lim, off);
     }
+    if (s.lock.mode != ast::row_lock::strength::none) lock(s.lock);
     scopes_.pop_back();
+}
+
+void sql_writer::lock(const ast::row_lock& l) {
+    const auto spelling = h_.locking();
+    if (!spelling.rows) return;  // SQLite: the session locks the whole database instead
+    out_ += l.mode == ast::row_lock::strength::share ? spelling.share : spelling.update;
+    if (!l.of.empty() && spelling.of != dialect_hooks::lock_spelling::of_kind::ignored) {
+        out_ += " OF ";
+        for (std::size_t i = 0; i < l.of.size(); ++i) {
+            if (i) out_ += ", ";
+            const ast::table_ref& t = l.of[i];
+            if (spelling.of == dialect_hooks::lock_spelling::of_kind::key_columns)
+                column(*t.table, t.table->primary_key.empty() ? 0 : t.table->primary_key.front(), t.alias);
+            else
+                ident(t.alias.empty() ? t.table->name : t.alias);
+        }
+    }
+    if (l.nowait) out_ += " NOWAIT";
+    if (l.skip_locked) out_ += " SKIP LOCKED";
 }
 
 void sql_writer::insert(const ast::insert& s) {
@@ -645,6 +665,12 @@ const std::string& compile_select_sql(const ast::select& s, dialect d, std::vect
         if (m && m->fits(s, d)) return m->sql;
     }
     return *sql;
+}
+
+[[noreturn]] void throw_lock_conflict(const char* a, const char* b) {
+    throw argument_error(std::string("dorm: ") + a + "() after " + b +
+                         "(): a locking SELECT either fails at once on a locked row (nowait) or leaves the row out "
+                         "(skip_locked), not both");
 }
 
 compiled compile_select(const ast::select& s, dialect d) {

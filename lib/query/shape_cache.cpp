@@ -76,6 +76,10 @@ void select_shape_cache::walk(const ast::select& s) {
         walk(*o.e);
     }
     put(static_cast<unsigned char>((s.limit ? 1 : 0) | (s.offset ? 2 : 0)));
+    put(static_cast<unsigned char>(static_cast<unsigned>(s.lock.mode) | (s.lock.nowait ? 4u : 0u) |
+                                   (s.lock.skip_locked ? 8u : 0u)));
+    put(static_cast<std::uint32_t>(s.lock.of.size()));
+    for (const auto& t : s.lock.of) walk(t);
     if (s.limit) slots_.push_back(slot{nullptr, &*s.limit, nullptr});
     if (s.offset) slots_.push_back(slot{nullptr, &*s.offset, nullptr});
 }
@@ -153,11 +157,13 @@ std::unique_ptr<ast::compiled_memo> select_shape_cache::make_memo(const ast::sel
 
 namespace dorm::ast {
 
-std::array<std::uint32_t, 9> compiled_memo::shape_of(const select& s) noexcept {
+std::array<std::uint32_t, 10> compiled_memo::shape_of(const select& s) noexcept {
     auto n = [](const auto& v) { return static_cast<std::uint32_t>(v.size()); };
     return {n(s.entities), n(s.columns), n(s.from), n(s.joins), n(s.where), n(s.group_by), n(s.having),
             n(s.order_by),
-            static_cast<std::uint32_t>((s.limit ? 1 : 0) | (s.offset ? 2 : 0) | (s.distinct ? 4 : 0))};
+            static_cast<std::uint32_t>((s.limit ? 1 : 0) | (s.offset ? 2 : 0) | (s.distinct ? 4 : 0)),
+            static_cast<std::uint32_t>(static_cast<unsigned>(s.lock.mode) | (s.lock.nowait ? 4u : 0u) |
+                                       (s.lock.skip_locked ? 8u : 0u) | (n(s.lock.of) << 4))};
 }
 
 void compiled_memo::collect(const select& s, std::vector<value>& out, const text_params* named) const {

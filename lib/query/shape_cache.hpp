@@ -29,9 +29,9 @@ struct compiled_memo {
     std::vector<source> params;
     /// The statement's clause sizes when the memo was made: a change that bypassed
     /// select_stmt::edit() makes the memo unusable instead of wrong.
-    std::array<std::uint32_t, 9> shape{};
+    std::array<std::uint32_t, 10> shape{};
 
-    static std::array<std::uint32_t, 9> shape_of(const select& s) noexcept;
+    static std::array<std::uint32_t, 10> shape_of(const select& s) noexcept;
     bool fits(const select& s, dialect dl) const noexcept { return d == dl && shape == shape_of(s); }
     /// The parameter values for an execution of s.
     void collect(const select& s, std::vector<value>& out, const text_params* named) const;

@@ -39,6 +39,7 @@ public:
 
 private:
     void select_body(const ast::select& s);
+    void lock(const ast::row_lock& l);
     void op(const ast::expr& e, int parent_prec);
 
     const dialect_hooks& h_;

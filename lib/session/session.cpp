@@ -51,7 +51,10 @@ bool key_less(const record_base* a, const record_base* b) {
 
 }  // namespace
 
-session_impl::session_impl(dorm::engine e) : engine_(std::move(e)), dialect_(engine_.dialect()) {}
+session_impl::session_impl(dorm::engine e, std::optional<isolation> level)
+    : engine_(std::move(e)), dialect_(engine_.dialect()), isolation_(level) {
+    if (isolation_) check_isolation(dialect_, *isolation_, "dorm::session");
+}
 
 session_impl::~session_impl() { close(); }
 
@@ -66,8 +69,33 @@ void session_impl::check_usable() const {
 dorm::connection& session_impl::connection() {
     check_usable();
     if (!conn_) conn_ = engine_.connect();
-    if (!conn_.in_transaction()) conn_.begin();
+    if (!conn_.in_transaction()) {
+        if (isolation_)
+            conn_.begin(*isolation_);
+        else
+            conn_.begin();
+    }
     return conn_;
+}
+
+void session_impl::begin(std::optional<isolation> level) {
+    check_usable();
+    if (conn_ && conn_.in_transaction())
+        throw invalid_request_error("A transaction is already begun on this Session (dorm: session.begin() starts "
+                                    "one; commit() or rollback() ends it)");
+    if (!level) level = isolation_;
+    if (level) check_isolation(dialect_, *level, "session.begin");
+    if (!conn_) conn_ = engine_.connect();
+    if (level)
+        conn_.begin(*level);
+    else
+        conn_.begin();
+}
+
+void session_impl::begin_write() {
+    check_usable();
+    if (!conn_) conn_ = engine_.connect();
+    conn_.begin_write(isolation_);
 }
 
 void session_impl::release_connection() noexcept {
@@ -394,6 +422,11 @@ void session_impl::refresh(record_base* rec) {
         throw invalid_request_error("dorm: could not refresh the " + rec->table().type_name +
                                     " object: its row no longer exists");
     rec->read_row(*lease, 0);
+    rec->take_snapshot();
+}
+
+void session_impl::repopulate(record_base* rec, driver::statement& s, int first) {
+    rec->read_row(s, first);
     rec->take_snapshot();
 }
 

@@ -45,6 +45,7 @@ std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* ses
     layout_row_key(layout, s, first, k);
     identity_map::insert_hint hint;
     if (record_base* r = session->find(k, hint)) {
+        if (session->populating && r->state == object_state::persistent) session->repopulate(r, s, first);
         session->watch(r);
         return r->object_ptr();
     }

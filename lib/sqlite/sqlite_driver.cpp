@@ -65,7 +65,53 @@ int parse_timeout_ms(const std::string& text) {
     return static_cast<int>(std::lround(seconds * 1000.0));
 }
 
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 }  // namespace
+
+open_options parse_url(const url& u) {
+    open_options o;
+    o.filename = u.database.value_or(std::string());
+    if (o.filename.empty()) o.filename = ":memory:";
+    for (const auto& [key, val] : u.query) {
+        if (key == "timeout") {
+            o.busy_timeout_ms = parse_timeout_ms(val);
+        } else if (key == "journal_mode") {
+            const std::string m = lower(val);
+            if (m != "delete" && m != "truncate" && m != "persist" && m != "memory" && m != "wal" && m != "off")
+                throw argument_error("sqlite URL parameter 'journal_mode' must be one of delete, truncate, persist, "
+                                     "memory, wal, off; got '" + val + "'");
+            o.journal_mode = m;
+        } else if (key == "synchronous") {
+            const std::string m = lower(val);
+            if (m == "off" || m == "0") o.synchronous = 0;
+            else if (m == "normal" || m == "1") o.synchronous = 1;
+            else if (m == "full" || m == "2") o.synchronous = 2;
+            else if (m == "extra" || m == "3") o.synchronous = 3;
+            else
+                throw argument_error("sqlite URL parameter 'synchronous' must be one of off, normal, full, extra "
+                                     "(or 0-3); got '" + val + "'");
+        } else if (key == "mode") {
+            const std::string m = lower(val);
+            if (m == "ro") o.read_only = true;
+            else if (m == "rw") o.create = false;
+            else if (m != "rwc")
+                throw argument_error("sqlite URL parameter 'mode' must be ro (read-only), rw (read-write, the file "
+                                     "must exist) or rwc (read-write, created if missing: the default); got '" + val +
+                                     "'");
+        } else {
+            throw argument_error("unknown sqlite URL parameter '" + key +
+                                 "' (supported: timeout=<seconds>, journal_mode=wal|delete|truncate|persist|memory|off, "
+                                 "synchronous=off|normal|full|extra, mode=ro|rw|rwc)");
+        }
+    }
+    return o;
+}
 
 void throw_error(sqlite3* db, int rc, std::string_view sql, bool at_prepare) {
     int code = rc;
@@ -303,22 +349,41 @@ std::span<const std::byte> statement::get_blob(int c) {
 // ---------------------------------------------------------------------------------------------
 // connection
 
-connection::connection(const std::string& filename, int busy_timeout_ms) {
+connection::connection(const open_options& o) {
     // One connection is used by one thread at a time (the engine's pool guarantees it), so
     // SQLite's per-connection mutex is not needed (OPEN_NOMUTEX = multi-thread mode).
-    int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX;
-    if (starts_with_file_uri(filename)) flags |= SQLite::OPEN_URI;
+    int flags = SQLite::OPEN_NOMUTEX;
+    if (o.read_only)
+        flags |= SQLite::OPEN_READONLY;
+    else
+        flags |= SQLite::OPEN_READWRITE | (o.create ? SQLite::OPEN_CREATE : 0);
+    if (starts_with_file_uri(o.filename)) flags |= SQLite::OPEN_URI;
     try {
-        db_ = std::make_shared<SQLite::Database>(filename, flags, busy_timeout_ms);
+        db_ = std::make_shared<SQLite::Database>(o.filename, flags, o.busy_timeout_ms);
     } catch (const SQLite::Exception& e) {
         const int code = e.getExtendedErrorCode() > 0 ? e.getExtendedErrorCode() : SQLITE_CANTOPEN;
         throw operational_error(
-            make_message(operational, std::string("unable to open database '") + filename + "': " + e.what(), {}),
+            make_message(operational, std::string("unable to open database '") + o.filename + "': " + e.what(), {}),
             code);
     }
     handle_ = db_->getHandle();
     sqlite3_extended_result_codes(handle_, 1);
     execute("PRAGMA foreign_keys = ON");
+    if (!o.journal_mode.empty()) {
+        // the pragma answers with the mode in effect: a database that cannot take the mode (an
+        // in-memory one cannot be WAL) keeps its own, which must not pass silently
+        const std::string sql = "PRAGMA journal_mode = " + o.journal_mode;
+        statement s(db_, sql);
+        std::string now = s.step() ? lower(s.get_text(0)) : std::string();
+        s.reset();
+        if (now != o.journal_mode)
+            throw argument_error("sqlite URL parameter journal_mode=" + o.journal_mode + " did not take effect on '" +
+                                 o.filename + "': SQLite kept journal_mode '" + now + "'" +
+                                 (o.filename.find("memdb") != std::string::npos || o.filename == ":memory:"
+                                      ? " (an in-memory database has no journal file)"
+                                      : ""));
+    }
+    if (o.synchronous >= 0) execute("PRAGMA synchronous = " + std::to_string(o.synchronous));
 }
 
 connection::~connection() = default;
@@ -365,14 +430,17 @@ bool connection::table_exists(std::string_view name) {
 
 int connection::max_params() const { return sqlite3_limit(handle_, SQLITE_LIMIT_VARIABLE_NUMBER, -1); }
 
+connection::transaction_state connection::transaction() {
+    switch (sqlite3_txn_state(handle_, nullptr)) {
+        case SQLITE_TXN_NONE: return transaction_state::none;
+        case SQLITE_TXN_READ: return transaction_state::read;
+        case SQLITE_TXN_WRITE: return transaction_state::write;
+        default: return transaction_state::unknown;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
-std::unique_ptr<driver::connection> connect(const url& u) {
-    std::string name = u.database.value_or(std::string());
-    if (name.empty()) name = ":memory:";
-    int timeout_ms = 5000;
-    if (auto it = u.query.find("timeout"); it != u.query.end()) timeout_ms = parse_timeout_ms(it->second);
-    return std::make_unique<connection>(name, timeout_ms);
-}
+std::unique_ptr<driver::connection> connect(const url& u) { return std::make_unique<connection>(parse_url(u)); }
 
 }  // namespace dorm::driver::sqlite

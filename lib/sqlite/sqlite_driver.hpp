@@ -23,11 +23,24 @@ struct url;
 
 namespace dorm::driver::sqlite {
 
+/// How to open a SQLite database: the URL's path and query parameters.
+struct open_options {
+    std::string filename;
+    int busy_timeout_ms = 5000;  ///< `timeout=<seconds>` (default 5 s)
+    std::string journal_mode;    ///< `journal_mode=wal|delete|...` (lower case), empty: the file's own
+    int synchronous = -1;        ///< `synchronous=off|normal|full|extra` as 0-3, -1: SQLite's default
+    bool read_only = false;      ///< `mode=ro`
+    bool create = true;          ///< `mode=rwc` (default); `mode=rw`: the file must exist
+};
+/// The options of a `sqlite://...` URL.
+/// @throws argument_error for an unknown parameter or a bad value (naming it and the valid ones).
+open_options parse_url(const url& u);
+
 /// Opens a SQLite connection for a `sqlite://...` URL.
 /// `url.database` absent, empty or `:memory:` is a private in-memory database; a name starting
 /// with `file:` is opened as a URI (the engine's shared in-memory databases use `?vfs=memdb`).
-/// Query parameter `timeout=<seconds>` sets the busy timeout (default 5 s).
-/// @throws operational_error when the database cannot be opened, argument_error for a bad timeout.
+/// Query parameters: see parse_url(); each takes effect on every connection opened.
+/// @throws operational_error when the database cannot be opened, argument_error for a bad parameter.
 std::unique_ptr<driver::connection> connect(const url& u);
 
 /// Throws the dorm error for SQLite result code `rc` on `db` (extended code taken from `db`).
@@ -91,8 +104,8 @@ private:
 /// A SQLite connection (one SQLite::Database).
 class connection final : public driver::connection {
 public:
-    /// Opens `filename` (see connect()) with the given busy timeout.
-    connection(const std::string& filename, int busy_timeout_ms);
+    /// Opens the database as the URL's parameters say (see parse_url()).
+    explicit connection(const open_options& o);
     ~connection() override;
 
     dorm::dialect dialect() const override { return dorm::dialect::sqlite; }
@@ -101,6 +114,7 @@ public:
     bool ping() override;
     bool table_exists(std::string_view name) override;
     int max_params() const override;
+    transaction_state transaction() override;
 
 private:
     std::shared_ptr<SQLite::Database> db_;

@@ -103,11 +103,20 @@ public:
     virtual bool table_exists(std::string_view name) = 0;
     /// The largest number of bound parameters one statement may carry.
     virtual int max_params() const = 0;
+
+    /// What the open transaction holds, where the backend can tell (SQLite).
+    enum class transaction_state : unsigned char { unknown, none, read, write };
+    virtual transaction_state transaction() { return transaction_state::unknown; }
 };
 
 /// Opens a connection for a parsed URL.
 /// @throws argument_error for an unknown backend, unsupported_error for a backend not built in,
 ///         operational_error when the database cannot be reached.
 std::unique_ptr<connection> connect(const url& u);
+
+/// Checks a URL's query parameters without connecting (SQLite; the server drivers check theirs
+/// when they connect).
+/// @throws argument_error naming an unknown parameter or a bad value.
+void check_url(const url& u);
 
 }  // namespace dorm::driver

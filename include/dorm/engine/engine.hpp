@@ -10,6 +10,7 @@
 
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/driver/driver.hpp>
+#include <dorm/engine/isolation.hpp>
 #include <dorm/engine/url.hpp>
 
 namespace dorm {
@@ -30,6 +31,12 @@ struct engine_options {
     bool pool_pre_ping = false;
     /// Echo `[SQL parameters hidden due to hide_parameters=True]` instead of the values.
     bool hide_parameters = false;
+    /// The isolation level of every transaction on this engine's connections (none: the
+    /// server's default — READ COMMITTED on PostgreSQL, REPEATABLE READ on MariaDB, a deferred
+    /// BEGIN on SQLite). PostgreSQL and MariaDB set it once per connection, when it is opened;
+    /// SQLite at each BEGIN. A level the backend does not have is an argument_error from
+    /// create_engine (see dorm/engine/isolation.hpp).
+    std::optional<dorm::isolation> isolation{};
 };
 
 namespace detail {
@@ -102,8 +109,21 @@ public:
     explicit operator bool() const noexcept { return impl_ != nullptr; }
     dorm::dialect dialect() const;
 
-    /// Starts a transaction (logs `BEGIN (implicit)`). No-op if one is open.
+    /// Starts a transaction (logs `BEGIN (implicit)`) at the engine's isolation level. No-op if
+    /// one is open.
     void begin();
+    /// Starts a transaction at `level` (logs the statements, e.g. `BEGIN ISOLATION LEVEL
+    /// SERIALIZABLE (implicit)`). No-op if one is open.
+    /// @throws argument_error when the backend has no such level.
+    void begin(dorm::isolation level);
+    /// Makes sure the open transaction may write without waiting for another lock later: on
+    /// SQLite, which cannot lock rows, the transaction takes the database's write lock now
+    /// (`BEGIN IMMEDIATE`, waiting up to the busy timeout); a transaction that has not written yet
+    /// is ended and begun again that way (nothing is lost: it has only read). Without an open
+    /// transaction one is begun at `level` (none: the engine's level; on SQLite IMMEDIATE unless
+    /// `level` is exclusive). Other backends lock rows (`SELECT ... FOR UPDATE`): there it only
+    /// begins a transaction if none is open.
+    void begin_write(std::optional<dorm::isolation> level = std::nullopt);
     /// Commits the open transaction (logs `COMMIT`). No-op without one.
     void commit();
     /// Rolls back the open transaction (logs `ROLLBACK`). No-op without one. Never throws.

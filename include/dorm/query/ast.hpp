@@ -150,6 +150,15 @@ struct entity_ref {
     std::string alias;
 };
 
+/// SELECT ... FOR UPDATE / FOR SHARE (with_for_update()).
+struct row_lock {
+    enum class strength : unsigned char { none, update, share };
+    strength mode = strength::none;
+    bool nowait = false;
+    bool skip_locked = false;
+    std::vector<table_ref> of;  ///< FOR UPDATE OF these tables (empty: every table)
+};
+
 /// SELECT ...
 struct select {
     select();
@@ -169,6 +178,10 @@ struct select {
     std::vector<order_item> order_by;
     std::optional<std::int64_t> limit, offset;
     bool distinct = false;
+    row_lock lock;
+    /// Objects already in the session are overwritten by the rows read (SQLAlchemy's
+    /// populate_existing; always so for a locking SELECT).
+    bool populate_existing = false;
     memo_slot memo;  ///< compile_select_sql's memo for this object (not part of the statement)
 };
 

@@ -19,6 +19,8 @@ namespace dorm {
 
 namespace detail {
 struct loader_node;  // dorm/session/loaders.hpp
+/// argument_error: `a` and `b` cannot both refine one FOR UPDATE (lib/query/compile.cpp).
+[[noreturn]] void throw_lock_conflict(const char* a, const char* b);
 }
 
 /// Row marker of an entity select: rows are std::shared_ptr<T> in a session.
@@ -233,6 +235,66 @@ public:
         return std::move(*this);
     }
 
+    /// `SELECT ... FOR UPDATE`: the rows read are locked until the transaction ends (SQLAlchemy's
+    /// with_for_update()). Objects already in the session are refreshed from the locked rows.
+    /// Refine with `.nowait()`, `.skip_locked()`, `.read()` (a shared lock: FOR SHARE / LOCK IN
+    /// SHARE MODE) and `.of<U...>()` (lock only the rows of those structs; MariaDB locks every
+    /// joined table's rows). On SQLite, which has no row locks, the session's transaction takes
+    /// the database's write lock before the SELECT runs (BEGIN IMMEDIATE), so read-then-write
+    /// transactions run one after the other instead of failing with SQLITE_BUSY.
+    select_stmt with_for_update() const& { return select_stmt(*this).with_for_update(); }
+    select_stmt with_for_update() && {
+        auto& l = edit().lock;
+        if (l.mode == ast::row_lock::strength::none) l.mode = ast::row_lock::strength::update;
+        return std::move(*this);
+    }
+    /// FOR UPDATE NOWAIT: a row locked by another transaction is an error at once
+    /// (operational_error; dorm::is_retryable says true) instead of a wait.
+    select_stmt nowait() const& { return select_stmt(*this).nowait(); }
+    select_stmt nowait() && {
+        auto& l = with_lock();
+        if (l.skip_locked) detail::throw_lock_conflict("nowait", "skip_locked");
+        l.nowait = true;
+        return std::move(*this);
+    }
+    /// FOR UPDATE SKIP LOCKED: rows locked by another transaction are left out of the result
+    /// (a work queue). On SQLite every row is returned: there the whole database is locked.
+    select_stmt skip_locked() const& { return select_stmt(*this).skip_locked(); }
+    select_stmt skip_locked() && {
+        auto& l = with_lock();
+        if (l.nowait) detail::throw_lock_conflict("skip_locked", "nowait");
+        l.skip_locked = true;
+        return std::move(*this);
+    }
+    /// A shared lock (FOR SHARE; MariaDB LOCK IN SHARE MODE; Oracle has only FOR UPDATE): other
+    /// transactions may read and share-lock the rows, not change them.
+    select_stmt read() const& { return select_stmt(*this).read(); }
+    select_stmt read() && {
+        edit().lock.mode = ast::row_lock::strength::share;
+        return std::move(*this);
+    }
+    /// FOR UPDATE OF: lock only the rows of these structs (each must be in FROM/JOIN).
+    template <class... U>
+    select_stmt of() const& {
+        return select_stmt(*this).template of<U...>();
+    }
+    template <class... U>
+    select_stmt of() && {
+        static_assert(sizeof...(U) > 0, "dorm: of<U...>() names at least one struct");
+        static_assert((detail::tables_subset_v<boost::mp11::mp_list<U>, Tables> && ...),
+                      "dorm: of<U>() names a struct that is not in this select's FROM/JOIN list");
+        auto& l = with_lock();
+        (l.of.push_back(ast::table_ref{&table_of<U>(), {}, nullptr}), ...);
+        return std::move(*this);
+    }
+    /// Objects already in the session are overwritten with the values of the rows read
+    /// (SQLAlchemy's populate_existing), unflushed changes included.
+    select_stmt populate_existing() const& { return select_stmt(*this).populate_existing(); }
+    select_stmt populate_existing() && {
+        edit().populate_existing = true;
+        return std::move(*this);
+    }
+
     /// JOIN U ON <the single foreign-key path between U and the selected structs>.
     template <class U>
     auto join() const {
@@ -357,6 +419,12 @@ private:
     ast::select& edit() noexcept {
         ast_.memo.reset();
         return ast_;
+    }
+    /// The row lock, FOR UPDATE unless already set.
+    ast::row_lock& with_lock() noexcept {
+        auto& l = edit().lock;
+        if (l.mode == ast::row_lock::strength::none) l.mode = ast::row_lock::strength::update;
+        return l;
     }
 
     template <class, class, bool, class>

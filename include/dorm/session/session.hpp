@@ -9,6 +9,7 @@
 ///     session.commit();                                               // UPDATE ... SET age=?
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <ranges>
 #include <tuple>
 #include <type_traits>
@@ -38,6 +39,18 @@ std::shared_ptr<T> read_entity_row(driver::statement& s, void* session) {
     return load_entity<T>(s, static_cast<session_impl*>(session));
 }
 
+/// The rows of a locking (or populate_existing) SELECT overwrite the objects already in the session.
+template <class T>
+std::shared_ptr<T> read_entity_row_populating(driver::statement& s, void* session) {
+    populate_scope scope(*static_cast<session_impl*>(session));
+    return load_entity<T>(s, static_cast<session_impl*>(session));
+}
+template <class U>
+std::shared_ptr<void> read_entity_erased_populating(driver::statement& s, session_impl* session, int first) {
+    populate_scope scope(*session);
+    return read_entity_erased<U>(s, session, first);
+}
+
 /// A select<A, B, ...>() row through the identity map; an outer-joined struct without a
 /// matching row is a null pointer.
 template <class Row>
@@ -55,6 +68,12 @@ typename entities_rows<Row>::session_row read_entities_row(driver::statement& s,
             ...);
     }(std::make_index_sequence<std::tuple_size_v<typename R::session_row>>{});
     return row;
+}
+
+template <class Row>
+typename entities_rows<Row>::session_row read_entities_row_populating(driver::statement& s, void* session) {
+    populate_scope scope(*static_cast<session_impl*>(session));
+    return read_entities_row<Row>(s, session);
 }
 
 template <class T, class... K>
@@ -85,11 +104,23 @@ identity_key key_from_values(const K&... pk) {
 
 }  // namespace detail
 
+/// Options of a session (designated initializers: `dorm::session s(engine, {.isolation = ...})`).
+struct session_options {
+    /// The isolation level of the session's transactions (none: the engine's). A level the
+    /// backend does not have is an argument_error (see dorm/engine/isolation.hpp).
+    std::optional<dorm::isolation> isolation{};
+    /// Flush before each query (as SQLAlchemy's autoflush=True).
+    bool autoflush = true;
+};
+
 /// A unit of work over one engine: identity map, change tracking, one transaction at a time.
 /// Not thread-safe: use one session per thread. Destroying it rolls back what was not committed.
 class session {
 public:
-    explicit session(const engine& e) : impl_(std::make_unique<detail::session_impl>(e)) {}
+    explicit session(const engine& e, const session_options& options = {})
+        : impl_(std::make_unique<detail::session_impl>(e, options.isolation)) {
+        impl_->autoflush_enabled = options.autoflush;
+    }
     session(session&&) noexcept = default;
     session& operator=(session&&) noexcept = default;
     ~session() = default;
@@ -165,6 +196,17 @@ public:
         impl_->check_usable();
         impl_->remove(require(obj, "remove"));
     }
+    /// Begins the session's transaction now (it otherwise begins with the first statement), at the
+    /// session's isolation level.
+    /// @throws invalid_request_error when a transaction is already open.
+    void begin() { impl_->begin(std::nullopt); }
+    /// Begins the session's transaction now at `level` (this transaction only; the next one has
+    /// the session's level again).
+    /// @throws invalid_request_error when a transaction is already open; argument_error when the
+    ///         backend has no such level.
+    void begin(dorm::isolation level) { impl_->begin(level); }
+    /// Whether a transaction is open.
+    bool in_transaction() const noexcept { return impl_->in_transaction(); }
     /// Writes pending changes (one transaction, kept open until commit/rollback).
     void flush() { impl_->flush(); }
     /// Flushes and commits.
@@ -278,11 +320,16 @@ private:
     auto execute_select(const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
         impl_->check_usable();
         impl_->autoflush();
+        const bool locking = stmt.ast().lock.mode != ast::row_lock::strength::none;
+        if (locking) impl_->begin_write();  // SQLite: BEGIN IMMEDIATE (it cannot lock rows)
+        const bool populate = locking || stmt.ast().populate_existing;
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
                 return result<std::shared_ptr<T>>(detail::materialized_objects{detail::load_objects(
-                    *impl_, stmt.ast(), *stmt.loaders(), &detail::read_entity_erased<T>, detail::row_sink{}, named)});
+                    *impl_, stmt.ast(), *stmt.loaders(),
+                    populate ? &detail::read_entity_erased_populating<T> : &detail::read_entity_erased<T>,
+                    detail::row_sink{}, named)});
         }
         std::vector<value> params;
         // two statements: run(sql, params) would make its span of `params` before the SQL is
@@ -291,11 +338,14 @@ private:
         auto lease = impl_->run(sql, params);
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
-            return result<std::shared_ptr<T>>(std::move(lease), &detail::read_entity_row<T>, impl_.get(),
-                                              std::move(params));
+            return result<std::shared_ptr<T>>(
+                std::move(lease), populate ? &detail::read_entity_row_populating<T> : &detail::read_entity_row<T>,
+                impl_.get(), std::move(params));
         } else if constexpr (is_entities<Row>::value) {
             return result<typename detail::entities_rows<Row>::session_row>(
-                std::move(lease), &detail::read_entities_row<Row>, impl_.get(), std::move(params));
+                std::move(lease),
+                populate ? &detail::read_entities_row_populating<Row> : &detail::read_entities_row<Row>,
+                impl_.get(), std::move(params));
         } else {
             return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
         }

@@ -4,6 +4,7 @@
 /// transaction journal. Templates in session.hpp only create records and read rows.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -18,7 +19,7 @@ namespace dorm::detail {
 
 class session_impl {
 public:
-    explicit session_impl(engine e);
+    explicit session_impl(engine e, std::optional<isolation> level = std::nullopt);
     ~session_impl();
     session_impl(const session_impl&) = delete;
     session_impl& operator=(const session_impl&) = delete;
@@ -30,6 +31,12 @@ public:
     void check_usable() const;
     /// The connection, checked out and in a transaction (autobegin).
     dorm::connection& connection();
+    /// Begins the session's transaction now, at `level` (none: the session's level).
+    /// @throws invalid_request_error when a transaction is already open.
+    void begin(std::optional<isolation> level);
+    /// Before a locking SELECT: the transaction may write without waiting later (SQLite: BEGIN
+    /// IMMEDIATE, see connection::begin_write).
+    void begin_write();
     /// Flushes pending changes before a query (unless disabled).
     void autoflush();
     bool autoflush_enabled = true;
@@ -68,6 +75,12 @@ public:
                                         int assoc_owner_col, int assoc_target_col);
     /// Called before a lazy load (raiseload and statistics hook here).
     void before_lazy_load(const schema::table& owner, const char* member);
+    bool in_transaction() const noexcept { return conn_ && conn_.in_transaction(); }
+    /// Set while the rows of a locking / populate_existing SELECT are read: load_entity_erased
+    /// overwrites the objects already in the session (see populate_scope).
+    bool populating = false;
+    /// Overwrites a loaded object's columns with the row's (discarding unflushed changes).
+    void repopulate(record_base* rec, driver::statement& s, int first);
     /// Whether a flush is running (lazy loads inside it do not autoflush).
     bool in_flush() const noexcept { return flushing_; }
     /// Lazy loads performed so far.
@@ -101,6 +114,7 @@ private:
 
     dorm::engine engine_;
     dorm::dialect dialect_;
+    std::optional<isolation> isolation_;  ///< session_options::isolation
     dorm::connection conn_;
     bool failed_ = false;
     bool flushing_ = false;
@@ -136,6 +150,19 @@ private:
     std::unordered_map<std::string, std::string> relationship_sql_;
     bind_scratch scratch_;
     std::vector<value> params_;
+};
+
+/// Sets session_impl::populating while one row is read.
+class populate_scope {
+public:
+    explicit populate_scope(session_impl& s) noexcept : s_(s), old_(s.populating) { s.populating = true; }
+    ~populate_scope() { s_.populating = old_; }
+    populate_scope(const populate_scope&) = delete;
+    populate_scope& operator=(const populate_scope&) = delete;
+
+private:
+    session_impl& s_;
+    bool old_;
 };
 
 }  // namespace dorm::detail
