@@ -102,6 +102,9 @@ struct relationship_model {
     static_assert(boost::describe::has_describe_members<target>::value,
                   "dorm: the struct a relationship points to must be described with BOOST_DESCRIBE_STRUCT");
     static_assert(!many_to_many || collection, "dorm: dorm::secondary<Assoc> applies to dorm::many<T> members");
+    static_assert(!opts.version,
+                  "dorm: dorm::version applies to an integer column member, not to a dorm::many / dorm::one "
+                  "relationship");
 
     // where the foreign key is
     static constexpr int owner_fk = fk_columns<T, target>::first;       // T -> target
