@@ -145,6 +145,9 @@ struct relationship_model {
     }
     static_assert(!many_to_many || (assoc_to_owner() >= 0 && assoc_to_target() >= 0),
                   "dorm: the association struct of dorm::secondary<Assoc> needs a foreign key to each side");
+    static_assert(!many_to_many || model<std::conditional_t<many_to_many, assoc, T>>::version_column() < 0,
+                  "dorm: the association struct of dorm::secondary<Assoc> cannot have a dorm::version column (the "
+                  "session writes its rows directly, without versions)");
 
     /// The partner member in target (back_populates, or the single relationship back to T).
     static constexpr int back() {
