@@ -1,7 +1,9 @@
 #pragma once
 /// @file dorm/error.hpp
 /// The exception hierarchy. Every error dorm raises derives from dorm::error.
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -123,11 +125,36 @@ public:
     using error::error;
 };
 
-/// A flush found a row changed or deleted behind the session's back (an UPDATE or DELETE
-/// matched no row).
+/// What a stale_data_error is about (empty / no version when raised without them).
+struct stale_data_details {
+    std::string table;                    ///< the table of the row
+    std::string key;                      ///< its primary key as text, e.g. `id=5` or `owner='ann', slug='x'`
+    std::optional<std::int64_t> version;  ///< the dorm::version the flush expected the row to have
+};
+
+/// A flush found a row changed or deleted behind the session's back: an UPDATE or DELETE matched
+/// no row (SQLAlchemy's StaleDataError). With a dorm::version column this is the lost race of
+/// optimistic concurrency. The message names the table, the key and the version.
 class stale_data_error : public error {
 public:
     using error::error;
+    stale_data_error(const std::string& message, stale_data_details details)
+        : error(message), details_(std::make_shared<const stale_data_details>(std::move(details))) {}
+
+    /// The table of the stale row (empty when unknown).
+    const std::string& table() const noexcept { return details_ ? details_->table : empty_text(); }
+    /// The primary key of the stale row as text (empty when unknown).
+    const std::string& key() const noexcept { return details_ ? details_->key : empty_text(); }
+    /// The version the flush expected (tables with a dorm::version column).
+    std::optional<std::int64_t> version() const noexcept { return details_ ? details_->version : std::nullopt; }
+    stale_data_details details() const { return details_ ? *details_ : stale_data_details{}; }
+
+private:
+    static const std::string& empty_text() noexcept {
+        static const std::string empty;
+        return empty;
+    }
+    std::shared_ptr<const stale_data_details> details_;  // shared: exceptions copy without throwing
 };
 
 /// An unloaded relationship was read after its object's session was gone.

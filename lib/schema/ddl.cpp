@@ -65,6 +65,7 @@ schema::table make_table(const table_desc& spec) {
         if (s.primary_key) t.primary_key.push_back(static_cast<int>(i));
     }
     t.autoincrement_column = spec.autoincrement_column;
+    t.version_column = spec.version_column;
     return t;
 }
 

@@ -211,6 +211,35 @@ void check_columns(const record_layout& l, const void* obj, column_mask cols) {
     }
 }
 
+std::int64_t record_base::version() const noexcept {
+    const column_slot& c = layout_->cols[layout_->version_col];
+    return c.ops->as_int(at(obj_, c.obj));
+}
+
+void record_base::set_version(std::int64_t v) noexcept {
+    const column_slot& c = layout_->cols[layout_->version_col];
+    c.ops->set_int(at(obj_, c.obj), v);
+}
+
+std::int64_t record_base::committed_version() const noexcept {
+    const column_slot& c = layout_->cols[layout_->version_col];
+    return c.ops->as_int(has_snapshot ? at(snap_, c.snap) : at(obj_, c.obj));
+}
+
+std::string record_base::key_text() const {
+    std::vector<value> key;
+    key_values(key);
+    std::string out;
+    const auto& pk = layout_->table->primary_key;
+    for (std::size_t i = 0; i < pk.size() && i < key.size(); ++i) {
+        if (i) out += ", ";
+        out += layout_->table->columns[static_cast<std::size_t>(pk[i])].name;
+        out += '=';
+        out += key[i].repr();
+    }
+    return out;
+}
+
 void record_base::set_generated_key(std::int64_t id) {
     const record_layout& l = *layout_;
     if (!l.autoincrement) return;

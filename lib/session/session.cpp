@@ -44,6 +44,14 @@ std::vector<ast::expr_ptr> pk_condition(const schema::table& t) {
     return where;
 }
 
+/// <pk> = ? AND <version> = ? for a table with a dorm::version column.
+std::vector<ast::expr_ptr> versioned_condition(const schema::table& t) {
+    std::vector<ast::expr_ptr> where = pk_condition(t);
+    if (t.version_column >= 0)
+        where.push_back(ast::make_op(ast::op::eq, {ast::make_column(&t, t.version_column), ast::make_param(value())}));
+    return where;
+}
+
 bool key_less(const record_base* a, const record_base* b) {
     if (a->ident.i != b->ident.i) return a->ident.i < b->ident.i;
     return a->ident.s < b->ident.s;
@@ -113,6 +121,8 @@ template <class E, class... Rest>
     if (auto* x = dynamic_cast<const E*>(&e)) {
         if constexpr (std::is_same_v<E, data_error>)
             throw data_error(prefix + x->what(), x->details(), x->code(), x->sqlstate());
+        else if constexpr (std::is_same_v<E, stale_data_error>)
+            throw stale_data_error(prefix + x->what(), x->details());
         else if constexpr (std::is_base_of_v<database_error, E>)
             throw E(prefix + x->what(), x->code(), x->sqlstate());
         else
@@ -433,7 +443,27 @@ void session_impl::repopulate(record_base* rec, driver::statement& s, int first)
 // -- flush ---------------------------------------------------------------------------------
 
 namespace {
-enum class sql_kind { insert_all, insert_generated, update, delete_ };
+/// update_versioned: UPDATE ... WHERE <pk> AND <version> = ? (tables with a dorm::version
+/// column; delete_ matches the version on those tables too).
+enum class sql_kind { insert_all, insert_generated, update, update_versioned, delete_ };
+
+/// The message of a stale_data_error: SQLAlchemy's sentence, then the row (table, key, and the
+/// version the flush expected on a table with a dorm::version column).
+[[noreturn]] void throw_stale(const char* verb, const record_base& r, std::int64_t matched) {
+    const schema::table& t = r.table();
+    stale_data_details d{t.name, r.key_text(), std::nullopt};
+    std::string msg = std::string(verb) + " statement on table '" + t.name + "' expected to " +
+                      (verb[0] == 'U' ? "update" : "delete") + " 1 row(s); " + std::to_string(matched) +
+                      " were matched (" + t.name + ' ' + d.key;
+    if (r.versioned()) {
+        d.version = r.committed_version();
+        msg += ", version " + std::to_string(*d.version) +
+               ": the row was changed or deleted by another transaction since it was read)";
+    } else {
+        msg += ": the row no longer exists with that key; it was deleted or its key changed since it was read)";
+    }
+    throw stale_data_error(msg, std::move(d));
+}
 }
 
 void session_impl::flush() {
@@ -682,21 +712,32 @@ void session_impl::do_flush() {
             ins.rows.push_back(std::move(row));
             if (k == sql_kind::insert_generated && returning) ins.returning.push_back(t->autoincrement_column);
             out = compile_insert(ins, dialect_);
-        } else if (k == sql_kind::update) {
+        } else if (k == sql_kind::update || k == sql_kind::update_versioned) {
             ast::update up;
             up.table = t;
             for (int col : mask_columns(mask)) up.sets.emplace_back(col, ast::make_param(value()));
-            up.where = pk_condition(*t);
+            up.where = k == sql_kind::update_versioned ? versioned_condition(*t) : pk_condition(*t);
             out = compile_update(up, dialect_);
         } else {
             ast::delete_ del;
             del.table = t;
-            del.where = pk_condition(*t);
+            del.where = versioned_condition(*t);
             out = compile_delete(del, dialect_);
         }
         return sqls.emplace(key, std::move(out.sql)).first->second;
     };
     std::vector<value> echo_params;
+
+    // dorm::version members this flush sets (INSERT: 1, UPDATE: +1), with their values before:
+    // a flush that fails puts them back, so no object claims a version its row does not have.
+    struct version_undo {
+        std::vector<std::pair<record_base*, std::int64_t>> before;
+        bool kept = false;
+        ~version_undo() {
+            if (kept) return;
+            for (auto it = before.rbegin(); it != before.rend(); ++it) it->first->set_version(it->second);
+        }
+    } versions;
 
     // UPDATEs and INSERTs, table by table in foreign-key order; within a table its UPDATEs run
     // before its INSERTs (SQLAlchemy's order: renaming "bob" and adding a new "bob" in one flush
@@ -725,12 +766,10 @@ void session_impl::do_flush() {
         if (a.mask != b.mask) return a.mask < b.mask;
         return key_less(a.rec, b.rec);
     };
-    auto check_matched = [](driver::statement& st, const schema::table* t, bool) {
+    auto check_matched = [](driver::statement& st, record_base* r, bool) {
         const auto n = st.rows_affected();
         st.reset();
-        if (n != 1)
-            throw stale_data_error("UPDATE statement on table '" + t->name + "' expected to update 1 row(s); " +
-                                   std::to_string(n) + " were matched");
+        if (n != 1) throw_stale("UPDATE", *r, n);
     };
     // the UPDATEs of table t among `recs`: grouped by changed-column set, in primary-key order
     std::vector<update_item> table_updates;
@@ -739,32 +778,52 @@ void session_impl::do_flush() {
         for (auto* r : recs) {
             if (&r->table() != t) continue;
             r->sync_parents();
-            if (column_mask m = r->changed()) table_updates.push_back({r, m});
+            column_mask m = r->changed();
+            if (m && r->versioned()) {
+                // dorm owns the version: a value written into the member is not a change, and an
+                // UPDATE writes the committed version + 1 where the row still has the committed one
+                const column_mask version_bit = column_mask{1} << r->layout().version_col;
+                const std::int64_t committed = r->committed_version();
+                if (m & version_bit) {
+                    r->set_version(committed);
+                    m &= ~version_bit;
+                }
+                if (m) {
+                    versions.before.emplace_back(r, committed);
+                    r->set_version(committed + 1);
+                    m |= version_bit;
+                }
+            }
+            if (m) table_updates.push_back({r, m});
         }
         if (table_updates.empty()) return;
         if (!std::is_sorted(table_updates.begin(), table_updates.end(), update_less))
             std::stable_sort(table_updates.begin(), table_updates.end(), update_less);
-        write_runner<const schema::table*, decltype(check_matched)> runner(c, true, check_matched);
+        write_runner<record_base*, decltype(check_matched)> runner(c, true, check_matched);
         column_mask current = 0;  // a changed-column set is never empty
         const std::string* current_sql = nullptr;
         std::vector<int> cols;
+        const bool versioned = t->version_column >= 0;
+        const int version_param = static_cast<int>(t->primary_key.size());  // after the SET values and the key
         for (auto& u : table_updates) {
             if (current != u.mask) {
                 current = u.mask;
                 cols = mask_columns(u.mask);
-                current_sql = &sql_for(t, sql_kind::update, u.mask);
+                current_sql = &sql_for(t, versioned ? sql_kind::update_versioned : sql_kind::update, u.mask);
             }
             const std::string& sql = *current_sql;
             driver::statement& st = runner.use(sql);
             u.rec->bind_columns(st, cols, 0, scratch_);
             u.rec->bind_key(st, static_cast<int>(cols.size()), scratch_);
+            if (versioned) st.bind_int(static_cast<int>(cols.size()) + version_param, u.rec->committed_version());
             if (echo) {
                 echo_params.clear();
                 u.rec->column_values(cols, echo_params);
                 u.rec->key_values(echo_params);
+                if (versioned) echo_params.emplace_back(u.rec->committed_version());
                 c.log_statement(sql, runner.lease(), echo_params);
             }
-            runner.run(t);
+            runner.run(u.rec);
             scratch_.clear();
         }
         runner.finish();
@@ -826,6 +885,10 @@ void session_impl::do_flush() {
             const std::string& sql = *current_sql;
             driver::statement& st = runner.use(sql);
             const auto& cols = generated ? gen_cols : all_cols;
+            if (r->versioned()) {  // a new row's version is 1, whatever the member held
+                versions.before.emplace_back(r, r->version());
+                r->set_version(1);
+            }
             r->bind_all(st, generated ? t->autoincrement_column : -1, scratch_);
             if (r->null_out)
                 for (int col : cols)
@@ -894,8 +957,18 @@ void session_impl::do_flush() {
     std::vector<record_base*> deletes = order_records(deleted_, delete_edges, order, true);
     std::reverse(deletes.begin(), deletes.end());
     {
-        auto reset = [](driver::statement& st, const schema::table*, bool) { st.reset(); };
-        write_runner<const schema::table*, decltype(reset)> runner(c, true, reset);
+        // a table without a version column: a row already gone is not an error (as before);
+        // with one: the row must still have the version the session read
+        auto check_deleted = [](driver::statement& st, record_base* r, bool) {
+            if (!r->versioned()) {
+                st.reset();
+                return;
+            }
+            const auto n = st.rows_affected();
+            st.reset();
+            if (n != 1) throw_stale("DELETE", *r, n);
+        };
+        write_runner<record_base*, decltype(check_deleted)> runner(c, true, check_deleted);
         const schema::table* current_table = nullptr;
         const std::string* current_sql = nullptr;
         for (auto* r : deletes) {
@@ -905,13 +978,16 @@ void session_impl::do_flush() {
                 current_sql = &sql_for(t, sql_kind::delete_, 0);
             }
             const std::string& sql = *current_sql;
-            r->bind_key(runner.use(sql), 0, scratch_);
+            driver::statement& st = runner.use(sql);
+            r->bind_key(st, 0, scratch_);
+            if (r->versioned()) st.bind_int(static_cast<int>(t->primary_key.size()), r->committed_version());
             if (echo) {
                 echo_params.clear();
                 r->key_values(echo_params);
+                if (r->versioned()) echo_params.emplace_back(r->committed_version());
                 c.log_statement(sql, runner.lease(), echo_params);
             }
-            runner.run(t);
+            runner.run(r);
             scratch_.clear();
         }
         runner.finish();
@@ -968,6 +1044,7 @@ void session_impl::do_flush() {
         r->watched = false;
         return true;
     });
+    versions.kept = true;
 }
 
 void session_impl::save_backup(record_base* r) {

@@ -63,6 +63,7 @@ constexpr auto find_member_spec() {
 /// The options of one member, merged.
 struct member_options {
     bool primary_key = false, unique = false, index = false, nullable = false;
+    bool version = false;  ///< dorm::version: the row's version counter
     int varchar = 0;
     const char* column_name = nullptr;
     const char* back_populates = nullptr;
@@ -76,6 +77,7 @@ constexpr void apply_option(member_options& m, const O& o) {
     else if constexpr (std::is_same_v<O, unique_t>) m.unique = true;
     else if constexpr (std::is_same_v<O, index_t>) m.index = true;
     else if constexpr (std::is_same_v<O, nullable_t>) m.nullable = true;
+    else if constexpr (std::is_same_v<O, version_t>) m.version = true;
     else if constexpr (std::is_same_v<O, varchar_t>) m.varchar = o.length;
     else if constexpr (std::is_same_v<O, column_name_t>) m.column_name = o.name;
     else if constexpr (std::is_same_v<O, back_populates_t>) m.back_populates = o.name;
@@ -239,6 +241,24 @@ struct model {
         boost::mp11::mp_for_each<columns>([&](auto d) {
             if constexpr (std::is_same_v<std::remove_cv_t<decltype(d.pointer)>, P>)
                 if (found == column_count && d.pointer == p) found = i;
+            ++i;
+        });
+        return found;
+    }
+
+    /// Number of columns marked dorm::version (at most one is allowed).
+    static constexpr std::size_t version_count() {
+        std::size_t n = 0;
+        boost::mp11::mp_for_each<columns>([&](auto d) {
+            if (options_v<T, decltype(d)>.version) ++n;
+        });
+        return n;
+    }
+    /// Index of the dorm::version column, or -1.
+    static constexpr int version_column() {
+        int i = 0, found = -1;
+        boost::mp11::mp_for_each<columns>([&](auto d) {
+            if (found < 0 && options_v<T, decltype(d)>.version) found = i;
             ++i;
         });
         return found;

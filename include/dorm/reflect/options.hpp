@@ -1,7 +1,7 @@
 #pragma once
 /// @file dorm/reflect/options.hpp
 /// Column and relationship options for DORM_TABLE: primary_key, varchar(n), unique, index,
-/// nullable, default_value(v), foreign_key(&T::pk), column_name("..."), back_populates("..."),
+/// nullable, default_value(v), foreign_key(&T::pk), column_name("..."), version, back_populates("..."),
 /// cascade("..."), secondary<Assoc>.
 #include <cstddef>
 #include <string_view>
@@ -28,6 +28,15 @@ inline constexpr index_t index{};
 /// The column accepts NULL even though the member is not std::optional.
 struct nullable_t : detail::option_tag {};
 inline constexpr nullable_t nullable{};
+
+/// The column is the row's version counter (optimistic concurrency, SQLAlchemy's version_id_col):
+/// an INSERT writes 1, every UPDATE and DELETE of the object by a flush matches the version it
+/// read (`AND version = ?`) and an UPDATE increments it; a row that matched nothing raises
+/// dorm::stale_data_error. The member must be a plain integer (not bool, not std::optional, not
+/// part of the primary key), at most one per table. dorm owns its value: what the user writes
+/// into it is overwritten by the flush.
+struct version_t : detail::option_tag {};
+inline constexpr version_t version{};
 
 /// VARCHAR(n) instead of an unbounded text column.
 struct varchar_t : detail::option_tag {

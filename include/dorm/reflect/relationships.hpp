@@ -102,6 +102,9 @@ struct relationship_model {
     static_assert(boost::describe::has_describe_members<target>::value,
                   "dorm: the struct a relationship points to must be described with BOOST_DESCRIBE_STRUCT");
     static_assert(!many_to_many || collection, "dorm: dorm::secondary<Assoc> applies to dorm::many<T> members");
+    static_assert(!opts.version,
+                  "dorm: dorm::version applies to an integer column member, not to a dorm::many / dorm::one "
+                  "relationship");
 
     // where the foreign key is
     static constexpr int owner_fk = fk_columns<T, target>::first;       // T -> target
@@ -142,6 +145,9 @@ struct relationship_model {
     }
     static_assert(!many_to_many || (assoc_to_owner() >= 0 && assoc_to_target() >= 0),
                   "dorm: the association struct of dorm::secondary<Assoc> needs a foreign key to each side");
+    static_assert(!many_to_many || model<std::conditional_t<many_to_many, assoc, T>>::version_column() < 0,
+                  "dorm: the association struct of dorm::secondary<Assoc> cannot have a dorm::version column (the "
+                  "session writes its rows directly, without versions)");
 
     /// The partner member in target (back_populates, or the single relationship back to T).
     static constexpr int back() {

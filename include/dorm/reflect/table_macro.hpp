@@ -27,7 +27,7 @@ constexpr member_spec<P, Opts...> make_member_spec(P p, const char* name, Opts..
                   "dorm: DORM_TABLE entries are (data_member, options...); this one is not a data member");
     static_assert((std::is_base_of_v<option_tag, Opts> && ...),
                   "dorm: DORM_TABLE options must be dorm::primary_key, dorm::varchar(n), dorm::unique, dorm::index, "
-                  "dorm::nullable, dorm::default_value(v), dorm::foreign_key(&T::pk), dorm::column_name(\"...\"), "
+                  "dorm::nullable, dorm::default_value(v), dorm::foreign_key(&T::pk), dorm::column_name(\"...\"), dorm::version, "
                   "dorm::back_populates(\"...\"), dorm::cascade(\"...\") or dorm::secondary<Assoc>");
     return {p, name, std::tuple<Opts...>(opts...)};
 }

@@ -56,6 +56,7 @@ struct table {
     std::vector<column> columns;
     std::vector<int> primary_key;  ///< column indexes, in declaration order
     int autoincrement_column = -1;
+    int version_column = -1;  ///< dorm::version: the row's version counter (optimistic concurrency), or -1
 
     /// Index of the column whose C++ member is `member`, or -1.
     int find_member(std::string_view member) const;

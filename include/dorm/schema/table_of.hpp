@@ -37,6 +37,7 @@ struct table_desc {
     const column_spec* columns;
     std::size_t column_count;
     int autoincrement_column;
+    int version_column;  ///< the dorm::version column, or -1
 };
 /// The runtime table of a table_desc (lib/schema/ddl.cpp); the primary key is the columns
 /// flagged primary_key, in column order.
@@ -99,6 +100,13 @@ constexpr column_spec make_column_spec(std::size_t index) {
     static_assert(!opts.back_populates && !opts.has_secondary,
                   "dorm: back_populates / secondary apply to dorm::many<T> / dorm::one<T> members only");
     check_foreign_key<T, D>();
+    static_assert(!opts.version || !(traits::nullable || opts.nullable),
+                  "dorm: a dorm::version column must be NOT NULL: use a plain integer member (not std::optional, "
+                  "not dorm::nullable)");
+    static_assert(!opts.version || traits::nullable || opts.nullable ||
+                      (std::is_integral_v<M> && !std::is_same_v<M, bool>),
+                  "dorm: dorm::version applies to an integer member (int, std::int64_t, ...), not to bool, text or "
+                  "other types");
 
     column_spec c{};
     c.references_column = -1;
@@ -139,10 +147,14 @@ struct table_desc_of<T, std::index_sequence<I...>> {
     using m = model<T>;
     static constexpr bool relationships_ok = check_relationships<T>(
         std::make_index_sequence<boost::mp11::mp_size<typename m::relationships>::value>{});
+    static_assert(m::version_count() <= 1, "dorm: a table can have at most one dorm::version column");
+    static_assert(m::version_column() < 0 || !m::is_pk_column(static_cast<std::size_t>(m::version_column())),
+                  "dorm: a dorm::version column cannot be part of the primary key");
     static constexpr column_spec columns[] = {make_column_spec<T, typename m::template column<I>>(I)...};
     static constexpr std::string_view type = type_name<T>();
     static constexpr table_desc value{m::table_name(), type.data(), type.size(), columns, sizeof...(I),
-                                      m::autoincrement() ? static_cast<int>(m::pk[0]) : -1};
+                                      m::autoincrement() ? static_cast<int>(m::pk[0]) : -1,
+                                      m::version_column()};
 };
 
 }  // namespace detail

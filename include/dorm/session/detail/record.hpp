@@ -104,6 +104,7 @@ struct record_layout {
     int int_key = -1;  ///< the column of a single integer primary key, else -1
     column_mask key_mask = 0;  ///< the primary-key columns
     column_mask checked = 0;   ///< columns with values that cannot be stored (check_columns looks at them)
+    int version_col = -1;      ///< the dorm::version column (an integer member), or -1
     bool autoincrement = false;
 };
 /// Throws data_error (naming table, column, value and C++ type) when a column in `cols` of `obj`
@@ -182,6 +183,17 @@ public:
         const column_slot& c = l.cols[l.int_key];
         return c.ops->as_int(static_cast<const char*>(obj_) + c.obj) == 0;
     }
+    /// Whether the struct has a dorm::version column.
+    bool versioned() const noexcept { return layout_->version_col >= 0; }
+    /// The dorm::version member of the object (versioned structs only).
+    std::int64_t version() const noexcept;
+    /// Sets the dorm::version member of the object (versioned structs only).
+    void set_version(std::int64_t v) noexcept;
+    /// The version the database has for the row as the session last wrote or read it: the
+    /// snapshot's (the object's without a snapshot). Versioned structs only.
+    std::int64_t committed_version() const noexcept;
+    /// The primary key as text for messages, from the snapshot: `id=5`, `owner='ann', slug='x'`.
+    std::string key_text() const;
     /// Columns whose value differs from the snapshot (all columns when there is no snapshot).
     column_mask changed() const;
     /// The columns of `cols` whose value differs from the snapshot (all of them without one).

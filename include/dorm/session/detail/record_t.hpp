@@ -72,6 +72,7 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
         if constexpr (m::pk_count == 1 && std::is_integral_v<member_of<typename m::template column<m::pk[0]>>>)
             l.int_key = static_cast<int>(m::pk[0]);
         l.autoincrement = m::autoincrement();
+        l.version_col = m::version_column();
         for (auto p : m::pk) l.key_mask |= column_mask{1} << p;
         for (std::size_t i = 0; i < n; ++i)
             if (slots[i].ops->check || slots[i].max_chars) l.checked |= column_mask{1} << i;
