@@ -31,6 +31,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <random>
@@ -683,5 +684,205 @@ inline TxResult tx_raw_pg(const Target& t, TxStrategy how, const TxParams& p) {
 }
 
 #endif  // DORM_BENCH_HAVE_LIBPQ
+
+// -- raw libmariadb -------------------------------------------------------------------------------
+#ifdef DORM_BENCH_HAVE_LIBMARIADB
+
+/// One thread's connection (CLIENT_FOUND_ROWS, as dorm's driver: an UPDATE reports the rows it
+/// matched), its statements prepared once (binary protocol); serializable: the session's level is
+/// set once when connecting (dorm's MariaDB dialect sets the session level too), then BEGIN.
+class TxMy {
+public:
+    TxMy(const std::string& url_text, TxStrategy how) : how_(how) {
+        const auto u = dorm::url::parse(url_text);
+        m_ = mysql_init(nullptr);
+        if (!m_) throw std::runtime_error("raw libmariadb: mysql_init");
+        const my_bool off = 0;
+        mysql_optionsv(m_, MYSQL_OPT_RECONNECT, &off);
+        mysql_optionsv(m_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+        std::string host = u.host.value_or("127.0.0.1");
+        if (host == "localhost") host = "127.0.0.1";
+        if (!mysql_real_connect(m_, host.c_str(), u.username ? u.username->c_str() : nullptr,
+                                u.password ? u.password->c_str() : nullptr, u.database ? u.database->c_str() : nullptr,
+                                u.port ? static_cast<unsigned>(*u.port) : 0, nullptr, CLIENT_FOUND_ROWS))
+            fail("connect");
+        if (how == TxStrategy::serializable) exec("SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+    }
+    TxMy(const TxMy&) = delete;
+    TxMy& operator=(const TxMy&) = delete;
+    ~TxMy() {
+        for (auto* s : {sel_, upd_, ins_})
+            if (s) mysql_stmt_close(s);
+        mysql_close(m_);
+    }
+    void prepare_all() {
+        const bool v = how_ == TxStrategy::version;
+        std::string sel = v ? "SELECT id, owner, balance, version FROM tx_vaccount WHERE id IN (?, ?) ORDER BY id"
+                            : "SELECT id, owner, balance FROM tx_account WHERE id IN (?, ?) ORDER BY id";
+        if (how_ == TxStrategy::for_update) sel += " FOR UPDATE";
+        sel_ = prepare(sel);
+        upd_ = prepare(v ? "UPDATE tx_vaccount SET balance = ?, version = ? WHERE id = ? AND version = ?"
+                         : "UPDATE tx_account SET balance = ? WHERE id = ?");
+        ins_ = prepare("INSERT INTO tx_transfer (from_id, to_id, amount, attempt) VALUES (?, ?, ?, ?)");
+    }
+    void exec(const std::string& sql) {
+        if (mysql_real_query(m_, sql.c_str(), static_cast<unsigned long>(sql.size())) != 0) fail(sql.c_str());
+        if (MYSQL_RES* r = mysql_store_result(m_)) mysql_free_result(r);
+    }
+
+    /// One attempt; throws TxRetry (rolled back) on a deadlock, a lock wait timeout or a version mismatch.
+    BENCH_NOINLINE void attempt(const TxMove& m, int attempt_no) {
+        struct Row {
+            std::int64_t id = 0, balance = 0, version = 0;
+            std::string owner;
+        } rows[2];
+        try {
+            query("BEGIN");
+            {
+                std::int64_t in[2] = {m.a, m.b};
+                execute(sel_, in, 2);
+                std::int64_t id = 0, balance = 0, version = 0;
+                char owner[64];
+                unsigned long owner_len = 0;
+                MYSQL_BIND out[4]{};
+                out[0].buffer_type = MYSQL_TYPE_LONGLONG;
+                out[0].buffer = &id;
+                out[1].buffer_type = MYSQL_TYPE_STRING;
+                out[1].buffer = owner;
+                out[1].buffer_length = sizeof owner;
+                out[1].length = &owner_len;
+                out[2].buffer_type = MYSQL_TYPE_LONGLONG;
+                out[2].buffer = &balance;
+                out[3].buffer_type = MYSQL_TYPE_LONGLONG;
+                out[3].buffer = &version;
+                if (mysql_stmt_bind_result(sel_, out)) stmt_error(sel_, "bind result");
+                int n = 0, rc;
+                while ((rc = mysql_stmt_fetch(sel_)) == 0 || rc == MYSQL_DATA_TRUNCATED) {
+                    if (n < 2) rows[n] = Row{id, balance, version, std::string(owner, std::min<unsigned long>(owner_len, sizeof owner))};
+                    ++n;
+                }
+                if (rc == 1) stmt_error(sel_, "fetch");
+                mysql_stmt_free_result(sel_);
+                if (n != 2) throw std::runtime_error("raw libmariadb: an account is missing");
+            }
+            Row& from = rows[0].id == m.a ? rows[0] : rows[1];
+            Row& to = rows[0].id == m.a ? rows[1] : rows[0];
+            from.balance -= m.x;
+            to.balance += m.x;
+            for (const Row& r : rows) {  // key order
+                if (how_ == TxStrategy::version) {
+                    std::int64_t in[4] = {r.balance, r.version + 1, r.id, r.version};
+                    execute(upd_, in, 4);
+                    if (mysql_stmt_affected_rows(upd_) != 1) throw TxRetry{};  // stale
+                } else {
+                    std::int64_t in[2] = {r.balance, r.id};
+                    execute(upd_, in, 2);
+                }
+            }
+            std::int64_t in[4] = {m.a, m.b, m.x, attempt_no};
+            execute(ins_, in, 4);
+            volatile std::int64_t id = static_cast<std::int64_t>(mysql_stmt_insert_id(ins_));  // dorm reads it back
+            (void)id;
+            query("COMMIT");
+        } catch (...) {
+            mysql_real_query(m_, "ROLLBACK", 8);
+            throw;
+        }
+    }
+
+    std::vector<std::pair<std::int64_t, std::int64_t>> balances(TxStrategy how) {
+        std::vector<std::pair<std::int64_t, std::int64_t>> out;
+        for (auto& row : rows_of(how == TxStrategy::version ? "SELECT id, balance FROM tx_vaccount ORDER BY id"
+                                                             : "SELECT id, balance FROM tx_account ORDER BY id"))
+            out.emplace_back(row[0], row[1]);
+        return out;
+    }
+    std::vector<TxMove> journal() {
+        std::vector<TxMove> out;
+        for (auto& row : rows_of("SELECT from_id, to_id, amount FROM tx_transfer")) out.push_back({row[0], row[1], row[2]});
+        return out;
+    }
+
+private:
+    static bool retryable(unsigned code) { return code == 1213 || code == 1205 || code == 1020 || code == 3572; }
+    void query(const char* sql) {
+        if (mysql_real_query(m_, sql, static_cast<unsigned long>(std::strlen(sql))) != 0) {
+            if (retryable(mysql_errno(m_))) throw TxRetry{};
+            fail(sql);
+        }
+    }
+    void execute(MYSQL_STMT* s, std::int64_t* values, int n) {
+        MYSQL_BIND in[4]{};
+        for (int i = 0; i < n; ++i) {
+            in[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            in[i].buffer = &values[i];
+        }
+        if (mysql_stmt_bind_param(s, in)) stmt_error(s, "bind");
+        if (mysql_stmt_execute(s)) stmt_error(s, "execute");
+    }
+    [[noreturn]] void stmt_error(MYSQL_STMT* s, const char* what) {
+        // an error among the rows (a deadlock while fetching) may be the connection's, not the statement's
+        const bool own = mysql_stmt_errno(s) != 0;
+        const unsigned code = own ? mysql_stmt_errno(s) : mysql_errno(m_);
+        std::string msg = own ? mysql_stmt_error(s) : mysql_error(m_);
+        mysql_stmt_reset(s);  // a statement whose rows failed to arrive must be reset (see dorm's driver)
+        if (retryable(code)) throw TxRetry{};
+        throw std::runtime_error(std::string("raw libmariadb: ") + what + ": " + msg);
+    }
+    MYSQL_STMT* prepare(const std::string& sql) {
+        MYSQL_STMT* s = mysql_stmt_init(m_);
+        if (!s || mysql_stmt_prepare(s, sql.c_str(), static_cast<unsigned long>(sql.size())))
+            throw std::runtime_error("raw libmariadb: prepare " + sql + ": " + (s ? mysql_stmt_error(s) : mysql_error(m_)));
+        return s;
+    }
+    std::vector<std::vector<std::int64_t>> rows_of(const char* sql) {
+        if (mysql_real_query(m_, sql, static_cast<unsigned long>(std::strlen(sql))) != 0) fail(sql);
+        std::vector<std::vector<std::int64_t>> out;
+        MYSQL_RES* r = mysql_store_result(m_);
+        if (!r) fail(sql);
+        const unsigned cols = mysql_num_fields(r);
+        while (MYSQL_ROW row = mysql_fetch_row(r)) {
+            std::vector<std::int64_t> v;
+            for (unsigned i = 0; i < cols; ++i) v.push_back(row[i] ? std::stoll(row[i]) : 0);
+            out.push_back(std::move(v));
+        }
+        mysql_free_result(r);
+        return out;
+    }
+    [[noreturn]] void fail(const char* what) {
+        throw std::runtime_error(std::string("raw libmariadb: ") + what + ": " + mysql_error(m_));
+    }
+    MYSQL* m_ = nullptr;
+    TxStrategy how_;
+    MYSQL_STMT *sel_ = nullptr, *upd_ = nullptr, *ins_ = nullptr;
+};
+
+inline TxResult tx_raw_mysql(const Target& t, TxStrategy how, const TxParams& p) {
+    TxMy admin(t.url, TxStrategy::for_update);
+    admin.exec("DROP TABLE IF EXISTS tx_transfer, tx_vaccount, tx_account");
+    for (const auto& s : tx_ddl(dorm::dialect::mysql)) admin.exec(s);
+    std::string seed = how == TxStrategy::version ? "INSERT INTO tx_vaccount (id, owner, balance, version) VALUES "
+                                                  : "INSERT INTO tx_account (id, owner, balance) VALUES ";
+    for (int i = 1; i <= kTxAccounts; ++i)
+        seed += (i > 1 ? ", (" : "(") + std::to_string(i) + ", 'owner " + std::to_string(i) + "', " +
+                std::to_string(kTxOpening) + (how == TxStrategy::version ? ", 1)" : ")");
+    admin.exec(seed);
+    std::vector<std::unique_ptr<TxMy>> conns;  // connected and prepared before the clock starts
+    for (int i = 0; i < p.threads; ++i) {
+        conns.push_back(std::make_unique<TxMy>(t.url, how));
+        conns.back()->prepare_all();
+    }
+    auto r = tx_run_threads(p, [&](int th, const std::vector<TxMove>& plan, TxResult& out) {
+        TxMy& c = *conns[static_cast<std::size_t>(th)];
+        TxBackoff backoff(7000u + static_cast<unsigned>(th));
+        for (const auto& m : plan) tx_attempts(out, backoff, [&](int attempt) { c.attempt(m, attempt); });
+    });
+    conns.clear();
+    tx_check_books(r, admin.balances(how), admin.journal(), p.threads * p.per_thread);
+    admin.exec("DROP TABLE IF EXISTS tx_transfer, tx_vaccount, tx_account");
+    return r;
+}
+
+#endif  // DORM_BENCH_HAVE_LIBMARIADB
 
 }  // namespace bench
