@@ -189,8 +189,11 @@ struct Stopwatch {
 struct Target {
     bool memory = true;
     std::string path;  // file databases
-    std::string url;   // a server (postgresql): then `memory` and `path` do not apply
-    std::string db() const { return !url.empty() ? "postgresql" : memory ? "memory" : "file"; }
+    std::string url;   // a server (postgresql, mysql): then `memory` and `path` do not apply
+    std::string db() const {
+        if (!url.empty()) return url.rfind("mysql", 0) == 0 || url.rfind("mariadb", 0) == 0 ? "mysql" : "postgresql";
+        return memory ? "memory" : "file";
+    }
 };
 
 void remove_db_files(const std::string& path) {
@@ -320,6 +323,11 @@ private:
 #ifdef DORM_BENCH_HAVE_LIBPQ
 }  // namespace bench
 #include "raw_libpq.hpp"
+namespace bench {
+#endif
+#ifdef DORM_BENCH_HAVE_LIBMARIADB
+}  // namespace bench
+#include <mysql.h>
 namespace bench {
 #endif
 
@@ -520,6 +528,10 @@ private:
     std::string insert_sql_;
     std::string mode_;
 };
+
+}  // namespace bench
+#include "tx.hpp"
+namespace bench {
 
 // -- the harness ---------------------------------------------------------------------------------
 
@@ -844,6 +856,118 @@ void print_tables(const std::vector<Summary>& sums, const std::vector<std::strin
                 "== ?)).scalar_one(); dorm_core W1 = conn.prepare() lease; W4 core n/a.)\n");
 }
 
+// -- TX: concurrent transfers (tx.hpp) -------------------------------------------------------------
+
+struct TxRun {
+    std::string impl, db, strategy;
+    int rep = 0;
+    TxResult r;
+};
+
+/// One run of TX: `raw` is the hand-written floor of the target's backend, `dorm_orm` dorm's session.
+TxResult tx_run_impl(const std::string& im, const Target& t, TxStrategy how, const TxParams& p) {
+    if (im != "raw") return tx_dorm(t, how, p);
+    if (t.db() == "postgresql") {
+#ifdef DORM_BENCH_HAVE_LIBPQ
+        return tx_raw_pg(t, how, p);
+#else
+        throw std::runtime_error("dorm_bench was built without libpq: no PostgreSQL floor");
+#endif
+    }
+    if (t.db() == "mysql") {
+#ifdef DORM_BENCH_HAVE_LIBMARIADB
+        return tx_raw_mysql(t, how, p);
+#else
+        throw std::runtime_error("dorm_bench was built without libmariadb: no MariaDB floor");
+#endif
+    }
+    return tx_raw_sqlite(t, how, p);
+}
+
+struct TxSummary {
+    std::string db, strategy;
+    double raw_s = std::nan(""), dorm_s = std::nan("");  // median wall seconds
+    double ratio = std::nan(""), lo = std::nan(""), hi = std::nan(""), cpu_ratio = std::nan("");
+    double raw_retries = std::nan(""), dorm_retries = std::nan("");  // per transfer, over all repetitions
+    int samples = 0;
+    bool checks_ok = true;
+};
+
+std::vector<TxSummary> tx_summarize(const std::vector<TxRun>& runs, const std::vector<std::string>& dbs, const TxParams& p) {
+    std::vector<TxSummary> out;
+    const double transfers = static_cast<double>(p.threads) * p.per_thread;
+    for (const auto& db : dbs)
+        for (TxStrategy how : kTxStrategies) {
+            TxSummary s;
+            s.db = db;
+            s.strategy = tx_name(how);
+            std::vector<double> raw, dorm, raw_cpu, dorm_cpu, per_rep;
+            long raw_retries = 0, dorm_retries = 0;
+            for (const auto& x : runs) {
+                if (x.db != db || x.strategy != s.strategy) continue;
+                if (!x.r.check_error.empty()) s.checks_ok = false;
+                if (x.impl == "raw") {
+                    raw.push_back(x.r.seconds);
+                    raw_cpu.push_back(x.r.cpu_ms);
+                    raw_retries += x.r.retries();
+                    continue;
+                }
+                dorm.push_back(x.r.seconds);
+                dorm_cpu.push_back(x.r.cpu_ms);
+                dorm_retries += x.r.retries();
+                for (const auto& q : runs)
+                    if (q.db == db && q.strategy == x.strategy && q.rep == x.rep && q.impl == "raw") per_rep.push_back(x.r.seconds / q.r.seconds);
+            }
+            if (raw.empty() && dorm.empty()) continue;
+            s.samples = static_cast<int>(std::max(raw.size(), dorm.size()));
+            if (!raw.empty()) {
+                s.raw_s = median(raw);
+                s.raw_retries = static_cast<double>(raw_retries) / (transfers * static_cast<double>(raw.size()));
+            }
+            if (!dorm.empty()) {
+                s.dorm_s = median(dorm);
+                s.dorm_retries = static_cast<double>(dorm_retries) / (transfers * static_cast<double>(dorm.size()));
+            }
+            if (!raw.empty() && !dorm.empty()) {
+                s.ratio = s.dorm_s / s.raw_s;
+                s.cpu_ratio = median(dorm_cpu) / median(raw_cpu);
+            }
+            if (!per_rep.empty()) {
+                s.lo = *std::min_element(per_rep.begin(), per_rep.end());
+                s.hi = *std::max_element(per_rep.begin(), per_rep.end());
+            }
+            out.push_back(s);
+        }
+    return out;
+}
+
+void tx_print_table(const std::vector<TxSummary>& sums, const TxParams& p, int reps) {
+    if (sums.empty()) return;
+    std::printf("\n== TX: concurrent transfers, %d threads x %d, %d repetition(s) ==\n"
+                "   transfers/s from the median wall time; ratio = median dorm time / median raw time [range of "
+                "per-repetition ratios];\n   cpu = the same ratio of process CPU time; retries per transfer; books = "
+                "every run's check (total, journal rows, balances)\n",
+                p.threads, p.per_thread, reps);
+    std::printf("%-10s %-13s %10s %10s %6s %13s %5s %9s %9s  %s\n", "db", "strategy", "raw tx/s", "dorm tx/s", "ratio",
+                "range", "cpu", "retr raw", "retr dorm", "books");
+    const double transfers = static_cast<double>(p.threads) * p.per_thread;
+    auto num = [](double v, const char* fmt) {
+        char b[32];
+        if (std::isnan(v)) return std::string("n/a");
+        std::snprintf(b, sizeof b, fmt, v);
+        return std::string(b);
+    };
+    for (const auto& s : sums) {
+        std::string range;
+        if (s.samples > 1 && !std::isnan(s.lo)) range = "[" + num(s.lo, "%.2f") + "-" + num(s.hi, "%.2f") + "]";
+        std::printf("%-10s %-13s %10s %10s %6s %13s %5s %9s %9s  %s\n", s.db.c_str(), s.strategy.c_str(),
+                    num(transfers / s.raw_s, "%.0f").c_str(), num(transfers / s.dorm_s, "%.0f").c_str(),
+                    num(s.ratio, "%.2f").c_str(), range.c_str(), num(s.cpu_ratio, "%.2f").c_str(),
+                    num(s.raw_retries, "%.3f").c_str(), num(s.dorm_retries, "%.3f").c_str(), s.checks_ok ? "ok" : "FAILED");
+    }
+    std::printf("(raw: the same transfer by hand on sqlite3 / libpq / libmariadb; dorm_orm: dorm::run_in_transaction)\n");
+}
+
 std::string json_escape(const std::string& s) {
     std::string o;
     for (char c : s) {
@@ -866,7 +990,8 @@ struct CompileFigure {
 
 void write_json(const std::string& file, const Params& p, int reps, const std::vector<Run>& runs,
                 const std::vector<Summary>& sums, const std::map<std::string, std::int64_t>& expected,
-                const std::vector<CompileFigure>& compile, bool ok) {
+                const std::vector<CompileFigure>& compile, bool ok, const TxParams& txp,
+                const std::vector<TxRun>& tx_runs, const std::vector<TxSummary>& tx_sums) {
     std::FILE* f = std::fopen(file.c_str(), "w");
     if (!f) throw std::runtime_error("cannot write " + file);
     std::fprintf(f, "{\n  \"n\": %lld, \"lookups\": %d, \"w5_reps\": %d, \"repetitions\": %d, \"checks_ok\": %s,\n",
@@ -925,7 +1050,40 @@ void write_json(const std::string& file, const Params& p, int reps, const std::v
                      num(s.cpu_ratio).c_str(), s.target ? num(*s.target).c_str() : "null",
                      s.samples, i + 1 < sums.size() ? "," : "");
     }
-    std::fprintf(f, "  ],\n  \"compile_time\": [");
+    std::fprintf(f, "  ],\n  \"tx\": {\"threads\": %d, \"per_thread\": %d, \"max_attempts\": %d, \"runs\": [", txp.threads,
+                 txp.per_thread, kTxMaxAttempts);
+    auto jnum = [](double d) {
+        char b[32];
+        if (std::isnan(d)) return std::string("null");
+        std::snprintf(b, sizeof b, "%.4f", d);
+        return std::string(b);
+    };
+    for (std::size_t i = 0; i < tx_runs.size(); ++i) {
+        const auto& x = tx_runs[i];
+        std::fprintf(f,
+                     "%s\n    {\"impl\": \"%s\", \"db\": \"%s\", \"strategy\": \"%s\", \"rep\": %d, \"seconds\": %s, "
+                     "\"cpu_ms\": %s, \"transfers_per_s\": %s, \"committed\": %d, \"failed\": %d, \"attempts\": %ld, "
+                     "\"retries\": %ld, \"max_attempts\": %d, \"total\": %lld, \"journal_rows\": %lld, \"check\": \"%s\"}",
+                     i ? "," : "", x.impl.c_str(), x.db.c_str(), x.strategy.c_str(), x.rep, jnum(x.r.seconds).c_str(),
+                     jnum(x.r.cpu_ms).c_str(), jnum(x.r.committed / x.r.seconds).c_str(), x.r.committed, x.r.failed,
+                     x.r.attempts, x.r.retries(), x.r.max_attempts, static_cast<long long>(x.r.total),
+                     static_cast<long long>(x.r.journal_rows), x.r.check_error.empty() ? "ok" : json_escape(x.r.check_error).c_str());
+    }
+    std::fprintf(f, "%s],\n    \"summary\": [", tx_runs.empty() ? "" : "\n    ");
+    const double transfers = static_cast<double>(txp.threads) * txp.per_thread;
+    for (std::size_t i = 0; i < tx_sums.size(); ++i) {
+        const auto& x = tx_sums[i];
+        std::fprintf(f,
+                     "%s\n    {\"db\": \"%s\", \"strategy\": \"%s\", \"raw_median_s\": %s, \"dorm_median_s\": %s, "
+                     "\"raw_transfers_per_s\": %s, \"dorm_transfers_per_s\": %s, \"ratio_to_raw\": %s, \"ratio_min\": %s, "
+                     "\"ratio_max\": %s, \"cpu_ratio_to_raw\": %s, \"raw_retries_per_transfer\": %s, "
+                     "\"dorm_retries_per_transfer\": %s, \"checks_ok\": %s, \"samples\": %d}",
+                     i ? "," : "", x.db.c_str(), x.strategy.c_str(), jnum(x.raw_s).c_str(), jnum(x.dorm_s).c_str(),
+                     jnum(transfers / x.raw_s).c_str(), jnum(transfers / x.dorm_s).c_str(), jnum(x.ratio).c_str(),
+                     jnum(x.lo).c_str(), jnum(x.hi).c_str(), jnum(x.cpu_ratio).c_str(), jnum(x.raw_retries).c_str(),
+                     jnum(x.dorm_retries).c_str(), x.checks_ok ? "true" : "false", x.samples);
+    }
+    std::fprintf(f, "%s]},\n  \"compile_time\": [", tx_sums.empty() ? "" : "\n    ");
     for (std::size_t i = 0; i < compile.size(); ++i)
         std::fprintf(f, "%s\n    {\"tu\": \"%s\", \"wall_s\": %.2f, \"cpu_s\": %.2f, \"peak_rss_mb\": %.1f}", i ? "," : "",
                      json_escape(compile[i].name).c_str(), compile[i].wall_s, compile[i].cpu_s, compile[i].peak_rss_mb);
@@ -994,7 +1152,11 @@ void usage(const char* argv0) {
         "  --json FILE          write runs, medians, ratios and compile times as JSON\n"
         "  --no-compile-time    do not run compile_time.sh after the workloads\n"
         "  --no-warmup          skip the discarded in-memory warm-up run of each implementation\n"
-        "  --source-root DIR    the dorm source tree (for compile_time.sh; default: the build's)\n",
+        "  --source-root DIR    the dorm source tree (for compile_time.sh; default: the build's)\n"
+        "  --workloads w,tx     w = W1-W5, tx = concurrent transfers (default both); --tx-only = --workloads tx\n"
+        "  --tx-threads T --tx-transfers M   TX: T threads x M transfers each (default 8 x 2000; --quick 8 x 300)\n"
+        "  --tx-strategies a,b  for_update,serializable,version (default all)   --tx-reps K (default: --reps)\n"
+        "  --db mysql           TX only (raw = libmariadb); DORM_TEST_URL=mysql://..., e.g. from with_server.sh mysql\n",
         argv0);
 }
 
@@ -1021,6 +1183,10 @@ int run_main(int argc, char** argv) try {
     std::string root = DORM_BENCH_SOURCE_ROOT;
     std::optional<std::int64_t> n_arg;
     std::optional<int> lookups_arg, w5_arg, reps_arg;
+    bool run_w = true, run_tx = true;
+    TxParams txp;
+    std::optional<int> tx_threads_arg, tx_transfers_arg, tx_reps_arg;
+    std::vector<TxStrategy> strategies(std::begin(kTxStrategies), std::end(kTxStrategies));
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -1042,6 +1208,25 @@ int run_main(int argc, char** argv) try {
         else if (a == "--no-compile-time") compile_time = false;
         else if (a == "--no-warmup") warmup = false;
         else if (a == "--source-root") root = value();
+        else if (a == "--tx-only") run_w = false, run_tx = true;
+        else if (a == "--workloads") {
+            run_w = run_tx = false;
+            for (const auto& w : split(value())) {
+                if (w == "w" || w == "W") run_w = true;
+                else if (w == "tx" || w == "TX") run_tx = true;
+                else throw std::runtime_error("unknown --workloads " + w + " (w, tx)");
+            }
+        } else if (a == "--tx-threads") tx_threads_arg = std::stoi(value());
+        else if (a == "--tx-transfers") tx_transfers_arg = std::stoi(value());
+        else if (a == "--tx-reps") tx_reps_arg = std::stoi(value());
+        else if (a == "--tx-strategies") {
+            strategies.clear();
+            for (const auto& x : split(value())) {
+                auto it = std::find_if(std::begin(kTxStrategies), std::end(kTxStrategies), [&](TxStrategy t) { return x == tx_name(t); });
+                if (it == std::end(kTxStrategies)) throw std::runtime_error("unknown --tx-strategies " + x);
+                strategies.push_back(*it);
+            }
+        }
         else if (a == "--help" || a == "-h") {
             usage(argv[0]);
             return 0;
@@ -1052,6 +1237,7 @@ int run_main(int argc, char** argv) try {
     }
     if (quick) {
         p = Params{2000, 500, 5};
+        txp = TxParams{8, 300};
         reps = 1;
         compile_time = false;
         warmup = false;
@@ -1068,10 +1254,22 @@ int run_main(int argc, char** argv) try {
     if (lookups_arg) p.lookups = *lookups_arg;
     if (w5_arg) p.w5_reps = *w5_arg;
     if (reps_arg) reps = *reps_arg;
+    if (tx_threads_arg) txp.threads = *tx_threads_arg;
+    if (tx_transfers_arg) txp.per_thread = *tx_transfers_arg;
+    const int tx_reps = tx_reps_arg ? *tx_reps_arg : reps;
+    if (txp.threads < 1 || txp.per_thread < 1 || tx_reps < 1) throw std::runtime_error("bad TX sizes");
     if (p.n < 1 || p.lookups < 0 || p.w5_reps < 0 || reps < 1) throw std::runtime_error("bad sizes");
     for (const auto& db : dbs)
-        if (db != "memory" && db != "file" && db != "postgresql") throw std::runtime_error("unknown --db " + db);
+        if (db != "memory" && db != "file" && db != "postgresql" && db != "mysql") throw std::runtime_error("unknown --db " + db);
     std::string server_url;
+    if (std::find(dbs.begin(), dbs.end(), "mysql") != dbs.end()) {
+        const char* u = std::getenv("DORM_TEST_URL");
+        server_url = u ? u : "";
+        if (server_url.rfind("mysql://", 0) != 0 && server_url.rfind("mariadb://", 0) != 0)
+            throw std::runtime_error("--db mysql needs DORM_TEST_URL=mysql://... (test/servers/with_server.sh mysql sets one)");
+        if (std::find(dbs.begin(), dbs.end(), "postgresql") != dbs.end())
+            throw std::runtime_error("--db postgresql and mysql need two runs (one DORM_TEST_URL)");
+    }
     if (std::find(dbs.begin(), dbs.end(), "postgresql") != dbs.end()) {
         const char* u = std::getenv("DORM_TEST_URL");
         server_url = u ? u : "";
@@ -1086,8 +1284,9 @@ int run_main(int argc, char** argv) try {
     if (const char* mp = std::getenv("MALLOC_PERTURB_"); mp && *mp && std::string(mp) != "0" && !quick)
         std::printf("warning: MALLOC_PERTURB_=%s slows allocation down; run with MALLOC_PERTURB_=0\n", mp);
     const auto expected = expected_checks(p);
-    std::printf("dorm_bench: N=%lld lookups=%d w5_reps=%d repetitions=%d dbs=", static_cast<long long>(p.n), p.lookups,
-                p.w5_reps, reps);
+    std::printf("dorm_bench: N=%lld lookups=%d w5_reps=%d repetitions=%d workloads=%s%s TX=%dx%d (%d reps) dbs=",
+                static_cast<long long>(p.n), p.lookups, p.w5_reps, reps, run_w ? "W1-W5 " : "", run_tx ? "TX" : "",
+                txp.threads, txp.per_thread, tx_reps);
     for (const auto& d : dbs) std::printf("%s ", d.c_str());
     std::printf("impls=");
     for (const auto& im : impls) std::printf("%s ", im.c_str());
@@ -1105,10 +1304,13 @@ int run_main(int argc, char** argv) try {
         std::replace(s.begin(), s.end(), '\t', ' ');
         return s;
     };
-    std::printf("schema (dorm DDL): %s\n", one_line_ddl(server_url.empty() ? dorm::dialect::sqlite : dorm::dialect::postgresql).c_str());
+    const auto ddl_dialect = server_url.empty() ? dorm::dialect::sqlite
+                             : server_url.rfind("postgresql", 0) == 0 ? dorm::dialect::postgresql
+                                                                      : dorm::dialect::mysql;
+    std::printf("schema (dorm DDL): %s\n", one_line_ddl(ddl_dialect).c_str());
     std::fflush(stdout);
 
-    if (warmup) {  // one discarded in-memory run of each implementation: first-use costs, heap growth
+    if (warmup && run_w) {  // one discarded in-memory run of each implementation: first-use costs, heap growth
         for (const auto& im : impls) run_impl(im, p, Target{}, -1);
         std::printf("warm-up: one discarded in-memory run of each implementation\n");
     }
@@ -1116,6 +1318,11 @@ int run_main(int argc, char** argv) try {
     std::vector<Run> runs;
     bool ok = true;
     for (const auto& db : dbs) {
+        if (!run_w) break;
+        if (db == "mysql") {
+            std::printf("mysql: W1-W5 have no MariaDB floor; only TX runs there\n");
+            continue;
+        }
         for (int rep = 0; rep < reps; ++rep) {
             // interleaved, and the order rotates with the repetition (no implementation always runs first)
             std::vector<std::string> order;
@@ -1162,15 +1369,66 @@ int run_main(int argc, char** argv) try {
                 for (const auto& [w, c] : b.check)
                     if (auto it = a.check.find(w); it != a.check.end() && it->second != c) ok = false;
 
+    // TX: per database, repetition and strategy, raw and dorm interleaved (the order rotates)
+    std::vector<TxRun> tx_runs;
+    if (warmup && run_tx) {  // one discarded small in-memory run of each implementation and strategy
+        for (const auto& im : impls)
+            if (im == "raw" || im == "dorm_orm")
+                for (TxStrategy how : strategies) (void)tx_run_impl(im, Target{}, how, TxParams{txp.threads, 50});
+        std::printf("TX warm-up: one discarded in-memory run (%d x 50) of each implementation and strategy\n", txp.threads);
+    }
+    for (const auto& db : dbs) {
+        if (!run_tx) break;
+        std::vector<std::string> tx_impls;
+        for (const auto& im : impls)
+            if (im == "raw" || im == "dorm_orm") tx_impls.push_back(im);
+        for (int rep = 0; rep < tx_reps; ++rep)
+            for (std::size_t si = 0; si < strategies.size(); ++si) {
+                const TxStrategy how = strategies[si];
+                auto order = tx_impls;
+                if (!order.empty()) std::rotate(order.begin(), order.begin() + static_cast<long>((rep + si) % order.size()), order.end());
+                for (const auto& im : order) {
+                    Target t;
+                    t.memory = db == "memory";
+                    if (db == "postgresql" || db == "mysql") t.url = server_url;
+                    if (db == "file")
+                        t.path = (std::filesystem::path(dir) / ("dorm_bench_tx_" + std::to_string(::getpid()) + "_" + im + ".db")).string();
+                    remove_db_files(t.path);
+                    TxRun x{im, db, tx_name(how), rep, {}};
+                    try {
+                        x.r = tx_run_impl(im, t, how, txp);
+                    } catch (const std::exception& e) {
+                        x.r.check_error = std::string("error: ") + e.what();
+                    }
+                    remove_db_files(t.path);
+                    std::printf("%-10s rep %d TX %-12s %-8s %d transfers in %.3f s = %.0f/s, cpu %.0f ms, retries %ld, "
+                                "max attempts %d: books %s\n",
+                                db.c_str(), rep + 1, x.strategy.c_str(), im.c_str(), x.r.committed, x.r.seconds,
+                                x.r.seconds > 0 ? x.r.committed / x.r.seconds : 0.0, x.r.cpu_ms, x.r.retries(),
+                                x.r.max_attempts, x.r.check_error.empty() ? "ok" : x.r.check_error.c_str());
+                    for (const auto& e : x.r.errors) std::printf("    failure: %s\n", e.c_str());
+                    if (!x.r.check_error.empty()) {
+                        ok = false;
+                        std::printf("TX CHECK FAILED: %s %s %s\n", im.c_str(), db.c_str(), x.strategy.c_str());
+                    }
+                    std::fflush(stdout);
+                    tx_runs.push_back(std::move(x));
+                }
+            }
+    }
+
     const auto sums = summarize(runs, dbs, impls);
-    print_tables(sums, dbs, impls, p, reps);
-    std::printf("\nchecksums: %s (every implementation against raw and against the values computed from the data)\n",
+    if (run_w) print_tables(sums, dbs, impls, p, reps);
+    const auto tx_sums = tx_summarize(tx_runs, dbs, txp);
+    tx_print_table(tx_sums, txp, tx_reps);
+    std::printf("\nchecksums: %s (every implementation against raw and against the values computed from the data; "
+                "TX: the books of every run)\n",
                 ok ? "all equal" : "MISMATCH");
 
     std::vector<CompileFigure> compile;
-    if (compile_time) compile = run_compile_time(root);
+    if (compile_time && run_w) compile = run_compile_time(root);
     if (!json.empty()) {
-        write_json(json, p, reps, runs, sums, expected, compile, ok);
+        write_json(json, p, reps, runs, sums, expected, compile, ok, txp, tx_runs, tx_sums);
         std::printf("JSON written to %s\n", json.c_str());
     }
     return ok ? 0 : 1;
