@@ -18,6 +18,7 @@
 #include <dorm/error.hpp>
 
 #include "../driver/numbers.hpp"
+#include "../driver/retry_hints.hpp"
 
 namespace dorm::driver::postgres {
 
@@ -67,6 +68,19 @@ std::string make_message(std::string_view label, std::string_view what, std::str
     return m;
 }
 
+/// Whether a failed execution of a prepared statement is PostgreSQL's "cached plan must not change
+/// result type" (a column's type changed under it: ALTER TABLE ... TYPE). Recognised by SQLSTATE
+/// and the reporting function, not the (translatable) message.
+bool is_stale_plan(const PGresult* res) noexcept {
+    if (res == nullptr) return false;
+    const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char* where = PQresultErrorField(res, PG_DIAG_SOURCE_FUNCTION);
+    const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    if (state == nullptr || std::string_view(state) != "0A000") return false;
+    return (where != nullptr && std::string_view(where) == "RevalidateCachedQuery") ||
+           (primary != nullptr && std::string_view(primary) == "cached plan must not change result type");
+}
+
 /// Throws the dorm error for a failed command. `res` may be null (libpq could not even send it).
 [[noreturn]] void throw_error(PGconn* conn, const PGresult* res, std::string_view sql) {
     const char* state_field = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
@@ -102,6 +116,12 @@ std::string make_message(std::string_view label, std::string_view what, std::str
     }
     if (sqlstate.starts_with("22")) {  // data exception: value too long, out of range, bad date, ...
         throw data_error(make_message(data_label, what, detail, sql), 0, std::move(sqlstate));
+    }
+    if (is_stale_plan(res)) {
+        // the statement is prepared again at its next use; dorm::is_retryable recognises this
+        what += " (";
+        what += driver::stale_plan_hint;
+        what += ")";
     }
     throw operational_error(make_message(operational_label, what, detail, sql), 0, std::move(sqlstate));
 }
@@ -232,6 +252,14 @@ void session_state::flush_pending() noexcept {
 
 statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
     : state_(std::move(state)), sql_(sql) {
+    prepare_named();
+    storage_.resize(static_cast<std::size_t>(nparams_));
+    values_.assign(static_cast<std::size_t>(nparams_), nullptr);
+    lengths_.assign(static_cast<std::size_t>(nparams_), 0);
+    formats_.assign(static_cast<std::size_t>(nparams_), 0);
+}
+
+void statement::prepare_named() {
     PGconn* conn = state_->conn.get();
     if (conn == nullptr) throw_closed(sql_);
     state_->flush_pending();
@@ -246,17 +274,28 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
         state_->pending_deallocate.push_back(name_);  // prepared, but this object will not exist
         throw_error(conn, keep.get(), sql_);
     }
-    nparams_ = PQnparams(desc_.get());
-    storage_.resize(static_cast<std::size_t>(nparams_));
-    values_.assign(static_cast<std::size_t>(nparams_), nullptr);
-    lengths_.assign(static_cast<std::size_t>(nparams_), 0);
-    formats_.assign(static_cast<std::size_t>(nparams_), 0);
+    const int nparams = PQnparams(desc_.get());
+    if (!storage_.empty() && nparams != nparams_)
+        throw operational_error(make_message(operational_label,
+                                             "the statement takes " + std::to_string(nparams) +
+                                                 " parameters after the schema changed, not " + std::to_string(nparams_),
+                                             {}, sql_),
+                                0);
+    nparams_ = nparams;
     const int ncols = PQnfields(desc_.get());
     ncols_ = ncols;
     types_.resize(static_cast<std::size_t>(ncols));
     for (int c = 0; c < ncols; ++c) types_[static_cast<std::size_t>(c)] = PQftype(desc_.get(), c);
     blobs_.resize(static_cast<std::size_t>(ncols));
     blob_rows_.assign(static_cast<std::size_t>(ncols), -1);
+    stale_ = false;
+}
+
+void statement::prepare_again() {
+    // the old server-side statement goes when the connection is usable (now, or after ROLLBACK)
+    state_->pending_deallocate.push_back(name_);
+    desc_.reset();
+    prepare_named();
 }
 
 statement::~statement() {
@@ -354,12 +393,34 @@ void statement::execute() {
     row_ = -1;
     nrows_ = 0;
     affected_ = 0;
+    if (stale_) prepare_again();
     res_.reset(PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
     if (!res_) throw_error(conn, nullptr, sql_);
-    const auto status = PQresultStatus(res_.get());
+    auto status = PQresultStatus(res_.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
         result_ptr failed = std::move(res_);
-        check_result(conn, failed.get(), sql_);
+        if (is_stale_plan(failed.get())) {
+            // A column's type changed since the statement was prepared. Outside a transaction
+            // it is prepared again and run once more, transparently; inside one the transaction
+            // is aborted already: it is prepared again at its next use (after the ROLLBACK), and
+            // the error says the transaction may be run again (dorm::is_retryable).
+            if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
+                prepare_again();
+                res_.reset(
+                    PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
+                if (!res_) throw_error(conn, nullptr, sql_);
+                status = PQresultStatus(res_.get());
+                if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
+                    result_ptr again = std::move(res_);
+                    check_result(conn, again.get(), sql_);
+                }
+            } else {
+                stale_ = true;
+                check_result(conn, failed.get(), sql_);
+            }
+        } else {
+            check_result(conn, failed.get(), sql_);
+        }
     }
     nrows_ = PQntuples(res_.get());
     std::int64_t n = 0;
@@ -381,6 +442,7 @@ void statement::queue() {
     if (conn == nullptr) throw_closed(sql_);
     // another statement's batch, or this one's previous batch not read to its end, is discarded
     if (state_->pipeline != this || unread_ > 0) state_->settle();
+    if (queued_ == 0 && stale_) prepare_again();
     if (queued_ == 0 && PQpipelineStatus(conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn) != 1)
         throw_error(conn, nullptr, sql_);
     state_->pipeline = this;
@@ -418,6 +480,7 @@ void statement::next_queued() {
         // the first failure: the executions after it were not run; their results and the sync
         // are drained so that the connection can ROLLBACK
         result_ptr failed = std::move(res_);
+        if (is_stale_plan(failed.get())) stale_ = true;
         abandon_queue();
         throw_error(conn, failed.get(), sql_);
     }

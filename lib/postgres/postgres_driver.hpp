@@ -98,6 +98,10 @@ public:
 private:
     void check_index(int i);
     void execute();
+    /// PQprepare + PQdescribePrepared under a new name (the constructor, and after a schema change).
+    void prepare_named();
+    /// Prepares the statement anew (its old server-side statement is deallocated when possible).
+    void prepare_again();
     /// Ends a pipeline whose results were not collected (an abandoned batch): sync, drain, exit.
     void abandon_queue() noexcept;
     friend struct session_state;
@@ -122,6 +126,7 @@ private:
     int nrows_ = 0;
     std::int64_t affected_ = 0;
     int queued_ = 0;  ///< executions sent in pipeline mode, not synced yet
+    bool stale_ = false;  ///< "cached plan must not change result type" met: prepare again first
     int unread_ = 0;  ///< synced executions whose results next_queued() has not read yet
     std::vector<std::vector<std::byte>> blobs_;  ///< decoded bytea per column
     std::vector<int> blob_rows_;                 ///< the row each decoded bytea belongs to

@@ -9,6 +9,8 @@
 
 #include <dorm/error.hpp>
 
+#include "driver/retry_hints.hpp"
+
 namespace dorm {
 
 namespace {
@@ -32,6 +34,9 @@ bool is_retryable(const std::exception& e) noexcept {
     // PostgreSQL: serialization_failure, deadlock_detected, lock_not_available (NOWAIT, lock_timeout);
     // MariaDB reports its deadlock (1213) as 40001 too
     if (state == "40001" || state == "40P01" || state == "55P03") return true;
+    // PostgreSQL: a prepared statement met a changed column type inside a transaction
+    if (state == "0A000" && std::string_view(d->what()).find(driver::stale_plan_hint) != std::string_view::npos)
+        return true;
     if (sqlite_busy_or_locked(*d)) return true;
     if (!state.empty() && d->code() != 0) {
         switch (d->code()) {

@@ -758,6 +758,55 @@ BOOST_AUTO_TEST_CASE(run_in_transaction_retries_only_retryable_errors) {
     BOOST_CHECK_THROW(dorm::run_in_transaction(e, [](dorm::session&) {}, {.max_attempts = 0}), dorm::argument_error);
 }
 
+BOOST_AUTO_TEST_CASE(a_column_type_changed_under_cached_statements) {
+    // issue 16, item 6: PostgreSQL refuses to run a prepared statement whose result type changed
+    // ("cached plan must not change result type"). Outside a transaction dorm prepares it again
+    // and runs it once more; inside one the transaction is aborted, so the error is retryable and
+    // the statement is prepared again at its next use: run_in_transaction gets through. MariaDB
+    // and SQLite prepare again by themselves (SQLite: any schema change).
+    auto e = make_engine(dorm::engine_options{.pool_size = 1});
+    bank_tables tables(e);
+    seed_counters(e, 1);
+    const std::string read_sql = "SELECT " + dorm_test::q("value") + " FROM cc_counter WHERE id = 1";
+    {
+        dorm::session s(e);
+        BOOST_TEST(s.get<Counter>(1)->value == 0);  // caches the SELECT by key
+        s.commit();
+        auto c = e.connect();
+        auto st = c.prepare(read_sql);  // and a statement used outside transactions
+        BOOST_TEST(st->step());
+    }
+    {
+        auto c = e.connect();
+        if (is_postgresql())
+            c.execute_ddl("ALTER TABLE cc_counter ALTER COLUMN " + dorm_test::q("value") + " TYPE INTEGER");
+        else if (is_mysql())
+            c.execute_ddl("ALTER TABLE cc_counter MODIFY " + dorm_test::q("value") + " INTEGER NOT NULL");
+        else
+            c.execute_ddl("ALTER TABLE cc_counter ADD COLUMN note VARCHAR(10)");
+        c.execute("UPDATE cc_counter SET " + dorm_test::q("value") + " = 7");
+        // outside a transaction: transparent
+        auto st = c.prepare(read_sql);
+        BOOST_REQUIRE(st->step());
+        BOOST_TEST(st->get_int(0) == 7);
+    }
+    int attempts = 0;
+    std::vector<std::string> retried;
+    const auto v = dorm::run_in_transaction(
+        e,
+        [&](dorm::session& s) {
+            ++attempts;
+            return s.get<Counter>(1)->value;
+        },
+        {.on_retry = [&](const std::exception& ex, int) { retried.emplace_back(ex.what()); }});
+    BOOST_TEST(v == 7);
+    BOOST_TEST(attempts == (is_postgresql() ? 2 : 1));
+    for (auto& r : retried) BOOST_TEST(r.find("cached plan must not change result type") != std::string::npos, r);
+    // and the statement works from then on, in transactions too
+    dorm::session s(e);
+    BOOST_TEST(s.get<Counter>(1)->value == 7);
+}
+
 BOOST_AUTO_TEST_CASE(sqlite_retries_a_busy_transaction_holding_the_write_lock) {
     dorm_test::echo_capture echo;
     auto e = make_engine(dorm::engine_options{.echo = true, .echo_sink = echo.sink()});
