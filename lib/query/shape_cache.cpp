@@ -99,7 +99,7 @@ const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, s
     last_ = &it->second;
     params.clear();
     params.reserve(it->second.order.size());
-    for (std::uint16_t k : it->second.order) {
+    for (std::uint32_t k : it->second.order) {
         const slot& sl = slots_[k];
         if (sl.v)
             params.push_back(*sl.v);
@@ -115,14 +115,27 @@ const std::string* select_shape_cache::store(const ast::select& s, dialect d, co
                                              const std::vector<value>& params,
                                              const std::vector<const void*>& origins) {
     describe(s, d);
-    if (origins.size() != params.size() || slots_.size() > 0xffff) return nullptr;
+    if (origins.size() != params.size() || slots_.size() > 0xffffffffu) return nullptr;
     entry e;
     e.order.reserve(origins.size());
+    // The printer mostly binds in walk order: try the slot after the previous one first, and
+    // only for the others look the address up in an index of every slot (built once). O(n) for
+    // a statement of n parameters (an in() of 100,000 values), not O(n^2).
+    std::unordered_map<const void*, std::size_t> index;
+    std::size_t next = 0;
     for (const void* o : origins) {
-        std::size_t k = 0;
-        while (k < slots_.size() && slots_[k].address() != o) ++k;
-        if (k == slots_.size()) return nullptr;  // a value the walk does not know: do not cache
-        e.order.push_back(static_cast<std::uint16_t>(k));
+        std::size_t k = next;
+        if (k >= slots_.size() || slots_[k].address() != o) {
+            if (index.empty()) {
+                index.reserve(slots_.size());
+                for (std::size_t i = 0; i < slots_.size(); ++i) index.emplace(slots_[i].address(), i);
+            }
+            auto it = index.find(o);
+            if (it == index.end()) return nullptr;  // a value the walk does not know: do not cache
+            k = it->second;
+        }
+        e.order.push_back(static_cast<std::uint32_t>(k));
+        next = k + 1;
     }
     if (map_.size() >= max_entries) map_.clear();
     e.sql = sql;
@@ -137,7 +150,7 @@ std::unique_ptr<ast::compiled_memo> select_shape_cache::make_memo(const ast::sel
     m->sql = last_->sql;
     m->shape = ast::compiled_memo::shape_of(s);
     m->params.reserve(last_->order.size());
-    for (std::uint16_t k : last_->order) {
+    for (std::uint32_t k : last_->order) {
         const slot& sl = slots_[k];
         ast::compiled_memo::source src;
         if (sl.v) {

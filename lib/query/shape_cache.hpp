@@ -69,7 +69,7 @@ private:
     };
     struct entry {
         std::string sql;
-        std::vector<std::uint16_t> order;  ///< parameter k comes from slot order[k]
+        std::vector<std::uint32_t> order;  ///< parameter k comes from slot order[k]
     };
     static constexpr std::size_t max_entries = 1024;
 

@@ -306,13 +306,14 @@ void session_impl::forget(record_base* rec) noexcept {
         identity_.erase(rec->ident, rec);
         rec->keyed = false;
     }
+    // (in a batch the lists are swept once at its end: see forget_batch)
     if (rec->state == object_state::pending) {
-        std::erase(pending_, rec);
+        if (!batch_forget_) std::erase(pending_, rec);
         if (!pending_index_stale_) pending_index_.erase(rec->object());
     }
-    if (rec->state == object_state::deleted) std::erase(deleted_, rec);
+    if (rec->state == object_state::deleted && !batch_forget_) std::erase(deleted_, rec);
     if (rec->watched) {
-        std::erase(watch_, rec);
+        if (!batch_forget_) std::erase(watch_, rec);
         rec->watched = false;
     }
     rec->state = object_state::transient;
@@ -322,9 +323,13 @@ void session_impl::forget(record_base* rec) noexcept {
         rec->wire(nullptr, false);
     } catch (...) {
     }
-    // drop the session's reference (the user's shared_ptr keeps the object alive)
+    // drop the session's reference (the user's shared_ptr keeps the object alive); a batch keeps
+    // it until the lists no longer point at the record (capacity reserved by forget_batch)
     if (at < records_.size()) {
-        records_[at].reset();
+        if (batch_forget_ && batch_keep_.size() < batch_keep_.capacity())
+            batch_keep_.push_back(std::move(records_[at]));
+        else
+            records_[at].reset();
         ++forgotten_;
     }
     if (forgotten_ > 64 && forgotten_ * 2 > records_.size()) {
@@ -333,6 +338,25 @@ void session_impl::forget(record_base* rec) noexcept {
         object_slots_built_ = false;  // positions moved
         object_slots_.clear();
     }
+}
+
+session_impl::forget_batch::forget_batch(session_impl& s, std::size_t n) noexcept : s_(s) {
+    try {
+        s.batch_keep_.clear();
+        s.batch_keep_.reserve(n);
+        s.batch_forget_ = true;
+    } catch (...) {
+        // out of memory: every forget() cleans its lists itself (quadratic, but correct)
+    }
+}
+
+session_impl::forget_batch::~forget_batch() {
+    if (!s_.batch_forget_) return;
+    s_.batch_forget_ = false;
+    std::erase_if(s_.pending_, [](record_base* r) { return r->state != object_state::pending; });
+    std::erase_if(s_.deleted_, [](record_base* r) { return r->state != object_state::deleted; });
+    std::erase_if(s_.watch_, [](record_base* r) { return !r->watched; });
+    s_.batch_keep_.clear();  // the forgotten records nobody else holds die now
 }
 
 void session_impl::remove(record_base* rec) {
@@ -1033,10 +1057,13 @@ void session_impl::do_flush() {
         r->rel_assigned = 0;
         if (r->state == object_state::persistent) r->assoc_flushed();
     }
-    for (auto* r : deletes) {
-        r->deleted_in_txn = true;
-        txn_deleted_.push_back(r->shared_from_this());
-        forget(r);
+    {
+        forget_batch batch(*this, deletes.size());
+        for (auto* r : deletes) {
+            r->deleted_in_txn = true;
+            txn_deleted_.push_back(r->shared_from_this());
+            forget(r);
+        }
     }
     deleted_.clear();
     std::erase_if(watch_, [](record_base* r) {
@@ -1100,12 +1127,15 @@ void session_impl::rollback() noexcept {
         // objects added in this transaction leave the session
         std::vector<record_base*> leaving(pending_.begin(), pending_.end());
         for (auto& r : txn_inserted_) leaving.push_back(r.get());
-        for (auto* r : leaving) {
-            if (r->generated_key) r->clear_generated_key();
-            r->generated_key = false;
-            r->inserted_in_txn = false;
-            r->destroy_snapshot();
-            if (r->owner == this) forget(r);
+        {
+            forget_batch batch(*this, leaving.size());
+            for (auto* r : leaving) {
+                if (r->generated_key) r->clear_generated_key();
+                r->generated_key = false;
+                r->inserted_in_txn = false;
+                r->destroy_snapshot();
+                if (r->owner == this) forget(r);
+            }
         }
         txn_inserted_.clear();
         pending_.clear();
@@ -1225,8 +1255,8 @@ std::int64_t session_impl::bulk_delete(const ast::delete_& d) {
     std::vector<record_base*> matched = matching(*d.table, d.where);
     compiled c = compile_delete(d, dialect_);
     std::int64_t n = execute_compiled(c);
+    forget_batch batch(*this, matched.size());  // swept from deleted_ too: forget() makes them transient
     for (auto* r : matched) {  // the rows are gone: so are the objects (until a rollback)
-        if (r->state == object_state::deleted) std::erase(deleted_, r);
         r->state = object_state::persistent;
         r->deleted_in_txn = true;
         txn_deleted_.push_back(r->shared_from_this());

@@ -105,6 +105,21 @@ private:
     void do_flush();
     void release_connection() noexcept;
     void forget(record_base* rec) noexcept;
+    /// While alive, forget() leaves pending_/deleted_/watch_ alone (one std::erase each would make
+    /// forgetting n records O(n^2): a rollback of n INSERTs, a flush of n DELETEs) and keeps the
+    /// records alive; its destructor sweeps the three lists once, then lets the records go.
+    class forget_batch {
+    public:
+        forget_batch(session_impl& s, std::size_t n) noexcept;
+        ~forget_batch();
+        forget_batch(const forget_batch&) = delete;
+        forget_batch& operator=(const forget_batch&) = delete;
+
+    private:
+        session_impl& s_;
+    };
+    bool batch_forget_ = false;
+    std::vector<std::shared_ptr<record_base>> batch_keep_;
     void index(record_base* rec);
     /// Keeps the committed values of a persistent record before a flush overwrites its snapshot.
     void save_backup(record_base* rec);
