@@ -286,6 +286,19 @@ BOOST_FIXTURE_TEST_CASE(many_objects_leave_the_session_at_once, member_db) {
     BOOST_CHECK_EQUAL(rows("member"), 0);
 }
 
+BOOST_FIXTURE_TEST_CASE(session_options_turn_autoflush_off, member_db) {
+    // SQLAlchemy: Session(autoflush=False): a query does not write pending objects first
+    dorm::session s(engine, {.autoflush = false});
+    s.add(Member{.email = "a@x", .nick = "pending"});
+    BOOST_CHECK(s.scalars(dorm::select<Member>()).all().empty());
+    s.flush();
+    BOOST_CHECK_EQUAL(s.scalars(dorm::select<Member>()).all().size(), 1u);
+    s.rollback();
+    dorm::session on(engine);  // the default flushes first
+    on.add(Member{.email = "b@x", .nick = "pending"});
+    BOOST_CHECK_EQUAL(on.scalars(dorm::select<Member>().where(col(&Member::email) == "b@x")).all().size(), 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(add_all_takes_a_braced_list, member_db) {
     // SQLAlchemy: session.add_all([a, b, c])
     auto a = std::make_shared<Member>(Member{.email = "a@x", .nick = "a"});
