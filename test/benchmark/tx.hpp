@@ -296,6 +296,16 @@ inline TxResult tx_dorm(const Target& t, TxStrategy how, const TxParams& p) {
 }
 
 /// dorm's DDL for the bank on dialect d, one statement per element (the hand-written side runs it).
+/// The INSERT of the opening balances (the servers' raw floors; SQLite binds them).
+inline std::string tx_seed_sql(TxStrategy how) {
+    std::string seed = how == TxStrategy::version ? "INSERT INTO tx_vaccount (id, owner, balance, version) VALUES "
+                                                  : "INSERT INTO tx_account (id, owner, balance) VALUES ";
+    for (int i = 1; i <= kTxAccounts; ++i)
+        seed += (i > 1 ? ", (" : "(") + std::to_string(i) + ", 'owner " + std::to_string(i) + "', " +
+                std::to_string(kTxOpening) + (how == TxStrategy::version ? ", 1)" : ")");
+    return seed;
+}
+
 inline std::vector<std::string> tx_ddl(dorm::dialect d) {
     std::vector<std::string> out;
     const std::string all = TxSchema{}.ddl(d);
@@ -661,12 +671,7 @@ inline TxResult tx_raw_pg(const Target& t, TxStrategy how, const TxParams& p) {
     TxPg admin(t.url);
     admin.exec("DROP TABLE IF EXISTS tx_transfer, tx_vaccount, tx_account");
     for (const auto& s : tx_ddl(dorm::dialect::postgresql)) admin.exec(s);
-    std::string seed = how == TxStrategy::version ? "INSERT INTO tx_vaccount (id, owner, balance, version) VALUES "
-                                                  : "INSERT INTO tx_account (id, owner, balance) VALUES ";
-    for (int i = 1; i <= kTxAccounts; ++i)
-        seed += (i > 1 ? ", (" : "(") + std::to_string(i) + ", 'owner " + std::to_string(i) + "', " +
-                std::to_string(kTxOpening) + (how == TxStrategy::version ? ", 1)" : ")");
-    admin.exec(seed);
+    admin.exec(tx_seed_sql(how));
     std::vector<std::unique_ptr<TxPg>> conns;  // connected and prepared before the clock starts
     for (int i = 0; i < p.threads; ++i) {
         conns.push_back(std::make_unique<TxPg>(t.url));
@@ -861,12 +866,7 @@ inline TxResult tx_raw_mysql(const Target& t, TxStrategy how, const TxParams& p)
     TxMy admin(t.url, TxStrategy::for_update);
     admin.exec("DROP TABLE IF EXISTS tx_transfer, tx_vaccount, tx_account");
     for (const auto& s : tx_ddl(dorm::dialect::mysql)) admin.exec(s);
-    std::string seed = how == TxStrategy::version ? "INSERT INTO tx_vaccount (id, owner, balance, version) VALUES "
-                                                  : "INSERT INTO tx_account (id, owner, balance) VALUES ";
-    for (int i = 1; i <= kTxAccounts; ++i)
-        seed += (i > 1 ? ", (" : "(") + std::to_string(i) + ", 'owner " + std::to_string(i) + "', " +
-                std::to_string(kTxOpening) + (how == TxStrategy::version ? ", 1)" : ")");
-    admin.exec(seed);
+    admin.exec(tx_seed_sql(how));
     std::vector<std::unique_ptr<TxMy>> conns;  // connected and prepared before the clock starts
     for (int i = 0; i < p.threads; ++i) {
         conns.push_back(std::make_unique<TxMy>(t.url, how));
