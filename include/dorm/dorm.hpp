@@ -20,6 +20,8 @@
 #include <dorm/reflect/options.hpp>
 #include <dorm/reflect/table_macro.hpp>
 #include <dorm/schema/ddl.hpp>
+#include <dorm/schema/diff.hpp>
+#include <dorm/schema/inspect.hpp>
 #include <dorm/schema/metadata.hpp>
 #include <dorm/schema/table_of.hpp>
 #include <dorm/session/loaders.hpp>

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace dorm {
 
@@ -167,6 +168,29 @@ public:
 class invalid_request_error : public error {
 public:
     using error::error;
+};
+
+/// What a migration_error refused, one entry per operation.
+struct refused_operation {
+    std::string table;   ///< the table it concerns
+    std::string column;  ///< the column, index or constraint (empty for a whole table)
+    std::string what;    ///< the operation, e.g. "drop column book.isbn"
+    std::string why;     ///< why it was refused, e.g. "its 3 values would be lost"
+};
+
+/// A schema change that dorm refused because it could lose data (dropping a column or a table,
+/// narrowing a type, making a column that holds NULLs NOT NULL without a default), or a
+/// versioned migration that cannot be applied (an applied file whose checksum changed, a step
+/// that failed). Nothing was changed when it is raised by `metadata.upgrade()`; `refused()`
+/// lists every operation it refused and why.
+class migration_error : public error {
+public:
+    explicit migration_error(const std::string& message, std::vector<refused_operation> refused = {})
+        : error(message), refused_(std::make_shared<const std::vector<refused_operation>>(std::move(refused))) {}
+    const std::vector<refused_operation>& refused() const noexcept { return *refused_; }
+
+private:
+    std::shared_ptr<const std::vector<refused_operation>> refused_;  // shared: exceptions copy without throwing
 };
 
 /// A dialect or feature that this build does not support (e.g. Oracle without its client library).

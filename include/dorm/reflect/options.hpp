@@ -80,6 +80,10 @@ constexpr foreign_key_t<Parent, M> foreign_key(M Parent::*target) {
     return foreign_key_t<Parent, M>{{}, target};
 }
 
+/// What the database does to the rows that reference a parent row when the parent's key is
+/// deleted or updated (`FOREIGN KEY ... ON DELETE <action>`). no_action is the default.
+enum class fk_action : unsigned char { no_action, restrict, cascade, set_null, set_default };
+
 /// The member of the other struct that describes the same relationship from its side.
 struct back_populates_t : detail::option_tag {
     const char* name;

@@ -6,6 +6,7 @@
 
 #include <dorm/engine/engine.hpp>
 #include <dorm/schema/ddl.hpp>
+#include <dorm/schema/diff.hpp>
 #include <dorm/schema/table_of.hpp>
 
 namespace dorm {
@@ -23,6 +24,18 @@ public:
     void drop_all(const engine& e) const { schema::drop_all(e, tables()); }
     /// The CREATE statements for a dialect (to inspect or hand to a DBA).
     std::string ddl(dialect d) const { return schema::ddl(tables(), d); }
+    /// What differs between these models and the engine's database (see dorm/schema/diff.hpp).
+    schema_diff diff(const engine& e, const diff_options& options = {}) const {
+        auto t = tables();
+        return schema::diff(e, t, options);
+    }
+    /// Brings the engine's database up to these models when that loses nothing: creates tables,
+    /// adds columns, indexes and constraints, widens types, in one transaction where the backend
+    /// allows. @throws migration_error listing every lossy operation; then nothing was changed.
+    schema_diff upgrade(const engine& e, const diff_options& options = {}) const {
+        auto t = tables();
+        return schema::upgrade(e, t, options);
+    }
     /// The tables, in the order given.
     std::array<const schema::table*, sizeof...(Ts)> tables() const { return {&table_of<Ts>()...}; }
 };

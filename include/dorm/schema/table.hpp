@@ -9,6 +9,7 @@
 
 #include <dorm/engine/value.hpp>
 #include <dorm/reflect/column_traits.hpp>
+#include <dorm/reflect/options.hpp>
 
 namespace dorm::schema {
 
@@ -34,9 +35,25 @@ struct column {
     bool autoincrement = false;    ///< the database generates it (single integer primary key, no FK)
     bool unique = false;
     bool index = false;
-    std::optional<value> server_default;  ///< DDL DEFAULT
+    std::optional<value> server_default;  ///< DDL DEFAULT <literal> (dorm::default_value)
+    std::string server_default_sql;       ///< DDL DEFAULT <expression> (dorm::server_default), empty if none
     const table& (*references)() = nullptr;  ///< foreign key target table (lazy: tables may reference each other)
     int references_column = -1;              ///< index of the referenced column in that table
+    fk_action on_delete = fk_action::no_action;  ///< dorm::on_delete (foreign keys only)
+    fk_action on_update = fk_action::no_action;  ///< dorm::on_update (foreign keys only)
+};
+
+/// A table-level UNIQUE constraint or index over one or more columns.
+struct column_set {
+    std::string name;          ///< constraint or index name (never empty: dorm names it when the user did not)
+    std::vector<int> columns;  ///< column indexes, in the order given
+    bool unique = false;       ///< for indexes: CREATE UNIQUE INDEX
+};
+
+/// A CHECK constraint (column-level dorm::check is stored here as well, named after the column).
+struct check_constraint {
+    std::string name;        ///< never empty: `ck_<table>_<column>` or `ck_<table>_<n>` unless the user named it
+    std::string expression;  ///< SQL, as the user wrote it
 };
 
 /// Relationship kinds (direction comes from where the foreign key is).
@@ -57,6 +74,9 @@ struct table {
     std::vector<int> primary_key;  ///< column indexes, in declaration order
     int autoincrement_column = -1;
     int version_column = -1;  ///< dorm::version: the row's version counter (optimistic concurrency), or -1
+    std::vector<column_set> uniques;        ///< multi-column UNIQUE constraints (table_args); column-level ones are column::unique
+    std::vector<column_set> indexes;        ///< multi-column indexes (table_args); column-level ones are column::index
+    std::vector<check_constraint> checks;   ///< CHECK constraints, column-level and table-level
 
     /// Index of the column whose C++ member is `member`, or -1.
     int find_member(std::string_view member) const;

@@ -1,0 +1,94 @@
+#pragma once
+/// @file dorm/schema/inspect.hpp
+/// dorm::inspect(engine): the live schema of a database, read from its catalog
+/// (SQLite: sqlite_master and the pragma table-valued functions; PostgreSQL: pg_catalog;
+/// MariaDB: information_schema). The diff (dorm/schema/diff.hpp) compares it with the models.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <dorm/dialect/dialect.hpp>
+#include <dorm/reflect/options.hpp>
+
+namespace dorm {
+
+class engine;
+
+/// A column as the database has it.
+struct live_column {
+    std::string name;
+    /// The type as the catalog spells it: SQLite the declared type ("VARCHAR(30)", "INTEGER"),
+    /// PostgreSQL format_type() ("character varying(30)", "bigint"), MariaDB COLUMN_TYPE
+    /// ("varchar(30)", "int(11)", "tinyint(1)").
+    std::string type;
+    bool nullable = true;
+    /// The DEFAULT expression as the catalog holds it ("0", "'abc'", "CURRENT_TIMESTAMP",
+    /// PostgreSQL "'abc'::character varying"), or nothing. A sequence default of an
+    /// autoincrement column is not reported here (see autoincrement).
+    std::optional<std::string> default_sql;
+    bool primary_key = false;
+    /// The database generates it: SQLite INTEGER PRIMARY KEY (rowid), PostgreSQL serial or
+    /// identity, MariaDB AUTO_INCREMENT.
+    bool autoincrement = false;
+};
+
+/// An index (not the primary key's; unique constraints are listed in live_table::uniques).
+struct live_index {
+    std::string name;
+    std::vector<std::string> columns;  ///< in index order; an expression part is "(expression)"
+    bool unique = false;
+};
+
+/// A UNIQUE constraint (on MariaDB, every unique index that is not the primary key).
+struct live_unique {
+    std::string name;  ///< empty on SQLite for an unnamed constraint
+    std::vector<std::string> columns;
+};
+
+/// A foreign key.
+struct live_foreign_key {
+    std::string name;  ///< empty on SQLite for an unnamed constraint
+    std::vector<std::string> columns;
+    std::string referred_table;
+    std::vector<std::string> referred_columns;
+    fk_action on_delete = fk_action::no_action;
+    fk_action on_update = fk_action::no_action;
+};
+
+/// A CHECK constraint.
+struct live_check {
+    std::string name;        ///< empty on SQLite for an unnamed constraint
+    std::string expression;  ///< as the catalog holds it (PostgreSQL and MariaDB normalise it)
+};
+
+/// A table as the database has it.
+struct live_table {
+    std::string name;
+    std::vector<live_column> columns;       ///< in table order
+    std::vector<std::string> primary_key;   ///< column names, in key order
+    std::vector<live_unique> uniques;
+    std::vector<live_index> indexes;        ///< excludes the indexes behind the primary key and unique constraints
+    std::vector<live_foreign_key> foreign_keys;
+    std::vector<live_check> checks;
+    std::string sql;  ///< SQLite: the CREATE TABLE statement from sqlite_master; empty elsewhere
+
+    /// The column named `name` (exact match), or nullptr.
+    const live_column* column(std::string_view name) const;
+};
+
+/// The tables of a database (the current schema / database on PostgreSQL and MariaDB), sorted by
+/// name. Internal tables are left out (sqlite_*; dorm's own dorm_migrations is listed).
+struct live_schema {
+    dorm::dialect dialect = dorm::dialect::sqlite;
+    std::vector<live_table> tables;
+
+    /// The table named `name` (exact match), or nullptr.
+    const live_table* table(std::string_view name) const;
+};
+
+/// Reads the live schema of the engine's database.
+/// @throws database_error subclasses when the catalog cannot be read.
+live_schema inspect(const engine& e);
+
+}  // namespace dorm

@@ -1,0 +1,67 @@
+// dorm::schema_diff: its report and SQL text (the diff itself is computed in lib/schema/diff.cpp).
+#include <dorm/schema/diff.hpp>
+
+namespace dorm {
+
+std::string_view schema_change_name(schema_change c) noexcept {
+    switch (c) {
+        case schema_change::create_table: return "create_table";
+        case schema_change::drop_table: return "drop_table";
+        case schema_change::add_column: return "add_column";
+        case schema_change::drop_column: return "drop_column";
+        case schema_change::alter_column_type: return "alter_column_type";
+        case schema_change::alter_column_nullable: return "alter_column_nullable";
+        case schema_change::alter_column_default: return "alter_column_default";
+        case schema_change::add_index: return "add_index";
+        case schema_change::drop_index: return "drop_index";
+        case schema_change::add_unique: return "add_unique";
+        case schema_change::drop_unique: return "drop_unique";
+        case schema_change::add_foreign_key: return "add_foreign_key";
+        case schema_change::drop_foreign_key: return "drop_foreign_key";
+        case schema_change::add_check: return "add_check";
+        case schema_change::drop_check: return "drop_check";
+        case schema_change::rebuild_table: return "rebuild_table";
+    }
+    return "unknown";
+}
+
+bool schema_diff::lossless() const noexcept {
+    for (const auto& op : ops_)
+        if (!op.lossless) return false;
+    return true;
+}
+
+std::string schema_diff::report() const {
+    if (ops_.empty()) return "The database matches the models (" + std::string(dialect_name(dialect_)) + ").\n";
+    std::string out;
+    std::size_t lossy = 0;
+    for (const auto& op : ops_) {
+        out += op.lossless ? "  + " : "  ! ";
+        out += op.description;
+        if (!op.lossless) {
+            ++lossy;
+            out += "\n      LOSSY: " + op.reason;
+        }
+        out += '\n';
+    }
+    std::string head = std::to_string(ops_.size()) + (ops_.size() == 1 ? " operation" : " operations") + " (" +
+                       std::string(dialect_name(dialect_)) + ")";
+    if (lossy) head += ", " + std::to_string(lossy) + " lossy (marked !, refused by upgrade)";
+    return head + ":\n" + out;
+}
+
+std::string schema_diff::sql() const {
+    std::string out;
+    for (const auto& op : ops_)
+        for (const auto& s : op.sql) out += s + ";\n";
+    return out;
+}
+
+std::string schema_diff::down_sql() const {
+    std::string out;
+    for (auto it = ops_.rbegin(); it != ops_.rend(); ++it)
+        for (const auto& s : it->down_sql) out += s + ";\n";
+    return out;
+}
+
+}  // namespace dorm
