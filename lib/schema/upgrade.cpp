@@ -78,9 +78,24 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
         }
     } restore{conn, sqlite && rebuilds};
     conn.begin();
+    std::size_t done = 0;  // operations applied (they stay applied on MariaDB, whose DDL commits itself)
     try {
-        for (const auto& op : d.operations())
-            for (const auto& s : op.sql) conn.execute_ddl(s);
+        for (const auto& op : d.operations()) {
+            for (const auto& s : op.sql) {
+                try {
+                    conn.execute_ddl(s);
+                } catch (const database_error& err) {
+                    if (e.dialect() != dialect::mysql || done == 0) throw;
+                    std::string msg = "dorm: metadata.upgrade() failed at \"" + op.description + "\": " + err.what() +
+                                      "\nMariaDB commits each DDL statement, so these " + std::to_string(done) +
+                                      " operations stay applied:";
+                    for (std::size_t i = 0; i < done; ++i) msg += "\n  - " + d.operations()[i].description;
+                    msg += "\nFix the cause and run upgrade() again: it continues from there.";
+                    throw migration_error(msg);
+                }
+            }
+            ++done;
+        }
         if (sqlite && rebuilds) {
             auto check = conn.prepare("PRAGMA foreign_key_check");
             if (check->step()) {
