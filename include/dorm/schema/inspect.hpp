@@ -24,8 +24,11 @@ struct live_column {
     std::string type;
     bool nullable = true;
     /// The DEFAULT expression as the catalog holds it ("0", "'abc'", "CURRENT_TIMESTAMP",
-    /// PostgreSQL "'abc'::character varying"), or nothing. A sequence default of an
-    /// autoincrement column is not reported here (see autoincrement).
+    /// PostgreSQL "'abc'::character varying", MariaDB "current_timestamp()"), or nothing. A
+    /// sequence default of an autoincrement column is not reported here (see autoincrement). An
+    /// explicit DEFAULT NULL is reported as no default on every backend (MariaDB's catalog cannot
+    /// tell the two apart, and they behave alike). PostgreSQL generated columns report no
+    /// default (their expression is not one).
     std::optional<std::string> default_sql;
     bool primary_key = false;
     /// The database generates it: SQLite INTEGER PRIMARY KEY (rowid), PostgreSQL serial or
@@ -50,8 +53,15 @@ struct live_unique {
 struct live_foreign_key {
     std::string name;  ///< empty on SQLite for an unnamed constraint
     std::vector<std::string> columns;
+    /// The referred table as it is named in the catalog (SQLite and MariaDB with
+    /// lower_case_table_names resolve the REFERENCES name case-insensitively: the table's own
+    /// spelling is reported).
     std::string referred_table;
+    /// In key order. SQLite: the referred table's primary key when REFERENCES names no columns.
     std::vector<std::string> referred_columns;
+    /// As the catalog holds it. MariaDB reports a foreign key declared without an action (and
+    /// one declared SET DEFAULT, which InnoDB ignores) as restrict; InnoDB enforces restrict and
+    /// no_action alike, so a comparison on that backend should treat them as equal.
     fk_action on_delete = fk_action::no_action;
     fk_action on_update = fk_action::no_action;
 };
@@ -62,7 +72,8 @@ struct live_check {
     std::string expression;  ///< as the catalog holds it (PostgreSQL and MariaDB normalise it)
 };
 
-/// A table as the database has it.
+/// A table as the database has it. Its uniques, indexes, foreign keys and checks are each sorted
+/// by name, then by columns (checks: by expression), so two inspections compare equal.
 struct live_table {
     std::string name;
     std::vector<live_column> columns;       ///< in table order
