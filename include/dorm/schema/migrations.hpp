@@ -67,8 +67,18 @@ std::string generate(const metadata<Ts...>& m, const engine& e, const std::strin
     return write(e, m.diff(e, options), dir, name);
 }
 
-/// Splits a SQL script into statements: at `;` outside quotes ('..', "..", `..`), comments
-/// (--, /* */) and PostgreSQL dollar quotes. Comment-only pieces are dropped.
+/// Splits a SQL script into statements: at `;` outside quotes ('..' and ".." with the quote
+/// doubled inside, `..`), comments (--, /* */) and PostgreSQL dollar quotes ($$..$$,
+/// $tag$..$tag$). Each statement is returned without its `;`, leading comments and surrounding
+/// blanks; pieces that are only blanks and comments are dropped. Semicolons inside the
+/// BEGIN ... END body of CREATE TRIGGER / FUNCTION / PROCEDURE / EVENT do not split (SQLite
+/// triggers). @throws migration_error for a quote, comment or dollar quote left open (it would
+/// swallow the statements after it).
 std::vector<std::string> split_statements(std::string_view script);
+/// The same with the lexical rules of dialect `d`: MariaDB also has backslash escapes in '..'
+/// and "..", # line comments and /*! executable comments */ (kept as code); PostgreSQL nests
+/// /* */ comments and has E'..' strings with backslash escapes. upgrade() and downgrade() split
+/// with the engine's dialect.
+std::vector<std::string> split_statements(std::string_view script, dialect d);
 
 }  // namespace dorm::migrations
