@@ -42,8 +42,8 @@ void verify(const std::vector<applied_migration>& done, const std::vector<step_f
     if (problems.empty()) return;
     throw migration_error(std::string(who) + ": refused before running anything: the database and " + dir +
                               " disagree:" + problems +
-                              "\nAn applied step must not change: put the file back as it was, and make the change "
-                              "in a new step.",
+                              "\nA step must stay as it was when it was applied: put its file back as it was, and "
+                              "make changes in a new step.",
                           std::move(refused));
 }
 
