@@ -23,6 +23,7 @@
 #include <dorm/schema/diff.hpp>
 #include <dorm/schema/inspect.hpp>
 #include <dorm/schema/metadata.hpp>
+#include <dorm/schema/migrations.hpp>
 #include <dorm/schema/table_of.hpp>
 #include <dorm/session/loaders.hpp>
 #include <dorm/session/relationship.hpp>
