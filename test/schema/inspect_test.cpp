@@ -525,15 +525,16 @@ BOOST_AUTO_TEST_CASE(names_with_capitals_spaces_and_quotes) {
              mysql_default_action());
 }
 
-// ---- keys: which single-column primary keys the database numbers --------------------------------
+// ---- keys the database does not number; generated columns ---------------------------------------
 
-BOOST_AUTO_TEST_CASE(primary_keys_that_are_not_generated) {
+BOOST_AUTO_TEST_CASE(keys_that_are_not_generated_and_generated_columns) {
     scratch_tables scratch({"insp_keys_a", "insp_keys_b"});
     // SQLite: an INTEGER PRIMARY KEY is the rowid only in a rowid table, and only when declared
     // exactly INTEGER (BIGINT is not); a key that is not the rowid may even hold NULL there.
     run(scratch.engine, {"CREATE TABLE insp_keys_a (k INTEGER PRIMARY KEY, v VARCHAR(5))" +
                              std::string(is_sqlite() ? " WITHOUT ROWID" : ""),
-                         "CREATE TABLE insp_keys_b (k BIGINT PRIMARY KEY)"});
+                         // a generated column is listed, without a default
+                         "CREATE TABLE insp_keys_b (k BIGINT PRIMARY KEY, g BIGINT GENERATED ALWAYS AS (k + 1) STORED)"});
     const auto s = dorm::inspect(scratch.engine);
     BOOST_TEST_MESSAGE(dump(s));
     check_columns(table_of(s, "insp_keys_a"), {
@@ -542,5 +543,6 @@ BOOST_AUTO_TEST_CASE(primary_keys_that_are_not_generated) {
     });
     check_columns(table_of(s, "insp_keys_b"), {
         {"k", by_backend("BIGINT", "bigint", "bigint(20)"), is_sqlite(), std::nullopt, true, false},
+        {"g", by_backend("BIGINT", "bigint", "bigint(20)"), true, std::nullopt},
     });
 }
