@@ -61,6 +61,8 @@ struct mysql_reader {
         return it == tables.end() ? nullptr : &it->second;
     }
 
+    // BASE TABLE only: views, sequences and system-versioned tables ('SYSTEM VERSIONED', whose
+    // row_start / row_end columns dorm does not model) are not listed.
     void read_tables() {
         for (auto& r : query(c, "SELECT TABLE_NAME FROM information_schema.TABLES "
                                 "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"))

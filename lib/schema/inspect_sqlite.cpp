@@ -336,9 +336,11 @@ struct sqlite_reader {
 
     void read_columns() {
         std::map<std::string, std::vector<std::pair<std::int64_t, std::string>>> keys;  // pk position, name
+        // table_xinfo, not table_info: table_info leaves generated columns out (hidden 2 and 3;
+        // 1 is a virtual table's hidden column)
         for (auto& r : query(c, "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
-                                "FROM sqlite_master AS m, pragma_table_info(m.name, 'main') AS p WHERE " +
-                                    std::string(user_tables) + " ORDER BY m.name, p.cid")) {
+                                "FROM sqlite_master AS m, pragma_table_xinfo(m.name, 'main') AS p WHERE " +
+                                    std::string(user_tables) + " AND p.hidden <> 1 ORDER BY m.name, p.cid")) {
             auto it = tables.find(text(r, 0));
             if (it == tables.end()) continue;
             live_column col;

@@ -237,12 +237,17 @@ const std::string odd_table = "Odd \"Quoted\" Name's";
 // ---- tests -----------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(empty_database_has_no_tables) {
-    auto e = dorm_test::make_engine();
+    dorm_test::echo_capture echo;
+    auto e = dorm_test::make_engine({.echo = true, .echo_sink = echo.sink()});
     drop(e, raw_tables);
-    drop(e, {odd_table, "insp_item", "insp_owner"});
+    drop(e, {odd_table, "insp_item", "insp_owner", "insp_keys_a", "insp_keys_b"});
+    echo.clear();
     const auto s = dorm::inspect(e);
     BOOST_TEST(s.tables.empty(), "tables left:\n" << dump(s));
     BOOST_TEST(dorm::dialect_name(s.dialect) == dorm_test::backend());
+    // the catalog queries are echoed like any others: a handful per inspection, not one per table
+    BOOST_TEST(echo.count_statements("SELECT") >= 4u, echo.dump());
+    BOOST_TEST(echo.count_statements("SELECT") <= 6u, echo.dump());
 }
 
 BOOST_AUTO_TEST_CASE(tables_from_models) {
@@ -518,4 +523,26 @@ BOOST_AUTO_TEST_CASE(names_with_capitals_spaces_and_quotes) {
     BOOST_TEST_REQUIRE(odd.foreign_keys.size() == 1u);
     check_fk(odd.foreign_keys[0], "fk Odd", "Parent Ref", odd_table, "Mixed Case", mysql_default_action(),
              mysql_default_action());
+}
+
+// ---- keys the database does not number; generated columns ---------------------------------------
+
+BOOST_AUTO_TEST_CASE(keys_that_are_not_generated_and_generated_columns) {
+    scratch_tables scratch({"insp_keys_a", "insp_keys_b"});
+    // SQLite: an INTEGER PRIMARY KEY is the rowid only in a rowid table, and only when declared
+    // exactly INTEGER (BIGINT is not); a key that is not the rowid may even hold NULL there.
+    run(scratch.engine, {"CREATE TABLE insp_keys_a (k INTEGER PRIMARY KEY, v VARCHAR(5))" +
+                             std::string(is_sqlite() ? " WITHOUT ROWID" : ""),
+                         // a generated column is listed, without a default
+                         "CREATE TABLE insp_keys_b (k BIGINT PRIMARY KEY, g BIGINT GENERATED ALWAYS AS (k + 1) STORED)"});
+    const auto s = dorm::inspect(scratch.engine);
+    BOOST_TEST_MESSAGE(dump(s));
+    check_columns(table_of(s, "insp_keys_a"), {
+        {"k", by_backend("INTEGER", "integer", "int(11)"), false, std::nullopt, true, false},
+        {"v", by_backend("VARCHAR(5)", "character varying(5)", "varchar(5)"), true, std::nullopt},
+    });
+    check_columns(table_of(s, "insp_keys_b"), {
+        {"k", by_backend("BIGINT", "bigint", "bigint(20)"), is_sqlite(), std::nullopt, true, false},
+        {"g", by_backend("BIGINT", "bigint", "bigint(20)"), true, std::nullopt},
+    });
 }

@@ -27,8 +27,8 @@ struct live_column {
     /// PostgreSQL "'abc'::character varying", MariaDB "current_timestamp()"), or nothing. A
     /// sequence default of an autoincrement column is not reported here (see autoincrement). An
     /// explicit DEFAULT NULL is reported as no default on every backend (MariaDB's catalog cannot
-    /// tell the two apart, and they behave alike). PostgreSQL generated columns report no
-    /// default (their expression is not one).
+    /// tell the two apart, and they behave alike). A generated column reports no default
+    /// (its expression is not one).
     std::optional<std::string> default_sql;
     bool primary_key = false;
     /// The database generates it: SQLite INTEGER PRIMARY KEY (rowid), PostgreSQL serial or
