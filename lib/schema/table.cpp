@@ -2,6 +2,10 @@
 // constexpr table_desc of dorm/schema/table_of.hpp).
 #include <dorm/schema/table_of.hpp>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 namespace dorm::schema {
 
 column::column() = default;
@@ -33,6 +37,28 @@ int table::find_column(std::string_view n) const {
 
 namespace dorm::detail {
 
+namespace {
+
+/// A name dorm makes up: at most 63 characters (PostgreSQL's limit; MariaDB's is 64). A longer one
+/// keeps its first 54 characters and ends with `_` and 8 hex digits of a hash of the whole name,
+/// so it stays stable from one run (and one program version) to the next.
+std::string bounded_name(std::string name) {
+    constexpr std::size_t limit = 63, keep = 54;
+    if (name.size() <= limit) return name;
+    std::uint32_t h = 2166136261u;  // FNV-1a
+    for (unsigned char ch : name) {
+        h ^= ch;
+        h *= 16777619u;
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    name.resize(keep);
+    name += '_';
+    for (int shift = 28; shift >= 0; shift -= 4) name += hex[(h >> shift) & 0xfu];
+    return name;
+}
+
+}  // namespace
+
 schema::table make_table(const table_desc& spec) {
     schema::table t;
     t.name = spec.name;
@@ -54,10 +80,56 @@ schema::table make_table(const table_desc& spec) {
         if (s.server_default) c.server_default = s.server_default();
         c.references = s.references;
         c.references_column = s.references_column;
+        if (s.server_default_sql) c.server_default_sql = s.server_default_sql;
+        c.on_delete = s.on_delete;
+        c.on_update = s.on_update;
         if (s.primary_key) t.primary_key.push_back(static_cast<int>(i));
     }
     t.autoincrement_column = spec.autoincrement_column;
     t.version_column = spec.version_column;
+
+    // Table-level UNIQUE constraints and indexes: uq_<table>_<col1>_<col2>..., ix_<table>_<cols>.
+    for (std::size_t k = 0; k < spec.set_count; ++k) {
+        const column_set_spec& s = spec.sets[k];
+        schema::column_set set;
+        set.columns.assign(spec.set_columns + s.first, spec.set_columns + s.first + s.count);
+        set.unique = s.kind != column_set_kind::index;
+        if (s.name) {
+            set.name = s.name;
+        } else {
+            std::string n = s.kind == column_set_kind::unique ? "uq_" : "ix_";
+            n += t.name;
+            for (int c : set.columns) {
+                n += '_';
+                n += t.columns[static_cast<std::size_t>(c)].name;
+            }
+            set.name = bounded_name(std::move(n));
+        }
+        (s.kind == column_set_kind::unique ? t.uniques : t.indexes).push_back(std::move(set));
+    }
+
+    // CHECK constraints: a column-level one is ck_<table>_<column> (ck_<table>_<column>_2 for the
+    // column's second unnamed one, ...), a table-level one ck_<table>_<n>, n counting the table's
+    // unnamed table-level checks from 1.
+    std::vector<int> unnamed_on_column(spec.column_count, 0);
+    int unnamed_table_level = 0;
+    t.checks.reserve(spec.check_count);
+    for (std::size_t k = 0; k < spec.check_count; ++k) {
+        const check_spec& s = spec.checks[k];
+        schema::check_constraint ck;
+        ck.expression = s.expression;
+        if (s.name) {
+            ck.name = s.name;
+        } else if (s.column >= 0) {
+            const auto col = static_cast<std::size_t>(s.column);
+            std::string n = "ck_" + t.name + "_" + t.columns[col].name;
+            if (const int nth = ++unnamed_on_column[col]; nth > 1) n += "_" + std::to_string(nth);
+            ck.name = bounded_name(std::move(n));
+        } else {
+            ck.name = bounded_name("ck_" + t.name + "_" + std::to_string(++unnamed_table_level));
+        }
+        t.checks.push_back(std::move(ck));
+    }
     return t;
 }
 
