@@ -75,6 +75,66 @@ bool dialect_hooks::begin_statements(isolation level, std::vector<std::string>& 
     return true;
 }
 
+// -- schema evolution: the SQL-standard / PostgreSQL spellings ---------------------------------
+
+std::string dialect_hooks::add_column(const std::string& table, const std::string& definition) const {
+    std::string out = "ALTER TABLE ";
+    quote(out, table);
+    return out + " ADD COLUMN " + definition;
+}
+
+std::string dialect_hooks::drop_column(const std::string& table, const std::string& column) const {
+    std::string out = "ALTER TABLE ";
+    quote(out, table);
+    out += " DROP COLUMN ";
+    quote(out, column);
+    return out;
+}
+
+std::vector<std::string> dialect_hooks::alter_column(const std::string& table, const column_def& c, char what) const {
+    std::string out = "ALTER TABLE ";
+    quote(out, table);
+    out += " ALTER COLUMN ";
+    quote(out, c.name);
+    switch (what) {
+        case 't': out += " TYPE " + c.type; break;
+        case 'n': out += c.nullable ? " DROP NOT NULL" : " SET NOT NULL"; break;
+        default: out += c.default_sql.empty() ? " DROP DEFAULT" : " SET DEFAULT " + c.default_sql; break;
+    }
+    return {out};
+}
+
+std::string dialect_hooks::drop_index(const std::string&, const std::string& name) const {
+    std::string out = "DROP INDEX ";
+    quote(out, name);
+    return out;
+}
+
+std::string dialect_hooks::drop_constraint(const std::string& table, char, const std::string& name) const {
+    std::string out = "ALTER TABLE ";
+    quote(out, table);
+    out += " DROP CONSTRAINT ";
+    quote(out, name);
+    return out;
+}
+
+std::string dialect_hooks::add_constraint(const std::string& table, const std::string& clause) const {
+    std::string out = "ALTER TABLE ";
+    quote(out, table);
+    return out + " ADD " + clause;
+}
+
+std::string dialect_hooks::fk_action_words(fk_action a, bool) const {
+    switch (a) {
+        case fk_action::no_action: return {};
+        case fk_action::restrict: return "RESTRICT";
+        case fk_action::cascade: return "CASCADE";
+        case fk_action::set_null: return "SET NULL";
+        case fk_action::set_default: return "SET DEFAULT";
+    }
+    return {};
+}
+
 std::string sql_literal(const value& v, const schema::column& c, dorm::dialect d) {
     switch (v.kind()) {
         case value_kind::null: return "NULL";
@@ -140,6 +200,11 @@ public:
         if (!lim.empty() || !off.empty()) out += " \nLIMIT " + (lim.empty() ? std::string("-1") : lim);
         if (!off.empty()) out += " OFFSET " + off;
     }
+    // SQLite's ALTER TABLE adds, renames and drops columns; everything else is a table rebuild
+    std::size_t max_identifier_length() const override { return 1000; }
+    std::vector<std::string> alter_column(const std::string&, const column_def&, char) const override { return {}; }
+    std::string drop_constraint(const std::string&, char, const std::string&) const override { return {}; }
+    std::string add_constraint(const std::string&, const std::string&) const override { return {}; }
 };
 
 class postgresql_hooks final : public dialect_hooks {
@@ -231,6 +296,33 @@ public:
     std::string connection_isolation_reset_sql() const override {
         return "SET SESSION tx_isolation = @@GLOBAL.tx_isolation";
     }
+    std::size_t max_identifier_length() const override { return 64; }
+    // MODIFY COLUMN restates the whole column: type, default and nullability together
+    std::vector<std::string> alter_column(const std::string& table, const column_def& c, char) const override {
+        std::string out = "ALTER TABLE ";
+        quote(out, table);
+        out += " MODIFY COLUMN ";
+        quote(out, c.name);
+        out += ' ' + c.type;
+        if (!c.default_sql.empty()) out += " DEFAULT " + c.default_sql;
+        out += c.nullable ? " NULL" : " NOT NULL";
+        return {out};
+    }
+    std::string drop_index(const std::string& table, const std::string& name) const override {
+        std::string out = "DROP INDEX ";
+        quote(out, name);
+        out += " ON ";
+        quote(out, table);
+        return out;
+    }
+    // a UNIQUE constraint is an index, a foreign key has its own words; CHECK uses DROP CONSTRAINT
+    std::string drop_constraint(const std::string& table, char kind, const std::string& name) const override {
+        std::string out = "ALTER TABLE ";
+        quote(out, table);
+        out += kind == 'u' ? " DROP INDEX " : kind == 'f' ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ";
+        quote(out, name);
+        return out;
+    }
     lock_spelling locking() const override {
         lock_spelling l;
         l.share = " LOCK IN SHARE MODE";
@@ -284,6 +376,33 @@ public:
     bool begin_statements(isolation level, std::vector<std::string>& out) const override {
         out.push_back("SET TRANSACTION ISOLATION LEVEL " + std::string(isolation_name(level)));
         return true;
+    }
+    std::size_t max_identifier_length() const override { return 128; }
+    std::string add_column(const std::string& table, const std::string& definition) const override {
+        std::string out = "ALTER TABLE ";
+        quote(out, table);
+        return out + " ADD (" + definition + ")";
+    }
+    std::vector<std::string> alter_column(const std::string& table, const column_def& c, char what) const override {
+        std::string out = "ALTER TABLE ";
+        quote(out, table);
+        out += " MODIFY (";
+        quote(out, c.name);
+        switch (what) {
+            case 't': out += ' ' + c.type; break;
+            case 'n': out += c.nullable ? " NULL" : " NOT NULL"; break;
+            default: out += " DEFAULT " + (c.default_sql.empty() ? std::string("NULL") : c.default_sql); break;
+        }
+        return {out + ")"};
+    }
+    // Oracle's foreign keys know ON DELETE CASCADE / SET NULL only, and no ON UPDATE
+    std::string fk_action_words(fk_action a, bool on_update) const override {
+        if (a == fk_action::no_action) return {};
+        if (on_update || a == fk_action::restrict || a == fk_action::set_default)
+            throw argument_error(std::string("dorm: dialect oracle has no foreign key action ") +
+                                 (on_update ? "ON UPDATE " : "ON DELETE ") + dialect_hooks::fk_action_words(a, on_update) +
+                                 " (it knows ON DELETE CASCADE and ON DELETE SET NULL)");
+        return dialect_hooks::fk_action_words(a, on_update);
     }
     lock_spelling locking() const override {
         lock_spelling l;

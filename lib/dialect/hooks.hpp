@@ -1,6 +1,7 @@
 #pragma once
 // Per-dialect hooks of the one SQL printer (lib/query/compile.cpp) and the DDL printer
 // (lib/schema/ddl.cpp). A dialect overrides only what differs from the SQL-standard default.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,6 +74,34 @@ public:
         bool nowait = true, skip_locked = true;
     };
     virtual lock_spelling locking() const { return {}; }
+
+    // -- schema evolution (issue 15): ALTER spellings; the standard/PostgreSQL one by default -----
+    /// The longest identifier the dialect keeps (PostgreSQL silently truncates at 63 bytes,
+    /// MariaDB refuses past 64): generated constraint names are shortened to fit.
+    virtual std::size_t max_identifier_length() const { return 63; }
+    /// ALTER TABLE t ADD COLUMN <definition>.
+    virtual std::string add_column(const std::string& table, const std::string& definition) const;
+    /// ALTER TABLE t DROP COLUMN c.
+    virtual std::string drop_column(const std::string& table, const std::string& column) const;
+    /// A column as DDL needs it: quoted name, SQL type, DEFAULT expression (empty: none), nullability.
+    struct column_def {
+        std::string name, type, default_sql;
+        bool nullable = true;
+    };
+    /// The statements that give column `c` of `table` the type / nullability / default of `c`
+    /// (`what`: 't', 'n' or 'd'; `c` is the whole new definition), or empty when the dialect
+    /// cannot ALTER it (SQLite: rebuild the table).
+    virtual std::vector<std::string> alter_column(const std::string& table, const column_def& c, char what) const;
+    /// DROP INDEX for index `name` of table `t`.
+    virtual std::string drop_index(const std::string& table, const std::string& name) const;
+    /// Drops constraint `name` of `table`; `kind` is 'u' (unique), 'f' (foreign key) or 'c' (check).
+    /// Empty when the dialect cannot (SQLite: rebuild).
+    virtual std::string drop_constraint(const std::string& table, char kind, const std::string& name) const;
+    /// ALTER TABLE t ADD <clause> for a table constraint, or empty when the dialect cannot (SQLite).
+    virtual std::string add_constraint(const std::string& table, const std::string& clause) const;
+    /// The ON DELETE / ON UPDATE words of an action (empty: the default, NO ACTION).
+    /// @throws argument_error for an action the dialect lacks.
+    virtual std::string fk_action_words(fk_action a, bool on_update) const;
 };
 
 /// The hooks of a dialect (static instances).

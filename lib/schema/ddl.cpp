@@ -9,8 +9,128 @@
 #include <dorm/schema/table_of.hpp>
 
 #include "dialect/hooks.hpp"
+#include "schema/ddl_parts.hpp"
+#include "util/hash.hpp"
 
 namespace dorm::schema {
+
+namespace ddl_parts {
+
+std::string fit_name(const std::string& name, dialect d) {
+    const std::size_t limit = detail::hooks(d).max_identifier_length();
+    if (name.size() <= limit) return name;
+    static const char* hex = "0123456789abcdef";
+    std::size_t h = detail::fast_hash(name);
+    std::string tail = "_";
+    for (int i = 0; i < 8; ++i, h >>= 4) tail += hex[h & 15];
+    return name.substr(0, limit - tail.size()) + tail;
+}
+
+std::string default_sql(const column& c, dialect d) {
+    if (!c.server_default_sql.empty()) return c.server_default_sql;
+    if (c.server_default) return detail::sql_literal(*c.server_default, c, d);
+    return {};
+}
+
+detail::dialect_hooks::column_def column_def(const table& t, const column& c, dialect d) {
+    return {c.name, detail::hooks(d).type_name(t, c), default_sql(c, d), c.nullable};
+}
+
+std::string column_definition(const table& t, const column& c, dialect d) {
+    const auto& h = detail::hooks(d);
+    std::string sql;
+    h.quote(sql, c.name);
+    sql += ' ';
+    if (c.autoincrement) return sql + h.autoincrement_type(c);
+    sql += h.type_name(t, c);
+    if (auto def = default_sql(c, d); !def.empty()) sql += " DEFAULT " + def;
+    if (!c.nullable) sql += " NOT NULL";
+    return sql;
+}
+
+std::string foreign_key_clause(const table&, const column& c, dialect d) {
+    const auto& h = detail::hooks(d);
+    const table& p = c.references();
+    std::string sql = "FOREIGN KEY(";
+    h.quote(sql, c.name);
+    sql += ") REFERENCES ";
+    h.quote(sql, p.name);
+    sql += " (";
+    h.quote(sql, p.columns[static_cast<std::size_t>(c.references_column)].name);
+    sql += ')';
+    if (auto w = h.fk_action_words(c.on_delete, false); !w.empty()) sql += " ON DELETE " + w;
+    if (auto w = h.fk_action_words(c.on_update, true); !w.empty()) sql += " ON UPDATE " + w;
+    return sql;
+}
+
+namespace {
+void column_list(std::string& sql, const table& t, const column_set& s, dialect d) {
+    const auto& h = detail::hooks(d);
+    sql += '(';
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+        if (i) sql += ", ";
+        h.quote(sql, t.columns[static_cast<std::size_t>(s.columns[i])].name);
+    }
+    sql += ')';
+}
+}  // namespace
+
+std::vector<std::string> column_names(const table& t, const column_set& s) {
+    std::vector<std::string> out;
+    for (int i : s.columns) out.push_back(t.columns[static_cast<std::size_t>(i)].name);
+    return out;
+}
+
+std::string unique_clause(const table& t, const column_set& u, dialect d) {
+    std::string sql;
+    if (!u.name.empty()) {
+        sql += "CONSTRAINT ";
+        detail::hooks(d).quote(sql, fit_name(u.name, d));
+        sql += ' ';
+    }
+    sql += "UNIQUE ";
+    column_list(sql, t, u, d);
+    return sql;
+}
+
+std::string check_clause(const check_constraint& c, dialect d) {
+    std::string sql = "CONSTRAINT ";
+    detail::hooks(d).quote(sql, fit_name(c.name, d));
+    return sql + " CHECK (" + c.expression + ")";
+}
+
+std::string create_index(const table& t, const column_set& ix, dialect d) {
+    const auto& h = detail::hooks(d);
+    std::string sql = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+    h.quote(sql, fit_name(ix.name, d));
+    sql += " ON ";
+    h.quote(sql, t.name);
+    sql += ' ';
+    column_list(sql, t, ix, d);
+    return sql;
+}
+
+std::vector<column_set> indexes(const table& t) {
+    std::vector<column_set> out;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        const column& c = t.columns[i];
+        if (c.index && !c.unique && !c.primary_key) out.push_back({"ix_" + t.name + "_" + c.name, {static_cast<int>(i)}, false});
+    }
+    out.insert(out.end(), t.indexes.begin(), t.indexes.end());
+    return out;
+}
+
+std::vector<column_set> uniques(const table& t) {
+    std::vector<column_set> out;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        const column& c = t.columns[i];
+        if (c.unique && !c.primary_key) out.push_back({{}, {static_cast<int>(i)}, true});
+    }
+    out.insert(out.end(), t.uniques.begin(), t.uniques.end());
+    return out;
+}
+
+}  // namespace ddl_parts
 
 std::vector<std::string> create_statements(const table& t, dialect d) {
     const auto& h = detail::hooks(d);
@@ -25,15 +145,7 @@ std::vector<std::string> create_statements(const table& t, dialect d) {
     };
     for (const auto& c : t.columns) {
         line();
-        h.quote(sql, c.name);
-        sql += ' ';
-        if (c.autoincrement) {
-            sql += h.autoincrement_type(c);
-        } else {
-            sql += h.type_name(t, c);
-            if (c.server_default) sql += " DEFAULT " + detail::sql_literal(*c.server_default, c, d);
-            sql += c.nullable ? "" : " NOT NULL";
-        }
+        sql += ddl_parts::column_definition(t, c, d);
     }
     if (!t.primary_key.empty()) {
         line();
@@ -44,40 +156,23 @@ std::vector<std::string> create_statements(const table& t, dialect d) {
         }
         sql += ')';
     }
-    for (const auto& c : t.columns) {
-        if (c.unique && !c.primary_key) {
-            line();
-            sql += "UNIQUE (";
-            h.quote(sql, c.name);
-            sql += ')';
-        }
+    for (const auto& u : ddl_parts::uniques(t)) {
+        line();
+        sql += ddl_parts::unique_clause(t, u, d);
     }
     for (const auto& c : t.columns) {
         if (!c.references) continue;
-        const table& p = c.references();
         line();
-        sql += "FOREIGN KEY(";
-        h.quote(sql, c.name);
-        sql += ") REFERENCES ";
-        h.quote(sql, p.name);
-        sql += " (";
-        h.quote(sql, p.columns[static_cast<std::size_t>(c.references_column)].name);
-        sql += ')';
+        sql += ddl_parts::foreign_key_clause(t, c, d);
+    }
+    for (const auto& ck : t.checks) {
+        line();
+        sql += ddl_parts::check_clause(ck, d);
     }
     sql += "\n)";
     sql += h.table_suffix();
     std::vector<std::string> out{std::move(sql)};
-    for (const auto& c : t.columns) {
-        if (!c.index || c.unique || c.primary_key) continue;
-        std::string ix = "CREATE INDEX ";
-        h.quote(ix, "ix_" + t.name + "_" + c.name);
-        ix += " ON ";
-        h.quote(ix, t.name);
-        ix += " (";
-        h.quote(ix, c.name);
-        ix += ')';
-        out.push_back(std::move(ix));
-    }
+    for (const auto& ix : ddl_parts::indexes(t)) out.push_back(ddl_parts::create_index(t, ix, d));
     return out;
 }
 

@@ -1,19 +1,594 @@
-// The schema diff: models (schema::table) against a live schema, and upgrade().
+// The schema diff: the models (schema::table) against a live schema (dorm::inspect), as
+// operations in the order they must run, each lossless or lossy, with the SQL that applies and
+// the SQL that undoes it. SQLite changes its ALTER TABLE cannot make become one table rebuild
+// per table (lib/schema/rebuild.cpp).
 #include <dorm/schema/diff.hpp>
 
-#include <dorm/engine/engine.hpp>
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include <dorm/error.hpp>
+#include <dorm/schema/ddl.hpp>
+
+#include "dialect/hooks.hpp"
+#include "schema/ddl_parts.hpp"
+#include "schema/diff_internal.hpp"
+#include "schema/sql_type.hpp"
 
 namespace dorm::schema {
 
-schema_diff diff(const live_schema&, std::span<const table* const>, dialect, const diff_options&, const data_probe*) {
-    throw unsupported_error("dorm: schema diff not built yet");
+namespace {
+
+std::string q(dialect d, std::string_view ident) {
+    std::string out;
+    detail::hooks(d).quote(out, ident);
+    return out;
 }
-schema_diff diff(const engine&, std::span<const table* const>, const diff_options&) {
-    throw unsupported_error("dorm: schema diff not built yet");
+
+std::string qualified(dialect d, const std::string& table, const std::string& column) {
+    return q(d, table) + "." + q(d, column);
 }
-schema_diff upgrade(const engine&, std::span<const table* const>, const diff_options&) {
-    throw unsupported_error("dorm: schema upgrade not built yet");
+
+std::string joined(const std::vector<std::string>& names, dialect d) {
+    std::string out;
+    for (const auto& n : names) {
+        if (!out.empty()) out += ", ";
+        out += n.starts_with("(") ? n : q(d, n);
+    }
+    return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+std::string plural(long long n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// The order operations run in (stable within a phase).
+int phase(schema_change k) {
+    switch (k) {
+        case schema_change::drop_foreign_key:
+        case schema_change::drop_check:
+        case schema_change::drop_unique:
+        case schema_change::drop_index: return 0;
+        case schema_change::create_table: return 1;
+        case schema_change::add_column: return 2;
+        case schema_change::alter_column_type:
+        case schema_change::alter_column_nullable:
+        case schema_change::alter_column_default: return 3;
+        case schema_change::rebuild_table: return 4;
+        case schema_change::add_unique:
+        case schema_change::add_index:
+        case schema_change::add_check:
+        case schema_change::add_foreign_key: return 5;
+        case schema_change::drop_column: return 6;
+        case schema_change::drop_table: return 7;
+    }
+    return 8;
+}
+
+/// The diff of one table that exists on both sides.
+class table_differ {
+public:
+    table_differ(const table& model, const live_table& live, dialect d, const data_probe* probe,
+                 std::vector<schema_operation>& out)
+        : t_(model), live_(live), d_(d), h_(detail::hooks(d)), probe_(probe), out_(out) {}
+
+    void run() {
+        first_op_ = out_.size();
+        primary_key();
+        columns();
+        indexes();
+        uniques();
+        foreign_keys();
+        checks();
+        if (!rebuild_reasons_.empty()) rebuild();
+    }
+
+private:
+    long long rows() const { return probe_ ? probe_->rows(t_.name) : -1; }
+
+    schema_operation& add(schema_change kind, std::string column, std::string description) {
+        schema_operation op;
+        op.kind = kind;
+        op.table = t_.name;
+        op.column = std::move(column);
+        op.description = std::move(description);
+        out_.push_back(std::move(op));
+        return out_.back();
+    }
+    // SQLite cannot ALTER this: it becomes part of the table's rebuild
+    void needs_rebuild(std::string what, bool lossless = true, std::string reason = {}) {
+        rebuild_reasons_.push_back(std::move(what));
+        if (!lossless) {
+            rebuild_lossless_ = false;
+            if (!rebuild_why_.empty()) rebuild_why_ += "; ";
+            rebuild_why_ += reason;
+        }
+    }
+
+    void primary_key() {
+        std::vector<std::string> model;
+        for (int i : t_.primary_key) model.push_back(t_.columns[static_cast<std::size_t>(i)].name);
+        if (model == live_.primary_key) return;
+        // changing the key changes the identity of every row: never done automatically
+        auto& op = add(schema_change::rebuild_table, {},
+                       "change the primary key of " + q(d_, t_.name) + " from (" + joined(live_.primary_key, d_) +
+                           ") to (" + joined(model, d_) + ")");
+        op.lossless = false;
+        op.reason = "changing a primary key changes which rows are the same rows; dorm does not do it "
+                    "automatically (write the migration by hand)";
+    }
+
+    void columns() {
+        for (const auto& c : t_.columns) {
+            const live_column* lc = live_.column(c.name);
+            if (!lc) {
+                add_column(c);
+                continue;
+            }
+            if (!c.autoincrement) compare_type(c, *lc);
+            compare_nullable(c, *lc);
+            if (!c.autoincrement && !lc->autoincrement) compare_default(c, *lc);
+        }
+        for (const auto& lc : live_.columns)
+            if (t_.find_column(lc.name) < 0) drop_column(lc);
+    }
+
+    std::string live_definition(const live_column& lc) const {
+        std::string def = q(d_, lc.name) + " " + lc.type;
+        if (lc.default_sql) def += " DEFAULT " + *lc.default_sql;
+        if (!lc.nullable) def += " NOT NULL";
+        return def;
+    }
+
+    void add_column(const column& c) {
+        const std::string def = ddl_parts::column_definition(t_, c, d_);
+        const bool has_default = !ddl_parts::default_sql(c, d_).empty();
+        const long long n = rows();
+        if (!c.nullable && !has_default && !c.autoincrement && n != 0) {
+            auto& op = add(schema_change::add_column, c.name, "add column " + qualified(d_, t_.name, c.name) + " " +
+                                                                  def.substr(q(d_, c.name).size() + 1));
+            op.lossless = false;
+            op.reason = "the table " + (n < 0 ? std::string("may hold rows") : "holds " + plural(n, "row", "rows")) +
+                        " and the new NOT NULL column has no default: give it dorm::default_value(...) or "
+                        "dorm::server_default(...), or make it std::optional";
+            return;
+        }
+        // SQLite's ADD COLUMN takes no NOT NULL without default, no non-constant default, and a
+        // REFERENCES only with a NULL default; those columns come with a rebuild
+        if (d_ == dialect::sqlite) {
+            const bool constant_default = c.server_default_sql.empty();
+            if ((!c.nullable && !has_default) || !constant_default || c.primary_key ||
+                (c.references && has_default)) {
+                needs_rebuild("add column " + q(d_, c.name));
+                added_by_rebuild_.insert(c.name);
+                return;
+            }
+            std::string inline_def = def;
+            if (c.references) {
+                const table& p = c.references();
+                inline_def += " REFERENCES " + q(d_, p.name) + " (" +
+                              q(d_, p.columns[static_cast<std::size_t>(c.references_column)].name) + ")";
+                if (auto w = h_.fk_action_words(c.on_delete, false); !w.empty()) inline_def += " ON DELETE " + w;
+                if (auto w = h_.fk_action_words(c.on_update, true); !w.empty()) inline_def += " ON UPDATE " + w;
+                fk_added_inline_.insert(c.name);
+            }
+            auto& op = add(schema_change::add_column, c.name,
+                           "add column " + qualified(d_, t_.name, c.name) + " " + inline_def.substr(q(d_, c.name).size() + 1));
+            op.sql.push_back(h_.add_column(t_.name, inline_def));
+            op.down_sql.push_back(h_.drop_column(t_.name, c.name));
+            return;
+        }
+        auto& op = add(schema_change::add_column, c.name,
+                       "add column " + qualified(d_, t_.name, c.name) + " " + def.substr(q(d_, c.name).size() + 1));
+        op.sql.push_back(h_.add_column(t_.name, def));
+        op.down_sql.push_back(h_.drop_column(t_.name, c.name));
+    }
+
+    void drop_column(const live_column& lc) {
+        const long long n = probe_ ? probe_->values(t_.name, lc.name) : -1;
+        const std::string what = "drop column " + qualified(d_, t_.name, lc.name);
+        const std::string reason = n < 0 ? "the values of the column would be lost"
+                                         : "its " + plural(n, "value", "values") + " would be lost";
+        if (d_ == dialect::sqlite && (lc.primary_key || in_any_index(lc.name))) {
+            needs_rebuild(what, false, reason);
+            return;
+        }
+        auto& op = add(schema_change::drop_column, lc.name, what);
+        op.lossless = false;
+        op.reason = reason;
+        op.sql.push_back(h_.drop_column(t_.name, lc.name));
+        op.down_sql.push_back(h_.add_column(t_.name, live_definition(lc)));
+    }
+
+    bool in_any_index(const std::string& name) const {
+        auto has = [&](const std::vector<std::string>& cols) {
+            return std::find(cols.begin(), cols.end(), name) != cols.end();
+        };
+        for (const auto& ix : live_.indexes)
+            if (has(ix.columns)) return true;
+        for (const auto& u : live_.uniques)
+            if (has(u.columns)) return true;
+        for (const auto& fk : live_.foreign_keys)
+            if (has(fk.columns)) return true;
+        return false;
+    }
+
+    void compare_type(const column& c, const live_column& lc) {
+        const sql_type want = parse_sql_type(d_, h_.type_name(t_, c));
+        const sql_type have = parse_sql_type(d_, lc.type);
+        if (want == have) return;
+        const bool lossless = widens(have, want);
+        const std::string what = "change the type of " + qualified(d_, t_.name, c.name) + " from " + lc.type + " to " +
+                                 h_.type_name(t_, c);
+        const std::string reason = lossless ? std::string{}
+                                            : "values of " + lc.type + " may not fit " + h_.type_name(t_, c) +
+                                                  " (a narrower or different type): convert them by hand";
+        auto stmts = h_.alter_column(t_.name, ddl_parts::column_def(t_, c, d_), 't');
+        if (stmts.empty()) return needs_rebuild(what, lossless, reason);
+        auto& op = add(schema_change::alter_column_type, c.name, what);
+        op.lossless = lossless;
+        op.reason = reason;
+        op.sql = std::move(stmts);
+        auto old = ddl_parts::column_def(t_, c, d_);
+        old.type = lc.type;
+        op.down_sql = h_.alter_column(t_.name, old, 't');
+    }
+
+    void compare_nullable(const column& c, const live_column& lc) {
+        if (c.nullable == lc.nullable || c.primary_key) return;
+        auto def = ddl_parts::column_def(t_, c, d_);
+        auto old = def;
+        old.nullable = lc.nullable;
+        old.type = lc.type;
+        if (c.nullable) {  // NOT NULL -> NULL loses nothing
+            const std::string what = "make " + qualified(d_, t_.name, c.name) + " nullable";
+            auto stmts = h_.alter_column(t_.name, def, 'n');
+            if (stmts.empty()) return needs_rebuild(what);
+            auto& op = add(schema_change::alter_column_nullable, c.name, what);
+            op.sql = std::move(stmts);
+            op.down_sql = h_.alter_column(t_.name, old, 'n');
+            return;
+        }
+        const long long nulls = probe_ ? probe_->nulls(t_.name, c.name) : -1;
+        const std::string fill = ddl_parts::default_sql(c, d_);
+        std::string what = "make " + qualified(d_, t_.name, c.name) + " NOT NULL";
+        bool lossless = true;
+        std::string reason;
+        std::vector<std::string> pre;
+        if (nulls != 0) {
+            if (!fill.empty()) {
+                what += nulls > 0 ? " (its " + plural(nulls, "NULL is", "NULLs are") + " set to the default " + fill + ")"
+                                  : " (NULLs are set to the default " + fill + ")";
+                pre.push_back("UPDATE " + q(d_, t_.name) + " SET " + q(d_, c.name) + " = " + fill + " WHERE " +
+                              q(d_, c.name) + " IS NULL");
+            } else {
+                lossless = false;
+                reason = (nulls > 0 ? plural(nulls, "row holds", "rows hold") : std::string("rows may hold")) +
+                         " NULL there and the model gives no default: fill them first or give the column a default";
+            }
+        }
+        auto stmts = h_.alter_column(t_.name, def, 'n');
+        if (stmts.empty()) {
+            // SQLite: the rebuild copies the rows, so the NULLs are filled in the old table first
+            for (auto& s : pre) rebuild_pre_.push_back(s);
+            return needs_rebuild(what, lossless, reason);
+        }
+        auto& op = add(schema_change::alter_column_nullable, c.name, what);
+        op.lossless = lossless;
+        op.reason = reason;
+        op.sql = std::move(pre);
+        for (auto& s : stmts) op.sql.push_back(std::move(s));
+        op.down_sql = h_.alter_column(t_.name, old, 'n');
+    }
+
+    void compare_default(const column& c, const live_column& lc) {
+        const std::string want = ddl_parts::default_sql(c, d_);
+        auto a = normalize_default(d_, want.empty() ? std::nullopt : std::optional<std::string>(want));
+        auto b = normalize_default(d_, lc.default_sql);
+        if (a == b) return;
+        const std::string what = want.empty() ? "drop the default of " + qualified(d_, t_.name, c.name)
+                                              : "set the default of " + qualified(d_, t_.name, c.name) + " to " + want;
+        auto def = ddl_parts::column_def(t_, c, d_);
+        auto stmts = h_.alter_column(t_.name, def, 'd');
+        if (stmts.empty()) return needs_rebuild(what);
+        auto& op = add(schema_change::alter_column_default, c.name, what);
+        op.sql = std::move(stmts);
+        auto old = def;
+        old.default_sql = lc.default_sql.value_or("");
+        old.type = lc.type;
+        old.nullable = lc.nullable;
+        op.down_sql = h_.alter_column(t_.name, old, 'd');
+    }
+
+    void indexes() {
+        auto model = ddl_parts::indexes(t_);
+        std::vector<bool> matched(live_.indexes.size(), false);
+        for (const auto& ix : model) {
+            if (ix.unique) continue;  // compared with the unique constraints
+            const auto cols = ddl_parts::column_names(t_, ix);
+            bool found = false;
+            for (std::size_t i = 0; i < live_.indexes.size() && !found; ++i)
+                if (!matched[i] && !live_.indexes[i].unique && live_.indexes[i].columns == cols) found = matched[i] = true;
+            if (found) continue;
+            auto& op = add(schema_change::add_index, ddl_parts::fit_name(ix.name, d_),
+                           "add index " + q(d_, ddl_parts::fit_name(ix.name, d_)) + " on " + q(d_, t_.name) + " (" +
+                               joined(cols, d_) + ")");
+            op.sql.push_back(ddl_parts::create_index(t_, ix, d_));
+            op.down_sql.push_back(h_.drop_index(t_.name, ddl_parts::fit_name(ix.name, d_)));
+        }
+        for (std::size_t i = 0; i < live_.indexes.size(); ++i) {
+            const auto& li = live_.indexes[i];
+            if (matched[i] || li.unique) continue;
+            auto& op = add(schema_change::drop_index, li.name,
+                           "drop index " + q(d_, li.name) + " on " + q(d_, t_.name) + " (" + joined(li.columns, d_) + ")");
+            op.sql.push_back(h_.drop_index(t_.name, li.name));
+            op.down_sql.push_back("CREATE INDEX " + q(d_, li.name) + " ON " + q(d_, t_.name) + " (" +
+                                  joined(li.columns, d_) + ")");
+        }
+    }
+
+    void uniques() {
+        // a UNIQUE constraint and a unique index enforce the same thing: either satisfies either
+        struct model_unique {
+            column_set set;
+            bool index;
+        };
+        std::vector<model_unique> model;
+        for (auto& u : ddl_parts::uniques(t_)) model.push_back({u, false});
+        for (auto& ix : ddl_parts::indexes(t_))
+            if (ix.unique) model.push_back({ix, true});
+        struct live_unique_ref {
+            std::string name;
+            std::vector<std::string> columns;
+            bool index;  // a CREATE UNIQUE INDEX (dropped with DROP INDEX)
+        };
+        std::vector<live_unique_ref> live;
+        for (const auto& u : live_.uniques) live.push_back({u.name, u.columns, false});
+        for (const auto& ix : live_.indexes)
+            if (ix.unique) live.push_back({ix.name, ix.columns, true});
+        std::vector<bool> matched(live.size(), false);
+        for (const auto& mu : model) {
+            const auto cols = ddl_parts::column_names(t_, mu.set);
+            bool found = false;
+            for (std::size_t i = 0; i < live.size() && !found; ++i)
+                if (!matched[i] && sorted(live[i].columns) == sorted(cols)) found = matched[i] = true;
+            if (found) continue;
+            std::string name = mu.set.name.empty() ? "uq_" + t_.name : mu.set.name;
+            if (mu.set.name.empty())
+                for (const auto& c : cols) name += "_" + c;
+            name = ddl_parts::fit_name(name, d_);
+            const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + joined(cols, d_) + ")";
+            auto& op = add(schema_change::add_unique, name, what);
+            column_set named = mu.set;
+            named.name = name;
+            named.unique = true;
+            std::string clause = h_.add_constraint(t_.name, ddl_parts::unique_clause(t_, named, d_));
+            if (mu.index || clause.empty()) {  // SQLite: a unique index, which needs no rebuild
+                op.sql.push_back(ddl_parts::create_index(t_, named, d_));
+                op.down_sql.push_back(h_.drop_index(t_.name, name));
+            } else {
+                op.sql.push_back(std::move(clause));
+                op.down_sql.push_back(h_.drop_constraint(t_.name, 'u', name));
+            }
+        }
+        for (std::size_t i = 0; i < live.size(); ++i) {
+            if (matched[i]) continue;
+            const auto& lu = live[i];
+            const std::string what = "drop unique constraint " + (lu.name.empty() ? std::string("(unnamed)") : q(d_, lu.name)) +
+                                     " on " + q(d_, t_.name) + " (" + joined(lu.columns, d_) + ")";
+            std::string stmt = lu.index ? h_.drop_index(t_.name, lu.name) : h_.drop_constraint(t_.name, 'u', lu.name);
+            if (stmt.empty() || lu.name.empty()) {
+                needs_rebuild(what);
+                continue;
+            }
+            auto& op = add(schema_change::drop_unique, lu.name, what);
+            op.sql.push_back(std::move(stmt));
+            if (lu.index)
+                op.down_sql.push_back("CREATE UNIQUE INDEX " + q(d_, lu.name) + " ON " + q(d_, t_.name) + " (" +
+                                      joined(lu.columns, d_) + ")");
+            else
+                op.down_sql.push_back(h_.add_constraint(t_.name, "CONSTRAINT " + q(d_, lu.name) + " UNIQUE (" +
+                                                                     joined(lu.columns, d_) + ")"));
+        }
+    }
+
+    void foreign_keys() {
+        std::vector<bool> matched(live_.foreign_keys.size(), false);
+        for (const auto& c : t_.columns) {
+            if (!c.references) continue;
+            const table& p = c.references();
+            const std::string& pc = p.columns[static_cast<std::size_t>(c.references_column)].name;
+            bool found = false;
+            for (std::size_t i = 0; i < live_.foreign_keys.size() && !found; ++i) {
+                const auto& fk = live_.foreign_keys[i];
+                if (matched[i] || fk.columns != std::vector<std::string>{c.name} || fk.referred_table != p.name ||
+                    fk.referred_columns != std::vector<std::string>{pc})
+                    continue;
+                if (fk.on_delete != c.on_delete || fk.on_update != c.on_update) continue;  // dropped and added again
+                found = matched[i] = true;
+            }
+            if (found || fk_added_inline_.count(c.name) || added_by_rebuild_.count(c.name)) continue;
+            const std::string name = ddl_parts::fit_name("fk_" + t_.name + "_" + c.name + "_" + p.name, d_);
+            const std::string what = "add foreign key " + q(d_, name) + " " + q(d_, t_.name) + " (" + q(d_, c.name) +
+                                     ") -> " + q(d_, p.name) + " (" + q(d_, pc) + ")";
+            std::string stmt = h_.add_constraint(t_.name, "CONSTRAINT " + q(d_, name) + " " + ddl_parts::foreign_key_clause(t_, c, d_));
+            if (stmt.empty()) {
+                needs_rebuild(what);
+                continue;
+            }
+            auto& op = add(schema_change::add_foreign_key, name, what);
+            op.sql.push_back(std::move(stmt));
+            op.down_sql.push_back(h_.drop_constraint(t_.name, 'f', name));
+        }
+        for (std::size_t i = 0; i < live_.foreign_keys.size(); ++i) {
+            if (matched[i]) continue;
+            const auto& fk = live_.foreign_keys[i];
+            const std::string what = "drop foreign key " + (fk.name.empty() ? std::string("(unnamed)") : q(d_, fk.name)) +
+                                     " " + q(d_, t_.name) + " (" + joined(fk.columns, d_) + ") -> " + q(d_, fk.referred_table);
+            std::string stmt = fk.name.empty() ? std::string{} : h_.drop_constraint(t_.name, 'f', fk.name);
+            if (stmt.empty()) {
+                needs_rebuild(what);
+                continue;
+            }
+            auto& op = add(schema_change::drop_foreign_key, fk.name, what);
+            op.sql.push_back(std::move(stmt));
+            std::string clause = "CONSTRAINT " + q(d_, fk.name) + " FOREIGN KEY (" + joined(fk.columns, d_) +
+                                 ") REFERENCES " + q(d_, fk.referred_table) + " (" + joined(fk.referred_columns, d_) + ")";
+            if (auto w = h_.fk_action_words(fk.on_delete, false); !w.empty()) clause += " ON DELETE " + w;
+            if (auto w = h_.fk_action_words(fk.on_update, true); !w.empty()) clause += " ON UPDATE " + w;
+            op.down_sql.push_back(h_.add_constraint(t_.name, clause));
+        }
+    }
+
+    // CHECK constraints are compared by name: catalogs rewrite expressions (PostgreSQL adds
+    // parentheses and casts), so a changed expression needs a new name to be seen
+    void checks() {
+        std::vector<bool> matched(live_.checks.size(), false);
+        auto squeeze = [](std::string s) {
+            std::string out;
+            for (char ch : s)
+                if (!std::isspace(static_cast<unsigned char>(ch)) && ch != '(' && ch != ')')
+                    out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            return out;
+        };
+        for (const auto& ck : t_.checks) {
+            const std::string name = ddl_parts::fit_name(ck.name, d_);
+            bool found = false;
+            for (std::size_t i = 0; i < live_.checks.size() && !found; ++i) {
+                const auto& lc = live_.checks[i];
+                if (matched[i]) continue;
+                if (lc.name.empty() ? squeeze(lc.expression) == squeeze(ck.expression) : lc.name == name)
+                    found = matched[i] = true;
+            }
+            if (found) continue;
+            const std::string what = "add check constraint " + q(d_, name) + " on " + q(d_, t_.name) + ": " + ck.expression;
+            std::string stmt = h_.add_constraint(t_.name, ddl_parts::check_clause(ck, d_));
+            if (stmt.empty()) {
+                needs_rebuild(what);
+                continue;
+            }
+            auto& op = add(schema_change::add_check, name, what);
+            op.sql.push_back(std::move(stmt));
+            op.down_sql.push_back(h_.drop_constraint(t_.name, 'c', name));
+        }
+        for (std::size_t i = 0; i < live_.checks.size(); ++i) {
+            if (matched[i]) continue;
+            const auto& lc = live_.checks[i];
+            const std::string what = "drop check constraint " + (lc.name.empty() ? std::string("(unnamed)") : q(d_, lc.name)) +
+                                     " on " + q(d_, t_.name) + ": " + lc.expression;
+            std::string stmt = lc.name.empty() ? std::string{} : h_.drop_constraint(t_.name, 'c', lc.name);
+            if (stmt.empty()) {
+                needs_rebuild(what);
+                continue;
+            }
+            auto& op = add(schema_change::drop_check, lc.name, what);
+            op.sql.push_back(std::move(stmt));
+            op.down_sql.push_back(h_.add_constraint(t_.name, "CONSTRAINT " + q(d_, lc.name) + " CHECK (" + lc.expression + ")"));
+        }
+    }
+
+    // The rebuilt table is created whole from the model: every other change of this table is
+    // part of it (a dropped column is simply not copied), so they merge into one operation.
+    void rebuild() {
+        std::vector<std::string> parts = rebuild_reasons_;
+        for (std::size_t i = first_op_; i < out_.size(); ++i) {
+            parts.push_back(out_[i].description);
+            if (!out_[i].lossless) {
+                rebuild_lossless_ = false;
+                if (!rebuild_why_.empty()) rebuild_why_ += "; ";
+                rebuild_why_ += out_[i].reason;
+            }
+        }
+        out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_op_), out_.end());
+        std::string what = "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): ";
+        for (std::size_t i = 0; i < parts.size(); ++i) what += (i ? "; " : "") + parts[i];
+        auto& op = add(schema_change::rebuild_table, {}, what);
+        op.lossless = rebuild_lossless_;
+        op.reason = rebuild_why_;
+        op.sql = rebuild_pre_;
+        for (auto& s : rebuild_statements(t_, live_)) op.sql.push_back(std::move(s));
+        op.down_sql = rebuild_back_statements(live_);
+    }
+
+    const table& t_;
+    const live_table& live_;
+    dialect d_;
+    const detail::dialect_hooks& h_;
+    const data_probe* probe_;
+    std::vector<schema_operation>& out_;
+    std::size_t first_op_ = 0;
+    std::vector<std::string> rebuild_reasons_;
+    bool rebuild_lossless_ = true;
+    std::string rebuild_why_;
+    std::vector<std::string> rebuild_pre_;
+    std::set<std::string> fk_added_inline_, added_by_rebuild_;
+};
+
+bool ignored(const diff_options& o, const std::string& name) {
+    return name == "dorm_migrations" || std::find(o.ignore_tables.begin(), o.ignore_tables.end(), name) != o.ignore_tables.end();
+}
+
+}  // namespace
+
+schema_diff diff(const live_schema& live, std::span<const table* const> tables, dialect d, const diff_options& options,
+                 const data_probe* probe) {
+    std::vector<schema_operation> ops;
+    std::vector<const table*> models;
+    for (auto* t : tables)
+        if (!ignored(options, t->name)) models.push_back(t);
+    for (auto* t : sorted_by_dependency(models)) {
+        const live_table* lt = live.table(t->name);
+        if (!lt) {
+            schema_operation op;
+            op.kind = schema_change::create_table;
+            op.table = t->name;
+            op.description = "create table " + q(d, t->name) + " (" + std::to_string(t->columns.size()) + " columns)";
+            op.sql = create_statements(*t, d);
+            op.down_sql.push_back(drop_statement(*t, d));
+            ops.push_back(std::move(op));
+            continue;
+        }
+        table_differ(*t, *lt, d, probe, ops).run();
+    }
+    if (options.drop_unknown_tables) {
+        // children before parents among the dropped tables
+        std::vector<const live_table*> unknown;
+        for (const auto& lt : live.tables) {
+            if (ignored(options, lt.name)) continue;
+            bool known = std::any_of(models.begin(), models.end(), [&](const table* t) { return t->name == lt.name; });
+            if (!known) unknown.push_back(&lt);
+        }
+        std::stable_sort(unknown.begin(), unknown.end(), [&](const live_table* a, const live_table* b) {
+            auto refers = [](const live_table* x, const live_table* y) {
+                return std::any_of(x->foreign_keys.begin(), x->foreign_keys.end(),
+                                   [&](const live_foreign_key& fk) { return fk.referred_table == y->name && x != y; });
+            };
+            return refers(a, b) && !refers(b, a);
+        });
+        for (auto* lt : unknown) {
+            const long long n = probe ? probe->rows(lt->name) : -1;
+            schema_operation op;
+            op.kind = schema_change::drop_table;
+            op.table = lt->name;
+            op.description = "drop table " + q(d, lt->name) + " (no model maps it)";
+            op.lossless = false;
+            op.reason = n < 0 ? "its rows would be lost" : "its " + plural(n, "row", "rows") + " would be lost";
+            std::string drop = "DROP TABLE ";
+            detail::hooks(d).quote(drop, lt->name);
+            op.sql.push_back(std::move(drop));
+            if (!lt->sql.empty()) op.down_sql.push_back(lt->sql);  // SQLite keeps the CREATE text
+            ops.push_back(std::move(op));
+        }
+    }
+    std::stable_sort(ops.begin(), ops.end(),
+                     [](const schema_operation& a, const schema_operation& b) { return phase(a.kind) < phase(b.kind); });
+    return schema_diff(d, std::move(ops));
 }
 
 }  // namespace dorm::schema

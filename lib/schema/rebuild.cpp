@@ -1,0 +1,98 @@
+// SQLite's table rebuild (see diff_internal.hpp).
+#include <dorm/error.hpp>
+#include <dorm/schema/ddl.hpp>
+
+#include "dialect/hooks.hpp"
+#include "schema/diff_internal.hpp"
+
+namespace dorm::schema {
+
+namespace {
+
+std::string q(std::string_view ident) {
+    std::string out;
+    detail::hooks(dialect::sqlite).quote(out, ident);
+    return out;
+}
+
+std::string temp_name(const std::string& table) { return "_dorm_new_" + table; }
+
+// The copy of the rows: the columns both tables have, by name.
+std::string copy_rows(const std::string& into, const std::string& from, const std::vector<std::string>& columns) {
+    std::string list;
+    for (const auto& c : columns) list += (list.empty() ? "" : ", ") + q(c);
+    return "INSERT INTO " + q(into) + " (" + list + ") SELECT " + list + " FROM " + q(from);
+}
+
+// `CREATE TABLE <name> (...` with the name replaced (the name may be quoted in any of SQLite's
+// ways, or bare).
+std::string rename_create(const std::string& sql, const std::string& new_name) {
+    auto upper = [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
+    std::size_t i = 0;
+    auto skip_space = [&] {
+        while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    };
+    auto word = [&](std::string_view w) {
+        skip_space();
+        for (std::size_t k = 0; k < w.size(); ++k)
+            if (i + k >= sql.size() || upper(sql[i + k]) != w[k]) return false;
+        i += w.size();
+        return true;
+    };
+    if (!word("CREATE") || !word("TABLE"))
+        throw migration_error("dorm: cannot read the CREATE TABLE text of a SQLite table: " + sql);
+    skip_space();
+    std::size_t start = i;
+    if (i < sql.size() && (sql[i] == '"' || sql[i] == '`' || sql[i] == '[')) {
+        const char close = sql[i] == '[' ? ']' : sql[i];
+        for (++i; i < sql.size(); ++i) {
+            if (sql[i] == close) {
+                if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
+                    ++i;
+                    continue;
+                }
+                ++i;
+                break;
+            }
+        }
+    } else {
+        while (i < sql.size() && !std::isspace(static_cast<unsigned char>(sql[i])) && sql[i] != '(') ++i;
+    }
+    return sql.substr(0, start) + q(new_name) + sql.substr(i);
+}
+
+}  // namespace
+
+std::vector<std::string> rebuild_statements(const table& t, const live_table& live) {
+    table shaped = t;  // the model's table under the temporary name (foreign keys still name their targets)
+    shaped.name = temp_name(t.name);
+    auto create = create_statements(shaped, dialect::sqlite);
+    std::vector<std::string> common;
+    for (const auto& c : t.columns)
+        if (live.column(c.name)) common.push_back(c.name);
+    std::vector<std::string> out{create.front(), copy_rows(shaped.name, t.name, common), drop_statement(t, dialect::sqlite),
+                                 "ALTER TABLE " + q(shaped.name) + " RENAME TO " + q(t.name)};
+    auto indexes = create_statements(t, dialect::sqlite);  // the model's indexes, named after the real table
+    out.insert(out.end(), indexes.begin() + 1, indexes.end());
+    return out;
+}
+
+std::vector<std::string> rebuild_back_statements(const live_table& live) {
+    if (live.sql.empty()) return {};
+    const std::string tmp = temp_name(live.name);
+    std::vector<std::string> common;
+    for (const auto& c : live.columns) common.push_back(c.name);
+    // the columns the rebuilt table lacks cannot be copied back: copy_rows names only the old
+    // table's columns, so a down step after a dropped column fails loudly rather than guessing
+    std::vector<std::string> out{rename_create(live.sql, tmp), copy_rows(tmp, live.name, common),
+                                 "DROP TABLE " + q(live.name), "ALTER TABLE " + q(tmp) + " RENAME TO " + q(live.name)};
+    for (const auto& ix : live.indexes) {
+        std::string cols;
+        for (const auto& c : ix.columns) cols += (cols.empty() ? "" : ", ") + (c.starts_with("(") ? c : q(c));
+        out.push_back(std::string(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + q(ix.name) + " ON " +
+                      q(live.name) + " (" + cols + ")");
+    }
+    return out;
+}
+
+}  // namespace dorm::schema

@@ -1,0 +1,116 @@
+// The engine side of the schema diff: facts about the data (row and NULL counts) and upgrade().
+#include <dorm/engine/engine.hpp>
+#include <dorm/error.hpp>
+#include <dorm/schema/diff.hpp>
+
+#include "dialect/hooks.hpp"
+
+namespace dorm::schema {
+
+namespace {
+
+/// Counts through one connection of the engine.
+class engine_probe final : public data_probe {
+public:
+    explicit engine_probe(connection& c) : c_(c), h_(detail::hooks(c.dialect())) {}
+    long long rows(const std::string& table) const override { return count(table, {}); }
+    long long nulls(const std::string& table, const std::string& column) const override {
+        return count(table, quoted(column) + " IS NULL");
+    }
+    long long values(const std::string& table, const std::string& column) const override {
+        return count(table, quoted(column) + " IS NOT NULL");
+    }
+
+private:
+    std::string quoted(std::string_view ident) const {
+        std::string out;
+        h_.quote(out, ident);
+        return out;
+    }
+    long long count(const std::string& table, const std::string& where) const {
+        std::string sql = "SELECT COUNT(*) FROM " + quoted(table);
+        if (!where.empty()) sql += " WHERE " + where;
+        auto stmt = c_.prepare(sql);
+        return stmt->step() ? stmt->get_int(0) : 0;
+    }
+    connection& c_;
+    const detail::dialect_hooks& h_;
+};
+
+}  // namespace
+
+schema_diff diff(const engine& e, std::span<const table* const> tables, const diff_options& options) {
+    live_schema live = inspect(e);
+    auto conn = e.connect();
+    engine_probe probe(conn);
+    return diff(live, tables, e.dialect(), options, &probe);
+}
+
+schema_diff upgrade(const engine& e, std::span<const table* const> tables, const diff_options& options) {
+    schema_diff d = diff(e, tables, options);
+    if (d.empty()) return d;
+    std::vector<refused_operation> refused;
+    for (const auto& op : d.operations())
+        if (!op.lossless) refused.push_back({op.table, op.column, op.description, op.reason});
+    if (!refused.empty()) {
+        std::string msg = "dorm: metadata.upgrade() refused " + std::to_string(refused.size()) +
+                          (refused.size() == 1 ? " operation" : " operations") +
+                          " that could lose data; nothing was changed:";
+        for (const auto& r : refused) msg += "\n  - " + r.what + ": " + r.why;
+        msg += "\nWrite these changes as a reviewed migration (dorm::migrations::generate writes them commented out).";
+        throw migration_error(msg, std::move(refused));
+    }
+    auto conn = e.connect();
+    const bool sqlite = e.dialect() == dialect::sqlite;
+    bool rebuilds = false;
+    for (const auto& op : d.operations()) rebuilds = rebuilds || op.kind == schema_change::rebuild_table;
+    // SQLite's rebuild recipe: foreign keys off (outside the transaction: the pragma is a no-op
+    // inside one), checked with foreign_key_check before COMMIT, on again afterwards
+    if (sqlite && rebuilds) conn.execute_ddl("PRAGMA foreign_keys = OFF");
+    struct fk_restore {
+        connection& c;
+        bool on;
+        ~fk_restore() {
+            if (on) try {
+                    c.execute_ddl("PRAGMA foreign_keys = ON");
+                } catch (...) {
+                }
+        }
+    } restore{conn, sqlite && rebuilds};
+    conn.begin();
+    std::size_t done = 0;  // operations applied (they stay applied on MariaDB, whose DDL commits itself)
+    try {
+        for (const auto& op : d.operations()) {
+            for (const auto& s : op.sql) {
+                try {
+                    conn.execute_ddl(s);
+                } catch (const database_error& err) {
+                    if (e.dialect() != dialect::mysql || done == 0) throw;
+                    std::string msg = "dorm: metadata.upgrade() failed at \"" + op.description + "\": " + err.what() +
+                                      "\nMariaDB commits each DDL statement, so these " + std::to_string(done) +
+                                      " operations stay applied:";
+                    for (std::size_t i = 0; i < done; ++i) msg += "\n  - " + d.operations()[i].description;
+                    msg += "\nFix the cause and run upgrade() again: it continues from there.";
+                    throw migration_error(msg);
+                }
+            }
+            ++done;
+        }
+        if (sqlite && rebuilds) {
+            auto check = conn.prepare("PRAGMA foreign_key_check");
+            if (check->step()) {
+                std::string table(check->get_text(0));
+                std::string parent(check->get_text(2));
+                throw migration_error("dorm: metadata.upgrade() rolled back: after rebuilding, rows of table '" + table +
+                                      "' reference missing rows of '" + parent + "' (PRAGMA foreign_key_check)");
+            }
+        }
+        conn.commit();
+    } catch (...) {
+        conn.rollback();
+        throw;
+    }
+    return d;
+}
+
+}  // namespace dorm::schema

@@ -1,0 +1,376 @@
+// Schema evolution against a real database (DORM_TEST_URL): a library schema goes v1 -> v2 -> v3
+// through metadata.upgrade() with rows in it and keeps every row and value; each lossy change is
+// refused with a migration_error and leaves the database as it was; a database that matches its
+// models diffs empty. Alembic's autogenerate is the reference for what a diff reports
+// (https://alembic.sqlalchemy.org/en/latest/autogenerate.html).
+#define BOOST_TEST_MODULE evolution
+#include <boost/test/unit_test.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <dorm/dorm.hpp>
+
+#include "backend.hpp"
+
+using dorm::col;
+
+// ---- three versions of one application's models -----------------------------------------------
+namespace v1 {
+struct Author {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Author, (), (id, name))
+DORM_TABLE(Author, "evo_author", (name, dorm::varchar(50)))
+
+struct Book {
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+    std::optional<int> pages;
+};
+BOOST_DESCRIBE_STRUCT(Book, (), (id, title, author_id, pages))
+DORM_TABLE(Book, "evo_book", (title, dorm::varchar(100)), (author_id, dorm::foreign_key(&Author::id)))
+inline dorm::metadata<Author, Book> meta;
+}  // namespace v1
+
+namespace v2 {
+enum class Format { hardcover, paperback };
+BOOST_DESCRIBE_ENUM(Format, hardcover, paperback)
+
+struct Author {
+    int id = 0;
+    std::string name;
+    std::optional<std::string> bio;  // new nullable column
+};
+BOOST_DESCRIBE_STRUCT(Author, (), (id, name, bio))
+DORM_TABLE(Author, "evo_author", (name, dorm::varchar(50)))
+
+struct Book {
+    int id = 0;
+    std::string title;  // widened to 200 and indexed
+    int author_id = 0;
+    std::optional<int> pages;
+    int stock = 0;  // new NOT NULL column with a default
+    Format format = Format::paperback;
+};
+BOOST_DESCRIBE_STRUCT(Book, (), (id, title, author_id, pages, stock, format))
+DORM_TABLE(Book, "evo_book", (title, dorm::varchar(200), dorm::index), (author_id, dorm::foreign_key(&Author::id)),
+           (stock, dorm::default_value(0)), (format, dorm::default_value("paperback")))
+
+struct Review {  // new table with a foreign key
+    int id = 0;
+    int book_id = 0;
+    int stars = 0;
+};
+BOOST_DESCRIBE_STRUCT(Review, (), (id, book_id, stars))
+DORM_TABLE(Review, "evo_review", (book_id, dorm::foreign_key(&Book::id), dorm::index))
+inline dorm::metadata<Author, Book, Review> meta;
+}  // namespace v2
+
+namespace v3 {
+enum class Format { hardcover, paperback, ebook_with_a_rather_long_enumerator_name };
+BOOST_DESCRIBE_ENUM(Format, hardcover, paperback, ebook_with_a_rather_long_enumerator_name)
+
+using v2::Author;
+struct Book {
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+    int pages = 0;  // now NOT NULL with a default: the NULLs of v1 rows get it
+    int stock = 0;
+    Format format = Format::paperback;
+    std::optional<std::string> isbn;  // new, unique
+};
+BOOST_DESCRIBE_STRUCT(Book, (), (id, title, author_id, pages, stock, format, isbn))
+DORM_TABLE(Book, "evo_book", (title, dorm::varchar(200), dorm::index), (author_id, dorm::foreign_key(&Author::id)),
+           (pages, dorm::default_value(0)), (stock, dorm::default_value(0)), (format, dorm::default_value("paperback")),
+           (isbn, dorm::varchar(20), dorm::unique))
+struct Review {
+    int id = 0;
+    int book_id = 0;
+    int stars = 0;
+};
+BOOST_DESCRIBE_STRUCT(Review, (), (id, book_id, stars))
+DORM_TABLE(Review, "evo_review", (book_id, dorm::foreign_key(&Book::id), dorm::index))
+inline dorm::metadata<Author, Book, Review> meta;
+}  // namespace v3
+
+// ---- lossy variants of v2 ----------------------------------------------------------------------
+namespace lossy {
+struct BookWithoutPages {  // drops a column that holds values
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+};
+BOOST_DESCRIBE_STRUCT(BookWithoutPages, (), (id, title, author_id))
+DORM_TABLE(BookWithoutPages, "evo_book", (title, dorm::varchar(100)), (author_id, dorm::foreign_key(&v1::Author::id)))
+inline dorm::metadata<v1::Author, BookWithoutPages> drops_column;
+
+struct BookNarrowTitle {  // VARCHAR(100) -> VARCHAR(10)
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+    std::optional<int> pages;
+};
+BOOST_DESCRIBE_STRUCT(BookNarrowTitle, (), (id, title, author_id, pages))
+DORM_TABLE(BookNarrowTitle, "evo_book", (title, dorm::varchar(10)), (author_id, dorm::foreign_key(&v1::Author::id)))
+inline dorm::metadata<v1::Author, BookNarrowTitle> narrows;
+
+struct BookPagesRequired {  // NOT NULL without a default on a column with NULLs
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+    int pages = 0;
+};
+BOOST_DESCRIBE_STRUCT(BookPagesRequired, (), (id, title, author_id, pages))
+DORM_TABLE(BookPagesRequired, "evo_book", (title, dorm::varchar(100)), (author_id, dorm::foreign_key(&v1::Author::id)))
+inline dorm::metadata<v1::Author, BookPagesRequired> requires_pages;
+
+struct BookRequiredColumn {  // a new NOT NULL column without default on a table with rows
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+    std::optional<int> pages;
+    int copies = 0;
+};
+BOOST_DESCRIBE_STRUCT(BookRequiredColumn, (), (id, title, author_id, pages, copies))
+DORM_TABLE(BookRequiredColumn, "evo_book", (title, dorm::varchar(100)), (author_id, dorm::foreign_key(&v1::Author::id)))
+inline dorm::metadata<v1::Author, BookRequiredColumn> adds_required;
+
+inline dorm::metadata<v1::Book> without_author_model;  // evo_author is unknown: dropping it is lossy
+}  // namespace lossy
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+namespace {
+
+void drop_everything(const dorm::engine& e) {
+    auto c = e.connect();
+    for (const char* t : {"evo_review", "evo_book", "evo_author", "_dorm_new_evo_book"}) {
+        std::string sql = std::string("DROP TABLE IF EXISTS ") + (e.dialect() == dorm::dialect::mysql ? "`" : "\"") + t +
+                          (e.dialect() == dorm::dialect::mysql ? "`" : "\"");
+        c.execute_ddl(sql);
+    }
+}
+
+struct fresh {
+    dorm::engine engine = dorm_test::make_engine();
+    fresh() { drop_everything(engine); }
+    ~fresh() {
+        try {
+            drop_everything(engine);
+        } catch (...) {
+        }
+    }
+};
+
+// v1 with rows: two authors, three books (one without pages)
+void seed_v1(const dorm::engine& e) {
+    v1::meta.upgrade(e);
+    dorm::session s(e);
+    auto ann = s.add(v1::Author{.name = "Ann"});
+    auto bob = s.add(v1::Author{.name = "Bob"});
+    s.flush();
+    s.add(v1::Book{.title = "Dune", .author_id = ann->id, .pages = 412});
+    s.add(v1::Book{.title = "Emma", .author_id = bob->id, .pages = 474});
+    s.add(v1::Book{.title = "Notes", .author_id = bob->id, .pages = std::nullopt});
+    s.commit();
+}
+
+std::vector<std::string> kinds(const dorm::schema_diff& d) {
+    std::vector<std::string> out;
+    for (const auto& op : d.operations()) out.emplace_back(dorm::schema_change_name(op.kind));
+    return out;
+}
+
+bool has_kind(const dorm::schema_diff& d, dorm::schema_change k, const std::string& column = {}) {
+    for (const auto& op : d.operations())
+        if (op.kind == k && (column.empty() || op.column == column)) return true;
+    return false;
+}
+
+long long count_books(const dorm::engine& e) {
+    dorm::session s(e);
+    return s.execute(dorm::select(dorm::count()).select_from<v1::Book>()).scalar_one();
+}
+
+}  // namespace
+
+// ---- tests ------------------------------------------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(upgrade_of_an_empty_database_creates_the_tables, fresh) {
+    auto d = v1::meta.diff(engine);
+    BOOST_TEST(kinds(d) == (std::vector<std::string>{"create_table", "create_table"}), d.report());
+    BOOST_TEST(d.lossless());
+    BOOST_TEST(d.operations()[0].table == "evo_author");  // parents first
+    v1::meta.upgrade(engine);
+    auto again = v1::meta.diff(engine);
+    BOOST_TEST(again.empty(), again.report());
+}
+
+BOOST_FIXTURE_TEST_CASE(v1_to_v2_to_v3_keeps_every_row, fresh) {
+    seed_v1(engine);
+    BOOST_TEST(v1::meta.diff(engine).empty(), v1::meta.diff(engine).report());
+
+    auto d2 = v2::meta.diff(engine);
+    BOOST_TEST_MESSAGE(d2.report());
+    BOOST_TEST(d2.lossless(), d2.report());
+    BOOST_TEST(has_kind(d2, dorm::schema_change::create_table));
+    if (engine.dialect() != dorm::dialect::sqlite) {
+        BOOST_TEST(has_kind(d2, dorm::schema_change::add_column, "stock"));
+        BOOST_TEST(has_kind(d2, dorm::schema_change::alter_column_type, "title"));
+    } else {
+        BOOST_TEST(has_kind(d2, dorm::schema_change::rebuild_table), d2.report());  // VARCHAR(100) -> (200)
+    }
+    BOOST_TEST(has_kind(d2, dorm::schema_change::add_column, "bio"));
+    v2::meta.upgrade(engine);
+    auto after2 = v2::meta.diff(engine);
+    BOOST_TEST(after2.empty(), after2.report());
+    {
+        dorm::session s(engine);
+        auto books = s.scalars(dorm::select<v2::Book>().order_by(col(&v2::Book::id))).all();
+        BOOST_TEST_REQUIRE(books.size() == 3u);
+        BOOST_TEST(books[0]->title == "Dune");
+        BOOST_TEST((books[0]->pages == std::optional<int>(412)));
+        BOOST_TEST((books[2]->pages == std::nullopt));
+        for (auto& b : books) {
+            BOOST_TEST(b->stock == 0);
+            BOOST_TEST((b->format == v2::Format::paperback));
+        }
+        // the widened column takes a 150-character title, the new table its rows
+        books[0]->title = std::string(150, 'x');
+        s.add(v2::Review{.book_id = books[1]->id, .stars = 5});
+        s.commit();
+        auto authors = s.scalars(dorm::select<v2::Author>().order_by(col(&v2::Author::id))).all();
+        BOOST_TEST_REQUIRE(authors.size() == 2u);
+        BOOST_TEST(authors[1]->name == "Bob");
+        BOOST_TEST((authors[1]->bio == std::nullopt));
+    }
+
+    auto d3 = v3::meta.diff(engine);
+    BOOST_TEST_MESSAGE(d3.report());
+    BOOST_TEST(d3.lossless(), d3.report());
+    v3::meta.upgrade(engine);
+    auto after3 = v3::meta.diff(engine);
+    BOOST_TEST(after3.empty(), after3.report());
+    dorm::session s(engine);
+    auto books = s.scalars(dorm::select<v3::Book>().order_by(col(&v3::Book::id))).all();
+    BOOST_TEST_REQUIRE(books.size() == 3u);
+    BOOST_TEST(books[0]->title == std::string(150, 'x'));
+    BOOST_TEST(books[0]->pages == 412);
+    BOOST_TEST(books[1]->pages == 474);
+    BOOST_TEST(books[2]->pages == 0);  // the NULL got the default
+    BOOST_TEST(s.scalars(dorm::select<v3::Review>()).all().size() == 1u);
+    // the new enumerator and the new unique column work
+    books[2]->format = v3::Format::ebook_with_a_rather_long_enumerator_name;
+    books[2]->isbn = "978-0141439518";
+    books[1]->isbn = "978-0141439518";
+    BOOST_CHECK_THROW(s.commit(), dorm::unique_violation);
+    s.rollback();
+    books[2]->format = v3::Format::ebook_with_a_rather_long_enumerator_name;
+    books[2]->isbn = "978-0141439518";
+    s.commit();
+    dorm::session check(engine);
+    auto notes = check.get<v3::Book>(books[2]->id);
+    BOOST_TEST((notes->format == v3::Format::ebook_with_a_rather_long_enumerator_name));
+}
+
+namespace {
+// a lossy upgrade is refused, names what it refused, and changes nothing
+template <class Meta>
+void expect_refused(const dorm::engine& e, const Meta& m, const std::string& needle) {
+    auto before = v1::meta.diff(e);
+    BOOST_TEST(before.empty(), before.report());
+    try {
+        m.upgrade(e);
+        BOOST_FAIL("upgrade should have been refused");
+    } catch (const dorm::migration_error& err) {
+        BOOST_TEST_MESSAGE(err.what());
+        BOOST_TEST_REQUIRE(!err.refused().empty());
+        bool named = false;
+        for (const auto& r : err.refused()) named = named || r.what.find(needle) != std::string::npos;
+        BOOST_TEST(named, err.what());
+        BOOST_TEST(std::string(err.what()).find("nothing was changed") != std::string::npos);
+    }
+    auto after = v1::meta.diff(e);
+    BOOST_TEST(after.empty(), after.report());
+    BOOST_TEST(count_books(e) == 3);
+    dorm::session s(e);
+    auto notes = s.scalars(dorm::select<v1::Book>().where(col(&v1::Book::title) == "Dune")).one();
+    BOOST_TEST((notes->pages == std::optional<int>(412)));
+}
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(dropping_a_column_is_refused, fresh) {
+    seed_v1(engine);
+    auto d = lossy::drops_column.diff(engine);
+    BOOST_TEST(!d.lossless());
+    bool found = false;
+    for (const auto& op : d.operations())
+        if (!op.lossless) {
+            found = true;
+            BOOST_TEST(op.reason.find("2 values") != std::string::npos, op.reason);  // two books have pages
+        }
+    BOOST_TEST(found);
+    expect_refused(engine, lossy::drops_column, "pages");
+}
+
+BOOST_FIXTURE_TEST_CASE(narrowing_a_type_is_refused, fresh) {
+    seed_v1(engine);
+    expect_refused(engine, lossy::narrows, "title");
+}
+
+BOOST_FIXTURE_TEST_CASE(not_null_over_nulls_without_default_is_refused, fresh) {
+    seed_v1(engine);
+    expect_refused(engine, lossy::requires_pages, "pages");
+}
+
+BOOST_FIXTURE_TEST_CASE(not_null_without_nulls_is_applied, fresh) {
+    seed_v1(engine);
+    {
+        dorm::session s(engine);
+        auto notes = s.scalars(dorm::select<v1::Book>().where(col(&v1::Book::pages).is_null())).one();
+        notes->pages = 10;
+        s.commit();
+    }
+    auto d = lossy::requires_pages.diff(engine);
+    BOOST_TEST(d.lossless(), d.report());
+    lossy::requires_pages.upgrade(engine);
+    BOOST_TEST(lossy::requires_pages.diff(engine).empty());
+    BOOST_TEST(count_books(engine) == 3);
+    dorm::session s(engine);
+    BOOST_CHECK_THROW((s.add(lossy::BookRequiredColumn{}), s.flush()), dorm::error);  // not mapped here: any error
+}
+
+BOOST_FIXTURE_TEST_CASE(a_required_column_without_default_is_refused_on_a_table_with_rows, fresh) {
+    seed_v1(engine);
+    expect_refused(engine, lossy::adds_required, "copies");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_unknown_table_is_a_lossy_drop_unless_told_otherwise, fresh) {
+    seed_v1(engine);
+    auto d = lossy::without_author_model.diff(engine);
+    BOOST_TEST(has_kind(d, dorm::schema_change::drop_table), d.report());
+    BOOST_TEST(!d.lossless());
+    BOOST_CHECK_THROW(lossy::without_author_model.upgrade(engine), dorm::migration_error);
+    auto quiet = lossy::without_author_model.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(quiet.empty(), quiet.report());
+    auto ignoring = lossy::without_author_model.diff(engine, {.ignore_tables = {"evo_author"}});
+    BOOST_TEST(ignoring.empty(), ignoring.report());
+    BOOST_TEST(count_books(engine) == 3);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_report_and_sql_are_readable, fresh) {
+    seed_v1(engine);
+    auto d = lossy::drops_column.diff(engine);
+    const std::string report = d.report();
+    BOOST_TEST(report.find("LOSSY") != std::string::npos, report);
+    BOOST_TEST(report.find("pages") != std::string::npos, report);
+    BOOST_TEST(!d.sql().empty());
+    auto up = v2::meta.diff(engine);
+    BOOST_TEST(up.sql().find("evo_review") != std::string::npos, up.sql());
+    BOOST_TEST(up.down_sql().find("DROP TABLE") != std::string::npos, up.down_sql());
+}
