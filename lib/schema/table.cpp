@@ -2,7 +2,6 @@
 // constexpr table_desc of dorm/schema/table_of.hpp).
 #include <dorm/schema/table_of.hpp>
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -37,28 +36,6 @@ int table::find_column(std::string_view n) const {
 
 namespace dorm::detail {
 
-namespace {
-
-/// A name dorm makes up: at most 63 characters (PostgreSQL's limit; MariaDB's is 64). A longer one
-/// keeps its first 54 characters and ends with `_` and 8 hex digits of a hash of the whole name,
-/// so it stays stable from one run (and one program version) to the next.
-std::string bounded_name(std::string name) {
-    constexpr std::size_t limit = 63, keep = 54;
-    if (name.size() <= limit) return name;
-    std::uint32_t h = 2166136261u;  // FNV-1a
-    for (unsigned char ch : name) {
-        h ^= ch;
-        h *= 16777619u;
-    }
-    static constexpr char hex[] = "0123456789abcdef";
-    name.resize(keep);
-    name += '_';
-    for (int shift = 28; shift >= 0; shift -= 4) name += hex[(h >> shift) & 0xfu];
-    return name;
-}
-
-}  // namespace
-
 schema::table make_table(const table_desc& spec) {
     schema::table t;
     t.name = spec.name;
@@ -88,7 +65,8 @@ schema::table make_table(const table_desc& spec) {
     t.autoincrement_column = spec.autoincrement_column;
     t.version_column = spec.version_column;
 
-    // Table-level UNIQUE constraints and indexes: uq_<table>_<col1>_<col2>..., ix_<table>_<cols>.
+    // Table-level UNIQUE constraints and indexes: uq_<table>_<col1>_<col2>..., ix_<table>_<cols>
+    // (whole: the DDL fits a name to the dialect's identifier limit, schema::ddl_parts::fit_name).
     for (std::size_t k = 0; k < spec.set_count; ++k) {
         const column_set_spec& s = spec.sets[k];
         schema::column_set set;
@@ -103,7 +81,7 @@ schema::table make_table(const table_desc& spec) {
                 n += '_';
                 n += t.columns[static_cast<std::size_t>(c)].name;
             }
-            set.name = bounded_name(std::move(n));
+            set.name = std::move(n);
         }
         (s.kind == column_set_kind::unique ? t.uniques : t.indexes).push_back(std::move(set));
     }
@@ -124,9 +102,9 @@ schema::table make_table(const table_desc& spec) {
             const auto col = static_cast<std::size_t>(s.column);
             std::string n = "ck_" + t.name + "_" + t.columns[col].name;
             if (const int nth = ++unnamed_on_column[col]; nth > 1) n += "_" + std::to_string(nth);
-            ck.name = bounded_name(std::move(n));
+            ck.name = std::move(n);
         } else {
-            ck.name = bounded_name("ck_" + t.name + "_" + std::to_string(++unnamed_table_level));
+            ck.name = "ck_" + t.name + "_" + std::to_string(++unnamed_table_level);
         }
         t.checks.push_back(std::move(ck));
     }
