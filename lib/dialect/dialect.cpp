@@ -297,6 +297,10 @@ public:
         return "SET SESSION tx_isolation = @@GLOBAL.tx_isolation";
     }
     std::size_t max_identifier_length() const override { return 64; }
+    bool same_fk_action(fk_action model, fk_action live) const override {
+        auto norm = [](fk_action a) { return a == fk_action::no_action ? fk_action::restrict : a; };
+        return norm(model) == norm(live);
+    }
     // MODIFY COLUMN restates the whole column: type, default and nullability together
     std::vector<std::string> alter_column(const std::string& table, const column_def& c, char) const override {
         std::string out = "ALTER TABLE ";

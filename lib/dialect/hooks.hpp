@@ -102,6 +102,9 @@ public:
     /// The ON DELETE / ON UPDATE words of an action (empty: the default, NO ACTION).
     /// @throws argument_error for an action the dialect lacks.
     virtual std::string fk_action_words(fk_action a, bool on_update) const;
+    /// Whether the catalog's action `live` is what the model's `model` creates (InnoDB reports
+    /// the default NO ACTION as RESTRICT, which it is there).
+    virtual bool same_fk_action(fk_action model, fk_action live) const { return model == live; }
 };
 
 /// The hooks of a dialect (static instances).

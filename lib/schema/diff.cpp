@@ -410,7 +410,8 @@ private:
                 if (matched[i] || fk.columns != std::vector<std::string>{c.name} || fk.referred_table != p.name ||
                     fk.referred_columns != std::vector<std::string>{pc})
                     continue;
-                if (fk.on_delete != c.on_delete || fk.on_update != c.on_update) continue;  // dropped and added again
+                if (!h_.same_fk_action(c.on_delete, fk.on_delete) || !h_.same_fk_action(c.on_update, fk.on_update))
+                    continue;  // dropped and added again
                 found = matched[i] = true;
             }
             if (found || fk_added_inline_.count(c.name) || added_by_rebuild_.count(c.name)) continue;
