@@ -230,6 +230,13 @@ BOOST_AUTO_TEST_CASE(generated_names_are_whole_in_the_table_description) {
 
 // ---- what the databases do with them -------------------------------------------------------------
 
+BOOST_FIXTURE_TEST_CASE(the_created_schema_has_no_difference_from_the_models, library_db) {
+    // what create_all made (checks, uniques, indexes, FK actions, server defaults) reads back from
+    // the live database as the models describe it
+    const auto d = meta.diff(engine, dorm::diff_options{.drop_unknown_tables = false});
+    BOOST_TEST(d.empty(), d.report());
+}
+
 BOOST_FIXTURE_TEST_CASE(a_check_violation_raises_check_violation, library_db) {
     const int author = dorm_test::seed<Author>(engine, {Author{.name = "Ursula K. Le Guin"}})[0];
     struct bad_book {
@@ -402,4 +409,6 @@ BOOST_FIXTURE_TEST_CASE(shortened_constraint_names_are_accepted_by_the_database,
         BOOST_CHECK_THROW(s.commit(), dorm::check_violation);
     }
     BOOST_TEST(rows("so_catalogue_entry_of_the_branch_library") == 2);
+    const auto d = meta.diff(engine, dorm::diff_options{.drop_unknown_tables = false});
+    BOOST_TEST(d.empty(), d.report());
 }
