@@ -2,6 +2,9 @@
 // constexpr table_desc of dorm/schema/table_of.hpp).
 #include <dorm/schema/table_of.hpp>
 
+#include <string>
+#include <vector>
+
 namespace dorm::schema {
 
 column::column() = default;
@@ -54,10 +57,57 @@ schema::table make_table(const table_desc& spec) {
         if (s.server_default) c.server_default = s.server_default();
         c.references = s.references;
         c.references_column = s.references_column;
+        if (s.server_default_sql) c.server_default_sql = s.server_default_sql;
+        c.on_delete = s.on_delete;
+        c.on_update = s.on_update;
         if (s.primary_key) t.primary_key.push_back(static_cast<int>(i));
     }
     t.autoincrement_column = spec.autoincrement_column;
     t.version_column = spec.version_column;
+
+    // Table-level UNIQUE constraints and indexes: uq_<table>_<col1>_<col2>..., ix_<table>_<cols>
+    // (whole: the DDL fits a name to the dialect's identifier limit, schema::ddl_parts::fit_name).
+    for (std::size_t k = 0; k < spec.set_count; ++k) {
+        const column_set_spec& s = spec.sets[k];
+        schema::column_set set;
+        set.columns.assign(spec.set_columns + s.first, spec.set_columns + s.first + s.count);
+        set.unique = s.kind != column_set_kind::index;
+        if (s.name) {
+            set.name = s.name;
+        } else {
+            std::string n = s.kind == column_set_kind::unique ? "uq_" : "ix_";
+            n += t.name;
+            for (int c : set.columns) {
+                n += '_';
+                n += t.columns[static_cast<std::size_t>(c)].name;
+            }
+            set.name = std::move(n);
+        }
+        (s.kind == column_set_kind::unique ? t.uniques : t.indexes).push_back(std::move(set));
+    }
+
+    // CHECK constraints: a column-level one is ck_<table>_<column> (ck_<table>_<column>_2 for the
+    // column's second unnamed one, ...), a table-level one ck_<table>_<n>, n counting the table's
+    // unnamed table-level checks from 1.
+    std::vector<int> unnamed_on_column(spec.column_count, 0);
+    int unnamed_table_level = 0;
+    t.checks.reserve(spec.check_count);
+    for (std::size_t k = 0; k < spec.check_count; ++k) {
+        const check_spec& s = spec.checks[k];
+        schema::check_constraint ck;
+        ck.expression = s.expression;
+        if (s.name) {
+            ck.name = s.name;
+        } else if (s.column >= 0) {
+            const auto col = static_cast<std::size_t>(s.column);
+            std::string n = "ck_" + t.name + "_" + t.columns[col].name;
+            if (const int nth = ++unnamed_on_column[col]; nth > 1) n += "_" + std::to_string(nth);
+            ck.name = std::move(n);
+        } else {
+            ck.name = "ck_" + t.name + "_" + std::to_string(++unnamed_table_level);
+        }
+        t.checks.push_back(std::move(ck));
+    }
     return t;
 }
 

@@ -317,9 +317,10 @@ BOOST_AUTO_TEST_CASE(column_types_per_dialect) {
         {"ts",     "DATETIME NOT NULL",     "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL",   "TIMESTAMP NOT NULL"},
         {"ts_ms",  "DATETIME NOT NULL",     "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL",   "TIMESTAMP NOT NULL"},
         {"day",    "DATE NOT NULL",         "DATE NOT NULL",                        "DATE NOT NULL",          "DATE NOT NULL"},
-        // a described enum is stored by name: VARCHAR(longest enumerator) ("green")
-        {"color",  "VARCHAR(5) NOT NULL",   "VARCHAR(5) NOT NULL",                  "VARCHAR(5) NOT NULL",    "VARCHAR2(5 CHAR) NOT NULL"},
-        {"ocolor", "VARCHAR(5)",            "VARCHAR(5)",                           "VARCHAR(5)",             "VARCHAR2(5 CHAR)"},
+        // a described enum is stored by name: VARCHAR(max(64, longest enumerator)), so that adding
+        // an enumerator later does not outgrow the column
+        {"color",  "VARCHAR(64) NOT NULL",  "VARCHAR(64) NOT NULL",                 "VARCHAR(64) NOT NULL",   "VARCHAR2(64 CHAR) NOT NULL"},
+        {"ocolor", "VARCHAR(64)",           "VARCHAR(64)",                          "VARCHAR(64)",            "VARCHAR2(64 CHAR)"},
         // dorm::nullable on a plain member
         {"n",      "INTEGER",               "INTEGER",                              "INTEGER",                "NUMBER(10)"},
     };

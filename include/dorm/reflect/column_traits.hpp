@@ -306,9 +306,15 @@ struct column_traits<T> {
     static value to_value(const T& v) { return value(text(v)); }
 };
 
+/// The VARCHAR length of an enum column: the longest enumerator name, but at least 64. A column
+/// sized to today's longest name breaks inserts on PostgreSQL and MariaDB (value too long) as soon
+/// as a longer enumerator is added to the enum, and widening it means an ALTER on every database;
+/// 64 characters leave room for the names enums get (the storage cost is the same: VARCHAR stores
+/// what is written).
+inline constexpr int min_enum_column_length = 64;
 template <class E>
-constexpr int max_enumerator_length() {
-    int n = 1;
+constexpr int enum_column_length() {
+    int n = min_enum_column_length;
     boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto d) {
         int len = static_cast<int>(std::string_view(d.name).size());
         if (len > n) n = len;
@@ -325,7 +331,7 @@ struct column_traits<E> {
     static constexpr bool supported = true, nullable = false;
     static constexpr column_type type = column_type::text;
     static constexpr int int_bytes = 0;
-    static constexpr int length = max_enumerator_length<E>();
+    static constexpr int length = enum_column_length<E>();
     static constexpr std::string_view cpp_name = type_name<E>();
     static constexpr bool has_check = true;
     static void check(E v) { (void)name(v); }

@@ -49,7 +49,9 @@ constexpr auto find_member_spec() {
         return no_member_spec{};
     } else {
         using S = std::tuple_element_t<I, members>;
-        if constexpr (std::is_same_v<std::remove_cv_t<decltype(S::pointer)>, std::remove_cv_t<decltype(D::pointer)>>) {
+        if constexpr (is_table_args_spec<S>) {
+            return find_member_spec<T, D, I + 1>();  // a (table_args, ...) entry names no member
+        } else if constexpr (std::is_same_v<std::remove_cv_t<decltype(S::pointer)>, std::remove_cv_t<decltype(D::pointer)>>) {
             if constexpr (std::get<I>(spec_v<T>.members).pointer == D::pointer)
                 return std::get<I>(spec_v<T>.members);
             else
@@ -69,6 +71,10 @@ struct member_options {
     const char* back_populates = nullptr;
     unsigned cascade = cascade_save_update | cascade_merge;
     bool has_foreign_key = false, has_default = false, has_secondary = false;
+    const char* server_default = nullptr;  ///< dorm::server_default("sql")
+    int check_count = 0;                   ///< dorm::check("sql") options on the member
+    bool has_on_delete = false, has_on_update = false;
+    fk_action on_delete = fk_action::no_action, on_update = fk_action::no_action;
 };
 
 template <class O>
@@ -82,6 +88,10 @@ constexpr void apply_option(member_options& m, const O& o) {
     else if constexpr (std::is_same_v<O, column_name_t>) m.column_name = o.name;
     else if constexpr (std::is_same_v<O, back_populates_t>) m.back_populates = o.name;
     else if constexpr (std::is_same_v<O, cascade_t>) m.cascade = o.flags;
+    else if constexpr (std::is_same_v<O, server_default_t>) m.server_default = o.sql;
+    else if constexpr (std::is_same_v<O, check_t>) ++m.check_count;
+    else if constexpr (std::is_same_v<O, on_delete_t>) m.has_on_delete = true, m.on_delete = o.action;
+    else if constexpr (std::is_same_v<O, on_update_t>) m.has_on_update = true, m.on_update = o.action;
     else if constexpr (requires { typename O::parent_type; }) m.has_foreign_key = true;
     else if constexpr (requires { o.value; }) m.has_default = true;
     else if constexpr (requires { typename O::type; }) m.has_secondary = true;
@@ -150,12 +160,20 @@ constexpr bool is_described_pointer(P p) {
     return found;
 }
 
+template <class Members, class S>
+constexpr bool entry_names_described_member(const S& entry) {
+    if constexpr (is_table_args_spec<S>)
+        return true;  // its member pointers are checked by table_of (table_level_of)
+    else
+        return is_described_pointer<Members>(entry.pointer);
+}
+
 template <class T>
 constexpr bool spec_names_only_described_members() {
     using members = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
     using specs = std::remove_cvref_t<decltype(spec_v<T>.members)>;
     return []<std::size_t... I>(std::index_sequence<I...>) {
-        return (is_described_pointer<members>(std::get<I>(spec_v<T>.members).pointer) && ...);
+        return (entry_names_described_member<members>(std::get<I>(spec_v<T>.members)) && ...);
     }(std::make_index_sequence<std::tuple_size_v<specs>>{});
 }
 

@@ -105,6 +105,10 @@ struct relationship_model {
     static_assert(!opts.version,
                   "dorm: dorm::version applies to an integer column member, not to a dorm::many / dorm::one "
                   "relationship");
+    static_assert(!opts.has_on_delete && !opts.has_on_update && opts.check_count == 0 && !opts.server_default,
+                  "dorm: dorm::on_delete, dorm::on_update, dorm::check and dorm::server_default apply to column "
+                  "members, not to a dorm::many / dorm::one relationship (write on_delete next to the foreign key "
+                  "column's dorm::foreign_key)");
 
     // where the foreign key is
     static constexpr int owner_fk = fk_columns<T, target>::first;       // T -> target

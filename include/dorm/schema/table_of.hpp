@@ -1,7 +1,9 @@
 #pragma once
 /// @file dorm/schema/table_of.hpp
 /// dorm::table_of<T>(): the runtime table description of a mapped struct, built once.
+#include <array>
 #include <string>
+#include <tuple>
 
 #include <boost/mp11/algorithm.hpp>
 
@@ -28,6 +30,20 @@ struct column_spec {
     value (*server_default)();  ///< nullptr: no DEFAULT
     const schema::table& (*references)();
     int references_column;
+    const char* server_default_sql;  ///< dorm::server_default("sql"), or nullptr
+    fk_action on_delete, on_update;  ///< dorm::on_delete / dorm::on_update of a foreign key
+};
+/// A table-level UNIQUE constraint or index (`(table_args, dorm::unique(...))`), as constants.
+struct column_set_spec {
+    const char* name;          ///< nullptr: make_table names it uq_/ix_<table>_<columns>
+    std::size_t first, count;  ///< its columns: table_desc::set_columns[first, first + count)
+    column_set_kind kind;
+};
+/// A CHECK constraint, as constants.
+struct check_spec {
+    const char* name;  ///< nullptr: make_table names it ck_<table>_<column> or ck_<table>_<n>
+    const char* expression;
+    int column;  ///< the column of a column-level dorm::check, -1 for a table-level one
 };
 /// A mapped struct's table, as constants.
 struct table_desc {
@@ -38,9 +54,14 @@ struct table_desc {
     std::size_t column_count;
     int autoincrement_column;
     int version_column;  ///< the dorm::version column, or -1
+    const check_spec* checks;  ///< column-level ones (column order), then table-level ones
+    std::size_t check_count;
+    const column_set_spec* sets;  ///< table_args unique / index / unique_index, in order
+    std::size_t set_count;
+    const int* set_columns;  ///< the column indexes of every set, one after the other
 };
-/// The runtime table of a table_desc (lib/schema/ddl.cpp); the primary key is the columns
-/// flagged primary_key, in column order.
+/// The runtime table of a table_desc (lib/schema/table.cpp); the primary key is the columns
+/// flagged primary_key, in column order; unnamed constraints are named there.
 schema::table make_table(const table_desc& spec);
 
 template <class T, class D>
@@ -107,6 +128,20 @@ constexpr column_spec make_column_spec(std::size_t index) {
                       (std::is_integral_v<M> && !std::is_same_v<M, bool>),
                   "dorm: dorm::version applies to an integer member (int, std::int64_t, ...), not to bool, text or "
                   "other types");
+    static_assert((!opts.has_on_delete && !opts.has_on_update) || opts.has_foreign_key,
+                  "dorm: dorm::on_delete(...) and dorm::on_update(...) apply to a foreign key: write them in the "
+                  "entry that has dorm::foreign_key(&Other::id)");
+    static_assert((opts.on_delete != fk_action::set_null && opts.on_update != fk_action::set_null) ||
+                      traits::nullable || opts.nullable,
+                  "dorm: dorm::fk_action::set_null needs a nullable column: make the member std::optional or add "
+                  "dorm::nullable");
+    static_assert((opts.on_delete != fk_action::set_default && opts.on_update != fk_action::set_default) ||
+                      opts.has_default || opts.server_default != nullptr,
+                  "dorm: dorm::fk_action::set_default needs a column default: add dorm::default_value(v) or "
+                  "dorm::server_default(\"sql\")");
+    static_assert(!opts.has_default || opts.server_default == nullptr,
+                  "dorm: a column takes dorm::default_value(v) (a literal) or dorm::server_default(\"sql\") (an SQL "
+                  "expression), not both");
 
     column_spec c{};
     c.references_column = -1;
@@ -128,8 +163,132 @@ constexpr column_spec make_column_spec(std::size_t index) {
         c.references = &table_of<P>;
         c.references_column = static_cast<int>(model<P>::index_of(fk.target));
     }
+    c.server_default_sql = opts.server_default;
+    c.on_delete = opts.on_delete;
+    c.on_update = opts.on_update;
     return c;
 }
+
+// ---- table-level options: the (table_args, ...) entries and column-level dorm::check ----------
+
+template <class A>
+inline constexpr bool is_column_set = false;
+template <column_set_kind K, class... P>
+inline constexpr bool is_column_set<column_set_t<K, P...>> = true;
+template <class A>
+inline constexpr std::size_t column_set_width = 0;
+template <column_set_kind K, class... P>
+inline constexpr std::size_t column_set_width<column_set_t<K, P...>> = sizeof...(P);
+
+template <class T, std::size_t I>
+constexpr auto table_args_part() {
+    using S = std::tuple_element_t<I, std::remove_cvref_t<decltype(spec_v<T>.members)>>;
+    if constexpr (is_table_args_spec<S>)
+        return std::get<I>(spec_v<T>.members).args;
+    else
+        return std::tuple<>{};
+}
+template <class T, std::size_t... I>
+constexpr auto table_args_of(std::index_sequence<I...>) {
+    return std::tuple_cat(table_args_part<T, I>()...);
+}
+/// Every element of T's (table_args, ...) entries, in order, as one tuple.
+template <class T>
+inline constexpr auto table_args_v =
+    table_args_of<T>(std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(spec_v<T>.members)>>>{});
+
+/// Whether the member pointers of a column set of kind K name column members of T.
+template <class T, column_set_kind K, class A>
+constexpr bool set_names_columns(const A& a) {
+    if constexpr (!is_column_set<A>) {
+        return true;
+    } else if constexpr (A::kind != K) {
+        return true;
+    } else {
+        return std::apply([](auto... p) { return ((model<T>::index_of(p) < model<T>::column_count) && ...); },
+                          a.members);
+    }
+}
+template <class T, column_set_kind K, std::size_t... J>
+constexpr bool sets_name_columns(std::index_sequence<J...>) {
+    return (set_names_columns<T, K>(std::get<J>(table_args_v<T>)) && ...);
+}
+
+template <class T, class A, std::size_t N>
+constexpr void add_set_columns(const A& a, std::array<int, N>& out, std::size_t& at) {
+    if constexpr (is_column_set<A>)
+        std::apply([&](auto... p) { ((out[at++] = static_cast<int>(model<T>::index_of(p))), ...); }, a.members);
+}
+template <class T, std::size_t N, std::size_t... J>
+constexpr std::array<int, N> make_set_columns(std::index_sequence<J...>) {
+    std::array<int, N> out{};
+    [[maybe_unused]] std::size_t at = 0;
+    (add_set_columns<T>(std::get<J>(table_args_v<T>), out, at), ...);
+    return out;
+}
+
+template <class A, std::size_t N>
+constexpr void add_set(const A& a, std::array<column_set_spec, N>& out, std::size_t& at, std::size_t& first) {
+    if constexpr (is_column_set<A>) {
+        out[at++] = column_set_spec{a.name, first, column_set_width<A>, A::kind};
+        first += column_set_width<A>;
+    }
+}
+template <class T, std::size_t N, std::size_t... J>
+constexpr std::array<column_set_spec, N> make_sets(std::index_sequence<J...>) {
+    std::array<column_set_spec, N> out{};
+    [[maybe_unused]] std::size_t at = 0, first = 0;
+    (add_set(std::get<J>(table_args_v<T>), out, at, first), ...);
+    return out;
+}
+
+template <class O, std::size_t N>
+constexpr void add_check(const O& o, std::array<check_spec, N>& out, std::size_t& at, int column) {
+    if constexpr (std::is_same_v<O, check_t>) out[at++] = check_spec{o.name, o.expression, column};
+}
+/// Column-level checks of the member D (column `column`).
+template <class T, class D, std::size_t N>
+constexpr void add_column_checks(std::array<check_spec, N>& out, std::size_t& at, int column) {
+    if constexpr (options_v<T, D>.check_count > 0) {
+        constexpr auto spec = find_member_spec<T, D>();
+        std::apply([&](const auto&... o) { (add_check(o, out, at, column), ...); }, spec.options);
+    }
+}
+/// Every check of T: the column-level ones in column order, then the table_args ones.
+template <class T, std::size_t N, std::size_t... I, std::size_t... J>
+constexpr std::array<check_spec, N> make_checks(std::index_sequence<I...>, std::index_sequence<J...>) {
+    std::array<check_spec, N> out{};
+    [[maybe_unused]] std::size_t at = 0;
+    (add_column_checks<T, typename model<T>::template column<I>>(out, at, static_cast<int>(I)), ...);
+    (add_check(std::get<J>(table_args_v<T>), out, at, -1), ...);
+    return out;
+}
+
+/// The table-level constraints of T as constant arrays (see table_desc).
+template <class T, class Args = std::remove_cvref_t<decltype(table_args_v<T>)>,
+          class Columns = std::make_index_sequence<model<T>::column_count>>
+struct table_level_of;
+template <class T, class... A, std::size_t... I>
+struct table_level_of<T, std::tuple<A...>, std::index_sequence<I...>> {
+    using args = std::index_sequence_for<A...>;
+    static constexpr bool unique_ok = sets_name_columns<T, column_set_kind::unique>(args{});
+    static constexpr bool index_ok = sets_name_columns<T, column_set_kind::index>(args{});
+    static constexpr bool unique_index_ok = sets_name_columns<T, column_set_kind::unique_index>(args{});
+    static_assert(unique_ok, "dorm: dorm::unique(...) in table_args must name column members of the struct");
+    static_assert(index_ok, "dorm: dorm::index(...) in table_args must name column members of the struct");
+    static_assert(unique_index_ok,
+                  "dorm: dorm::unique_index(...) in table_args must name column members of the struct");
+
+    static constexpr std::size_t set_count = (std::size_t{is_column_set<A>} + ... + 0);
+    static constexpr std::size_t width = (column_set_width<A> + ... + 0);
+    static constexpr std::size_t check_count =
+        (static_cast<std::size_t>(options_v<T, typename model<T>::template column<I>>.check_count) + ... + 0) +
+        (std::size_t{std::is_same_v<A, check_t>} + ... + 0);
+    static constexpr std::array<int, width> set_columns = make_set_columns<T, width>(args{});
+    static constexpr std::array<column_set_spec, set_count> sets = make_sets<T, set_count>(args{});
+    static constexpr std::array<check_spec, check_count> checks =
+        make_checks<T, check_count>(std::index_sequence<I...>{}, args{});
+};
 
 /// Checks the relationship members of T (their static_asserts name the mistake).
 template <class T, std::size_t... J>
@@ -150,11 +309,26 @@ struct table_desc_of<T, std::index_sequence<I...>> {
     static_assert(m::version_count() <= 1, "dorm: a table can have at most one dorm::version column");
     static_assert(m::version_column() < 0 || !m::is_pk_column(static_cast<std::size_t>(m::version_column())),
                   "dorm: a dorm::version column cannot be part of the primary key");
+    static_assert((((options_v<T, typename m::template column<I>>.on_delete != fk_action::set_null &&
+                     options_v<T, typename m::template column<I>>.on_update != fk_action::set_null) ||
+                    !m::is_pk_column(I)) &&
+                   ...),
+                  "dorm: dorm::fk_action::set_null cannot apply to a primary-key column (key columns are NOT NULL)");
     static constexpr column_spec columns[] = {make_column_spec<T, typename m::template column<I>>(I)...};
     static constexpr std::string_view type = type_name<T>();
-    static constexpr table_desc value{m::table_name(), type.data(), type.size(), columns, sizeof...(I),
+    using level = table_level_of<T>;
+    static constexpr table_desc value{m::table_name(),
+                                      type.data(),
+                                      type.size(),
+                                      columns,
+                                      sizeof...(I),
                                       m::autoincrement() ? static_cast<int>(m::pk[0]) : -1,
-                                      m::version_column()};
+                                      m::version_column(),
+                                      level::checks.data(),
+                                      level::check_count,
+                                      level::sets.data(),
+                                      level::set_count,
+                                      level::set_columns.data()};
 };
 
 }  // namespace detail
