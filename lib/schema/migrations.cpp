@@ -103,7 +103,6 @@ public:
     runner& operator=(const runner&) = delete;
     ~runner() {
         conn_.rollback();
-        restore_foreign_keys();
         if (mysql_locked_) {
             try {
                 conn_.execute_ddl("DO RELEASE_LOCK(" + std::string(lock_name_sql) + ")");
@@ -122,11 +121,6 @@ public:
     void begin_step() {
         switch (dialect_) {
             case dialect::sqlite:
-                // SQLite's recipe for schema changes (a table rebuild drops and renames tables):
-                // foreign keys off — the pragma is a no-op inside a transaction — and checked
-                // with foreign_key_check before COMMIT (see check_foreign_keys)
-                conn_.execute_ddl("PRAGMA foreign_keys = OFF");
-                foreign_keys_off_ = true;
                 conn_.begin(isolation::immediate);  // the write lock, before the record is read
                 break;
             case dialect::postgresql:
@@ -140,10 +134,7 @@ public:
                 break;  // MariaDB: GET_LOCK is held for the whole run; statements autocommit
         }
     }
-    void commit_step() {
-        conn_.commit();
-        restore_foreign_keys();
-    }
+    void commit_step() { conn_.commit(); }
 
     /// Runs a step's statements and then `record` (the dorm_migrations row); on failure, throws
     /// a migration_error naming the step and the statement, with the database's error nested.
@@ -152,11 +143,9 @@ public:
         std::size_t i = 0;
         try {
             for (; i < statements.size(); ++i) conn_.execute_ddl(statements[i]);
-            check_foreign_keys();
             record();
         } catch (const std::exception& e) {
             conn_.rollback();
-            restore_foreign_keys();
             std::throw_with_nested(migration_error(failure_message(file, statements, i, undo, e.what())));
         }
     }
@@ -215,28 +204,8 @@ private:
         return msg;
     }
 
-    // SQLite: rows that reference missing rows after the step's statements fail the step
-    void check_foreign_keys() {
-        if (dialect_ != dialect::sqlite) return;
-        auto check = conn_.prepare("PRAGMA foreign_key_check");
-        if (!check->step()) return;
-        const std::string table(check->get_text(0)), parent(check->get_text(2));
-        throw migration_error("after the step's statements, rows of table '" + table + "' reference missing rows of '" +
-                              parent + "' (PRAGMA foreign_key_check)");
-    }
-    void restore_foreign_keys() noexcept {
-        if (!foreign_keys_off_) return;
-        foreign_keys_off_ = false;
-        try {
-            conn_.execute_ddl("PRAGMA foreign_keys = ON");
-        } catch (...) {
-            // the connection is broken; the pool discards it
-        }
-    }
-
     connection conn_;
     dialect dialect_;
-    bool foreign_keys_off_ = false;
     std::string who_;
     bool mysql_locked_ = false;
 };

@@ -74,10 +74,7 @@ std::vector<migration_file> pending(const engine& e, const std::string& dir);
 /// the database records a step the directory lacks (each listed in refused()), or a file to run
 /// cannot be split; and when a step fails, naming the step file and the statement (number and
 /// text) — on MariaDB also the last statement that ran, whose effects stay committed. Steps
-/// applied before the failing one stay applied. On SQLite a step runs with foreign keys off
-/// (SQLite's recipe for schema changes: a table rebuild drops and renames the table) and fails
-/// when `PRAGMA foreign_key_check` finds a dangling reference before its COMMIT; so a step's
-/// DELETE does not cascade there. Returns the steps applied (by this call).
+/// applied before the failing one stay applied. Returns the steps applied (by this call).
 std::vector<migration_file> upgrade(const engine& e, const std::string& dir, std::optional<int> target = {});
 /// Undoes the applied steps with an id above `target` (0: all), newest first, with their down
 /// files, each deleting its dorm_migrations row in the same transaction (SQLite, PostgreSQL;
