@@ -103,6 +103,12 @@ public:
     runner& operator=(const runner&) = delete;
     ~runner() {
         conn_.rollback();
+        if (foreign_keys_off_) {
+            try {
+                conn_.execute_ddl("PRAGMA foreign_keys = ON");
+            } catch (...) {
+            }
+        }
         if (mysql_locked_) {
             try {
                 conn_.execute_ddl("DO RELEASE_LOCK(" + std::string(lock_name_sql) + ")");
@@ -134,7 +140,30 @@ public:
                 break;  // MariaDB: GET_LOCK is held for the whole run; statements autocommit
         }
     }
-    void commit_step() { conn_.commit(); }
+    void commit_step() {
+        conn_.commit();
+        if (foreign_keys_off_) {
+            conn_.execute_ddl("PRAGMA foreign_keys = ON");
+            foreign_keys_off_ = false;
+        }
+    }
+
+    /// SQLite's table-rebuild recipe switches foreign keys off around the step's transaction:
+    /// inside one, PRAGMA foreign_keys does nothing, and the DROP TABLE of a parent would delete
+    /// (ON DELETE CASCADE) or orphan the rows of its children. When the next step has
+    /// `PRAGMA foreign_keys = OFF`, this ends the transaction begun for it (nothing of the step
+    /// has run), switches foreign keys off and returns true: the caller begins again. The step
+    /// is then checked with PRAGMA foreign_key_check before it is recorded, and foreign keys are
+    /// switched on again after its commit (or rollback).
+    bool switch_foreign_keys_off_for(const std::vector<std::string>& statements) {
+        if (dialect_ != dialect::sqlite || foreign_keys_off_ ||
+            std::none_of(statements.begin(), statements.end(), switches_foreign_keys_off))
+            return false;
+        conn_.commit();
+        conn_.execute_ddl("PRAGMA foreign_keys = OFF");
+        foreign_keys_off_ = true;
+        return true;
+    }
 
     /// Runs a step's statements and then `record` (the dorm_migrations row); on failure, throws
     /// a migration_error naming the step and the statement, with the database's error nested.
@@ -143,7 +172,11 @@ public:
         std::size_t i = 0;
         try {
             for (; i < statements.size(); ++i) conn_.execute_ddl(statements[i]);
+            if (foreign_keys_off_) check_foreign_keys(file);
             record();
+        } catch (const migration_error&) {
+            conn_.rollback();
+            throw;
         } catch (const std::exception& e) {
             conn_.rollback();
             std::throw_with_nested(migration_error(failure_message(file, statements, i, undo, e.what())));
@@ -204,10 +237,41 @@ private:
         return msg;
     }
 
+    static bool switches_foreign_keys_off(const std::string& sql) {
+        std::string s;
+        for (char c : sql) {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+            s += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+        }
+        return s == "PRAGMAFOREIGN_KEYS=OFF" || s == "PRAGMAFOREIGN_KEYS=0" || s == "PRAGMAFOREIGN_KEYS=FALSE" ||
+               s == "PRAGMAFOREIGN_KEYS=NO";
+    }
+
+    /// SQLite, foreign keys off: refuses a step that leaves rows pointing nowhere.
+    void check_foreign_keys(const std::string& file) {
+        auto lease = conn_.prepare("PRAGMA foreign_key_check");
+        if (conn_.echo()) conn_.log_statement("PRAGMA foreign_key_check", lease, {});
+        std::string found;
+        int n = 0;
+        while (lease->step()) {
+            if (++n > 10) continue;
+            found += "\n  " + std::string(lease->get_text(0)) + " row " +
+                     (lease->is_null(1) ? std::string("?") : std::to_string(lease->get_int(1))) + " -> " +
+                     std::string(lease->get_text(2));
+        }
+        lease.release();
+        if (n == 0) return;
+        throw migration_error(who_ + ": " + file + " ran with foreign keys off and left " + std::to_string(n) +
+                              " row(s) whose foreign key points nowhere (PRAGMA foreign_key_check):" + found +
+                              (n > 10 ? "\n  ..." : "") +
+                              "\nThe step was rolled back: nothing of it remains, and it is not recorded.");
+    }
+
     connection conn_;
     dialect dialect_;
     std::string who_;
     bool mysql_locked_ = false;
+    bool foreign_keys_off_ = false;  // SQLite: switched off for the step under way
 };
 
 }  // namespace
@@ -257,6 +321,7 @@ std::vector<migration_file> upgrade(const engine& e, const std::string& dir, std
         auto it = statements.find(next->info.id);
         if (it == statements.end())  // cannot happen: the pending steps only shrink
             it = statements.emplace(next->info.id, statements_of(next->info.up_path, next->up_text, r.dialect_kind())).first;
+        if (r.switch_foreign_keys_off_for(it->second)) continue;
         r.run(next->info.up_path, it->second, false, [&] { detail::record_step(r.conn(), next->info); });
         r.commit_step();
         done.push_back(next->info);
@@ -303,6 +368,7 @@ std::vector<migration_file> downgrade(const engine& e, const std::string& dir, i
                      .emplace(s.info.id,
                               statements_of(s.info.down_path, detail::read_file(s.info.down_path), r.dialect_kind()))
                      .first;
+        if (r.switch_foreign_keys_off_for(it->second)) continue;
         r.run(s.info.down_path, it->second, true, [&] { detail::forget_step(r.conn(), s.info.id); });
         r.commit_step();
         done.push_back(s.info);

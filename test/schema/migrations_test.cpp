@@ -27,12 +27,13 @@ using dorm_test::temp_dir;
 namespace {
 
 /// Every table a test case here creates, children first.
-const char* const test_tables[] = {"step_log", "t2", "t3", "t4", "t5", "extra", "note", "book", "dorm_migrations"};
+const char* const test_tables[] = {"step_log", "t2", "t3", "t4", "t5", "extra", "note", "book", "item", "shelf",
+                                   "shelf_new", "dorm_migrations"};
 
 /// An engine on the database under test, without the tables of an earlier test case (file and
 /// server databases outlive a case).
-dorm::engine fresh_engine() {
-    auto e = dorm_test::make_engine();
+dorm::engine fresh_engine(dorm::engine_options options = {}) {
+    auto e = dorm_test::make_engine(std::move(options));
     auto c = e.connect();
     for (const char* t : test_tables) c.execute_ddl(std::string("DROP TABLE IF EXISTS ") + t);
     return e;
@@ -423,4 +424,53 @@ BOOST_AUTO_TEST_CASE(a_written_step_is_applied_with_its_lossy_part_left_out) {
     BOOST_TEST(ids(dorm::migrations::downgrade(e, dir.str(), 3)) == (std::vector<int>{4}));
     BOOST_TEST(!table_exists(e, "note"));
     BOOST_TEST(table_exists(e, "book"));
+}
+
+// SQLite cannot change a column's type in place: the step rebuilds the table by the recipe of
+// SQLite's documentation, which switches foreign keys off around the step's transaction (inside
+// one, PRAGMA foreign_keys does nothing, and dropping the parent would delete the children by
+// ON DELETE CASCADE). The other backends ALTER the column. On every backend the children keep
+// their rows, a step that leaves an orphan is refused, and foreign keys are enforced afterwards.
+BOOST_AUTO_TEST_CASE(a_table_rebuild_keeps_the_rows_of_its_children) {
+    auto e = fresh_engine({.pool_size = 1});  // one connection: the one the steps ran on is checked after
+    temp_dir dir;
+    dir.write("0001_shelves.up.sql",
+              "CREATE TABLE shelf (id INTEGER NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL);\n"
+              "CREATE TABLE item (id INTEGER NOT NULL PRIMARY KEY, shelf_id INTEGER NOT NULL,\n"
+              "    FOREIGN KEY (shelf_id) REFERENCES shelf (id) ON DELETE CASCADE);\n"
+              "INSERT INTO shelf (id, label) VALUES (1, 'a'), (2, 'b');\n"
+              "INSERT INTO item (id, shelf_id) VALUES (1, 1), (2, 1), (3, 2);\n");
+    const std::string b = dorm_test::backend();
+    dir.write("0002_widen_label.up.sql",
+              b == "sqlite" ? "PRAGMA foreign_keys = OFF;\n"
+                              "CREATE TABLE shelf_new (id INTEGER NOT NULL PRIMARY KEY, label VARCHAR(100) NOT NULL);\n"
+                              "INSERT INTO shelf_new (id, label) SELECT id, label FROM shelf;\n"
+                              "DROP TABLE shelf;\n"
+                              "ALTER TABLE shelf_new RENAME TO shelf;\n"
+                              "PRAGMA foreign_keys = ON;\n"
+              : b == "postgresql" ? "ALTER TABLE shelf ALTER COLUMN label TYPE VARCHAR(100);\n"
+                                  : "ALTER TABLE shelf MODIFY label VARCHAR(100) NOT NULL;\n");
+    dir.write("0003_orphan.up.sql", std::string(b == "sqlite" ? "PRAGMA foreign_keys = OFF;\n" : "") +
+                                        "INSERT INTO item (id, shelf_id) VALUES (4, 99);\n");
+
+    try {
+        dorm::migrations::upgrade(e, dir.str());
+        BOOST_FAIL("expected migration_error");
+    } catch (const dorm::migration_error& err) {
+        BOOST_TEST(contains(err.what(), "0003_orphan.up.sql"), err.what());
+    }
+    BOOST_TEST(ids(dorm::migrations::applied(e)) == (std::vector<int>{1, 2}));
+    BOOST_TEST(scalar(e, "SELECT count(*) FROM item") == 3);  // none deleted by the rebuild, no orphan added
+    BOOST_TEST(scalar(e, "SELECT count(*) FROM item WHERE shelf_id = 1") == 2);
+    {
+        auto c = e.connect();
+        c.execute_ddl("INSERT INTO shelf (id, label) VALUES (3, '" + std::string(60, 'x') + "')");  // widened
+        BOOST_CHECK_THROW(c.execute_ddl("INSERT INTO item (id, shelf_id) VALUES (5, 98)"), dorm::integrity_error);
+    }
+    // the rebuilt parent still cascades
+    {
+        auto c = e.connect();
+        c.execute_ddl("DELETE FROM shelf WHERE id = 1");
+    }
+    BOOST_TEST(scalar(e, "SELECT count(*) FROM item") == 1);
 }

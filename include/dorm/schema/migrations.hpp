@@ -12,7 +12,11 @@
 /// `-`. Other `*.sql` names are errors (a typo must not make a step vanish); files not ending in
 /// `.sql`, hidden files and subdirectories are ignored. A file holds any number of statements
 /// separated by `;` (see split_statements()); it must not BEGIN or COMMIT on SQLite and
-/// PostgreSQL, where dorm runs each step in a transaction of its own.
+/// PostgreSQL, where dorm runs each step in a transaction of its own. A SQLite step with
+/// `PRAGMA foreign_keys = OFF` (the table-rebuild recipe of SQLite's documentation) runs with
+/// foreign keys off — the pragma does nothing inside a transaction, so dorm sets it before the
+/// step's transaction — is refused if `PRAGMA foreign_key_check` then finds a row pointing
+/// nowhere, and foreign keys are on again afterwards.
 ///
 /// The table dorm_migrations is created when missing, from the dialect's DDL for models:
 /// id INTEGER primary key (the step's id, not generated), name VARCHAR(255), checksum
