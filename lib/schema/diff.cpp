@@ -139,6 +139,12 @@ private:
             if (t_.find_column(lc.name) < 0) drop_column(lc);
     }
 
+    // The live column as a whole (MariaDB's MODIFY COLUMN restates type, default and nullability
+    // together, so a down statement must restore all three from the live column)
+    detail::dialect_hooks::column_def live_def(const live_column& lc) const {
+        return {lc.name, lc.type, lc.default_sql.value_or(""), lc.nullable};
+    }
+
     std::string live_definition(const live_column& lc) const {
         std::string def = q(d_, lc.name) + " " + lc.type;
         if (lc.default_sql) def += " DEFAULT " + *lc.default_sql;
@@ -235,17 +241,13 @@ private:
         op.lossless = lossless;
         op.reason = reason;
         op.sql = std::move(stmts);
-        auto old = ddl_parts::column_def(t_, c, d_);
-        old.type = lc.type;
-        op.down_sql = h_.alter_column(t_.name, old, 't');
+        op.down_sql = h_.alter_column(t_.name, live_def(lc), 't');
     }
 
     void compare_nullable(const column& c, const live_column& lc) {
         if (c.nullable == lc.nullable || c.primary_key) return;
         auto def = ddl_parts::column_def(t_, c, d_);
-        auto old = def;
-        old.nullable = lc.nullable;
-        old.type = lc.type;
+        const auto old = live_def(lc);
         if (c.nullable) {  // NOT NULL -> NULL loses nothing
             const std::string what = "make " + qualified(d_, t_.name, c.name) + " nullable";
             auto stmts = h_.alter_column(t_.name, def, 'n');
@@ -299,11 +301,7 @@ private:
         if (stmts.empty()) return needs_rebuild(what);
         auto& op = add(schema_change::alter_column_default, c.name, what);
         op.sql = std::move(stmts);
-        auto old = def;
-        old.default_sql = lc.default_sql.value_or("");
-        old.type = lc.type;
-        old.nullable = lc.nullable;
-        op.down_sql = h_.alter_column(t_.name, old, 'd');
+        op.down_sql = h_.alter_column(t_.name, live_def(lc), 'd');
     }
 
     void indexes() {

@@ -60,9 +60,22 @@ std::string header(const std::string& file, std::string_view title, std::string_
     return out;
 }
 
+/// SQLite's table rebuild needs foreign keys off around the step (dorm::migrations::upgrade
+/// sets the pragma before the step's transaction and runs PRAGMA foreign_key_check before COMMIT).
+std::string foreign_keys_off(const schema_diff& diff) {
+    if (diff.dialect() != dialect::sqlite) return {};
+    for (const auto& op : diff.operations())
+        if (op.kind == schema_change::rebuild_table && op.lossless)
+            return "\n-- SQLite rebuilds a table below: foreign keys are off for this step (else dropping the old\n"
+                   "-- table would delete or orphan the rows that reference it) and checked before COMMIT.\n"
+                   "PRAGMA foreign_keys = OFF;\n";
+    return {};
+}
+
 std::string up_script(const schema_diff& diff, const std::string& file, std::string_view title) {
     std::string out = header(file, title, "Applied by dorm::migrations::upgrade, in one transaction where the "
                                           "backend allows it.", diff.dialect());
+    out += foreign_keys_off(diff);
     for (const auto& op : diff.operations()) {
         out += "\n-- " + one_line(op.description) + "\n";
         if (!op.lossless) out += "-- REFUSED (lossy): " + one_line(op.reason) + "\n";
@@ -75,6 +88,7 @@ std::string down_script(const schema_diff& diff, const std::string& file, const 
                         std::string_view title) {
     std::string out = header(file, title, "Undoes " + up_file + " (dorm::migrations::downgrade), last operation first.",
                              diff.dialect());
+    out += foreign_keys_off(diff);
     const auto& ops = diff.operations();
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
         out += "\n-- undo: " + one_line(it->description) + "\n";

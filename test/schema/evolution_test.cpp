@@ -6,11 +6,15 @@
 #define BOOST_TEST_MODULE evolution
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <dorm/dorm.hpp>
+#include <dorm/schema/migrations.hpp>
 
 #include "backend.hpp"
 
@@ -373,4 +377,170 @@ BOOST_FIXTURE_TEST_CASE(the_report_and_sql_are_readable, fresh) {
     auto up = v2::meta.diff(engine);
     BOOST_TEST(up.sql().find("evo_review") != std::string::npos, up.sql());
     BOOST_TEST(up.down_sql().find("DROP TABLE") != std::string::npos, up.down_sql());
+}
+
+// ---- a parent rebuilt (SQLite) or altered (servers) keeps its children -------------------------
+namespace cascade {
+struct Shelf {
+    int id = 0;
+    std::string label;
+    std::optional<int> floor;
+};
+BOOST_DESCRIBE_STRUCT(Shelf, (), (id, label, floor))
+DORM_TABLE(Shelf, "evo_shelf", (label, dorm::varchar(40), dorm::index))
+
+struct Slot {
+    int id = 0;
+    int shelf_id = 0;
+    std::string code;
+};
+BOOST_DESCRIBE_STRUCT(Slot, (), (id, shelf_id, code))
+DORM_TABLE(Slot, "evo_slot", (shelf_id, dorm::foreign_key(&Shelf::id), dorm::on_delete(dorm::fk_action::cascade)),
+           (code, dorm::varchar(10)), (table_args, dorm::unique(&Slot::shelf_id, &Slot::code)))
+inline dorm::metadata<Shelf, Slot> v1;
+
+struct ShelfV2 {  // floor becomes NOT NULL with a default, label wider, a check: SQLite rebuilds the parent
+    int id = 0;
+    std::string label;
+    int floor = 0;
+};
+BOOST_DESCRIBE_STRUCT(ShelfV2, (), (id, label, floor))
+DORM_TABLE(ShelfV2, "evo_shelf", (label, dorm::varchar(80), dorm::index),
+           (floor, dorm::default_value(0), dorm::check("floor >= 0")))
+struct SlotV2 {
+    int id = 0;
+    int shelf_id = 0;
+    std::string code;
+};
+BOOST_DESCRIBE_STRUCT(SlotV2, (), (id, shelf_id, code))
+DORM_TABLE(SlotV2, "evo_slot", (shelf_id, dorm::foreign_key(&ShelfV2::id), dorm::on_delete(dorm::fk_action::cascade)),
+           (code, dorm::varchar(10)), (table_args, dorm::unique(&SlotV2::shelf_id, &SlotV2::code)))
+inline dorm::metadata<ShelfV2, SlotV2> v2;
+
+void drop(const dorm::engine& e) {
+    auto c = e.connect();
+    const char* qt = e.dialect() == dorm::dialect::mysql ? "`" : "\"";
+    for (const char* t : {"evo_slot", "evo_shelf", "_dorm_new_evo_shelf"})
+        c.execute_ddl(std::string("DROP TABLE IF EXISTS ") + qt + t + qt);
+}
+}  // namespace cascade
+
+BOOST_AUTO_TEST_CASE(a_changed_parent_keeps_its_children_indexes_and_foreign_keys) {
+    auto engine = dorm_test::make_engine();
+    cascade::drop(engine);
+    cascade::v1.upgrade(engine);
+    {
+        dorm::session s(engine);
+        auto a = s.add(cascade::Shelf{.label = "A", .floor = 1});
+        auto b = s.add(cascade::Shelf{.label = "B", .floor = std::nullopt});
+        s.flush();
+        for (int i = 0; i < 3; ++i) s.add(cascade::Slot{.shelf_id = a->id, .code = "a" + std::to_string(i)});
+        s.add(cascade::Slot{.shelf_id = b->id, .code = "b0"});
+        s.commit();
+    }
+    auto d = cascade::v2.diff(engine);
+    BOOST_TEST_MESSAGE(d.report());
+    BOOST_TEST(d.lossless(), d.report());
+    if (engine.dialect() == dorm::dialect::sqlite)
+        BOOST_TEST(has_kind(d, dorm::schema_change::rebuild_table), d.report());
+    cascade::v2.upgrade(engine);
+    auto after = cascade::v2.diff(engine);
+    BOOST_TEST(after.empty(), after.report());
+
+    // every child row survived the parent's change (a rebuild with foreign keys on would have
+    // deleted them through ON DELETE CASCADE when the old table was dropped)
+    dorm::session s(engine);
+    BOOST_TEST(s.execute(dorm::select(dorm::count()).select_from<cascade::SlotV2>()).scalar_one() == 4);
+    auto shelves = s.scalars(dorm::select<cascade::ShelfV2>().order_by(col(&cascade::ShelfV2::id))).all();
+    BOOST_TEST_REQUIRE(shelves.size() == 2u);
+    BOOST_TEST(shelves[0]->floor == 1);
+    BOOST_TEST(shelves[1]->floor == 0);  // the NULL took the default
+
+    // the live schema still has the parent's index, the child's foreign key with its action, the check
+    auto live = dorm::inspect(engine);
+    const auto* shelf = live.table("evo_shelf");
+    const auto* slot = live.table("evo_slot");
+    BOOST_TEST_REQUIRE(shelf != nullptr);
+    BOOST_TEST_REQUIRE(slot != nullptr);
+    BOOST_TEST(shelf->indexes.size() == 1u);
+    BOOST_TEST(shelf->checks.size() == 1u);
+    BOOST_TEST_REQUIRE(slot->foreign_keys.size() == 1u);
+    BOOST_TEST(slot->foreign_keys[0].referred_table == "evo_shelf");
+    BOOST_TEST((slot->foreign_keys[0].on_delete == dorm::fk_action::cascade));
+
+    // ... and they work: the check refuses, the cascade deletes
+    shelves[1]->floor = -1;
+    BOOST_CHECK_THROW(s.commit(), dorm::check_violation);
+    s.rollback();
+    s.execute(dorm::delete_from<cascade::ShelfV2>().where(col(&cascade::ShelfV2::label) == "A"));
+    s.commit();
+    BOOST_TEST(s.execute(dorm::select(dorm::count()).select_from<cascade::SlotV2>()).scalar_one() == 1);
+    s.rollback();  // the read above holds a transaction open
+    cascade::drop(engine);
+}
+
+// ---- versioned migrations generated from the diff ----------------------------------------------
+namespace {
+struct temp_dir {
+    std::string path;
+    temp_dir() {
+        char tmpl[] = "/tmp/dorm-evo-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~temp_dir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(generated_migrations_take_the_schema_through_three_versions_and_back, fresh) {
+    temp_dir dir;
+    auto first = dorm::migrations::generate(v1::meta, engine, dir.path, "initial");
+    BOOST_TEST(first.find("0001_initial.up.sql") != std::string::npos, first);
+    dorm::migrations::upgrade(engine, dir.path);
+    {
+        dorm::session s(engine);
+        auto ann = s.add(v1::Author{.name = "Ann"});
+        s.flush();
+        s.add(v1::Book{.title = "Dune", .author_id = ann->id, .pages = 412});
+        s.add(v1::Book{.title = "Notes", .author_id = ann->id});
+        s.commit();
+    }
+    BOOST_TEST(dorm::migrations::generate(v1::meta, engine, dir.path, "nothing").empty());  // up to date: no file
+
+    dorm::migrations::generate(v2::meta, engine, dir.path, "add stock and reviews");
+    BOOST_TEST(dorm::migrations::pending(engine, dir.path).size() == 1u);
+    dorm::migrations::upgrade(engine, dir.path);
+    BOOST_TEST(v2::meta.diff(engine).empty(), v2::meta.diff(engine).report());
+
+    dorm::migrations::generate(v3::meta, engine, dir.path, "isbn");
+    dorm::migrations::upgrade(engine, dir.path);
+    auto d3 = v3::meta.diff(engine);
+    BOOST_TEST(d3.empty(), d3.report());
+    BOOST_TEST(dorm::migrations::applied(engine).size() == 3u);
+    BOOST_TEST(count_books(engine) == 2);
+    {
+        dorm::session s(engine);
+        auto notes = s.scalars(dorm::select<v3::Book>().where(col(&v3::Book::title) == "Notes")).one();
+        BOOST_TEST(notes->pages == 0);
+        BOOST_TEST(notes->stock == 0);
+    }
+
+    // a lossy change is written commented out: applying the file changes nothing
+    auto lossy_file = dorm::migrations::generate(v2::meta, engine, dir.path, "back to v2 by hand");
+    std::ifstream in(lossy_file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(text.find("REFUSED (lossy)") != std::string::npos, text);
+    dorm::migrations::upgrade(engine, dir.path);
+    auto live = dorm::inspect(engine);
+    BOOST_TEST_REQUIRE(live.table("evo_book") != nullptr);
+    BOOST_TEST(live.table("evo_book")->column("isbn") != nullptr);  // the lossy drop did not run
+    BOOST_TEST(count_books(engine) == 2);
+    dorm::migrations::downgrade(engine, dir.path, 3);  // undoes the lossless rest of step 4
+    auto at3 = v3::meta.diff(engine);
+    BOOST_TEST(at3.empty(), at3.report());
+
+    // down again to version 1: every book is still there
+    dorm::migrations::downgrade(engine, dir.path, 1);
+    auto back = v1::meta.diff(engine);
+    BOOST_TEST(back.empty(), back.report());
+    BOOST_TEST(count_books(engine) == 2);
 }
