@@ -111,6 +111,17 @@ private:
         }
     }
 
+    // An index or constraint on a column whose addition is refused cannot run either: it is
+    // refused with it (a generated migration then comments both out together).
+    void depends_on_refused(schema_operation& op, const std::vector<std::string>& cols) const {
+        for (const auto& c : cols) {
+            if (!refused_new_columns_.count(c)) continue;
+            op.lossless = false;
+            op.reason = "it needs the new column " + q(d_, c) + ", whose addition is refused";
+            return;
+        }
+    }
+
     void primary_key() {
         std::vector<std::string> model;
         for (int i : t_.primary_key) model.push_back(t_.columns[static_cast<std::size_t>(i)].name);
@@ -163,6 +174,10 @@ private:
             op.reason = "the table " + (n < 0 ? std::string("may hold rows") : "holds " + plural(n, "row", "rows")) +
                         " and the new NOT NULL column has no default: give it dorm::default_value(...) or "
                         "dorm::server_default(...), or make it std::optional";
+            // the statements still go with it (a generated migration writes them commented out)
+            op.sql.push_back(h_.add_column(t_.name, def));
+            op.down_sql.push_back(h_.drop_column(t_.name, c.name));
+            refused_new_columns_.insert(c.name);
             return;
         }
         // SQLite's ADD COLUMN takes no NOT NULL without default, no non-constant default, and a
@@ -319,6 +334,7 @@ private:
                                joined(cols, d_) + ")");
             op.sql.push_back(ddl_parts::create_index(t_, ix, d_));
             op.down_sql.push_back(h_.drop_index(t_.name, ddl_parts::fit_name(ix.name, d_)));
+            depends_on_refused(op, cols);
         }
         for (std::size_t i = 0; i < live_.indexes.size(); ++i) {
             const auto& li = live_.indexes[i];
@@ -363,6 +379,7 @@ private:
             name = ddl_parts::fit_name(name, d_);
             const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + joined(cols, d_) + ")";
             auto& op = add(schema_change::add_unique, name, what);
+            depends_on_refused(op, cols);
             column_set named = mu.set;
             named.name = name;
             named.unique = true;
@@ -422,6 +439,7 @@ private:
                 continue;
             }
             auto& op = add(schema_change::add_foreign_key, name, what);
+            depends_on_refused(op, {c.name});
             op.sql.push_back(std::move(stmt));
             op.down_sql.push_back(h_.drop_constraint(t_.name, 'f', name));
         }
@@ -526,7 +544,7 @@ private:
     bool rebuild_lossless_ = true;
     std::string rebuild_why_;
     std::vector<std::string> rebuild_pre_;
-    std::set<std::string> fk_added_inline_, added_by_rebuild_;
+    std::set<std::string> fk_added_inline_, added_by_rebuild_, refused_new_columns_;
 };
 
 bool ignored(const diff_options& o, const std::string& name) {

@@ -76,6 +76,12 @@ std::string up_script(const schema_diff& diff, const std::string& file, std::str
     std::string out = header(file, title, "Applied by dorm::migrations::upgrade, in one transaction where the "
                                           "backend allows it.", diff.dialect());
     out += foreign_keys_off(diff);
+    bool runs = false;
+    for (const auto& op : diff.operations()) runs = runs || op.lossless;
+    if (!runs)
+        out += "\n-- NOTHING IN THIS STEP RUNS AS WRITTEN: every operation below was refused as lossy.\n"
+               "-- Uncomment what you decided to do, or delete this step: applied as it is, it would be\n"
+               "-- recorded in dorm_migrations without changing the schema.\n";
     for (const auto& op : diff.operations()) {
         out += "\n-- " + one_line(op.description) + "\n";
         if (!op.lossless) out += "-- REFUSED (lossy): " + one_line(op.reason) + "\n";

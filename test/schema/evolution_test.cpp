@@ -153,7 +153,7 @@ namespace {
 
 void drop_everything(const dorm::engine& e) {
     auto c = e.connect();
-    for (const char* t : {"evo_review", "evo_book", "evo_author", "_dorm_new_evo_book"}) {
+    for (const char* t : {"evo_review", "evo_book", "evo_author", "_dorm_new_evo_book", "dorm_migrations"}) {
         std::string sql = std::string("DROP TABLE IF EXISTS ") + (e.dialect() == dorm::dialect::mysql ? "`" : "\"") + t +
                           (e.dialect() == dorm::dialect::mysql ? "`" : "\"");
         c.execute_ddl(sql);

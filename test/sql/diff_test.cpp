@@ -72,9 +72,34 @@ dorm::schema_diff run(dialect d, const dorm::live_schema& live) {
     return dorm::schema::diff(live, t, d);
 }
 
+struct Tagged {  // a new NOT NULL column without default, indexed: both refused together
+    int id = 0;
+    int code = 0;
+};
+BOOST_DESCRIBE_STRUCT(Tagged, (), (id, code))
+DORM_TABLE(Tagged, "tagged", (code, dorm::index))
+
 }  // namespace difft
 
 BOOST_AUTO_TEST_SUITE(schema_diff)
+
+// A refused operation keeps its statements (a generated migration writes them commented out),
+// and what depends on it is refused with it.
+BOOST_AUTO_TEST_CASE(an_index_on_a_refused_new_column_is_refused_too) {
+    dorm::live_schema live;
+    live.dialect = dialect::postgresql;
+    live.tables.push_back({"tagged", {{"id", "integer", false, std::nullopt, true, true}}, {"id"}});
+    dorm::metadata<difft::Tagged> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::postgresql);  // no probe: the table may hold rows
+    BOOST_TEST_REQUIRE(d.operations().size() == 2u, d.report());
+    for (const auto& op : d.operations()) {
+        BOOST_TEST(!op.lossless);
+        BOOST_TEST(!op.sql.empty());
+        BOOST_TEST(!op.down_sql.empty());
+    }
+    BOOST_TEST(d.operations()[1].reason.find("\"code\"") != std::string::npos, d.operations()[1].reason);
+}
 
 BOOST_AUTO_TEST_CASE(postgresql_alters) {
     auto d = difft::run(dialect::postgresql, difft::v1(dialect::postgresql));
