@@ -1,5 +1,6 @@
 // The four dialects: SQL-standard defaults in dialect_hooks, differences in the overrides.
 #include "dialect/hooks.hpp"
+#include "dialect/list_param.hpp"
 
 #include <dorm/error.hpp>
 
@@ -166,6 +167,30 @@ class sqlite_hooks final : public dialect_hooks {
 public:
     dorm::dialect kind() const override { return dialect::sqlite; }
     std::string_view name() const override { return "sqlite"; }
+    // SQLite's LIKE ignores ASCII case, stops at a NUL byte, lets invalid UTF-8 bytes match each
+    // other and refuses patterns over 50,000 bytes: the text matches compare bytes instead
+    const char* text_match_form(ast::text_match m) const override {
+        switch (m) {
+            case ast::text_match::contains: return "instr(CAST({x} AS BLOB), CAST({v} AS BLOB)) > 0";
+            case ast::text_match::starts_with: return "instr(CAST({x} AS BLOB), CAST({v} AS BLOB)) = 1";
+            case ast::text_match::ends_with:
+                // a sentinel byte on both sides: substr() of an empty blob is NULL, not x''
+                return "substr(CAST({x} || x'00' AS BLOB), length(CAST({x} AS BLOB)) - length(CAST({v} AS BLOB)) + 1) "
+                       "= CAST({v} || x'00' AS BLOB)";
+            case ast::text_match::none: break;
+        }
+        return nullptr;
+    }
+    // long lists: json_each(?) of a JSON array (exact for integers, reals and text without NUL;
+    // blobs and such text stay inline, within SQLite's 250,000 parameters)
+    std::optional<list_param> in_list_param(std::span<const value* const> values, bool negated,
+                                            const schema::column*) const override {
+        if (values.size() <= inline_list_max) return std::nullopt;
+        auto json = json_array(values, false);
+        if (!json) return std::nullopt;
+        return list_param{negated ? " NOT IN (SELECT value FROM json_each(" : " IN (SELECT value FROM json_each(",
+                          "))", value(std::move(*json))};
+    }
     std::string type_name(const schema::table&, const schema::column& c) const override {
         switch (c.type) {
             case column_type::boolean: return "BOOLEAN";
@@ -232,6 +257,13 @@ public:
     }
     bool use_returning() const override { return true; }
     bool native_ilike() const override { return true; }
+    // long lists: one array parameter; its element type is inferred from the left side
+    // (`x = ANY($1)` makes $1 an array of x's type), `x <> ALL($1)` is NOT IN (NULLs alike)
+    std::optional<list_param> in_list_param(std::span<const value* const> values, bool negated,
+                                            const schema::column*) const override {
+        if (values.size() <= inline_list_max_postgresql) return std::nullopt;
+        return list_param{negated ? " <> ALL(" : " = ANY(", ")", value(postgresql_array(values))};
+    }
     bool begin_statements(isolation level, std::vector<std::string>& out) const override {
         out.push_back("BEGIN ISOLATION LEVEL " + std::string(isolation_name(level)));
         return true;
@@ -284,7 +316,46 @@ public:
     std::string_view function_name(std::string_view name) const override {
         return name == "length" ? "char_length" : name;
     }
-    std::string table_suffix() const override { return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"; }
+        // long lists: JSON_TABLE over a JSON array; numbers as BIGINT / DOUBLE, text and blobs as
+    // hex (JSON cannot hold every byte string) decoded by UNHEX, text in the column's collation
+    std::optional<list_param> in_list_param(std::span<const value* const> values, bool negated,
+                                            const schema::column* c) const override {
+        if (values.size() <= inline_list_max) return std::nullopt;
+        const auto kind = common_kind(values);
+        if (!kind) return std::nullopt;
+        auto json = json_array(values, true);
+        if (!json) return std::nullopt;
+        std::string before = negated ? " NOT IN (SELECT " : " IN (SELECT ";
+        const char* type = "BIGINT";
+        if (*kind == value_kind::real) {
+            before += "j.v";
+            type = "DOUBLE";
+        } else if (*kind == value_kind::text || *kind == value_kind::blob) {
+            type = "LONGTEXT";
+            if (c && c->type == column_type::text)
+                before += "CONVERT(UNHEX(j.v) USING utf8mb4) COLLATE " + collation_of(*c);
+            else
+                before += "UNHEX(j.v)";
+        } else {
+            before += "j.v";
+        }
+        before += " FROM JSON_TABLE(";
+        return list_param{std::move(before), std::string(", '$[*]' COLUMNS (v ") + type + " PATH '$')) AS j)",
+                          value(std::move(*json))};
+    }
+    /// The collation of a text column (the tables' default unless the column names one).
+    static std::string collation_of(const schema::column& c) {
+        return c.collation.empty() ? "utf8mb4_nopad_bin" : c.collation;
+    }
+    // Text compares byte for byte, as on SQLite and PostgreSQL (the server's default collation,
+    // utf8mb4_general_ci, ignores case and accents, and PAD SPACE collations such as utf8mb4_bin
+    // make 'a' = 'a '); dorm::collation picks another one per column.
+    std::string table_suffix() const override {
+        return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+    }
+    std::string collation_clause(const schema::column& c) const override {
+        return c.collation.empty() ? std::string() : " COLLATE " + c.collation;
+    }
     // START TRANSACTION takes no level. The one-shot SET TRANSACTION ISOLATION LEVEL (next
     // transaction only; inside one it is error 1568) is not reliable in MariaDB 10.11: a
     // transaction whose statements are prepared statements the connection ran before kept the
@@ -339,6 +410,7 @@ class oracle_hooks final : public dialect_hooks {
 public:
     dorm::dialect kind() const override { return dialect::oracle; }
     std::string_view name() const override { return "oracle"; }
+    std::size_t in_list_limit() const override { return 1000; }  // ORA-01795 past 1000 expressions
     void placeholder(std::string& out, int n) const override {
         out += ':';
         out += std::to_string(n);

@@ -4,12 +4,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/engine/isolation.hpp>
+#include <dorm/query/ast.hpp>
 #include <dorm/schema/table.hpp>
 
 namespace dorm::detail {
@@ -38,6 +40,8 @@ public:
     virtual int distinct_from_style() const { return 0; }
     /// Upsert: 0 ON CONFLICT (SQLite/PostgreSQL), 1 ON DUPLICATE KEY UPDATE (MySQL), -1 unsupported.
     virtual int upsert_style() const { return 0; }
+    /// ` COLLATE x` after a column's type when the column names a collation the dialect takes.
+    virtual std::string collation_clause(const schema::column&) const { return {}; }
     /// Text appended after CREATE TABLE (...) (e.g. MySQL's engine/charset).
     virtual std::string table_suffix() const { return {}; }
     /// Whether `FROM DUAL` is needed for a SELECT without tables.
@@ -47,6 +51,29 @@ public:
     virtual std::string_view function_name(std::string_view name) const { return name; }
     /// Whether the dialect renders booleans as TRUE/FALSE literal-capable (unused for params).
     virtual std::string_view name() const = 0;
+
+    // -- long IN lists (issue 16 item 3) ---------------------------------------------------------
+    /// A list of values sent as ONE parameter: printed as `lhs` + before + placeholder + after.
+    struct list_param {
+        std::string before, after;
+        value param;
+    };
+    /// The one-parameter form of `lhs IN (values...)` (`negated`: NOT IN), or nullopt to print the
+    /// list inline (the default). A dialect answers only for lists too long for its parameter
+    /// limit and only where its form is exact for every value given. `c` is the column on the left
+    /// (nullptr when the left side is another expression).
+    virtual std::optional<list_param> in_list_param(std::span<const value* const> /*values*/, bool /*negated*/,
+                                                    const schema::column* /*c*/) const {
+        return std::nullopt;
+    }
+    /// Values per inline IN list (0: no limit); a longer list is printed as ORed lists (Oracle: 1000).
+    virtual std::size_t in_list_limit() const { return 0; }
+
+    // -- contains / starts_with / ends_with (issue 16 item 4) --------------------------------------
+    /// The exact form of a text match, with `{x}` for the text and `{v}` for the value (each one
+    /// printed where it appears), or nullptr for `x LIKE pattern ESCAPE '/'` (the default: exact
+    /// where LIKE compares case and every byte, as PostgreSQL's and MariaDB's binary collation do).
+    virtual const char* text_match_form(ast::text_match) const { return nullptr; }
 
     // -- transactions and row locks (issue 14) ---------------------------------------------------
     /// Whether `level` exists on this dialect (the three SQL levels by default).

@@ -83,6 +83,23 @@ expr_ptr make_subquery(std::shared_ptr<const select> s) {
     return e;
 }
 
+expr_ptr make_text_match(expr_ptr x, text_match m, std::string_view v) {
+    // the LIKE pattern with '/' escaping the wildcards, and the value itself for dialects whose
+    // LIKE is not exact (sql_writer::op, dialect_hooks::text_match_form)
+    std::string pattern(m == text_match::contains || m == text_match::ends_with ? "%" : "");
+    pattern.reserve(v.size() + 2);
+    for (char c : v) {
+        if (c == '%' || c == '_' || c == '/') pattern += '/';
+        pattern += c;
+    }
+    if (m == text_match::contains || m == text_match::starts_with) pattern += '%';
+    auto e = std::make_shared<expr>(*make_op(op::like, std::move(x), make_param(value(std::move(pattern))),
+                                             make_param(value(v))));
+    e->escape = true;
+    e->match = m;
+    return e;
+}
+
 }  // namespace dorm::ast
 
 namespace dorm::detail {
@@ -271,18 +288,13 @@ void sql_writer::op(const ast::expr& e, int parent_prec) {
                 out_ += neg ? "1 = 1" : "1 != 1";
                 break;
             }
-            expr(*e.args[0], prec);
-            out_ += neg ? " NOT IN " : " IN ";
             if (e.args.size() == 2 && e.args[1]->k == ast::expr::kind::subquery) {
+                expr(*e.args[0], prec);
+                out_ += neg ? " NOT IN " : " IN ";
                 expr(*e.args[1]);
                 break;
             }
-            out_ += '(';
-            for (std::size_t i = 1; i < e.args.size(); ++i) {
-                if (i > 1) out_ += ", ";
-                expr(*e.args[i]);
-            }
-            out_ += ')';
+            in_list(e, prec);
             break;
         }
         case op::ilike:
@@ -368,6 +380,10 @@ void sql_writer::op(const ast::expr& e, int parent_prec) {
                 condition(*e.args[1], prec);
                 break;
             }
+            if (e.match != ast::text_match::none) {
+                text_match(e, prec);
+                break;
+            }
             expr(*e.args[0], prec == 4 ? prec : prec - 1);
             out_ += binary_text(e.o);
             expr(*e.args[1], prec);
@@ -375,6 +391,68 @@ void sql_writer::op(const ast::expr& e, int parent_prec) {
         }
     }
     if (paren) out_ += ')';
+}
+
+void sql_writer::text_match(const ast::expr& e, int prec) {
+    const char* form = h_.text_match_form(e.match);
+    if (!form) {  // LIKE with the escaped pattern
+        expr(*e.args[0], prec);
+        out_ += " LIKE ";
+        expr(*e.args[1], prec);
+        out_ += " ESCAPE '/'";
+        return;
+    }
+    // the dialect's form: {x} is the text, {v} the value (a parameter each time it appears)
+    for (const char* p = form; *p; ++p) {
+        if (p[0] == '{' && p[1] != '\0' && p[2] == '}') {
+            expr(*e.args[p[1] == 'x' ? 0 : 2]);
+            p += 2;
+        } else {
+            out_ += *p;
+        }
+    }
+}
+
+void sql_writer::in_list(const ast::expr& e, int prec) {
+    const bool neg = e.o == op::not_in;
+    const ast::expr& lhs = *e.args[0];
+    const std::size_t n = e.args.size() - 1;
+    // one parameter for the whole list where the dialect has a form for it (long lists): the
+    // parameter has no origin in the tree, so the shape cache does not keep this SQL
+    std::vector<const value*> values;
+    values.reserve(n);
+    for (std::size_t i = 1; i <= n; ++i) {
+        const ast::expr& a = *e.args[i];
+        if (a.k != ast::expr::kind::param || !a.name.empty()) break;
+        values.push_back(&a.val);
+    }
+    if (values.size() == n) {
+        const schema::column* c = lhs.k == ast::expr::kind::column
+                                      ? &lhs.table->columns[static_cast<std::size_t>(lhs.column)]
+                                      : nullptr;
+        if (auto form = h_.in_list_param(values, neg, c)) {
+            expr(lhs, prec);
+            out_ += form->before;
+            bind(std::move(form->param), nullptr);
+            out_ += form->after;
+            return;
+        }
+    }
+    // inline: lists of at most in_list_limit() values, ORed (NOT IN: ANDed)
+    const std::size_t limit = h_.in_list_limit() == 0 ? n : h_.in_list_limit();
+    const bool split = n > limit;
+    if (split) out_ += '(';
+    for (std::size_t first = 1; first <= n; first += limit) {
+        if (first > 1) out_ += neg ? " AND " : " OR ";
+        expr(lhs, prec);
+        out_ += neg ? " NOT IN (" : " IN (";
+        for (std::size_t i = first; i < std::min(n + 1, first + limit); ++i) {
+            if (i > first) out_ += ", ";
+            expr(*e.args[i]);
+        }
+        out_ += ')';
+    }
+    if (split) out_ += ')';
 }
 
 void sql_writer::condition(const ast::expr& e, int parent_prec) {

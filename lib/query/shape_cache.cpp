@@ -31,7 +31,8 @@ void select_shape_cache::walk(const ast::expr& e) {
         default: break;
     }
     put(static_cast<unsigned char>(e.o));
-    put(static_cast<unsigned char>((e.star ? 1 : 0) | (e.distinct ? 2 : 0) | (e.escape ? 4 : 0)));
+    put(static_cast<unsigned char>((e.star ? 1 : 0) | (e.distinct ? 2 : 0) | (e.escape ? 4 : 0) |
+                                     (static_cast<unsigned>(e.match) << 3)));
     put(e.name);
     put(static_cast<std::uint32_t>(e.args.size()));
     for (const auto& a : e.args) walk(*a);

@@ -41,6 +41,10 @@ private:
     void select_body(const ast::select& s);
     void lock(const ast::row_lock& l);
     void op(const ast::expr& e, int parent_prec);
+    /// `lhs [NOT] IN (values...)`: inline, split for the dialect's list limit, or one parameter.
+    void in_list(const ast::expr& e, int prec);
+    /// contains / starts_with / ends_with: LIKE, or the dialect's exact form.
+    void text_match(const ast::expr& e, int prec);
 
     const dialect_hooks& h_;
     std::string& out_;

@@ -43,6 +43,7 @@ std::string column_definition(const table& t, const column& c, dialect d) {
     sql += ' ';
     if (c.autoincrement) return sql + h.autoincrement_type(c);
     sql += h.type_name(t, c);
+    sql += h.collation_clause(c);
     if (auto def = default_sql(c, d); !def.empty()) sql += " DEFAULT " + def;
     if (!c.nullable) sql += " NOT NULL";
     return sql;

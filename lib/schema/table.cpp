@@ -58,6 +58,7 @@ schema::table make_table(const table_desc& spec) {
         c.references = s.references;
         c.references_column = s.references_column;
         if (s.server_default_sql) c.server_default_sql = s.server_default_sql;
+        if (s.collation) c.collation = s.collation;
         c.on_delete = s.on_delete;
         c.on_update = s.on_update;
         if (s.primary_key) t.primary_key.push_back(static_cast<int>(i));

@@ -210,7 +210,7 @@ namespace {
 
 /// CREATE TABLE "name" (\n\t<line>, \n\t<line>\n)<suffix>, SQLite form, translated for `d`.
 std::string create_table(dialect d, std::string_view name, std::initializer_list<std::string_view> lines,
-                         std::string_view mysql_suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4") {
+                         std::string_view mysql_suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin") {
     std::string sql = "CREATE TABLE \"" + std::string(name) + "\" (\n";
     bool first = true;
     for (auto l : lines) {
@@ -480,7 +480,7 @@ BOOST_AUTO_TEST_CASE(quotes_inside_identifiers_are_doubled) {
                "\n\tPRIMARY KEY (\"id\")\n)");
     BOOST_TEST(create<ddlt::Weird>(dialect::mysql).at(0) ==
                "CREATE TABLE `we\"ird``t` (\n\t`id` INTEGER NOT NULL AUTO_INCREMENT, \n\t`a\"b``c` INTEGER NOT NULL, "
-               "\n\tPRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+               "\n\tPRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin");
     // and in queries
     expect_exact(dorm::select(dorm::col(&ddlt::Weird::x)).where(dorm::col(&ddlt::Weird::id) == 1), dialect::postgresql,
                  R"(SELECT "we""ird`t"."a""b`c" FROM "we""ird`t" WHERE "we""ird`t"."id" = $1)", "(1,)");

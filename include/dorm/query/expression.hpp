@@ -178,10 +178,12 @@ public:
         static_assert(detail::is_text_v<T>, "dorm: ilike() applies to string columns");
         return binary(ast::op::ilike, pattern);
     }
-    /// LIKE 'value%' with % and _ in the value matched literally.
-    expression<bool, Tables> starts_with(std::string_view v) const { return escaped_like("", v, "%"); }
-    expression<bool, Tables> ends_with(std::string_view v) const { return escaped_like("%", v, ""); }
-    expression<bool, Tables> contains(std::string_view v) const { return escaped_like("%", v, "%"); }
+    /// Whether the text starts with / ends with / contains `v`, byte for byte (case and accents
+    /// count; % and _ in `v` are plain characters): LIKE 'v%' where the dialect's LIKE is exact,
+    /// another exact form where it is not (SQLite).
+    expression<bool, Tables> starts_with(std::string_view v) const { return text_match(ast::text_match::starts_with, v); }
+    expression<bool, Tables> ends_with(std::string_view v) const { return text_match(ast::text_match::ends_with, v); }
+    expression<bool, Tables> contains(std::string_view v) const { return text_match(ast::text_match::contains, v); }
 
     template <class A, class B>
     expression<bool, Tables> between(const A& lo, const B& hi) const {
@@ -266,17 +268,9 @@ private:
         return expression<bool, Tables>(
             ast::make_op(o, node_, ast::make_subquery(std::make_shared<ast::select>(sub.ast()))));
     }
-    expression<bool, Tables> escaped_like(std::string_view pre, std::string_view v, std::string_view post) const {
+    expression<bool, Tables> text_match(ast::text_match m, std::string_view v) const {
         static_assert(detail::is_text_v<T>, "dorm: starts_with/ends_with/contains apply to string columns");
-        std::string pattern(pre);
-        for (char c : v) {
-            if (c == '%' || c == '_' || c == '/') pattern += '/';
-            pattern += c;
-        }
-        pattern += post;
-        auto e = std::make_shared<ast::expr>(*ast::make_op(ast::op::like, node_, ast::make_param(value(pattern))));
-        e->escape = true;
-        return expression<bool, Tables>(std::move(e));
+        return expression<bool, Tables>(ast::make_text_match(node_, m, v));
     }
     template <class R>
     expression<bool, Tables> in_range(ast::op o, const R& values) const {

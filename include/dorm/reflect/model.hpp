@@ -72,6 +72,7 @@ struct member_options {
     unsigned cascade = cascade_save_update | cascade_merge;
     bool has_foreign_key = false, has_default = false, has_secondary = false;
     const char* server_default = nullptr;  ///< dorm::server_default("sql")
+    const char* collation = nullptr;       ///< dorm::collation("name")
     int check_count = 0;                   ///< dorm::check("sql") options on the member
     bool has_on_delete = false, has_on_update = false;
     fk_action on_delete = fk_action::no_action, on_update = fk_action::no_action;
@@ -89,6 +90,7 @@ constexpr void apply_option(member_options& m, const O& o) {
     else if constexpr (std::is_same_v<O, back_populates_t>) m.back_populates = o.name;
     else if constexpr (std::is_same_v<O, cascade_t>) m.cascade = o.flags;
     else if constexpr (std::is_same_v<O, server_default_t>) m.server_default = o.sql;
+    else if constexpr (std::is_same_v<O, collation_t>) m.collation = o.name;
     else if constexpr (std::is_same_v<O, check_t>) ++m.check_count;
     else if constexpr (std::is_same_v<O, on_delete_t>) m.has_on_delete = true, m.on_delete = o.action;
     else if constexpr (std::is_same_v<O, on_update_t>) m.has_on_update = true, m.on_update = o.action;

@@ -145,6 +145,21 @@ constexpr server_default_t server_default(const char* sql) {
     return server_default_t{{}, sql};
 }
 
+/// The collation of a text column on MariaDB / MySQL, where dorm's tables compare text byte for
+/// byte (`utf8mb4_nopad_bin`, as SQLite and PostgreSQL do): `(name, dorm::collation("utf8mb4_general_ci"))`
+/// makes `==`, `in()` and the LIKE helpers of that column ignore case and accents there. The name
+/// is MariaDB's; the other dialects compare as they always do and print nothing for it.
+struct collation_t : detail::option_tag {
+    const char* name;
+};
+constexpr collation_t collation(const char* name) {
+    if (!name || !*name) throw "dorm::collation(name) needs a collation name, e.g. \"utf8mb4_general_ci\"";
+    for (const char* p = name; *p; ++p)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            throw "dorm::collation(name): a collation name has only letters, digits and '_'";
+    return collation_t{{}, name};
+}
+
 /// A server-side default (DDL `DEFAULT <literal>`).
 template <class V>
 struct default_value_t : detail::option_tag {

@@ -37,6 +37,7 @@ struct column {
     bool index = false;
     std::optional<value> server_default;  ///< DDL DEFAULT <literal> (dorm::default_value)
     std::string server_default_sql;       ///< DDL DEFAULT <expression> (dorm::server_default), empty if none
+    std::string collation;                ///< dorm::collation (MariaDB's name), empty: the table's (exact) one
     const table& (*references)() = nullptr;  ///< foreign key target table (lazy: tables may reference each other)
     int references_column = -1;              ///< index of the referenced column in that table
     fk_action on_delete = fk_action::no_action;  ///< dorm::on_delete (foreign keys only)

@@ -32,6 +32,7 @@ struct column_spec {
     int references_column;
     const char* server_default_sql;  ///< dorm::server_default("sql"), or nullptr
     fk_action on_delete, on_update;  ///< dorm::on_delete / dorm::on_update of a foreign key
+    const char* collation;           ///< dorm::collation("name"), or nullptr
 };
 /// A table-level UNIQUE constraint or index (`(table_args, dorm::unique(...))`), as constants.
 struct column_set_spec {
@@ -139,6 +140,8 @@ constexpr column_spec make_column_spec(std::size_t index) {
                       opts.has_default || opts.server_default != nullptr,
                   "dorm: dorm::fk_action::set_default needs a column default: add dorm::default_value(v) or "
                   "dorm::server_default(\"sql\")");
+    static_assert(opts.collation == nullptr || traits::type == column_type::text,
+                  "dorm: dorm::collation(\"name\") applies to a string member");
     static_assert(!opts.has_default || opts.server_default == nullptr,
                   "dorm: a column takes dorm::default_value(v) (a literal) or dorm::server_default(\"sql\") (an SQL "
                   "expression), not both");
@@ -166,6 +169,7 @@ constexpr column_spec make_column_spec(std::size_t index) {
     c.server_default_sql = opts.server_default;
     c.on_delete = opts.on_delete;
     c.on_update = opts.on_update;
+    c.collation = opts.collation;
     return c;
 }
 
