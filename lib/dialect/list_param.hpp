@@ -4,6 +4,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include <dorm/engine/value.hpp>
 
@@ -26,6 +27,9 @@ std::string postgresql_array(std::span<const value* const> values);
 /// (`hex` true). nullopt when a value has no exact form (NaN/infinity; without `hex`: a blob or
 /// text holding a NUL byte).
 std::optional<std::string> json_array(std::span<const value* const> values, bool hex);
+
+/// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s) noexcept;
 
 /// The kind shared by the list's non-null values (null when all are null), or nullopt when they differ.
 std::optional<value_kind> common_kind(std::span<const value* const> values);

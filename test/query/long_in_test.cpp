@@ -136,6 +136,7 @@ BOOST_FIXTURE_TEST_CASE(every_column_type_in_a_long_list, long_in_db) {
     // a text that differs from a stored one in case only, or by a trailing space, matches nothing
     auto near = list_of([](int i) { return text_of(i) + " "; });
     near[0] = "S0\"";
+    near[1] = std::string(255, 'x');  // the longest text MariaDB's keyed form takes
     BOOST_TEST(count(col(&Row::s).in(near)) == 0);
 }
 

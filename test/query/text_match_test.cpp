@@ -65,10 +65,15 @@ struct rng {
     std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
 };
 
-std::string random_text(rng& r, const std::vector<std::string>& a, std::size_t max_pieces) {
+/// Random pieces of the alphabet (a text is cut only between pieces: never inside a character).
+std::vector<std::string> random_pieces(rng& r, const std::vector<std::string>& a, std::size_t max_pieces) {
+    std::vector<std::string> p(r.below(max_pieces + 1));
+    for (auto& x : p) x = a[r.below(a.size())];
+    return p;
+}
+std::string joined(const std::vector<std::string>& p, std::size_t from = 0, std::size_t n = std::string::npos) {
     std::string s;
-    const std::size_t n = r.below(max_pieces + 1);
-    for (std::size_t i = 0; i < n; ++i) s += a[r.below(a.size())];
+    for (std::size_t i = from; i < p.size() && i - from < n; ++i) s += p[i];
     return s;
 }
 
@@ -119,15 +124,19 @@ std::string shown(std::string_view s) {
 BOOST_FIXTURE_TEST_CASE(helpers_and_equality_agree_with_cpp_on_random_text, words_db) {
     const auto a = alphabet();
     rng r;
+    std::vector<std::vector<std::string>> pieces;
     std::vector<std::string> ws;
-    for (int i = 0; i < 400; ++i) ws.push_back(random_text(r, a, 5));
+    for (int i = 0; i < 400; ++i) {
+        pieces.push_back(random_pieces(r, a, 5));
+        ws.push_back(joined(pieces.back()));
+    }
     store(ws);
     std::vector<std::string> needles;
-    for (int i = 0; i < 60; ++i) needles.push_back(random_text(r, a, 3));
-    for (int i = 0; i < 30; ++i) {  // pieces of stored words, so that matches are not rare
-        const std::string& w = ws[r.below(ws.size())];
-        const std::size_t from = r.below(w.size() + 1);
-        needles.push_back(w.substr(from, r.below(w.size() - from + 1)));
+    for (int i = 0; i < 60; ++i) needles.push_back(joined(random_pieces(r, a, 3)));
+    for (int i = 0; i < 30; ++i) {  // parts of stored words, so that matches are not rare
+        const auto& p = pieces[r.below(pieces.size())];
+        const std::size_t from = r.below(p.size() + 1);
+        needles.push_back(joined(p, from, r.below(p.size() - from + 1)));
     }
     const auto w = col(&Word::w);
     std::size_t matched = 0;
