@@ -12,9 +12,11 @@ namespace dorm::detail {
 
 /// Lists up to this many values stay inline (`IN (?, ?, ...)`: its SQL is cached by shape);
 /// longer ones become one parameter where the dialect has a form for it. PostgreSQL's budget is
-/// small (7,498 parameters per statement, see postgres_driver.hpp), SQLite's (250,000 in Debian's
-/// build, 32,766 upstream) and MariaDB's (65,535) are not.
-inline constexpr std::size_t inline_list_max_postgresql = 100;
+/// small (7,498 parameters per statement, see postgres_driver.hpp): 500 keeps the selectin
+/// loader's chunks (loaders.hpp selectin_chunk) inline and cached, and leaves room for 14 such
+/// lists in one statement. SQLite's budget (250,000 in Debian's build, 32,766 upstream) and
+/// MariaDB's (65,535) are larger.
+inline constexpr std::size_t inline_list_max_postgresql = 500;
 inline constexpr std::size_t inline_list_max = 1000;
 
 /// PostgreSQL array literal: `{1,NULL,"a\"b","\\x00ff"}`; every element is the text the driver

@@ -43,9 +43,9 @@ std::string placeholders(std::size_t n) {
 BOOST_AUTO_TEST_SUITE(in_list)
 
 BOOST_AUTO_TEST_CASE(short_lists_stay_inline_everywhere) {
-    const auto v100 = iota(100);
-    expect_all(dorm::select<Item>().where(col(&Item::id).in(v100)),
-               item_where(R"("item"."id" IN ()" + placeholders(100) + ")"), "(" + joined(v100, ", ") + ")");
+    const auto v500 = iota(500);
+    expect_all(dorm::select<Item>().where(col(&Item::id).in(v500)),
+               item_where(R"("item"."id" IN ()" + placeholders(500) + ")"), "(" + joined(v500, ", ") + ")");
     const auto v1000 = iota(1000);
     for (auto d : {dialect::sqlite, dialect::mysql, dialect::oracle})
         expect_in(dorm::select<Item>().where(col(&Item::id).in(v1000)), d,
@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(short_lists_stay_inline_everywhere) {
 }
 
 BOOST_AUTO_TEST_CASE(postgresql_sends_one_array) {
-    const auto v = iota(101);
+    const auto v = iota(501);
     expect_exact(dorm::select<Item>().where(col(&Item::id).in(v)), dialect::postgresql,
                  translate(item_where(R"("item"."id" = ANY(?))"), dialect::postgresql), "('{" + joined(v, ",") + "}',)");
     expect_exact(dorm::select<Item>().where(col(&Item::id).not_in(v)), dialect::postgresql,
@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(postgresql_sends_one_array) {
 }
 
 BOOST_AUTO_TEST_CASE(postgresql_array_elements_are_quoted_exactly) {
-    std::vector<std::string> names(101, "p");
+    std::vector<std::string> names(501, "p");
     names[0] = "a\"b";
     names[1] = "c\\d";
     names[2] = "";
@@ -76,18 +76,18 @@ BOOST_AUTO_TEST_CASE(postgresql_array_elements_are_quoted_exactly) {
     const auto c = dorm::compile(dorm::select<Item>().where(col(&Item::name).in(names)), dialect::postgresql);
     BOOST_REQUIRE_EQUAL(c.params.size(), 1u);
     std::string expected = R"({"a\"b","c\\d","","NULL","{x,y}")";
-    for (int i = 5; i < 101; ++i) expected += ",\"p\"";
+    for (int i = 5; i < 501; ++i) expected += ",\"p\"";
     expected += '}';
     BOOST_TEST(c.params[0].as_text() == expected);
     // NULLs of an optional column, blobs as \x hex, doubles exactly
-    std::vector<std::optional<int>> ranks(101, 7);
+    std::vector<std::optional<int>> ranks(501, 7);
     ranks[1] = std::nullopt;
     const auto r = dorm::compile(dorm::select<Item>().where(col(&Item::rank).in(ranks)), dialect::postgresql);
     BOOST_TEST(r.params[0].as_text().substr(0, 9) == "{7,NULL,7");
-    std::vector<dorm::blob> blobs(101, dorm::blob{std::byte{0x00}, std::byte{0xff}});
+    std::vector<dorm::blob> blobs(501, dorm::blob{std::byte{0x00}, std::byte{0xff}});
     const auto b = dorm::compile(dorm::select<Item>().where(col(&Item::data).in(blobs)), dialect::postgresql);
     BOOST_TEST(b.params[0].as_text().substr(0, 20) == R"({"\\x00ff","\\x00ff")");
-    std::vector<double> prices(101, 0.1);
+    std::vector<double> prices(501, 0.1);
     const auto p = dorm::compile(dorm::select<Item>().where(col(&Item::price).in(prices)), dialect::postgresql);
     BOOST_TEST(p.params[0].as_text().substr(0, 9) == "{0.1,0.1,");
     // text PostgreSQL cannot store is refused, naming the value
@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(oracle_splits_lists_of_1000) {
 }
 
 BOOST_AUTO_TEST_CASE(update_and_delete_where) {
-    const auto v = iota(200);
+    const auto v = iota(600);
     const std::string arr = "'{" + joined(v, ",") + "}'";
     expect_exact(dorm::update<Item>().set(col(&Item::qty), 5).where(col(&Item::id).in(v)), dialect::postgresql,
                  R"(UPDATE "item" SET "qty"=$1 WHERE "item"."id" = ANY($2))", "(5, " + arr + ")");
@@ -178,12 +178,12 @@ BOOST_AUTO_TEST_CASE(update_and_delete_where) {
 BOOST_AUTO_TEST_CASE(a_changed_list_length_never_reuses_a_cached_shape) {
     // the same statement shape compiled again with other values, and lists of other lengths
     for (int round = 0; round < 2; ++round)
-        for (int n : {100, 101, 1000, 1001, 3}) {
+        for (int n : {500, 501, 1000, 1001, 3}) {
             const auto v = iota(n, round * 10);
             for (auto d : all_dialects) {
                 BOOST_TEST_CONTEXT("n " << n << " round " << round << " dialect " << dorm::dialect_name(d)) {
                     const auto c = dorm::compile(dorm::select<Item>().where(col(&Item::id).in(v) && col(&Item::qty) == n), d);
-                    const bool one = (d == dialect::postgresql && n > 100) ||
+                    const bool one = (d == dialect::postgresql && n > 500) ||
                                      ((d == dialect::sqlite || d == dialect::mysql) && n > 1000);
                     BOOST_REQUIRE_EQUAL(c.params.size(), one ? 2u : static_cast<std::size_t>(n) + 1);
                     BOOST_TEST(c.params.back().as_int() == n);
