@@ -180,3 +180,11 @@ BOOST_FIXTURE_TEST_CASE(text_only_sqlite_stores_in_a_long_list, long_in_db) {
         BOOST_CHECK_THROW(count(col(&Row::s).in(odd)), dorm::data_error);
     }
 }
+
+BOOST_FIXTURE_TEST_CASE(one_statement_object_runs_again_with_a_long_list, long_in_db) {
+    // the second run of a statement object may use its compiled memo: the one-parameter form is
+    // never memoised, so the list is read afresh
+    const auto stmt = dorm::select(dorm::count()).select_from<Row>().where(col(&Row::n).in(evens()) && col(&Row::n) < 10);
+    dorm::session s(engine);
+    for (int run = 0; run < 3; ++run) BOOST_TEST(s.execute(stmt).scalar_one() == 5);
+}
