@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include <dorm/detail/data_errors.hpp>
 #include <dorm/error.hpp>
 #include <dorm/query/text.hpp>
 
@@ -430,7 +431,14 @@ void sql_writer::in_list(const ast::expr& e, int prec) {
         const schema::column* c = lhs.k == ast::expr::kind::column
                                       ? &lhs.table->columns[static_cast<std::size_t>(lhs.column)]
                                       : nullptr;
-        if (auto form = h_.in_list_param(values, neg, c)) {
+        std::optional<dialect_hooks::list_param> form;
+        try {
+            form = h_.in_list_param(values, neg, c);
+        } catch (const data_error& err) {  // a value the list's encoding refuses: name its column
+            if (!c) throw;
+            rethrow_in_column(err, lhs.table->name, c->name, {});
+        }
+        if (form) {
             expr(lhs, prec);
             out_ += form->before;
             bind(std::move(form->param), nullptr);
