@@ -259,9 +259,30 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
     formats_.assign(static_cast<std::size_t>(nparams_), 0);
 }
 
+namespace {
+/// The highest $n in `sql` (a $n inside a literal counts too: harmless, it only makes the check
+/// below stricter for SQL that holds thousands of them).
+long highest_placeholder(const std::string& sql) {
+    long top = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        if (sql[i] != '$' || i + 1 >= sql.size() || sql[i + 1] < '0' || sql[i + 1] > '9') continue;
+        long n = 0;
+        for (++i; i < sql.size() && sql[i] >= '0' && sql[i] <= '9' && n < 1'000'000; ++i) n = n * 10 + (sql[i] - '0');
+        top = std::max(top, n);
+    }
+    return top;
+}
+}  // namespace
+
 void statement::prepare_named() {
     PGconn* conn = state_->conn.get();
     if (conn == nullptr) throw_closed(sql_);
+    // past max_params libpq loses the connection describing the statement: say so instead
+    if (const long n = highest_placeholder(sql_); n > max_statement_params)
+        throw argument_error("dorm: the statement has " + std::to_string(n) + " parameters; PostgreSQL takes at most " +
+                             std::to_string(max_statement_params) +
+                             " per statement through libpq (an IN list longer than 500 values is one parameter, so "
+                             "this comes from many lists or values): split the statement");
     state_->flush_pending();
     name_ = "dorm_" + std::to_string(++state_->next_id);
     {

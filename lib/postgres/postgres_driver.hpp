@@ -42,6 +42,12 @@ using result_ptr = std::unique_ptr<pg_result, result_deleter>;
 /// aborted transaction cannot deallocate right away).
 class statement;
 
+/// The most parameters one statement can have through libpq: every statement is described after
+/// it is prepared (PQdescribePrepared), and libpq (15, at least) drops the connection ("lost
+/// synchronization with server") on a ParameterDescription message over 30000 bytes: 6 + 4 bytes
+/// per parameter, so 7498 (7499 fail). statement::prepare_named refuses more with an argument_error.
+inline constexpr int max_statement_params = 7498;
+
 struct session_state {
     conn_ptr conn;
     std::uint64_t next_id = 0;
@@ -147,7 +153,7 @@ public:
     // prepared (PQdescribePrepared), and libpq (15, at least) drops the connection ("lost
     // synchronization with server: got message type "t"") on a ParameterDescription message over
     // 30000 bytes: 6 + 4 bytes per parameter, so at most 7498 parameters (7499 fail).
-    int max_params() const override { return 7498; }
+    int max_params() const override { return max_statement_params; }
 
 private:
     std::shared_ptr<session_state> state_;
