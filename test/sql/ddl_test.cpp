@@ -202,6 +202,15 @@ struct UserAccount {
 };
 BOOST_DESCRIBE_STRUCT(UserAccount, (), (id))
 
+// dorm::collation: MariaDB's collation of one column (the tables' own is utf8mb4_nopad_bin)
+struct Nick {
+    int id = 0;
+    std::string nick;
+    std::string exact;
+};
+BOOST_DESCRIBE_STRUCT(Nick, (), (id, nick, exact))
+DORM_TABLE(Nick, "nick", (nick, dorm::varchar(20), dorm::collation("utf8mb4_general_ci")))
+
 }  // namespace ddlt
 
 using namespace sqlt;
@@ -588,6 +597,17 @@ BOOST_AUTO_TEST_CASE(self_reference_is_fine) {
                                    {R"("id" INTEGER NOT NULL)", R"("parent_id" INTEGER)", R"("label" VARCHAR(20) NOT NULL)",
                                     R"(PRIMARY KEY ("id"))", R"(FOREIGN KEY("parent_id") REFERENCES "node" ("id"))"}));
     BOOST_CHECK_NO_THROW((dorm::metadata<User, Node, Comment>{}.ddl(dialect::postgresql)));
+}
+
+BOOST_AUTO_TEST_CASE(a_collation_option_is_printed_for_mysql_only) {
+    const auto my = create<ddlt::Nick>(dialect::mysql).front();
+    BOOST_TEST(column_line(my, "nick", dialect::mysql) == "`nick` VARCHAR(20) COLLATE utf8mb4_general_ci NOT NULL");
+    BOOST_TEST(column_line(my, "exact", dialect::mysql) == "`exact` LONGTEXT NOT NULL");
+    BOOST_TEST(my.ends_with(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin"), my);
+    for (auto d : {dialect::sqlite, dialect::postgresql, dialect::oracle}) {
+        const auto sql = create<ddlt::Nick>(d).front();
+        BOOST_TEST(sql.find("COLLATE") == std::string::npos, sql);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
