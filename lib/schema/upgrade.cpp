@@ -77,6 +77,10 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
                 }
         }
     } restore{conn, sqlite && rebuilds};
+    struct statements_outdated {  // whatever ran, prepared statements may describe the old schema
+        connection& c;
+        ~statements_outdated() { c.schema_changed(); }
+    } outdated{conn};
     conn.begin();
     std::size_t done = 0;  // operations applied (they stay applied on MariaDB, whose DDL commits itself)
     try {
