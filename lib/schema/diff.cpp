@@ -49,26 +49,31 @@ std::string plural(long long n, const char* one, const char* many) {
 }
 
 // The order operations run in (stable within a phase).
+// Foreign keys are dropped before indexes: InnoDB keeps the index a foreign key uses.
 int phase(schema_change k) {
     switch (k) {
-        case schema_change::drop_foreign_key:
+        case schema_change::drop_foreign_key: return 0;
         case schema_change::drop_check:
         case schema_change::drop_unique:
-        case schema_change::drop_index: return 0;
-        case schema_change::create_table: return 1;
-        case schema_change::add_column: return 2;
+        case schema_change::drop_index: return 1;
+        case schema_change::create_table: return 2;
+        case schema_change::add_column: return 3;
         case schema_change::alter_column_type:
         case schema_change::alter_column_nullable:
-        case schema_change::alter_column_default: return 3;
-        case schema_change::rebuild_table: return 4;
+        case schema_change::alter_column_default: return 4;
+        case schema_change::rebuild_table: return 5;
         case schema_change::add_unique:
         case schema_change::add_index:
         case schema_change::add_check:
-        case schema_change::add_foreign_key: return 5;
-        case schema_change::drop_column: return 6;
-        case schema_change::drop_table: return 7;
+        case schema_change::add_foreign_key: return 6;
+        case schema_change::drop_column: return 7;
+        case schema_change::drop_table: return 8;
     }
-    return 8;
+    return 9;
+}
+
+bool starts_with_columns(const std::vector<std::string>& index, const std::vector<std::string>& fk) {
+    return !fk.empty() && index.size() >= fk.size() && std::equal(fk.begin(), fk.end(), index.begin());
 }
 
 /// The diff of one table that exists on both sides.
@@ -86,6 +91,7 @@ public:
         uniques();
         foreign_keys();
         checks();
+        if (rebuild_reasons_.empty()) keep_foreign_key_indexes();
         if (!rebuild_reasons_.empty()) rebuild();
     }
 
@@ -335,6 +341,7 @@ private:
             op.sql.push_back(ddl_parts::create_index(t_, ix, d_));
             op.down_sql.push_back(h_.drop_index(t_.name, ddl_parts::fit_name(ix.name, d_)));
             depends_on_refused(op, cols);
+            added_index_columns_[op.column] = cols;
         }
         for (std::size_t i = 0; i < live_.indexes.size(); ++i) {
             const auto& li = live_.indexes[i];
@@ -380,6 +387,7 @@ private:
             const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + joined(cols, d_) + ")";
             auto& op = add(schema_change::add_unique, name, what);
             depends_on_refused(op, cols);
+            added_index_columns_[name] = cols;
             column_set named = mu.set;
             named.name = name;
             named.unique = true;
@@ -510,6 +518,73 @@ private:
         }
     }
 
+    // A foreign key whose only index is dropped keeps one (InnoDB refuses the drop otherwise):
+    // an index this diff adds that serves it is created first, in the dropping operation, or else
+    // an index named after the constraint, as InnoDB would make it.
+    void keep_foreign_key_indexes() {
+        auto find_op = [&](schema_change k, const std::string& name) -> std::ptrdiff_t {
+            for (std::size_t i = first_op_; i < out_.size(); ++i)
+                if (out_[i].kind == k && out_[i].column == name) return static_cast<std::ptrdiff_t>(i);
+            return -1;
+        };
+        std::vector<std::size_t> merged;  // add operations moved into a drop
+        for (const auto& fk : live_.foreign_keys) {
+            if (fk.name.empty() || find_op(schema_change::drop_foreign_key, fk.name) >= 0) continue;
+            if (starts_with_columns(live_.primary_key, fk.columns)) continue;
+            bool kept = false;
+            std::ptrdiff_t dropping = -1;
+            auto consider = [&](const std::vector<std::string>& cols, schema_change drop_kind, const std::string& name) {
+                if (!starts_with_columns(cols, fk.columns)) return;
+                const auto i = find_op(drop_kind, name);
+                if (i < 0) kept = true;
+                else if (dropping < 0) dropping = i;
+            };
+            for (const auto& ix : live_.indexes)
+                consider(ix.columns, ix.unique ? schema_change::drop_unique : schema_change::drop_index, ix.name);
+            for (const auto& u : live_.uniques) consider(u.columns, schema_change::drop_unique, u.name);
+            if (kept) continue;
+            const std::string fk_index = h_.foreign_key_index(t_.name, fk.name, joined(fk.columns, d_));
+            if (fk_index.empty()) continue;
+            if (dropping < 0) {
+                // served by the engine's own index, which InnoDB drops when an added index serves the
+                // key: undoing that addition makes the key's index again first
+                for (std::size_t i = first_op_; i < out_.size(); ++i) {
+                    auto& op = out_[i];
+                    if ((op.kind == schema_change::add_index || op.kind == schema_change::add_unique) &&
+                        starts_with_columns(added_index_columns_[op.column], fk.columns))
+                        op.down_sql.insert(op.down_sql.begin(), fk_index);
+                }
+                continue;
+            }
+            auto& drop = out_[static_cast<std::size_t>(dropping)];
+            const std::string why = " first, which foreign key " + q(d_, fk.name) + " needs";
+            std::ptrdiff_t adding = -1;
+            for (std::size_t i = first_op_; i < out_.size() && adding < 0; ++i) {
+                const auto& op = out_[i];
+                if ((op.kind != schema_change::add_index && op.kind != schema_change::add_unique) || !op.lossless) continue;
+                const auto& cols = added_index_columns_[op.column];
+                const bool columns_exist = std::all_of(cols.begin(), cols.end(),
+                                                       [&](const std::string& c) { return live_.column(c) != nullptr; });
+                if (columns_exist && starts_with_columns(cols, fk.columns) &&
+                    std::find(merged.begin(), merged.end(), i) == merged.end())
+                    adding = static_cast<std::ptrdiff_t>(i);
+            }
+            if (adding >= 0) {
+                auto& add_op = out_[static_cast<std::size_t>(adding)];
+                drop.sql.insert(drop.sql.begin(), add_op.sql.begin(), add_op.sql.end());
+                drop.down_sql.insert(drop.down_sql.end(), add_op.down_sql.begin(), add_op.down_sql.end());
+                drop.description += " (" + add_op.description + why + ")";
+                merged.push_back(static_cast<std::size_t>(adding));
+            } else {
+                drop.sql.insert(drop.sql.begin(), fk_index);
+                drop.down_sql.push_back(h_.drop_index(t_.name, fk.name));
+                drop.description += " (an index " + q(d_, fk.name) + " on (" + joined(fk.columns, d_) + ") is created" + why + ")";
+            }
+        }
+        std::sort(merged.rbegin(), merged.rend());
+        for (auto i : merged) out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+
     // The rebuilt table is created whole from the model: every other change of this table is
     // part of it (a dropped column is simply not copied), so they merge into one operation.
     void rebuild() {
@@ -545,6 +620,7 @@ private:
     std::string rebuild_why_;
     std::vector<std::string> rebuild_pre_;
     std::set<std::string> fk_added_inline_, added_by_rebuild_, refused_new_columns_;
+    std::map<std::string, std::vector<std::string>> added_index_columns_;  // by index name
 };
 
 bool ignored(const diff_options& o, const std::string& name) {

@@ -3,6 +3,8 @@
 #include <dorm/error.hpp>
 #include <dorm/schema/diff.hpp>
 
+#include <exception>
+
 #include "dialect/hooks.hpp"
 
 namespace dorm::schema {
@@ -82,20 +84,26 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
         ~statements_outdated() { c.schema_changed(); }
     } outdated{conn};
     conn.begin();
-    std::size_t done = 0;  // operations applied (they stay applied on MariaDB, whose DDL commits itself)
+    std::size_t done = 0;  // operations applied (MariaDB: they stay applied, its DDL commits itself)
     try {
         for (const auto& op : d.operations()) {
+            std::size_t ran = 0;  // statements of this operation that ran
             for (const auto& s : op.sql) {
                 try {
                     conn.execute_ddl(s);
+                    ++ran;
                 } catch (const database_error& err) {
-                    if (e.dialect() != dialect::mysql || done == 0) throw;
-                    std::string msg = "dorm: metadata.upgrade() failed at \"" + op.description + "\": " + err.what() +
-                                      "\nMariaDB commits each DDL statement, so these " + std::to_string(done) +
-                                      " operations stay applied:";
-                    for (std::size_t i = 0; i < done; ++i) msg += "\n  - " + d.operations()[i].description;
-                    msg += "\nFix the cause and run upgrade() again: it continues from there.";
-                    throw migration_error(msg);
+                    std::string msg = "dorm: metadata.upgrade() failed at \"" + op.description + "\": " + err.what();
+                    if (e.dialect() != dialect::mysql || (done == 0 && ran == 0)) {
+                        msg += "\nNothing was changed.";
+                    } else {
+                        msg += "\nMariaDB commits each DDL statement, so what ran stays applied:";
+                        for (std::size_t i = 0; i < done; ++i) msg += "\n  - " + d.operations()[i].description;
+                        if (ran > 0)
+                            msg += "\n  - the first " + std::to_string(ran) + " statement(s) of \"" + op.description + "\"";
+                        msg += "\nFix the cause and run upgrade() again: it continues from there.";
+                    }
+                    std::throw_with_nested(migration_error(msg));
                 }
             }
             ++done;

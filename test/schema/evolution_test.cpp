@@ -613,3 +613,97 @@ BOOST_AUTO_TEST_CASE(statements_cached_before_an_upgrade_work_after_it) {
     if (engine.dialect() != dorm::dialect::sqlite) BOOST_TEST(back.empty(), back.report());
     dorm_test::drop_tables(engine, {"evo_counter", "dorm_migrations"});
 }
+
+// ---- dropping or replacing the index a foreign key uses ---------------------------------------
+// InnoDB refuses to drop the last index that starts with a foreign key's columns (error 1553):
+// upgrade(), a generated step and its down step keep one (trial of issue 15, finding 1).
+namespace fkidx {
+struct Bin {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Bin, (), (id, name))
+DORM_TABLE(Bin, "evo_bin", (name, dorm::varchar(40)))
+
+struct Part {  // v1: one index on (bin_id, name) serves the foreign key
+    int id = 0;
+    int bin_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Part, (), (id, bin_id, name))
+DORM_TABLE(Part, "evo_part", (bin_id, dorm::foreign_key(&Bin::id)), (name, dorm::varchar(40)),
+           (table_args, dorm::index(&Part::bin_id, &Part::name)))
+inline dorm::metadata<Bin, Part> v1;
+
+struct PartV2 {  // v2: the index is gone
+    int id = 0;
+    int bin_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(PartV2, (), (id, bin_id, name))
+DORM_TABLE(PartV2, "evo_part", (bin_id, dorm::foreign_key(&Bin::id)), (name, dorm::varchar(40)))
+inline dorm::metadata<Bin, PartV2> v2;
+
+struct PartV3 {  // v3: an index on bin_id alone
+    int id = 0;
+    int bin_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(PartV3, (), (id, bin_id, name))
+DORM_TABLE(PartV3, "evo_part", (bin_id, dorm::foreign_key(&Bin::id), dorm::index), (name, dorm::varchar(40)))
+inline dorm::metadata<Bin, PartV3> v3;
+
+void drop(const dorm::engine& e) { dorm_test::drop_tables(e, {"evo_part", "evo_bin", "dorm_migrations"}); }
+
+void seed(const dorm::engine& e) {
+    dorm::session s(e);
+    auto bin = s.add(Bin{.name = "A1"});
+    s.flush();
+    s.add(Part{.bin_id = bin->id, .name = "bolt"});
+    s.add(Part{.bin_id = bin->id, .name = "nut"});
+    s.commit();
+}
+
+// the parts are there and the foreign key still holds
+template <class P>
+void check_parts(const dorm::engine& e) {
+    dorm::session s(e);
+    BOOST_TEST(s.scalars(dorm::select<P>()).all().size() == 2u);
+    s.add(P{.bin_id = 999'999, .name = "orphan"});
+    BOOST_CHECK_THROW(s.commit(), dorm::foreign_key_violation);
+}
+}  // namespace fkidx
+
+BOOST_AUTO_TEST_CASE(the_index_of_a_foreign_key_can_be_dropped_and_replaced) {
+    auto engine = dorm_test::make_engine();
+    fkidx::drop(engine);
+    fkidx::v1.upgrade(engine);
+    fkidx::seed(engine);
+    for (int round = 0; round < 2; ++round) {  // the second round runs on what the first one left
+        auto d2 = fkidx::v2.diff(engine);
+        BOOST_TEST(d2.lossless(), d2.report());
+        fkidx::v2.upgrade(engine);
+        BOOST_TEST(fkidx::v2.diff(engine).empty(), fkidx::v2.diff(engine).report());
+        fkidx::check_parts<fkidx::PartV2>(engine);
+        fkidx::v3.upgrade(engine);
+        BOOST_TEST(fkidx::v3.diff(engine).empty(), fkidx::v3.diff(engine).report());
+        fkidx::check_parts<fkidx::PartV3>(engine);
+        fkidx::v1.upgrade(engine);
+        BOOST_TEST(fkidx::v1.diff(engine).empty(), fkidx::v1.diff(engine).report());
+    }
+    // v1 -> v3 at once (the new index replaces the old one), as a generated step, and back
+    temp_dir dir;
+    BOOST_TEST(!dorm::migrations::generate(fkidx::v3, engine, dir.path, "index bin_id alone").empty());
+    dorm::migrations::upgrade(engine, dir.path);
+    BOOST_TEST(fkidx::v3.diff(engine).empty(), fkidx::v3.diff(engine).report());
+    fkidx::check_parts<fkidx::PartV3>(engine);
+    BOOST_TEST(!dorm::migrations::generate(fkidx::v2, engine, dir.path, "no index").empty());
+    dorm::migrations::upgrade(engine, dir.path);
+    BOOST_TEST(fkidx::v2.diff(engine).empty(), fkidx::v2.diff(engine).report());
+    dorm::migrations::downgrade(engine, dir.path, 1);
+    BOOST_TEST(fkidx::v3.diff(engine).empty(), fkidx::v3.diff(engine).report());
+    dorm::migrations::downgrade(engine, dir.path, 0);
+    BOOST_TEST(fkidx::v1.diff(engine).empty(), fkidx::v1.diff(engine).report());
+    fkidx::check_parts<fkidx::Part>(engine);
+    fkidx::drop(engine);
+}

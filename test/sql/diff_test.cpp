@@ -79,9 +79,86 @@ struct Tagged {  // a new NOT NULL column without default, indexed: both refused
 BOOST_DESCRIBE_STRUCT(Tagged, (), (id, code))
 DORM_TABLE(Tagged, "tagged", (code, dorm::index))
 
+// book with its foreign key indexed by a plain index on author_id
+namespace fkix {
+struct Book {
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+    int stock = 0;
+    std::optional<std::string> note;
+};
+BOOST_DESCRIBE_STRUCT(Book, (), (id, title, author_id, stock, note))
+DORM_TABLE(Book, "book", (title, dorm::varchar(200), dorm::index),
+           (author_id, dorm::foreign_key(&Author::id), dorm::index), (stock, dorm::default_value(0)),
+           (note, dorm::default_value("n/a")))
+}  // namespace fkix
+
+// v1 on MariaDB, already at the model's columns, with the indexes given on book
+dorm::live_schema mysql_book_with(std::vector<dorm::live_index> indexes) {
+    auto live = v1(dialect::mysql);
+    auto& b = live.tables[1];
+    b.columns[1].type = "varchar(200)";
+    b.columns.push_back({"stock", "int(11)", false, "0", false, false});
+    b.indexes = std::move(indexes);
+    return live;
+}
+
 }  // namespace difft
 
 BOOST_AUTO_TEST_SUITE(schema_diff)
+
+// InnoDB refuses to drop the last index that starts with a foreign key's columns (error 1553):
+// the diff keeps one (trial of issue 15, finding 1).
+BOOST_AUTO_TEST_CASE(mysql_keeps_an_index_for_a_foreign_key_while_dropping_its_index) {
+    auto live = difft::mysql_book_with({{"ix_book_title", {"title"}, false}, {"ix_old", {"author_id", "title"}, false}});
+    auto d = difft::run(dialect::mysql, live);
+    BOOST_TEST_REQUIRE(d.operations().size() == 1u, d.report());
+    const auto& op = d.operations()[0];
+    BOOST_TEST((op.kind == schema_change::drop_index));
+    BOOST_TEST(op.lossless);
+    BOOST_TEST(op.sql == (std::vector<std::string>{"CREATE INDEX IF NOT EXISTS `book_author_id_fkey` ON `book` (`author_id`)",
+                                                   "DROP INDEX `ix_old` ON `book`"}));
+    BOOST_TEST(op.down_sql == (std::vector<std::string>{"CREATE INDEX `ix_old` ON `book` (`author_id`, `title`)",
+                                                        "DROP INDEX `book_author_id_fkey` ON `book`"}));
+    BOOST_TEST(op.description.find("foreign key `book_author_id_fkey` needs") != std::string::npos, op.description);
+    // PostgreSQL needs no index for a foreign key
+    auto pg = difft::v1(dialect::postgresql);
+    pg.tables[1].columns[1].type = "character varying(200)";
+    pg.tables[1].columns.push_back({"stock", "integer", false, "0", false, false});
+    pg.tables[1].indexes = {{"ix_book_title", {"title"}, false}, {"ix_old", {"author_id", "title"}, false}};
+    auto p = difft::run(dialect::postgresql, pg);
+    BOOST_TEST_REQUIRE(p.operations().size() == 1u, p.report());
+    BOOST_TEST(p.operations()[0].sql == std::vector<std::string>{"DROP INDEX \"ix_old\""});
+}
+
+BOOST_AUTO_TEST_CASE(mysql_creates_the_replacing_index_before_dropping_the_old_one) {
+    auto live = difft::mysql_book_with({{"ix_book_title", {"title"}, false}, {"ix_old", {"author_id", "title"}, false}});
+    dorm::metadata<difft::Author, difft::fkix::Book> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::mysql);
+    BOOST_TEST_REQUIRE(d.operations().size() == 1u, d.report());  // the add is part of the drop
+    const auto& op = d.operations()[0];
+    BOOST_TEST((op.kind == schema_change::drop_index));
+    BOOST_TEST_REQUIRE(op.sql.size() == 2u);
+    BOOST_TEST(op.sql[0] == "CREATE INDEX `ix_book_author_id` ON `book` (`author_id`)");
+    BOOST_TEST(op.sql[1] == "DROP INDEX `ix_old` ON `book`");
+    BOOST_TEST(op.down_sql == (std::vector<std::string>{"CREATE INDEX `ix_old` ON `book` (`author_id`, `title`)",
+                                                        "DROP INDEX `ix_book_author_id` ON `book`"}));
+}
+
+BOOST_AUTO_TEST_CASE(mysql_undoing_an_index_that_serves_a_foreign_key_makes_the_key_its_own_first) {
+    // the key is served by InnoDB's own index (not inspected), which it drops once ix_book_author_id exists
+    auto live = difft::mysql_book_with({{"ix_book_title", {"title"}, false}});
+    dorm::metadata<difft::Author, difft::fkix::Book> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::mysql);
+    BOOST_TEST_REQUIRE(d.operations().size() == 1u, d.report());
+    const auto& op = d.operations()[0];
+    BOOST_TEST((op.kind == schema_change::add_index));
+    BOOST_TEST(op.down_sql == (std::vector<std::string>{"CREATE INDEX IF NOT EXISTS `book_author_id_fkey` ON `book` (`author_id`)",
+                                                        "DROP INDEX `ix_book_author_id` ON `book`"}));
+}
 
 // A refused operation keeps its statements (a generated migration writes them commented out),
 // and what depends on it is refused with it.
