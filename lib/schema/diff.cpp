@@ -5,6 +5,7 @@
 #include <dorm/schema/diff.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -72,6 +73,36 @@ int phase(schema_change k) {
     return 9;
 }
 
+// The identifiers an SQL expression names (outside string literals; quoted ones unquoted), to
+// tell which columns a CHECK uses.
+std::vector<std::string> identifiers(std::string_view expr) {
+    std::vector<std::string> out;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+    for (std::size_t i = 0; i < expr.size();) {
+        const char c = expr[i];
+        if (c == '\'') {  // a literal: skipped, '' inside it included
+            for (++i; i < expr.size(); ++i)
+                if (expr[i] == '\'' && !(i + 1 < expr.size() && expr[i + 1] == '\'' && ++i)) break;
+            ++i;
+        } else if (c == '"' || c == '`' || c == '[') {
+            const char close = c == '[' ? ']' : c;
+            const auto end = expr.find(close, i + 1);
+            out.emplace_back(expr.substr(i + 1, (end == std::string_view::npos ? expr.size() : end) - i - 1));
+            i = end == std::string_view::npos ? expr.size() : end + 1;
+        } else if (word(c) && !std::isdigit(static_cast<unsigned char>(c))) {
+            std::size_t j = i;
+            while (j < expr.size() && word(expr[j])) ++j;
+            out.emplace_back(expr.substr(i, j - i));
+            i = j;
+        } else if (word(c)) {  // a number
+            while (i < expr.size() && word(expr[i])) ++i;
+        } else {
+            ++i;
+        }
+    }
+    return out;
+}
+
 bool starts_with_columns(const std::vector<std::string>& index, const std::vector<std::string>& fk) {
     return !fk.empty() && index.size() >= fk.size() && std::equal(fk.begin(), fk.end(), index.begin());
 }
@@ -91,6 +122,7 @@ public:
         uniques();
         foreign_keys();
         checks();
+        merge_restated_alters();
         if (rebuild_reasons_.empty()) keep_foreign_key_indexes();
         if (!rebuild_reasons_.empty()) rebuild();
     }
@@ -109,12 +141,14 @@ private:
     }
     // SQLite cannot ALTER this: it becomes part of the table's rebuild
     void needs_rebuild(std::string what, bool lossless = true, std::string reason = {}) {
+        if (!lossless) refuse_in_rebuild(what, reason);
         rebuild_reasons_.push_back(std::move(what));
-        if (!lossless) {
-            rebuild_lossless_ = false;
-            if (!rebuild_why_.empty()) rebuild_why_ += "; ";
-            rebuild_why_ += reason;
-        }
+    }
+    // each reason of a lossy rebuild says which of its parts it refuses
+    void refuse_in_rebuild(const std::string& what, const std::string& reason) {
+        rebuild_lossless_ = false;
+        if (!rebuild_why_.empty()) rebuild_why_ += "; ";
+        rebuild_why_ += what + ": " + reason;
     }
 
     // An index or constraint on a column whose addition is refused cannot run either: it is
@@ -141,7 +175,42 @@ private:
                     "automatically (write the migration by hand)";
     }
 
+    // A dropped and an added column of the same type, each the only one of its kind, are probably
+    // one column renamed: the diff cannot know, but says how to keep the values.
+    void find_renames() {
+        std::vector<const column*> added;
+        std::vector<const live_column*> dropped;
+        for (const auto& c : t_.columns)
+            if (!live_.column(c.name)) added.push_back(&c);
+        for (const auto& lc : live_.columns)
+            if (t_.find_column(lc.name) < 0) dropped.push_back(&lc);
+        auto type_of = [&](const column* c) { return parse_sql_type(d_, h_.type_name(t_, *c)); };
+        for (const auto* lc : dropped) {
+            const sql_type have = parse_sql_type(d_, lc->type);
+            const column* match = nullptr;
+            int matches = 0;
+            for (const auto* c : added)
+                if (type_of(c) == have) ++matches, match = c;
+            if (matches != 1) continue;
+            const auto same = std::count_if(dropped.begin(), dropped.end(), [&](const live_column* other) {
+                return parse_sql_type(d_, other->type) == type_of(match);
+            });
+            if (same != 1) continue;
+            rename_hints_[lc->name] = rename_hints_[match->name] =
+                "if " + qualified(d_, t_.name, match->name) + " is " + q(d_, lc->name) +
+                " renamed, write ALTER TABLE " + q(d_, t_.name) + " RENAME COLUMN " + q(d_, lc->name) + " TO " +
+                q(d_, match->name) + " by hand instead: dropping one and adding the other loses the values";
+        }
+    }
+
+    std::string with_rename_hint(std::string reason, const std::string& column) const {
+        auto it = rename_hints_.find(column);
+        if (it == rename_hints_.end()) return reason;
+        return it->second + "; " + reason;
+    }
+
     void columns() {
+        find_renames();
         for (const auto& c : t_.columns) {
             const live_column* lc = live_.column(c.name);
             if (!lc) {
@@ -177,9 +246,11 @@ private:
             auto& op = add(schema_change::add_column, c.name, "add column " + qualified(d_, t_.name, c.name) + " " +
                                                                   def.substr(q(d_, c.name).size() + 1));
             op.lossless = false;
-            op.reason = "the table " + (n < 0 ? std::string("may hold rows") : "holds " + plural(n, "row", "rows")) +
-                        " and the new NOT NULL column has no default: give it dorm::default_value(...) or "
-                        "dorm::server_default(...), or make it std::optional";
+            op.reason = with_rename_hint(
+                "the table " + (n < 0 ? std::string("may hold rows") : "holds " + plural(n, "row", "rows")) +
+                    " and the new NOT NULL column has no default: give it dorm::default_value(...) or "
+                    "dorm::server_default(...), or make it std::optional",
+                c.name);
             // the statements still go with it (a generated migration writes them commented out)
             op.sql.push_back(h_.add_column(t_.name, def));
             op.down_sql.push_back(h_.drop_column(t_.name, c.name));
@@ -192,7 +263,7 @@ private:
             const bool constant_default = c.server_default_sql.empty();
             if ((!c.nullable && !has_default) || !constant_default || c.primary_key ||
                 (c.references && has_default)) {
-                needs_rebuild("add column " + q(d_, c.name));
+                needs_rebuild("add column " + qualified(d_, t_.name, c.name) + " " + def.substr(q(d_, c.name).size() + 1));
                 added_by_rebuild_.insert(c.name);
                 return;
             }
@@ -220,8 +291,9 @@ private:
     void drop_column(const live_column& lc) {
         const long long n = probe_ ? probe_->values(t_.name, lc.name) : -1;
         const std::string what = "drop column " + qualified(d_, t_.name, lc.name);
-        const std::string reason = n < 0 ? "the values of the column would be lost"
-                                         : "its " + plural(n, "value", "values") + " would be lost";
+        const std::string reason = with_rename_hint(
+            n < 0 ? "the values of the column would be lost" : "its " + plural(n, "value", "values") + " would be lost",
+            lc.name);
         if (d_ == dialect::sqlite && (lc.primary_key || in_any_index(lc.name))) {
             needs_rebuild(what, false, reason);
             return;
@@ -499,6 +571,7 @@ private:
                 continue;
             }
             auto& op = add(schema_change::add_check, name, what);
+            depends_on_refused(op, identifiers(ck.expression));
             op.sql.push_back(std::move(stmt));
             op.down_sql.push_back(h_.drop_constraint(t_.name, 'c', name));
         }
@@ -515,6 +588,38 @@ private:
             auto& op = add(schema_change::drop_check, lc.name, what);
             op.sql.push_back(std::move(stmt));
             op.down_sql.push_back(h_.add_constraint(t_.name, "CONSTRAINT " + q(d_, lc.name) + " CHECK (" + lc.expression + ")"));
+        }
+    }
+
+    // MariaDB's MODIFY COLUMN restates the whole column, so changes of one column (type,
+    // nullability, default) end in the same statement: they become one operation, whose
+    // preparations (filling NULLs) run before it and which is lossy if any of them is.
+    void merge_restated_alters() {
+        auto is_alter = [](schema_change k) {
+            return k == schema_change::alter_column_type || k == schema_change::alter_column_nullable ||
+                   k == schema_change::alter_column_default;
+        };
+        for (std::size_t i = first_op_; i < out_.size(); ++i) {
+            if (!is_alter(out_[i].kind) || out_[i].sql.empty()) continue;
+            for (std::size_t j = i + 1; j < out_.size();) {
+                auto& first = out_[i];
+                auto& later = out_[j];
+                if (!is_alter(later.kind) || later.column != first.column || later.sql.empty() ||
+                    later.sql.back() != first.sql.back()) {
+                    ++j;
+                    continue;
+                }
+                const std::string restated = first.sql.back();
+                first.sql.pop_back();
+                first.sql.insert(first.sql.end(), later.sql.begin(), later.sql.end() - 1);
+                first.sql.push_back(restated);
+                first.description += "; " + later.description;
+                if (!later.lossless) {
+                    first.reason = first.lossless ? later.reason : first.reason + "; " + later.reason;
+                    first.lossless = false;
+                }
+                out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(j));
+            }
         }
     }
 
@@ -591,11 +696,7 @@ private:
         std::vector<std::string> parts = rebuild_reasons_;
         for (std::size_t i = first_op_; i < out_.size(); ++i) {
             parts.push_back(out_[i].description);
-            if (!out_[i].lossless) {
-                rebuild_lossless_ = false;
-                if (!rebuild_why_.empty()) rebuild_why_ += "; ";
-                rebuild_why_ += out_[i].reason;
-            }
+            if (!out_[i].lossless) refuse_in_rebuild(out_[i].description, out_[i].reason);
         }
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_op_), out_.end());
         std::string what = "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): ";
@@ -621,6 +722,7 @@ private:
     std::vector<std::string> rebuild_pre_;
     std::set<std::string> fk_added_inline_, added_by_rebuild_, refused_new_columns_;
     std::map<std::string, std::vector<std::string>> added_index_columns_;  // by index name
+    std::map<std::string, std::string> rename_hints_;                     // by column, dropped or added
 };
 
 bool ignored(const diff_options& o, const std::string& name) {

@@ -79,6 +79,15 @@ struct Tagged {  // a new NOT NULL column without default, indexed: both refused
 BOOST_DESCRIBE_STRUCT(Tagged, (), (id, code))
 DORM_TABLE(Tagged, "tagged", (code, dorm::index))
 
+struct Checked {  // a new NOT NULL column without default that a CHECK names: both refused together
+    int id = 0;
+    int level = 0;
+    int other = 0;
+};
+BOOST_DESCRIBE_STRUCT(Checked, (), (id, level, other))
+DORM_TABLE(Checked, "checked", (level, dorm::check("\"level\" BETWEEN 0 AND 9 OR 'level' = 'x'")),
+           (other, dorm::default_value(0), dorm::check("other >= 0")))
+
 // book with its foreign key indexed by a plain index on author_id
 namespace fkix {
 struct Book {
@@ -178,6 +187,20 @@ BOOST_AUTO_TEST_CASE(an_index_on_a_refused_new_column_is_refused_too) {
     BOOST_TEST(d.operations()[1].reason.find("\"code\"") != std::string::npos, d.operations()[1].reason);
 }
 
+BOOST_AUTO_TEST_CASE(a_check_on_a_refused_new_column_is_refused_too) {
+    dorm::live_schema live;
+    live.dialect = dialect::postgresql;
+    live.tables.push_back({"checked", {{"id", "integer", false, std::nullopt, true, true}}, {"id"}});
+    dorm::metadata<difft::Checked> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::postgresql);
+    BOOST_TEST_REQUIRE(d.operations().size() == 4u, d.report());  // two columns, two checks
+    for (const auto& op : d.operations()) {
+        const bool on_level = op.column == "level" || op.description.find("level") != std::string::npos;
+        BOOST_TEST(op.lossless == !on_level, op.description);  // `other` has a default: it is added
+    }
+}
+
 BOOST_AUTO_TEST_CASE(postgresql_alters) {
     auto d = difft::run(dialect::postgresql, difft::v1(dialect::postgresql));
     BOOST_TEST_MESSAGE(d.report());
@@ -200,6 +223,25 @@ BOOST_AUTO_TEST_CASE(mysql_restates_the_column) {
                std::vector<std::string>{"ALTER TABLE `book` MODIFY COLUMN `title` VARCHAR(200) NOT NULL"});
     BOOST_TEST(difft::sql_of(d, schema_change::add_column) ==
                std::vector<std::string>{"ALTER TABLE `book` ADD COLUMN `stock` INTEGER DEFAULT 0 NOT NULL"});
+}
+
+// MODIFY COLUMN restates the column: a type, nullability and default change of one column is one
+// statement, after the UPDATE that fills its NULLs
+BOOST_AUTO_TEST_CASE(mysql_changes_a_column_once) {
+    auto live = difft::v1(dialect::mysql);
+    live.tables[1].columns.push_back({"stock", "smallint(6)", true, std::nullopt, false, false});
+    auto d = difft::run(dialect::mysql, live);
+    std::vector<const dorm::schema_operation*> on_stock;
+    for (const auto& op : d.operations())
+        if (op.column == "stock") on_stock.push_back(&op);
+    BOOST_TEST_REQUIRE(on_stock.size() == 1u, d.report());
+    const auto& op = *on_stock[0];
+    BOOST_TEST(op.sql == (std::vector<std::string>{"UPDATE `book` SET `stock` = 0 WHERE `stock` IS NULL",
+                                                   "ALTER TABLE `book` MODIFY COLUMN `stock` INTEGER DEFAULT 0 NOT NULL"}),
+               d.report());
+    BOOST_TEST(op.lossless);
+    BOOST_TEST(op.down_sql == std::vector<std::string>{"ALTER TABLE `book` MODIFY COLUMN `stock` smallint(6) NULL"},
+               op.down_sql.front());
 }
 
 BOOST_AUTO_TEST_CASE(sqlite_rebuilds_what_it_cannot_alter) {
@@ -282,6 +324,56 @@ BOOST_AUTO_TEST_CASE(foreign_key_action_change_is_drop_and_add) {
     BOOST_TEST(d.operations()[1].sql.front() ==
                "ALTER TABLE \"book\" ADD CONSTRAINT \"fk_book_author_id_author\" FOREIGN KEY(\"author_id\") "
                "REFERENCES \"author\" (\"id\")");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace difft {
+struct Renamed {  // `pages` became `page_count` (same type); `note` dropped, `flag` added (other types)
+    int id = 0;
+    std::optional<int> page_count;
+    bool flag = false;
+};
+BOOST_DESCRIBE_STRUCT(Renamed, (), (id, page_count, flag))
+DORM_TABLE(Renamed, "renamed", (flag, dorm::default_value(false)))
+}  // namespace difft
+
+BOOST_AUTO_TEST_SUITE(schema_diff_renames)
+
+// Alembic reports a rename as drop + add too; dorm says how to keep the values (issue 15 trial,
+// finding 3), and the reasons of a merged SQLite rebuild say which part each belongs to.
+BOOST_AUTO_TEST_CASE(a_drop_and_an_add_of_one_type_hint_at_a_rename) {
+    for (auto d : {dialect::postgresql, dialect::mysql, dialect::sqlite}) {
+        dorm::live_schema live;
+        live.dialect = d;
+        const std::string integer = d == dialect::postgresql ? "integer" : d == dialect::mysql ? "int(11)" : "INTEGER";
+        const std::string text = d == dialect::postgresql ? "text" : d == dialect::mysql ? "longtext" : "VARCHAR";
+        live.tables.push_back({"renamed",
+                               {{"id", integer, false, std::nullopt, true, true},
+                                {"pages", integer, true, std::nullopt, false, false},
+                                {"note", text, true, std::nullopt, false, false}},
+                               {"id"}});
+        live.tables[0].indexes.push_back({"ix_renamed_pages", {"pages"}, false});  // SQLite: a rebuild
+        dorm::metadata<difft::Renamed> m;
+        auto t = m.tables();
+        auto diff = dorm::schema::diff(live, t, d);
+        BOOST_TEST_MESSAGE(diff.report());
+        std::string reasons;
+        for (const auto& op : diff.operations()) reasons += op.reason + "\n";
+        BOOST_TEST(reasons.find("RENAME COLUMN " + std::string(d == dialect::mysql ? "`pages` TO `page_count`"
+                                                                                   : "\"pages\" TO \"page_count\"")) !=
+                       std::string::npos,
+                   reasons);
+        BOOST_TEST(reasons.find("RENAME COLUMN " + std::string(d == dialect::mysql ? "`note`" : "\"note\"")) ==
+                       std::string::npos,
+                   reasons);  // no column of its type was added
+        if (d == dialect::sqlite) {
+            BOOST_TEST_REQUIRE(diff.operations().size() == 1u, diff.report());
+            BOOST_TEST(reasons.find("drop column \"renamed\".\"note\": ") != std::string::npos, reasons);
+            BOOST_TEST(diff.operations()[0].description.find("add column \"renamed\".\"flag\" BOOLEAN") != std::string::npos,
+                       diff.operations()[0].description);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
