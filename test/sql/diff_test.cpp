@@ -1,6 +1,8 @@
 // Dry tests of the schema diff: models against a live schema written by hand the way each
 // catalog spells it, and the SQL of every operation per dialect (PostgreSQL, MariaDB, SQLite's
 // rebuild, Oracle). Type and default spellings that mean the same thing produce no operation.
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -373,6 +375,146 @@ BOOST_AUTO_TEST_CASE(a_drop_and_an_add_of_one_type_hint_at_a_rename) {
             BOOST_TEST(diff.operations()[0].description.find("add column \"renamed\".\"flag\" BOOLEAN") != std::string::npos,
                        diff.operations()[0].description);
         }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- every catalog spelling of every member type ----------------------------------------------
+// The types and defaults of one model as each catalog reports them (what the inspect tests read
+// from PostgreSQL 15's format_type / pg_get_expr, MariaDB 10.11's COLUMN_TYPE / COLUMN_DEFAULT
+// and older MariaDB/MySQL display widths): each spelling compares equal to the model's DDL, so an
+// up-to-date database diffs empty whatever the server prints.
+namespace spelled {
+enum class Mood { calm, loud };
+BOOST_DESCRIBE_ENUM(Mood, calm, loud)
+
+struct Everything {
+    std::int64_t id = 0;
+    bool flag = true;
+    std::int8_t tiny = 0;
+    std::int16_t small = 0;
+    int normal = -1;
+    std::int64_t big = 0;
+    float single = 0;
+    double dbl = 1.5;
+    std::string name;
+    std::string body;
+    std::vector<std::byte> data;
+    std::chrono::sys_time<std::chrono::microseconds> at{};
+    std::optional<std::string> note;
+    Mood mood = Mood::calm;
+};
+BOOST_DESCRIBE_STRUCT(Everything, (), (id, flag, tiny, small, normal, big, single, dbl, name, body, data, at, note, mood))
+DORM_TABLE(Everything, "everything", (flag, dorm::default_value(true)), (tiny, dorm::default_value(0)),
+           (small, dorm::default_value(0)), (normal, dorm::default_value(-1)), (big, dorm::default_value(0)),
+           (mood, dorm::default_value("calm")),
+           (dbl, dorm::default_value(1.5)), (name, dorm::varchar(30), dorm::default_value("it's")),
+           (at, dorm::server_default("CURRENT_TIMESTAMP")), (note, dorm::default_value("n/a")))
+
+struct spelling {
+    const char* column;
+    const char* type;
+    const char* default_sql;  // nullptr: none
+};
+
+// one table as a catalog spells it; `nullable` for the optional member only
+dorm::live_schema live(dialect d, const std::vector<spelling>& columns) {
+    dorm::live_schema s;
+    s.dialect = d;
+    dorm::live_table t;
+    t.name = "everything";
+    for (const auto& c : columns) {
+        const bool key = std::string(c.column) == "id";
+        t.columns.push_back({c.column, c.type, std::string(c.column) == "note",
+                             c.default_sql ? std::optional<std::string>(c.default_sql) : std::nullopt, key, key});
+    }
+    t.primary_key = {"id"};
+    s.tables.push_back(std::move(t));
+    return s;
+}
+
+dorm::schema_diff run(dialect d, const std::vector<spelling>& columns) {
+    dorm::metadata<Everything> m;
+    auto t = m.tables();
+    return dorm::schema::diff(live(d, columns), t, d);
+}
+}  // namespace spelled
+
+BOOST_AUTO_TEST_SUITE(catalog_spellings)
+
+BOOST_AUTO_TEST_CASE(postgresql_catalog_spellings_match_the_model) {
+    using S = std::vector<spelled::spelling>;
+    for (const auto& columns : {
+             S{{"id", "bigint", nullptr}, {"flag", "boolean", "true"}, {"tiny", "smallint", "0"},
+               {"small", "smallint", "0"}, {"normal", "integer", "'-1'::integer"}, {"big", "bigint", "0"},
+               {"single", "real", nullptr}, {"dbl", "double precision", "1.5"},
+               {"name", "character varying(30)", "'it''s'::character varying"}, {"body", "text", nullptr},
+               {"data", "bytea", nullptr}, {"at", "timestamp without time zone", "CURRENT_TIMESTAMP"},
+               {"note", "text", "'n/a'::text"}, {"mood", "character varying(64)", "'calm'::character varying"}},
+             // other spellings of the same: parentheses, casts on numbers, now(), timestamp(6)
+             S{{"id", "bigint", nullptr}, {"flag", "boolean", "(true)"}, {"tiny", "smallint", "(0)::smallint"},
+               {"small", "smallint", "'0'::smallint"}, {"normal", "integer", "(-1)"}, {"big", "bigint", "'0'::bigint"},
+               {"single", "real", nullptr}, {"dbl", "double precision", "1.50"},
+               {"name", "character varying(30)", "('it''s'::character varying)"}, {"body", "text", nullptr},
+               {"data", "bytea", nullptr}, {"at", "timestamp(6) without time zone", "now()"},
+               {"note", "text", "'n/a'::text"}, {"mood", "character varying(64)", "'calm'::character varying"}},
+         }) {
+        auto d = spelled::run(dialect::postgresql, columns);
+        BOOST_TEST(d.empty(), d.report());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(mariadb_catalog_spellings_match_the_model) {
+    using S = std::vector<spelled::spelling>;
+    for (const auto& columns : {
+             // MariaDB 10.11: display widths, quoted string defaults, current_timestamp(6)
+             S{{"id", "bigint(20)", nullptr}, {"flag", "tinyint(1)", "1"}, {"tiny", "tinyint(4)", "0"},
+               {"small", "smallint(6)", "0"}, {"normal", "int(11)", "-1"}, {"big", "bigint(20)", "0"},
+               {"single", "float", nullptr}, {"dbl", "double", "1.5"}, {"name", "varchar(30)", "'it''s'"},
+               {"body", "longtext", nullptr}, {"data", "longblob", nullptr}, {"at", "datetime(6)", "current_timestamp(6)"},
+               {"note", "longtext", "'n/a'"}, {"mood", "varchar(64)", "'calm'"}},
+             // MySQL 8 / older MariaDB: no display widths, unquoted-number defaults quoted
+             S{{"id", "bigint", nullptr}, {"flag", "tinyint(1)", "'1'"}, {"tiny", "tinyint", "'0'"},
+               {"small", "smallint", "'0'"}, {"normal", "int", "'-1'"}, {"big", "bigint", "'0'"},
+               {"single", "float", nullptr}, {"dbl", "double", "'1.5'"}, {"name", "varchar(30)", "'it''s'"},
+               {"body", "longtext", nullptr}, {"data", "longblob", nullptr}, {"at", "datetime(6)", "CURRENT_TIMESTAMP(6)"},
+               {"note", "longtext", "'n/a'"}, {"mood", "varchar(64)", "'calm'"}},
+         }) {
+        auto d = spelled::run(dialect::mysql, columns);
+        BOOST_TEST(d.empty(), d.report());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_catalog_spellings_match_the_model) {
+    using S = std::vector<spelled::spelling>;
+    auto d = spelled::run(dialect::sqlite,
+                          S{{"id", "INTEGER", nullptr}, {"flag", "BOOLEAN", "1"}, {"tiny", "SMALLINT", "0"},
+                            {"small", "SMALLINT", "'0'"}, {"normal", "INTEGER", "-1"}, {"big", "BIGINT", "0"},
+                            {"single", "REAL", nullptr}, {"dbl", "FLOAT", "1.5"}, {"name", "VARCHAR(30)", "'it''s'"},
+                            {"body", "VARCHAR", nullptr}, {"data", "BLOB", nullptr}, {"at", "DATETIME", "CURRENT_TIMESTAMP"},
+                            {"note", "VARCHAR", "'n/a'"}, {"mood", "VARCHAR(64)", "'calm'"}});
+    BOOST_TEST(d.empty(), d.report());
+}
+
+// and a different meaning is still a difference, in each direction of each family
+BOOST_AUTO_TEST_CASE(a_spelling_of_another_meaning_differs) {
+    using S = std::vector<spelled::spelling>;
+    S base{{"id", "bigint(20)", nullptr}, {"flag", "tinyint(1)", "1"}, {"tiny", "tinyint(4)", "0"},
+           {"small", "smallint(6)", "0"}, {"normal", "int(11)", "-1"}, {"big", "bigint(20)", "0"},
+           {"single", "float", nullptr}, {"dbl", "double", "1.5"}, {"name", "varchar(30)", "'it''s'"},
+           {"body", "longtext", nullptr}, {"data", "longblob", nullptr}, {"at", "datetime(6)", "current_timestamp(6)"},
+           {"note", "longtext", "'n/a'"}, {"mood", "varchar(64)", "'calm'"}};
+    const std::vector<std::pair<std::size_t, spelled::spelling>> changes = {
+        {1, {"flag", "tinyint(4)", "1"}},      {2, {"tiny", "smallint(6)", "0"}},     {4, {"normal", "int(11)", "1"}},
+        {6, {"single", "double", nullptr}},        {7, {"dbl", "double", "1.25"}},        {8, {"name", "varchar(40)", "'it''s'"}},
+        {8, {"name", "varchar(30)", "'its'"}}, {9, {"body", "text", nullptr}},            {11, {"at", "datetime", "current_timestamp()"}},
+        {12, {"note", "longtext", nullptr}},    {13, {"mood", "varchar(32)", "'calm'"}}};
+    for (const auto& [i, changed] : changes) {
+        auto columns = base;
+        columns[i] = changed;
+        auto d = spelled::run(dialect::mysql, columns);
+        BOOST_TEST(!d.empty(), changed.column << " " << changed.type);
     }
 }
 
