@@ -21,23 +21,10 @@ namespace dorm::schema {
 
 namespace {
 
-std::string q(dialect d, std::string_view ident) {
-    std::string out;
-    detail::hooks(d).quote(out, ident);
-    return out;
-}
+std::string q(dialect d, std::string_view ident) { return ddl_parts::quoted(d, ident); }
 
 std::string qualified(dialect d, const std::string& table, const std::string& column) {
     return q(d, table) + "." + q(d, column);
-}
-
-std::string joined(const std::vector<std::string>& names, dialect d) {
-    std::string out;
-    for (const auto& n : names) {
-        if (!out.empty()) out += ", ";
-        out += n.starts_with("(") ? n : q(d, n);
-    }
-    return out;
 }
 
 std::vector<std::string> sorted(std::vector<std::string> v) {
@@ -168,8 +155,8 @@ private:
         if (model == live_.primary_key) return;
         // changing the key changes the identity of every row: never done automatically
         auto& op = add(schema_change::rebuild_table, {},
-                       "change the primary key of " + q(d_, t_.name) + " from (" + joined(live_.primary_key, d_) +
-                           ") to (" + joined(model, d_) + ")");
+                       "change the primary key of " + q(d_, t_.name) + " from (" + ddl_parts::quoted_list(d_, live_.primary_key) +
+                           ") to (" + ddl_parts::quoted_list(d_, model) + ")");
         op.lossless = false;
         op.reason = "changing a primary key changes which rows are the same rows; dorm does not do it "
                     "automatically (write the migration by hand)";
@@ -409,7 +396,7 @@ private:
             if (found) continue;
             auto& op = add(schema_change::add_index, ddl_parts::fit_name(ix.name, d_),
                            "add index " + q(d_, ddl_parts::fit_name(ix.name, d_)) + " on " + q(d_, t_.name) + " (" +
-                               joined(cols, d_) + ")");
+                               ddl_parts::quoted_list(d_, cols) + ")");
             op.sql.push_back(ddl_parts::create_index(t_, ix, d_));
             op.down_sql.push_back(h_.drop_index(t_.name, ddl_parts::fit_name(ix.name, d_)));
             depends_on_refused(op, cols);
@@ -419,10 +406,10 @@ private:
             const auto& li = live_.indexes[i];
             if (matched[i] || li.unique) continue;
             auto& op = add(schema_change::drop_index, li.name,
-                           "drop index " + q(d_, li.name) + " on " + q(d_, t_.name) + " (" + joined(li.columns, d_) + ")");
+                           "drop index " + q(d_, li.name) + " on " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, li.columns) + ")");
             op.sql.push_back(h_.drop_index(t_.name, li.name));
             op.down_sql.push_back("CREATE INDEX " + q(d_, li.name) + " ON " + q(d_, t_.name) + " (" +
-                                  joined(li.columns, d_) + ")");
+                                  ddl_parts::quoted_list(d_, li.columns) + ")");
         }
     }
 
@@ -456,7 +443,7 @@ private:
             if (mu.set.name.empty())
                 for (const auto& c : cols) name += "_" + c;
             name = ddl_parts::fit_name(name, d_);
-            const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + joined(cols, d_) + ")";
+            const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, cols) + ")";
             auto& op = add(schema_change::add_unique, name, what);
             depends_on_refused(op, cols);
             added_index_columns_[name] = cols;
@@ -476,7 +463,7 @@ private:
             if (matched[i]) continue;
             const auto& lu = live[i];
             const std::string what = "drop unique constraint " + (lu.name.empty() ? std::string("(unnamed)") : q(d_, lu.name)) +
-                                     " on " + q(d_, t_.name) + " (" + joined(lu.columns, d_) + ")";
+                                     " on " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, lu.columns) + ")";
             std::string stmt = lu.index ? h_.drop_index(t_.name, lu.name) : h_.drop_constraint(t_.name, 'u', lu.name);
             if (stmt.empty() || lu.name.empty()) {
                 needs_rebuild(what);
@@ -486,10 +473,10 @@ private:
             op.sql.push_back(std::move(stmt));
             if (lu.index)
                 op.down_sql.push_back("CREATE UNIQUE INDEX " + q(d_, lu.name) + " ON " + q(d_, t_.name) + " (" +
-                                      joined(lu.columns, d_) + ")");
+                                      ddl_parts::quoted_list(d_, lu.columns) + ")");
             else
                 op.down_sql.push_back(h_.add_constraint(t_.name, "CONSTRAINT " + q(d_, lu.name) + " UNIQUE (" +
-                                                                     joined(lu.columns, d_) + ")"));
+                                                                     ddl_parts::quoted_list(d_, lu.columns) + ")"));
         }
     }
 
@@ -527,7 +514,7 @@ private:
             if (matched[i]) continue;
             const auto& fk = live_.foreign_keys[i];
             const std::string what = "drop foreign key " + (fk.name.empty() ? std::string("(unnamed)") : q(d_, fk.name)) +
-                                     " " + q(d_, t_.name) + " (" + joined(fk.columns, d_) + ") -> " + q(d_, fk.referred_table);
+                                     " " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, fk.columns) + ") -> " + q(d_, fk.referred_table);
             std::string stmt = fk.name.empty() ? std::string{} : h_.drop_constraint(t_.name, 'f', fk.name);
             if (stmt.empty()) {
                 needs_rebuild(what);
@@ -535,8 +522,8 @@ private:
             }
             auto& op = add(schema_change::drop_foreign_key, fk.name, what);
             op.sql.push_back(std::move(stmt));
-            std::string clause = "CONSTRAINT " + q(d_, fk.name) + " FOREIGN KEY (" + joined(fk.columns, d_) +
-                                 ") REFERENCES " + q(d_, fk.referred_table) + " (" + joined(fk.referred_columns, d_) + ")";
+            std::string clause = "CONSTRAINT " + q(d_, fk.name) + " FOREIGN KEY (" + ddl_parts::quoted_list(d_, fk.columns) +
+                                 ") REFERENCES " + q(d_, fk.referred_table) + " (" + ddl_parts::quoted_list(d_, fk.referred_columns) + ")";
             if (auto w = h_.fk_action_words(fk.on_delete, false); !w.empty()) clause += " ON DELETE " + w;
             if (auto w = h_.fk_action_words(fk.on_update, true); !w.empty()) clause += " ON UPDATE " + w;
             op.down_sql.push_back(h_.add_constraint(t_.name, clause));
@@ -648,7 +635,7 @@ private:
                 consider(ix.columns, ix.unique ? schema_change::drop_unique : schema_change::drop_index, ix.name);
             for (const auto& u : live_.uniques) consider(u.columns, schema_change::drop_unique, u.name);
             if (kept) continue;
-            const std::string fk_index = h_.foreign_key_index(t_.name, fk.name, joined(fk.columns, d_));
+            const std::string fk_index = h_.foreign_key_index(t_.name, fk.name, ddl_parts::quoted_list(d_, fk.columns));
             if (fk_index.empty()) continue;
             if (dropping < 0) {
                 // served by the engine's own index, which InnoDB drops when an added index serves the
@@ -683,7 +670,7 @@ private:
             } else {
                 drop.sql.insert(drop.sql.begin(), fk_index);
                 drop.down_sql.push_back(h_.drop_index(t_.name, fk.name));
-                drop.description += " (an index " + q(d_, fk.name) + " on (" + joined(fk.columns, d_) + ") is created" + why + ")";
+                drop.description += " (an index " + q(d_, fk.name) + " on (" + ddl_parts::quoted_list(d_, fk.columns) + ") is created" + why + ")";
             }
         }
         std::sort(merged.rbegin(), merged.rend());
@@ -774,9 +761,7 @@ schema_diff diff(const live_schema& live, std::span<const table* const> tables, 
             op.description = "drop table " + q(d, lt->name) + " (no model maps it)";
             op.lossless = false;
             op.reason = n < 0 ? "its rows would be lost" : "its " + plural(n, "row", "rows") + " would be lost";
-            std::string drop = "DROP TABLE ";
-            detail::hooks(d).quote(drop, lt->name);
-            op.sql.push_back(std::move(drop));
+            op.sql.push_back("DROP TABLE " + q(d, lt->name));
             if (!lt->sql.empty()) op.down_sql.push_back(lt->sql);  // SQLite keeps the CREATE text
             ops.push_back(std::move(op));
         }

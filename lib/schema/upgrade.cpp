@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "dialect/hooks.hpp"
+#include "schema/ddl_parts.hpp"
 
 namespace dorm::schema {
 
@@ -14,7 +15,7 @@ namespace {
 /// Counts through one connection of the engine.
 class engine_probe final : public data_probe {
 public:
-    explicit engine_probe(connection& c) : c_(c), h_(detail::hooks(c.dialect())) {}
+    explicit engine_probe(connection& c) : c_(c) {}
     long long rows(const std::string& table) const override { return count(table, {}); }
     long long nulls(const std::string& table, const std::string& column) const override {
         return count(table, quoted(column) + " IS NULL");
@@ -24,11 +25,7 @@ public:
     }
 
 private:
-    std::string quoted(std::string_view ident) const {
-        std::string out;
-        h_.quote(out, ident);
-        return out;
-    }
+    std::string quoted(std::string_view ident) const { return ddl_parts::quoted(c_.dialect(), ident); }
     long long count(const std::string& table, const std::string& where) const {
         std::string sql = "SELECT COUNT(*) FROM " + quoted(table);
         if (!where.empty()) sql += " WHERE " + where;
@@ -36,7 +33,6 @@ private:
         return stmt->step() ? stmt->get_int(0) : 0;
     }
     connection& c_;
-    const detail::dialect_hooks& h_;
 };
 
 }  // namespace
