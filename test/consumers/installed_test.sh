@@ -10,7 +10,8 @@
 # Both compile with -Wall -Wextra -Wpedantic -Werror: the flags dorm's users need (C++20, the
 # -Wno-... of dorm_dep) must come with the package. Registered as tests 'consumer-pkg-config'
 # and 'consumer-cmake' (suites samples, consumer) by test/consumers/meson.build, which passes
-# DORM_PREFIX, DORM_LIBDIR, DORM_INCLUDEDIR and DORM_VERSION in the environment.
+# DORM_PREFIX, DORM_LIBDIR, DORM_INCLUDEDIR, DORM_VERSION and DORM_BACKENDS (space-separated)
+# in the environment.
 set -euo pipefail
 
 mode=${1:?usage: installed_test.sh pkg-config|cmake <build-dir> <source-dir>}
@@ -18,7 +19,7 @@ build=${2:?build dir}
 src=${3:?source dir}
 log() { printf 'installed_test(%s): %s\n' "$mode" "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
-: "${DORM_PREFIX:?}" "${DORM_LIBDIR:?}" "${DORM_INCLUDEDIR:?}" "${DORM_VERSION:?}"
+: "${DORM_PREFIX:?}" "${DORM_LIBDIR:?}" "${DORM_INCLUDEDIR:?}" "${DORM_VERSION:?}" "${DORM_BACKENDS:?}"
 case $mode in
   pkg-config) tools=(meson pkg-config "${CXX:-c++}") ;;
   cmake) tools=(meson cmake ninja) ;;
@@ -123,6 +124,8 @@ if [[ $mode == pkg-config ]]; then
   fi
   version=$("${pc[@]}" --modversion dorm) || fail "pkg-config does not find dorm.pc"
   [[ $version == "$DORM_VERSION" ]] || fail "dorm.pc has version $version, the project $DORM_VERSION"
+  backends=$("${pc[@]}" --variable=backends dorm)
+  [[ $backends == "$DORM_BACKENDS" ]] || fail "dorm.pc says backends='$backends', the build has '$DORM_BACKENDS'"
   flags=$("${pc[@]}" --cflags --libs dorm) || fail "pkg-config --cflags --libs dorm failed"
   log "pkg-config --cflags --libs dorm: $flags"
   [[ " $flags " == *" -std=c++20 "* ]] || fail "dorm.pc's Cflags lack -std=c++20"
@@ -163,6 +166,8 @@ CM
     cat "$tmp/configure.log" >&2
     fail "configuring samples/cmake_consumer failed"
   fi
+  grep -qF -- "dorm $DORM_VERSION with backends: ${DORM_BACKENDS// /;}" "$tmp/configure.log" ||
+    { cat "$tmp/configure.log" >&2; fail "dorm_VERSION / dorm_BACKENDS not as built ($DORM_VERSION, $DORM_BACKENDS)"; }
   found=$(sed -n 's/^dorm_DIR:[A-Z]*=//p' "$tmp/cmake-build/CMakeCache.txt")
   [[ $(realpath "$found") == "$(realpath "$libdir/cmake/dorm")" ]] ||
     fail "find_package(dorm) found $found, not the installed copy"
