@@ -130,8 +130,9 @@ if [[ $mode == pkg-config ]]; then
   log "pkg-config --cflags --libs dorm: $flags"
   [[ " $flags " == *" -std=c++20 "* ]] || fail "dorm.pc's Cflags lack -std=c++20"
   rpath=$("${pc[@]}" --variable=libdir dorm)
-  # shellcheck disable=SC2086 # pkg-config output is a list of flags, split on purpose
-  cmd=("${CXX:-c++}" "${warnings[@]}" -O2 "$src/samples/cmake_consumer/main.cpp" -o "$tmp/consumer" $flags "-Wl,-rpath,$rpath")
+  read -ra flag_list <<<"$flags"   # pkg-config prints one line of flags
+  cmd=("${CXX:-c++}" "${warnings[@]}" -O2 "$src/samples/cmake_consumer/main.cpp" -o "$tmp/consumer"
+       "${flag_list[@]}" "-Wl,-rpath,$rpath")
   log "${cmd[*]}"
   if ! "${cmd[@]}" >"$tmp/build.log" 2>&1; then
     cat "$tmp/build.log" >&2
