@@ -394,6 +394,16 @@ public:
         auto norm = [](fk_action a) { return a == fk_action::no_action ? fk_action::restrict : a; };
         return norm(model) == norm(live);
     }
+    // named after the constraint, as InnoDB names the index it makes itself (inspect leaves it out)
+    std::string foreign_key_index(const std::string& table, const std::string& fk_name,
+                                  const std::string& column_list) const override {
+        std::string out = "CREATE INDEX IF NOT EXISTS ";
+        quote(out, fk_name);
+        out += " ON ";
+        quote(out, table);
+        out += " (" + column_list + ")";
+        return out;
+    }
     // MODIFY COLUMN restates the whole column: type, default and nullability together
     std::vector<std::string> alter_column(const std::string& table, const column_def& c, char) const override {
         std::string out = "ALTER TABLE ";

@@ -132,6 +132,10 @@ public:
     /// Whether the catalog's action `live` is what the model's `model` creates (InnoDB reports
     /// the default NO ACTION as RESTRICT, which it is there).
     virtual bool same_fk_action(fk_action model, fk_action live) const { return model == live; }
+    /// CREATE INDEX for a foreign key that must keep an index while the one serving it is dropped,
+    /// or empty when the dialect needs none (InnoDB refuses to drop the last index that starts
+    /// with a foreign key's columns: error 1553).
+    virtual std::string foreign_key_index(const std::string&, const std::string&, const std::string&) const { return {}; }
 };
 
 /// The hooks of a dialect (static instances).

@@ -66,6 +66,7 @@ engine_impl::~engine_impl() {
 
 std::unique_ptr<pooled_connection> engine_impl::open_pooled(std::uint64_t generation) {
     auto pc = std::make_unique<pooled_connection>(connect_(driver_url_), generation, options_.echo);
+    pc->schema_epoch_ = schema_epoch();
     if (options_.isolation) {
         // PostgreSQL and MariaDB keep the level for every later transaction of the connection
         const std::string sql = hooks(dialect_).connection_isolation_sql(*options_.isolation);
@@ -95,6 +96,10 @@ std::unique_ptr<pooled_connection> engine_impl::checkout() {
             ++checked_out_;
             const auto generation = generation_;
             lock.unlock();
+            if (const auto epoch = schema_epoch(); pc->schema_epoch_ != epoch) {
+                drop_cached_statements(*pc);
+                pc->schema_epoch_ = epoch;
+            }
             if (options_.pool_pre_ping) {
                 bool alive = false;
                 try {
@@ -267,6 +272,12 @@ void evict(pooled_connection& pc) {
 }
 
 }  // namespace
+
+void drop_cached_statements(pooled_connection& pc) noexcept {
+    pc.last_entry_ = nullptr;
+    pc.last_sql_ = {};
+    std::erase_if(pc.cache_, [](const auto& entry) { return !entry.second.leased; });
+}
 
 }  // namespace detail
 
@@ -457,6 +468,15 @@ statement_lease connection::prepare(std::string_view sql) {
     pc.last_sql_ = it->first;
     pc.last_entry_ = &it->second;
     return statement_lease(it->second.stmt.get(), &it->second, nullptr, badge());
+}
+
+void connection::schema_changed() noexcept {
+    if (!impl_) return;
+    if (impl_->engine_) {
+        impl_->engine_->schema_changed();
+        impl_->schema_epoch_ = impl_->engine_->schema_epoch();
+    }
+    detail::drop_cached_statements(*impl_);
 }
 
 void connection::execute_ddl(std::string_view sql) {

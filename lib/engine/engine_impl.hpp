@@ -1,6 +1,7 @@
 #pragma once
 /// @file lib/engine/engine_impl.hpp
 /// Private: the engine's connection pool and the pooled connection behind dorm::connection.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -37,6 +38,9 @@ using connect_function = std::function<std::unique_ptr<driver::connection>(const
 /// driver::connect (e.g. to wrap the driver connection and simulate a dead one). Pass {} to clear.
 void set_connect_hook(connect_function hook);
 
+/// Drops a connection's cached statements that no statement_lease holds.
+void drop_cached_statements(pooled_connection& pc) noexcept;
+
 class engine_impl;
 
 /// A driver connection owned by the pool, with its statement cache and transaction state.
@@ -58,6 +62,9 @@ public:
     std::string_view last_sql_;
     statement_cache_entry* last_entry_ = nullptr;
     std::uint64_t generation_;
+    /// The engine's schema epoch when this cache was last known valid (see
+    /// engine_impl::schema_changed): a smaller number than the engine's means drop the cache.
+    std::uint64_t schema_epoch_ = 0;
     bool echo_;
     bool in_transaction_ = false;
     /// The open transaction holds the database's write lock (SQLite BEGIN IMMEDIATE/EXCLUSIVE).
@@ -87,6 +94,10 @@ public:
     /// Closes idle connections; checked-out ones close when returned.
     void dispose();
     engine::pool_status status() const;
+    /// A connection changed the schema: every pooled connection drops its prepared statements
+    /// before its next checkout (a PostgreSQL plan must not outlive a column's type).
+    void schema_changed() noexcept { schema_epoch_.fetch_add(1, std::memory_order_relaxed); }
+    std::uint64_t schema_epoch() const noexcept { return schema_epoch_.load(std::memory_order_relaxed); }
 
     /// Writes one echo entry (serialized between threads).
     void echo(std::string_view entry) const;
@@ -118,6 +129,7 @@ private:
     int open_ = 0;
     int checked_out_ = 0;
     std::uint64_t generation_ = 0;
+    std::atomic<std::uint64_t> schema_epoch_{0};
 
     mutable std::mutex echo_mutex_;
     std::mutex seen_mutex_;

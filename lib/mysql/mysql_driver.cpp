@@ -32,10 +32,12 @@ constexpr std::string_view data_label = "mysql.DataError";
 /// The charset number of `binary` (BINARY, VARBINARY and BLOB columns).
 constexpr unsigned binary_charset = 63;
 
-/// The sql_mode of every connection: strict, so that bad data is an error, not a warning.
+/// The sql_mode of every connection: strict, so that bad data is an error, not a warning. The
+/// time zone is UTC: dorm's timestamps are UTC, so CURRENT_TIMESTAMP / NOW() must be too.
 constexpr const char* session_setup =
     "SET NAMES utf8mb4, SESSION sql_mode = "
-    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+    "SESSION time_zone = '+00:00'";
 
 /// `(mysql.IntegrityError) (1062, "Duplicate entry 'a' for key 'name'")\n[SQL: ...]`.
 std::string make_message(std::string_view label, unsigned code, std::string_view what, std::string_view sql) {

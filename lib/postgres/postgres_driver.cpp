@@ -768,7 +768,9 @@ std::unique_ptr<driver::connection> connect(const url& u) {
     }
     PQsetNoticeProcessor(state->conn.get(), ignore_notice, nullptr);
 
-    static constexpr const char* setup = "SET extra_float_digits = 3; SET bytea_output = 'hex'";
+    // TimeZone UTC: dorm's timestamps are UTC, so CURRENT_TIMESTAMP / now() in a default or a query
+    // must be UTC too (as SQLite's CURRENT_TIMESTAMP is), whatever the server's time zone is
+    static constexpr const char* setup = "SET extra_float_digits = 3; SET bytea_output = 'hex'; SET TIME ZONE 'UTC'";
     result_ptr res(PQexec(state->conn.get(), setup));
     check_result(state->conn.get(), res.get(), setup);
     return std::make_unique<connection>(std::move(state));

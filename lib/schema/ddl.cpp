@@ -76,6 +76,24 @@ void column_list(std::string& sql, const table& t, const column_set& s, dialect 
 }
 }  // namespace
 
+std::string quoted(dialect d, std::string_view ident) {
+    std::string out;
+    detail::hooks(d).quote(out, ident);
+    return out;
+}
+
+std::string quoted_list(dialect d, const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) {
+        if (!out.empty()) out += ", ";
+        if (n.starts_with("("))
+            out += n;
+        else
+            detail::hooks(d).quote(out, n);
+    }
+    return out;
+}
+
 std::vector<std::string> column_names(const table& t, const column_set& s) {
     std::vector<std::string> out;
     for (int i : s.columns) out.push_back(t.columns[static_cast<std::size_t>(i)].name);

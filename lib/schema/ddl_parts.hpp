@@ -2,6 +2,7 @@
 // The pieces of DDL shared by CREATE TABLE (lib/schema/ddl.cpp), the schema diff's ALTERs and
 // SQLite's table rebuild (lib/schema/diff.cpp): one spelling of each piece for every user.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <dorm/dialect/dialect.hpp>
@@ -33,5 +34,9 @@ std::vector<column_set> uniques(const table& t);
 std::string fit_name(const std::string& name, dialect d);
 /// The column names of a column set.
 std::vector<std::string> column_names(const table& t, const column_set& s);
+/// `ident` quoted as dialect d quotes identifiers.
+std::string quoted(dialect d, std::string_view ident);
+/// `"a", "b"`: names quoted and joined (an entry in parentheses, an expression, as it is).
+std::string quoted_list(dialect d, const std::vector<std::string>& names);
 
 }  // namespace dorm::schema::ddl_parts

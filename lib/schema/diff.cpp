@@ -5,6 +5,7 @@
 #include <dorm/schema/diff.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -20,23 +21,10 @@ namespace dorm::schema {
 
 namespace {
 
-std::string q(dialect d, std::string_view ident) {
-    std::string out;
-    detail::hooks(d).quote(out, ident);
-    return out;
-}
+std::string q(dialect d, std::string_view ident) { return ddl_parts::quoted(d, ident); }
 
 std::string qualified(dialect d, const std::string& table, const std::string& column) {
     return q(d, table) + "." + q(d, column);
-}
-
-std::string joined(const std::vector<std::string>& names, dialect d) {
-    std::string out;
-    for (const auto& n : names) {
-        if (!out.empty()) out += ", ";
-        out += n.starts_with("(") ? n : q(d, n);
-    }
-    return out;
 }
 
 std::vector<std::string> sorted(std::vector<std::string> v) {
@@ -49,26 +37,61 @@ std::string plural(long long n, const char* one, const char* many) {
 }
 
 // The order operations run in (stable within a phase).
+// Foreign keys are dropped before indexes: InnoDB keeps the index a foreign key uses.
 int phase(schema_change k) {
     switch (k) {
-        case schema_change::drop_foreign_key:
+        case schema_change::drop_foreign_key: return 0;
         case schema_change::drop_check:
         case schema_change::drop_unique:
-        case schema_change::drop_index: return 0;
-        case schema_change::create_table: return 1;
-        case schema_change::add_column: return 2;
+        case schema_change::drop_index: return 1;
+        case schema_change::create_table: return 2;
+        case schema_change::add_column: return 3;
         case schema_change::alter_column_type:
         case schema_change::alter_column_nullable:
-        case schema_change::alter_column_default: return 3;
-        case schema_change::rebuild_table: return 4;
+        case schema_change::alter_column_default: return 4;
+        case schema_change::rebuild_table: return 5;
         case schema_change::add_unique:
         case schema_change::add_index:
         case schema_change::add_check:
-        case schema_change::add_foreign_key: return 5;
-        case schema_change::drop_column: return 6;
-        case schema_change::drop_table: return 7;
+        case schema_change::add_foreign_key: return 6;
+        case schema_change::drop_column: return 7;
+        case schema_change::drop_table: return 8;
     }
-    return 8;
+    return 9;
+}
+
+// The identifiers an SQL expression names (outside string literals; quoted ones unquoted), to
+// tell which columns a CHECK uses.
+std::vector<std::string> identifiers(std::string_view expr) {
+    std::vector<std::string> out;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+    for (std::size_t i = 0; i < expr.size();) {
+        const char c = expr[i];
+        if (c == '\'') {  // a literal: skipped, '' inside it included
+            for (++i; i < expr.size(); ++i)
+                if (expr[i] == '\'' && !(i + 1 < expr.size() && expr[i + 1] == '\'' && ++i)) break;
+            ++i;
+        } else if (c == '"' || c == '`' || c == '[') {
+            const char close = c == '[' ? ']' : c;
+            const auto end = expr.find(close, i + 1);
+            out.emplace_back(expr.substr(i + 1, (end == std::string_view::npos ? expr.size() : end) - i - 1));
+            i = end == std::string_view::npos ? expr.size() : end + 1;
+        } else if (word(c) && !std::isdigit(static_cast<unsigned char>(c))) {
+            std::size_t j = i;
+            while (j < expr.size() && word(expr[j])) ++j;
+            out.emplace_back(expr.substr(i, j - i));
+            i = j;
+        } else if (word(c)) {  // a number
+            while (i < expr.size() && word(expr[i])) ++i;
+        } else {
+            ++i;
+        }
+    }
+    return out;
+}
+
+bool starts_with_columns(const std::vector<std::string>& index, const std::vector<std::string>& fk) {
+    return !fk.empty() && index.size() >= fk.size() && std::equal(fk.begin(), fk.end(), index.begin());
 }
 
 /// The diff of one table that exists on both sides.
@@ -86,6 +109,8 @@ public:
         uniques();
         foreign_keys();
         checks();
+        merge_restated_alters();
+        if (rebuild_reasons_.empty()) keep_foreign_key_indexes();
         if (!rebuild_reasons_.empty()) rebuild();
     }
 
@@ -103,12 +128,14 @@ private:
     }
     // SQLite cannot ALTER this: it becomes part of the table's rebuild
     void needs_rebuild(std::string what, bool lossless = true, std::string reason = {}) {
+        if (!lossless) refuse_in_rebuild(what, reason);
         rebuild_reasons_.push_back(std::move(what));
-        if (!lossless) {
-            rebuild_lossless_ = false;
-            if (!rebuild_why_.empty()) rebuild_why_ += "; ";
-            rebuild_why_ += reason;
-        }
+    }
+    // each reason of a lossy rebuild says which of its parts it refuses
+    void refuse_in_rebuild(const std::string& what, const std::string& reason) {
+        rebuild_lossless_ = false;
+        if (!rebuild_why_.empty()) rebuild_why_ += "; ";
+        rebuild_why_ += what + ": " + reason;
     }
 
     // An index or constraint on a column whose addition is refused cannot run either: it is
@@ -128,14 +155,49 @@ private:
         if (model == live_.primary_key) return;
         // changing the key changes the identity of every row: never done automatically
         auto& op = add(schema_change::rebuild_table, {},
-                       "change the primary key of " + q(d_, t_.name) + " from (" + joined(live_.primary_key, d_) +
-                           ") to (" + joined(model, d_) + ")");
+                       "change the primary key of " + q(d_, t_.name) + " from (" + ddl_parts::quoted_list(d_, live_.primary_key) +
+                           ") to (" + ddl_parts::quoted_list(d_, model) + ")");
         op.lossless = false;
         op.reason = "changing a primary key changes which rows are the same rows; dorm does not do it "
                     "automatically (write the migration by hand)";
     }
 
+    // A dropped and an added column of the same type, each the only one of its kind, are probably
+    // one column renamed: the diff cannot know, but says how to keep the values.
+    void find_renames() {
+        std::vector<const column*> added;
+        std::vector<const live_column*> dropped;
+        for (const auto& c : t_.columns)
+            if (!live_.column(c.name)) added.push_back(&c);
+        for (const auto& lc : live_.columns)
+            if (t_.find_column(lc.name) < 0) dropped.push_back(&lc);
+        auto type_of = [&](const column* c) { return parse_sql_type(d_, h_.type_name(t_, *c)); };
+        for (const auto* lc : dropped) {
+            const sql_type have = parse_sql_type(d_, lc->type);
+            const column* match = nullptr;
+            int matches = 0;
+            for (const auto* c : added)
+                if (type_of(c) == have) ++matches, match = c;
+            if (matches != 1) continue;
+            const auto same = std::count_if(dropped.begin(), dropped.end(), [&](const live_column* other) {
+                return parse_sql_type(d_, other->type) == type_of(match);
+            });
+            if (same != 1) continue;
+            rename_hints_[lc->name] = rename_hints_[match->name] =
+                "if " + qualified(d_, t_.name, match->name) + " is " + q(d_, lc->name) +
+                " renamed, write ALTER TABLE " + q(d_, t_.name) + " RENAME COLUMN " + q(d_, lc->name) + " TO " +
+                q(d_, match->name) + " by hand instead: dropping one and adding the other loses the values";
+        }
+    }
+
+    std::string with_rename_hint(std::string reason, const std::string& column) const {
+        auto it = rename_hints_.find(column);
+        if (it == rename_hints_.end()) return reason;
+        return it->second + "; " + reason;
+    }
+
     void columns() {
+        find_renames();
         for (const auto& c : t_.columns) {
             const live_column* lc = live_.column(c.name);
             if (!lc) {
@@ -171,9 +233,11 @@ private:
             auto& op = add(schema_change::add_column, c.name, "add column " + qualified(d_, t_.name, c.name) + " " +
                                                                   def.substr(q(d_, c.name).size() + 1));
             op.lossless = false;
-            op.reason = "the table " + (n < 0 ? std::string("may hold rows") : "holds " + plural(n, "row", "rows")) +
-                        " and the new NOT NULL column has no default: give it dorm::default_value(...) or "
-                        "dorm::server_default(...), or make it std::optional";
+            op.reason = with_rename_hint(
+                "the table " + (n < 0 ? std::string("may hold rows") : "holds " + plural(n, "row", "rows")) +
+                    " and the new NOT NULL column has no default: give it dorm::default_value(...) or "
+                    "dorm::server_default(...), or make it std::optional",
+                c.name);
             // the statements still go with it (a generated migration writes them commented out)
             op.sql.push_back(h_.add_column(t_.name, def));
             op.down_sql.push_back(h_.drop_column(t_.name, c.name));
@@ -186,7 +250,7 @@ private:
             const bool constant_default = c.server_default_sql.empty();
             if ((!c.nullable && !has_default) || !constant_default || c.primary_key ||
                 (c.references && has_default)) {
-                needs_rebuild("add column " + q(d_, c.name));
+                needs_rebuild("add column " + qualified(d_, t_.name, c.name) + " " + def.substr(q(d_, c.name).size() + 1));
                 added_by_rebuild_.insert(c.name);
                 return;
             }
@@ -214,8 +278,9 @@ private:
     void drop_column(const live_column& lc) {
         const long long n = probe_ ? probe_->values(t_.name, lc.name) : -1;
         const std::string what = "drop column " + qualified(d_, t_.name, lc.name);
-        const std::string reason = n < 0 ? "the values of the column would be lost"
-                                         : "its " + plural(n, "value", "values") + " would be lost";
+        const std::string reason = with_rename_hint(
+            n < 0 ? "the values of the column would be lost" : "its " + plural(n, "value", "values") + " would be lost",
+            lc.name);
         if (d_ == dialect::sqlite && (lc.primary_key || in_any_index(lc.name))) {
             needs_rebuild(what, false, reason);
             return;
@@ -331,19 +396,20 @@ private:
             if (found) continue;
             auto& op = add(schema_change::add_index, ddl_parts::fit_name(ix.name, d_),
                            "add index " + q(d_, ddl_parts::fit_name(ix.name, d_)) + " on " + q(d_, t_.name) + " (" +
-                               joined(cols, d_) + ")");
+                               ddl_parts::quoted_list(d_, cols) + ")");
             op.sql.push_back(ddl_parts::create_index(t_, ix, d_));
             op.down_sql.push_back(h_.drop_index(t_.name, ddl_parts::fit_name(ix.name, d_)));
             depends_on_refused(op, cols);
+            added_index_columns_[op.column] = cols;
         }
         for (std::size_t i = 0; i < live_.indexes.size(); ++i) {
             const auto& li = live_.indexes[i];
             if (matched[i] || li.unique) continue;
             auto& op = add(schema_change::drop_index, li.name,
-                           "drop index " + q(d_, li.name) + " on " + q(d_, t_.name) + " (" + joined(li.columns, d_) + ")");
+                           "drop index " + q(d_, li.name) + " on " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, li.columns) + ")");
             op.sql.push_back(h_.drop_index(t_.name, li.name));
             op.down_sql.push_back("CREATE INDEX " + q(d_, li.name) + " ON " + q(d_, t_.name) + " (" +
-                                  joined(li.columns, d_) + ")");
+                                  ddl_parts::quoted_list(d_, li.columns) + ")");
         }
     }
 
@@ -377,9 +443,10 @@ private:
             if (mu.set.name.empty())
                 for (const auto& c : cols) name += "_" + c;
             name = ddl_parts::fit_name(name, d_);
-            const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + joined(cols, d_) + ")";
+            const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, cols) + ")";
             auto& op = add(schema_change::add_unique, name, what);
             depends_on_refused(op, cols);
+            added_index_columns_[name] = cols;
             column_set named = mu.set;
             named.name = name;
             named.unique = true;
@@ -396,7 +463,7 @@ private:
             if (matched[i]) continue;
             const auto& lu = live[i];
             const std::string what = "drop unique constraint " + (lu.name.empty() ? std::string("(unnamed)") : q(d_, lu.name)) +
-                                     " on " + q(d_, t_.name) + " (" + joined(lu.columns, d_) + ")";
+                                     " on " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, lu.columns) + ")";
             std::string stmt = lu.index ? h_.drop_index(t_.name, lu.name) : h_.drop_constraint(t_.name, 'u', lu.name);
             if (stmt.empty() || lu.name.empty()) {
                 needs_rebuild(what);
@@ -406,10 +473,10 @@ private:
             op.sql.push_back(std::move(stmt));
             if (lu.index)
                 op.down_sql.push_back("CREATE UNIQUE INDEX " + q(d_, lu.name) + " ON " + q(d_, t_.name) + " (" +
-                                      joined(lu.columns, d_) + ")");
+                                      ddl_parts::quoted_list(d_, lu.columns) + ")");
             else
                 op.down_sql.push_back(h_.add_constraint(t_.name, "CONSTRAINT " + q(d_, lu.name) + " UNIQUE (" +
-                                                                     joined(lu.columns, d_) + ")"));
+                                                                     ddl_parts::quoted_list(d_, lu.columns) + ")"));
         }
     }
 
@@ -447,7 +514,7 @@ private:
             if (matched[i]) continue;
             const auto& fk = live_.foreign_keys[i];
             const std::string what = "drop foreign key " + (fk.name.empty() ? std::string("(unnamed)") : q(d_, fk.name)) +
-                                     " " + q(d_, t_.name) + " (" + joined(fk.columns, d_) + ") -> " + q(d_, fk.referred_table);
+                                     " " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, fk.columns) + ") -> " + q(d_, fk.referred_table);
             std::string stmt = fk.name.empty() ? std::string{} : h_.drop_constraint(t_.name, 'f', fk.name);
             if (stmt.empty()) {
                 needs_rebuild(what);
@@ -455,8 +522,8 @@ private:
             }
             auto& op = add(schema_change::drop_foreign_key, fk.name, what);
             op.sql.push_back(std::move(stmt));
-            std::string clause = "CONSTRAINT " + q(d_, fk.name) + " FOREIGN KEY (" + joined(fk.columns, d_) +
-                                 ") REFERENCES " + q(d_, fk.referred_table) + " (" + joined(fk.referred_columns, d_) + ")";
+            std::string clause = "CONSTRAINT " + q(d_, fk.name) + " FOREIGN KEY (" + ddl_parts::quoted_list(d_, fk.columns) +
+                                 ") REFERENCES " + q(d_, fk.referred_table) + " (" + ddl_parts::quoted_list(d_, fk.referred_columns) + ")";
             if (auto w = h_.fk_action_words(fk.on_delete, false); !w.empty()) clause += " ON DELETE " + w;
             if (auto w = h_.fk_action_words(fk.on_update, true); !w.empty()) clause += " ON UPDATE " + w;
             op.down_sql.push_back(h_.add_constraint(t_.name, clause));
@@ -491,6 +558,7 @@ private:
                 continue;
             }
             auto& op = add(schema_change::add_check, name, what);
+            depends_on_refused(op, identifiers(ck.expression));
             op.sql.push_back(std::move(stmt));
             op.down_sql.push_back(h_.drop_constraint(t_.name, 'c', name));
         }
@@ -510,17 +578,112 @@ private:
         }
     }
 
+    // MariaDB's MODIFY COLUMN restates the whole column, so changes of one column (type,
+    // nullability, default) end in the same statement: they become one operation, whose
+    // preparations (filling NULLs) run before it and which is lossy if any of them is.
+    void merge_restated_alters() {
+        auto is_alter = [](schema_change k) {
+            return k == schema_change::alter_column_type || k == schema_change::alter_column_nullable ||
+                   k == schema_change::alter_column_default;
+        };
+        for (std::size_t i = first_op_; i < out_.size(); ++i) {
+            if (!is_alter(out_[i].kind) || out_[i].sql.empty()) continue;
+            for (std::size_t j = i + 1; j < out_.size();) {
+                auto& first = out_[i];
+                auto& later = out_[j];
+                if (!is_alter(later.kind) || later.column != first.column || later.sql.empty() ||
+                    later.sql.back() != first.sql.back()) {
+                    ++j;
+                    continue;
+                }
+                const std::string restated = first.sql.back();
+                first.sql.pop_back();
+                first.sql.insert(first.sql.end(), later.sql.begin(), later.sql.end() - 1);
+                first.sql.push_back(restated);
+                first.description += "; " + later.description;
+                if (!later.lossless) {
+                    first.reason = first.lossless ? later.reason : first.reason + "; " + later.reason;
+                    first.lossless = false;
+                }
+                out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(j));
+            }
+        }
+    }
+
+    // A foreign key whose only index is dropped keeps one (InnoDB refuses the drop otherwise):
+    // an index this diff adds that serves it is created first, in the dropping operation, or else
+    // an index named after the constraint, as InnoDB would make it.
+    void keep_foreign_key_indexes() {
+        auto find_op = [&](schema_change k, const std::string& name) -> std::ptrdiff_t {
+            for (std::size_t i = first_op_; i < out_.size(); ++i)
+                if (out_[i].kind == k && out_[i].column == name) return static_cast<std::ptrdiff_t>(i);
+            return -1;
+        };
+        std::vector<std::size_t> merged;  // add operations moved into a drop
+        for (const auto& fk : live_.foreign_keys) {
+            if (fk.name.empty() || find_op(schema_change::drop_foreign_key, fk.name) >= 0) continue;
+            if (starts_with_columns(live_.primary_key, fk.columns)) continue;
+            bool kept = false;
+            std::ptrdiff_t dropping = -1;
+            auto consider = [&](const std::vector<std::string>& cols, schema_change drop_kind, const std::string& name) {
+                if (!starts_with_columns(cols, fk.columns)) return;
+                const auto i = find_op(drop_kind, name);
+                if (i < 0) kept = true;
+                else if (dropping < 0) dropping = i;
+            };
+            for (const auto& ix : live_.indexes)
+                consider(ix.columns, ix.unique ? schema_change::drop_unique : schema_change::drop_index, ix.name);
+            for (const auto& u : live_.uniques) consider(u.columns, schema_change::drop_unique, u.name);
+            if (kept) continue;
+            const std::string fk_index = h_.foreign_key_index(t_.name, fk.name, ddl_parts::quoted_list(d_, fk.columns));
+            if (fk_index.empty()) continue;
+            if (dropping < 0) {
+                // served by the engine's own index, which InnoDB drops when an added index serves the
+                // key: undoing that addition makes the key's index again first
+                for (std::size_t i = first_op_; i < out_.size(); ++i) {
+                    auto& op = out_[i];
+                    if ((op.kind == schema_change::add_index || op.kind == schema_change::add_unique) &&
+                        starts_with_columns(added_index_columns_[op.column], fk.columns))
+                        op.down_sql.insert(op.down_sql.begin(), fk_index);
+                }
+                continue;
+            }
+            auto& drop = out_[static_cast<std::size_t>(dropping)];
+            const std::string why = " first, which foreign key " + q(d_, fk.name) + " needs";
+            std::ptrdiff_t adding = -1;
+            for (std::size_t i = first_op_; i < out_.size() && adding < 0; ++i) {
+                const auto& op = out_[i];
+                if ((op.kind != schema_change::add_index && op.kind != schema_change::add_unique) || !op.lossless) continue;
+                const auto& cols = added_index_columns_[op.column];
+                const bool columns_exist = std::all_of(cols.begin(), cols.end(),
+                                                       [&](const std::string& c) { return live_.column(c) != nullptr; });
+                if (columns_exist && starts_with_columns(cols, fk.columns) &&
+                    std::find(merged.begin(), merged.end(), i) == merged.end())
+                    adding = static_cast<std::ptrdiff_t>(i);
+            }
+            if (adding >= 0) {
+                auto& add_op = out_[static_cast<std::size_t>(adding)];
+                drop.sql.insert(drop.sql.begin(), add_op.sql.begin(), add_op.sql.end());
+                drop.down_sql.insert(drop.down_sql.end(), add_op.down_sql.begin(), add_op.down_sql.end());
+                drop.description += " (" + add_op.description + why + ")";
+                merged.push_back(static_cast<std::size_t>(adding));
+            } else {
+                drop.sql.insert(drop.sql.begin(), fk_index);
+                drop.down_sql.push_back(h_.drop_index(t_.name, fk.name));
+                drop.description += " (an index " + q(d_, fk.name) + " on (" + ddl_parts::quoted_list(d_, fk.columns) + ") is created" + why + ")";
+            }
+        }
+        std::sort(merged.rbegin(), merged.rend());
+        for (auto i : merged) out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+
     // The rebuilt table is created whole from the model: every other change of this table is
     // part of it (a dropped column is simply not copied), so they merge into one operation.
     void rebuild() {
         std::vector<std::string> parts = rebuild_reasons_;
         for (std::size_t i = first_op_; i < out_.size(); ++i) {
             parts.push_back(out_[i].description);
-            if (!out_[i].lossless) {
-                rebuild_lossless_ = false;
-                if (!rebuild_why_.empty()) rebuild_why_ += "; ";
-                rebuild_why_ += out_[i].reason;
-            }
+            if (!out_[i].lossless) refuse_in_rebuild(out_[i].description, out_[i].reason);
         }
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_op_), out_.end());
         std::string what = "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): ";
@@ -545,6 +708,8 @@ private:
     std::string rebuild_why_;
     std::vector<std::string> rebuild_pre_;
     std::set<std::string> fk_added_inline_, added_by_rebuild_, refused_new_columns_;
+    std::map<std::string, std::vector<std::string>> added_index_columns_;  // by index name
+    std::map<std::string, std::string> rename_hints_;                     // by column, dropped or added
 };
 
 bool ignored(const diff_options& o, const std::string& name) {
@@ -596,9 +761,7 @@ schema_diff diff(const live_schema& live, std::span<const table* const> tables, 
             op.description = "drop table " + q(d, lt->name) + " (no model maps it)";
             op.lossless = false;
             op.reason = n < 0 ? "its rows would be lost" : "its " + plural(n, "row", "rows") + " would be lost";
-            std::string drop = "DROP TABLE ";
-            detail::hooks(d).quote(drop, lt->name);
-            op.sql.push_back(std::move(drop));
+            op.sql.push_back("DROP TABLE " + q(d, lt->name));
             if (!lt->sql.empty()) op.down_sql.push_back(lt->sql);  // SQLite keeps the CREATE text
             ops.push_back(std::move(op));
         }

@@ -103,6 +103,7 @@ public:
     runner& operator=(const runner&) = delete;
     ~runner() {
         conn_.rollback();
+        if (ran_statements_) conn_.schema_changed();  // statements prepared before may describe the old schema
         if (foreign_keys_off_) {
             try {
                 conn_.execute_ddl("PRAGMA foreign_keys = ON");
@@ -170,6 +171,7 @@ public:
     template <class Record>
     void run(const std::string& file, const std::vector<std::string>& statements, bool undo, Record record) {
         std::size_t i = 0;
+        ran_statements_ = ran_statements_ || !statements.empty();
         try {
             for (; i < statements.size(); ++i) conn_.execute_ddl(statements[i]);
             if (foreign_keys_off_) check_foreign_keys(file);
@@ -272,6 +274,7 @@ private:
     std::string who_;
     bool mysql_locked_ = false;
     bool foreign_keys_off_ = false;  // SQLite: switched off for the step under way
+    bool ran_statements_ = false;   // a step ran: prepared statements are made again (schema_changed)
 };
 
 }  // namespace

@@ -3,17 +3,14 @@
 #include <dorm/schema/ddl.hpp>
 
 #include "dialect/hooks.hpp"
+#include "schema/ddl_parts.hpp"
 #include "schema/diff_internal.hpp"
 
 namespace dorm::schema {
 
 namespace {
 
-std::string q(std::string_view ident) {
-    std::string out;
-    detail::hooks(dialect::sqlite).quote(out, ident);
-    return out;
-}
+std::string q(std::string_view ident) { return ddl_parts::quoted(dialect::sqlite, ident); }
 
 std::string temp_name(const std::string& table) { return "_dorm_new_" + table; }
 

@@ -126,15 +126,6 @@ std::optional<std::string> normalize_default(dialect d, std::optional<std::strin
     trim();
     for (bool changed = true; changed;) {
         changed = false;
-        // PostgreSQL: 'abc'::character varying, (-1)::integer, '2020-01-01'::date
-        if (d == dialect::postgresql) {
-            auto cast = s.rfind("::");
-            if (cast != std::string::npos && s.find('\'', cast) == std::string::npos) {
-                s.erase(cast);
-                trim();
-                changed = true;
-            }
-        }
         if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
             // strip only when the parentheses enclose the whole expression
             int depth = 0;
@@ -145,6 +136,16 @@ std::optional<std::string> normalize_default(dialect d, std::optional<std::strin
             }
             if (encloses) {
                 s = s.substr(1, s.size() - 2);
+                trim();
+                changed = true;
+            }
+        }
+        // (parentheses first: ('a'::text) is a cast inside them)
+        // PostgreSQL: 'abc'::character varying, (-1)::integer, '2020-01-01'::date
+        if (d == dialect::postgresql) {
+            auto cast = s.rfind("::");
+            if (cast != std::string::npos && s.find('\'', cast) == std::string::npos) {
+                s.erase(cast);
                 trim();
                 changed = true;
             }

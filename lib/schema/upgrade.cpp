@@ -3,7 +3,10 @@
 #include <dorm/error.hpp>
 #include <dorm/schema/diff.hpp>
 
+#include <exception>
+
 #include "dialect/hooks.hpp"
+#include "schema/ddl_parts.hpp"
 
 namespace dorm::schema {
 
@@ -12,7 +15,7 @@ namespace {
 /// Counts through one connection of the engine.
 class engine_probe final : public data_probe {
 public:
-    explicit engine_probe(connection& c) : c_(c), h_(detail::hooks(c.dialect())) {}
+    explicit engine_probe(connection& c) : c_(c) {}
     long long rows(const std::string& table) const override { return count(table, {}); }
     long long nulls(const std::string& table, const std::string& column) const override {
         return count(table, quoted(column) + " IS NULL");
@@ -22,11 +25,7 @@ public:
     }
 
 private:
-    std::string quoted(std::string_view ident) const {
-        std::string out;
-        h_.quote(out, ident);
-        return out;
-    }
+    std::string quoted(std::string_view ident) const { return ddl_parts::quoted(c_.dialect(), ident); }
     long long count(const std::string& table, const std::string& where) const {
         std::string sql = "SELECT COUNT(*) FROM " + quoted(table);
         if (!where.empty()) sql += " WHERE " + where;
@@ -34,7 +33,6 @@ private:
         return stmt->step() ? stmt->get_int(0) : 0;
     }
     connection& c_;
-    const detail::dialect_hooks& h_;
 };
 
 }  // namespace
@@ -77,21 +75,31 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
                 }
         }
     } restore{conn, sqlite && rebuilds};
+    struct statements_outdated {  // whatever ran, prepared statements may describe the old schema
+        connection& c;
+        ~statements_outdated() { c.schema_changed(); }
+    } outdated{conn};
     conn.begin();
-    std::size_t done = 0;  // operations applied (they stay applied on MariaDB, whose DDL commits itself)
+    std::size_t done = 0;  // operations applied (MariaDB: they stay applied, its DDL commits itself)
     try {
         for (const auto& op : d.operations()) {
+            std::size_t ran = 0;  // statements of this operation that ran
             for (const auto& s : op.sql) {
                 try {
                     conn.execute_ddl(s);
+                    ++ran;
                 } catch (const database_error& err) {
-                    if (e.dialect() != dialect::mysql || done == 0) throw;
-                    std::string msg = "dorm: metadata.upgrade() failed at \"" + op.description + "\": " + err.what() +
-                                      "\nMariaDB commits each DDL statement, so these " + std::to_string(done) +
-                                      " operations stay applied:";
-                    for (std::size_t i = 0; i < done; ++i) msg += "\n  - " + d.operations()[i].description;
-                    msg += "\nFix the cause and run upgrade() again: it continues from there.";
-                    throw migration_error(msg);
+                    std::string msg = "dorm: metadata.upgrade() failed at \"" + op.description + "\": " + err.what();
+                    if (e.dialect() != dialect::mysql || (done == 0 && ran == 0)) {
+                        msg += "\nNothing was changed.";
+                    } else {
+                        msg += "\nMariaDB commits each DDL statement, so what ran stays applied:";
+                        for (std::size_t i = 0; i < done; ++i) msg += "\n  - " + d.operations()[i].description;
+                        if (ran > 0)
+                            msg += "\n  - the first " + std::to_string(ran) + " statement(s) of \"" + op.description + "\"";
+                        msg += "\nFix the cause and run upgrade() again: it continues from there.";
+                    }
+                    std::throw_with_nested(migration_error(msg));
                 }
             }
             ++done;

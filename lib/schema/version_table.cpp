@@ -4,6 +4,7 @@
 #include <dorm/schema/ddl.hpp>
 
 #include "dialect/hooks.hpp"
+#include "schema/ddl_parts.hpp"
 #include "schema/migrations_impl.hpp"
 
 namespace dorm::migrations::detail {
@@ -38,11 +39,7 @@ schema::table make_version_table() {
     return t;
 }
 
-std::string quoted(dialect d, std::string_view ident) {
-    std::string out;
-    dorm::detail::hooks(d).quote(out, ident);
-    return out;
-}
+using schema::ddl_parts::quoted;
 
 std::string placeholder(dialect d, int n) {
     std::string out;

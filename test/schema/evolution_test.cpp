@@ -152,12 +152,7 @@ inline dorm::metadata<v1::Book> without_author_model;  // evo_author is unknown:
 namespace {
 
 void drop_everything(const dorm::engine& e) {
-    auto c = e.connect();
-    for (const char* t : {"evo_review", "evo_book", "evo_author", "_dorm_new_evo_book", "dorm_migrations"}) {
-        std::string sql = std::string("DROP TABLE IF EXISTS ") + (e.dialect() == dorm::dialect::mysql ? "`" : "\"") + t +
-                          (e.dialect() == dorm::dialect::mysql ? "`" : "\"");
-        c.execute_ddl(sql);
-    }
+    dorm_test::drop_tables(e, {"evo_review", "evo_book", "evo_author", "_dorm_new_evo_book", "dorm_migrations"});
 }
 
 struct fresh {
@@ -417,12 +412,7 @@ DORM_TABLE(SlotV2, "evo_slot", (shelf_id, dorm::foreign_key(&ShelfV2::id), dorm:
            (code, dorm::varchar(10)), (table_args, dorm::unique(&SlotV2::shelf_id, &SlotV2::code)))
 inline dorm::metadata<ShelfV2, SlotV2> v2;
 
-void drop(const dorm::engine& e) {
-    auto c = e.connect();
-    const char* qt = e.dialect() == dorm::dialect::mysql ? "`" : "\"";
-    for (const char* t : {"evo_slot", "evo_shelf", "_dorm_new_evo_shelf"})
-        c.execute_ddl(std::string("DROP TABLE IF EXISTS ") + qt + t + qt);
-}
+void drop(const dorm::engine& e) { dorm_test::drop_tables(e, {"evo_slot", "evo_shelf", "_dorm_new_evo_shelf"}); }
 }  // namespace cascade
 
 BOOST_AUTO_TEST_CASE(a_changed_parent_keeps_its_children_indexes_and_foreign_keys) {
@@ -543,4 +533,177 @@ BOOST_FIXTURE_TEST_CASE(generated_migrations_take_the_schema_through_three_versi
     auto back = v1::meta.diff(engine);
     BOOST_TEST(back.empty(), back.report());
     BOOST_TEST(count_books(engine) == 2);
+}
+
+// ---- statements prepared before an upgrade are prepared again after it -------------------------
+// PostgreSQL refuses to run a cached plan whose result type changed ("cached plan must not change
+// result type"); upgrade() and the migrations runner tell the engine, so every pooled connection
+// prepares its statements again (trial of issue 15, finding 6).
+namespace widen {
+struct Counter {
+    int id = 0;
+    int hits = 0;
+};
+BOOST_DESCRIBE_STRUCT(Counter, (), (id, hits))
+DORM_TABLE(Counter, "evo_counter")
+inline dorm::metadata<Counter> v1;
+
+struct CounterV2 {
+    int id = 0;
+    std::int64_t hits = 0;  // INTEGER -> BIGINT: lossless, and a new result type
+};
+BOOST_DESCRIBE_STRUCT(CounterV2, (), (id, hits))
+DORM_TABLE(CounterV2, "evo_counter")
+inline dorm::metadata<CounterV2> v2;
+inline dorm::metadata<Counter> v3;  // back by a migration step: a type change the other way
+}  // namespace widen
+
+namespace {
+// reads every counter in two sessions open at once, so two pooled connections cache the SELECT
+long long read_hits_twice(const dorm::engine& e) {
+    dorm::session a(e);
+    dorm::session b(e);
+    long long sum = 0;
+    for (auto& c : a.scalars(dorm::select<widen::Counter>()).all()) sum += c->hits;
+    for (auto& c : b.scalars(dorm::select<widen::Counter>()).all()) sum += c->hits;
+    return sum;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(statements_cached_before_an_upgrade_work_after_it) {
+    auto engine = dorm_test::make_engine();
+    dorm_test::drop_tables(engine, {"evo_counter", "dorm_migrations"});
+    widen::v1.upgrade(engine);
+    {
+        dorm::session s(engine);
+        s.add(widen::Counter{.hits = 20});
+        s.add(widen::Counter{.hits = 22});
+        s.commit();
+    }
+    BOOST_TEST(read_hits_twice(engine) == 84);
+    auto d = widen::v2.diff(engine);
+    BOOST_TEST(d.lossless(), d.report());
+    BOOST_TEST(!d.empty());
+    widen::v2.upgrade(engine);
+    BOOST_TEST(read_hits_twice(engine) == 84);  // the same SQL text, now over a BIGINT column
+    {
+        dorm::session s(engine);
+        auto big = s.scalars(dorm::select<widen::CounterV2>().order_by(col(&widen::CounterV2::id))).first();
+        BOOST_TEST_REQUIRE(big != nullptr);
+        big->hits = 5'000'000'000;
+        s.commit();
+        big->hits = 20;
+        s.commit();
+    }
+    // the migrations runner does the same: a step written by hand narrows the column again
+    temp_dir dir;
+    {
+        std::ofstream up(dir.path + "/0001_narrow.up.sql");
+        up << (engine.dialect() == dorm::dialect::sqlite ? "SELECT 1;\n"
+               : engine.dialect() == dorm::dialect::mysql
+                   ? "ALTER TABLE `evo_counter` MODIFY COLUMN `hits` INTEGER NOT NULL;\n"
+                   : "ALTER TABLE \"evo_counter\" ALTER COLUMN \"hits\" TYPE INTEGER;\n");
+        std::ofstream down(dir.path + "/0001_narrow.down.sql");
+        down << "SELECT 1;\n";
+    }
+    BOOST_TEST(read_hits_twice(engine) == 84);
+    dorm::migrations::upgrade(engine, dir.path);
+    BOOST_TEST(read_hits_twice(engine) == 84);
+    auto back = widen::v3.diff(engine);
+    if (engine.dialect() != dorm::dialect::sqlite) BOOST_TEST(back.empty(), back.report());
+    dorm_test::drop_tables(engine, {"evo_counter", "dorm_migrations"});
+}
+
+// ---- dropping or replacing the index a foreign key uses ---------------------------------------
+// InnoDB refuses to drop the last index that starts with a foreign key's columns (error 1553):
+// upgrade(), a generated step and its down step keep one (trial of issue 15, finding 1).
+namespace fkidx {
+struct Bin {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Bin, (), (id, name))
+DORM_TABLE(Bin, "evo_bin", (name, dorm::varchar(40)))
+
+struct Part {  // v1: one index on (bin_id, name) serves the foreign key
+    int id = 0;
+    int bin_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Part, (), (id, bin_id, name))
+DORM_TABLE(Part, "evo_part", (bin_id, dorm::foreign_key(&Bin::id)), (name, dorm::varchar(40)),
+           (table_args, dorm::index(&Part::bin_id, &Part::name)))
+inline dorm::metadata<Bin, Part> v1;
+
+struct PartV2 {  // v2: the index is gone
+    int id = 0;
+    int bin_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(PartV2, (), (id, bin_id, name))
+DORM_TABLE(PartV2, "evo_part", (bin_id, dorm::foreign_key(&Bin::id)), (name, dorm::varchar(40)))
+inline dorm::metadata<Bin, PartV2> v2;
+
+struct PartV3 {  // v3: an index on bin_id alone
+    int id = 0;
+    int bin_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(PartV3, (), (id, bin_id, name))
+DORM_TABLE(PartV3, "evo_part", (bin_id, dorm::foreign_key(&Bin::id), dorm::index), (name, dorm::varchar(40)))
+inline dorm::metadata<Bin, PartV3> v3;
+
+void drop(const dorm::engine& e) { dorm_test::drop_tables(e, {"evo_part", "evo_bin", "dorm_migrations"}); }
+
+void seed(const dorm::engine& e) {
+    dorm::session s(e);
+    auto bin = s.add(Bin{.name = "A1"});
+    s.flush();
+    s.add(Part{.bin_id = bin->id, .name = "bolt"});
+    s.add(Part{.bin_id = bin->id, .name = "nut"});
+    s.commit();
+}
+
+// the parts are there and the foreign key still holds
+template <class P>
+void check_parts(const dorm::engine& e) {
+    dorm::session s(e);
+    BOOST_TEST(s.scalars(dorm::select<P>()).all().size() == 2u);
+    s.add(P{.bin_id = 999'999, .name = "orphan"});
+    BOOST_CHECK_THROW(s.commit(), dorm::foreign_key_violation);
+}
+}  // namespace fkidx
+
+BOOST_AUTO_TEST_CASE(the_index_of_a_foreign_key_can_be_dropped_and_replaced) {
+    auto engine = dorm_test::make_engine();
+    fkidx::drop(engine);
+    fkidx::v1.upgrade(engine);
+    fkidx::seed(engine);
+    for (int round = 0; round < 2; ++round) {  // the second round runs on what the first one left
+        auto d2 = fkidx::v2.diff(engine);
+        BOOST_TEST(d2.lossless(), d2.report());
+        fkidx::v2.upgrade(engine);
+        BOOST_TEST(fkidx::v2.diff(engine).empty(), fkidx::v2.diff(engine).report());
+        fkidx::check_parts<fkidx::PartV2>(engine);
+        fkidx::v3.upgrade(engine);
+        BOOST_TEST(fkidx::v3.diff(engine).empty(), fkidx::v3.diff(engine).report());
+        fkidx::check_parts<fkidx::PartV3>(engine);
+        fkidx::v1.upgrade(engine);
+        BOOST_TEST(fkidx::v1.diff(engine).empty(), fkidx::v1.diff(engine).report());
+    }
+    // v1 -> v3 at once (the new index replaces the old one), as a generated step, and back
+    temp_dir dir;
+    BOOST_TEST(!dorm::migrations::generate(fkidx::v3, engine, dir.path, "index bin_id alone").empty());
+    dorm::migrations::upgrade(engine, dir.path);
+    BOOST_TEST(fkidx::v3.diff(engine).empty(), fkidx::v3.diff(engine).report());
+    fkidx::check_parts<fkidx::PartV3>(engine);
+    BOOST_TEST(!dorm::migrations::generate(fkidx::v2, engine, dir.path, "no index").empty());
+    dorm::migrations::upgrade(engine, dir.path);
+    BOOST_TEST(fkidx::v2.diff(engine).empty(), fkidx::v2.diff(engine).report());
+    dorm::migrations::downgrade(engine, dir.path, 1);
+    BOOST_TEST(fkidx::v3.diff(engine).empty(), fkidx::v3.diff(engine).report());
+    dorm::migrations::downgrade(engine, dir.path, 0);
+    BOOST_TEST(fkidx::v1.diff(engine).empty(), fkidx::v1.diff(engine).report());
+    fkidx::check_parts<fkidx::Part>(engine);
+    fkidx::drop(engine);
 }

@@ -210,6 +210,13 @@ BOOST_AUTO_TEST_CASE(write_produces_reviewable_up_and_down_files) {
                               "-- REFUSED in the up file (lossy): uncomment this together with it\n"
                               "-- ALTER TABLE \"book\" ADD COLUMN \"isbn\" VARCHAR(20);\n"),
                down);
+    // undoing an addition drops it: the file says so where it does (issue 15 trial, finding 4)
+    BOOST_TEST(contains(down, "-- undo: create table \"note\"\n"
+                              "-- LOSES DATA: drops the table with the rows written to it since the up step\n"
+                              "DROP TABLE \"note\";\n"),
+               down);
+    BOOST_TEST(contains(down, "-- LOSES DATA: drops the column with the values written to it since the up step\n"),
+               down);
     const strings expected_down = {create_note().down_sql[0], add_stock().down_sql[0]};  // last operation first
     BOOST_TEST(split_statements(down) == expected_down, boost::test_tools::per_element());
 

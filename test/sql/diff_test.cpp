@@ -1,6 +1,8 @@
 // Dry tests of the schema diff: models against a live schema written by hand the way each
 // catalog spells it, and the SQL of every operation per dialect (PostgreSQL, MariaDB, SQLite's
 // rebuild, Oracle). Type and default spellings that mean the same thing produce no operation.
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,9 +81,95 @@ struct Tagged {  // a new NOT NULL column without default, indexed: both refused
 BOOST_DESCRIBE_STRUCT(Tagged, (), (id, code))
 DORM_TABLE(Tagged, "tagged", (code, dorm::index))
 
+struct Checked {  // a new NOT NULL column without default that a CHECK names: both refused together
+    int id = 0;
+    int level = 0;
+    int other = 0;
+};
+BOOST_DESCRIBE_STRUCT(Checked, (), (id, level, other))
+DORM_TABLE(Checked, "checked", (level, dorm::check("\"level\" BETWEEN 0 AND 9 OR 'level' = 'x'")),
+           (other, dorm::default_value(0), dorm::check("other >= 0")))
+
+// book with its foreign key indexed by a plain index on author_id
+namespace fkix {
+struct Book {
+    int id = 0;
+    std::string title;
+    int author_id = 0;
+    int stock = 0;
+    std::optional<std::string> note;
+};
+BOOST_DESCRIBE_STRUCT(Book, (), (id, title, author_id, stock, note))
+DORM_TABLE(Book, "book", (title, dorm::varchar(200), dorm::index),
+           (author_id, dorm::foreign_key(&Author::id), dorm::index), (stock, dorm::default_value(0)),
+           (note, dorm::default_value("n/a")))
+}  // namespace fkix
+
+// v1 on MariaDB, already at the model's columns, with the indexes given on book
+dorm::live_schema mysql_book_with(std::vector<dorm::live_index> indexes) {
+    auto live = v1(dialect::mysql);
+    auto& b = live.tables[1];
+    b.columns[1].type = "varchar(200)";
+    b.columns.push_back({"stock", "int(11)", false, "0", false, false});
+    b.indexes = std::move(indexes);
+    return live;
+}
+
 }  // namespace difft
 
 BOOST_AUTO_TEST_SUITE(schema_diff)
+
+// InnoDB refuses to drop the last index that starts with a foreign key's columns (error 1553):
+// the diff keeps one (trial of issue 15, finding 1).
+BOOST_AUTO_TEST_CASE(mysql_keeps_an_index_for_a_foreign_key_while_dropping_its_index) {
+    auto live = difft::mysql_book_with({{"ix_book_title", {"title"}, false}, {"ix_old", {"author_id", "title"}, false}});
+    auto d = difft::run(dialect::mysql, live);
+    BOOST_TEST_REQUIRE(d.operations().size() == 1u, d.report());
+    const auto& op = d.operations()[0];
+    BOOST_TEST((op.kind == schema_change::drop_index));
+    BOOST_TEST(op.lossless);
+    BOOST_TEST(op.sql == (std::vector<std::string>{"CREATE INDEX IF NOT EXISTS `book_author_id_fkey` ON `book` (`author_id`)",
+                                                   "DROP INDEX `ix_old` ON `book`"}));
+    BOOST_TEST(op.down_sql == (std::vector<std::string>{"CREATE INDEX `ix_old` ON `book` (`author_id`, `title`)",
+                                                        "DROP INDEX `book_author_id_fkey` ON `book`"}));
+    BOOST_TEST(op.description.find("foreign key `book_author_id_fkey` needs") != std::string::npos, op.description);
+    // PostgreSQL needs no index for a foreign key
+    auto pg = difft::v1(dialect::postgresql);
+    pg.tables[1].columns[1].type = "character varying(200)";
+    pg.tables[1].columns.push_back({"stock", "integer", false, "0", false, false});
+    pg.tables[1].indexes = {{"ix_book_title", {"title"}, false}, {"ix_old", {"author_id", "title"}, false}};
+    auto p = difft::run(dialect::postgresql, pg);
+    BOOST_TEST_REQUIRE(p.operations().size() == 1u, p.report());
+    BOOST_TEST(p.operations()[0].sql == std::vector<std::string>{"DROP INDEX \"ix_old\""});
+}
+
+BOOST_AUTO_TEST_CASE(mysql_creates_the_replacing_index_before_dropping_the_old_one) {
+    auto live = difft::mysql_book_with({{"ix_book_title", {"title"}, false}, {"ix_old", {"author_id", "title"}, false}});
+    dorm::metadata<difft::Author, difft::fkix::Book> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::mysql);
+    BOOST_TEST_REQUIRE(d.operations().size() == 1u, d.report());  // the add is part of the drop
+    const auto& op = d.operations()[0];
+    BOOST_TEST((op.kind == schema_change::drop_index));
+    BOOST_TEST_REQUIRE(op.sql.size() == 2u);
+    BOOST_TEST(op.sql[0] == "CREATE INDEX `ix_book_author_id` ON `book` (`author_id`)");
+    BOOST_TEST(op.sql[1] == "DROP INDEX `ix_old` ON `book`");
+    BOOST_TEST(op.down_sql == (std::vector<std::string>{"CREATE INDEX `ix_old` ON `book` (`author_id`, `title`)",
+                                                        "DROP INDEX `ix_book_author_id` ON `book`"}));
+}
+
+BOOST_AUTO_TEST_CASE(mysql_undoing_an_index_that_serves_a_foreign_key_makes_the_key_its_own_first) {
+    // the key is served by InnoDB's own index (not inspected), which it drops once ix_book_author_id exists
+    auto live = difft::mysql_book_with({{"ix_book_title", {"title"}, false}});
+    dorm::metadata<difft::Author, difft::fkix::Book> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::mysql);
+    BOOST_TEST_REQUIRE(d.operations().size() == 1u, d.report());
+    const auto& op = d.operations()[0];
+    BOOST_TEST((op.kind == schema_change::add_index));
+    BOOST_TEST(op.down_sql == (std::vector<std::string>{"CREATE INDEX IF NOT EXISTS `book_author_id_fkey` ON `book` (`author_id`)",
+                                                        "DROP INDEX `ix_book_author_id` ON `book`"}));
+}
 
 // A refused operation keeps its statements (a generated migration writes them commented out),
 // and what depends on it is refused with it.
@@ -99,6 +187,20 @@ BOOST_AUTO_TEST_CASE(an_index_on_a_refused_new_column_is_refused_too) {
         BOOST_TEST(!op.down_sql.empty());
     }
     BOOST_TEST(d.operations()[1].reason.find("\"code\"") != std::string::npos, d.operations()[1].reason);
+}
+
+BOOST_AUTO_TEST_CASE(a_check_on_a_refused_new_column_is_refused_too) {
+    dorm::live_schema live;
+    live.dialect = dialect::postgresql;
+    live.tables.push_back({"checked", {{"id", "integer", false, std::nullopt, true, true}}, {"id"}});
+    dorm::metadata<difft::Checked> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::postgresql);
+    BOOST_TEST_REQUIRE(d.operations().size() == 4u, d.report());  // two columns, two checks
+    for (const auto& op : d.operations()) {
+        const bool on_level = op.column == "level" || op.description.find("level") != std::string::npos;
+        BOOST_TEST(op.lossless == !on_level, op.description);  // `other` has a default: it is added
+    }
 }
 
 BOOST_AUTO_TEST_CASE(postgresql_alters) {
@@ -123,6 +225,25 @@ BOOST_AUTO_TEST_CASE(mysql_restates_the_column) {
                std::vector<std::string>{"ALTER TABLE `book` MODIFY COLUMN `title` VARCHAR(200) NOT NULL"});
     BOOST_TEST(difft::sql_of(d, schema_change::add_column) ==
                std::vector<std::string>{"ALTER TABLE `book` ADD COLUMN `stock` INTEGER DEFAULT 0 NOT NULL"});
+}
+
+// MODIFY COLUMN restates the column: a type, nullability and default change of one column is one
+// statement, after the UPDATE that fills its NULLs
+BOOST_AUTO_TEST_CASE(mysql_changes_a_column_once) {
+    auto live = difft::v1(dialect::mysql);
+    live.tables[1].columns.push_back({"stock", "smallint(6)", true, std::nullopt, false, false});
+    auto d = difft::run(dialect::mysql, live);
+    std::vector<const dorm::schema_operation*> on_stock;
+    for (const auto& op : d.operations())
+        if (op.column == "stock") on_stock.push_back(&op);
+    BOOST_TEST_REQUIRE(on_stock.size() == 1u, d.report());
+    const auto& op = *on_stock[0];
+    BOOST_TEST(op.sql == (std::vector<std::string>{"UPDATE `book` SET `stock` = 0 WHERE `stock` IS NULL",
+                                                   "ALTER TABLE `book` MODIFY COLUMN `stock` INTEGER DEFAULT 0 NOT NULL"}),
+               d.report());
+    BOOST_TEST(op.lossless);
+    BOOST_TEST(op.down_sql == std::vector<std::string>{"ALTER TABLE `book` MODIFY COLUMN `stock` smallint(6) NULL"},
+               op.down_sql.front());
 }
 
 BOOST_AUTO_TEST_CASE(sqlite_rebuilds_what_it_cannot_alter) {
@@ -205,6 +326,196 @@ BOOST_AUTO_TEST_CASE(foreign_key_action_change_is_drop_and_add) {
     BOOST_TEST(d.operations()[1].sql.front() ==
                "ALTER TABLE \"book\" ADD CONSTRAINT \"fk_book_author_id_author\" FOREIGN KEY(\"author_id\") "
                "REFERENCES \"author\" (\"id\")");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace difft {
+struct Renamed {  // `pages` became `page_count` (same type); `note` dropped, `flag` added (other types)
+    int id = 0;
+    std::optional<int> page_count;
+    bool flag = false;
+};
+BOOST_DESCRIBE_STRUCT(Renamed, (), (id, page_count, flag))
+DORM_TABLE(Renamed, "renamed", (flag, dorm::default_value(false)))
+}  // namespace difft
+
+BOOST_AUTO_TEST_SUITE(schema_diff_renames)
+
+// Alembic reports a rename as drop + add too; dorm says how to keep the values (issue 15 trial,
+// finding 3), and the reasons of a merged SQLite rebuild say which part each belongs to.
+BOOST_AUTO_TEST_CASE(a_drop_and_an_add_of_one_type_hint_at_a_rename) {
+    for (auto d : {dialect::postgresql, dialect::mysql, dialect::sqlite}) {
+        dorm::live_schema live;
+        live.dialect = d;
+        const std::string integer = d == dialect::postgresql ? "integer" : d == dialect::mysql ? "int(11)" : "INTEGER";
+        const std::string text = d == dialect::postgresql ? "text" : d == dialect::mysql ? "longtext" : "VARCHAR";
+        live.tables.push_back({"renamed",
+                               {{"id", integer, false, std::nullopt, true, true},
+                                {"pages", integer, true, std::nullopt, false, false},
+                                {"note", text, true, std::nullopt, false, false}},
+                               {"id"}});
+        live.tables[0].indexes.push_back({"ix_renamed_pages", {"pages"}, false});  // SQLite: a rebuild
+        dorm::metadata<difft::Renamed> m;
+        auto t = m.tables();
+        auto diff = dorm::schema::diff(live, t, d);
+        BOOST_TEST_MESSAGE(diff.report());
+        std::string reasons;
+        for (const auto& op : diff.operations()) reasons += op.reason + "\n";
+        BOOST_TEST(reasons.find("RENAME COLUMN " + std::string(d == dialect::mysql ? "`pages` TO `page_count`"
+                                                                                   : "\"pages\" TO \"page_count\"")) !=
+                       std::string::npos,
+                   reasons);
+        BOOST_TEST(reasons.find("RENAME COLUMN " + std::string(d == dialect::mysql ? "`note`" : "\"note\"")) ==
+                       std::string::npos,
+                   reasons);  // no column of its type was added
+        if (d == dialect::sqlite) {
+            BOOST_TEST_REQUIRE(diff.operations().size() == 1u, diff.report());
+            BOOST_TEST(reasons.find("drop column \"renamed\".\"note\": ") != std::string::npos, reasons);
+            BOOST_TEST(diff.operations()[0].description.find("add column \"renamed\".\"flag\" BOOLEAN") != std::string::npos,
+                       diff.operations()[0].description);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- every catalog spelling of every member type ----------------------------------------------
+// The types and defaults of one model as each catalog reports them (what the inspect tests read
+// from PostgreSQL 15's format_type / pg_get_expr, MariaDB 10.11's COLUMN_TYPE / COLUMN_DEFAULT
+// and older MariaDB/MySQL display widths): each spelling compares equal to the model's DDL, so an
+// up-to-date database diffs empty whatever the server prints.
+namespace spelled {
+enum class Mood { calm, loud };
+BOOST_DESCRIBE_ENUM(Mood, calm, loud)
+
+struct Everything {
+    std::int64_t id = 0;
+    bool flag = true;
+    std::int8_t tiny = 0;
+    std::int16_t small = 0;
+    int normal = -1;
+    std::int64_t big = 0;
+    float single = 0;
+    double dbl = 1.5;
+    std::string name;
+    std::string body;
+    std::vector<std::byte> data;
+    std::chrono::sys_time<std::chrono::microseconds> at{};
+    std::optional<std::string> note;
+    Mood mood = Mood::calm;
+};
+BOOST_DESCRIBE_STRUCT(Everything, (), (id, flag, tiny, small, normal, big, single, dbl, name, body, data, at, note, mood))
+DORM_TABLE(Everything, "everything", (flag, dorm::default_value(true)), (tiny, dorm::default_value(0)),
+           (small, dorm::default_value(0)), (normal, dorm::default_value(-1)), (big, dorm::default_value(0)),
+           (mood, dorm::default_value("calm")),
+           (dbl, dorm::default_value(1.5)), (name, dorm::varchar(30), dorm::default_value("it's")),
+           (at, dorm::server_default("CURRENT_TIMESTAMP")), (note, dorm::default_value("n/a")))
+
+struct spelling {
+    const char* column;
+    const char* type;
+    const char* default_sql;  // nullptr: none
+};
+
+// one table as a catalog spells it; `nullable` for the optional member only
+dorm::live_schema live(dialect d, const std::vector<spelling>& columns) {
+    dorm::live_schema s;
+    s.dialect = d;
+    dorm::live_table t;
+    t.name = "everything";
+    for (const auto& c : columns) {
+        const bool key = std::string(c.column) == "id";
+        t.columns.push_back({c.column, c.type, std::string(c.column) == "note",
+                             c.default_sql ? std::optional<std::string>(c.default_sql) : std::nullopt, key, key});
+    }
+    t.primary_key = {"id"};
+    s.tables.push_back(std::move(t));
+    return s;
+}
+
+dorm::schema_diff run(dialect d, const std::vector<spelling>& columns) {
+    dorm::metadata<Everything> m;
+    auto t = m.tables();
+    return dorm::schema::diff(live(d, columns), t, d);
+}
+}  // namespace spelled
+
+BOOST_AUTO_TEST_SUITE(catalog_spellings)
+
+BOOST_AUTO_TEST_CASE(postgresql_catalog_spellings_match_the_model) {
+    using S = std::vector<spelled::spelling>;
+    for (const auto& columns : {
+             S{{"id", "bigint", nullptr}, {"flag", "boolean", "true"}, {"tiny", "smallint", "0"},
+               {"small", "smallint", "0"}, {"normal", "integer", "'-1'::integer"}, {"big", "bigint", "0"},
+               {"single", "real", nullptr}, {"dbl", "double precision", "1.5"},
+               {"name", "character varying(30)", "'it''s'::character varying"}, {"body", "text", nullptr},
+               {"data", "bytea", nullptr}, {"at", "timestamp without time zone", "CURRENT_TIMESTAMP"},
+               {"note", "text", "'n/a'::text"}, {"mood", "character varying(64)", "'calm'::character varying"}},
+             // other spellings of the same: parentheses, casts on numbers, now(), timestamp(6)
+             S{{"id", "bigint", nullptr}, {"flag", "boolean", "(true)"}, {"tiny", "smallint", "(0)::smallint"},
+               {"small", "smallint", "'0'::smallint"}, {"normal", "integer", "(-1)"}, {"big", "bigint", "'0'::bigint"},
+               {"single", "real", nullptr}, {"dbl", "double precision", "1.50"},
+               {"name", "character varying(30)", "('it''s'::character varying)"}, {"body", "text", nullptr},
+               {"data", "bytea", nullptr}, {"at", "timestamp(6) without time zone", "now()"},
+               {"note", "text", "'n/a'::text"}, {"mood", "character varying(64)", "'calm'::character varying"}},
+         }) {
+        auto d = spelled::run(dialect::postgresql, columns);
+        BOOST_TEST(d.empty(), d.report());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(mariadb_catalog_spellings_match_the_model) {
+    using S = std::vector<spelled::spelling>;
+    for (const auto& columns : {
+             // MariaDB 10.11: display widths, quoted string defaults, current_timestamp(6)
+             S{{"id", "bigint(20)", nullptr}, {"flag", "tinyint(1)", "1"}, {"tiny", "tinyint(4)", "0"},
+               {"small", "smallint(6)", "0"}, {"normal", "int(11)", "-1"}, {"big", "bigint(20)", "0"},
+               {"single", "float", nullptr}, {"dbl", "double", "1.5"}, {"name", "varchar(30)", "'it''s'"},
+               {"body", "longtext", nullptr}, {"data", "longblob", nullptr}, {"at", "datetime(6)", "current_timestamp(6)"},
+               {"note", "longtext", "'n/a'"}, {"mood", "varchar(64)", "'calm'"}},
+             // MySQL 8 / older MariaDB: no display widths, unquoted-number defaults quoted
+             S{{"id", "bigint", nullptr}, {"flag", "tinyint(1)", "'1'"}, {"tiny", "tinyint", "'0'"},
+               {"small", "smallint", "'0'"}, {"normal", "int", "'-1'"}, {"big", "bigint", "'0'"},
+               {"single", "float", nullptr}, {"dbl", "double", "'1.5'"}, {"name", "varchar(30)", "'it''s'"},
+               {"body", "longtext", nullptr}, {"data", "longblob", nullptr}, {"at", "datetime(6)", "CURRENT_TIMESTAMP(6)"},
+               {"note", "longtext", "'n/a'"}, {"mood", "varchar(64)", "'calm'"}},
+         }) {
+        auto d = spelled::run(dialect::mysql, columns);
+        BOOST_TEST(d.empty(), d.report());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_catalog_spellings_match_the_model) {
+    using S = std::vector<spelled::spelling>;
+    auto d = spelled::run(dialect::sqlite,
+                          S{{"id", "INTEGER", nullptr}, {"flag", "BOOLEAN", "1"}, {"tiny", "SMALLINT", "0"},
+                            {"small", "SMALLINT", "'0'"}, {"normal", "INTEGER", "-1"}, {"big", "BIGINT", "0"},
+                            {"single", "REAL", nullptr}, {"dbl", "FLOAT", "1.5"}, {"name", "VARCHAR(30)", "'it''s'"},
+                            {"body", "VARCHAR", nullptr}, {"data", "BLOB", nullptr}, {"at", "DATETIME", "CURRENT_TIMESTAMP"},
+                            {"note", "VARCHAR", "'n/a'"}, {"mood", "VARCHAR(64)", "'calm'"}});
+    BOOST_TEST(d.empty(), d.report());
+}
+
+// and a different meaning is still a difference, in each direction of each family
+BOOST_AUTO_TEST_CASE(a_spelling_of_another_meaning_differs) {
+    using S = std::vector<spelled::spelling>;
+    S base{{"id", "bigint(20)", nullptr}, {"flag", "tinyint(1)", "1"}, {"tiny", "tinyint(4)", "0"},
+           {"small", "smallint(6)", "0"}, {"normal", "int(11)", "-1"}, {"big", "bigint(20)", "0"},
+           {"single", "float", nullptr}, {"dbl", "double", "1.5"}, {"name", "varchar(30)", "'it''s'"},
+           {"body", "longtext", nullptr}, {"data", "longblob", nullptr}, {"at", "datetime(6)", "current_timestamp(6)"},
+           {"note", "longtext", "'n/a'"}, {"mood", "varchar(64)", "'calm'"}};
+    const std::vector<std::pair<std::size_t, spelled::spelling>> changes = {
+        {1, {"flag", "tinyint(4)", "1"}},      {2, {"tiny", "smallint(6)", "0"}},     {4, {"normal", "int(11)", "1"}},
+        {6, {"single", "double", nullptr}},        {7, {"dbl", "double", "1.25"}},        {8, {"name", "varchar(40)", "'it''s'"}},
+        {8, {"name", "varchar(30)", "'its'"}}, {9, {"body", "text", nullptr}},            {11, {"at", "datetime", "current_timestamp()"}},
+        {12, {"note", "longtext", nullptr}},    {13, {"mood", "varchar(32)", "'calm'"}}};
+    for (const auto& [i, changed] : changes) {
+        auto columns = base;
+        columns[i] = changed;
+        auto d = spelled::run(dialect::mysql, columns);
+        BOOST_TEST(!d.empty(), changed.column << " " << changed.type);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

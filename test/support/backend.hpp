@@ -2,6 +2,7 @@
 // Test support: the database URL a suite runs against. Every suite that touches a database takes
 // its URL from DORM_TEST_URL (set per backend by test/meson.build), so one source runs everywhere.
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 
 #include <dorm/dorm.hpp>
@@ -19,5 +20,17 @@ inline std::string backend() { return dorm::url::parse(url()).backend; }
 
 /// An engine on the URL under test.
 inline dorm::engine make_engine(dorm::engine_options opts = {}) { return dorm::create_engine(url(), std::move(opts)); }
+
+/// `name` quoted as an identifier of the engine's backend (backquotes on MariaDB).
+inline std::string quoted(const dorm::engine& e, std::string_view name) {
+    const char q = e.dialect() == dorm::dialect::mysql ? '`' : '"';
+    return q + std::string(name) + q;
+}
+
+/// DROP TABLE IF EXISTS for each table, in the order given (children first).
+inline void drop_tables(const dorm::engine& e, std::initializer_list<std::string_view> tables) {
+    auto c = e.connect();
+    for (auto t : tables) c.execute_ddl("DROP TABLE IF EXISTS " + quoted(e, t));
+}
 
 }  // namespace dorm_test

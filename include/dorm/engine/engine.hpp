@@ -134,6 +134,11 @@ public:
     statement_lease prepare(std::string_view sql);
     /// Runs SQL without parameters and rows (DDL), logged with `[no key ...]`.
     void execute_ddl(std::string_view sql);
+    /// Says that this connection changed the schema (ALTER, DROP, ...): its own prepared
+    /// statements and those of every other connection of the engine are prepared again at their
+    /// next use (on PostgreSQL a cached plan must not outlive a column's type). upgrade() and the
+    /// migrations runner call it; call it after DDL of your own through execute_ddl.
+    void schema_changed() noexcept;
     /// Runs SQL with parameters and no rows; returns rows affected. Logged.
     std::int64_t execute(std::string_view sql, std::span<const value> params = {});
 
