@@ -33,7 +33,9 @@ std::string default_sql(const column& c, dialect d) {
 }
 
 detail::dialect_hooks::column_def column_def(const table& t, const column& c, dialect d) {
-    return {c.name, detail::hooks(d).type_name(t, c), default_sql(c, d), c.nullable};
+    // the collation goes with the type: MariaDB's MODIFY COLUMN would reset it to the table's
+    const auto& h = detail::hooks(d);
+    return {c.name, h.type_name(t, c) + h.collation_clause(c), default_sql(c, d), c.nullable};
 }
 
 std::string column_definition(const table& t, const column& c, dialect d) {

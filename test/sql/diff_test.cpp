@@ -519,3 +519,34 @@ BOOST_AUTO_TEST_CASE(a_spelling_of_another_meaning_differs) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace difft {
+struct Collated {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Collated, (), (id, name))
+DORM_TABLE(Collated, "collated", (name, dorm::varchar(40), dorm::collation("utf8mb4_general_ci")))
+}  // namespace difft
+
+BOOST_AUTO_TEST_SUITE(schema_diff_collation)
+
+// MODIFY COLUMN restates the column: a column's own collation is restated with it, or MariaDB
+// would give it the table's
+BOOST_AUTO_TEST_CASE(mysql_modify_keeps_the_columns_collation) {
+    dorm::live_schema live;
+    live.dialect = dialect::mysql;
+    live.tables.push_back({"collated",
+                           {{"id", "int(11)", false, std::nullopt, true, true},
+                            {"name", "varchar(20)", false, std::nullopt, false, false}},
+                           {"id"}});
+    dorm::metadata<difft::Collated> m;
+    auto t = m.tables();
+    auto d = dorm::schema::diff(live, t, dialect::mysql);
+    BOOST_TEST_REQUIRE(d.operations().size() == 1u, d.report());
+    BOOST_TEST(d.operations()[0].sql ==
+                   std::vector<std::string>{"ALTER TABLE `collated` MODIFY COLUMN `name` VARCHAR(40) COLLATE utf8mb4_general_ci NOT NULL"},
+               d.operations()[0].sql.front());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
