@@ -21,7 +21,7 @@ struct many_index::set {
 many_index::~many_index() { delete set_; }
 
 bool many_index::contains(const void* obj, const void* items, std::size_t n,
-                          const void* (*get)(const void*, std::size_t)) const {
+                          const void* (*get)(const void*, std::size_t)) {
     std::uint64_t& steps = thread_work_counts().collection_steps;
     if (n <= linear_limit) {
         for (std::size_t i = 0; i < n; ++i) {

@@ -221,6 +221,14 @@ BOOST_FIXTURE_TEST_CASE(a_deep_one_way_chain_joins_flushes_and_leaves_without_re
         dorm::session s(engine);
         s.add(head);  // cascade along the strong one<Link> members
         BOOST_CHECK_EQUAL(s.size(), std::size_t{deep});
+        s.flush();
+        BOOST_CHECK_NE(head->id, 0);
+        s.rollback();  // every row leaves the session again, keys back to 0
+        BOOST_CHECK_EQUAL(s.size(), std::size_t{0});
+        BOOST_CHECK_EQUAL(head->id, 0);
+        BOOST_CHECK_EQUAL(rows("graph_link"), 0);
+        s.add(head);
+        BOOST_CHECK_EQUAL(s.size(), std::size_t{deep});
         s.commit();
         auto end = last.lock();
         BOOST_REQUIRE(end);

@@ -39,9 +39,10 @@ public:
     }
     ~many_index();
 
-    /// Whether `obj` is one of the `n` items of `items`, read by `get(items, i)`.
+    /// Whether `obj` is one of the `n` items of `items`, read by `get(items, i)`. Not const: it
+    /// may build the set (a const member would race when two threads read one collection).
     bool contains(const void* obj, const void* items, std::size_t n,
-                  const void* (*get)(const void* items, std::size_t i)) const;
+                  const void* (*get)(const void* items, std::size_t i));
     /// `obj` was appended to the items.
     void appended(const void* obj) noexcept;
     /// The items changed in a way that was not reported: rebuild at the next lookup.
@@ -49,8 +50,8 @@ public:
 
 private:
     struct set;
-    mutable set* set_ = nullptr;
-    mutable bool valid_ = false;
+    set* set_ = nullptr;
+    bool valid_ = false;
 };
 
 /// The session side of a wired relationship (implemented by the session; type-erased).
@@ -159,7 +160,7 @@ public:
     }
     const container& raw() const noexcept { return items_; }
     /// Whether `obj` is among the items (no load, no notification).
-    bool contains(const void* obj) const { return index_.contains(obj, &items_, items_.size(), &item_at); }
+    bool contains(const void* obj) { return index_.contains(obj, &items_, items_.size(), &item_at); }
     /// Appends `item` unless present, without notifying the other side.
     void append_unique(std::shared_ptr<T> item) {
         if (contains(item.get())) return;
