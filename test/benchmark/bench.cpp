@@ -1156,7 +1156,7 @@ void usage(const char* argv0) {
         "  --source-root DIR    the dorm source tree (for compile_time.sh; default: the build's)\n"
         "  --workloads w,tx,scale  w = W1-W5, tx = concurrent transfers, scale = time at n and 4n per session path\n"
         "                       (default all three); --tx-only = --workloads tx\n"
-        "  --scale-n N          SCALE: n (default 20000; --quick 2000); runs n and 4n, best of 3 (--quick 1)\n"
+        "  --scale-n N          SCALE: n (default 20000; --quick 5000); runs n and 4n, best of 3\n"
         "  --tx-threads T --tx-transfers M   TX: T threads x M transfers each (default 8 x 2000; --quick 8 x 300)\n"
         "  --tx-strategies a,b  for_update,serializable,version (default all)   --tx-reps K (default: --reps)\n"
         "  --db mysql           TX only (raw = libmariadb); DORM_TEST_URL=mysql://..., e.g. from with_server.sh mysql\n",
@@ -1430,7 +1430,7 @@ int run_main(int argc, char** argv) try {
     // SQLite memory only: the paths measure dorm's own bookkeeping, not a server
     const bool scale_db = std::find(dbs.begin(), dbs.end(), "memory") != dbs.end();
     if (run_scale && scale_db && !callgrind)
-        ok = run_scaling(scale_n_arg ? *scale_n_arg : quick ? 2000 : 20000, quick ? 1 : 3) && ok;
+        ok = run_scaling(scale_n_arg ? *scale_n_arg : quick ? 5000 : 20000, 3) && ok;
     std::printf("\nchecksums: %s (every implementation against raw and against the values computed from the data; "
                 "TX: the books of every run)\n",
                 ok ? "all equal" : "MISMATCH");
