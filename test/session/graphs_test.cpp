@@ -240,6 +240,29 @@ BOOST_FIXTURE_TEST_CASE(a_deep_one_way_chain_joins_flushes_and_leaves_without_re
     BOOST_CHECK_EQUAL(rows("graph_link"), deep);
 }
 
+// The walk without recursion keeps the recursive walk's order: each related object's whole
+// cascade before the next one's (add order decides INSERT order among rows of one table).
+BOOST_FIXTURE_TEST_CASE(the_cascade_adds_depth_first_as_before, node_db) {
+    auto root = std::make_shared<Node>(Node{.name = "root"});
+    auto a = std::make_shared<Node>(Node{.name = "a"});
+    auto b = std::make_shared<Node>(Node{.name = "b"});
+    auto a1 = std::make_shared<Node>(Node{.name = "a1"});
+    auto a2 = std::make_shared<Node>(Node{.name = "a2"});
+    root->children.push_back(a);
+    root->children.push_back(b);
+    a->children.push_back(a1);
+    a->children.push_back(a2);
+    dorm::session s(engine);
+    s.add(root);
+    s.commit();
+    // depth first: root, a, a1, a2, b (breadth first would be root, a, b, a1, a2)
+    BOOST_CHECK_LT(root->id, a->id);
+    BOOST_CHECK_LT(a->id, a1->id);
+    BOOST_CHECK_LT(a1->id, a2->id);
+    BOOST_CHECK_LT(a2->id, b->id);
+    BOOST_CHECK(a1->parent.get() == a && b->parent.get() == root);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(linear_work)
