@@ -208,6 +208,34 @@ BOOST_FIXTURE_TEST_CASE(a_lazy_walk_up_a_chain_costs_the_same_per_level, node_db
     BOOST_CHECK_EQUAL(s.size(), std::size_t{n});
 }
 
+// Every level already in the identity map and held by the user: no level runs SQL, so none
+// autoflushes (an autoflush per level would diff all n held objects: n^2 records looked at).
+// Small enough that a regression fails this check quickly instead of running for minutes.
+BOOST_FIXTURE_TEST_CASE(a_lazy_walk_through_held_objects_does_not_flush_per_level, node_db) {
+    constexpr int n = 3'000;
+    int leaf_id = 0;
+    {
+        dorm::session s(engine);
+        auto leaf = chain_by_parents(n);
+        s.add(leaf);
+        s.commit();
+        leaf_id = leaf->id;
+    }
+    dorm::session s(engine);
+    auto all = s.scalars(dorm::select<Node>()).all();
+    BOOST_REQUIRE_EQUAL(all.size(), std::size_t{n});
+    all.front()->name = "changed";  // a pending change: the walk must not write it either
+    echo.clear();
+    const auto visits = counts().flush_visits;
+    BOOST_CHECK_EQUAL(depth_above(s.get<Node>(leaf_id)), n);
+    const auto seen = counts().flush_visits - visits;
+    BOOST_TEST_MESSAGE("records looked at by flushes during a walk through " << n << " held objects: " << seen);
+    BOOST_CHECK_LE(seen, std::uint64_t{n});
+    BOOST_CHECK(echo.statements().empty());  // no SELECT, no UPDATE
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), std::size_t{1});
+}
+
 BOOST_FIXTURE_TEST_CASE(a_deep_one_way_chain_joins_flushes_and_leaves_without_recursion, link_db) {
     std::weak_ptr<Link> last;
     {
