@@ -1,6 +1,7 @@
 // The column half of the session's per-object bookkeeping: every operation walks the struct's
 // record_layout (member offsets in the object and in the snapshot buffer, one column_ops table
 // per member type), so it is compiled once here instead of once per mapped struct.
+#include <limits>
 #include <new>
 
 #include <dorm/detail/data_errors.hpp>
@@ -224,6 +225,29 @@ void record_base::set_version(std::int64_t v) noexcept {
 std::int64_t record_base::committed_version() const noexcept {
     const column_slot& c = layout_->cols[layout_->version_col];
     return c.ops->as_int(has_snapshot ? at(snap_, c.snap) : at(obj_, c.obj));
+}
+
+std::int64_t record_base::next_version() {
+    const std::int64_t committed = committed_version();
+    if (committed != std::numeric_limits<std::int64_t>::max()) {
+        // does the member hold committed + 1? (written and read back, then put back as it was)
+        const std::int64_t now = version();
+        set_version(committed + 1);
+        const bool fits = version() == committed + 1;
+        set_version(now);
+        if (fits) return committed + 1;
+    }
+    const std::size_t col = static_cast<std::size_t>(layout_->version_col);
+    const std::string next = committed == std::numeric_limits<std::int64_t>::max()
+                                 ? std::string("9223372036854775808")
+                                 : std::to_string(committed + 1);
+    try {
+        throw_bad_write(next, "is out of the range of the dorm::version member's type: the version after " +
+                                  std::to_string(committed) + " (row " + key_text() +
+                                  ") would wrap around; use a wider integer type for the version column");
+    } catch (const data_error& e) {
+        rethrow_in_layout_column(e, *layout_, col);
+    }
 }
 
 std::string record_base::key_text() const {

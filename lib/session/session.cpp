@@ -3,12 +3,14 @@
 #include <dorm/session/detail/session_impl.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <tuple>
 
 #include <dorm/error.hpp>
 #include <dorm/query/ast.hpp>
 #include <dorm/schema/ddl.hpp>
+#include <dorm/session/detail/work_counts.hpp>
 
 namespace dorm::detail {
 
@@ -159,48 +161,6 @@ void session_impl::index(record_base* rec) {
         throw invalid_request_error("dorm: another " + rec->table().type_name + " object with the same primary key is "
                                     "already in this session (one object per primary key per session)");
     rec->keyed = true;
-}
-
-void session_impl::add(const std::shared_ptr<record_base>& rec) {
-    if (rec->owner == this) {
-        if (rec->state == object_state::deleted) {  // add() after remove(): keep it
-            rec->state = object_state::persistent;
-            std::erase(deleted_, rec.get());
-        }
-        return;
-    }
-    if (rec->owner)
-        throw invalid_request_error("dorm: the " + rec->table().type_name +
-                                    " object is already attached to another session; expunge it there first");
-    identity_key k;
-    const bool returning = rec->has_snapshot && !rec->inserted_in_txn && rec->key(k);
-    if (returning)
-        if (record_base* other = find(k); other && other != rec.get())
-            throw invalid_request_error("dorm: another " + rec->table().type_name +
-                                        " object with the same primary key is already in this session");
-    if (rec->detached_known.load(std::memory_order_relaxed)) detached_records::attach(rec.get());
-    rec->owner = this;
-    rec->order = next_order_++;
-    records_.push_back(rec);
-    note_record_slot(rec.get());
-    if (returning) {
-        // a detached object that has a row: it comes back persistent (no INSERT)
-        rec->state = object_state::persistent;
-        index(rec.get());
-        watch(rec.get());
-    } else {
-        rec->state = object_state::pending;
-        pending_.push_back(rec.get());
-        if (!pending_index_stale_) pending_index_.emplace(rec->object(), rec.get());
-    }
-    rec->wire(this, false);
-    // cascade save-update: what the object refers to joins too
-    if (rec->layout().rel_count) {
-        std::vector<std::shared_ptr<record_base>> reach;
-        rec->related(reach);
-        for (auto& r : reach)
-            if (r->owner != this) add(r);
-    }
 }
 
 record_base* session_impl::find(const identity_key& k) const {
@@ -545,29 +505,42 @@ std::vector<record_base*> order_records(const std::vector<record_base*>& recs,
         children[p->second].push_back(c->second);
         ++indegree[c->second];
     }
+    // Passes over `sorted`: each takes, in position order, every record that is ready when the
+    // pass reaches it; a record freed behind the pass's position waits for the next pass. Run
+    // with a heap of the positions still ahead in this pass, so a chain given child-first (every
+    // pass would take one record) costs O(n log n), not O(n^2).
+    std::uint64_t& order_steps = thread_work_counts().order_steps;
     std::vector<record_base*> out;
     out.reserve(sorted.size());
+    std::vector<std::size_t> ahead, next_pass;  // min-heaps of positions
+    auto push = [&](std::vector<std::size_t>& h, std::size_t i) {
+        ++order_steps;
+        h.push_back(i);
+        std::push_heap(h.begin(), h.end(), std::greater<>{});
+    };
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+        if (!indegree[i]) ahead.push_back(i);  // ascending: already a heap
     std::vector<bool> done(sorted.size(), false);
-    // repeatedly take the first ready record in (rank, order) order
-    std::size_t remaining = sorted.size();
-    while (remaining) {
-        bool progress = false;
-        for (std::size_t i = 0; i < sorted.size(); ++i) {
-            if (done[i] || indegree[i]) continue;
-            done[i] = true;
-            --remaining;
-            out.push_back(sorted[i]);
-            for (auto c : children[i]) --indegree[c];
-            progress = true;
+    while (out.size() < sorted.size()) {
+        if (ahead.empty()) {
+            if (next_pass.empty()) {  // a cycle between rows: fall back to table order for the rest
+                for (std::size_t i = 0; i < sorted.size(); ++i)
+                    if (!done[i]) {
+                        done[i] = true;
+                        out.push_back(sorted[i]);
+                    }
+                break;
+            }
+            std::swap(ahead, next_pass);
         }
-        if (!progress) {  // a cycle between rows: fall back to table order for the rest
-            for (std::size_t i = 0; i < sorted.size(); ++i)
-                if (!done[i]) {
-                    done[i] = true;
-                    --remaining;
-                    out.push_back(sorted[i]);
-                }
-        }
+        std::pop_heap(ahead.begin(), ahead.end(), std::greater<>{});
+        const std::size_t i = ahead.back();
+        ahead.pop_back();
+        done[i] = true;
+        out.push_back(sorted[i]);
+        ++order_steps;
+        for (auto c : children[i])
+            if (--indegree[c] == 0) push(c > i ? ahead : next_pass, c);
     }
     return out;
 }
@@ -653,6 +626,7 @@ void dedupe(std::vector<assoc_row>& rows) {
 }  // namespace
 
 void session_impl::do_flush() {
+    thread_work_counts().flush_visits += pending_.size() + watch_.size() + deleted_.size();
     // cascade save-update: related objects join the session
     {
         std::vector<std::shared_ptr<record_base>> reach;
@@ -697,7 +671,10 @@ void session_impl::do_flush() {
     // table, the column, the value and the C++ type); the flush fails as any other.
     for (auto* r : pending_) r->check_values();
     for (auto* r : watch_)
-        if (r->state == object_state::persistent) r->check_values();
+        if (r->state == object_state::persistent) {
+            r->check_values();
+            r->check_version_bump();  // a dorm::version member that would wrap
+        }
 
     auto& c = connection();
     const bool echo = c.echo();
@@ -813,8 +790,10 @@ void session_impl::do_flush() {
                     m &= ~version_bit;
                 }
                 if (m) {
+                    // (checked before any SQL; a foreign key synchronised since then is checked here)
+                    const std::int64_t next = r->next_version();
                     versions.before.emplace_back(r, committed);
-                    r->set_version(committed + 1);
+                    r->set_version(next);
                     m |= version_bit;
                 }
             }

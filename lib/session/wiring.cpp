@@ -66,6 +66,26 @@ namespace {
 thread_local std::vector<std::shared_ptr<void>>* releasing = nullptr;  // the outermost release's queue
 }
 
+void release_iteratively(std::shared_ptr<void>& item) noexcept {
+    if (releasing != nullptr) {  // inside another release: hand it over
+        try {
+            releasing->push_back(std::move(item));
+        } catch (...) {
+            item.reset();  // out of memory: release it here (recursion, as before)
+        }
+        return;
+    }
+    std::vector<std::shared_ptr<void>> queue;
+    try {
+        queue.reserve(16);
+    } catch (...) {
+        item.reset();
+        return;
+    }
+    queue.push_back(std::move(item));
+    release_iteratively(queue);
+}
+
 void release_iteratively(std::vector<std::shared_ptr<void>>& items) noexcept {
     if (releasing != nullptr) {  // inside another collection's release: hand the items over
         try {
@@ -93,6 +113,9 @@ void release_iteratively(std::vector<std::shared_ptr<void>>& items) noexcept {
 
 one_base::~one_base() {
     if (tracked_) untrack();
+    // the target may own a chain of objects through their own dorm::one members (a one-way
+    // many-to-one, a one-to-one): releasing it here would recurse once per level
+    if (strong_ && strong_.use_count() == 1) release_iteratively(strong_);
 }
 
 // -- unhooked references (dorm::one assigned outside a session) -----------------------------------
@@ -282,28 +305,37 @@ const relationship_info* back_of(const relationship_info& rel) {
 }
 }  // namespace
 
+void record_base::wire_begin() {
+    if (owner) unhooked_refs::arm(obj_);
+}
+
+void record_base::wire_rel(std::size_t i, bool from_db, object_list& items) {
+    const relationship_info& rel = layout_->rels[i];
+    void* m = at(obj_, rel.offset);
+    items.clear();
+    rel.ops->set_hook(m, static_cast<relation_hook*>(this));
+    if (from_db) {
+        if (rel.collection) rel.ops->clear(m);
+        rel.ops->set_loaded(m, false);
+    }
+    // a graph built before add(): the related objects, held here while the member becomes weak
+    // (a parent only this object held must live until the cascade gives it a record)
+    if (!from_db && rel.ops->loaded(m)) rel.ops->items(m, items);
+    if (rel.weak) rel.ops->set_weak(m, true);  // the child -> parent side of a pair must not own the parent
+}
+
 void record_base::wire_rels(session_impl* s, bool from_db) {
     const record_layout& l = *layout_;
     if (s && !from_db) unhooked_refs::arm(obj_);
+    object_list items;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
-        const relationship_info& rel = l.rels[i];
-        void* m = at(obj_, rel.offset);
         if (!s) {
-            rel.ops->set_hook(m, nullptr);
+            l.rels[i].ops->set_hook(at(obj_, l.rels[i].offset), nullptr);
             continue;
         }
-        rel.ops->set_hook(m, static_cast<relation_hook*>(this));
-        if (from_db) {
-            if (rel.collection) rel.ops->clear(m);
-            rel.ops->set_loaded(m, false);
-        }
-        // a graph built before add(): the related objects, held here while the member becomes weak
-        // (a parent only this object held must live until the cascade below gives it a record)
-        object_list items;
-        if (!from_db && rel.ops->loaded(m)) rel.ops->items(m, items);
-        if (rel.weak) rel.ops->set_weak(m, true);  // the child -> parent side of a pair must not own the parent
+        wire_rel(i, from_db, items);
         // the other sides learn about this object now (back_populates) and join (save-update)
-        for (auto& item : items) on_changed(rel, item, true);
+        for (auto& item : items) on_changed(l.rels[i], item, true);
     }
 }
 
@@ -401,45 +433,68 @@ void record_base::deassociate(const record_layout& l, void* obj, int fk_col) {
     }
 }
 
-void record_base::on_changed(const relationship_info& rel, const std::shared_ptr<void>& child, bool added) {
-    if (const relationship_info* back = back_of(rel)) {
-        void* back_m = at(child.get(), back->offset);
-        if (!back->collection) {
-            // the other side is a scalar pointing back to us
-            if (added) {
-                auto prev = back->ops->get(back_m);
-                if (prev.get() != obj_) {
-                    // move: leave the previous owner's relationship
-                    if (prev) rel.ops->remove(at(prev.get(), rel.offset), child.get());
-                    back->ops->add(back_m, object_ptr());
-                }
-            } else {
-                back->ops->remove(back_m, obj_);
+namespace {
+/// back_populates: the other side of `rel` in `child` gains (or loses) `self`, the object of
+/// `rel`'s owner; a scalar other side that pointed elsewhere moves (the previous owner loses child).
+void mirror(const relationship_info& rel, void* self_obj, const std::shared_ptr<void>& self,
+            const std::shared_ptr<void>& child, bool added) {
+    const relationship_info* back = back_of(rel);
+    if (!back) return;
+    void* back_m = at(child.get(), back->offset);
+    if (!back->collection) {
+        // the other side is a scalar pointing back to us
+        if (added) {
+            auto prev = back->ops->get(back_m);
+            if (prev.get() != self_obj) {
+                // move: leave the previous owner's relationship
+                if (prev) rel.ops->remove(at(prev.get(), rel.offset), child.get());
+                back->ops->add(back_m, self);
             }
-        } else if (back->ops->loaded(back_m)) {
-            // the other side is a collection: keep our object in it (or out of it)
-            if (added)
-                back->ops->add(back_m, object_ptr());
-            else
-                back->ops->remove(back_m, obj_);
+        } else {
+            back->ops->remove(back_m, self_obj);
         }
+    } else if (back->ops->loaded(back_m)) {
+        // the other side is a collection: keep our object in it (or out of it)
+        if (added)
+            back->ops->add(back_m, self);
+        else
+            back->ops->remove(back_m, self_obj);
     }
-    if (!added) {
-        if (rel.reverse) {
-            if (rel.cascade_delete_orphan) {
-                if (record_base* r = find_record(owner, rel.target(), child.get())) {
-                    owner->remove(r);
-                    return;
-                }
+}
+}  // namespace
+
+std::shared_ptr<record_base> record_base::joined(std::size_t i, const std::shared_ptr<void>& child) {
+    const relationship_info& rel = layout_->rels[i];
+    mirror(rel, obj_, back_of(rel) ? object_ptr() : nullptr, child, true);
+    if (owner && rel.cascade_save_update) return record_for(owner, rel, child);
+    return nullptr;
+}
+
+void record_base::joined_after(std::size_t i, const std::shared_ptr<void>& child) {
+    if (!owner) return;
+    const relationship_info& rel = layout_->rels[i];
+    if (record_base* r = find_record(owner, rel.target(), child.get())) owner->watch(r);
+    if (rel.many_to_one) null_out &= ~(column_mask{1} << rel.owner_fk);
+}
+
+void record_base::on_changed(const relationship_info& rel, const std::shared_ptr<void>& child, bool added) {
+    if (added) {
+        const auto i = static_cast<std::size_t>(&rel - layout_->rels);
+        if (auto next = joined(i, child)) owner->add(next);  // an outermost add: it walks without recursion
+        joined_after(i, child);
+        return;
+    }
+    mirror(rel, obj_, nullptr, child, false);
+    if (rel.reverse) {
+        if (rel.cascade_delete_orphan) {
+            if (record_base* r = find_record(owner, rel.target(), child.get())) {
+                owner->remove(r);
+                return;
             }
-            deassociate(rel.target(), child.get(), rel.target_fk);
-        } else if (rel.many_to_one) {
-            if (!rel.ops->get(at(obj_, rel.offset))) deassociate(*layout_, obj_, rel.owner_fk);
         }
-    } else if (owner) {
-        if (rel.cascade_save_update) owner->add(record_for(owner, rel, child));
-        if (record_base* r = find_record(owner, rel.target(), child.get())) owner->watch(r);
-        if (rel.many_to_one) null_out &= ~(column_mask{1} << rel.owner_fk);
+        deassociate(rel.target(), child.get(), rel.target_fk);
+    } else if (rel.many_to_one) {
+        if (!rel.ops->get(at(obj_, rel.offset))) deassociate(*layout_, obj_, rel.owner_fk);
     }
 }
 
@@ -471,11 +526,15 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
             k.i = fk.as_int();
         else
             append_key_part(k.s, fk);
-        if (record_base* r = owner->find(k)) {  // in the identity map: no SQL
+        if (record_base* r = owner->find(k)) {  // in the identity map: no SQL, no autoflush
             owner->watch(r);
             rel.ops->assign(m, {r->object_ptr()});
             return;
         }
+        // (as SQLAlchemy: a lazy load that runs SQL autoflushes first; one answered by the
+        // identity map does not: walking a chain whose objects the user holds would otherwise
+        // diff every held object once per level)
+        if (!owner->in_flush()) owner->autoflush();
         std::vector<value> params{fk};
         object_list found;
         {
@@ -485,6 +544,7 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         rel.ops->assign(m, std::move(found));
         return;
     }
+    if (!owner->in_flush()) owner->autoflush();
     const schema::table* assoc = rel.assoc ? &rel.assoc() : nullptr;
     const auto& sql = owner->relationship_sql(*target.table, rel.target_fk, assoc, rel.assoc_to_owner, rel.assoc_to_target);
     std::vector<value> params{layout_key_value(*layout_, obj_)};
@@ -518,7 +578,6 @@ void record_base::load_relationship(void* member) {
     const record_layout& l = *layout_;
     if (l.rel_count == 0) return;
     owner->check_usable();
-    if (!owner->in_flush()) owner->autoflush();
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
         if (member != at(obj_, rel.offset)) continue;

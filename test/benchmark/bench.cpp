@@ -531,6 +531,7 @@ private:
 
 }  // namespace bench
 #include "tx.hpp"
+#include "scaling.hpp"
 namespace bench {
 
 // -- the harness ---------------------------------------------------------------------------------
@@ -1153,7 +1154,9 @@ void usage(const char* argv0) {
         "  --no-compile-time    do not run compile_time.sh after the workloads\n"
         "  --no-warmup          skip the discarded in-memory warm-up run of each implementation\n"
         "  --source-root DIR    the dorm source tree (for compile_time.sh; default: the build's)\n"
-        "  --workloads w,tx     w = W1-W5, tx = concurrent transfers (default both); --tx-only = --workloads tx\n"
+        "  --workloads w,tx,scale  w = W1-W5, tx = concurrent transfers, scale = time at n and 4n per session path\n"
+        "                       (default all three); --tx-only = --workloads tx\n"
+        "  --scale-n N          SCALE: n (default 20000; --quick 5000); runs n and 4n, best of 3\n"
         "  --tx-threads T --tx-transfers M   TX: T threads x M transfers each (default 8 x 2000; --quick 8 x 300)\n"
         "  --tx-strategies a,b  for_update,serializable,version (default all)   --tx-reps K (default: --reps)\n"
         "  --db mysql           TX only (raw = libmariadb); DORM_TEST_URL=mysql://..., e.g. from with_server.sh mysql\n",
@@ -1183,7 +1186,8 @@ int run_main(int argc, char** argv) try {
     std::string root = DORM_BENCH_SOURCE_ROOT;
     std::optional<std::int64_t> n_arg;
     std::optional<int> lookups_arg, w5_arg, reps_arg;
-    bool run_w = true, run_tx = true;
+    bool run_w = true, run_tx = true, run_scale = true;
+    std::optional<int> scale_n_arg;
     TxParams txp;
     std::optional<int> tx_threads_arg, tx_transfers_arg, tx_reps_arg;
     std::vector<TxStrategy> strategies(std::begin(kTxStrategies), std::end(kTxStrategies));
@@ -1208,13 +1212,15 @@ int run_main(int argc, char** argv) try {
         else if (a == "--no-compile-time") compile_time = false;
         else if (a == "--no-warmup") warmup = false;
         else if (a == "--source-root") root = value();
-        else if (a == "--tx-only") run_w = false, run_tx = true;
+        else if (a == "--tx-only") run_w = false, run_tx = true, run_scale = false;
+        else if (a == "--scale-n") scale_n_arg = std::stoi(value());
         else if (a == "--workloads") {
-            run_w = run_tx = false;
+            run_w = run_tx = run_scale = false;
             for (const auto& w : split(value())) {
                 if (w == "w" || w == "W") run_w = true;
                 else if (w == "tx" || w == "TX") run_tx = true;
-                else throw std::runtime_error("unknown --workloads " + w + " (w, tx)");
+                else if (w == "scale" || w == "SCALE") run_scale = true;
+                else throw std::runtime_error("unknown --workloads " + w + " (w, tx, scale)");
             }
         } else if (a == "--tx-threads") tx_threads_arg = std::stoi(value());
         else if (a == "--tx-transfers") tx_transfers_arg = std::stoi(value());
@@ -1421,6 +1427,10 @@ int run_main(int argc, char** argv) try {
     if (run_w) print_tables(sums, dbs, impls, p, reps);
     const auto tx_sums = tx_summarize(tx_runs, dbs, txp);
     tx_print_table(tx_sums, txp, tx_reps);
+    // SQLite memory only: the paths measure dorm's own bookkeeping, not a server
+    const bool scale_db = std::find(dbs.begin(), dbs.end(), "memory") != dbs.end();
+    if (run_scale && scale_db && !callgrind)
+        ok = run_scaling(scale_n_arg ? *scale_n_arg : quick ? 5000 : 20000, 3) && ok;
     std::printf("\nchecksums: %s (every implementation against raw and against the values computed from the data; "
                 "TX: the books of every run)\n",
                 ok ? "all equal" : "MISMATCH");

@@ -12,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -102,6 +103,32 @@ struct Note {
 };
 BOOST_DESCRIBE_STRUCT(Note, (), (id, text))
 DORM_TABLE(Note, "note", (text, dorm::varchar(40)))
+
+// ---- versions of small integer types (a flush refuses the UPDATE that would wrap them) ---------
+
+struct Tiny {
+    int id = 0;
+    std::string label;
+    std::int8_t version = 0;
+};
+BOOST_DESCRIBE_STRUCT(Tiny, (), (id, label, version))
+DORM_TABLE(Tiny, "tiny_counter", (label, dorm::varchar(20)), (version, dorm::version))
+
+struct TinyUnsigned {
+    int id = 0;
+    std::string label;
+    std::uint8_t version = 0;
+};
+BOOST_DESCRIBE_STRUCT(TinyUnsigned, (), (id, label, version))
+DORM_TABLE(TinyUnsigned, "tiny_unsigned_counter", (label, dorm::varchar(20)), (version, dorm::version))
+
+struct Small {
+    int id = 0;
+    std::string label;
+    std::int16_t version = 0;
+};
+BOOST_DESCRIBE_STRUCT(Small, (), (id, label, version))
+DORM_TABLE(Small, "small_counter", (label, dorm::varchar(20)), (version, dorm::version))
 
 }  // namespace vt
 
@@ -562,6 +589,67 @@ BOOST_FIXTURE_TEST_CASE(a_table_without_a_version_column_behaves_as_before, note
     BOOST_CHECK_EQUAL(echo.count_statements("DELETE"), 1u);
     dorm::session check(engine);
     BOOST_CHECK_EQUAL(check.get<Note>(ids[1])->text, "last writer wins");
+}
+
+namespace {
+/// The version of a small integer type T::version reaches its largest value through the session,
+/// then the next change is refused before any SQL: data_error naming the table, the column and
+/// the value the UPDATE would write; the row and the object keep the last version.
+template <class T>
+void a_version_stops_at_the_end_of_its_type(const std::string& table) {
+    using V = decltype(T::version);
+    constexpr std::int64_t top = std::numeric_limits<V>::max();
+    dorm_test::database<T> db;
+    const int id = dorm_test::seed(db.engine, std::vector<T>{T{.label = "new"}}).at(0);
+    {   // the row one step before the end (a bulk UPDATE does not bump the version)
+        dorm::session s(db.engine);
+        s.execute(dorm::update<T>().set(col(&T::version), static_cast<V>(top - 1)).where(col(&T::id) == id));
+        s.commit();
+    }
+    dorm::session s(db.engine);
+    auto x = s.get<T>(id);
+    BOOST_REQUIRE(x);
+    BOOST_REQUIRE_EQUAL(std::int64_t{x->version}, top - 1);
+    x->label = "last";
+    s.commit();  // the boundary itself is fine
+    BOOST_CHECK_EQUAL(std::int64_t{x->version}, top);
+
+    x->label = "wraps";
+    db.echo.clear();
+    bool refused = false;
+    try {
+        s.commit();
+    } catch (const dorm::data_error& e) {
+        refused = true;
+        const auto& d = e.details();
+        BOOST_CHECK_EQUAL(d.table, table);
+        BOOST_CHECK_EQUAL(d.column, "version");
+        BOOST_CHECK_EQUAL(d.value, std::to_string(top + 1));
+        BOOST_CHECK(d.writing);
+        BOOST_CHECK_MESSAGE(std::string(e.what()).find("version") != std::string::npos, e.what());
+    }
+    BOOST_CHECK_MESSAGE(refused, "the flush did not refuse version " << top + 1 << " of " << table);
+    BOOST_CHECK(statements_starting(db.echo, "UPDATE").empty());  // nothing was sent
+    BOOST_CHECK_EQUAL(std::int64_t{x->version}, top);            // the object did not wrap either
+    s.rollback();
+    dorm::session other(db.engine);
+    auto row = other.get<T>(id);
+    BOOST_REQUIRE(row);
+    BOOST_CHECK_EQUAL(std::int64_t{row->version}, top);
+    BOOST_CHECK_EQUAL(row->label, "last");
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_int8_version_is_refused_before_it_wraps) {
+    a_version_stops_at_the_end_of_its_type<Tiny>("tiny_counter");
+}
+
+BOOST_AUTO_TEST_CASE(a_uint8_version_is_refused_before_it_wraps) {
+    a_version_stops_at_the_end_of_its_type<TinyUnsigned>("tiny_unsigned_counter");
+}
+
+BOOST_AUTO_TEST_CASE(an_int16_version_is_refused_before_it_wraps) {
+    a_version_stops_at_the_end_of_its_type<Small>("small_counter");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

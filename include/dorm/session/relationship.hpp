@@ -21,6 +21,38 @@ namespace detail {
 /// 1,000,000-deep chain held through dorm::many would otherwise overflow the stack).
 /// lib/session/wiring.cpp.
 void release_iteratively(std::vector<std::shared_ptr<void>>& items) noexcept;
+/// The same for one object (the last owner of a dorm::one target lets go of it): the target is
+/// released through the queue of the outermost release on this thread. `item` is empty after.
+void release_iteratively(std::shared_ptr<void>& item) noexcept;
+
+/// Membership of a dorm::many's items in O(1): a set of their addresses, built at the first
+/// lookup in a collection of more than a few items and kept up to date by appends; any other edit
+/// (erase, clear, assignment, mutable access through raw() or a mutable iterator) drops it, and
+/// the next lookup rebuilds it. lib/session/many_index.cpp.
+class many_index {
+public:
+    many_index() noexcept = default;
+    many_index(const many_index&) noexcept {}  // a copy starts without a set
+    many_index& operator=(const many_index&) noexcept {
+        invalidate();
+        return *this;
+    }
+    ~many_index();
+
+    /// Whether `obj` is one of the `n` items of `items`, read by `get(items, i)`. Not const: it
+    /// may build the set (a const member would race when two threads read one collection).
+    bool contains(const void* obj, const void* items, std::size_t n,
+                  const void* (*get)(const void* items, std::size_t i));
+    /// `obj` was appended to the items.
+    void appended(const void* obj) noexcept;
+    /// The items changed in a way that was not reported: rebuild at the next lookup.
+    void invalidate() noexcept { valid_ = false; }
+
+private:
+    struct set;
+    set* set_ = nullptr;
+    bool valid_ = false;
+};
 
 /// The session side of a wired relationship (implemented by the session; type-erased).
 class relation_hook {
@@ -66,14 +98,16 @@ public:
             ensure_loaded();
             for (auto& it : items_) notify(it, false);
             items_ = o.items_;
+            index_.invalidate();
             loaded_ = true;
             for (auto& it : items_) notify(it, true);
         }
         return *this;
     }
 
-    iterator begin() { return (ensure_loaded(), items_.begin()); }
-    iterator end() { return (ensure_loaded(), items_.end()); }
+    // (a mutable iterator can replace items behind the lookup set's back)
+    iterator begin() { return (ensure_loaded(), index_.invalidate(), items_.begin()); }
+    iterator end() { return (ensure_loaded(), index_.invalidate(), items_.end()); }
     const_iterator begin() const { return (ensure_loaded(), items_.begin()); }
     const_iterator end() const { return (ensure_loaded(), items_.end()); }
     std::size_t size() const { return (ensure_loaded(), items_.size()); }
@@ -84,8 +118,9 @@ public:
     void push_back(std::shared_ptr<T> item) {
         ensure_loaded();
         if (!item) return;
-        if (std::find(items_.begin(), items_.end(), item) != items_.end()) return;
+        if (contains(item.get())) return;
         items_.push_back(item);
+        index_.appended(item.get());
         notify(items_.back(), true);
     }
     /// Removes the element at `pos`; returns the iterator after it.
@@ -93,6 +128,7 @@ public:
         ensure_loaded();
         std::shared_ptr<T> item = *pos;
         auto next = items_.erase(pos);
+        index_.invalidate();
         auto index = next - items_.begin();
         notify(item, false);
         return items_.begin() + index;
@@ -109,6 +145,7 @@ public:
         ensure_loaded();
         auto old = std::move(items_);
         items_.clear();
+        index_.invalidate();
         for (auto& it : old) notify(it, false);
     }
 
@@ -116,8 +153,20 @@ public:
     bool loaded() const noexcept { return loaded_; }
 
     // -- for the session --------------------------------------------------------------------
-    container& raw() noexcept { return items_; }
+    /// The items, for an edit that bypasses notifications (drops the lookup set).
+    container& raw() noexcept {
+        index_.invalidate();
+        return items_;
+    }
     const container& raw() const noexcept { return items_; }
+    /// Whether `obj` is among the items (no load, no notification).
+    bool contains(const void* obj) { return index_.contains(obj, &items_, items_.size(), &item_at); }
+    /// Appends `item` unless present, without notifying the other side.
+    void append_unique(std::shared_ptr<T> item) {
+        if (contains(item.get())) return;
+        items_.push_back(std::move(item));
+        index_.appended(items_.back().get());
+    }
     void set_loaded(bool l) noexcept { loaded_ = l; }
     void set_hook(detail::relation_hook* h) noexcept { hook_ = h; }
     detail::relation_hook* hook() const noexcept { return hook_; }
@@ -133,9 +182,14 @@ private:
         if (hook_) hook_->changed(this, std::static_pointer_cast<void>(item), added);
     }
 
+    static const void* item_at(const void* items, std::size_t i) {
+        return (*static_cast<const container*>(items))[i].get();
+    }
+
     container items_;
     mutable bool loaded_ = true;
     detail::relation_hook* hook_ = nullptr;
+    detail::many_index index_;
 };
 
 namespace detail {

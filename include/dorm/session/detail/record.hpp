@@ -192,6 +192,17 @@ public:
     /// The version the database has for the row as the session last wrote or read it: the
     /// snapshot's (the object's without a snapshot). Versioned structs only.
     std::int64_t committed_version() const noexcept;
+    /// The version an UPDATE of the row writes: committed_version() + 1.
+    /// @throws data_error (table, column, value) when the member's integer type cannot hold it:
+    /// the counter would wrap (an int8_t version after 127) and a lost race could go unseen.
+    std::int64_t next_version();
+    /// Before a flush sends anything: next_version() of a versioned persistent object whose
+    /// columns changed (the UPDATE it will need); nothing for other objects.
+    void check_version_bump() {
+        if (versioned() && state == object_state::persistent && has_snapshot &&
+            (changed() & ~(column_mask{1} << layout_->version_col)))
+            next_version();
+    }
     /// The primary key as text for messages, from the snapshot: `id=5`, `owner='ann', slug='x'`.
     std::string key_text() const;
     /// Columns whose value differs from the snapshot (all columns when there is no snapshot).
@@ -245,6 +256,20 @@ public:
     void wire(session_impl* s, bool from_db) {
         if (layout_->rel_count) wire_rels(s, from_db);
     }
+
+    // -- the steps of wire(owner, false), for session_impl::add's walk (lib/session/add_walk.cpp),
+    // which runs them from a work list instead of recursing through on_changed -> add (a
+    // 1,000,000-deep chain would overflow the stack). The order of the steps is wire()'s.
+    /// Before the first relationship: references made to this object outside a session are armed.
+    void wire_begin();
+    /// Hooks relationship `i` to the owner; `items` := what it holds (a graph built before add()),
+    /// held while the member becomes weak.
+    void wire_rel(std::size_t i, bool from_db, object_list& items);
+    /// `child` is related through relationship `i`: the other side learns it (back_populates);
+    /// returns the record the save-update cascade adds to the owner next, or nullptr.
+    std::shared_ptr<record_base> joined(std::size_t i, const std::shared_ptr<void>& child);
+    /// After the cascade added `child`'s record (or there was none): bookkeeping of relationship `i`.
+    void joined_after(std::size_t i, const std::shared_ptr<void>& child);
 
     // -- relationships (lib/session/wiring.cpp; no-ops for structs without dorm::many / dorm::one) --
     /// Related objects reachable through save-update cascades (loaded relationships only).

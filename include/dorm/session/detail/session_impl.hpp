@@ -103,6 +103,9 @@ public:
 private:
     struct flush_plan;
     void do_flush();
+    /// add()'s first step for one record (lib/session/add_walk.cpp): it joins this session as
+    /// pending (or persistent when it has a row); false when it is in this session already.
+    bool enter(const std::shared_ptr<record_base>& rec);
     void release_connection() noexcept;
     void forget(record_base* rec) noexcept;
     /// While alive, forget() leaves pending_/deleted_/watch_ alone (one std::erase each would make

@@ -85,10 +85,7 @@ struct relationship_ops_of<many<U>> {
     }
     static std::shared_ptr<void> get(const void*) { return nullptr; }
     static void add(void* m, const std::shared_ptr<void>& obj) {
-        auto& items = static_cast<M*>(m)->raw();
-        for (const auto& item : items)
-            if (item.get() == obj.get()) return;
-        items.push_back(std::static_pointer_cast<U>(obj));
+        static_cast<M*>(m)->append_unique(std::static_pointer_cast<U>(obj));
     }
     static void remove(void* m, const void* obj) {
         auto& items = static_cast<M*>(m)->raw();

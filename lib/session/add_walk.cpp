@@ -1,0 +1,110 @@
+// session.add(): the object joins the session, then what it refers to joins too (save-update
+// cascade), depth first, in the order a recursive walk would take: the object's relationships in
+// member order, each related object's whole cascade before the next one's, then what related()
+// finds. The walk keeps its position per object on a work list instead of the call stack: a
+// 1,000,000-deep self-referential chain added by one end would overflow the stack when every
+// level is a call frame (add -> wire -> on_changed -> add), issue 16 item 2.
+#include <dorm/error.hpp>
+#include <dorm/session/detail/record.hpp>
+#include <dorm/session/detail/session_impl.hpp>
+
+namespace dorm::detail {
+
+namespace {
+/// One object of the walk and where its cascade stands.
+struct add_step {
+    explicit add_step(std::shared_ptr<record_base> r) noexcept : rec(std::move(r)) {}
+    std::shared_ptr<record_base> rec;
+    std::size_t rel = 0;         ///< the relationship being wired
+    std::size_t item = 0;        ///< position in `items` (wiring) or in `reach` (related)
+    bool started = false;        ///< wire_begin() ran
+    bool joined = false;         ///< items[item] joined: its joined_after() is due
+    bool wired = false;          ///< every relationship is wired: `reach` is being added
+    object_list items;           ///< what relationship `rel` held before add()
+    std::vector<std::shared_ptr<record_base>> reach;  ///< related(): save-update targets after wiring
+};
+}  // namespace
+
+bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
+    if (rec->owner == this) {
+        if (rec->state == object_state::deleted) {  // add() after remove(): keep it
+            rec->state = object_state::persistent;
+            std::erase(deleted_, rec.get());
+        }
+        return false;
+    }
+    if (rec->owner)
+        throw invalid_request_error("dorm: the " + rec->table().type_name +
+                                    " object is already attached to another session; expunge it there first");
+    identity_key k;
+    const bool returning = rec->has_snapshot && !rec->inserted_in_txn && rec->key(k);
+    if (returning)
+        if (record_base* other = find(k); other && other != rec.get())
+            throw invalid_request_error("dorm: another " + rec->table().type_name +
+                                        " object with the same primary key is already in this session");
+    if (rec->detached_known.load(std::memory_order_relaxed)) detached_records::attach(rec.get());
+    rec->owner = this;
+    rec->order = next_order_++;
+    records_.push_back(rec);
+    note_record_slot(rec.get());
+    if (returning) {
+        // a detached object that has a row: it comes back persistent (no INSERT)
+        rec->state = object_state::persistent;
+        index(rec.get());
+        watch(rec.get());
+    } else {
+        rec->state = object_state::pending;
+        pending_.push_back(rec.get());
+        if (!pending_index_stale_) pending_index_.emplace(rec->object(), rec.get());
+    }
+    return true;
+}
+
+void session_impl::add(const std::shared_ptr<record_base>& rec) {
+    if (!enter(rec) || rec->layout().rel_count == 0) return;
+    std::vector<add_step> work;
+    work.emplace_back(rec);
+    // `next` entered the session: its own cascade runs before its parent step continues
+    auto descend = [&](std::shared_ptr<record_base> next) {
+        if (next && enter(next) && next->layout().rel_count) work.emplace_back(std::move(next));
+    };
+    while (!work.empty()) {
+        add_step& at = work.back();  // (invalidated by descend)
+        record_base& r = *at.rec;
+        if (at.wired) {  // what related() found (mostly in the session already)
+            if (at.item == at.reach.size()) {
+                work.pop_back();
+                continue;
+            }
+            std::shared_ptr<record_base> next = std::move(at.reach[at.item++]);
+            if (next->owner != this) descend(std::move(next));
+            continue;
+        }
+        if (at.joined) {
+            at.joined = false;
+            r.joined_after(at.rel, at.items[at.item++]);
+            continue;
+        }
+        if (at.started && at.item < at.items.size()) {
+            at.joined = true;
+            descend(r.joined(at.rel, at.items[at.item]));
+            continue;
+        }
+        if (!at.started) {
+            at.started = true;
+            r.wire_begin();
+        } else {
+            ++at.rel;
+        }
+        at.item = 0;
+        if (at.rel < r.layout().rel_count) {
+            r.wire_rel(at.rel, false, at.items);
+            continue;
+        }
+        at.items = object_list();
+        at.wired = true;
+        r.related(at.reach);
+    }
+}
+
+}  // namespace dorm::detail
