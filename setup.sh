@@ -8,8 +8,9 @@
 set -euo pipefail
 
 packages=(
-  # toolchain
-  g++ meson ninja-build pkg-config cmake git
+  # toolchain (dpkg-dev, as build-essential has it: without dpkg-architecture Meson installs into
+  # lib64, where CMake on Debian does not look for package configs)
+  g++ dpkg-dev meson ninja-build pkg-config cmake git
   # Boost 1.81 (Describe needs >= 1.77; Debian's default libboost-dev is 1.74: never install it)
   libboost1.81-dev libboost-test1.81-dev
   # SQLite backend
