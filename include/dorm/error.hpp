@@ -114,6 +114,15 @@ public:
     using database_error::database_error;
 };
 
+/// A statement ran longer than engine_options::statement_timeout and was cancelled (PostgreSQL
+/// SQLSTATE 57014, MariaDB 1969, SQLite's interrupt), or the server did not answer within the
+/// timeout and its grace (then the connection was closed). Not retryable by
+/// dorm::is_retryable: the same statement would most likely run as long again.
+class timeout_error : public operational_error {
+public:
+    using operational_error::operational_error;
+};
+
 /// SQL the backend could not compile or run (syntax error, unknown table, ...).
 class programming_error : public database_error {
 public:

@@ -62,12 +62,12 @@ value statement::get(int c) {
     return value();
 }
 
-std::unique_ptr<connection> connect(const url& u) {
+std::unique_ptr<connection> connect(const url& u, const connect_options& options) {
     const std::string& b = u.backend;
-    if (b == "sqlite") return sqlite::connect(u);
+    if (b == "sqlite") return sqlite::connect(u, options);
     if (b == "postgresql") {
 #ifdef DORM_HAVE_POSTGRESQL
-        return postgres::connect(u);
+        return postgres::connect(u, options);
 #else
         throw unsupported_error(
             "the postgresql backend is not available: dorm was built without libpq (install libpq-dev and "
@@ -76,7 +76,7 @@ std::unique_ptr<connection> connect(const url& u) {
     }
     if (b == "mysql" || b == "mariadb") {
 #ifdef DORM_HAVE_MYSQL
-        return mysql::connect(u);
+        return mysql::connect(u, options);
 #else
         throw unsupported_error(
             "the mysql backend is not available: dorm was built without MariaDB Connector/C (install "

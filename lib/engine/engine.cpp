@@ -56,7 +56,10 @@ engine_impl::engine_impl(dorm::url u, engine_options options)
         std::lock_guard lock(hook_mutex);
         connect_ = connect_hook();
     }
-    if (!connect_) connect_ = [](const dorm::url& target) { return driver::connect(target); };
+    if (!connect_) {
+        connect_ = [](const dorm::url& target, const driver::connect_options& o) { return driver::connect(target, o); };
+    }
+    connect_options_.statement_timeout = options_.statement_timeout;
 }
 
 engine_impl::~engine_impl() {
@@ -65,7 +68,7 @@ engine_impl::~engine_impl() {
 }
 
 std::unique_ptr<pooled_connection> engine_impl::open_pooled(std::uint64_t generation) {
-    auto pc = std::make_unique<pooled_connection>(connect_(driver_url_), generation, options_.echo);
+    auto pc = std::make_unique<pooled_connection>(connect_(driver_url_, connect_options_), generation, options_.echo);
     pc->schema_epoch_ = schema_epoch();
     if (options_.isolation) {
         // PostgreSQL and MariaDB keep the level for every later transaction of the connection
@@ -81,7 +84,7 @@ std::unique_ptr<pooled_connection> engine_impl::open_pooled(std::uint64_t genera
 
 std::unique_ptr<pooled_connection> engine_impl::checkout() {
     std::unique_lock lock(mutex_);
-    if (url_.is_memory() && !keeper_) keeper_ = connect_(driver_url_);
+    if (url_.is_memory() && !keeper_) keeper_ = connect_(driver_url_, connect_options_);
 
     const double timeout = options_.pool_timeout;
     const bool bounded = std::isfinite(timeout) && timeout < 1e9;
@@ -180,7 +183,7 @@ void engine_impl::checkin(std::unique_ptr<pooled_connection> pc) noexcept {
     {
         std::lock_guard lock(mutex_);
         --checked_out_;
-        if (pc->invalid_ || pc->generation_ != generation_ ||
+        if (pc->invalid_ || pc->conn_->broken() || pc->generation_ != generation_ ||
             idle_.size() >= static_cast<std::size_t>(options_.pool_size)) {
             to_close = std::move(pc);
             --open_;
@@ -584,6 +587,9 @@ engine create_engine(std::string_view url_text, engine_options options) {
                              std::to_string(options.max_overflow) + ")");
     if (!(options.pool_timeout > 0))
         throw argument_error("create_engine: pool_timeout must be a positive number of seconds");
+    if (!(options.statement_timeout >= 0) || !std::isfinite(options.statement_timeout))
+        throw argument_error("create_engine: statement_timeout must be a finite number of seconds, 0 for no limit "
+                             "(got " + std::to_string(options.statement_timeout) + ")");
 
     switch (u.dialect()) {
         case dorm::dialect::sqlite:

@@ -32,7 +32,8 @@ struct statement_cache_entry {
 };
 
 /// Opens a driver connection for a URL (driver::connect, or a test's replacement).
-using connect_function = std::function<std::unique_ptr<driver::connection>(const url&)>;
+using connect_function =
+    std::function<std::unique_ptr<driver::connection>(const url&, const driver::connect_options&)>;
 
 /// Test hook: engines created while a hook is set open their connections through it instead of
 /// driver::connect (e.g. to wrap the driver connection and simulate a dead one). Pass {} to clear.
@@ -119,6 +120,7 @@ private:
     engine_options options_;
     dorm::dialect dialect_;
     connect_function connect_;
+    driver::connect_options connect_options_;
 
     mutable std::mutex mutex_;
     std::condition_variable available_;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -19,6 +20,7 @@
 #include <dorm/error.hpp>
 
 #include "../driver/numbers.hpp"
+#include "../driver/timeouts.hpp"
 
 namespace dorm::driver::mysql {
 
@@ -58,10 +60,33 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
     return m;
 }
 
-[[noreturn]] void throw_error(unsigned code, const char* state, const char* msg, std::string_view sql) {
+/// Throws the dorm error for a MariaDB error. `session` (when known) is marked lost for the
+/// client errors that mean the connection is gone, and gives the statement timeout that
+/// explains a cancelled statement or a read that timed out.
+[[noreturn]] void throw_error(unsigned code, const char* state, const char* msg, std::string_view sql,
+                              session_state* session = nullptr) {
     std::string sqlstate = state != nullptr ? state : "";
     const std::string_view what = (msg != nullptr && *msg != '\0') ? std::string_view(msg) : "unknown error";
     const int c = static_cast<int>(code);
+    const double timeout = session != nullptr ? session->statement_timeout : 0.0;
+    if (session != nullptr && (code == 2006 || code == 2013 || code == 2055 || code == 5013 || code == 5014))
+        session->lost = true;
+    if (timeout > 0) {
+        if (code == 1969 || code == 3024) {  // ER_STATEMENT_TIMEOUT (MariaDB), ER_QUERY_TIMEOUT (MySQL)
+            throw timeout_error(
+                make_message(operational_label, code, std::string(what) + ": " + timeouts::cancelled(timeout), sql), c,
+                std::move(sqlstate));
+        }
+        const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - session->sent).count();
+        if ((code == 2013 || code == 5013 || code == 5014) && session->read_wait != 0 &&
+            waited >= session->read_wait - 0.25) {  // lost / CR_ERR_NET_READ / _WRITE after the read timeout
+            std::string m(what);
+            m += ": no answer from the server within " + timeouts::format(session->read_wait) +
+                 " (the statement timeout of " + timeouts::format(timeout) +
+                 " and its grace, in whole seconds): the connection was closed";
+            throw timeout_error(make_message(operational_label, code, m, sql), c, std::move(sqlstate));
+        }
+    }
     switch (code) {
         case 1062:  // ER_DUP_ENTRY
         case 1169:  // ER_DUP_UNIQUE
@@ -122,8 +147,8 @@ std::string make_message(std::string_view label, unsigned code, std::string_view
     throw operational_error(make_message(operational_label, code, what, sql), c, std::move(sqlstate));
 }
 
-[[noreturn]] void throw_conn_error(MYSQL* m, std::string_view sql) {
-    throw_error(mysql_errno(m), mysql_sqlstate(m), mysql_error(m), sql);
+[[noreturn]] void throw_conn_error(MYSQL* m, std::string_view sql, session_state* session = nullptr) {
+    throw_error(mysql_errno(m), mysql_sqlstate(m), mysql_error(m), sql, session);
 }
 
 [[noreturn]] void throw_closed(std::string_view sql) {
@@ -201,7 +226,8 @@ statement::statement(std::shared_ptr<session_state> state, std::string_view sql)
     : state_(std::move(state)), sql_(sql) {
     MYSQL* m = handle();
     stmt_.reset(mysql_stmt_init(m));
-    if (!stmt_) throw_conn_error(m, sql_);
+    if (!stmt_) throw_conn_error(m, sql_, state_.get());
+    state_->sending();
     if (mysql_stmt_prepare(stmt_.get(), sql_.data(), static_cast<unsigned long>(sql_.size())) != 0) fail();
     nparams_ = static_cast<int>(mysql_stmt_param_count(stmt_.get()));
     upsert_ = is_upsert(sql_);
@@ -225,7 +251,8 @@ MYSQL* statement::handle() const {
 }
 
 void statement::fail() {
-    throw_error(mysql_stmt_errno(stmt_.get()), mysql_stmt_sqlstate(stmt_.get()), mysql_stmt_error(stmt_.get()), sql_);
+    throw_error(mysql_stmt_errno(stmt_.get()), mysql_stmt_sqlstate(stmt_.get()), mysql_stmt_error(stmt_.get()), sql_,
+                state_.get());
 }
 
 void statement::fail_reading() {
@@ -241,7 +268,7 @@ void statement::fail_reading() {
     executed_ = false;
     done_ = true;
     has_row_ = false;
-    throw_error(code, sqlstate.c_str(), message.c_str(), sql_);
+    throw_error(code, sqlstate.c_str(), message.c_str(), sql_, state_.get());
 }
 
 namespace {
@@ -430,6 +457,7 @@ void statement::execute() {
     done_ = true;  // until a result set is stored: a failed execution has no rows
     affected_ = 0;
     if (nparams_ > 0 && mysql_stmt_bind_param(stmt_.get(), params_.data()) != 0) fail();
+    state_->sending();
     if (mysql_stmt_execute(stmt_.get()) != 0) fail();
     affected_ = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt_.get()));
     if (upsert_) affected_ = upserted_rows(affected_);
@@ -613,10 +641,12 @@ std::unique_ptr<driver::statement> connection::prepare(std::string_view sql) {
 void connection::execute(std::string_view sql) {
     MYSQL* m = state_->conn.get();
     if (m == nullptr) throw_closed(sql);
-    if (mysql_real_query(m, sql.data(), static_cast<unsigned long>(sql.size())) != 0) throw_conn_error(m, sql);
+    state_->sending();
+    if (mysql_real_query(m, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+        throw_conn_error(m, sql, state_.get());
     // Discard any rows (SHOW, SELECT) so the connection is ready for the next command.
     std::unique_ptr<st_mysql_res, res_deleter> res(mysql_store_result(m));
-    if (!res && mysql_field_count(m) != 0) throw_conn_error(m, sql);
+    if (!res && mysql_field_count(m) != 0) throw_conn_error(m, sql, state_.get());
 }
 
 bool connection::ping() {
@@ -633,7 +663,7 @@ bool connection::table_exists(std::string_view name) {
 
 // ---------------------------------------------------------------------------------------------
 
-std::unique_ptr<driver::connection> connect(const url& u) {
+std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_options& options) {
     auto state = std::make_shared<session_state>();
     state->conn.reset(mysql_init(nullptr));
     MYSQL* m = state->conn.get();
@@ -643,15 +673,19 @@ std::unique_ptr<driver::connection> connect(const url& u) {
 
     unsigned connect_timeout = 10;
     std::optional<std::string> unix_socket;
+    bool read_timeout_given = false;
+    bool write_timeout_given = false;
     for (const auto& [key, val] : u.query) {
         if (key == "unix_socket") {
             unix_socket = val;
         } else if (key == "connect_timeout") {
             connect_timeout = parse_seconds(key, val);
         } else if (key == "read_timeout") {
+            read_timeout_given = true;
             const unsigned t = parse_seconds(key, val);
             mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &t);
         } else if (key == "write_timeout") {
+            write_timeout_given = true;
             const unsigned t = parse_seconds(key, val);
             mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &t);
         } else if (key == "charset") {
@@ -676,6 +710,18 @@ std::unique_ptr<driver::connection> connect(const url& u) {
         }
     }
     mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+    if (options.statement_timeout > 0) {
+        // a server that stops answering (a stopped process, a dead host) would block a read
+        // forever: give up after the timeout and its grace (whole seconds for Connector/C), unless
+        // the URL says otherwise
+        state->statement_timeout = options.statement_timeout;
+        const auto wait = static_cast<unsigned>(std::ceil(timeouts::client_wait(options.statement_timeout)));
+        if (!read_timeout_given) {
+            mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &wait);
+            state->read_wait = wait;
+        }
+        if (!write_timeout_given) mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &wait);
+    }
     mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     const my_bool on = 1;
     const my_bool off = 0;
@@ -705,6 +751,12 @@ std::unique_ptr<driver::connection> connect(const url& u) {
     }
     if (mysql_real_query(m, session_setup, static_cast<unsigned long>(std::strlen(session_setup))) != 0) {
         throw_conn_error(m, session_setup);
+    }
+    if (options.statement_timeout > 0) {
+        // the server cancels a statement that runs longer (error 1969); the connection stays usable
+        char sql[96];
+        std::snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %.6f", options.statement_timeout);
+        if (mysql_real_query(m, sql, static_cast<unsigned long>(std::strlen(sql))) != 0) throw_conn_error(m, sql);
     }
     return std::make_unique<connection>(std::move(state));
 }

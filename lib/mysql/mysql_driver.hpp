@@ -3,6 +3,7 @@
 /// The MySQL / MariaDB driver (MariaDB Connector/C): server-side prepared statements on the
 /// binary protocol; results are buffered on the client (mysql_stmt_store_result) so that other
 /// statements can run on the connection while rows are being read.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -28,7 +29,7 @@ namespace dorm::driver::mysql {
 /// (utf8mb4 only), ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher.
 /// `localhost` with a port and no unix_socket connects over TCP to 127.0.0.1.
 /// @throws argument_error for an unknown parameter, operational_error when the server cannot be reached.
-std::unique_ptr<driver::connection> connect(const url& u);
+std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_options& options);
 
 /// Closes a MYSQL handle (mysql_close). Never throws.
 struct mysql_deleter {
@@ -46,6 +47,16 @@ struct res_deleter {
 /// The handle a connection and its statements share; reset when the connection is destroyed.
 struct session_state {
     std::unique_ptr<st_mysql, mysql_deleter> conn;
+    double statement_timeout = 0;  ///< engine_options::statement_timeout (0: none)
+    unsigned read_wait = 0;        ///< MYSQL_OPT_READ_TIMEOUT set for it (whole seconds; 0: none)
+    /// When the current command was sent (kept only with a read_wait): a lost connection after
+    /// read_wait seconds is the read timeout, not a server that went away.
+    std::chrono::steady_clock::time_point sent{};
+    bool lost = false;             ///< a call failed with "server gone / lost": the connection is dead
+    /// Notes the time a command is sent (with a read timeout only).
+    void sending() noexcept {
+        if (read_wait != 0) sent = std::chrono::steady_clock::now();
+    }
 };
 
 /// One prepared statement.
@@ -146,6 +157,7 @@ public:
     bool ping() override;
     bool table_exists(std::string_view name) override;
     int max_params() const override { return 65535; }
+    bool broken() const noexcept override { return !state_->conn || state_->lost; }
 
 private:
     std::shared_ptr<session_state> state_;

@@ -3,7 +3,9 @@
 #include "postgres_driver.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -12,6 +14,7 @@
 #include <utility>
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <dorm/engine/url.hpp>
 #include <dorm/detail/data_errors.hpp>
@@ -19,6 +22,7 @@
 
 #include "../driver/numbers.hpp"
 #include "../driver/retry_hints.hpp"
+#include "../driver/timeouts.hpp"
 
 namespace dorm::driver::postgres {
 
@@ -82,7 +86,8 @@ bool is_stale_plan(const PGresult* res) noexcept {
 }
 
 /// Throws the dorm error for a failed command. `res` may be null (libpq could not even send it).
-[[noreturn]] void throw_error(PGconn* conn, const PGresult* res, std::string_view sql) {
+/// `timeout`: the connection's statement timeout, which explains a cancelled statement (57014).
+[[noreturn]] void throw_error(PGconn* conn, const PGresult* res, std::string_view sql, double timeout = 0) {
     const char* state_field = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     std::string sqlstate = state_field != nullptr ? state_field : "";
     const char* primary = res != nullptr ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
@@ -117,6 +122,11 @@ bool is_stale_plan(const PGresult* res) noexcept {
     if (sqlstate.starts_with("22")) {  // data exception: value too long, out of range, bad date, ...
         throw data_error(make_message(data_label, what, detail, sql), 0, std::move(sqlstate));
     }
+    if (sqlstate == "57014" && timeout > 0) {  // query_canceled: by statement_timeout (or a cancel request)
+        what += ": ";
+        what += timeouts::cancelled(timeout);
+        throw timeout_error(make_message(operational_label, what, detail, sql), 0, std::move(sqlstate));
+    }
     if (is_stale_plan(res)) {
         // the statement is prepared again at its next use; dorm::is_retryable recognises this
         what += " (";
@@ -127,7 +137,7 @@ bool is_stale_plan(const PGresult* res) noexcept {
 }
 
 /// Fails unless the command succeeded.
-void check_result(PGconn* conn, const PGresult* res, std::string_view sql) {
+void check_result(PGconn* conn, const PGresult* res, std::string_view sql, double timeout = 0) {
     if (res != nullptr) {
         switch (PQresultStatus(res)) {
             case PGRES_COMMAND_OK:
@@ -143,7 +153,7 @@ void check_result(PGconn* conn, const PGresult* res, std::string_view sql) {
                 break;
         }
     }
-    throw_error(conn, res, sql);
+    throw_error(conn, res, sql, timeout);
 }
 
 [[noreturn]] void throw_closed(std::string_view sql) {
@@ -241,10 +251,64 @@ void session_state::settle() noexcept {
 void session_state::flush_pending() noexcept {
     settle();
     while (!pending_deallocate.empty() && usable()) {
-        const std::string sql = "DEALLOCATE " + pending_deallocate.back();
-        PQclear(PQexec(conn.get(), sql.c_str()));
+        try {
+            const std::string sql = "DEALLOCATE " + pending_deallocate.back();
+            exec(sql.c_str());
+        } catch (...) {  // the server did not answer (the connection is closed now), or no memory
+        }
         pending_deallocate.pop_back();
     }
+}
+
+void session_state::await(std::string_view sql) {
+    PGconn* c = conn.get();
+    if (statement_timeout <= 0 || c == nullptr) return;
+    using clock = std::chrono::steady_clock;
+    const auto deadline =
+        clock::now() + std::chrono::duration_cast<clock::duration>(
+                           std::chrono::duration<double>(timeouts::client_wait(statement_timeout)));
+    for (;;) {
+        const int unsent = PQflush(c);  // 0: all sent, 1: more to send, -1: failed (reported by PQgetResult)
+        if (unsent < 0 || (unsent == 0 && PQisBusy(c) == 0)) return;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
+        if (left <= 0) {
+            // a live server would have cancelled the statement by now: it is stopped, or gone
+            // with its host; the socket is closed without waiting for anything more
+            if (pipeline != nullptr) pipeline = nullptr;
+            lost = true;
+            conn.reset();
+            throw timeout_error(make_message(operational_label, timeouts::no_answer(statement_timeout), {}, sql), 0,
+                                "08006");
+        }
+        pollfd p{PQsocket(c), static_cast<short>(POLLIN | (unsent == 1 ? POLLOUT : 0)), 0};
+        const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left, 60'000)));
+        if (ready < 0 && errno != EINTR) return;  // PQgetResult reports the broken socket
+        if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0 && PQconsumeInput(c) == 0) return;
+    }
+}
+
+result_ptr session_state::collect(std::string_view sql) {
+    result_ptr kept;
+    bool kept_failed = false;
+    for (;;) {
+        await(sql);
+        result_ptr r(PQgetResult(conn.get()));
+        if (!r) break;
+        if (!kept_failed) {  // the last result, or the first failure
+            const auto status = PQresultStatus(r.get());
+            kept_failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY;
+            kept = std::move(r);
+        }
+        if (PQstatus(conn.get()) == CONNECTION_BAD) break;
+    }
+    return kept;
+}
+
+result_ptr session_state::exec(const char* sql) {
+    PGconn* c = conn.get();
+    if (statement_timeout <= 0 || c == nullptr) return result_ptr(PQexec(c, sql));
+    if (PQsendQuery(c, sql) != 1) return nullptr;
+    return collect(sql);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,15 +349,25 @@ void statement::prepare_named() {
                              "this comes from many lists or values): split the statement");
     state_->flush_pending();
     name_ = "dorm_" + std::to_string(++state_->next_id);
+    const bool timed = state_->statement_timeout > 0;
     {
-        result_ptr prep(PQprepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr));
-        if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) throw_error(conn, prep.get(), sql_);
+        result_ptr prep;
+        if (!timed)
+            prep.reset(PQprepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr));
+        else if (PQsendPrepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr) == 1)
+            prep = state_->collect(sql_);
+        if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) throw_error(state_->conn.get(), prep.get(), sql_);
     }
-    desc_.reset(PQdescribePrepared(conn, name_.c_str()));
+    conn = state_->conn.get();
+    if (conn == nullptr) throw_closed(sql_);
+    if (!timed)
+        desc_.reset(PQdescribePrepared(conn, name_.c_str()));
+    else if (PQsendDescribePrepared(conn, name_.c_str()) == 1)
+        desc_ = state_->collect(sql_);
     if (!desc_ || PQresultStatus(desc_.get()) != PGRES_COMMAND_OK) {
         result_ptr keep = std::move(desc_);
         state_->pending_deallocate.push_back(name_);  // prepared, but this object will not exist
-        throw_error(conn, keep.get(), sql_);
+        throw_error(state_->conn.get(), keep.get(), sql_);
     }
     const int nparams = PQnparams(desc_.get());
     if (!storage_.empty() && nparams != nparams_)
@@ -327,7 +401,7 @@ statement::~statement() {
     try {
         if (state_->usable()) {
             const std::string sql = "DEALLOCATE " + name_;
-            PQclear(PQexec(state_->conn.get(), sql.c_str()));
+            state_->exec(sql.c_str());
         } else if (state_->conn && PQstatus(state_->conn.get()) == CONNECTION_OK) {
             // Inside an aborted transaction: deallocate once the connection is usable again.
             state_->pending_deallocate.push_back(name_);
@@ -415,7 +489,8 @@ void statement::execute() {
     nrows_ = 0;
     affected_ = 0;
     if (stale_) prepare_again();
-    res_.reset(PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
+    res_ = run_prepared();
+    conn = state_->conn.get();
     if (!res_) throw_error(conn, nullptr, sql_);
     auto status = PQresultStatus(res_.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
@@ -427,25 +502,35 @@ void statement::execute() {
             // the error says the transaction may be run again (dorm::is_retryable).
             if (PQtransactionStatus(conn) == PQTRANS_IDLE) {
                 prepare_again();
-                res_.reset(
-                    PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
+                res_ = run_prepared();
+                conn = state_->conn.get();
                 if (!res_) throw_error(conn, nullptr, sql_);
                 status = PQresultStatus(res_.get());
                 if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY) {
                     result_ptr again = std::move(res_);
-                    check_result(conn, again.get(), sql_);
+                    check_result(conn, again.get(), sql_, state_->statement_timeout);
                 }
             } else {
                 stale_ = true;
-                check_result(conn, failed.get(), sql_);
+                check_result(conn, failed.get(), sql_, state_->statement_timeout);
             }
         } else {
-            check_result(conn, failed.get(), sql_);
+            check_result(conn, failed.get(), sql_, state_->statement_timeout);
         }
     }
     nrows_ = PQntuples(res_.get());
     std::int64_t n = 0;
     if (parse_int(PQcmdTuples(res_.get()), n)) affected_ = n;
+}
+
+result_ptr statement::run_prepared() {
+    PGconn* conn = state_->conn.get();
+    if (state_->statement_timeout <= 0)
+        return result_ptr(
+            PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
+    if (PQsendQueryPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0) != 1)
+        return nullptr;
+    return state_->collect(sql_);
 }
 
 bool statement::step() {
@@ -489,12 +574,23 @@ void statement::next_queued() {
     }
     if (unread_ == 0 || state_->pipeline != this)
         throw argument_error("next_queued(): no queued execution is left to read\n[SQL: " + sql_ + "]");
+    try {
+        state_->await(sql_);
+    } catch (...) {  // the connection was closed: nothing is left to read
+        queued_ = 0;
+        unread_ = 0;
+        throw;
+    }
     res_.reset(PQgetResult(conn));
     if (!res_) {  // the connection failed
         abandon_queue();
         throw_error(conn, nullptr, sql_);
     }
-    while (PGresult* extra = PQgetResult(conn)) PQclear(extra);  // NULL ends this execution's results
+    for (;;) {  // NULL ends this execution's results
+        state_->await(sql_);
+        result_ptr extra(PQgetResult(state_->conn.get()));
+        if (!extra) break;
+    }
     --unread_;
     const auto status = PQresultStatus(res_.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -503,7 +599,7 @@ void statement::next_queued() {
         result_ptr failed = std::move(res_);
         if (is_stale_plan(failed.get())) stale_ = true;
         abandon_queue();
-        throw_error(conn, failed.get(), sql_);
+        throw_error(conn, failed.get(), sql_, state_->statement_timeout);
     }
     if (unread_ == 0) abandon_queue();  // reads the sync, leaves pipeline mode
     executed_ = true;
@@ -520,6 +616,12 @@ void statement::abandon_queue() noexcept {
         state_->pipeline = nullptr;
         if (conn != nullptr && (queued_ == 0 || PQpipelineSync(conn) == 1)) {
             for (;;) {  // to the sync point: results not read, and the NULL after each execution's
+                try {
+                    state_->await(sql_);
+                } catch (...) {  // no answer: the connection is closed now
+                    conn = nullptr;
+                    break;
+                }
                 PGresult* r = PQgetResult(conn);
                 if (r == nullptr) {
                     if (PQstatus(conn) != CONNECTION_OK) break;
@@ -686,16 +788,24 @@ void connection::execute(std::string_view sql) {
     const std::string text(sql);
     if (conn == nullptr) throw_closed(text);
     state_->flush_pending();  // settles a pipeline too
-    result_ptr res(PQexec(conn, text.c_str()));
-    check_result(conn, res.get(), text);
+    result_ptr res = state_->exec(text.c_str());
+    check_result(state_->conn.get(), res.get(), text, state_->statement_timeout);
 }
 
 bool connection::ping() {
     PGconn* conn = state_->conn.get();
     if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) return false;
     state_->settle();
-    result_ptr res(PQexec(conn, "SELECT 1"));
-    return res && PQresultStatus(res.get()) == PGRES_TUPLES_OK;
+    try {
+        result_ptr res = state_->exec("SELECT 1");
+        return res && PQresultStatus(res.get()) == PGRES_TUPLES_OK;
+    } catch (...) {
+        return false;
+    }
+}
+
+bool connection::broken() const noexcept {
+    return !state_->conn || state_->lost || PQstatus(state_->conn.get()) == CONNECTION_BAD;
 }
 
 bool connection::table_exists(std::string_view name) {
@@ -708,14 +818,18 @@ bool connection::table_exists(std::string_view name) {
     const std::string n(name);
     const char* values[1] = {n.c_str()};
     state_->settle();
-    result_ptr res(PQexecParams(conn, sql, 1, nullptr, values, nullptr, nullptr, 0));
-    check_result(conn, res.get(), sql);
+    result_ptr res;
+    if (state_->statement_timeout <= 0)
+        res.reset(PQexecParams(conn, sql, 1, nullptr, values, nullptr, nullptr, 0));
+    else if (PQsendQueryParams(conn, sql, 1, nullptr, values, nullptr, nullptr, 0) == 1)
+        res = state_->collect(sql);
+    check_result(state_->conn.get(), res.get(), sql, state_->statement_timeout);
     return PQntuples(res.get()) > 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-std::unique_ptr<driver::connection> connect(const url& u) {
+std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_options& options) {
     std::vector<std::pair<std::string, std::string>> params;
     if (u.host && !u.host->empty()) params.emplace_back("host", *u.host);
     if (u.port) params.emplace_back("port", std::to_string(*u.port));
@@ -773,6 +887,15 @@ std::unique_ptr<driver::connection> connect(const url& u) {
     static constexpr const char* setup = "SET extra_float_digits = 3; SET bytea_output = 'hex'; SET TIME ZONE 'UTC'";
     result_ptr res(PQexec(state->conn.get(), setup));
     check_result(state->conn.get(), res.get(), setup);
+    if (options.statement_timeout > 0) {
+        // the server cancels a longer statement itself (57014) and the connection stays usable;
+        // nonblocking mode lets session_state::await bound every wait for a server that is gone
+        const std::string sql = "SET statement_timeout = " + std::to_string(timeouts::milliseconds(options.statement_timeout));
+        result_ptr set(PQexec(state->conn.get(), sql.c_str()));
+        check_result(state->conn.get(), set.get(), sql);
+        if (PQsetnonblocking(state->conn.get(), 1) != 0) throw_error(state->conn.get(), nullptr, "PQsetnonblocking");
+        state->statement_timeout = options.statement_timeout;
+    }
     return std::make_unique<connection>(std::move(state));
 }
 

@@ -24,7 +24,7 @@ namespace dorm::driver::postgres {
 /// Opens a libpq connection for a `postgresql://user:password@host:port/db?key=value` URL.
 /// Query entries are passed to libpq as connection keywords (sslmode, connect_timeout, ...).
 /// @throws argument_error for an unknown keyword, operational_error when the server cannot be reached.
-std::unique_ptr<driver::connection> connect(const url& u);
+std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_options& options);
 
 /// Closes a PGconn (PQfinish). Never throws.
 struct conn_deleter {
@@ -64,6 +64,24 @@ struct session_state {
     bool usable() const noexcept;
     /// Runs the DEALLOCATEs that had to wait. Never throws.
     void flush_pending() noexcept;
+
+    // -- engine_options::statement_timeout ------------------------------------------------------
+    /// Seconds (0: none). With a timeout the connection is in libpq's nonblocking mode and every
+    /// wait for the server goes through await(): the server cancels a long statement itself
+    /// (statement_timeout, SQLSTATE 57014); a server that does not answer at all within
+    /// timeouts::client_wait is given up on: the connection is closed.
+    double statement_timeout = 0;
+    /// Set when await() gave up (the connection was closed).
+    bool lost = false;
+    /// Returns once PQgetResult will not block (everything sent, a result complete); without a
+    /// timeout at once. @throws timeout_error after closing the connection when the server did
+    /// not answer in time.
+    void await(std::string_view sql);
+    /// After a PQsend* call: reads the command's results to their end; the first error result, or
+    /// the last result (PQexec's answer). Null when the connection failed.
+    result_ptr collect(std::string_view sql);
+    /// PQexec through await() (PQexec itself ignores nonblocking mode and could block forever).
+    result_ptr exec(const char* sql);
 };
 
 /// A named prepared statement on one connection.
@@ -104,6 +122,8 @@ public:
 private:
     void check_index(int i);
     void execute();
+    /// PQexecPrepared with the bound parameters, through session_state::await with a timeout.
+    result_ptr run_prepared();
     /// PQprepare + PQdescribePrepared under a new name (the constructor, and after a schema change).
     void prepare_named();
     /// Prepares the statement anew (its old server-side statement is deallocated when possible).
@@ -149,6 +169,7 @@ public:
     void execute(std::string_view sql) override;
     bool ping() override;
     bool table_exists(std::string_view name) override;
+    bool broken() const noexcept override;
     // The protocol allows 65535 parameters, but every statement is described after it is
     // prepared (PQdescribePrepared), and libpq (15, at least) drops the connection ("lost
     // synchronization with server: got message type "t"") on a ParameterDescription message over

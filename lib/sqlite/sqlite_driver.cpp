@@ -2,8 +2,11 @@
 /// SQLite driver: SQLiteCpp opens and owns the database; statements use the sqlite3 C API directly.
 #include "sqlite_driver.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -17,6 +20,7 @@
 #include <dorm/error.hpp>
 
 #include "../driver/numbers.hpp"
+#include "../driver/timeouts.hpp"
 
 namespace dorm::driver::sqlite {
 
@@ -72,7 +76,31 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+std::int64_t steady_now_ns() noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+/// The progress handler: SQLite calls it every few hundred virtual-machine instructions; a
+/// non-zero answer interrupts the statement (SQLITE_INTERRUPT).
+int interrupt_when_late(void* timer) noexcept {
+    auto* t = static_cast<statement_timer*>(timer);
+    if (steady_now_ns() < t->deadline_ns) return 0;
+    t->fired = true;
+    return 1;
+}
+
 }  // namespace
+
+void statement_timer::arm() noexcept {
+    fired = false;
+    deadline_ns = steady_now_ns() + static_cast<std::int64_t>(seconds * 1e9);
+}
+
+void statement_timer::check(int rc, std::string_view sql) const {
+    if ((rc & 0xff) == SQLITE_INTERRUPT && fired)
+        throw timeout_error(make_message(operational, "interrupted: " + timeouts::cancelled(seconds), sql), rc);
+}
 
 open_options parse_url(const url& u) {
     open_options o;
@@ -158,8 +186,8 @@ void stmt_deleter::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize
 // ---------------------------------------------------------------------------------------------
 // statement
 
-statement::statement(std::shared_ptr<SQLite::Database> db, std::string_view sql)
-    : db_owner_(std::move(db)), db_(db_owner_->getHandle()), sql_(sql) {
+statement::statement(std::shared_ptr<SQLite::Database> db, std::string_view sql, std::shared_ptr<statement_timer> timer)
+    : db_owner_(std::move(db)), db_(db_owner_->getHandle()), timer_(std::move(timer)), sql_(sql) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql_.data(), static_cast<int>(sql_.size()), SQLITE_PREPARE_PERSISTENT,
@@ -235,6 +263,7 @@ bool statement::step() {
         running_ = true;
         total_before_ = sqlite3_total_changes64(db_);
     }
+    if (timer_) timer_->arm();
     const int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;
     done_ = true;
@@ -243,6 +272,7 @@ bool statement::step() {
         return false;
     }
     changes_ = 0;
+    if (timer_) timer_->check(rc, sql_);
     throw_error(db_, rc, sql_, false);
 }
 
@@ -349,7 +379,7 @@ std::span<const std::byte> statement::get_blob(int c) {
 // ---------------------------------------------------------------------------------------------
 // connection
 
-connection::connection(const open_options& o) {
+connection::connection(const open_options& o, const driver::connect_options& c) {
     // One connection is used by one thread at a time (the engine's pool guarantees it), so
     // SQLite's per-connection mutex is not needed (OPEN_NOMUTEX = multi-thread mode).
     int flags = SQLite::OPEN_NOMUTEX;
@@ -368,6 +398,15 @@ connection::connection(const open_options& o) {
     }
     handle_ = db_->getHandle();
     sqlite3_extended_result_codes(handle_, 1);
+    if (c.statement_timeout > 0) {
+        timer_ = std::make_shared<statement_timer>();
+        timer_->seconds = c.statement_timeout;
+        timer_->deadline_ns = std::numeric_limits<std::int64_t>::max();
+        sqlite3_progress_handler(handle_, 1000, interrupt_when_late, timer_.get());
+        // waiting for another connection's lock counts as running: no call outlasts the timeout
+        const auto cap = timeouts::milliseconds(c.statement_timeout);
+        if (cap < o.busy_timeout_ms) sqlite3_busy_timeout(handle_, static_cast<int>(cap));
+    }
     execute("PRAGMA foreign_keys = ON");
     if (!o.journal_mode.empty()) {
         // the pragma answers with the mode in effect: a database that cannot take the mode (an
@@ -389,7 +428,7 @@ connection::connection(const open_options& o) {
 connection::~connection() = default;
 
 std::unique_ptr<driver::statement> connection::prepare(std::string_view sql) {
-    return std::make_unique<statement>(db_, sql);
+    return std::make_unique<statement>(db_, sql, timer_);
 }
 
 void connection::execute(std::string_view sql) {
@@ -403,16 +442,20 @@ void connection::execute(std::string_view sql) {
         if (rc != SQLITE_OK) throw_error(handle_, rc, sql, true);
         p = tail;
         if (!s) continue;  // only whitespace or comments left
+        if (timer_) timer_->arm();
         int step_rc = SQLITE_ROW;
         while ((step_rc = sqlite3_step(s.get())) == SQLITE_ROW) {
         }
-        if (step_rc != SQLITE_DONE) throw_error(handle_, step_rc, sql, false);
+        if (step_rc != SQLITE_DONE) {
+            if (timer_) timer_->check(step_rc, sql);
+            throw_error(handle_, step_rc, sql, false);
+        }
     }
 }
 
 bool connection::ping() {
     try {
-        statement s(db_, "SELECT 1");
+        statement s(db_, "SELECT 1", timer_);
         return s.step();
     } catch (...) {
         return false;
@@ -423,7 +466,8 @@ bool connection::table_exists(std::string_view name) {
     // Table names are case-insensitive in SQLite (ASCII folding, like COLLATE NOCASE).
     statement s(db_,
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE "
-                "UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE");
+                "UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+                timer_);
     s.bind_text(0, name);
     return s.step();
 }
@@ -441,6 +485,8 @@ connection::transaction_state connection::transaction() {
 
 // ---------------------------------------------------------------------------------------------
 
-std::unique_ptr<driver::connection> connect(const url& u) { return std::make_unique<connection>(parse_url(u)); }
+std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_options& options) {
+    return std::make_unique<connection>(parse_url(u), options);
+}
 
 }  // namespace dorm::driver::sqlite

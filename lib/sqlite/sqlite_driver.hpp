@@ -41,11 +41,24 @@ open_options parse_url(const url& u);
 /// with `file:` is opened as a URI (the engine's shared in-memory databases use `?vfs=memdb`).
 /// Query parameters: see parse_url(); each takes effect on every connection opened.
 /// @throws operational_error when the database cannot be opened, argument_error for a bad parameter.
-std::unique_ptr<driver::connection> connect(const url& u);
+std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_options& options);
 
 /// Throws the dorm error for SQLite result code `rc` on `db` (extended code taken from `db`).
 /// `at_prepare` marks errors raised while compiling SQL (SQLITE_ERROR there is a programming_error).
 [[noreturn]] void throw_error(sqlite3* db, int rc, std::string_view sql, bool at_prepare);
+
+/// engine_options::statement_timeout on one SQLite connection: a progress handler interrupts a
+/// statement whose current call into SQLite (a step, an execute) has run longer than `seconds`.
+/// Shared by the connection and its statements (they may outlive it).
+struct statement_timer {
+    double seconds = 0;
+    std::int64_t deadline_ns = 0;  ///< steady clock; set by arm() before each call into SQLite
+    bool fired = false;            ///< the handler interrupted the current call
+    /// Starts the clock of one call.
+    void arm() noexcept;
+    /// Throws timeout_error if the call that returned `rc` was interrupted by this timer.
+    void check(int rc, std::string_view sql) const;
+};
 
 /// Deletes a sqlite3_stmt (sqlite3_finalize). Never throws.
 struct stmt_deleter {
@@ -57,7 +70,8 @@ struct stmt_deleter {
 class statement final : public driver::statement {
 public:
     /// Compiles `sql` on `db`. @throws programming_error for SQL SQLite rejects.
-    statement(std::shared_ptr<SQLite::Database> db, std::string_view sql);
+    statement(std::shared_ptr<SQLite::Database> db, std::string_view sql,
+              std::shared_ptr<statement_timer> timer = nullptr);
     ~statement() override;
 
     int param_count() const override;
@@ -93,6 +107,7 @@ private:
     std::shared_ptr<SQLite::Database> db_owner_;  ///< keeps the handle below alive
     sqlite3* db_;
     std::unique_ptr<sqlite3_stmt, stmt_deleter> stmt_;
+    std::shared_ptr<statement_timer> timer_;  ///< null without a statement timeout
     std::string sql_;
     bool read_only_ = false;
     bool running_ = false;  ///< stepped since the last reset
@@ -105,7 +120,7 @@ private:
 class connection final : public driver::connection {
 public:
     /// Opens the database as the URL's parameters say (see parse_url()).
-    explicit connection(const open_options& o);
+    explicit connection(const open_options& o, const driver::connect_options& c = {});
     ~connection() override;
 
     dorm::dialect dialect() const override { return dorm::dialect::sqlite; }
@@ -119,6 +134,7 @@ public:
 private:
     std::shared_ptr<SQLite::Database> db_;
     sqlite3* handle_;
+    std::shared_ptr<statement_timer> timer_;  ///< null without a statement timeout
 };
 
 }  // namespace dorm::driver::sqlite

@@ -125,9 +125,10 @@ struct flaky_factory {
     std::vector<std::shared_ptr<flaky_state>> opened;
 
     dorm::engine make_engine(dorm::engine_options opts) {
-        dorm::detail::set_connect_hook([this](const dorm::url& u) -> std::unique_ptr<dorm::driver::connection> {
+        dorm::detail::set_connect_hook([this](const dorm::url& u, const dorm::driver::connect_options& o)
+                                           -> std::unique_ptr<dorm::driver::connection> {
             auto state = std::make_shared<flaky_state>();
-            auto inner = dorm::driver::connect(u);
+            auto inner = dorm::driver::connect(u, o);
             std::lock_guard lock(mutex);
             opened.push_back(state);
             return std::make_unique<flaky_connection>(std::move(inner), state);

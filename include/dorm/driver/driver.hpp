@@ -84,6 +84,12 @@ public:
     virtual void next_queued();
 };
 
+/// What a connection is opened with besides its URL (from engine_options).
+struct connect_options {
+    /// Seconds a statement may run (0: no limit): see engine_options::statement_timeout.
+    double statement_timeout = 0.0;
+};
+
 /// One connection to a database.
 class connection {
 public:
@@ -107,12 +113,16 @@ public:
     /// What the open transaction holds, where the backend can tell (SQLite).
     enum class transaction_state : unsigned char { unknown, none, read, write };
     virtual transaction_state transaction() { return transaction_state::unknown; }
+
+    /// True once the driver has closed the network connection itself (a server that stopped
+    /// answering within the statement timeout, a lost connection): the pool must not reuse it.
+    virtual bool broken() const noexcept { return false; }
 };
 
 /// Opens a connection for a parsed URL.
 /// @throws argument_error for an unknown backend, unsupported_error for a backend not built in,
 ///         operational_error when the database cannot be reached.
-std::unique_ptr<connection> connect(const url& u);
+std::unique_ptr<connection> connect(const url& u, const connect_options& options = {});
 
 /// Checks a URL's query parameters without connecting (SQLite; the server drivers check theirs
 /// when they connect).

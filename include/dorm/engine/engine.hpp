@@ -37,6 +37,14 @@ struct engine_options {
     /// SQLite at each BEGIN. A level the backend does not have is an argument_error from
     /// create_engine (see dorm/engine/isolation.hpp).
     std::optional<dorm::isolation> isolation{};
+    /// Seconds one statement may run before it is cancelled with dorm::timeout_error (0: no
+    /// limit). The server enforces it where it can — PostgreSQL `statement_timeout`, MariaDB
+    /// `max_statement_time`, SQLite through a progress handler (and its busy timeout is capped to
+    /// it) — and the connection stays usable. A server that stops answering altogether is given
+    /// up on by the client after the timeout plus a grace of 2 s + 10 % (socket read timeout on
+    /// MariaDB, a bounded wait on PostgreSQL): that connection is closed, the error is a
+    /// timeout_error too, and the pool opens a new one. See README "Timeouts".
+    double statement_timeout = 0.0;
 };
 
 namespace detail {
