@@ -51,4 +51,8 @@ void many_index::appended(const void* obj) noexcept {
     }
 }
 
+void many_index::erased(const void* obj) noexcept {
+    if (valid_) set_->addresses.erase(obj);
+}
+
 }  // namespace dorm::detail

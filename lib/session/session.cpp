@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <tuple>
+#include <unordered_set>
 
 #include <dorm/error.hpp>
 #include <dorm/query/ast.hpp>
@@ -602,22 +603,34 @@ private:
     std::vector<Item> queued_;
 };
 
-/// The same association row reported from both sides of a pair compares equal.
-std::tuple<const schema::table*, int, int, std::string, std::string> assoc_identity(const assoc_row& a) {
+/// The same association row reported from both sides of a pair gets the same identity.
+std::string assoc_identity(const assoc_row& a) {
     std::string ko, kt;
     append_key_part(ko, a.owner_key);
     append_key_part(kt, a.target_key);
-    if (a.target_col >= 0 && a.owner_col > a.target_col) return {a.table, a.target_col, a.owner_col, kt, ko};
-    return {a.table, a.owner_col, a.target_col, ko, kt};
+    int first = a.owner_col;
+    int second = a.target_col;
+    if (a.target_col >= 0 && a.owner_col > a.target_col) {
+        std::swap(first, second);
+        std::swap(ko, kt);
+    }
+    std::string id(reinterpret_cast<const char*>(&a.table), sizeof a.table);
+    id.append(reinterpret_cast<const char*>(&first), sizeof first);
+    id.append(reinterpret_cast<const char*>(&second), sizeof second);
+    id += ko;  // append_key_part's encoding is self-delimiting
+    id += kt;
+    return id;
 }
 
+/// Drops repeated association rows (both sides of a pair report each), keeping the first: O(n).
 void dedupe(std::vector<assoc_row>& rows) {
     std::vector<assoc_row> out;
-    std::vector<std::tuple<const schema::table*, int, int, std::string, std::string>> seen;
+    out.reserve(rows.size());
+    std::unordered_set<std::string> seen;
+    seen.reserve(rows.size());
     for (auto& r : rows) {
-        auto id = assoc_identity(r);
-        if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
-        seen.push_back(std::move(id));
+        ++thread_work_counts().collection_steps;
+        if (!seen.insert(assoc_identity(r)).second) continue;
         out.push_back(std::move(r));
     }
     rows = std::move(out);

@@ -12,6 +12,7 @@
 #include <dorm/error.hpp>
 #include <dorm/session/detail/record.hpp>
 #include <dorm/session/detail/session_impl.hpp>
+#include <dorm/session/detail/work_counts.hpp>
 
 namespace dorm::detail {
 
@@ -629,15 +630,31 @@ void record_base::assoc_changes_rels(std::vector<assoc_row>& inserts, std::vecto
         const auto& db = assoc_db_[i];
         object_list items;
         rel.ops->items(m, items);
-        for (auto& item : items) {
-            bool known = std::any_of(db.begin(), db.end(), [&](auto& e) { return e.first == item.get(); });
-            if (!known)
-                inserts.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine,
-                                   layout_key_value(rel.target(), item.get())});
-        }
-        for (auto& e : db) {
-            bool still = std::any_of(items.begin(), items.end(), [&](auto& item) { return item.get() == e.first; });
-            if (!still) deletes.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine, e.second});
+        // what the database holds (the snapshot) against what the collection holds now, by
+        // address: small collections by a search, large ones through sets (O(n) per flush)
+        auto report = [&](auto&& in_db, auto&& in_items) {
+            for (auto& item : items)
+                if (!in_db(item.get()))
+                    inserts.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine,
+                                       layout_key_value(rel.target(), item.get())});
+            for (auto& e : db)
+                if (!in_items(e.first)) deletes.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine, e.second});
+        };
+        if (db.size() * items.size() <= 256) {
+            thread_work_counts().collection_steps += db.size() * items.size();
+            report([&](const void* p) { return std::any_of(db.begin(), db.end(), [&](auto& e) { return e.first == p; }); },
+                   [&](const void* p) {
+                       return std::any_of(items.begin(), items.end(), [&](auto& item) { return item.get() == p; });
+                   });
+        } else {
+            std::unordered_set<const void*> in_db;
+            in_db.reserve(db.size());
+            for (auto& e : db) in_db.insert(e.first);
+            std::unordered_set<const void*> now;
+            now.reserve(items.size());
+            for (auto& item : items) now.insert(item.get());
+            thread_work_counts().collection_steps += db.size() + items.size();
+            report([&](const void* p) { return in_db.count(p) != 0; }, [&](const void* p) { return now.count(p) != 0; });
         }
     }
 }

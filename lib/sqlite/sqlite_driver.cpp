@@ -407,7 +407,9 @@ connection::connection(const open_options& o, const driver::connect_options& c) 
         const auto cap = timeouts::milliseconds(c.statement_timeout);
         if (cap < o.busy_timeout_ms) sqlite3_busy_timeout(handle_, static_cast<int>(cap));
     }
-    execute("PRAGMA foreign_keys = ON");
+    // LIKE compares case as on PostgreSQL and dorm's MariaDB tables (SQLite's own LIKE ignores
+    // ASCII case): like() gives the same rows everywhere; ilike() is the insensitive one
+    execute("PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON");
     if (!o.journal_mode.empty()) {
         // the pragma answers with the mode in effect: a database that cannot take the mode (an
         // in-memory one cannot be WAL) keeps its own, which must not pass silently

@@ -166,6 +166,11 @@ BOOST_FIXTURE_TEST_CASE(case_accents_and_trailing_spaces_count, words_db) {
     BOOST_TEST(ids(w.ends_with("c")) == (std::vector<int>{1, 3}), boost::test_tools::per_element());
     BOOST_TEST(ids(w == "\xc3\xa9t\xc3\xa9") == std::vector<int>{5}, boost::test_tools::per_element());
     BOOST_TEST(ids(w.contains("t\xc3\xa9")) == std::vector<int>{5}, boost::test_tools::per_element());
+    // like() compares case on every backend (SQLite's own LIKE would not)
+    BOOST_TEST(ids(w.like("ab%")) == (std::vector<int>{1, 4}), boost::test_tools::per_element());
+    BOOST_TEST(ids(w.like("A%")) == (std::vector<int>{2, 3}), boost::test_tools::per_element());
+    BOOST_TEST(ids(w.like("%C")) == std::vector<int>{2}, boost::test_tools::per_element());
+    BOOST_TEST(ids(w.not_like("%c")) == (std::vector<int>{2, 4, 5, 6, 7}), boost::test_tools::per_element());
     // ilike is the case-insensitive one (ASCII case everywhere)
     BOOST_TEST(ids(w.ilike("abc")) == (std::vector<int>{1, 2, 3}), boost::test_tools::per_element());
 }

@@ -26,9 +26,9 @@ void release_iteratively(std::vector<std::shared_ptr<void>>& items) noexcept;
 void release_iteratively(std::shared_ptr<void>& item) noexcept;
 
 /// Membership of a dorm::many's items in O(1): a set of their addresses, built at the first
-/// lookup in a collection of more than a few items and kept up to date by appends; any other edit
-/// (erase, clear, assignment, mutable access through raw() or a mutable iterator) drops it, and
-/// the next lookup rebuilds it. lib/session/many_index.cpp.
+/// lookup in a collection of more than a few items and kept up to date by appends and erases; any
+/// other edit (clear, assignment, mutable access through raw()) drops it,
+/// and the next lookup rebuilds it. lib/session/many_index.cpp.
 class many_index {
 public:
     many_index() noexcept = default;
@@ -45,6 +45,8 @@ public:
                   const void* (*get)(const void* items, std::size_t i));
     /// `obj` was appended to the items.
     void appended(const void* obj) noexcept;
+    /// `obj` was erased from the items (they hold each address once).
+    void erased(const void* obj) noexcept;
     /// The items changed in a way that was not reported: rebuild at the next lookup.
     void invalidate() noexcept { valid_ = false; }
 
@@ -105,9 +107,10 @@ public:
         return *this;
     }
 
-    // (a mutable iterator can replace items behind the lookup set's back)
-    iterator begin() { return (ensure_loaded(), index_.invalidate(), items_.begin()); }
-    iterator end() { return (ensure_loaded(), index_.invalidate(), items_.end()); }
+    // Iteration never gives write access to the items: an item replaced through an iterator would
+    // skip back_populates and the lookup set (use erase + push_back, or raw() to reorder).
+    const_iterator begin() { return (ensure_loaded(), items_.cbegin()); }
+    const_iterator end() { return (ensure_loaded(), items_.cend()); }
     const_iterator begin() const { return (ensure_loaded(), items_.begin()); }
     const_iterator end() const { return (ensure_loaded(), items_.end()); }
     std::size_t size() const { return (ensure_loaded(), items_.size()); }
@@ -128,7 +131,7 @@ public:
         ensure_loaded();
         std::shared_ptr<T> item = *pos;
         auto next = items_.erase(pos);
-        index_.invalidate();
+        index_.erased(item.get());
         auto index = next - items_.begin();
         notify(item, false);
         return items_.begin() + index;
