@@ -916,14 +916,25 @@ compiled compile_text(const std::string& sql, const text_params& params, dialect
             const bool escape_prefix = postgresql && c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
                                        (i == 1 || !is_name_char(sql[i - 2], false));
             end = quoted_end(sql, i, c, (mysql && c != '`') || escape_prefix);
-        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+        } else if (c == '[' && d == dialect::sqlite) {  // SQLite's [identifier]
+            end = sql.find(']', i + 1);
+            end = end == std::string::npos ? sql.size() : end + 1;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-' &&
+                   // MariaDB: only "-- " (a space or control character after) starts a comment
+                   (!mysql || i + 2 >= sql.size() || static_cast<unsigned char>(sql[i + 2]) <= ' ')) {
             end = sql.find('\n', i);
             if (end == std::string::npos) end = sql.size();
         } else if (c == '#' && mysql) {
             end = sql.find('\n', i);
             if (end == std::string::npos) end = sql.size();
         } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-            end = block_comment_end(sql, i, postgresql);
+            // MariaDB runs the text of /*! ... */ and /*M! ... */: it is SQL, not a comment
+            if (mysql && sql.compare(i + 2, 1, "!") == 0)
+                end = i + 3;
+            else if (mysql && sql.compare(i + 2, 2, "M!") == 0)
+                end = i + 4;
+            else
+                end = block_comment_end(sql, i, postgresql);
         } else if (c == '$' && postgresql && (i == 0 || !is_name_char(sql[i - 1], false))) {
             end = dollar_quoted_end(sql, i);
         }
