@@ -71,8 +71,9 @@ std::vector<std::pair<std::size_t, std::string>> reference_params(std::string_vi
             i = e == std::string_view::npos ? s.size() : e + 1;
         } else if (c == '-' && n == '-') {
             // MariaDB: "--" starts a comment only when a space or control character follows
+            // ("--- " is an operator '-' and then a comment)
             if (my && !(i + 2 >= s.size() || static_cast<unsigned char>(s[i + 2]) <= ' ')) {
-                i += 2;
+                ++i;
                 continue;
             }
             i = line_end(s, i);

@@ -111,7 +111,7 @@ for t in "${targets[@]}"; do
     status=1
     crash=$(ls -t "$build/artifacts/$t-"* 2>/dev/null | head -n 1 || true)
     summary+=("fuzz $t: FAILED (exit $rc) after ${runs:-?} runs; input ${crash:-?}; log $log")
-    grep -m 3 -E 'INVARIANT BROKEN|ERROR: AddressSanitizer|runtime error|ERROR: libFuzzer|uncaught exception|terminate called' "$log" >&2 || tail -n 20 "$log" >&2
+    grep -a -m 3 -E 'INVARIANT BROKEN|ERROR: AddressSanitizer|runtime error|ERROR: libFuzzer|uncaught exception|terminate called' "$log" >&2 || tail -n 20 "$log" >&2
   fi
 done
 printf '%s\n' "${summary[@]}"
