@@ -21,6 +21,8 @@ packages=(
   libmariadb-dev mariadb-server mariadb-client
   # tests and CI tooling (.ci/run counts results with python3)
   valgrind python3
+  # test/fuzz/run_fuzz.sh: clang++-14 and libFuzzer + the ASan/UBSan runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 log() { printf 'setup.sh: %s\n' "$*" >&2; }

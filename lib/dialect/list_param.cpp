@@ -59,6 +59,20 @@ bool valid_utf8(std::string_view s) noexcept {
     return true;
 }
 
+void check_text_storable(std::string_view v, dorm::dialect d) {
+    if (d == dorm::dialect::postgresql) {
+        if (v.find('\0') != std::string_view::npos)
+            throw_bad_write(quote_value(v), "holds a NUL (0x00) byte, which PostgreSQL text cannot store "
+                                            "(use dorm::blob for binary data)");
+        if (!valid_utf8(v))
+            throw_bad_write(quote_value(v), "is not valid UTF-8, which PostgreSQL text cannot store "
+                                            "(use dorm::blob for binary data)");
+    } else if (d == dorm::dialect::mysql && !valid_utf8(v)) {
+        throw_bad_write(quote_value(v), "is not valid UTF-8, which MariaDB's utf8mb4 text cannot hold "
+                                        "(use dorm::blob for binary data)");
+    }
+}
+
 std::optional<value_kind> common_kind(std::span<const value* const> values) {
     value_kind k = value_kind::null;
     for (const value* v : values) {

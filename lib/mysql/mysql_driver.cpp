@@ -19,6 +19,7 @@
 #include <dorm/engine/url.hpp>
 #include <dorm/error.hpp>
 
+#include "../dialect/list_param.hpp"
 #include "../driver/numbers.hpp"
 #include "../driver/timeouts.hpp"
 
@@ -431,6 +432,8 @@ void statement::bind_double(int i, double v) {
 }
 
 void statement::bind_text(int i, std::string_view v) {
+    // invalid UTF-8 is refused before sending (the server's error would not say which column)
+    detail::check_text_storable(v, dorm::dialect::mysql);
     MYSQL_BIND& b = param(i);
     param_slot& s = param_slots_[static_cast<std::size_t>(i)];
     s.length = static_cast<unsigned long>(v.size());

@@ -20,6 +20,7 @@
 #include <dorm/detail/data_errors.hpp>
 #include <dorm/error.hpp>
 
+#include "../dialect/list_param.hpp"
 #include "../driver/numbers.hpp"
 #include "../driver/retry_hints.hpp"
 #include "../driver/timeouts.hpp"
@@ -460,11 +461,9 @@ void statement::bind_double(int i, double v) {
 
 void statement::bind_text(int i, std::string_view v) {
     check_index(i);
-    if (v.find('\0') != std::string_view::npos) {
-        // a value PostgreSQL cannot store (SQLAlchemy/psycopg: DataError), refused before sending
-        detail::throw_bad_write(detail::quote_value(v), "holds a NUL (0x00) byte, which PostgreSQL text cannot store "
-                                                        "(use dorm::blob for binary data)");
-    }
+    // a value PostgreSQL cannot store (SQLAlchemy/psycopg: DataError), refused before sending:
+    // a NUL byte, invalid UTF-8 (the server's error would not say which column)
+    detail::check_text_storable(v, dorm::dialect::postgresql);
     const auto k = static_cast<std::size_t>(i);
     storage_[k].assign(v);  // libpq needs NUL-terminated text
     values_[k] = storage_[k].c_str();

@@ -1,6 +1,7 @@
 // The SQL printer (see sql_writer.hpp) and dorm::detail::compile_*.
 #include "query/sql_writer.hpp"
 #include "query/shape_cache.hpp"
+#include "dialect/list_param.hpp"
 
 #include <algorithm>
 
@@ -182,6 +183,15 @@ const value& sql_writer::named_value(const text_params* named, const std::string
             if (n == name) return v;
     throw argument_error("dorm: no value for bindparam(\"" + name + "\"): pass it when running the statement, e.g. "
                          "session.execute(stmt, {{\"" + name + "\", value}})");
+}
+
+void sql_writer::check_for_column(const value& v, const schema::table& t, int col) const {
+    if (v.kind() != value_kind::text) return;
+    try {
+        check_text_storable(v.as_text(), h_.kind());
+    } catch (const data_error& e) {  // the driver would refuse it too, without knowing the column
+        rethrow_in_column(e, t.name, t.columns[static_cast<std::size_t>(col)].name, {});
+    }
 }
 
 void sql_writer::bind(value v, const void* origin) {
@@ -647,6 +657,7 @@ void sql_writer::insert(const ast::insert& s) {
             out_ += '(';
             for (std::size_t i = 0; i < s.rows[r].size(); ++i) {
                 if (i) out_ += ", ";
+                check_for_column(s.rows[r][i], t, s.columns[i]);
                 bind(s.rows[r][i], &s.rows[r][i]);
             }
             out_ += ')';
@@ -710,7 +721,9 @@ void sql_writer::update(const ast::update& s) {
         if (i) out_ += ", ";
         ident(s.table->columns[static_cast<std::size_t>(s.sets[i].first)].name);
         out_ += '=';
-        expr(*s.sets[i].second);
+        const ast::expr& v = *s.sets[i].second;
+        if (v.k == ast::expr::kind::param && v.name.empty()) check_for_column(v.val, *s.table, s.sets[i].first);
+        expr(v);
     }
     scopes_.push_back({{s.table, std::string()}});
     where(s.where, " WHERE ");
@@ -903,14 +916,25 @@ compiled compile_text(const std::string& sql, const text_params& params, dialect
             const bool escape_prefix = postgresql && c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
                                        (i == 1 || !is_name_char(sql[i - 2], false));
             end = quoted_end(sql, i, c, (mysql && c != '`') || escape_prefix);
-        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+        } else if (c == '[' && d == dialect::sqlite) {  // SQLite's [identifier]
+            end = sql.find(']', i + 1);
+            end = end == std::string::npos ? sql.size() : end + 1;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-' &&
+                   // MariaDB: only "-- " (a space or control character after) starts a comment
+                   (!mysql || i + 2 >= sql.size() || static_cast<unsigned char>(sql[i + 2]) <= ' ')) {
             end = sql.find('\n', i);
             if (end == std::string::npos) end = sql.size();
         } else if (c == '#' && mysql) {
             end = sql.find('\n', i);
             if (end == std::string::npos) end = sql.size();
         } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-            end = block_comment_end(sql, i, postgresql);
+            // MariaDB runs the text of /*! ... */ and /*M! ... */: it is SQL, not a comment
+            if (mysql && sql.compare(i + 2, 1, "!") == 0)
+                end = i + 3;
+            else if (mysql && sql.compare(i + 2, 2, "M!") == 0)
+                end = i + 4;
+            else
+                end = block_comment_end(sql, i, postgresql);
         } else if (c == '$' && postgresql && (i == 0 || !is_name_char(sql[i - 1], false))) {
             end = dollar_quoted_end(sql, i);
         }

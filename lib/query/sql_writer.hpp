@@ -21,6 +21,9 @@ public:
     /// Binds a value; `origin` is where it lives in the statement tree (a value of a param
     /// node, or a LIMIT/OFFSET integer), recorded when origins are tracked (the shape cache).
     void bind(value v, const void* origin = nullptr);
+    /// Refuses (data_error naming the column) a value written into column `col` of `t` that the
+    /// dialect's server cannot store (check_text_storable), before any SQL is sent.
+    void check_for_column(const value& v, const schema::table& t, int col) const;
     /// Records the origin of every bound value, in binding order, into `out`.
     void track_origins(std::vector<const void*>* out) { origins_ = out; }
     /// The values of the statement's bindparam()s (by name).
