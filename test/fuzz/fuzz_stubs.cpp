@@ -10,7 +10,7 @@
 
 namespace dorm::driver::sqlite {
 open_options parse_url(const url&) { std::abort(); }
-std::unique_ptr<driver::connection> connect(const url&) { std::abort(); }
+std::unique_ptr<driver::connection> connect(const url&, const driver::connect_options&) { std::abort(); }
 }  // namespace dorm::driver::sqlite
 
 namespace dorm {
