@@ -698,6 +698,11 @@ bool connection::ping() {
     return res && PQresultStatus(res.get()) == PGRES_TUPLES_OK;
 }
 
+bool connection::lost() noexcept {
+    PGconn* conn = state_->conn.get();
+    return conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
+}
+
 bool connection::table_exists(std::string_view name) {
     PGconn* conn = state_->conn.get();
     static constexpr const char* sql =
