@@ -178,6 +178,9 @@ void engine_impl::checkin(std::unique_ptr<pooled_connection> pc) noexcept {
         pc->in_transaction_ = false;
         pc->write_locked_ = false;
     }
+    // a statement that failed outside a transaction (dorm::execute in autocommit mode) leaves no
+    // trace in pc: ask the driver whether the connection died, or the pool keeps handing it out
+    if (pc->conn_->lost()) pc->invalid_ = true;
     pc->engine_.reset();  // an idle connection must not keep its engine alive
     std::unique_ptr<pooled_connection> to_close;
     {

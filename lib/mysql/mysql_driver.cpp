@@ -657,6 +657,12 @@ bool connection::ping() {
     return m != nullptr && mysql_ping(m) == 0;
 }
 
+bool connection::lost() noexcept {
+    // libmariadb closes its socket when it finds the server gone (CR_SERVER_LOST / GONE_ERROR)
+    MYSQL* m = state_->conn.get();
+    return m == nullptr || mysql_get_socket(m) == MARIADB_INVALID_SOCKET;
+}
+
 bool connection::table_exists(std::string_view name) {
     statement s(state_,
                 "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?");

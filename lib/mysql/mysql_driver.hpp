@@ -155,6 +155,7 @@ public:
     std::unique_ptr<driver::statement> prepare(std::string_view sql) override;
     void execute(std::string_view sql) override;
     bool ping() override;
+    bool lost() noexcept override;
     bool table_exists(std::string_view name) override;
     int max_params() const override { return 65535; }
     bool broken() const noexcept override { return !state_->conn || state_->lost; }

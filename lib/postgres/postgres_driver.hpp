@@ -168,6 +168,7 @@ public:
     std::unique_ptr<driver::statement> prepare(std::string_view sql) override;
     void execute(std::string_view sql) override;
     bool ping() override;
+    bool lost() noexcept override;
     bool table_exists(std::string_view name) override;
     bool broken() const noexcept override;
     // The protocol allows 65535 parameters, but every statement is described after it is

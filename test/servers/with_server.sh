@@ -14,6 +14,14 @@
 #
 # A server that fails to start is an error (its log goes to stderr): never a skip.
 #
+# A throwaway server can be restarted by the test: DORM_TEST_SERVER_RESTART names a script
+# (no arguments) that asks this process for a fast shutdown of the server and a start of the
+# same data directory on the same port, and returns when the server answers again (status 0)
+# or when the restart failed (status 1, the reason on stderr and in this script's log). The
+# restart is done by this process (on SIGUSR1 from that script), so the new server is the one
+# its cleanup stops. With an external server DORM_TEST_SERVER_RESTART is unset: a test that
+# needs a restart must say so and fail, never pass without one.
+#
 # Environment knobs (all optional):
 #   DORM_PG_BINDIR           PostgreSQL server binaries (default: newest /usr/lib/postgresql/*/bin)
 #   DORM_SERVER_START_TIMEOUT seconds to wait for a server to answer (default 90)
@@ -50,6 +58,9 @@ bg_pid=""       # a startup step running in the background (so signals are handl
 child_pid=""    # the test process
 ext_drop=""     # function that drops the fresh database on an external server
 ext_err=""      # temporary file for a client's error output (external servers)
+server_port=""  # port of the throwaway server (a restart keeps it)
+pg_opts=""      # postgres options of the throwaway server (a restart keeps them)
+mysql_user_opt=()
 cleaned=0
 in_signal=0
 
@@ -138,6 +149,7 @@ cleanup() {
   (( cleaned )) && return 0
   cleaned=1
   set +e
+  trap '' USR1 # a restart request from a leftover process of the test is ignored now
   # the server first: this may be cut short (meson SIGKILLs the group 0.5 s
   # after its SIGTERM on a timeout), and the server must stop all the same
   signal_server
@@ -220,6 +232,7 @@ on_signal() { # $1 = name, $2 = number
 }
 
 trap on_exit EXIT
+trap '' USR1 # restart requests: handled once the server is up (on_restart_request)
 trap 'on_signal INT 2' INT
 trap 'on_signal TERM 15' TERM
 trap 'on_signal HUP 1' HUP
@@ -346,6 +359,8 @@ start_postgresql() {
     rm -f "$workdir/server.log"
     if run_bg as_pg "$pg_bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -t "$start_timeout" \
       -o "$opts" start </dev/null >"$workdir/pg_ctl.log" 2>&1; then
+      server_port=$port
+      pg_opts=$opts
       DORM_TEST_URL="postgresql://postgres@127.0.0.1:$port/postgres"
       log "PostgreSQL ($pg_bindir) up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
       return 0
@@ -412,39 +427,28 @@ start_mysql() {
   local t0=$EPOCHREALTIME
   make_workdir dorm-my
   server_kind=mysql
-  local user_opt=()
-  (( is_root )) && user_opt=(--user=root)
+  (( is_root )) && mysql_user_opt=(--user=root)
 
-  if ! run_bg mariadb-install-db --no-defaults --datadir="$workdir/data" "${user_opt[@]}" \
+  if ! run_bg mariadb-install-db --no-defaults --datadir="$workdir/data" "${mysql_user_opt[@]}" \
     --auth-root-authentication-method=normal --skip-test-db --tmpdir="$workdir" "${mysql_server_opts[@]}" \
     </dev/null >"$workdir/install.log" 2>&1; then
     dump_file "$workdir/install.log" "mariadb-install-db output"
     fail "mariadb-install-db failed"
   fi
 
-  local attempt port i
+  local attempt port up died rc
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$(pick_port)
     unset DORM_SERVER_TRY_PORT
     rm -f "$workdir/error.log"
-    mariadbd --no-defaults --datadir="$workdir/data" --socket="$workdir/sock" --port="$port" \
-      --bind-address=127.0.0.1 "${user_opt[@]}" --pid-file="$workdir/mariadbd.pid" \
-      --log-error="$workdir/error.log" --tmpdir="$workdir" "${mysql_server_opts[@]}" \
-      </dev/null >"$workdir/mariadbd.out" 2>&1 &
-    server_pid=$!
-    local up=0 died=0
-    for ((i = 0; i < start_timeout * 10; i++)); do
-      if ! kill -0 "$server_pid" 2>/dev/null; then
-        died=1
-        break
-      fi
-      if mariadb-admin --no-defaults --socket="$workdir/sock" -uroot --connect-timeout=2 ping \
-        </dev/null >/dev/null 2>&1; then
-        up=1
-        break
-      fi
-      sleep 0.1
-    done
+    launch_mariadbd "$port"
+    rc=0
+    await_mariadbd || rc=$?
+    up=0 died=0
+    case $rc in
+      0) up=1 ;;
+      1) died=1 ;;
+    esac
     if (( up )); then
       # the database of the URL, and a check that the URL itself works over TCP
       if ! mariadb --no-defaults --socket="$workdir/sock" -uroot -e 'CREATE DATABASE test' </dev/null >&2 ||
@@ -452,6 +456,7 @@ start_mysql() {
         dump_file "$workdir/error.log" "MariaDB error log"
         fail "MariaDB started but could not create/reach database 'test'"
       fi
+      server_port=$port
       DORM_TEST_URL="mysql://root@127.0.0.1:$port/test"
       log "MariaDB up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
       return 0
@@ -472,6 +477,27 @@ start_mysql() {
     fail "MariaDB did not answer within $start_timeout s"
   done
   fail "MariaDB failed to start: no usable port after 8 attempts"
+}
+
+launch_mariadbd() { # $1 = port: starts mariadbd on the data directory in the background
+  mariadbd --no-defaults --datadir="$workdir/data" --socket="$workdir/sock" --port="$1" \
+    --bind-address=127.0.0.1 "${mysql_user_opt[@]}" --pid-file="$workdir/mariadbd.pid" \
+    --log-error="$workdir/error.log" --tmpdir="$workdir" "${mysql_server_opts[@]}" \
+    </dev/null >>"$workdir/mariadbd.out" 2>&1 &
+  server_pid=$!
+}
+
+await_mariadbd() { # 0: it answers; 1: it exited; 2: no answer within the start timeout
+  local i
+  for ((i = 0; i < start_timeout * 10; i++)); do
+    kill -0 "$server_pid" 2>/dev/null || return 1
+    if mariadb-admin --no-defaults --socket="$workdir/sock" -uroot --connect-timeout=2 ping \
+      </dev/null >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 2
 }
 
 mysql_client_args() { # from the parsed URL
@@ -505,6 +531,72 @@ drop_external_mysql() {
     { cat "$ext_err" >&2; log "warning: could not drop database $ext_db"; }
 }
 
+# ---------------------------------------------------------------- restart on request
+restart_server() { # fast shutdown, then a start on the same data directory and port
+  local t0=$EPOCHREALTIME rc=0
+  log "restarting the $server_kind server (fast shutdown, start on port $server_port) for the test"
+  signal_server
+  wait_server
+  case "$server_kind" in
+    postgresql)
+      run_bg as_pg "$pg_bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -t "$start_timeout" \
+        -o "$pg_opts" start </dev/null >>"$workdir/pg_ctl.log" 2>&1 || rc=$?
+      if (( rc != 0 )); then
+        dump_file "$workdir/pg_ctl.log" "pg_ctl output" 20
+        dump_file "$workdir/server.log" "PostgreSQL server log" 40
+        log "error: the restarted PostgreSQL server did not come up on port $server_port"
+        return 1
+      fi
+      ;;
+    mysql)
+      launch_mariadbd "$server_port"
+      await_mariadbd || rc=$?
+      if (( rc != 0 )); then
+        dump_file "$workdir/error.log" "MariaDB error log" 40
+        log "error: the restarted MariaDB server did not come up on port $server_port"
+        return 1
+      fi
+      ;;
+  esac
+  log "$server_kind server restarted in $(elapsed_since "$t0") s"
+}
+
+on_restart_request() { # SIGUSR1 from $workdir/restart: restart, then answer in restart.done
+  local rc=0
+  restart_server || rc=$?
+  { printf '%s\n' "$rc" >"$workdir/restart.done.tmp" && mv -f "$workdir/restart.done.tmp" "$workdir/restart.done"; } ||
+    log "warning: could not answer the restart request in $workdir"
+  return 0
+}
+
+write_restart_script() { # the script named by DORM_TEST_SERVER_RESTART
+  local script=$workdir/restart
+  {
+    printf '#!/usr/bin/env bash\n'
+    printf '# Written by with_server.sh (pid %s): restarts its throwaway %s server (fast shutdown, start\n' "$$" "$server_kind"
+    printf '# of the same data directory on the same port); returns when it answers again (0) or failed (1).\n'
+    printf 'set -u\n'
+    printf 'dir=%q ws_pid=%q limit=%q\n' "$workdir" "$$" "$(( (start_timeout + 40) * 20 ))"
+    # shellcheck disable=SC2016 # expanded by the generated script
+    printf '%s\n' \
+      'exec 9>>"$dir/restart.lock" && flock 9 || { echo "restart: cannot lock $dir/restart.lock" >&2; exit 1; }' \
+      'rm -f "$dir/restart.done"' \
+      'kill -USR1 "$ws_pid" 2>/dev/null || { echo "restart: with_server.sh (pid $ws_pid) is gone" >&2; exit 1; }' \
+      'for ((i = 0; i < limit; i++)); do' \
+      '  if [[ -s "$dir/restart.done" ]]; then' \
+      '    read -r rc <"$dir/restart.done"; rm -f "$dir/restart.done"; exit "${rc:-1}"' \
+      '  fi' \
+      '  sleep 0.05' \
+      'done' \
+      'echo "restart: no answer from with_server.sh (pid $ws_pid) in $((limit / 20)) s" >&2' \
+      'exit 1'
+  } >"$script"
+  chmod 755 "$script"
+  DORM_TEST_SERVER_RESTART=$script
+  export DORM_TEST_SERVER_RESTART
+  trap on_restart_request USR1
+}
+
 # ---------------------------------------------------------------- main
 # meson test sets MALLOC_PERTURB_ for the test; keep it away from the servers and
 # clients (it only slows them down) and give it back to the test.
@@ -512,6 +604,8 @@ had_perturb=${MALLOC_PERTURB_+1}
 saved_perturb=${MALLOC_PERTURB_-}
 unset MALLOC_PERTURB_
 
+# (an outer with_server.sh's restart script must not reach this run's test)
+unset DORM_TEST_SERVER_RESTART
 case "$backend" in
   postgresql)
     if [[ -n "${DORM_TEST_POSTGRESQL_URL:-}" ]]; then
@@ -530,11 +624,19 @@ case "$backend" in
 esac
 
 export DORM_TEST_URL
+[[ -n "$server_kind" ]] && write_restart_script # a throwaway server: the test may restart it
 [[ -n "$had_perturb" ]] && export MALLOC_PERTURB_="$saved_perturb"
 "$@" &
 child_pid=$!
 status=0
-wait "$child_pid" || status=$?
+while :; do
+  wait "$child_pid" && status=0 || status=$?
+  # a restart request (SIGUSR1) ends `wait` early (> 128) while the test still runs: wait again
+  if (( status > 128 )) && kill -0 "$child_pid" 2>/dev/null; then
+    continue
+  fi
+  break
+done
 child_pid=""
 if (( status != 0 )); then
   log "test exited with status $status ($*)"

@@ -5,8 +5,10 @@
 # status comes back; a killed test and a killed with_server.sh leave no server and
 # no temporary directory behind; a taken port is retried; instances run in
 # parallel; an external server gets a fresh database that is dropped afterwards;
-# a server that cannot start is an error with its log, never a skip. As root it
-# also runs the checks once as an unprivileged user.
+# a server that cannot start is an error with its log, never a skip; the test can
+# restart the server (DORM_TEST_SERVER_RESTART: same port and data, a new server
+# process, stopped by the cleanup), but not an external one. As root it also runs
+# the checks once as an unprivileged user.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -93,6 +95,45 @@ run_checks() { # backend
   check "$b: SIGTERM to with_server.sh gives 143" test "$st" = 143
   check "$b: no leftovers after SIGTERM" leftovers
 
+  # restart on request: a new server process on the same port and data; the cleanup stops it
+  cat >/tmp/ws-selftest.restart.sh <<'EOF'
+# runs inside with_server.sh; $1 = a sh -c script that runs the SQL given as its $1
+set -eu
+q=$1
+sql() { sh -c "$q" sh "$1"; }
+server_pid() {
+  d=$(dirname "$DORM_TEST_SERVER_RESTART")
+  if [ -f "$d/data/postmaster.pid" ]; then head -n 1 "$d/data/postmaster.pid"; else cat "$d/mariadbd.pid"; fi
+}
+sql 'create table ws_restart (x int)'
+sql 'insert into ws_restart values (41)'
+before=$(server_pid)
+"$DORM_TEST_SERVER_RESTART"
+after=$(server_pid)
+[ "$before" != "$after" ] || { echo "the server pid did not change ($before)"; exit 1; }
+sql 'select x + 1 from ws_restart'
+"$DORM_TEST_SERVER_RESTART"
+sql 'select x + 2 from ws_restart'
+EOF
+  "$ws" "$b" bash /tmp/ws-selftest.restart.sh "$q" >/tmp/ws-selftest.out 2>&1 && st=0 || st=$?
+  check "$b: DORM_TEST_SERVER_RESTART restarts the server twice" test "$st" = 0
+  check "$b: ... same port and data, a new server process" \
+    bash -c "grep -qx 42 /tmp/ws-selftest.out && grep -qx 43 /tmp/ws-selftest.out"
+  check "$b: ... logged" grep -q "server restarted in" /tmp/ws-selftest.out
+  check "$b: no leftovers after restarts" leftovers
+  # shellcheck disable=SC2016 # expanded by the test's shell
+  "$ws" "$b" bash -c '"$DORM_TEST_SERVER_RESTART" && echo restarted-ok && sleep 60' >/tmp/ws-selftest.out 2>&1 &
+  pid=$!
+  for ((i = 0; i < 300; i++)); do
+    grep -q restarted-ok /tmp/ws-selftest.out && break
+    sleep 0.1
+  done
+  kill -TERM "$pid"
+  st=0
+  wait "$pid" || st=$?
+  check "$b: SIGTERM after a restart gives 143" test "$st" = 143
+  check "$b: no leftovers after a restart and SIGTERM (the new server is stopped)" leftovers
+
   # a port that is bound (not listening, so the free-port probe misses it): retried
   local port=$((20000 + RANDOM % 30000))
   python3 -c 'import socket,sys,time
@@ -129,6 +170,11 @@ s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); print("bound", flush
     grep -Eq '/dorm_[0-9a-f]{12}$' /tmp/ws-selftest.inner
   check "$b: external server: databases dropped afterwards" \
     bash -c "! grep -q '^dorm_' /tmp/ws-selftest.out"
+  # an external server cannot be restarted: the variable is unset, also when an outer
+  # with_server.sh (a throwaway server) had set it
+  "$ws" "$b" sh -c "$var=\"\$DORM_TEST_URL\" '$ws' '$b' sh -c 'echo \"restart=\${DORM_TEST_SERVER_RESTART-unset}\"'" \
+    >/tmp/ws-selftest.out 2>&1 || true
+  check "$b: external server: DORM_TEST_SERVER_RESTART is unset" grep -qx 'restart=unset' /tmp/ws-selftest.out
   check "$b: external server: unreachable server is an error" \
     expect_status 1 env "$var=${b}://root@127.0.0.1:1/x" "$ws" "$b" true
   check "$b: no leftovers after external runs" leftovers

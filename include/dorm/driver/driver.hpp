@@ -105,6 +105,11 @@ public:
     virtual void execute(std::string_view sql) = 0;
     /// Cheap liveness check (SELECT 1). Never throws.
     virtual bool ping() = 0;
+    /// Whether the client library already knows the connection is dead (a failed command found
+    /// the server gone), without a round trip. Never throws. The pool closes such a connection
+    /// when it comes back instead of keeping it (a statement run outside a transaction has no
+    /// ROLLBACK at checkin that would notice).
+    virtual bool lost() noexcept { return false; }
     /// Whether a table of that name exists (in the current database / search path).
     virtual bool table_exists(std::string_view name) = 0;
     /// The largest number of bound parameters one statement may carry.
