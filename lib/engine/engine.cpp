@@ -186,7 +186,7 @@ void engine_impl::checkin(std::unique_ptr<pooled_connection> pc) noexcept {
     {
         std::lock_guard lock(mutex_);
         --checked_out_;
-        if (pc->invalid_ || pc->conn_->broken() || pc->generation_ != generation_ ||
+        if (pc->invalid_ || pc->generation_ != generation_ ||
             idle_.size() >= static_cast<std::size_t>(options_.pool_size)) {
             to_close = std::move(pc);
             --open_;

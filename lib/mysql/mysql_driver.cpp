@@ -660,7 +660,7 @@ bool connection::ping() {
 bool connection::lost() noexcept {
     // libmariadb closes its socket when it finds the server gone (CR_SERVER_LOST / GONE_ERROR)
     MYSQL* m = state_->conn.get();
-    return m == nullptr || mysql_get_socket(m) == MARIADB_INVALID_SOCKET;
+    return m == nullptr || state_->lost || mysql_get_socket(m) == MARIADB_INVALID_SOCKET;
 }
 
 bool connection::table_exists(std::string_view name) {

@@ -158,7 +158,6 @@ public:
     bool lost() noexcept override;
     bool table_exists(std::string_view name) override;
     int max_params() const override { return 65535; }
-    bool broken() const noexcept override { return !state_->conn || state_->lost; }
 
 private:
     std::shared_ptr<session_state> state_;

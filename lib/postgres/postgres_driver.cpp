@@ -803,13 +803,9 @@ bool connection::ping() {
     }
 }
 
-bool connection::broken() const noexcept {
-    return !state_->conn || state_->lost || PQstatus(state_->conn.get()) == CONNECTION_BAD;
-}
-
 bool connection::lost() noexcept {
     PGconn* conn = state_->conn.get();
-    return conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
+    return conn == nullptr || state_->lost || PQstatus(conn) == CONNECTION_BAD;
 }
 
 bool connection::table_exists(std::string_view name) {

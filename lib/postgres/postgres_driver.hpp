@@ -170,7 +170,6 @@ public:
     bool ping() override;
     bool lost() noexcept override;
     bool table_exists(std::string_view name) override;
-    bool broken() const noexcept override;
     // The protocol allows 65535 parameters, but every statement is described after it is
     // prepared (PQdescribePrepared), and libpq (15, at least) drops the connection ("lost
     // synchronization with server: got message type "t"") on a ParameterDescription message over

@@ -106,7 +106,8 @@ public:
     /// Cheap liveness check (SELECT 1). Never throws.
     virtual bool ping() = 0;
     /// Whether the client library already knows the connection is dead (a failed command found
-    /// the server gone), without a round trip. Never throws. The pool closes such a connection
+    /// the server gone, or the driver closed it: no answer within the statement timeout), without
+    /// a round trip. Never throws. The pool closes such a connection
     /// when it comes back instead of keeping it (a statement run outside a transaction has no
     /// ROLLBACK at checkin that would notice).
     virtual bool lost() noexcept { return false; }
@@ -118,10 +119,6 @@ public:
     /// What the open transaction holds, where the backend can tell (SQLite).
     enum class transaction_state : unsigned char { unknown, none, read, write };
     virtual transaction_state transaction() { return transaction_state::unknown; }
-
-    /// True once the driver has closed the network connection itself (a server that stopped
-    /// answering within the statement timeout, a lost connection): the pool must not reuse it.
-    virtual bool broken() const noexcept { return false; }
 };
 
 /// Opens a connection for a parsed URL.
