@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include <dorm/query/result.hpp>
 
 namespace dorm::detail {
 
@@ -37,19 +36,5 @@ void rethrow_in_result_column(const data_error& e, driver::statement& s, int c, 
     if (column.empty()) column = "#" + std::to_string(c + 1);
     rethrow_in_column(e, {}, column, cpp);
 }
-void throw_no_result() { throw no_result_found("No row was found when one was required"); }
-void throw_multiple_results(bool one_or_none) {
-    throw multiple_results_found(one_or_none ? "Multiple rows were found when one or none was required"
-                                             : "Multiple rows were found when exactly one was required");
-}
 
-}  // namespace dorm::detail
-
-namespace dorm::detail {
-void throw_detached(const char* what) {
-    throw detached_instance_error(std::string("dorm: this ") + what +
-                                  " relationship was not loaded and its object is not bound to a session, so the "
-                                  "lazy load cannot proceed (load it while the session is open, e.g. with "
-                                  "selectinload, or keep the session)");
-}
 }  // namespace dorm::detail

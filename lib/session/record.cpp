@@ -75,6 +75,22 @@ bool layout_key(const record_layout& l, const void* obj, identity_key& out) {
     return true;
 }
 
+void append_key_part(std::string& out, const value& v) {
+    // kind tag + length prefix keeps composite keys unambiguous
+    out += static_cast<char>('0' + static_cast<int>(v.kind()));
+    std::string body;
+    switch (v.kind()) {
+        case value_kind::null: break;
+        case value_kind::integer: body = std::to_string(v.as_int()); break;
+        case value_kind::real: body = v.repr(); break;
+        case value_kind::text: body = v.as_text(); break;
+        case value_kind::blob: body.assign(reinterpret_cast<const char*>(v.as_blob().data()), v.as_blob().size()); break;
+    }
+    out += std::to_string(body.size());
+    out += ':';
+    out += body;
+}
+
 void layout_row_key(const record_layout& l, driver::statement& s, int first, identity_key& out) {
     out.table = l.table;
     if (l.int_key >= 0) {

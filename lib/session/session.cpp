@@ -15,22 +15,6 @@
 
 namespace dorm::detail {
 
-void append_key_part(std::string& out, const value& v) {
-    // kind tag + length prefix keeps composite keys unambiguous
-    out += static_cast<char>('0' + static_cast<int>(v.kind()));
-    std::string body;
-    switch (v.kind()) {
-        case value_kind::null: break;
-        case value_kind::integer: body = std::to_string(v.as_int()); break;
-        case value_kind::real: body = v.repr(); break;
-        case value_kind::text: body = v.as_text(); break;
-        case value_kind::blob: body.assign(reinterpret_cast<const char*>(v.as_blob().data()), v.as_blob().size()); break;
-    }
-    out += std::to_string(body.size());
-    out += ':';
-    out += body;
-}
-
 namespace {
 
 std::vector<int> mask_columns(column_mask mask) {

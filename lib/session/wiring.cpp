@@ -63,53 +63,6 @@ std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* ses
                                 " object is not in this session");
 }
 
-namespace {
-thread_local std::vector<std::shared_ptr<void>>* releasing = nullptr;  // the outermost release's queue
-}
-
-void release_iteratively(std::shared_ptr<void>& item) noexcept {
-    if (releasing != nullptr) {  // inside another release: hand it over
-        try {
-            releasing->push_back(std::move(item));
-        } catch (...) {
-            item.reset();  // out of memory: release it here (recursion, as before)
-        }
-        return;
-    }
-    std::vector<std::shared_ptr<void>> queue;
-    try {
-        queue.reserve(16);
-    } catch (...) {
-        item.reset();
-        return;
-    }
-    queue.push_back(std::move(item));
-    release_iteratively(queue);
-}
-
-void release_iteratively(std::vector<std::shared_ptr<void>>& items) noexcept {
-    if (releasing != nullptr) {  // inside another collection's release: hand the items over
-        try {
-            const std::size_t need = releasing->size() + items.size();
-            if (need > releasing->capacity()) releasing->reserve(std::max(need, 2 * releasing->capacity()));
-        } catch (...) {
-            items.clear();  // out of memory: release them here (recursion, as before)
-            return;
-        }
-        for (auto& p : items) releasing->push_back(std::move(p));
-        items.clear();
-        return;
-    }
-    std::vector<std::shared_ptr<void>> queue = std::move(items);
-    releasing = &queue;
-    while (!queue.empty()) {
-        std::shared_ptr<void> p = std::move(queue.back());
-        queue.pop_back();
-        p.reset();  // may append the items of the collections it held
-    }
-    releasing = nullptr;
-}
-
 // -- dorm::one<T>, type-erased ------------------------------------------------------------------
 
 one_base::~one_base() {

@@ -17,7 +17,7 @@
 #include <dorm/reflect/options.hpp>
 #include <dorm/reflect/table_macro.hpp>
 #include <dorm/reflect/type_name.hpp>
-#include <dorm/session/relationship.hpp>
+#include <dorm/reflect/relationship_members.hpp>
 
 namespace dorm::detail {
 

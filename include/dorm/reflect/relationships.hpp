@@ -8,7 +8,6 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <dorm/reflect/model.hpp>
-#include <dorm/schema/table.hpp>
 
 namespace dorm::detail {
 

@@ -57,9 +57,6 @@ struct check_constraint {
     std::string expression;  ///< SQL, as the user wrote it
 };
 
-/// Relationship kinds (direction comes from where the foreign key is).
-enum class relationship_kind { many_to_one, one_to_many, one_to_one, many_to_many };
-
 /// A mapped struct's table.
 struct table {
     table();

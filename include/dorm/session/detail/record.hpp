@@ -13,7 +13,7 @@
 #include <dorm/driver/driver.hpp>
 #include <dorm/reflect/column_ops.hpp>
 #include <dorm/schema/table.hpp>
-#include <dorm/session/relationship.hpp>
+#include <dorm/reflect/relationship_members.hpp>
 
 namespace dorm::detail {
 

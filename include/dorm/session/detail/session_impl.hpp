@@ -101,7 +101,6 @@ public:
     std::size_t pending_count() const noexcept;
 
 private:
-    struct flush_plan;
     void do_flush();
     /// add()'s first step for one record (lib/session/add_walk.cpp): it joins this session as
     /// pending (or persistent when it has a row); false when it is in this session already.
