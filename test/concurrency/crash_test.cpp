@@ -89,10 +89,14 @@ const char* phase_name(int p) {
 }
 
 struct shared_state {
-    std::atomic<int> phase{starting};
-    std::atomic<std::int64_t> seq{0};  ///< the transaction the phase is about
+    /// The child's phase and the transaction it is about in one word (phase + 8 * seq), stored at
+    /// once: with two stores a kill between them paired a new transaction with the old phase.
+    std::atomic<std::int64_t> word{starting};
+    void set(std::int64_t seq, int phase) noexcept { word.store(seq * 8 + phase); }
+    int phase() const noexcept { return static_cast<int>(word.load() % 8); }
+    std::int64_t seq() const noexcept { return word.load() / 8; }
 };
-static_assert(std::atomic<int>::is_always_lock_free && std::atomic<std::int64_t>::is_always_lock_free);
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
 
 /// A temporary directory, removed with everything in it.
 struct temp_dir {
@@ -131,8 +135,7 @@ bool write_all(int fd, const void* p, std::size_t n) {
             auto counter = s.get<Counter>(1);
             if (!counter) throw std::runtime_error("no counter row");
             const std::int64_t k = counter->last_seq + 1;
-            sh->seq.store(k);
-            sh->phase.store(body);
+            sh->set(k, body);
             auto order = s.add(Order{.seq = k});
             s.flush();  // order->id
             const int n = 1 + static_cast<int>(rng() % 24);
@@ -151,11 +154,11 @@ bool write_all(int fd, const void* p, std::size_t n) {
             counter->n_lines += n;
             counter->total += total;
             s.flush();
-            sh->phase.store(committing);
+            sh->set(k, committing);
             s.commit();
-            sh->phase.store(returned);
+            sh->set(k, returned);
             if (!write_all(report_fd, &k, sizeof k)) throw std::runtime_error("report pipe closed");
-            sh->phase.store(reported);
+            sh->set(k, reported);
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "crash child: %s\n", e.what());
@@ -285,8 +288,8 @@ void crash_trials(const mode& m) {
             int status = 0;
             while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
             }
-            const int phase_at_kill = sh->phase.load();
-            const std::int64_t seq_at_kill = sh->seq.load();
+            const int phase_at_kill = sh->phase();
+            const std::int64_t seq_at_kill = sh->seq();
             // every report the child wrote before it died, in order
             for (;;) {
                 const ssize_t r = ::read(rd, &k, sizeof k);
