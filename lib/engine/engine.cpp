@@ -502,12 +502,18 @@ void connection::execute_ddl(std::string_view sql) {
     detail::guarded(pc, [&] { pc.conn_->execute(sql); });
 }
 
-std::int64_t connection::execute(std::string_view sql, std::span<const value> params) {
+statement_lease connection::run(std::string_view sql, std::span<const value> params) {
     auto& pc = detail::checked(impl_);
     auto lease = prepare(sql);
     if (pc.echo_) log_statement(sql, lease, params);
+    for (std::size_t i = 0; i < params.size(); ++i) lease->bind(static_cast<int>(i), params[i]);
+    return lease;
+}
+
+std::int64_t connection::execute(std::string_view sql, std::span<const value> params) {
+    auto& pc = detail::checked(impl_);
+    auto lease = run(sql, params);
     return detail::guarded(pc, [&] {
-        for (std::size_t i = 0; i < params.size(); ++i) lease->bind(static_cast<int>(i), params[i]);
         while (lease->step()) {
         }
         return lease->rows_affected();

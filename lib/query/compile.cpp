@@ -972,10 +972,7 @@ compiled compile_text(const std::string& sql, const text_params& params, dialect
 namespace dorm::detail {
 
 statement_lease run_on(connection& c, const std::string& sql, std::span<const value> params) {
-    statement_lease lease = c.prepare(sql);
-    for (std::size_t i = 0; i < params.size(); ++i) lease->bind(static_cast<int>(i), params[i]);
-    if (c.echo()) c.log_statement(sql, lease, params);
-    return lease;
+    return c.run(sql, params);
 }
 
 statement_lease run_on(connection& c, const compiled& stmt) { return run_on(c, stmt.sql, stmt.params); }

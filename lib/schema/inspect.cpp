@@ -29,8 +29,7 @@ const live_table* live_schema::table(std::string_view n) const {
 namespace detail::inspect {
 
 std::vector<catalog_row> query(connection& c, std::string_view sql) {
-    auto st = c.prepare(sql);
-    if (c.echo()) c.log_statement(sql, st, {});
+    auto st = c.run(sql, {});
     std::vector<catalog_row> rows;
     while (st->step()) {
         const int n = st->column_count();

@@ -196,8 +196,7 @@ private:
 
     void lock_mysql() {
         const std::string sql = "SELECT GET_LOCK(" + std::string(lock_name_sql) + ", " + std::to_string(mysql_lock_wait) + ")";
-        auto lease = conn_.prepare(sql);
-        if (conn_.echo()) conn_.log_statement(sql, lease, {});
+        auto lease = conn_.run(sql, {});
         const bool got = lease->step() && !lease->is_null(0) && lease->get_int(0) == 1;
         lease.release();
         if (!got)
@@ -251,8 +250,7 @@ private:
 
     /// SQLite, foreign keys off: refuses a step that leaves rows pointing nowhere.
     void check_foreign_keys(const std::string& file) {
-        auto lease = conn_.prepare("PRAGMA foreign_key_check");
-        if (conn_.echo()) conn_.log_statement("PRAGMA foreign_key_check", lease, {});
+        auto lease = conn_.run("PRAGMA foreign_key_check", {});
         std::string found;
         int n = 0;
         while (lease->step()) {

@@ -29,7 +29,7 @@ private:
     long long count(const std::string& table, const std::string& where) const {
         std::string sql = "SELECT COUNT(*) FROM " + quoted(table);
         if (!where.empty()) sql += " WHERE " + where;
-        auto stmt = c_.prepare(sql);
+        auto stmt = c_.run(sql, {});
         return stmt->step() ? stmt->get_int(0) : 0;
     }
     connection& c_;
@@ -105,7 +105,7 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
             ++done;
         }
         if (sqlite && rebuilds) {
-            auto check = conn.prepare("PRAGMA foreign_key_check");
+            auto check = conn.run("PRAGMA foreign_key_check", {});
             if (check->step()) {
                 std::string table(check->get_text(0));
                 std::string parent(check->get_text(2));

@@ -66,8 +66,7 @@ std::vector<applied_migration> read_applied(connection& c) {
     const std::string sql = "SELECT " + quoted(d, "id") + ", " + quoted(d, "name") + ", " + quoted(d, "checksum") +
                             ", " + quoted(d, "applied_at") + " FROM " + quoted(d, table_name) + " ORDER BY " +
                             quoted(d, "id");
-    auto lease = c.prepare(sql);
-    if (c.echo()) c.log_statement(sql, lease, {});
+    auto lease = c.run(sql, {});
     while (lease->step()) {
         applied_migration m;
         m.id = static_cast<int>(lease->get_int(0));

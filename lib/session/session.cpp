@@ -380,11 +380,7 @@ const std::string& session_impl::relationship_sql(const schema::table& target, i
 void session_impl::before_lazy_load(const schema::table&, const char*) { ++lazy_loads_; }
 
 statement_lease session_impl::run(const std::string& sql, std::span<const value> params) {
-    auto& c = connection();
-    statement_lease lease = c.prepare(sql);
-    for (std::size_t i = 0; i < params.size(); ++i) lease->bind(static_cast<int>(i), params[i]);
-    if (c.echo()) c.log_statement(sql, lease, params);
-    return lease;
+    return connection().run(sql, params);
 }
 
 void session_impl::refresh(record_base* rec) {

@@ -147,6 +147,10 @@ public:
     /// next use (on PostgreSQL a cached plan must not outlive a column's type). upgrade() and the
     /// migrations runner call it; call it after DDL of your own through execute_ddl.
     void schema_changed() noexcept;
+    /// The one path every statement with parameters takes: prepares `sql` (from the cache), logs
+    /// it with `params` when echo is on (before binding, as SQLAlchemy logs before it executes),
+    /// binds them. The lease is ready to step.
+    statement_lease run(std::string_view sql, std::span<const value> params);
     /// Runs SQL with parameters and no rows; returns rows affected. Logged.
     std::int64_t execute(std::string_view sql, std::span<const value> params = {});
 
