@@ -17,6 +17,8 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   # PostgreSQL backend: client library, and the server + psql for the throwaway test servers
   libpq-dev postgresql
+  # PgBouncer 1.18 in transaction-pooling mode in front of a throwaway PostgreSQL (with_server.sh pgbouncer)
+  pgbouncer
   # MySQL/MariaDB backend: Connector/C, and the server + clients for the throwaway test servers
   libmariadb-dev mariadb-server mariadb-client
   # tests and CI tooling (.ci/run counts results with python3)

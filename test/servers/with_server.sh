@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# with_server.sh <postgresql|mysql> <test-executable> [args...]
+# with_server.sh <postgresql|pgbouncer|mysql> <test-executable> [args...]
 # shellcheck disable=SC2317 # functions run from traps and indirectly
 #
 # Runs one test executable against a database server of the given kind and
@@ -11,6 +11,11 @@
 # - If DORM_TEST_POSTGRESQL_URL / DORM_TEST_MYSQL_URL is set, that server is used
 #   instead: a fresh database dorm_<random> is created on it for this run and
 #   dropped afterwards, so test executables running in parallel don't collide.
+#
+# - `pgbouncer` is PostgreSQL (throwaway or external, as above) reached through a PgBouncer in
+#   transaction-pooling mode on another loopback port (its own temporary directory, run as the
+#   server's user): DORM_TEST_URL names PgBouncer and carries `transaction_pooling=true`. Each
+#   transaction may run on another server connection, as in production behind PgBouncer.
 #
 # A server that fails to start is an error (its log goes to stderr): never a skip.
 #
@@ -33,13 +38,14 @@ prog=with_server.sh
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 
 usage() {
-  printf 'usage: %s <postgresql|mysql> <test-executable> [args...]\n' "$prog" >&2
+  printf 'usage: %s <postgresql|pgbouncer|mysql> <test-executable> [args...]\n' "$prog" >&2
   exit 2
 }
 
 (( $# >= 2 )) || usage
 case "$1" in
   postgresql | postgres | pg) backend=postgresql ;;
+  pgbouncer) backend=pgbouncer ;;
   mysql | mariadb) backend=mysql ;;
   *) log "unknown backend '$1'"; usage ;;
 esac
@@ -61,6 +67,7 @@ ext_err=""      # temporary file for a client's error output (external servers)
 server_port=""  # port of the throwaway server (a restart keeps it)
 pg_opts=""      # postgres options of the throwaway server (a restart keeps them)
 mysql_user_opt=()
+bouncer_dir=""  # PgBouncer's directory (its pidfile says whether it runs)
 cleaned=0
 in_signal=0
 
@@ -161,6 +168,7 @@ cleanup() {
     kill "$watchdog" 2>/dev/null
     wait "$watchdog" 2>/dev/null
   fi
+  stop_pgbouncer
   if [[ -n "$ext_drop" ]]; then
     "$ext_drop"
   fi
@@ -403,6 +411,100 @@ drop_external_postgresql() {
     { cat "$ext_err" >&2; log "warning: could not drop database $ext_db"; }
 }
 
+# ---------------------------------------------------------------- PgBouncer
+pgbouncer_pid() {
+  local pid
+  pid=$(cat "$bouncer_dir/pgbouncer.pid" 2>/dev/null || true)
+  [[ "$pid" =~ ^[0-9]+$ && "$(cat "/proc/$pid/comm" 2>/dev/null)" == pgbouncer* ]] || return 1
+  echo "$pid"
+}
+
+stop_pgbouncer() { # SIGTERM: immediate shutdown (clients are gone or being stopped)
+  [[ -n "$bouncer_dir" ]] || return 0
+  local pid i
+  pid=$(pgbouncer_pid) || return 0
+  kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "PgBouncer pid $pid did not stop in 10 s; killing it"
+  kill -KILL "$pid" 2>/dev/null
+  return 0
+}
+
+# Puts a PgBouncer (transaction pooling) in front of the PostgreSQL server DORM_TEST_URL names.
+start_pgbouncer() {
+  local bin
+  bin=$(command -v pgbouncer || true)
+  [[ -z "$bin" && -x /usr/sbin/pgbouncer ]] && bin=/usr/sbin/pgbouncer
+  [[ -n "$bin" ]] || fail "pgbouncer not found (install the 'pgbouncer' package with ./setup.sh)"
+  local t0=$EPOCHREALTIME
+  parse_url "$DORM_TEST_URL" || fail "cannot parse the PostgreSQL URL behind PgBouncer"
+  local pg_host=$url_host pg_port=${url_port:-5432} pg_user=${url_user:-postgres} pg_pass=$url_pass pg_db=$url_db
+  [[ -n "$workdir" ]] || make_workdir dorm-pgb # an external server: a directory of our own
+  bouncer_dir=$workdir/pgbouncer
+  mkdir -p "$bouncer_dir"
+  (( is_root )) && chown postgres: "$workdir" "$bouncer_dir"
+  local server_auth="user=$pg_user"
+  [[ -n "$pg_pass" ]] && server_auth+=" password=$pg_pass"
+  printf '"%s" ""\n' "$pg_user" >"$bouncer_dir/userlist.txt"
+  local attempt port
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(pick_port)
+    unset DORM_SERVER_TRY_PORT
+    cat >"$bouncer_dir/pgbouncer.ini" <<INI
+[databases]
+* = host=$pg_host port=$pg_port $server_auth
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $bouncer_dir/userlist.txt
+pool_mode = transaction
+max_client_conn = 500
+default_pool_size = 20
+max_db_connections = 40
+server_reset_query =
+ignore_startup_parameters = extra_float_digits
+logfile = $bouncer_dir/pgbouncer.log
+pidfile = $bouncer_dir/pgbouncer.pid
+INI
+    (( is_root )) && chown postgres: "$bouncer_dir"/*
+    rm -f "$bouncer_dir/pgbouncer.pid"
+    if ! run_bg as_pg "$bin" -d -q "$bouncer_dir/pgbouncer.ini" </dev/null >>"$bouncer_dir/start.log" 2>&1; then
+      dump_file "$bouncer_dir/start.log" "pgbouncer output"
+      dump_file "$bouncer_dir/pgbouncer.log" "PgBouncer log"
+      if grep -q 'Address already in use' "$bouncer_dir/pgbouncer.log" "$bouncer_dir/start.log" 2>/dev/null; then
+        log "port $port was taken (attempt $attempt); retrying with another port"
+        continue
+      fi
+      fail "PgBouncer failed to start"
+    fi
+    local i
+    for ((i = 0; i < start_timeout * 10; i++)); do
+      port_in_use "$port" && break
+      pgbouncer_pid >/dev/null || [[ ! -f "$bouncer_dir/pgbouncer.pid" && $i -lt 50 ]] || break
+      sleep 0.1
+    done
+    if port_in_use "$port" && pgbouncer_pid >/dev/null; then
+      DORM_TEST_URL="postgresql://$pg_user@127.0.0.1:$port/$pg_db?transaction_pooling=true"
+      log "PgBouncer (transaction pooling) up on 127.0.0.1:$port in front of $pg_host:$pg_port in $(elapsed_since "$t0") s"
+      return 0
+    fi
+    stop_pgbouncer
+    if grep -q 'Address already in use' "$bouncer_dir/pgbouncer.log" 2>/dev/null; then
+      log "port $port was taken (attempt $attempt); retrying with another port"
+      continue
+    fi
+    dump_file "$bouncer_dir/pgbouncer.log" "PgBouncer log"
+    fail "PgBouncer did not answer on port $port"
+  done
+  fail "PgBouncer failed to start: no usable port after 8 attempts"
+}
+
 # ---------------------------------------------------------------- MariaDB / MySQL
 mysql_server_opts=(
   --skip-log-bin
@@ -607,12 +709,13 @@ unset MALLOC_PERTURB_
 # (an outer with_server.sh's restart script must not reach this run's test)
 unset DORM_TEST_SERVER_RESTART
 case "$backend" in
-  postgresql)
+  postgresql | pgbouncer)
     if [[ -n "${DORM_TEST_POSTGRESQL_URL:-}" ]]; then
       use_external_postgresql "$DORM_TEST_POSTGRESQL_URL"
     else
       start_postgresql
     fi
+    [[ "$backend" == pgbouncer ]] && start_pgbouncer
     ;;
   mysql)
     if [[ -n "${DORM_TEST_MYSQL_URL:-}" ]]; then
@@ -641,7 +744,10 @@ child_pid=""
 if (( status != 0 )); then
   log "test exited with status $status ($*)"
   case "$server_kind" in
-    postgresql) dump_file "$workdir/server.log" "PostgreSQL server log" 40 ;;
+    postgresql)
+      dump_file "$workdir/server.log" "PostgreSQL server log" 40
+      [[ -n "$bouncer_dir" ]] && dump_file "$bouncer_dir/pgbouncer.log" "PgBouncer log" 40
+      ;;
     mysql) dump_file "$workdir/error.log" "MariaDB error log" 40 ;;
   esac
 fi
