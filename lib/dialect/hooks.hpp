@@ -1,6 +1,9 @@
 #pragma once
-// Per-dialect hooks of the one SQL printer (lib/query/compile.cpp) and the DDL printer
-// (lib/schema/ddl.cpp). A dialect overrides only what differs from the SQL-standard default.
+// Per-dialect hooks: every difference between the dialects, for the one SQL printer
+// (lib/query/print_*.cpp), the text() scanner, the DDL printer (lib/schema/ddl.cpp), the schema
+// diff and the migration runner. A dialect (lib/dialect/<name>.cpp) overrides only what differs
+// from the SQL-standard default (lib/dialect/hooks.cpp); nothing outside lib/dialect asks which
+// dialect it prints for.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -19,6 +22,7 @@ namespace dorm::detail {
 class dialect_hooks {
 public:
     virtual ~dialect_hooks() = default;
+    /// The dialect these hooks spell, to pass on (never compared outside lib/dialect: ask a hook).
     virtual dorm::dialect kind() const = 0;
 
     /// Appends a quoted identifier ("x" by default).
@@ -36,10 +40,65 @@ public:
     virtual void limit_offset(std::string& out, const std::string& lim, const std::string& off) const;
     /// Native ILIKE (PostgreSQL) or lower(x) LIKE lower(y).
     virtual bool native_ilike() const { return false; }
-    /// `a IS DISTINCT FROM b` spelling: 0 standard, 1 MySQL `NOT (a <=> b)`, 2 Oracle DECODE.
-    virtual int distinct_from_style() const { return 0; }
-    /// Upsert: 0 ON CONFLICT (SQLite/PostgreSQL), 1 ON DUPLICATE KEY UPDATE (MySQL), -1 unsupported.
-    virtual int upsert_style() const { return 0; }
+    /// How `a IS [NOT] DISTINCT FROM b` (NULL-safe comparison) is spelled.
+    enum class distinct_from_spelling : unsigned char {
+        standard,         ///< a IS DISTINCT FROM b
+        null_safe_equal,  ///< NOT (a <=> b) (MariaDB)
+        decode,           ///< DECODE(a, b, 1, 0) = 0: DECODE treats two NULLs as equal (Oracle)
+    };
+    virtual distinct_from_spelling distinct_from() const { return distinct_from_spelling::standard; }
+    /// How an INSERT that meets a duplicate key is spelled (insert::on_conflict).
+    enum class upsert_spelling : unsigned char {
+        on_conflict,       ///< ON CONFLICT (cols) DO NOTHING / DO UPDATE SET c = excluded.c (SQLite, PostgreSQL)
+        on_duplicate_key,  ///< INSERT IGNORE / ON DUPLICATE KEY UPDATE c = VALUES(c) (MariaDB)
+        unsupported,       ///< unsupported_error
+    };
+    virtual upsert_spelling upsert() const { return upsert_spelling::on_conflict; }
+    /// How text concatenation is spelled.
+    enum class concat_spelling : unsigned char {
+        pipes,     ///< a || b
+        function,  ///< concat(a, b) (MariaDB: || is OR)
+    };
+    virtual concat_spelling concat() const { return concat_spelling::pipes; }
+    /// How the remainder `a % b` is spelled.
+    enum class modulo_spelling : unsigned char {
+        percent,       ///< a % b
+        mod_function,  ///< MOD(a, b) (Oracle)
+    };
+    virtual modulo_spelling modulo() const { return modulo_spelling::percent; }
+    /// How the division of two integers is spelled so that it truncates, as in C++.
+    enum class integer_division_spelling : unsigned char {
+        slash,           ///< a / b (integers divide truncating: SQLite, PostgreSQL)
+        div_operator,    ///< a DIV b (MariaDB's / is exact)
+        trunc_quotient,  ///< TRUNC(a / b) (Oracle's / is exact)
+    };
+    virtual integer_division_spelling integer_division_operator() const { return integer_division_spelling::slash; }
+    /// What introduces a table's alias in FROM / JOIN: ` AS ` (standard) or ` ` (Oracle takes no AS there).
+    virtual const char* table_alias_keyword() const { return " AS "; }
+    /// Whether a bare boolean value (a column, a parameter) is a condition by itself; false: it is
+    /// compared with 1 (NOT x: with 0), the dialect having no boolean type (Oracle's NUMBER(1)).
+    virtual bool bare_boolean_conditions() const { return true; }
+    /// Whether limit_offset prints OFFSET before LIMIT (Oracle: OFFSET n ROWS FETCH FIRST m ROWS
+    /// ONLY); the printer binds the two values in the order they are printed.
+    virtual bool offset_before_limit() const { return false; }
+    /// Whether an INSERT of no columns is `INSERT INTO t DEFAULT VALUES` (standard) or
+    /// `INSERT INTO t () VALUES ()` (MariaDB).
+    virtual bool insert_default_values() const { return true; }
+
+    /// What ends a literal, a quoted identifier or a comment: the text() parameter scanner and the
+    /// migration script splitter skip those. `'...'`, `"..."`, `-- ` and `/* */` (SQL standard)
+    /// and MariaDB's backticks are known everywhere.
+    struct sql_lexing {
+        bool backslash_escapes = false;         ///< '...' and "..." take \x escapes (MariaDB)
+        bool escape_string_prefix = false;      ///< E'...' takes \x escapes (PostgreSQL)
+        bool dollar_quoting = false;            ///< $tag$ ... $tag$ literals (PostgreSQL)
+        bool nested_comments = false;           ///< /* /* */ */ nest (PostgreSQL)
+        bool hash_comments = false;             ///< # to the end of the line (MariaDB)
+        bool dash_comment_needs_space = false;  ///< only `-- ` (a space or control character after) is a comment (MariaDB)
+        bool executable_comments = false;       ///< /*! ... */ and /*M! ... */ are SQL, not comments (MariaDB)
+        bool bracket_identifiers = false;       ///< [identifier] (SQLite)
+    };
+    virtual sql_lexing lexing() const { return {}; }
     /// ` COLLATE x` after a column's type when the column names a collation the dialect takes.
     virtual std::string collation_clause(const schema::column&) const { return {}; }
     /// Text appended after CREATE TABLE (...) (e.g. MySQL's engine/charset).
@@ -49,7 +108,7 @@ public:
     /// The dialect's name of a SQL function (dorm::length() counts characters everywhere:
     /// MySQL's length() counts bytes, its char_length() characters).
     virtual std::string_view function_name(std::string_view name) const { return name; }
-    /// Whether the dialect renders booleans as TRUE/FALSE literal-capable (unused for params).
+    /// The dialect's name, as dialect_name() spells it.
     virtual std::string_view name() const = 0;
 
     // -- long IN lists (issue 16 item 3) ---------------------------------------------------------
@@ -101,6 +160,10 @@ public:
         bool nowait = true, skip_locked = true;
     };
     virtual lock_spelling locking() const { return {}; }
+    /// The level whose BEGIN takes the database's write lock, or nullopt where writers lock rows
+    /// (SQLite: IMMEDIATE; run_in_transaction retries with it after a busy failure, since a deferred
+    /// transaction that read and then could not write would fail the same way again).
+    virtual std::optional<isolation> write_lock_isolation() const { return std::nullopt; }
 
     // -- schema evolution (issue 15): ALTER spellings; the standard/PostgreSQL one by default -----
     /// The longest identifier the dialect keeps (PostgreSQL silently truncates at 63 bytes,
@@ -136,6 +199,50 @@ public:
     /// or empty when the dialect needs none (InnoDB refuses to drop the last index that starts
     /// with a foreign key's columns: error 1553).
     virtual std::string foreign_key_index(const std::string&, const std::string&, const std::string&) const { return {}; }
+    /// Whether ALTER TABLE ADD COLUMN can add `c` (`has_default`: it gets a DEFAULT); false: the
+    /// column comes with a table rebuild (SQLite: not NOT NULL without a default, an expression
+    /// default, a primary key, or REFERENCES with a default).
+    virtual bool can_add_column(const schema::column& /*c*/, bool /*has_default*/) const { return true; }
+    /// Whether ALTER TABLE DROP COLUMN can drop a column that is part of the primary key or of an
+    /// index (`key_or_indexed`); false: a table rebuild (SQLite).
+    virtual bool can_drop_column(bool /*key_or_indexed*/) const { return true; }
+    /// Whether a new column's foreign key goes inline into its ADD COLUMN (REFERENCES ...), the
+    /// dialect having no ALTER TABLE ADD CONSTRAINT (SQLite).
+    virtual bool foreign_key_in_add_column() const { return false; }
+    /// Whether a table rebuild runs with foreign keys switched off: PRAGMA foreign_keys = OFF before
+    /// its transaction (inside one it does nothing), PRAGMA foreign_key_check before COMMIT, ON
+    /// after; else dropping the old table would delete or orphan the rows that reference it (SQLite).
+    virtual bool foreign_keys_off_for_rebuild() const { return false; }
+    /// Whether DDL is transactional: a migration step and its record commit together. False: each
+    /// DDL statement commits itself (MariaDB), so a failed step leaves what ran applied.
+    virtual bool transactional_ddl() const { return true; }
+    /// How dorm::migrations keeps two upgraders from applying the same step.
+    struct migration_lock {
+        /// The level each step's transaction begins with (IMMEDIATE takes SQLite's write lock).
+        isolation step_isolation = isolation::read_committed;
+        /// Run first in each step's transaction: a lock its end releases (empty: none).
+        std::string step_lock;
+        /// Without transactional DDL: a SELECT taking a lock held for the whole run, answering 1
+        /// when it was granted within `run_lock_wait` seconds (empty: none), `run_lock_name` what
+        /// an error calls it, and the statement that releases it.
+        std::string run_lock, run_lock_name, run_unlock;
+        int run_lock_wait = 0;
+    };
+    virtual migration_lock migration_locking() const { return {}; }
+
+    // -- catalog type names (lib/schema/sql_type.cpp parses them; SQL standard by default) --------
+    /// What a type name or DEFAULT expression means on this dialect where the words alone do not say.
+    struct catalog_spelling {
+        bool tinyint1_is_boolean = false;     ///< TINYINT(1) is BOOL (MariaDB)
+        bool real_is_double = false;          ///< REAL is 8 bytes (MariaDB)
+        bool float_precision_sets_size = false;  ///< FLOAT is 4 bytes up to FLOAT(24), then 8 (MariaDB); else FLOAT is 8
+        bool bounded_text_types = false;      ///< TINYTEXT/TEXT/MEDIUMTEXT (and BLOBs) hold 255/65,535/16,777,215 bytes (MariaDB)
+        bool timestamp_precision = true;      ///< false: timestamps are stored as text, without precision (SQLite)
+        int timestamp_default_digits = 6;     ///< fractional-second digits of a TIMESTAMP that names none (MariaDB: 0)
+        bool defaults_have_casts = false;     ///< DEFAULT expressions come as 'x'::type (PostgreSQL)
+        bool boolean_literals = false;        ///< true/false are kept as words; else they are 1/0
+    };
+    virtual catalog_spelling catalog() const { return {}; }
 };
 
 /// The hooks of a dialect (static instances).

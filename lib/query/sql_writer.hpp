@@ -1,6 +1,9 @@
 #pragma once
 // The one SQL printer: every statement kind, every dialect (differences through dialect_hooks).
+// Expressions in print_expr.cpp, SELECT in print_select.cpp, INSERT / UPDATE / DELETE in
+// print_insert_update_delete.cpp.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <dorm/query/ast.hpp>
@@ -36,14 +39,25 @@ public:
     void update(const ast::update& s);
     void delete_(const ast::delete_& s);
     void where(const std::vector<ast::expr_ptr>& conds, const char* keyword);
-    /// A condition: Oracle compares bare boolean values with 1.
+    /// A condition: a bare boolean value is compared with 1 where the dialect has no boolean type.
     void condition(const ast::expr& e, int parent_prec = 0);
     std::string& out() { return out_; }
 
 private:
-    void select_body(const ast::select& s);
     void lock(const ast::row_lock& l);
     void op(const ast::expr& e, int parent_prec);
+    /// `a <op> b` with the operator's standard text (LIKE adds its ESCAPE).
+    void binary(const ast::expr& e, int prec);
+    /// `function(a, b)` where the dialect spells the operator as a function (non-null), else binary().
+    void binary_or_call(const ast::expr& e, int prec, const char* function);
+    /// `a / b` of two integers, truncating as in C++, in the dialect's spelling.
+    void integer_division(const ast::expr& e, int prec);
+    /// `function(args...)`.
+    void call(std::string_view function, const std::vector<ast::expr_ptr>& args);
+    /// `a, b, c`.
+    void expr_list(const std::vector<ast::expr_ptr>& args);
+    /// The quoted names of columns `cols` of `t`: `"a", "b"`.
+    void column_names(const schema::table& t, const std::vector<int>& cols);
     /// `lhs [NOT] IN (values...)`: inline, split for the dialect's list limit, or one parameter.
     void in_list(const ast::expr& e, int prec);
     /// contains / starts_with / ends_with: LIKE, or the dialect's exact form.

@@ -244,34 +244,24 @@ private:
             refused_new_columns_.insert(c.name);
             return;
         }
-        // SQLite's ADD COLUMN takes no NOT NULL without default, no non-constant default, and a
-        // REFERENCES only with a NULL default; those columns come with a rebuild
-        if (d_ == dialect::sqlite) {
-            const bool constant_default = c.server_default_sql.empty();
-            if ((!c.nullable && !has_default) || !constant_default || c.primary_key ||
-                (c.references && has_default)) {
-                needs_rebuild("add column " + qualified(d_, t_.name, c.name) + " " + def.substr(q(d_, c.name).size() + 1));
-                added_by_rebuild_.insert(c.name);
-                return;
-            }
-            std::string inline_def = def;
-            if (c.references) {
-                const table& p = c.references();
-                inline_def += " REFERENCES " + q(d_, p.name) + " (" +
-                              q(d_, p.columns[static_cast<std::size_t>(c.references_column)].name) + ")";
-                if (auto w = h_.fk_action_words(c.on_delete, false); !w.empty()) inline_def += " ON DELETE " + w;
-                if (auto w = h_.fk_action_words(c.on_update, true); !w.empty()) inline_def += " ON UPDATE " + w;
-                fk_added_inline_.insert(c.name);
-            }
-            auto& op = add(schema_change::add_column, c.name,
-                           "add column " + qualified(d_, t_.name, c.name) + " " + inline_def.substr(q(d_, c.name).size() + 1));
-            op.sql.push_back(h_.add_column(t_.name, inline_def));
-            op.down_sql.push_back(h_.drop_column(t_.name, c.name));
+        // a column ALTER TABLE cannot add (SQLite's limits) comes with a rebuild
+        if (!h_.can_add_column(c, has_default)) {
+            needs_rebuild("add column " + qualified(d_, t_.name, c.name) + " " + def.substr(q(d_, c.name).size() + 1));
+            added_by_rebuild_.insert(c.name);
             return;
         }
+        std::string inline_def = def;
+        if (c.references && h_.foreign_key_in_add_column()) {
+            const table& p = c.references();
+            inline_def += " REFERENCES " + q(d_, p.name) + " (" +
+                          q(d_, p.columns[static_cast<std::size_t>(c.references_column)].name) + ")";
+            if (auto w = h_.fk_action_words(c.on_delete, false); !w.empty()) inline_def += " ON DELETE " + w;
+            if (auto w = h_.fk_action_words(c.on_update, true); !w.empty()) inline_def += " ON UPDATE " + w;
+            fk_added_inline_.insert(c.name);
+        }
         auto& op = add(schema_change::add_column, c.name,
-                       "add column " + qualified(d_, t_.name, c.name) + " " + def.substr(q(d_, c.name).size() + 1));
-        op.sql.push_back(h_.add_column(t_.name, def));
+                       "add column " + qualified(d_, t_.name, c.name) + " " + inline_def.substr(q(d_, c.name).size() + 1));
+        op.sql.push_back(h_.add_column(t_.name, inline_def));
         op.down_sql.push_back(h_.drop_column(t_.name, c.name));
     }
 
@@ -281,7 +271,7 @@ private:
         const std::string reason = with_rename_hint(
             n < 0 ? "the values of the column would be lost" : "its " + plural(n, "value", "values") + " would be lost",
             lc.name);
-        if (d_ == dialect::sqlite && (lc.primary_key || in_any_index(lc.name))) {
+        if (!h_.can_drop_column(lc.primary_key || in_any_index(lc.name))) {
             needs_rebuild(what, false, reason);
             return;
         }

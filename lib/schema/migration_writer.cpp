@@ -6,6 +6,7 @@
 
 #include <dorm/error.hpp>
 
+#include "dialect/hooks.hpp"
 #include "schema/migrations_impl.hpp"
 
 namespace dorm::migrations {
@@ -63,7 +64,7 @@ std::string header(const std::string& file, std::string_view title, std::string_
 /// SQLite's table rebuild needs foreign keys off around the step (dorm::migrations::upgrade
 /// sets the pragma before the step's transaction and runs PRAGMA foreign_key_check before COMMIT).
 std::string foreign_keys_off(const schema_diff& diff) {
-    if (diff.dialect() != dialect::sqlite) return {};
+    if (!dorm::detail::hooks(diff.dialect()).foreign_keys_off_for_rebuild()) return {};
     for (const auto& op : diff.operations())
         if (op.kind == schema_change::rebuild_table && op.lossless)
             return "\n-- SQLite rebuilds a table below: foreign keys are off for this step (else dropping the old\n"

@@ -15,6 +15,7 @@
 
 #include <dorm/error.hpp>
 
+#include "dialect/hooks.hpp"
 #include "schema/migrations_impl.hpp"
 
 namespace dorm::migrations {
@@ -79,7 +80,8 @@ std::vector<std::string> statements_of(const std::string& path, const std::strin
     } catch (const migration_error& e) {
         throw migration_error(path + ": " + e.what());
     }
-    if (d == dialect::mysql) return out;  // no transaction there: BEGIN/COMMIT are the file's own business
+    // without transactional DDL there is no transaction: BEGIN/COMMIT are the file's own business
+    if (!dorm::detail::hooks(d).transactional_ddl()) return out;
     for (std::size_t i = 0; i < out.size(); ++i)
         if (is_transaction_control(out[i]))
             throw migration_error(path + ": statement " + std::to_string(i + 1) + " (" + out[i] +
@@ -96,8 +98,13 @@ std::string shortened(const std::string& sql) {
 /// The connection of one upgrade() / downgrade() run and the lock of the backend.
 class runner {
 public:
-    runner(const engine& e, std::string who) : conn_(e.connect()), dialect_(e.dialect()), who_(std::move(who)) {
-        if (dialect_ == dialect::mysql) lock_mysql();
+    runner(const engine& e, std::string who)
+        : conn_(e.connect()),
+          dialect_(e.dialect()),
+          hooks_(dorm::detail::hooks(dialect_)),
+          lock_(hooks_.migration_locking()),
+          who_(std::move(who)) {
+        if (!lock_.run_lock.empty()) lock_run();
     }
     runner(const runner&) = delete;
     runner& operator=(const runner&) = delete;
@@ -110,9 +117,9 @@ public:
             } catch (...) {
             }
         }
-        if (mysql_locked_) {
+        if (run_locked_) {
             try {
-                conn_.execute_ddl("DO RELEASE_LOCK(" + std::string(lock_name_sql) + ")");
+                conn_.execute_ddl(lock_.run_unlock);
             } catch (...) {
                 // the server releases it when the connection closes
             }
@@ -122,24 +129,15 @@ public:
     connection& conn() { return conn_; }
     dialect dialect_kind() const { return dialect_; }
     /// Whether a step and its record are one transaction (not on MariaDB).
-    bool transactional() const { return dialect_ != dialect::mysql; }
+    bool transactional() const { return hooks_.transactional_ddl(); }
 
-    /// Starts the work on one step: takes the lock (SQLite, PostgreSQL) in a new transaction.
+    /// Starts the work on one step: takes the lock (SQLite's write lock, PostgreSQL's advisory
+    /// lock) in a new transaction. Without transactional DDL the run's lock is held already and
+    /// statements autocommit.
     void begin_step() {
-        switch (dialect_) {
-            case dialect::sqlite:
-                conn_.begin(isolation::immediate);  // the write lock, before the record is read
-                break;
-            case dialect::postgresql:
-                // READ COMMITTED whatever the engine's level: under REPEATABLE READ the snapshot would be
-                // taken by the lock's own SELECT, before the lock was granted, and miss the steps the
-                // holder applied meanwhile.
-                conn_.begin(isolation::read_committed);
-                conn_.execute_ddl("SELECT pg_advisory_xact_lock(" + std::to_string(pg_lock_key) + ")");
-                break;
-            default:
-                break;  // MariaDB: GET_LOCK is held for the whole run; statements autocommit
-        }
+        if (!transactional()) return;
+        conn_.begin(lock_.step_isolation);
+        if (!lock_.step_lock.empty()) conn_.execute_ddl(lock_.step_lock);
     }
     void commit_step() {
         conn_.commit();
@@ -157,7 +155,7 @@ public:
     /// is then checked with PRAGMA foreign_key_check before it is recorded, and foreign keys are
     /// switched on again after its commit (or rollback).
     bool switch_foreign_keys_off_for(const std::vector<std::string>& statements) {
-        if (dialect_ != dialect::sqlite || foreign_keys_off_ ||
+        if (!hooks_.foreign_keys_off_for_rebuild() || foreign_keys_off_ ||
             std::none_of(statements.begin(), statements.end(), switches_foreign_keys_off))
             return false;
         conn_.commit();
@@ -186,23 +184,16 @@ public:
     }
 
 private:
-    // A fixed key of the advisory lock (advisory locks are per database, so one key is enough):
-    // the first 8 bytes of SHA-256("dorm_migrations") as a signed 64-bit number.
-    static constexpr long long pg_lock_key = -0x18b25666b06a66ebLL;  // -1779579801811183339
-    // GET_LOCK names are server-wide: one lock per database. MariaDB limits names to 64 characters.
-    static constexpr const char* lock_name_sql = "CONCAT('dorm_migrations.', LEFT(COALESCE(DATABASE(), ''), 48))";
-    // Seconds another upgrader may hold the lock before this one gives up.
-    static constexpr int mysql_lock_wait = 600;
-
-    void lock_mysql() {
-        const std::string sql = "SELECT GET_LOCK(" + std::string(lock_name_sql) + ", " + std::to_string(mysql_lock_wait) + ")";
-        auto lease = conn_.run(sql, {});
+    /// Takes the lock held for the whole run (MariaDB's GET_LOCK).
+    void lock_run() {
+        auto lease = conn_.run(lock_.run_lock, {});
         const bool got = lease->step() && !lease->is_null(0) && lease->get_int(0) == 1;
         lease.release();
         if (!got)
-            throw migration_error(who_ + ": another process held the migrations lock (GET_LOCK) for more than " +
-                                  std::to_string(mysql_lock_wait) + " seconds; nothing was run");
-        mysql_locked_ = true;
+            throw migration_error(who_ + ": another process held the migrations lock (" + lock_.run_lock_name +
+                                  ") for more than " + std::to_string(lock_.run_lock_wait) +
+                                  " seconds; nothing was run");
+        run_locked_ = true;
     }
 
     std::string failure_message(const std::string& file, const std::vector<std::string>& statements, std::size_t i,
@@ -269,8 +260,10 @@ private:
 
     connection conn_;
     dialect dialect_;
+    const dorm::detail::dialect_hooks& hooks_;
+    const dorm::detail::dialect_hooks::migration_lock lock_;
     std::string who_;
-    bool mysql_locked_ = false;
+    bool run_locked_ = false;
     bool foreign_keys_off_ = false;  // SQLite: switched off for the step under way
     bool ran_statements_ = false;   // a step ran: prepared statements are made again (schema_changed)
 };

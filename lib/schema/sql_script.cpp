@@ -8,6 +8,8 @@
 
 #include <dorm/error.hpp>
 
+#include "dialect/hooks.hpp"
+
 namespace dorm::migrations {
 namespace {
 
@@ -24,13 +26,10 @@ std::string upper(std::string_view s) {
     return out;
 }
 
-/// What the dialect changes in the lexing (the one-argument split_statements uses the standard).
-struct lexing {
-    bool backslash_escapes = false;  // MariaDB: '\'' and "\"" (and "..." is a string there)
-    bool hash_comments = false;      // MariaDB: # to the end of the line
-    bool executable_comments = false;  // MariaDB: /*! ... */ is code, not a comment
-    bool nested_comments = false;    // PostgreSQL: /* /* */ */
-};
+/// The dialect's lexing (the one-argument split_statements uses the standard's): the splitter
+/// reads backslash escapes, # comments, executable comments and nested comments from it, and
+/// knows E'...' and dollar quoting everywhere.
+using lexing = dorm::detail::dialect_hooks::sql_lexing;
 
 class splitter {
 public:
@@ -221,15 +220,7 @@ private:
 std::vector<std::string> split_statements(std::string_view script) { return splitter(script, {}).run(); }
 
 std::vector<std::string> split_statements(std::string_view script, dialect d) {
-    lexing lx;
-    if (d == dialect::mysql) {
-        lx.backslash_escapes = true;
-        lx.hash_comments = true;
-        lx.executable_comments = true;
-    } else if (d == dialect::postgresql) {
-        lx.nested_comments = true;
-    }
-    return splitter(script, lx).run();
+    return splitter(script, dorm::detail::hooks(d).lexing()).run();
 }
 
 }  // namespace dorm::migrations

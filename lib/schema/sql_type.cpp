@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "dialect/hooks.hpp"
+
 namespace dorm::schema {
 
 namespace {
@@ -32,9 +34,18 @@ int first_number(std::string_view s) {
     return std::atoi(std::string(s.substr(open + 1)).c_str());
 }
 
+/// The byte limit of a bounded TEXT / BLOB word (MariaDB: TINY 255, plain 65,535, MEDIUM
+/// 16,777,215), 0 for an unbounded one (LONGTEXT, CLOB, BYTEA, ...).
+int bounded_length(std::string_view word) {
+    if (starts(word, "tiny")) return 255;
+    if (starts(word, "medium")) return 16777215;
+    return word == "text" || word == "blob" ? 65535 : 0;
+}
+
 }  // namespace
 
 sql_type parse_sql_type(dialect d, std::string_view spelling) {
+    const auto catalog = dorm::detail::hooks(d).catalog();
     sql_type t;
     std::string s = lower_collapsed(spelling);
     // cut the column-definition words that may follow a type in dorm's own DDL
@@ -47,8 +58,8 @@ sql_type parse_sql_type(dialect d, std::string_view spelling) {
         t.bytes = bytes;
     };
     const std::string word = s.substr(0, s.find_first_of(" (")) ;
-    if (d == dialect::mysql && starts(s, "tinyint(1)")) {
-        t.family = column_type::boolean;  // MariaDB's BOOL
+    if (catalog.tinyint1_is_boolean && starts(s, "tinyint(1)")) {
+        t.family = column_type::boolean;
     } else if (word == "boolean" || word == "bool") {
         t.family = column_type::boolean;
     } else if (word == "tinyint") {
@@ -61,12 +72,12 @@ sql_type parse_sql_type(dialect d, std::string_view spelling) {
         integer(8);
     } else if (word == "real" || word == "float4" || word == "binary_float") {
         t.family = column_type::real;
-        t.bytes = d == dialect::mysql && word == "real" ? 8 : 4;  // MariaDB's REAL is DOUBLE
+        t.bytes = catalog.real_is_double && word == "real" ? 8 : 4;
     } else if (word == "float") {
         t.family = column_type::real;
         // dorm writes a double as FLOAT on SQLite (8-byte storage); MariaDB's FLOAT is 4 bytes,
         // PostgreSQL's FLOAT without precision is double precision
-        t.bytes = d == dialect::mysql ? (first_number(s) > 24 ? 8 : 4) : 8;
+        t.bytes = catalog.float_precision_sets_size ? (first_number(s) > 24 ? 8 : 4) : 8;
     } else if (word == "double" || word == "float8" || word == "binary_double") {
         t.family = column_type::real;
         t.bytes = 8;
@@ -79,16 +90,15 @@ sql_type parse_sql_type(dialect d, std::string_view spelling) {
                word == "tinytext") {
         t.family = column_type::text;
         // MariaDB's TEXT / MEDIUMTEXT / TINYTEXT are bounded (in bytes); dorm writes LONGTEXT
-        t.length = d != dialect::mysql ? 0 : word == "tinytext" ? 255 : word == "text" ? 65535 : word == "mediumtext" ? 16777215 : 0;
+        t.length = catalog.bounded_text_types ? bounded_length(word) : 0;
     } else if (word == "blob" || word == "bytea" || word == "longblob" || word == "mediumblob" || word == "tinyblob") {
         t.family = column_type::blob;
-        t.length = d != dialect::mysql ? 0 : word == "tinyblob" ? 255 : word == "blob" ? 65535 : word == "mediumblob" ? 16777215 : 0;
+        t.length = catalog.bounded_text_types ? bounded_length(word) : 0;
     } else if (word == "timestamp" || word == "datetime") {
         t.family = column_type::timestamp;
         int n = first_number(s);
         // PostgreSQL and Oracle keep microseconds unless told otherwise; MariaDB's DATETIME keeps none
-        t.length = n >= 0 ? n : d == dialect::mysql || d == dialect::sqlite ? 0 : 6;
-        if (d == dialect::sqlite) t.length = 0;  // SQLite stores text: no precision
+        t.length = !catalog.timestamp_precision ? 0 : n >= 0 ? n : catalog.timestamp_default_digits;
     } else if (word == "date") {
         t.family = column_type::date;
     } else if (word == "number") {
@@ -118,6 +128,7 @@ bool widens(const sql_type& from, const sql_type& to) {
 
 std::optional<std::string> normalize_default(dialect d, std::optional<std::string> sql) {
     if (!sql) return std::nullopt;
+    const auto catalog = dorm::detail::hooks(d).catalog();
     std::string s = *sql;
     auto trim = [&] {
         while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
@@ -142,7 +153,7 @@ std::optional<std::string> normalize_default(dialect d, std::optional<std::strin
         }
         // (parentheses first: ('a'::text) is a cast inside them)
         // PostgreSQL: 'abc'::character varying, (-1)::integer, '2020-01-01'::date
-        if (d == dialect::postgresql) {
+        if (catalog.defaults_have_casts) {
             auto cast = s.rfind("::");
             if (cast != std::string::npos && s.find('\'', cast) == std::string::npos) {
                 s.erase(cast);
@@ -165,7 +176,7 @@ std::optional<std::string> normalize_default(dialect d, std::optional<std::strin
         if (l == "null") return std::nullopt;
         if (l == "current_timestamp()" || l == "now()" || l == "current_timestamp(6)" || l == "localtimestamp")
             l = "current_timestamp";
-        if (d != dialect::postgresql && (l == "true" || l == "false")) l = l == "true" ? "1" : "0";
+        if (!catalog.boolean_literals && (l == "true" || l == "false")) l = l == "true" ? "1" : "0";
         // 1.50 and 1.5 are the same number
         char* end = nullptr;
         double v = std::strtod(l.c_str(), &end);

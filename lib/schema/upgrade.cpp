@@ -59,12 +59,13 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
         throw migration_error(msg, std::move(refused));
     }
     auto conn = e.connect();
-    const bool sqlite = e.dialect() == dialect::sqlite;
+    const dorm::detail::dialect_hooks& h = dorm::detail::hooks(e.dialect());
     bool rebuilds = false;
     for (const auto& op : d.operations()) rebuilds = rebuilds || op.kind == schema_change::rebuild_table;
     // SQLite's rebuild recipe: foreign keys off (outside the transaction: the pragma is a no-op
     // inside one), checked with foreign_key_check before COMMIT, on again afterwards
-    if (sqlite && rebuilds) conn.execute_ddl("PRAGMA foreign_keys = OFF");
+    const bool foreign_keys_off = rebuilds && h.foreign_keys_off_for_rebuild();
+    if (foreign_keys_off) conn.execute_ddl("PRAGMA foreign_keys = OFF");
     struct fk_restore {
         connection& c;
         bool on;
@@ -74,7 +75,7 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
                 } catch (...) {
                 }
         }
-    } restore{conn, sqlite && rebuilds};
+    } restore{conn, foreign_keys_off};
     struct statements_outdated {  // whatever ran, prepared statements may describe the old schema
         connection& c;
         ~statements_outdated() { c.schema_changed(); }
@@ -90,7 +91,7 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
                     ++ran;
                 } catch (const database_error& err) {
                     std::string msg = "dorm: metadata.upgrade() failed at \"" + op.description + "\": " + err.what();
-                    if (e.dialect() != dialect::mysql || (done == 0 && ran == 0)) {
+                    if (h.transactional_ddl() || (done == 0 && ran == 0)) {
                         msg += "\nNothing was changed.";
                     } else {
                         msg += "\nMariaDB commits each DDL statement, so what ran stays applied:";
@@ -104,7 +105,7 @@ schema_diff upgrade(const engine& e, std::span<const table* const> tables, const
             }
             ++done;
         }
-        if (sqlite && rebuilds) {
+        if (foreign_keys_off) {
             auto check = conn.run("PRAGMA foreign_key_check", {});
             if (check->step()) {
                 std::string table(check->get_text(0));

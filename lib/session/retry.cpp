@@ -9,6 +9,7 @@
 
 #include <dorm/error.hpp>
 
+#include "dialect/hooks.hpp"
 #include "driver/retry_hints.hpp"
 
 namespace dorm {
@@ -89,9 +90,9 @@ void run_attempts(const engine& e, const retry_options& options, const std::func
             // SQLite: a deferred transaction that read and then could not write fails the same way
             // again; the next attempt takes the write lock at BEGIN and waits for it instead
             if (const auto* d = dynamic_cast<const database_error*>(&failure);
-                d != nullptr && e.dialect() == dialect::sqlite && sqlite_busy_or_locked(*d) &&
-                level != isolation::exclusive)
-                level = isolation::immediate;
+                d != nullptr && sqlite_busy_or_locked(*d) && level != isolation::exclusive) {
+                if (auto write_lock = hooks(e.dialect()).write_lock_isolation()) level = *write_lock;
+            }
         }
         pause_up_to(std::min(bound, options.max_backoff));
         bound = std::min(bound * 2, std::max(options.max_backoff, options.initial_backoff));

@@ -1,4 +1,4 @@
-// libFuzzer target: the text() placeholder scanner (detail::compile_text, lib/query/compile.cpp),
+// libFuzzer target: the text() placeholder scanner (detail::compile_text, lib/query/text.cpp),
 // per dialect. The first byte picks the dialect, the rest is the SQL. An independent lexer written
 // from each database's documented lexical rules says where the `:name` parameters are (outside
 // string literals, quoted identifiers and comments); compile_text must find exactly those, in

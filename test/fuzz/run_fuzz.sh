@@ -48,7 +48,7 @@ flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -f
 declare -A sources=(
   [url]="engine/url.cpp"
   [values]="driver/numbers.cpp reflect/time_points.cpp reflect/data_errors.cpp reflect/types.cpp engine/value.cpp driver/driver.cpp"
-  [text]="query/compile.cpp query/shape_cache.cpp dialect/dialect.cpp dialect/list_param.cpp reflect/data_errors.cpp engine/value.cpp driver/driver.cpp"
+  [text]="query/text.cpp dialect/dialect.cpp dialect/hooks.cpp dialect/sqlite.cpp dialect/postgresql.cpp dialect/mysql.cpp dialect/oracle.cpp dialect/list_param.cpp reflect/data_errors.cpp engine/value.cpp driver/driver.cpp"
 )
 
 for t in "${targets[@]}"; do

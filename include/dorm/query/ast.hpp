@@ -1,7 +1,7 @@
 #pragma once
 /// @file dorm/query/ast.hpp
 /// The runtime statement tree. Typed statements (dorm/query/select.hpp, ...) lower to it; the
-/// compiled printer in lib/query/compile.cpp prints it for a dialect. No templates here.
+/// compiled printer in lib/query/print_*.cpp prints it for a dialect. No templates here.
 #include <atomic>
 #include <cstdint>
 #include <memory>

@@ -96,7 +96,7 @@ private:
 namespace detail {
 /// The INSERT statements of insert_stmt<T>: rows whose key the database generates (without the
 /// autoincrement column) and rows with a key, each split under `max_params` parameters
-/// (lib/query/compile.cpp).
+/// (lib/query/insert_chunks.cpp).
 std::vector<ast::insert> insert_statements(const schema::table& t, const std::vector<std::vector<value>>& generated,
                                            const std::vector<std::vector<value>>& keyed, ast::insert::conflict mode,
                                            const std::vector<int>& conflict, const std::vector<int>& update,

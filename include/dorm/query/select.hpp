@@ -19,7 +19,7 @@ namespace dorm {
 
 namespace detail {
 struct loader_node;  // dorm/session/loaders.hpp
-/// argument_error: `a` and `b` cannot both refine one FOR UPDATE (lib/query/compile.cpp).
+/// argument_error: `a` and `b` cannot both refine one FOR UPDATE (lib/query/select_errors.cpp).
 [[noreturn]] void throw_lock_conflict(const char* a, const char* b);
 }
 
