@@ -9,6 +9,8 @@
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/engine/value.hpp>
 
+#include "driver/text_check.hpp"  // valid_utf8: the JSON list form carries only valid UTF-8 text
+
 namespace dorm::detail {
 
 /// Lists up to this many values stay inline (`IN (?, ?, ...)`: its SQL is cached by shape);
@@ -30,14 +32,6 @@ std::string postgresql_array(std::span<const value* const> values);
 /// (`hex` true). nullopt when a value has no exact form (NaN/infinity; without `hex`: a blob or
 /// text holding a NUL byte).
 std::optional<std::string> json_array(std::span<const value* const> values, bool hex);
-
-/// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool valid_utf8(std::string_view s) noexcept;
-
-/// Refuses text the server of dialect `d` cannot store exactly (data_error, before any SQL):
-/// PostgreSQL text holds no NUL byte and only valid UTF-8; MariaDB's utf8mb4 only valid UTF-8.
-/// The drivers call it when they bind text; the SQL printer where the column is known.
-void check_text_storable(std::string_view v, dorm::dialect d);
 
 /// The kind shared by the list's non-null values (null when all are null), or nullopt when they differ.
 std::optional<value_kind> common_kind(std::span<const value* const> values);

@@ -1,28 +1,21 @@
 /// @file lib/driver/driver.cpp
-/// driver::connect (dispatch on the URL's backend) and the non-virtual helpers of driver::statement.
+/// The non-virtual members of driver::statement (driver::connect and check_url: backends.cpp).
 #include <dorm/driver/driver.hpp>
 
 #include <string>
 
-#include <dorm/engine/url.hpp>
 #include <dorm/error.hpp>
-
-#include "../sqlite/sqlite_driver.hpp"
-#ifdef DORM_HAVE_POSTGRESQL
-#include "../postgres/postgres_driver.hpp"
-#endif
-#ifdef DORM_HAVE_MYSQL
-#include "../mysql/mysql_driver.hpp"
-#endif
 
 namespace dorm::driver {
 
-void statement::queue() {
-    throw unsupported_error("this driver cannot queue statement executions (can_queue() is false)\n[SQL: " + sql() + "]");
+namespace {
+[[noreturn]] void cannot_queue(const std::string& sql) {
+    throw unsupported_error("this driver cannot queue statement executions (can_queue() is false)\n[SQL: " + sql + "]");
 }
-void statement::next_queued() {
-    throw unsupported_error("this driver cannot queue statement executions (can_queue() is false)\n[SQL: " + sql() + "]");
-}
+}  // namespace
+
+void statement::queue() { cannot_queue(sql()); }
+void statement::next_queued() { cannot_queue(sql()); }
 
 void statement::bind(int i, const value& v) {
     switch (v.kind()) {
@@ -60,40 +53,6 @@ value statement::get(int c) {
         }
     }
     return value();
-}
-
-std::unique_ptr<connection> connect(const url& u, const connect_options& options) {
-    const std::string& b = u.backend;
-    if (b == "sqlite") return sqlite::connect(u, options);
-    if (b == "postgresql") {
-#ifdef DORM_HAVE_POSTGRESQL
-        return postgres::connect(u, options);
-#else
-        throw unsupported_error(
-            "the postgresql backend is not available: dorm was built without libpq (install libpq-dev and "
-            "reconfigure with -Dpostgresql=enabled)");
-#endif
-    }
-    if (b == "mysql" || b == "mariadb") {
-#ifdef DORM_HAVE_MYSQL
-        return mysql::connect(u, options);
-#else
-        throw unsupported_error(
-            "the mysql backend is not available: dorm was built without MariaDB Connector/C (install "
-            "libmariadb-dev and reconfigure with -Dmysql=enabled)");
-#endif
-    }
-    if (b == "oracle") {
-        throw unsupported_error(
-            "the oracle dialect has no driver in this build: it needs the Oracle client library (OCI), which "
-            "dorm does not link; dorm::compile(stmt, dorm::dialect::oracle) still prints Oracle SQL");
-    }
-    throw argument_error("unknown database backend '" + b +
-                         "' (expected sqlite, postgresql, mysql, mariadb or oracle)");
-}
-
-void check_url(const url& u) {
-    if (u.backend == "sqlite") (void)sqlite::parse_url(u);
 }
 
 }  // namespace dorm::driver

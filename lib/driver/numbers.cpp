@@ -18,22 +18,9 @@ constexpr std::string_view not_exact_double = "is too large to be read as a doub
 
 /// A double as shown in a message: the shortest text that reads back as it.
 std::string show(double d) {
-    if (std::isnan(d)) return "NaN";
-    if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-    char buf[32];
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d);
-    (void)ec;
-    return std::string(buf, p);
-}
-
-bool whole_int(std::string_view s, std::int64_t& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
-}
-
-bool whole_double(std::string_view s, double& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
+    std::string s;
+    write_text(d, s);
+    return s;
 }
 
 }  // namespace
@@ -63,7 +50,7 @@ double unsigned_to_double(std::uint64_t v) {
 
 std::int64_t text_to_int(std::string_view text) {
     std::int64_t i = 0;
-    if (whole_int(text, i)) return i;
+    if (parse_whole(text, i)) return i;
     // an integer literal that int64 cannot hold is out of range, anything else is not an integer
     const std::string_view digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
     if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos) {
@@ -74,13 +61,13 @@ std::int64_t text_to_int(std::string_view text) {
 
 double text_to_double(std::string_view text) {
     double d = 0;
-    if (whole_double(text, d)) return d;
+    if (parse_whole(text, d)) return d;
     detail::throw_bad_read(detail::quote_value(text), "is not a number");
 }
 
 std::int64_t decimal_to_int(std::string_view text) {
     std::int64_t i = 0;
-    if (whole_int(text, i)) return i;
+    if (parse_whole(text, i)) return i;
     // [-]digits[.digits] read exactly, whatever the number of digits (numeric(30,2) holds more
     // than a double does)
     const std::size_t sign = !text.empty() && text[0] == '-' ? 1 : 0;
@@ -92,11 +79,11 @@ std::int64_t decimal_to_int(std::string_view text) {
         if (frac.find_first_not_of('0') != std::string_view::npos) {
             detail::throw_bad_read(std::string(text), "has a fractional part");
         }
-        if (whole_int(whole, i)) return i;
+        if (parse_whole(whole, i)) return i;
         detail::throw_bad_read(std::string(text), out_of_range);
     }
     double d = 0;
-    if (whole_double(text, d)) return real_to_int(d);  // 1e+30, Infinity, NaN
+    if (parse_whole(text, d)) return real_to_int(d);  // 1e+30, Infinity, NaN
     detail::throw_bad_read(detail::quote_value(text), "is not an integer");
 }
 

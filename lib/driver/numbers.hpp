@@ -17,13 +17,48 @@
 /// - text -> double: the whole text is a number (from_chars general format; also inf, infinity,
 ///   nan in any case, as PostgreSQL prints them).
 /// - blob -> either: refused.
+#include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <type_traits>
 
 namespace dorm::driver::numbers {
+
+/// Reads the whole of `s` as a number of type N (std::from_chars: integers in decimal with an
+/// optional '-', doubles in the general format, also inf/infinity/nan in any case); false when
+/// `s` is empty or anything is left over. The drivers' text -> number conversions (inline: the
+/// PostgreSQL driver reads every integer column through it).
+template <class N>
+bool parse_whole(std::string_view s, N& out) noexcept {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
+}
+
+/// Writes `v` as text into `out`, replacing its contents (the capacity is reused: a string that
+/// has held a number once does not allocate again): integers in decimal, doubles as the shortest
+/// text that reads back exactly, NaN / Infinity / -Infinity as PostgreSQL spells them.
+template <class N>
+void write_text(N v, std::string& out) {
+    if constexpr (std::is_floating_point_v<N>) {
+        if (std::isnan(v)) {
+            out = "NaN";
+            return;
+        }
+        if (std::isinf(v)) {
+            out = v > 0 ? "Infinity" : "-Infinity";
+            return;
+        }
+    }
+    out.resize(32);
+    auto [p, ec] = std::to_chars(out.data(), out.data() + out.size(), v);
+    (void)ec;
+    out.resize(static_cast<std::size_t>(p - out.data()));
+}
 
 /// 2^53: the largest magnitude up to which every integer is a double.
 inline constexpr std::int64_t exact_double_limit = std::int64_t{1} << 53;

@@ -600,36 +600,17 @@ engine create_engine(std::string_view url_text, engine_options options) {
         throw argument_error("create_engine: statement_timeout must be a finite number of seconds, 0 for no limit "
                              "(got " + std::to_string(options.statement_timeout) + ")");
 
-    switch (u.dialect()) {
-        case dorm::dialect::sqlite:
-            // as SQLAlchemy's pysqlite dialect: `sqlite://file.db` (two slashes) names a host, which
-            // would silently give an in-memory database
-            if (u.username || u.password || u.host || u.port)
-                throw argument_error("Invalid SQLite URL: " + u.render() +
-                                     "\nValid SQLite URL forms are:\n"
-                                     " sqlite:///:memory: (or, sqlite://)\n"
-                                     " sqlite:///relative/path/to/file.db\n"
-                                     " sqlite:////absolute/path/to/file.db");
-            driver::check_url(u);  // an unknown or malformed parameter is an error now, not at first use
-            break;
-        case dorm::dialect::postgresql:
-#ifndef DORM_HAVE_POSTGRESQL
-            throw unsupported_error(
-                "Can't load dialect 'postgresql': dorm was built without libpq (install libpq-dev and rebuild)");
-#endif
-            break;
-        case dorm::dialect::mysql:
-#ifndef DORM_HAVE_MYSQL
-            throw unsupported_error(
-                "Can't load dialect 'mysql': dorm was built without MariaDB Connector/C (install libmariadb-dev "
-                "and rebuild)");
-#endif
-            break;
-        case dorm::dialect::oracle:
-            throw unsupported_error(
-                "Can't load dialect 'oracle': dorm has no Oracle driver in this build (dorm::compile(stmt, "
-                "dorm::dialect::oracle) still prints Oracle SQL)");
-    }
+    // as SQLAlchemy's pysqlite dialect: `sqlite://file.db` (two slashes) names a host, which would
+    // silently give an in-memory database
+    if (u.backend == "sqlite" && (u.username || u.password || u.host || u.port))
+        throw argument_error("Invalid SQLite URL: " + u.render() +
+                             "\nValid SQLite URL forms are:\n"
+                             " sqlite:///:memory: (or, sqlite://)\n"
+                             " sqlite:///relative/path/to/file.db\n"
+                             " sqlite:////absolute/path/to/file.db");
+    // a backend this build has no driver for, an unknown or malformed parameter: an error now,
+    // not at first use
+    driver::check_url(u);
     return engine(std::make_shared<detail::engine_impl>(std::move(u), std::move(options)));
 }
 

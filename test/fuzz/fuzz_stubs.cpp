@@ -1,17 +1,9 @@
-// The fuzz targets link a few lib/ sources without the rest of the library: lib/driver/driver.cpp
-// (driver::statement's vtable) without the SQLite driver behind driver::connect(), and
-// lib/query/compile.cpp (the SQL printer) without the engine its execution helpers run on.
-// These stand in for what is left out; none is ever called (each aborts).
+// The fuzz targets link a few lib/ sources without the rest of the library: lib/query/compile.cpp
+// (the SQL printer) without the engine its execution helpers run on. These stand in for what is
+// left out; none is ever called (each aborts).
 #include <cstdlib>
 
 #include <dorm/engine/engine.hpp>
-
-#include "sqlite/sqlite_driver.hpp"
-
-namespace dorm::driver::sqlite {
-open_options parse_url(const url&) { std::abort(); }
-std::unique_ptr<driver::connection> connect(const url&, const driver::connect_options&) { std::abort(); }
-}  // namespace dorm::driver::sqlite
 
 namespace dorm {
 void statement_lease::give_back() noexcept { std::abort(); }

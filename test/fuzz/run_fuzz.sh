@@ -48,7 +48,7 @@ flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -f
 declare -A sources=(
   [url]="engine/url.cpp"
   [values]="driver/numbers.cpp reflect/time_points.cpp reflect/data_errors.cpp reflect/types.cpp engine/value.cpp driver/driver.cpp"
-  [text]="query/text.cpp dialect/dialect.cpp dialect/hooks.cpp dialect/sqlite.cpp dialect/postgresql.cpp dialect/mysql.cpp dialect/oracle.cpp dialect/list_param.cpp reflect/data_errors.cpp engine/value.cpp driver/driver.cpp"
+  [text]="query/text.cpp dialect/dialect.cpp dialect/hooks.cpp dialect/sqlite.cpp dialect/postgresql.cpp dialect/mysql.cpp dialect/oracle.cpp dialect/list_param.cpp driver/text_check.cpp reflect/data_errors.cpp engine/value.cpp driver/driver.cpp"
 )
 
 for t in "${targets[@]}"; do
@@ -63,7 +63,7 @@ needed=()
 for t in "${targets[@]}"; do
   for s in ${sources[$t]}; do needed+=("lib/$s"); done
   needed+=("test/fuzz/fuzz_$t.cpp")
-  [[ "${sources[$t]}" == *driver/driver.cpp* ]] && needed+=("test/fuzz/fuzz_stubs.cpp")
+  [[ "${sources[$t]}" == *query/compile.cpp* ]] && needed+=("test/fuzz/fuzz_stubs.cpp")
 done
 mapfile -t needed < <(printf '%s\n' "${needed[@]}" | sort -u)
 compile() {  # <source relative to root>
@@ -86,7 +86,7 @@ touch "$build/obj/stamp"
 for t in "${targets[@]}"; do
   objs=("$build/obj/test_fuzz_fuzz_$t.cpp.o")
   for s in ${sources[$t]}; do objs+=("$build/obj/lib_${s//\//_}.o"); done
-  [[ "${sources[$t]}" == *driver/driver.cpp* ]] && objs+=("$build/obj/test_fuzz_fuzz_stubs.cpp.o")
+  [[ "${sources[$t]}" == *query/compile.cpp* ]] && objs+=("$build/obj/test_fuzz_fuzz_stubs.cpp.o")
   "$cxx" -fsanitize=fuzzer,address,undefined "${objs[@]}" -o "$build/fuzz_$t" || die "linking fuzz_$t failed"
 done
 echo "run_fuzz.sh: built ${targets[*]} in $(( $(date +%s) - start )) s"

@@ -126,9 +126,10 @@ public:
 ///         operational_error when the database cannot be reached.
 std::unique_ptr<connection> connect(const url& u, const connect_options& options = {});
 
-/// Checks a URL's query parameters without connecting (SQLite; the server drivers check theirs
-/// when they connect).
-/// @throws argument_error naming an unknown parameter or a bad value.
+/// Checks a URL without connecting: its backend has a driver in this build, and (SQLite) its
+/// query parameters are valid (the server drivers check theirs when they connect).
+/// @throws argument_error for an unknown backend, or naming an unknown parameter or a bad value;
+///         unsupported_error for a backend not built in.
 void check_url(const url& u);
 
 }  // namespace dorm::driver
