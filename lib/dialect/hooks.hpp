@@ -17,6 +17,8 @@
 #include <dorm/query/ast.hpp>
 #include <dorm/schema/table.hpp>
 
+#include "driver/text_check.hpp"
+
 namespace dorm::detail {
 
 class dialect_hooks {
@@ -40,6 +42,9 @@ public:
     virtual void limit_offset(std::string& out, const std::string& lim, const std::string& off) const;
     /// Native ILIKE (PostgreSQL) or lower(x) LIKE lower(y).
     virtual bool native_ilike() const { return false; }
+    /// What the dialect's text type stores exactly: the SQL printer refuses other text where it
+    /// knows the column, so that the error names it (the driver refuses it too, without the name).
+    virtual text_storage stored_text() const { return {}; }
     /// How `a IS [NOT] DISTINCT FROM b` (NULL-safe comparison) is spelled.
     enum class distinct_from_spelling : unsigned char {
         standard,         ///< a IS DISTINCT FROM b

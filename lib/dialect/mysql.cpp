@@ -14,6 +14,7 @@ namespace {
 
 class mysql_hooks final : public dialect_hooks {
 public:
+    text_storage stored_text() const override { return mariadb_text; }
     dorm::dialect kind() const override { return dialect::mysql; }
     std::string_view name() const override { return "mysql"; }
     void quote(std::string& out, std::string_view ident) const override {

@@ -32,6 +32,7 @@ public:
     }
     bool use_returning() const override { return true; }
     bool native_ilike() const override { return true; }
+    text_storage stored_text() const override { return postgresql_text; }
     // long lists: one array parameter; its element type is inferred from the left side
     // (`x = ANY($1)` makes $1 an array of x's type), `x <> ALL($1)` is NOT IN (NULLs alike)
     std::optional<list_param> in_list_param(std::span<const value* const> values, bool negated,

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include <dorm/detail/data_errors.hpp>
 
@@ -38,18 +39,13 @@ bool valid_utf8(std::string_view s) noexcept {
     return true;
 }
 
-void check_text_storable(std::string_view v, dorm::dialect d) {
-    if (d == dorm::dialect::postgresql) {
-        if (v.find('\0') != std::string_view::npos)
-            throw_bad_write(quote_value(v), "holds a NUL (0x00) byte, which PostgreSQL text cannot store "
-                                            "(use dorm::blob for binary data)");
-        if (!valid_utf8(v))
-            throw_bad_write(quote_value(v), "is not valid UTF-8, which PostgreSQL text cannot store "
-                                            "(use dorm::blob for binary data)");
-    } else if (d == dorm::dialect::mysql && !valid_utf8(v)) {
-        throw_bad_write(quote_value(v), "is not valid UTF-8, which MariaDB's utf8mb4 text cannot hold "
-                                        "(use dorm::blob for binary data)");
-    }
+void check_text_storable(std::string_view v, const text_storage& storage) {
+    if (!storage.nul && v.find('\0') != std::string_view::npos)
+        throw_bad_write(quote_value(v), "holds a NUL (0x00) byte, which " + std::string(storage.name) +
+                                            " cannot store (use dorm::blob for binary data)");
+    if (!storage.invalid_utf8 && !valid_utf8(v))
+        throw_bad_write(quote_value(v), "is not valid UTF-8, which " + std::string(storage.name) +
+                                            " cannot store (use dorm::blob for binary data)");
 }
 
 }  // namespace dorm::detail

@@ -185,7 +185,7 @@ void statement::bind_double(int i, double v) {
 
 void statement::bind_text(int i, std::string_view v) {
     // invalid UTF-8 is refused before sending (the server's error would not say which column)
-    detail::check_text_storable(v, dorm::dialect::mysql);
+    detail::check_text_storable(v, detail::mariadb_text);
     MYSQL_BIND& b = param(i);
     param_slot& s = param_slots_[static_cast<std::size_t>(i)];
     s.length = static_cast<unsigned long>(v.size());

@@ -101,7 +101,7 @@ void statement::bind_text(int i, std::string_view v) {
     check_index(i);
     // a value PostgreSQL cannot store (SQLAlchemy/psycopg: DataError), refused before sending:
     // a NUL byte, invalid UTF-8 (the server's error would not say which column)
-    detail::check_text_storable(v, dorm::dialect::postgresql);
+    detail::check_text_storable(v, detail::postgresql_text);
     const auto k = static_cast<std::size_t>(i);
     storage_[k].assign(v);
     send_text(k);

@@ -98,7 +98,7 @@ const value& sql_writer::named_value(const text_params* named, const std::string
 void sql_writer::check_for_column(const value& v, const schema::table& t, int col) const {
     if (v.kind() != value_kind::text) return;
     try {
-        check_text_storable(v.as_text(), h_.kind());
+        check_text_storable(v.as_text(), h_.stored_text());
     } catch (const data_error& e) {  // the driver would refuse it too, without knowing the column
         rethrow_in_column(e, t.name, t.columns[static_cast<std::size_t>(col)].name, {});
     }
