@@ -1,7 +1,9 @@
 #pragma once
 /// @file dorm/session/detail/session_impl.hpp
-/// The compiled part of dorm::session (lib/session/session.cpp): identity map, unit of work,
-/// transaction journal. Templates in session.hpp only create records and read rows.
+/// The compiled part of dorm::session: identity map and transaction journal
+/// (lib/session/session.cpp), unit of work (lib/session/flush*.cpp), bulk statements
+/// (bulk.cpp), lazy-load SQL (lazy_load_sql.cpp). Templates in session.hpp only create records
+/// and read rows.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,6 +18,9 @@
 #include <dorm/session/detail/record.hpp>
 
 namespace dorm::detail {
+
+struct flush_plan;  // lib/session/flush.hpp
+struct row_update;
 
 class session_impl {
 public:
@@ -101,7 +106,26 @@ public:
     std::size_t pending_count() const noexcept;
 
 private:
+    // -- the unit of work (lib/session/flush.cpp; the parts in flush.hpp) --------------------------
     void do_flush();
+    /// Save-update cascades, unhooked objects, delete cascades, foreign keys following loaded
+    /// relationships (flush_order.cpp).
+    void cascade_into_flush();
+    /// Whether a flush would write anything (flush_order.cpp).
+    bool has_changes();
+    /// Refuses values that cannot be stored, before any SQL (flush.cpp).
+    void refuse_unstorable_values();
+    /// The tables, edges and records of the flush in write order (flush_order.cpp).
+    flush_plan plan_flush();
+    /// The objects' state after the flush wrote everything (flush_finish.cpp).
+    void finish_flush(const std::vector<record_base*>& inserts, const std::vector<row_update>& updates,
+                      const std::vector<record_base*>& deletes);
+    /// Watched records only the session holds leave the watch list (flush_finish.cpp).
+    void stop_watching_unheld();
+
+    /// Reads the row of a persistent record again into its object and snapshot; false when no
+    /// row has its key (session.cpp).
+    bool reread(record_base* rec);
     /// add()'s first step for one record (lib/session/add_walk.cpp): it joins this session as
     /// pending (or persistent when it has a row); false when it is in this session already.
     bool enter(const std::shared_ptr<record_base>& rec);
@@ -126,7 +150,9 @@ private:
     /// Keeps the committed values of a persistent record before a flush overwrites its snapshot.
     void save_backup(record_base* rec);
     void drop_backups() noexcept;
-    std::vector<record_base*> matching(const schema::table& t, const std::vector<ast::expr_ptr>& where);
+    /// Before a bulk UPDATE / DELETE (bulk.cpp): checks the session, autoflushes, and returns the
+    /// session's objects whose rows match `where` (none asked for when it holds no row of `t`).
+    std::vector<record_base*> bulk_targets(const schema::table& t, const std::vector<ast::expr_ptr>& where);
     identity_key key_of_row(const schema::table& t, driver::statement& s) const;
 
     dorm::engine engine_;
@@ -166,7 +192,6 @@ private:
     std::unordered_map<const schema::table*, std::string> pk_sql_;
     std::unordered_map<std::string, std::string> relationship_sql_;
     bind_scratch scratch_;
-    std::vector<value> params_;
 };
 
 /// Sets session_impl::populating while one row is read.

@@ -1,0 +1,62 @@
+// The unit of work's algorithm: session_impl::flush and do_flush, step by step. The steps live in
+// flush_order.cpp (what, in which order), flush_emit.cpp and flush_association_rows.cpp (the SQL)
+// and flush_finish.cpp (the objects' state afterwards); flush.hpp declares what they share.
+#include <dorm/session/detail/session_impl.hpp>
+#include <dorm/session/detail/work_counts.hpp>
+
+#include "session/flush.hpp"
+
+namespace dorm::detail {
+
+void session_impl::flush() {
+    check_usable();
+    if (flushing_) return;  // a lazy load inside a flush
+    flushing_ = true;
+    try {
+        do_flush();
+    } catch (const std::exception& e) {
+        flushing_ = false;
+        failed_ = true;
+        failure_ = e.what();
+        release_connection();
+        throw;
+    }
+    flushing_ = false;
+}
+
+void session_impl::do_flush() {
+    thread_work_counts().flush_visits += pending_.size() + watch_.size() + deleted_.size();
+    cascade_into_flush();
+    if (!has_changes()) {
+        stop_watching_unheld();  // nothing to write: forget clean objects nobody else holds
+        return;
+    }
+    refuse_unstorable_values();
+
+    auto& c = connection();
+    const flush_plan plan = plan_flush();
+    version_journal versions;  // put back unless the flush gets to its end
+    flush_writer writer(c, dialect_, plan, scratch_, versions);
+    writer.write_inserts_and_updates();
+    writer.write_null_outs();
+    write_association_rows(c, dialect_, plan.inserts, watch_, deleted_);
+    const std::vector<record_base*> deletes = order_deletes(deleted_, plan.tables);
+    writer.write_deletes(deletes);
+
+    // everything was written
+    finish_flush(plan.inserts, writer.updates(), deletes);
+    versions.keep();
+}
+
+void session_impl::refuse_unstorable_values() {
+    // A value that cannot be stored is refused before any SQL is sent (data_error naming the
+    // table, the column, the value and the C++ type); the flush fails as any other.
+    for (auto* r : pending_) r->check_values();
+    for (auto* r : watch_)
+        if (r->state == object_state::persistent) {
+            r->check_values();
+            r->check_version_bump();  // a dorm::version member that would wrap
+        }
+}
+
+}  // namespace dorm::detail

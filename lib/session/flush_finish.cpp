@@ -1,0 +1,79 @@
+// Finishing a flush: once every statement succeeded, the objects' state follows the database
+// (INSERTed records become persistent and enter the identity map, UPDATEd ones get their new
+// snapshot or wait for COMMIT, DELETEd ones leave the session; the transaction journal that
+// rollback() undoes records each). When the flush fails instead, the dorm::version members it set
+// are put back (version_journal).
+#include <dorm/session/detail/session_impl.hpp>
+
+#include "session/flush.hpp"
+
+namespace dorm::detail {
+
+version_journal::~version_journal() {
+    if (kept_) return;
+    for (auto it = before_.rbegin(); it != before_.rend(); ++it) it->first->set_version(it->second);
+}
+
+void session_impl::finish_flush(const std::vector<record_base*>& inserts, const std::vector<row_update>& updates,
+                                const std::vector<record_base*>& deletes) {
+    identity_.reserve(identity_.size() + inserts.size());
+    txn_inserted_.reserve(txn_inserted_.size() + inserts.size());
+    watch_.reserve(watch_.size() + inserts.size());
+    for (auto* r : inserts) {
+        r->state = object_state::persistent;
+        r->take_snapshot();
+        r->inserted_in_txn = true;
+        r->null_out = 0;
+        index(r);
+        txn_inserted_.push_back(r->shared_from_this());
+        watch(r);
+        r->assoc_flushed();
+    }
+    pending_.clear();
+    pending_index_stale_ = true;
+    for (auto& u : updates) {
+        if (committing_) {
+            // COMMIT follows: the snapshot (the committed values) is what a failed COMMIT's
+            // rollback restores, so it is only replaced once COMMIT succeeded (no backup copy).
+            deferred_snapshots_.emplace_back(u.rec, u.mask);
+        } else {
+            save_backup(u.rec);
+            u.rec->take_snapshot(u.mask);
+        }
+        if (u.mask & u.rec->layout().key_mask) {  // a primary-key column changed
+            identity_key before = u.rec->ident;
+            identity_key now;
+            if (u.rec->key(now) && !(now == before)) {
+                identity_.erase(before, u.rec);
+                u.rec->keyed = false;
+                index(u.rec);
+            }
+        }
+    }
+    for (auto* r : watch_) {
+        r->null_out = 0;
+        r->rel_assigned = 0;
+        if (r->state == object_state::persistent) r->assoc_flushed();
+    }
+    {
+        forget_batch batch(*this, deletes.size());
+        for (auto* r : deletes) {
+            r->deleted_in_txn = true;
+            txn_deleted_.push_back(r->shared_from_this());
+            forget(r);
+        }
+    }
+    deleted_.clear();
+    stop_watching_unheld();
+}
+
+void session_impl::stop_watching_unheld() {
+    // nobody but the session holds them: nobody can change them before the next flush
+    std::erase_if(watch_, [](record_base* r) {
+        if (r->weak_from_this().use_count() > 1) return false;
+        r->watched = false;
+        return true;
+    });
+}
+
+}  // namespace dorm::detail

@@ -1,0 +1,175 @@
+// Ordering a flush (SQLAlchemy's unitofwork.py): which records take part (save-update and delete
+// cascades, foreign keys following relationships), whether anything changed, and in which order
+// rows are written: tables in foreign-key order, then a row-level topological sort over the
+// relationship edges for INSERTs and DELETEs.
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+#include <dorm/schema/ddl.hpp>
+#include <dorm/session/detail/session_impl.hpp>
+#include <dorm/session/detail/work_counts.hpp>
+
+#include "session/flush.hpp"
+
+namespace dorm::detail {
+
+namespace {
+
+/// Orders records so that every (parent, child) edge has the parent first; ties by table rank,
+/// then add()/load order.
+std::vector<record_base*> order_records(const std::vector<record_base*>& recs, const std::vector<row_edge>& edges,
+                                        const std::vector<const schema::table*>& table_order,
+                                        bool key_descending = false) {
+    // ties within a table: add order (INSERTs), or descending primary key (DELETEs, which run
+    // this order reversed: ascending keys, children before parents)
+    auto tie = [&](const record_base* a, const record_base* b) {
+        return key_descending ? key_less(b, a) : a->order < b->order;
+    };
+    if (edges.empty() && table_order.size() <= 1) {  // one table, no relationships
+        if (!key_descending) return recs;
+        std::vector<record_base*> sorted = recs;
+        std::stable_sort(sorted.begin(), sorted.end(), tie);
+        return sorted;
+    }
+    auto rank = [&](const record_base* r) {
+        return static_cast<std::size_t>(std::find(table_order.begin(), table_order.end(), &r->table()) -
+                                        table_order.begin());
+    };
+    std::vector<record_base*> sorted = recs;
+    std::stable_sort(sorted.begin(), sorted.end(), [&](const record_base* a, const record_base* b) {
+        const auto ra = rank(a), rb = rank(b);
+        return ra != rb ? ra < rb : tie(a, b);
+    });
+    if (edges.empty()) return sorted;
+    std::unordered_map<const record_base*, std::size_t> pos;
+    for (std::size_t i = 0; i < sorted.size(); ++i) pos.emplace(sorted[i], i);
+    std::vector<std::vector<std::size_t>> children(sorted.size());
+    std::vector<std::size_t> indegree(sorted.size(), 0);
+    for (auto& [parent, child] : edges) {
+        auto p = pos.find(parent), c = pos.find(child);
+        if (p == pos.end() || c == pos.end() || p->second == c->second) continue;
+        children[p->second].push_back(c->second);
+        ++indegree[c->second];
+    }
+    // Passes over `sorted`: each takes, in position order, every record that is ready when the
+    // pass reaches it; a record freed behind the pass's position waits for the next pass. Run
+    // with a heap of the positions still ahead in this pass, so a chain given child-first (every
+    // pass would take one record) costs O(n log n), not O(n^2).
+    std::uint64_t& order_steps = thread_work_counts().order_steps;
+    std::vector<record_base*> out;
+    out.reserve(sorted.size());
+    std::vector<std::size_t> ahead, next_pass;  // min-heaps of positions
+    auto push = [&](std::vector<std::size_t>& h, std::size_t i) {
+        ++order_steps;
+        h.push_back(i);
+        std::push_heap(h.begin(), h.end(), std::greater<>{});
+    };
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+        if (!indegree[i]) ahead.push_back(i);  // ascending: already a heap
+    std::vector<bool> done(sorted.size(), false);
+    while (out.size() < sorted.size()) {
+        if (ahead.empty()) {
+            if (next_pass.empty()) {  // a cycle between rows: fall back to table order for the rest
+                for (std::size_t i = 0; i < sorted.size(); ++i)
+                    if (!done[i]) {
+                        done[i] = true;
+                        out.push_back(sorted[i]);
+                    }
+                break;
+            }
+            std::swap(ahead, next_pass);
+        }
+        std::pop_heap(ahead.begin(), ahead.end(), std::greater<>{});
+        const std::size_t i = ahead.back();
+        ahead.pop_back();
+        done[i] = true;
+        out.push_back(sorted[i]);
+        ++order_steps;
+        for (auto c : children[i])
+            if (--indegree[c] == 0) push(c > i ? ahead : next_pass, c);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<record_base*> order_deletes(const std::vector<record_base*>& deleted,
+                                        const std::vector<const schema::table*>& tables) {
+    std::vector<row_edge> edges;
+    for (auto* r : deleted) r->edges(edges);
+    std::vector<record_base*> out = order_records(deleted, edges, tables, true);
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+void session_impl::cascade_into_flush() {
+    // cascade save-update: related objects join the session
+    {
+        std::vector<std::shared_ptr<record_base>> reach;
+        for (std::size_t i = 0; i < pending_.size(); ++i) pending_[i]->related(reach);
+        for (std::size_t i = 0; i < watch_.size(); ++i) watch_[i]->related(reach);
+        for (auto& r : reach)
+            if (r && r->owner != this) add(r);
+    }
+    // an object linked to a new one before add() that the cascade cannot reach is not left out silently
+    unhooked_refs::check(this);
+    // deletes cascade or de-associate children (may load them)
+    for (std::size_t i = 0; i < deleted_.size(); ++i) deleted_[i]->on_delete();
+    // foreign keys follow the relationships of loaded objects
+    for (std::size_t i = 0; i < watch_.size(); ++i) {
+        record_base* r = watch_[i];
+        if (r->state != object_state::persistent) continue;
+        r->sync_parents();
+        r->propagate_to_children();
+    }
+}
+
+bool session_impl::has_changes() {
+    if (!pending_.empty() || !deleted_.empty()) return true;
+    std::vector<record_base::assoc_row> assoc_ins, assoc_del;
+    for (auto* r : watch_) {
+        if (r->state != object_state::persistent) continue;
+        const bool changed = r->null_out || r->changed();
+        r->assoc_changes(assoc_ins, assoc_del);
+        if (changed || !assoc_ins.empty() || !assoc_del.empty()) return true;
+    }
+    return false;
+}
+
+flush_plan session_impl::plan_flush() {
+    flush_plan plan;
+    // tables in foreign-key order
+    std::vector<const schema::table*> tables;
+    auto note = [&](const schema::table* t) {
+        if (tables.empty() || (tables.back() != t && std::find(tables.begin(), tables.end(), t) == tables.end()))
+            tables.push_back(t);
+    };
+    for (auto* r : pending_) note(&r->table());
+    for (auto* r : watch_) note(&r->table());
+    for (auto* r : deleted_) note(&r->table());
+    plan.tables = schema::sorted_by_dependency(tables);
+
+    for (auto* r : pending_) r->edges(plan.edges);
+    for (auto* r : watch_) r->edges(plan.edges);
+
+    // An UPDATE that needs the generated key of a row INSERTed in this flush (a loaded child of a
+    // new parent) runs after the INSERTs.
+    std::vector<const record_base*> waits;  // children of new rows
+    for (const auto& [parent, child] : plan.edges)
+        if (parent->state == object_state::pending && child->state == object_state::persistent)
+            waits.push_back(child);
+    std::sort(waits.begin(), waits.end());
+    for (auto* r : watch_) {
+        if (r->state != object_state::persistent) continue;
+        (std::binary_search(waits.begin(), waits.end(), r) ? plan.late : plan.early).push_back(r);
+        if (r->null_out) plan.null_outs.push_back(r);
+    }
+
+    // INSERTs: parents before children (tables, then rows of self-referencing tables)
+    plan.inserts = order_records(pending_, plan.edges, plan.tables);
+    return plan;
+}
+
+}  // namespace dorm::detail
