@@ -35,26 +35,9 @@
 
 #include <dorm/dorm.hpp>
 
+#include "orders.hpp"
+
 namespace crash {
-
-struct Order {
-    std::int64_t id = 0;
-    std::int64_t seq = 0;  ///< the transaction's number: 1, 2, 3, ... in commit order
-    int n_lines = 0;
-    std::int64_t total = 0;  ///< the sum of its lines' amounts
-};
-BOOST_DESCRIBE_STRUCT(Order, (), (id, seq, n_lines, total))
-DORM_TABLE(Order, "crash_order", (id, dorm::primary_key), (seq, dorm::unique))
-
-struct Line {
-    std::int64_t id = 0;
-    std::int64_t order_id = 0;
-    int line_no = 0;
-    std::int64_t amount = 0;
-    std::string pad;  ///< a few hundred bytes, so that a transaction spans several pages
-};
-BOOST_DESCRIBE_STRUCT(Line, (), (id, order_id, line_no, amount, pad))
-DORM_TABLE(Line, "crash_line", (id, dorm::primary_key), (order_id, dorm::foreign_key(&Order::id), dorm::index))
 
 /// One row: the last transaction and the totals of all of them.
 struct Counter {
@@ -71,8 +54,8 @@ DORM_TABLE(Counter, "crash_counter", (id, dorm::primary_key))
 namespace {
 
 using crash::Counter;
-using crash::Line;
-using crash::Order;
+using orders::Line;
+using orders::Order;
 namespace fs = std::filesystem;
 
 /// Where the child was when it was killed (written by the child into shared memory).
@@ -193,16 +176,16 @@ file_state read_file_state(const std::string& url) {
         for (std::size_t i = 0; i < rows.size(); ++i) st.integrity += (i ? "\n" : "") + rows[i];
     }
     st.fk_violations = one("SELECT count(*) FROM pragma_foreign_key_check");
-    st.orphans = one("SELECT count(*) FROM crash_line WHERE order_id NOT IN (SELECT id FROM crash_order)");
+    st.orphans = one("SELECT count(*) FROM sales_line WHERE order_id NOT IN (SELECT id FROM sales_order)");
     st.bad_orders = one(
-        "SELECT count(*) FROM crash_order o WHERE o.n_lines <> (SELECT count(*) FROM crash_line l WHERE l.order_id = "
-        "o.id) OR o.total <> (SELECT coalesce(sum(amount), 0) FROM crash_line l WHERE l.order_id = o.id)");
+        "SELECT count(*) FROM sales_order o WHERE o.n_lines <> (SELECT count(*) FROM sales_line l WHERE l.order_id = "
+        "o.id) OR o.total <> (SELECT coalesce(sum(amount), 0) FROM sales_line l WHERE l.order_id = o.id)");
     std::tie(st.n_orders, st.min_seq, st.max_seq) =
         dorm::execute(c, dorm::text<std::tuple<std::int64_t, std::int64_t, std::int64_t>>(
-                             "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) FROM crash_order"))
+                             "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) FROM sales_order"))
             .one();
     std::tie(st.n_lines, st.line_total) = dorm::execute(c, dorm::text<std::tuple<std::int64_t, std::int64_t>>(
-                                                               "SELECT count(*), coalesce(sum(amount), 0) FROM crash_line"))
+                                                               "SELECT count(*), coalesce(sum(amount), 0) FROM sales_line"))
                                               .one();
     std::tie(st.last_seq, st.counter_lines, st.counter_total) =
         dorm::execute(c, dorm::text<std::tuple<std::int64_t, std::int64_t, std::int64_t>>(

@@ -33,26 +33,9 @@
 #include <dorm/dorm.hpp>
 
 #include "backend.hpp"
+#include "orders.hpp"
 
 namespace rs {
-
-struct Order {
-    std::int64_t id = 0;
-    std::int64_t seq = 0;
-    int n_lines = 0;
-    std::int64_t total = 0;
-};
-BOOST_DESCRIBE_STRUCT(Order, (), (id, seq, n_lines, total))
-DORM_TABLE(Order, "rs_order", (id, dorm::primary_key), (seq, dorm::unique))
-
-struct Line {
-    std::int64_t id = 0;
-    std::int64_t order_id = 0;
-    int line_no = 0;
-    std::int64_t amount = 0;
-};
-BOOST_DESCRIBE_STRUCT(Line, (), (id, order_id, line_no, amount))
-DORM_TABLE(Line, "rs_line", (id, dorm::primary_key), (order_id, dorm::foreign_key(&Order::id), dorm::index))
 
 struct Counter {
     int id = 0;
@@ -68,8 +51,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using rs::Counter;
-using rs::Line;
-using rs::Order;
+using orders::Line;
+using orders::Order;
 using clock_type = std::chrono::steady_clock;
 
 /// The restart script of with_server.sh; fails the test loudly when there is none.
@@ -161,7 +144,7 @@ db_state read_state(const dorm::engine& e) {
     dorm::session s(e);
     for (auto& o : s.scalars(dorm::select<Order>()).all()) st.seqs.insert(o->seq);
     auto one = [&](const std::string& sql) { return s.execute(dorm::text<std::int64_t>(sql)).scalar_one(); };
-    const std::string o = dorm_test::quoted(e, "rs_order"), l = dorm_test::quoted(e, "rs_line");
+    const std::string o = dorm_test::quoted(e, "sales_order"), l = dorm_test::quoted(e, "sales_line");
     st.incomplete = one("SELECT count(*) FROM " + o + " o WHERE o.n_lines <> (SELECT count(*) FROM " + l +
                         " l WHERE l.order_id = o.id) OR o.total <> (SELECT coalesce(sum(amount), 0) FROM " + l +
                         " l WHERE l.order_id = o.id)");

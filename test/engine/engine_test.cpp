@@ -17,14 +17,15 @@
 
 #include "backend.hpp"
 #include "engine_impl.hpp"  // private: lib/engine/engine_impl.hpp (the connect hook)
+#include "preconditions.hpp"
 
 using namespace std::chrono_literals;
 using dorm::value;
 
-namespace {
+using dorm_test::is_mysql;
+using dorm_test::is_postgresql;
 
-bool is_postgresql() { return dorm_test::backend() == "postgresql"; }
-bool is_mysql() { return dorm_test::backend() == "mysql"; }
+namespace {
 
 /// Positional placeholder number i (1-based) in the backend's form.
 std::string ph(int i) { return is_postgresql() ? "$" + std::to_string(i) : "?"; }
@@ -356,13 +357,9 @@ BOOST_AUTO_TEST_CASE(without_pre_ping_a_dead_connection_is_dropped_after_its_err
     BOOST_TEST(scalar_int(c, "SELECT 1") == 1);
 }
 
-BOOST_AUTO_TEST_CASE(pre_ping_after_server_kills_connection) {
-    // A real disconnect: the server terminates the pooled session.
-    if (!is_postgresql() && !is_mysql()) {
-        BOOST_TEST_MESSAGE("server-side kill needs PostgreSQL or MySQL; " << dorm_test::backend()
-                                                                          << " is covered by the simulated test");
-        return;
-    }
+// A real disconnect: the server terminates the pooled session (a server-side kill needs
+// PostgreSQL or MySQL; SQLite is covered by the simulated test).
+BOOST_AUTO_TEST_CASE(pre_ping_after_server_kills_connection, *dorm_test::except_on("sqlite")) {
     auto e = dorm_test::make_engine({.pool_size = 2, .max_overflow = 0, .pool_pre_ping = true});
     const std::string id_sql = is_postgresql() ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()";
     auto victim = e.connect();

@@ -20,6 +20,7 @@
 #include <dorm/dorm.hpp>
 
 #include "backend.hpp"
+#include "preconditions.hpp"
 
 namespace utf = boost::unit_test;
 using namespace std::chrono_literals;
@@ -121,8 +122,6 @@ struct stopped_process {
     ~stopped_process() { ::kill(pid, SIGCONT); }
 };
 
-bool on_a_server(utf::test_unit_id) { return dorm_test::backend() != "sqlite"; }
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_long_statement_is_cancelled_and_the_connection_goes_on) {
@@ -184,7 +183,7 @@ BOOST_AUTO_TEST_CASE(waiting_for_a_lock_counts_as_running) {
     BOOST_TEST(after.get<Job>(1)->state == "held");
 }
 
-BOOST_AUTO_TEST_CASE(a_server_that_stops_answering_is_given_up_on, *utf::precondition(on_a_server)) {
+BOOST_AUTO_TEST_CASE(a_server_that_stops_answering_is_given_up_on, *dorm_test::except_on("sqlite")) {
     auto e = timed_engine();
     fresh_table t(e);
     dorm::session s(e);

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """No public header includes a header of a layer above its own (issue 17, item 4).
 
-The layers of DESIGN.md, bottom up: reflect, driver, engine, dialect, schema, query, session
-(dorm.hpp includes everything). A few headers are the vocabulary every layer speaks and may be
+The layers, bottom up (dependencies point down only): reflect, driver, engine, dialect, schema,
+query, session (dorm.hpp includes everything). A few headers are the vocabulary every layer speaks and may be
 included from anywhere: the errors (error.hpp, detail/), the dialect enum (dialect/dialect.hpp),
 dorm::value (engine/value.hpp) and the driver interface (driver/driver.hpp, which column types
 bind to). Usage: check_layers.py <include-dir>; prints every upward include and exits 1 if any.

@@ -16,9 +16,12 @@
 
 #include <dorm/dorm.hpp>
 
+#include "all_types.hpp"
 #include "backend.hpp"
 #include "fixture.hpp"
 
+using all_types::AllTypes;
+using all_types::Color;
 using dorm::col;
 using dorm_test::database;
 using dorm_test::q;
@@ -52,45 +55,6 @@ BOOST_DESCRIBE_STRUCT(PetVisit, (), (id, pet_id, note))
 DORM_TABLE(PetVisit, "pet_visit", (pet_id, dorm::foreign_key(&Pet::id)))
 
 using pets_meta = dorm::metadata<PetVisit, Pet, Owner>;
-
-enum class Color { red, green, blue };
-BOOST_DESCRIBE_ENUM(Color, red, green, blue)
-
-// Every supported column type.
-struct AllTypes {
-    int id = 0;
-    bool flag = false;
-    std::int8_t i8 = 0;
-    std::int16_t i16 = 0;
-    std::int32_t i32 = 0;
-    std::int64_t i64 = 0;
-    std::uint8_t u8 = 0;
-    std::uint16_t u16 = 0;
-    std::uint32_t u32 = 0;
-    std::uint64_t u64 = 0;
-    float f = 0;
-    double d = 0;
-    std::string text;
-    std::string code;
-    std::optional<std::string> maybe_text;
-    std::optional<std::int64_t> maybe_int;
-    std::optional<double> maybe_real;
-    std::optional<bool> maybe_flag;
-    dorm::blob data;
-    std::optional<dorm::blob> maybe_data;
-    sys_seconds at_s{};
-    sys_time<milliseconds> at_ms{};
-    std::optional<sys_seconds> maybe_at;
-    year_month_day day{year(2000), month(1), std::chrono::day(1)};
-    std::optional<year_month_day> maybe_day;
-    Color color = Color::red;
-    std::optional<Color> maybe_color;
-};
-BOOST_DESCRIBE_STRUCT(AllTypes, (),
-                      (id, flag, i8, i16, i32, i64, u8, u16, u32, u64, f, d, text, code, maybe_text, maybe_int,
-                       maybe_real, maybe_flag, data, maybe_data, at_s, at_ms, maybe_at, day, maybe_day, color,
-                       maybe_color))
-DORM_TABLE(AllTypes, "all_types", (code, dorm::varchar(40)))
 
 // No DORM_TABLE: the table is `audit_log_entry` and `id` is the primary key.
 struct AuditLogEntry {
@@ -418,7 +382,7 @@ using types_db = database<AllTypes>;
 
 BOOST_FIXTURE_TEST_CASE(every_column_type_round_trips, types_db) {
     const std::vector<AllTypes> rows{max_row(), min_row(), fraction_row(), small_floats_row()};
-    std::vector<int> ids;
+    std::vector<std::int64_t> ids;
     {
         dorm::session s(engine);
         for (auto& r : rows) ids.push_back(s.add(AllTypes(r))->id);
@@ -426,7 +390,7 @@ BOOST_FIXTURE_TEST_CASE(every_column_type_round_trips, types_db) {
     }
     {
         dorm::session s(engine);
-        std::vector<int> got_ids;
+        std::vector<std::int64_t> got_ids;
         for (auto& r : rows) {
             auto obj = s.execute(dorm::select<AllTypes>().where(col(&AllTypes::code) == r.code)).scalar_one();
             BOOST_REQUIRE(obj);

@@ -1,8 +1,8 @@
-// Conformance audit of SEMANTICS.md §2 (session / unit of work), §3 (results), §4 (relationships),
-// §7 (errors) and the "10 edge cases": one case per item that no other suite checks, or checks
-// only in part. Each case says which item it checks and asserts what SQLAlchemy 2.0 does (as
-// SEMANTICS.md states it), unless DESIGN.md / README / .ci/NOTES.md documents a difference.
-// Known differences are disabled cases, each with its reason (listed in .ci/NOTES.md).
+// Conformance audit against SQLAlchemy 2.0: the session and unit of work, results, relationships
+// and errors: one case per behaviour that no other suite checks, or checks only in part. Each case
+// quotes the behaviour, names the SQLAlchemy test (under its test/) or documentation section
+// (under doc/build/) that shows it, and asserts what SQLAlchemy 2.0 does. Known differences are
+// disabled cases, each with its reason (listed in README.md, "Differences from SQLAlchemy").
 #define BOOST_TEST_MODULE audit
 #include <boost/test/unit_test.hpp>
 
@@ -17,13 +17,19 @@
 
 #include "backend.hpp"
 #include "fixture.hpp"
+#include "messages.hpp"
 #include "models.hpp"
 #include "relation_checks.hpp"
+#include "seeds.hpp"
 
 using dorm::col;
+using dorm_test::column_of;
 using dorm_test::has;
+using dorm_test::message_of;
 using dorm_test::ph;
 using dorm_test::q;
+using dorm_test::seed_members;
+using dorm_test::seed_users;
 
 namespace {
 
@@ -31,46 +37,6 @@ using member_db = dorm_test::database<Member>;
 using users_db = dorm_test::database<User, Profile, Comment>;
 using invoices_db = dorm_test::database<Invoice, InvoiceLine>;
 using posts_db = dorm_test::database<Post, Tag, PostTag>;
-
-std::vector<int> seed_members(const dorm::engine& e) {
-    return dorm_test::seed(e, std::vector<Member>{
-                                  {.email = "alice@example.com", .nick = "alice", .score = 30},
-                                  {.email = "bob@example.com", .nick = "bob", .score = std::nullopt},
-                                  {.email = "carol@example.com", .nick = "carol", .score = 50},
-                              });
-}
-
-/// Three users with two comments each, committed; returns the users' ids.
-std::vector<int> seed_users(const dorm::engine& e) {
-    std::vector<User> users;
-    for (int i = 0; i < 3; ++i) {
-        User u{.name = "user" + std::to_string(i), .age = 20 + i};
-        for (int j = 0; j < 2; ++j)
-            u.comments.push_back(
-                std::make_shared<Comment>(Comment{.comment = "c" + std::to_string(i) + std::to_string(j)}));
-        users.push_back(std::move(u));
-    }
-    return dorm_test::seed(e, std::move(users));
-}
-
-std::optional<std::int64_t> column_of(const dorm::engine& e, const std::string& table, const std::string& column,
-                                      int id) {
-    auto c = e.connect();
-    auto st = c.prepare("SELECT " + q(column) + " FROM " + q(table) + " WHERE " + q("id") + " = " + std::to_string(id));
-    if (!st->step()) return std::nullopt;
-    if (st->is_null(0)) return std::nullopt;
-    return st->get_int(0);
-}
-
-template <class F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "<no exception>";
-}
 
 /// Parameter entries of the echo (lines starting with '[').
 std::vector<std::string> param_entries(const dorm_test::echo_capture& echo) {
@@ -82,15 +48,16 @@ std::vector<std::string> param_entries(const dorm_test::echo_capture& echo) {
 
 }  // namespace
 
-// ---- §2 Session / unit of work ---------------------------------------------------------------
+// ---- Session / unit of work --------------------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(audit_session)
 
-// §2.2: "The map is weak-referencing: a clean persistent object with no other references can be
-// garbage-collected, and a later get re-SELECTs it."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): the identity map holds objects strongly (DESIGN: shared_ptr ownership) until the session ends.
+// test/orm/test_session.py::test_autoflush, orm/session_state_management.rst: "The map is weak-referencing: a
+// clean persistent object with no other references can be garbage-collected, and a later get re-SELECTs it."
+// Known difference (README.md, "Differences from SQLAlchemy"): the identity map holds objects strongly (the
+// session owns its objects through shared_ptr) until the session ends.
 BOOST_FIXTURE_TEST_CASE(s2_2_a_clean_object_nobody_holds_is_released_and_get_selects_again, member_db, *boost::unit_test::disabled()) {
-    const auto ids = seed_members(engine);
+    const auto ids = seed_members(engine, 3);
     dorm::session s(engine);
     std::weak_ptr<Member> w;
     {
@@ -106,8 +73,8 @@ BOOST_FIXTURE_TEST_CASE(s2_2_a_clean_object_nobody_holds_is_released_and_get_sel
     BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 1u);
 }
 
-// §2.4: "add cascades along save-update to related objects, including through backrefs:
-// s.add(address) also adds address.user."
+// orm/cascades.rst (save-update cascade): "add cascades along save-update to related objects, including
+// through backrefs: s.add(address) also adds address.user."
 BOOST_FIXTURE_TEST_CASE(s2_4_add_of_a_child_cascades_to_its_parent, users_db) {
     auto u = std::make_shared<User>(User{.name = "parent", .age = 1});
     auto c = std::make_shared<Comment>(Comment{.comment = "child"});
@@ -122,10 +89,10 @@ BOOST_FIXTURE_TEST_CASE(s2_4_add_of_a_child_cascades_to_its_parent, users_db) {
     BOOST_CHECK_EQUAL(rows("comment_table"), 1);
 }
 
-// §2.5 / edge case 9: "Within one table, INSERTs run in add() order, and UPDATEs/DELETEs run in
-// primary-key order."
+// test/orm/test_unitofworkv2.py::test_natural_ordering: "Within one table, INSERTs run in add() order, and
+// UPDATEs/DELETEs run in primary-key order."
 BOOST_FIXTURE_TEST_CASE(s2_5_deletes_run_in_primary_key_order, member_db) {
-    const auto ids = seed_members(engine);
+    const auto ids = seed_members(engine, 3);
     dorm::session s(engine);
     auto all = s.execute(dorm::select<Member>().order_by(col(&Member::id))).all();
     BOOST_REQUIRE_EQUAL(all.size(), 3u);
@@ -147,9 +114,10 @@ BOOST_FIXTURE_TEST_CASE(s2_5_deletes_run_in_primary_key_order, member_db) {
                                            << echo.dump());
 }
 
-// §2.6: "Pending changes are flushed before any execute/scalars/get-that-hits-SQL/lazy load."
+// test/orm/test_session.py::test_autoflush: "Pending changes are flushed before any
+// execute/scalars/get-that-hits-SQL/lazy load."
 BOOST_FIXTURE_TEST_CASE(s2_6_a_get_that_runs_sql_autoflushes_first, member_db) {
-    const auto ids = seed_members(engine);
+    const auto ids = seed_members(engine, 3);
     dorm::session s(engine);
     s.add(Member{.email = "new@x", .nick = "new"});
     auto m = s.get<Member>(ids[1]);  // not in the identity map: a SELECT
@@ -161,11 +129,11 @@ BOOST_FIXTURE_TEST_CASE(s2_6_a_get_that_runs_sql_autoflushes_first, member_db) {
     s.rollback();
 }
 
-// §2.6: "An IntegrityError raised during autoflush is prefixed (raised as a result of Query-invoked
-// autoflush; consider using a session.no_autoflush block if this flush is occurring prematurely)."
-// The error keeps its type (a unique_violation here) and its backend code.
+// test/orm/test_session.py::test_autoflush: "An IntegrityError raised during autoflush is prefixed (raised as
+// a result of Query-invoked autoflush; consider using a session.no_autoflush block if this flush is occurring
+// prematurely)." The error keeps its type (a unique_violation here) and its backend code.
 BOOST_FIXTURE_TEST_CASE(s2_6_an_autoflush_error_says_it_came_from_autoflush, member_db) {
-    seed_members(engine);
+    seed_members(engine, 3);
     dorm::session s(engine);
     s.add(Member{.email = "bob@example.com", .nick = "bob again"});
     std::string what = "<no integrity_error>";
@@ -181,8 +149,9 @@ BOOST_FIXTURE_TEST_CASE(s2_6_an_autoflush_error_says_it_came_from_autoflush, mem
     s.rollback();
 }
 
-// §2.6 with a lazy load: the flush a lazy load starts says so too, and keeps the error's type and
-// details (here a data_error found before any SQL: a name longer than its VARCHAR(30)).
+// The same (test/orm/test_session.py::test_autoflush) with a lazy load: the flush a lazy load starts says so
+// too, and keeps the error's type and details (here a data_error found before any SQL: a name longer than its
+// VARCHAR(30)).
 BOOST_FIXTURE_TEST_CASE(s2_6_an_autoflush_error_of_a_lazy_load_says_it_came_from_autoflush, users_db) {
     seed_users(engine);
     dorm::session s(engine);
@@ -212,11 +181,12 @@ BOOST_FIXTURE_TEST_CASE(s2_6_an_autoflush_error_of_a_lazy_load_says_it_came_from
     s.rollback();
 }
 
-// §2.7: "Objects with the same changed-column set are batched into one executemany:
+// test/orm/test_unitofwork.py::test_dont_update_blanks, test/orm/test_unitofworkv2.py::test_no_update_no_change
+// (dirty detection): "Objects with the same changed-column set are batched into one executemany:
 // UPDATE u SET name=? WHERE u.id = ? / [('A', 1), ('B', 2)]."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): echo logs one parameter line per UPDATE.
+// Known difference (README.md, "Differences from SQLAlchemy"): echo logs one parameter line per UPDATE.
 BOOST_FIXTURE_TEST_CASE(s2_7_updates_of_the_same_columns_are_one_executemany, member_db, *boost::unit_test::disabled()) {
-    const auto ids = seed_members(engine);
+    const auto ids = seed_members(engine, 3);
     dorm::session s(engine);
     auto a = s.get<Member>(ids[0]);
     auto b = s.get<Member>(ids[1]);
@@ -234,10 +204,10 @@ BOOST_FIXTURE_TEST_CASE(s2_7_updates_of_the_same_columns_are_one_executemany, me
     BOOST_CHECK_MESSAGE(found, "no executemany parameter list " << expected << ":\n" << echo.dump());
 }
 
-// §2.7: "DELETEs batch the same way: [(1,), (2,)]."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): echo logs one parameter line per DELETE.
+// The same tests (dirty detection): "DELETEs batch the same way: [(1,), (2,)]."
+// Known difference (README.md, "Differences from SQLAlchemy"): echo logs one parameter line per DELETE.
 BOOST_FIXTURE_TEST_CASE(s2_7_deletes_are_one_executemany, member_db, *boost::unit_test::disabled()) {
-    const auto ids = seed_members(engine);
+    const auto ids = seed_members(engine, 3);
     dorm::session s(engine);
     auto a = s.get<Member>(ids[0]);
     auto b = s.get<Member>(ids[1]);  // both loaded first: a get() that runs SQL autoflushes a remove()
@@ -253,8 +223,9 @@ BOOST_FIXTURE_TEST_CASE(s2_7_deletes_are_one_executemany, member_db, *boost::uni
     BOOST_CHECK_MESSAGE(found, "no executemany parameter list " << expected << ":\n" << echo.dump());
 }
 
-// §2.8: "An explicit PK is included in the INSERT column list ... Column order in the INSERT follows
-// the table and omits None-valued autoincrement columns" (a None non-default column is sent as NULL).
+// tutorial/orm_data_manipulation.rst (INSERT of pending objects): "An explicit PK is included in the INSERT
+// column list ... Column order in the INSERT follows the table and omits None-valued autoincrement columns"
+// (a None non-default column is sent as NULL).
 BOOST_FIXTURE_TEST_CASE(s2_8_insert_column_lists, member_db) {
     dorm::session s(engine);
     s.add(Member{.id = 77, .email = "x@x", .nick = "x"});
@@ -272,8 +243,9 @@ BOOST_FIXTURE_TEST_CASE(s2_8_insert_column_lists, member_db) {
     s.commit();
 }
 
-// §2.11: "refresh(obj) runs the SELECT immediately ... Relationship-driven FK changes are still
-// autoflushed first" (test_expire.py::test_refresh_autoflush: a1.user = u1; refresh -> a1.user_id == 7).
+// test/orm/test_expire.py::test_refresh_autoflush: "refresh(obj) runs the SELECT immediately ...
+// Relationship-driven FK changes are still autoflushed first" (test_expire.py::test_refresh_autoflush:
+// a1.user = u1; refresh -> a1.user_id == 7).
 BOOST_FIXTURE_TEST_CASE(s2_11_refresh_autoflushes_relationship_changes_first, users_db) {
     const auto ids = seed_users(engine);
     dorm::session s(engine);
@@ -293,13 +265,11 @@ BOOST_FIXTURE_TEST_CASE(s2_11_refresh_autoflushes_relationship_changes_first, us
     BOOST_CHECK(column_of(engine, "comment_table", "user_id", c->id) == ids[1]);
 }
 
-// §2.13: "expunge(obj) detaches the object and cascades along expunge (included in all)."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): expunge does not cascade.
+// test/orm/test_session.py::test_explicit_expunge_pending, orm/cascades.rst (expunge): "expunge(obj) detaches
+// the object and cascades along expunge (included in all)." Known difference (README.md, "Differences from
+// SQLAlchemy"): expunge does not cascade.
 BOOST_FIXTURE_TEST_CASE(s2_13_expunge_cascades_along_all, invoices_db, *boost::unit_test::disabled()) {
-    Invoice seeded{.number = "INV-1"};
-    for (const char* item : {"a", "b"})
-        seeded.lines.push_back(std::make_shared<InvoiceLine>(InvoiceLine{.item = item}));
-    const int inv_id = dorm_test::seed(engine, std::vector<Invoice>{std::move(seeded)})[0];
+    const int inv_id = dorm_test::seed_invoice(engine);
     dorm::session s(engine);
     auto inv = s.get<Invoice>(inv_id);
     BOOST_REQUIRE_EQUAL(inv->lines.size(), 2u);
@@ -316,10 +286,10 @@ BOOST_FIXTURE_TEST_CASE(s2_13_expunge_cascades_along_all, invoices_db, *boost::u
                                                                   << echo.dump());
 }
 
-// §2.4 / §2.13: an expunged persistent object is detached, not transient: adding it back makes it
-// persistent again (SQLAlchemy: Session._update_impl), never an INSERT.
+// test/orm/test_session.py::test_explicit_expunge_deleted: an expunged persistent object is detached, not
+// transient: adding it back makes it persistent again (SQLAlchemy: Session._update_impl), never an INSERT.
 BOOST_FIXTURE_TEST_CASE(s2_4_re_adding_an_expunged_object_does_not_insert_it, member_db) {
-    const auto ids = seed_members(engine);
+    const auto ids = seed_members(engine, 3);
     dorm::session s(engine);
     auto m = s.get<Member>(ids[0]);
     s.expunge(m);
@@ -338,10 +308,10 @@ BOOST_FIXTURE_TEST_CASE(s2_4_re_adding_an_expunged_object_does_not_insert_it, me
     BOOST_CHECK_EQUAL(check.get<Member>(ids[0])->nick, "back");
 }
 
-// §2.4 (and session_state_management.rst): a detached object — here: its session ended — added
+// orm/session_state_management.rst (detached objects): a detached object — here: its session ended — added
 // to a new session is persistent there; a change to it is an UPDATE, not an INSERT.
 BOOST_FIXTURE_TEST_CASE(s2_4_a_detached_object_added_to_a_new_session_is_updated_not_inserted, member_db) {
-    const auto ids = seed_members(engine);
+    const auto ids = seed_members(engine, 3);
     std::shared_ptr<Member> m;
     {
         dorm::session s(engine);
@@ -357,8 +327,8 @@ BOOST_FIXTURE_TEST_CASE(s2_4_a_detached_object_added_to_a_new_session_is_updated
     BOOST_CHECK_EQUAL(rows("member"), 3);
 }
 
-// §2.4 / §2.13: expunging a parent whose loaded child stays in the session must not make the next
-// flush INSERT the parent again (SQLAlchemy warns "not in session, add operation along
+// orm/cascades.rst (save-update, expunge): expunging a parent whose loaded child stays in the session must
+// not make the next flush INSERT the parent again (SQLAlchemy warns "not in session, add operation along
 // 'Comment.user' will not proceed" and writes only the child's UPDATE).
 BOOST_FIXTURE_TEST_CASE(s2_13_a_flush_after_expunging_a_parent_does_not_insert_it, users_db) {
     const auto ids = seed_users(engine);
@@ -378,15 +348,15 @@ BOOST_FIXTURE_TEST_CASE(s2_13_a_flush_after_expunging_a_parent_does_not_insert_i
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// ---- §3 Results -------------------------------------------------------------------------------
+// ---- Results ----------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(audit_results)
 
-// §3.3 / edge case 7: "first() returns the first Row or None, then closes the result, so a later
-// .all() raises ResourceClosedError."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): a closed result returns no rows instead of raising (no resource_closed_error yet).
+// test/base/test_result.py::test_first: "first() returns the first Row or None, then closes the result, so a
+// later .all() raises ResourceClosedError." Known difference (README.md, "Differences from SQLAlchemy"): a
+// closed result returns no rows instead of raising (no resource_closed_error yet).
 BOOST_FIXTURE_TEST_CASE(s3_3_first_closes_the_result, member_db, *boost::unit_test::disabled()) {
-    seed_members(engine);
+    seed_members(engine, 3);
     dorm::session s(engine);
     auto r = s.execute(dorm::select<Member>().order_by(col(&Member::id)));
     auto first = r.first();
@@ -403,18 +373,18 @@ BOOST_FIXTURE_TEST_CASE(s3_3_first_closes_the_result, member_db, *boost::unit_te
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// ---- §4 Relationships -------------------------------------------------------------------------
+// ---- Relationships ----------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(audit_relationships)
 
-// §4.2: "back_populates synchronises in Python, before any flush" — instrumented on the class, so
-// it holds for objects that are not in a session yet (test_backref_mutations.py works on transient
-// objects).
-// Known difference (.ci/NOTES.md, "SEMANTICS audit" and "Relationships before add()"; README
-// "Relationships before add()"): back_populates is kept in step at once only for objects in a
-// session (the session wires the hooks); objects linked before add() are reconciled when they join
-// one (test/session/relationships_test.cpp, suite before_add). C++ cannot reach the owner's
-// shared_ptr from its member, and a two-way link between transient objects would be a cycle.
+// test/orm/test_backref_mutations.py::test_collection_move_preloaded: "back_populates synchronises in Python,
+// before any flush" — instrumented on the class, so it holds for objects that are not in a session yet
+// (test_backref_mutations.py works on transient objects). Known difference (README.md, "Differences from
+// SQLAlchemy" and "Relationships before add()"; .ci/NOTES.md "Relationships before add()"): back_populates is
+// kept in step at once only for objects in a session (the session wires the hooks); objects linked before
+// add() are reconciled when they join one (test/session/relationships_before_add_test.cpp, suite before_add).
+// C++ cannot reach the owner's shared_ptr from its member, and a two-way link between transient objects would
+// be a cycle.
 BOOST_FIXTURE_TEST_CASE(s4_2_back_populates_works_before_the_objects_join_a_session, users_db, *boost::unit_test::disabled()) {
     auto u = std::make_shared<User>(User{.name = "u", .age = 1});
     auto c1 = std::make_shared<Comment>(Comment{.comment = "c1"});
@@ -429,8 +399,9 @@ BOOST_FIXTURE_TEST_CASE(s4_2_back_populates_works_before_the_objects_join_a_sess
     BOOST_CHECK_MESSAGE(has(t->posts, p), "many-to-many push_back on transient objects did not set the other side");
 }
 
-// §4.3 / edge case 6: "Setting a.user_id = 3 directly does not update a loaded a.user until it is
-// expired" — and the flush writes the column that was set (FAQ "I set the foo_id attribute...").
+// test/orm/test_sync.py and the FAQ "I set the foo_id attribute...": "Setting a.user_id = 3 directly does not
+// update a loaded a.user until it is expired" — and the flush writes the column that was set (FAQ "I set the
+// foo_id attribute...").
 BOOST_FIXTURE_TEST_CASE(s4_3_setting_the_foreign_key_keeps_the_loaded_relationship_and_is_written, users_db) {
     const auto ids = seed_users(engine);
     dorm::session s(engine);
@@ -447,8 +418,9 @@ BOOST_FIXTURE_TEST_CASE(s4_3_setting_the_foreign_key_keeps_the_loaded_relationsh
                             << ", in the object: " << c->user_id << ")");
 }
 
-// §4.3, the other two ways: a foreign key set directly on a child of a LOADED collection is
-// written too; a relationship assigned in the same flush decides over a foreign key set directly.
+// The same (test/orm/test_sync.py), the other two ways: a foreign key set directly on a child of a LOADED
+// collection is written too; a relationship assigned in the same flush decides over a foreign key set
+// directly.
 BOOST_FIXTURE_TEST_CASE(s4_3_foreign_key_of_a_child_in_a_loaded_collection_and_an_assigned_relationship, users_db) {
     const auto ids = seed_users(engine);
     dorm::session s(engine);
@@ -466,19 +438,12 @@ BOOST_FIXTURE_TEST_CASE(s4_3_foreign_key_of_a_child_in_a_loaded_collection_and_a
     BOOST_CHECK_EQUAL(d->user_id, ids[2]);
 }
 
-// §4.5: "Deleting a Post ... deletes each association row
-// (DELETE FROM post_tag WHERE post_tag.post_id = ? AND post_tag.tag_id = ?), then deletes the post."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): clearing a many-to-many collection deletes its association rows by the owner key only.
+// test/orm/test_manytomany.py, test/orm/test_unitofworkv2.py::test_many_to_many: "Deleting a Post ... deletes
+// each association row (DELETE FROM post_tag WHERE post_tag.post_id = ? AND post_tag.tag_id = ?), then
+// deletes the post." Known difference (README.md, "Differences from SQLAlchemy"): clearing a many-to-many
+// collection deletes its association rows by the owner key only.
 BOOST_FIXTURE_TEST_CASE(s4_5_association_rows_are_deleted_by_both_keys, posts_db, *boost::unit_test::disabled()) {
-    int p_id = 0;
-    {
-        dorm::session s(engine);
-        auto p = s.add(Post{.title = "p"});
-        p->tags.push_back(std::make_shared<Tag>(Tag{.name = "t1"}));
-        p->tags.push_back(std::make_shared<Tag>(Tag{.name = "t2"}));
-        s.commit();
-        p_id = p->id;
-    }
+    const int p_id = dorm_test::seed_post_with_tags(engine);
     dorm::session s(engine);
     s.remove(s.get<Post>(p_id));
     echo.clear();
@@ -490,8 +455,8 @@ BOOST_FIXTURE_TEST_CASE(s4_5_association_rows_are_deleted_by_both_keys, posts_db
     BOOST_CHECK_EQUAL(rows("tag"), 2);
 }
 
-// §4.7: "If the FK column is NOT NULL, this raises IntegrityError ... The same applies ... to
-// removing a child from a collection without delete-orphan."
+// test/orm/test_unitofworkv2.py::test_one_to_many_delete_parent: "If the FK column is NOT NULL, this raises
+// IntegrityError ... The same applies ... to removing a child from a collection without delete-orphan."
 BOOST_FIXTURE_TEST_CASE(s4_7_removing_a_not_null_child_from_its_collection_is_an_integrity_error, users_db) {
     const auto ids = seed_users(engine);
     dorm::session s(engine);
@@ -505,9 +470,9 @@ BOOST_FIXTURE_TEST_CASE(s4_7_removing_a_not_null_child_from_its_collection_is_an
     BOOST_CHECK_EQUAL(rows("comment_table"), 6);
 }
 
-// §4.9: "lazy=select ... emits SELECT address.* FROM address WHERE ? = address.user_id (note the
-// param-first ordering)."
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): cosmetic: the lazy-load SQL puts the column first.
+// test/orm/test_lazy_relations.py: "lazy=select ... emits SELECT address.* FROM address WHERE ? =
+// address.user_id (note the param-first ordering)." Known difference (README.md, "Differences from
+// SQLAlchemy"): cosmetic: the lazy-load SQL puts the column first.
 BOOST_FIXTURE_TEST_CASE(s4_9_lazy_load_sql_puts_the_parameter_first, users_db, *boost::unit_test::disabled()) {
     const auto ids = seed_users(engine);
     dorm::session s(engine);
@@ -520,15 +485,16 @@ BOOST_FIXTURE_TEST_CASE(s4_9_lazy_load_sql_puts_the_parameter_first, users_db, *
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// ---- §7 Errors --------------------------------------------------------------------------------
+// ---- Errors -----------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(audit_errors)
 
-// §7.1: "(sqlite3.IntegrityError) UNIQUE constraint failed: user_account.name\n[SQL: INSERT ...]\n
-// [parameters: ('a', None)]\n(Background on this error at: https://sqlalche.me/e/20/gkpj)".
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): error messages have no [parameters: ...] / Background lines yet.
+// errors.rst (gkpj, IntegrityError): "(sqlite3.IntegrityError) UNIQUE constraint failed:
+// user_account.name\n[SQL: INSERT ...]\n [parameters: ('a', None)]\n(Background on this error at:
+// https://sqlalche.me/e/20/gkpj)". Known difference (README.md, "Differences from SQLAlchemy"): error
+// messages have no [parameters: ...] / Background lines yet.
 BOOST_FIXTURE_TEST_CASE(s7_1_integrity_error_text, member_db, *boost::unit_test::disabled()) {
-    seed_members(engine);
+    seed_members(engine, 3);
     dorm::session s(engine);
     s.add(Member{.email = "alice@example.com", .nick = "dup"});
     std::string what = "<no integrity_error>";
@@ -547,10 +513,10 @@ BOOST_FIXTURE_TEST_CASE(s7_1_integrity_error_text, member_db, *boost::unit_test:
     s.rollback();
 }
 
-// Edge case 4: "After a flush error, every call raises PendingRollbackError until rollback().
-// Repeated calls keep raising the same wrapped original."
+// test/orm/test_transaction.py::test_preserve_flush_error: "After a flush error, every call raises
+// PendingRollbackError until rollback(). Repeated calls keep raising the same wrapped original."
 BOOST_FIXTURE_TEST_CASE(e4_repeated_pending_rollback_errors_quote_the_same_original, member_db) {
-    seed_members(engine);
+    seed_members(engine, 3);
     dorm::session s(engine);
     s.add(Member{.email = "alice@example.com", .nick = "dup"});
     std::string original;
@@ -569,9 +535,10 @@ BOOST_FIXTURE_TEST_CASE(e4_repeated_pending_rollback_errors_quote_the_same_origi
     s.rollback();
 }
 
-// §7.3: "Parent instance <User at 0x..> is not bound to a Session; lazy load operation of attribute
-// 'addresses' cannot proceed" (bhk3).
-// Known difference (.ci/NOTES.md, "SEMANTICS audit"): the detached lazy-load message does not name the attribute yet.
+// test/orm/test_lazy_relations.py, test/orm/test_expire.py::test_no_session (bhk3): "Parent instance <User at
+// 0x..> is not bound to a Session; lazy load operation of attribute 'addresses' cannot proceed" (bhk3). Known
+// difference (README.md, "Differences from SQLAlchemy"): the detached lazy-load message does not name the
+// attribute yet.
 BOOST_FIXTURE_TEST_CASE(s7_3_detached_lazy_load_message_names_the_attribute, users_db, *boost::unit_test::disabled()) {
     const auto ids = seed_users(engine);
     std::shared_ptr<User> u;

@@ -1,6 +1,7 @@
 // Dry tests of the DDL: column types per dialect, NOT NULL, autoincrement keys, composite keys,
 // UNIQUE, CREATE INDEX, DEFAULT, column names, FOREIGN KEY, quoting, MySQL's length rule and the
-// dependency order of metadata::ddl() (SEMANTICS.md §5).
+// dependency order of metadata::ddl() (SQLAlchemy: test/sql/test_ddlemit.py::test_create_metadata_checkfirst,
+// test/sql/test_metadata.py::test_sort_by_parameter_order).
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -14,42 +15,14 @@
 
 #include <dorm/error.hpp>
 
+#include "all_types.hpp"
 #include "models.hpp"
 #include "sql_check.hpp"
 
+using all_types::AllTypes;
 using dorm::dialect;
 
 namespace ddlt {
-
-struct AllTypes {
-    std::int64_t id = 0;
-    bool b = false;
-    std::int8_t i8 = 0;
-    std::uint8_t u8 = 0;
-    std::int16_t i16 = 0;
-    std::uint16_t u16 = 0;
-    std::int32_t i32 = 0;
-    std::uint32_t u32 = 0;
-    std::int64_t i64 = 0;
-    std::uint64_t u64 = 0;
-    float f = 0;
-    double d = 0;
-    std::string s;
-    std::string v;
-    dorm::blob bl;
-    std::optional<int> oi;
-    std::optional<std::string> os;
-    std::chrono::sys_seconds ts{};
-    std::chrono::sys_time<std::chrono::milliseconds> ts_ms{};
-    std::chrono::year_month_day day{};
-    sqlt::Color color = sqlt::Color::red;
-    std::optional<sqlt::Color> ocolor;
-    int n = 0;
-};
-BOOST_DESCRIBE_STRUCT(AllTypes, (),
-                      (id, b, i8, u8, i16, u16, i32, u32, i64, u64, f, d, s, v, bl, oi, os, ts, ts_ms, day, color,
-                       ocolor, n))
-DORM_TABLE(AllTypes, "all_types", (v, dorm::varchar(40)), (n, dorm::nullable))
 
 struct Small {
     std::int16_t id = 0;
@@ -307,35 +280,35 @@ BOOST_AUTO_TEST_CASE(column_types_per_dialect) {
     };
     // clang-format off
     const row rows[] = {
-        {"b",      "BOOLEAN NOT NULL",      "BOOLEAN NOT NULL",                     "BOOL NOT NULL",          "NUMBER(1) NOT NULL"},
-        {"i8",     "SMALLINT NOT NULL",     "SMALLINT NOT NULL",                    "TINYINT NOT NULL",       "NUMBER(3) NOT NULL"},
-        {"u8",     "SMALLINT NOT NULL",     "SMALLINT NOT NULL",                    "SMALLINT NOT NULL",      "NUMBER(5) NOT NULL"},
-        {"i16",    "SMALLINT NOT NULL",     "SMALLINT NOT NULL",                    "SMALLINT NOT NULL",      "NUMBER(5) NOT NULL"},
-        {"u16",    "INTEGER NOT NULL",      "INTEGER NOT NULL",                     "INTEGER NOT NULL",       "NUMBER(10) NOT NULL"},
-        {"i32",    "INTEGER NOT NULL",      "INTEGER NOT NULL",                     "INTEGER NOT NULL",       "NUMBER(10) NOT NULL"},
-        {"u32",    "BIGINT NOT NULL",       "BIGINT NOT NULL",                      "BIGINT NOT NULL",        "NUMBER(19) NOT NULL"},
-        {"i64",    "BIGINT NOT NULL",       "BIGINT NOT NULL",                      "BIGINT NOT NULL",        "NUMBER(19) NOT NULL"},
-        {"u64",    "BIGINT NOT NULL",       "BIGINT NOT NULL",                      "BIGINT NOT NULL",        "NUMBER(19) NOT NULL"},
-        {"f",      "REAL NOT NULL",         "REAL NOT NULL",                        "FLOAT NOT NULL",         "BINARY_FLOAT NOT NULL"},
-        {"d",      "FLOAT NOT NULL",        "DOUBLE PRECISION NOT NULL",            "DOUBLE NOT NULL",        "BINARY_DOUBLE NOT NULL"},
-        {"s",      "VARCHAR NOT NULL",      "TEXT NOT NULL",                        "LONGTEXT NOT NULL",      "CLOB NOT NULL"},
-        {"v",      "VARCHAR(40) NOT NULL",  "VARCHAR(40) NOT NULL",                 "VARCHAR(40) NOT NULL",   "VARCHAR2(40 CHAR) NOT NULL"},
-        {"bl",     "BLOB NOT NULL",         "BYTEA NOT NULL",                       "LONGBLOB NOT NULL",      "BLOB NOT NULL"},
-        {"oi",     "INTEGER",               "INTEGER",                              "INTEGER",                "NUMBER(10)"},
-        {"os",     "VARCHAR",               "TEXT",                                 "LONGTEXT",               "CLOB"},
-        {"ts",     "DATETIME NOT NULL",     "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL",   "TIMESTAMP NOT NULL"},
-        {"ts_ms",  "DATETIME NOT NULL",     "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL",   "TIMESTAMP NOT NULL"},
-        {"day",    "DATE NOT NULL",         "DATE NOT NULL",                        "DATE NOT NULL",          "DATE NOT NULL"},
+        {"flag",         "BOOLEAN NOT NULL",     "BOOLEAN NOT NULL",                     "BOOL NOT NULL",        "NUMBER(1) NOT NULL"},
+        {"i8",           "SMALLINT NOT NULL",    "SMALLINT NOT NULL",                    "TINYINT NOT NULL",     "NUMBER(3) NOT NULL"},
+        {"u8",           "SMALLINT NOT NULL",    "SMALLINT NOT NULL",                    "SMALLINT NOT NULL",    "NUMBER(5) NOT NULL"},
+        {"i16",          "SMALLINT NOT NULL",    "SMALLINT NOT NULL",                    "SMALLINT NOT NULL",    "NUMBER(5) NOT NULL"},
+        {"u16",          "INTEGER NOT NULL",     "INTEGER NOT NULL",                     "INTEGER NOT NULL",     "NUMBER(10) NOT NULL"},
+        {"i32",          "INTEGER NOT NULL",     "INTEGER NOT NULL",                     "INTEGER NOT NULL",     "NUMBER(10) NOT NULL"},
+        {"u32",          "BIGINT NOT NULL",      "BIGINT NOT NULL",                      "BIGINT NOT NULL",      "NUMBER(19) NOT NULL"},
+        {"i64",          "BIGINT NOT NULL",      "BIGINT NOT NULL",                      "BIGINT NOT NULL",      "NUMBER(19) NOT NULL"},
+        {"u64",          "BIGINT NOT NULL",      "BIGINT NOT NULL",                      "BIGINT NOT NULL",      "NUMBER(19) NOT NULL"},
+        {"f",            "REAL NOT NULL",        "REAL NOT NULL",                        "FLOAT NOT NULL",       "BINARY_FLOAT NOT NULL"},
+        {"d",            "FLOAT NOT NULL",       "DOUBLE PRECISION NOT NULL",            "DOUBLE NOT NULL",      "BINARY_DOUBLE NOT NULL"},
+        {"text",         "VARCHAR NOT NULL",     "TEXT NOT NULL",                        "LONGTEXT NOT NULL",    "CLOB NOT NULL"},
+        {"code",         "VARCHAR(40) NOT NULL", "VARCHAR(40) NOT NULL",                 "VARCHAR(40) NOT NULL", "VARCHAR2(40 CHAR) NOT NULL"},
+        {"data",         "BLOB NOT NULL",        "BYTEA NOT NULL",                       "LONGBLOB NOT NULL",    "BLOB NOT NULL"},
+        {"maybe_i32",    "INTEGER",              "INTEGER",                              "INTEGER",              "NUMBER(10)"},
+        {"maybe_text",   "VARCHAR",              "TEXT",                                 "LONGTEXT",             "CLOB"},
+        {"at_s",         "DATETIME NOT NULL",    "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL", "TIMESTAMP NOT NULL"},
+        {"at_ms",        "DATETIME NOT NULL",    "TIMESTAMP WITHOUT TIME ZONE NOT NULL", "DATETIME(6) NOT NULL", "TIMESTAMP NOT NULL"},
+        {"day",          "DATE NOT NULL",        "DATE NOT NULL",                        "DATE NOT NULL",        "DATE NOT NULL"},
         // a described enum is stored by name: VARCHAR(max(64, longest enumerator)), so that adding
         // an enumerator later does not outgrow the column
-        {"color",  "VARCHAR(64) NOT NULL",  "VARCHAR(64) NOT NULL",                 "VARCHAR(64) NOT NULL",   "VARCHAR2(64 CHAR) NOT NULL"},
-        {"ocolor", "VARCHAR(64)",           "VARCHAR(64)",                          "VARCHAR(64)",            "VARCHAR2(64 CHAR)"},
+        {"color",        "VARCHAR(64) NOT NULL", "VARCHAR(64) NOT NULL",                 "VARCHAR(64) NOT NULL", "VARCHAR2(64 CHAR) NOT NULL"},
+        {"maybe_color",  "VARCHAR(64)",          "VARCHAR(64)",                          "VARCHAR(64)",          "VARCHAR2(64 CHAR)"},
         // dorm::nullable on a plain member
-        {"n",      "INTEGER",               "INTEGER",                              "INTEGER",                "NUMBER(10)"},
+        {"nullable_int", "INTEGER",              "INTEGER",                              "INTEGER",              "NUMBER(10)"},
     };
     // clang-format on
     for (auto d : all_dialects) {
-        const std::string sql = create<ddlt::AllTypes>(d).at(0);
+        const std::string sql = create<AllTypes>(d).at(0);
         for (const auto& r : rows) {
             const char* type = d == dialect::sqlite       ? r.sqlite
                                : d == dialect::postgresql ? r.postgresql
@@ -350,16 +323,16 @@ BOOST_AUTO_TEST_CASE(column_types_per_dialect) {
 
 BOOST_AUTO_TEST_CASE(autoincrement_primary_key_per_dialect) {
     // std::int64_t id
-    const std::string sqlite = create<ddlt::AllTypes>(dialect::sqlite).at(0);
+    const std::string sqlite = create<AllTypes>(dialect::sqlite).at(0);
     // INTEGER PRIMARY KEY is SQLite's rowid alias: INTEGER whatever the width, no AUTOINCREMENT keyword
     BOOST_TEST(column_line(sqlite, "id", dialect::sqlite) == R"("id" INTEGER NOT NULL)");
     BOOST_TEST(sqlite.find("\tPRIMARY KEY (\"id\")") != std::string::npos);
     BOOST_TEST(sqlite.find("AUTOINCREMENT") == std::string::npos);
-    BOOST_TEST(column_line(create<ddlt::AllTypes>(dialect::postgresql).at(0), "id", dialect::postgresql) ==
+    BOOST_TEST(column_line(create<AllTypes>(dialect::postgresql).at(0), "id", dialect::postgresql) ==
                R"("id" BIGSERIAL NOT NULL)");
-    BOOST_TEST(column_line(create<ddlt::AllTypes>(dialect::mysql).at(0), "id", dialect::mysql) ==
+    BOOST_TEST(column_line(create<AllTypes>(dialect::mysql).at(0), "id", dialect::mysql) ==
                "`id` BIGINT NOT NULL AUTO_INCREMENT");
-    BOOST_TEST(column_line(create<ddlt::AllTypes>(dialect::oracle).at(0), "id", dialect::oracle) ==
+    BOOST_TEST(column_line(create<AllTypes>(dialect::oracle).at(0), "id", dialect::oracle) ==
                R"("id" NUMBER(19) GENERATED BY DEFAULT AS IDENTITY NOT NULL)");
     // int id (User)
     BOOST_TEST(column_line(create<User>(dialect::postgresql).at(0), "id", dialect::postgresql) == R"("id" SERIAL NOT NULL)");
@@ -480,7 +453,7 @@ BOOST_AUTO_TEST_CASE(table_named_user_is_quoted) {
 BOOST_AUTO_TEST_CASE(default_table_name_is_snake_case) {
     BOOST_TEST(dorm::table_of<ddlt::UserAccount>().name == "user_account");
     BOOST_TEST(dorm::table_of<sqlt::Item>().name == "item");
-    BOOST_TEST(dorm::table_of<ddlt::AllTypes>().name == "all_types");
+    BOOST_TEST(dorm::table_of<AllTypes>().name == "all_types");
 }
 
 BOOST_AUTO_TEST_CASE(quotes_inside_identifiers_are_doubled) {
@@ -522,7 +495,7 @@ BOOST_AUTO_TEST_CASE(mysql_unbounded_string_key_is_an_error) {
         BOOST_CHECK_NO_THROW(create<ddlt::LooseKey>(d));
     }
     // a plain (not indexed) unbounded string is LONGTEXT
-    BOOST_CHECK_NO_THROW(create<ddlt::AllTypes>(dialect::mysql));
+    BOOST_CHECK_NO_THROW(create<AllTypes>(dialect::mysql));
 }
 
 // Oracle stores an unbounded string as CLOB, which cannot be a key, UNIQUE or indexed

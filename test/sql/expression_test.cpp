@@ -1,5 +1,6 @@
 // Dry tests of the expression DSL: operators, null, LIKE family, IN, BETWEEN, IS DISTINCT FROM,
-// arithmetic, functions and bound parameters, in every dialect (SEMANTICS.md §6).
+// arithmetic, functions and bound parameters, in every dialect (SQLAlchemy:
+// test/sql/test_operators.py, test/sql/test_compiler.py).
 #include <chrono>
 #include <optional>
 #include <set>

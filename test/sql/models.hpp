@@ -17,7 +17,7 @@
 
 namespace sqlt {
 
-// -- the DESIGN.md tutorial models (blog_models.hpp, in the global namespace) -------------------
+// -- the tutorial models (blog_models.hpp, in the global namespace) ----------------------------
 
 using ::Comment;
 using ::Profile;

@@ -1,6 +1,7 @@
 // Dry tests of SELECT statements: entity and column selects, aggregates, GROUP BY / HAVING,
 // ORDER BY, LIMIT / OFFSET per dialect, DISTINCT, joins, select_from, chained where, quoting
-// and the clause layout (SEMANTICS.md §1.9, §6).
+// and the clause layout (SQLAlchemy: doc/build/core/engines.rst
+// §dbengine_logging, test/sql/test_compiler.py).
 #include <string>
 
 #include <boost/test/unit_test.hpp>
@@ -28,7 +29,7 @@ BOOST_AUTO_TEST_CASE(entity_select_lists_columns_not_relationships) {
 }
 
 BOOST_AUTO_TEST_CASE(clause_layout) {
-    // SEMANTICS §1.9: clauses are separated by " \n"
+    // as SQLAlchemy prints them (core/engines.rst §dbengine_logging): clauses are separated by " \n"
     const auto c = dorm::compile(dorm::select<User>()
                                      .where(col(&User::age) > 1)
                                      .order_by(col(&User::name))
@@ -78,7 +79,8 @@ BOOST_AUTO_TEST_CASE(select_without_table) {
 }
 
 BOOST_AUTO_TEST_CASE(group_by_and_having) {
-    // SEMANTICS §6.8: select(User.name, func.count(Address.id)).join(...).group_by(...).having(count > 1)
+    // test/sql/test_compiler.py:
+    // select(User.name, func.count(Address.id)).join(...).group_by(...).having(count > 1)
     auto stmt = dorm::select(col(&User::name), dorm::count(col(&Comment::id)))
                     .join<Comment>()
                     .group_by(col(&User::name))

@@ -1,11 +1,14 @@
 #pragma once
-// Test support: the database URL a suite runs against. Every suite that touches a database takes
-// its URL from DORM_TEST_URL (set per backend by test/meson.build), so one source runs everywhere.
+// Test support: the database URL a suite runs against, and which backend that is. Every suite that
+// touches a database takes its URL from DORM_TEST_URL (set per backend by test/meson.build), so one
+// source runs everywhere.
 #include <cstdlib>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 
-#include <dorm/dorm.hpp>
+#include <dorm/engine/engine.hpp>
+#include <dorm/engine/url.hpp>
 
 namespace dorm_test {
 
@@ -15,8 +18,12 @@ inline std::string url() {
     return (u && *u) ? u : "sqlite://";
 }
 
-/// The backend under test: "sqlite", "postgresql" or "mysql".
+/// The backend under test: "sqlite", "postgresql" or "mysql" (test/support/preconditions.hpp makes
+/// a case skip the others).
 inline std::string backend() { return dorm::url::parse(url()).backend; }
+inline bool is_sqlite() { return backend() == "sqlite"; }
+inline bool is_postgresql() { return backend() == "postgresql"; }
+inline bool is_mysql() { return backend() == "mysql"; }
 
 /// An engine on the URL under test. DORM_TEST_STATEMENT_TIMEOUT=<seconds> gives engines without
 /// a statement timeout of their own one (to run a suite through the drivers' timed paths).

@@ -1,5 +1,5 @@
 #pragma once
-// User / Profile / Comment: the blog models of the DESIGN.md tutorial (samples/orm_script.cpp),
+// User / Profile / Comment: the blog models of the README tutorial (samples/orm_script.cpp),
 // shared by test/support, test/sql and test/compile_fail (each models.hpp includes this file).
 // NOT NULL foreign keys, no delete cascade. The dry SQL tests print these columns: adding one
 // changes their expected SQL.

@@ -4,9 +4,11 @@
 // starts from empty tables on a shared file or server database.
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,10 +18,6 @@
 #include "backend.hpp"
 
 namespace dorm_test {
-
-inline bool is_sqlite() { return backend() == "sqlite"; }
-inline bool is_postgresql() { return backend() == "postgresql"; }
-inline bool is_mysql() { return backend() == "mysql"; }
 
 /// An identifier quoted the way the backend's dialect quotes it ("name" or `name`).
 inline std::string q(std::string_view ident) {
@@ -155,6 +153,17 @@ struct database {
         return n;
     }
 };
+
+/// One integer column of the row of `table` whose id is `id`, read on a fresh connection (outside
+/// any session); nullopt for NULL or no such row.
+inline std::optional<std::int64_t> column_of(const dorm::engine& e, const std::string& table, const std::string& column,
+                                             int id) {
+    auto c = e.connect();
+    auto st = c.prepare("SELECT " + q(column) + " FROM " + q(table) + " WHERE " + q("id") + " = " + std::to_string(id));
+    if (!st->step()) return std::nullopt;
+    if (st->is_null(0)) return std::nullopt;
+    return st->get_int(0);
+}
 
 /// Adds `rows` in a session of their own, commits, and returns their generated ids in order.
 template <class T>

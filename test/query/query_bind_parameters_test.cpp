@@ -1,0 +1,148 @@
+// Bind parameters against a real database: a statement built once and run again with other values,
+// through a session or a connection, from several threads; a missing value is an argument_error.
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <dorm/dorm.hpp>
+
+#include "fixture.hpp"
+#include "models.hpp"
+#include "query_fixtures.hpp"
+#include "show_rows.hpp"
+
+using dorm::col;
+
+// ---- bindparam: a statement built once, run with different values -------------------------------
+
+BOOST_AUTO_TEST_SUITE(bind_parameters)
+
+BOOST_FIXTURE_TEST_CASE(a_statement_runs_again_with_other_values, users_db) {
+    seed_people(engine);
+    const auto older_than = dorm::select(col(&User::name))
+                                .where(col(&User::age) > dorm::bindparam<int>("min"))
+                                .order_by(col(&User::name));
+    dorm::session s(engine);
+    BOOST_TEST(show(s.execute(older_than, {{"min", 40}}).all()) == "[Bob, Dave]");
+    BOOST_TEST(show(s.execute(older_than, {{"min", 26}}).all()) == "[Alice, Bob, Dave]");
+    BOOST_TEST(show(s.execute(older_than, {{"min", 99}}).all()) == "[]");
+    // the values are bound, never printed into the SQL; one statement text for every run
+    BOOST_CHECK_EQUAL(echo.count_containing("40"), 0u);
+    BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 3u);
+    const auto st = echo.statements();
+    BOOST_CHECK(st[0] == st[1] && st[1] == st[2]);
+}
+
+BOOST_FIXTURE_TEST_CASE(entities_through_a_session_and_values_through_a_connection, users_db) {
+    seed_people(engine);
+    const auto by_name = dorm::select<User>().where(col(&User::name) == dorm::bindparam<std::string>("name"));
+    dorm::session s(engine);
+    auto bob = s.execute(by_name, {{"name", "Bob"}}).scalar_one();
+    BOOST_CHECK_EQUAL(bob->age, 41);
+    BOOST_CHECK(s.execute(by_name, {{"name", "Bob"}}).scalar_one().get() == bob.get());  // identity map
+    BOOST_CHECK(!s.execute(by_name, {{"name", "Nobody"}}).first());
+    auto c = engine.connect();
+    std::vector<User> carol = dorm::execute(c, by_name, {{"name", "Carol"}}).all();
+    BOOST_REQUIRE_EQUAL(carol.size(), 1u);
+    BOOST_CHECK_EQUAL(carol[0].age, 25);
+    // a value that looks like SQL is only a value
+    BOOST_CHECK(dorm::execute(c, by_name, {{"name", "x' OR '1'='1"}}).all().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(bind_parameters_mix_with_literal_values_and_subqueries, users_db) {
+    seed_people(engine);
+    // users with at least :n comments whose age is between a literal and a bound bound
+    const auto stmt = dorm::select(col(&User::name))
+                          .where(col(&User::age).between(20, 60))
+                          .where(dorm::select(dorm::count())
+                                     .select_from<Comment>()
+                                     .correlate<User>()
+                                     .where(col(&Comment::user_id) == col(&User::id))
+                                     .scalar_subquery() >= dorm::bindparam<std::int64_t>("n"))
+                          .where(col(&User::age) < dorm::bindparam<int>("max_age"))
+                          .order_by(col(&User::name))
+                          .limit(10);
+    dorm::session s(engine);
+    BOOST_TEST(show(s.execute(stmt, {{"n", 2}, {"max_age", 60}}).all()) == "[Alice, Bob, Dave]");
+    BOOST_TEST(show(s.execute(stmt, {{"max_age", 45}, {"n", 2}}).all()) == "[Alice, Bob]");
+    BOOST_TEST(show(s.execute(stmt, {{"n", 3}, {"max_age", 60}}).all()) == "[Dave]");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_statement_object_run_again_follows_every_change_to_it, users_db) {
+    // a statement object remembers its compiled SQL from its second run on; every builder call
+    // on it (also on a moved-from rvalue) must forget that
+    seed_people(engine);
+    auto q = dorm::select(col(&User::name)).where(col(&User::age) > 20).order_by(col(&User::name));
+    dorm::session s(engine);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(q).all()) == "[Alice, Bob, Carol, Dave]");
+    auto older = std::move(q).where(col(&User::age) > 40);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(older).all()) == "[Bob, Dave]");
+    auto first = std::move(older).limit(1);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(first).all()) == "[Bob]");
+    auto second = std::move(first).offset(1);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(second).all()) == "[Dave]");
+    const auto copy = second;  // a copy starts without the memo, and gives the same answer
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(copy).all()) == "[Dave]");
+    auto by_age = std::move(second).order_by(col(&User::age).desc());
+    for (int i = 0; i < 3; ++i) BOOST_TEST(show(s.execute(by_age).all()) == "[Dave]");
+    auto distinct = dorm::select(col(&Comment::comment)).order_by(col(&Comment::comment));
+    for (int i = 0; i < 2; ++i) BOOST_TEST(show(s.execute(distinct).all()) == "[Alice, Alice, Dave, hi, hi, x, yo]");
+    auto once = std::move(distinct).distinct();
+    for (int i = 0; i < 2; ++i) BOOST_TEST(show(s.execute(once).all()) == "[Alice, Dave, hi, x, yo]");
+    // the same object compiled for two dialects
+    const auto by_id = dorm::select<User>().where(col(&User::id) == 7);
+    for (int i = 0; i < 3; ++i) {
+        BOOST_TEST(dorm::compile(by_id, dorm::dialect::sqlite).sql.find("= ?") != std::string::npos);
+        const auto pg = dorm::compile(by_id, dorm::dialect::postgresql);
+        BOOST_TEST(pg.sql.find("= $1") != std::string::npos);
+        BOOST_REQUIRE_EQUAL(pg.params.size(), 1u);
+        BOOST_TEST((pg.params[0] == dorm::value(7)));
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_const_statement_runs_from_several_threads, users_db) {
+    seed_people(engine);
+    const auto by_name = dorm::select<User>().where(col(&User::name) == dorm::bindparam<std::string>("name"));
+    const std::vector<std::pair<std::string, int>> ages = {{"Alice", 30}, {"Bob", 41}, {"Carol", 25}, {"Dave", 52}};
+    std::atomic<int> wrong{0}, done{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            try {
+                auto c = engine.connect();
+                for (int i = 0; i < 100; ++i) {
+                    const auto& [name, age] = ages[static_cast<std::size_t>((t + i) % 4)];
+                    const std::vector<User> found = dorm::execute(c, by_name, {{"name", name}}).all();
+                    if (found.size() != 1 || found[0].age != age) ++wrong;
+                    ++done;
+                }
+            } catch (const std::exception&) {
+                ++wrong;
+            }
+        });
+    for (auto& th : threads) th.join();
+    BOOST_CHECK_EQUAL(wrong.load(), 0);
+    BOOST_CHECK_EQUAL(done.load(), 400);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_missing_value_is_an_argument_error, users_db) {
+    seed_people(engine);
+    const auto stmt = dorm::select<User>().where(col(&User::age) > dorm::bindparam<int>("min"));
+    dorm::session s(engine);
+    BOOST_CHECK_THROW(s.execute(stmt), dorm::argument_error);                    // no values at all
+    BOOST_CHECK_THROW(s.execute(stmt, {{"max", 3}}), dorm::argument_error);      // not this one
+    BOOST_CHECK_EQUAL(s.execute(stmt, {{"min", 0}}).all().size(), 4u);           // the cache still answers
+    BOOST_CHECK_THROW(s.execute(stmt, {}), dorm::argument_error);
+    auto c = engine.connect();
+    BOOST_CHECK_THROW(dorm::execute(c, stmt).all(), dorm::argument_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
