@@ -8,6 +8,7 @@
 namespace dorm {
 void statement_lease::give_back() noexcept { std::abort(); }
 statement_lease connection::prepare(std::string_view) { std::abort(); }
+statement_lease connection::run(std::string_view, std::span<const value>) { std::abort(); }
 bool connection::echo() const noexcept { std::abort(); }
 void connection::log_statement(std::string_view, const statement_lease&, std::span<const value>) const { std::abort(); }
 }  // namespace dorm
