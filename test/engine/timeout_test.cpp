@@ -8,9 +8,12 @@
 #include <csignal>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
+#include <thread>
 
 #include <sys/types.h>
 #include <unistd.h>
@@ -115,10 +118,33 @@ pid_t server_pid(const dorm::engine& e, dorm::session& s) {
     return static_cast<pid_t>(pid);
 }
 
-/// SIGSTOPs a process and SIGCONTs it when destroyed (also when a check throws).
+/// Whether every thread of `pid` is stopped (state T in /proc/<pid>/task/<tid>/stat).
+bool all_threads_stopped(pid_t pid) {
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+        std::ifstream in(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto close = stat.rfind(')');  // the command name may hold spaces: the state follows ") "
+        if (close == std::string::npos || close + 2 >= stat.size()) continue;  // the thread ended
+        if (stat[close + 2] != 'T' && stat[close + 2] != 't') return false;
+    }
+    return !ec;
+}
+
+/// SIGSTOPs a process, waits until all its threads have stopped (a loaded machine can leave one
+/// running for a moment after kill() returns), and SIGCONTs it when destroyed (also when a check
+/// throws).
 struct stopped_process {
     pid_t pid;
-    explicit stopped_process(pid_t p) : pid(p) { BOOST_REQUIRE_MESSAGE(::kill(pid, SIGSTOP) == 0, "cannot stop " << pid); }
+    explicit stopped_process(pid_t p) : pid(p) {
+        BOOST_REQUIRE_MESSAGE(::kill(pid, SIGSTOP) == 0, "cannot stop " << pid);
+        const auto start = std::chrono::steady_clock::now();
+        while (!all_threads_stopped(pid)) {
+            BOOST_REQUIRE_MESSAGE(seconds_since(start) < 10.0, "process " << pid << " did not stop within 10 s");
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    }
     ~stopped_process() { ::kill(pid, SIGCONT); }
 };
 

@@ -6,7 +6,7 @@
 # exits with the test's status. DORM_TEST_URL is set for the test.
 #
 # - By default it starts a throwaway server on loopback (random free port in
-#   20000-60000, data in a fresh temporary directory, fsync off), and stops it
+#   below the kernel's ephemeral range, data in a fresh temporary directory, fsync off), and stops it
 #   and removes the directory afterwards, also when the test fails or is killed.
 # - If DORM_TEST_POSTGRESQL_URL / DORM_TEST_MYSQL_URL is set, that server is used
 #   instead: a fresh database dorm_<random> is created on it for this run and
@@ -270,14 +270,19 @@ pick_port() {
     echo "$DORM_SERVER_TRY_PORT"
     return 0
   fi
+  # Below the ephemeral range (ip_local_port_range, 32768-60999 by default): a client socket of
+  # any test may take a port of that range, and then a restarted server could not bind it again.
+  local low=32768 high
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [[ "$low" =~ ^[0-9]+$ ]] && (( low > 12000 )) || low=32768
   for ((i = 0; i < 200; i++)); do
-    port=$((20000 + $(rand_u32) % 40001))
+    port=$((10000 + $(rand_u32) % (low - 10000)))
     if ! port_in_use "$port"; then
       echo "$port"
       return 0
     fi
   done
-  fail "found no free port in 20000-60000 after 200 tries"
+  fail "found no free port in 10000-$((low - 1)) after 200 tries"
 }
 
 make_workdir() { # $1 = prefix
