@@ -63,7 +63,6 @@ needed=()
 for t in "${targets[@]}"; do
   for s in ${sources[$t]}; do needed+=("lib/$s"); done
   needed+=("test/fuzz/fuzz_$t.cpp")
-  [[ "${sources[$t]}" == *query/compile.cpp* ]] && needed+=("test/fuzz/fuzz_stubs.cpp")
 done
 mapfile -t needed < <(printf '%s\n' "${needed[@]}" | sort -u)
 compile() {  # <source relative to root>
@@ -86,7 +85,6 @@ touch "$build/obj/stamp"
 for t in "${targets[@]}"; do
   objs=("$build/obj/test_fuzz_fuzz_$t.cpp.o")
   for s in ${sources[$t]}; do objs+=("$build/obj/lib_${s//\//_}.o"); done
-  [[ "${sources[$t]}" == *query/compile.cpp* ]] && objs+=("$build/obj/test_fuzz_fuzz_stubs.cpp.o")
   "$cxx" -fsanitize=fuzzer,address,undefined "${objs[@]}" -o "$build/fuzz_$t" || die "linking fuzz_$t failed"
 done
 echo "run_fuzz.sh: built ${targets[*]} in $(( $(date +%s) - start )) s"
