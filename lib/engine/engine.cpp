@@ -82,6 +82,20 @@ std::unique_ptr<pooled_connection> engine_impl::open_pooled(std::uint64_t genera
     return pc;
 }
 
+std::unique_ptr<pooled_connection> engine_impl::open_in_slot(std::uint64_t generation) {
+    try {
+        return open_pooled(generation);
+    } catch (...) {  // the slot counted for it is free again
+        {
+            std::lock_guard relock(mutex_);
+            --open_;
+            --checked_out_;
+        }
+        available_.notify_one();
+        throw;
+    }
+}
+
 std::unique_ptr<pooled_connection> engine_impl::checkout() {
     std::unique_lock lock(mutex_);
     if (url_.is_memory() && !keeper_) keeper_ = connect_(driver_url_, connect_options_);
@@ -112,17 +126,7 @@ std::unique_ptr<pooled_connection> engine_impl::checkout() {
                 }
                 if (!alive) {
                     pc.reset();  // close the dead connection, reuse its slot
-                    try {
-                        pc = open_pooled(generation);
-                    } catch (...) {
-                        {
-                            std::lock_guard relock(mutex_);
-                            --open_;
-                            --checked_out_;
-                        }
-                        available_.notify_one();
-                        throw;
-                    }
+                    pc = open_in_slot(generation);
                 }
             }
             pc->engine_ = shared_from_this();
@@ -133,18 +137,7 @@ std::unique_ptr<pooled_connection> engine_impl::checkout() {
             ++checked_out_;
             const auto generation = generation_;
             lock.unlock();
-            std::unique_ptr<pooled_connection> pc;
-            try {
-                pc = open_pooled(generation);
-            } catch (...) {
-                {
-                    std::lock_guard relock(mutex_);
-                    --open_;
-                    --checked_out_;
-                }
-                available_.notify_one();
-                throw;
-            }
+            auto pc = open_in_slot(generation);
             pc->engine_ = shared_from_this();
             return pc;
         }

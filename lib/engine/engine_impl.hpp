@@ -114,6 +114,9 @@ public:
 
 private:
     std::unique_ptr<pooled_connection> open_pooled(std::uint64_t generation);
+    /// open_pooled for a slot already counted in open_ and checked_out_ (mutex_ not held): when
+    /// opening fails, the slot is given back and a waiter woken.
+    std::unique_ptr<pooled_connection> open_in_slot(std::uint64_t generation);
 
     dorm::url url_;
     dorm::url driver_url_;
