@@ -70,8 +70,9 @@ engine_impl::~engine_impl() {
 std::unique_ptr<pooled_connection> engine_impl::open_pooled(std::uint64_t generation) {
     auto pc = std::make_unique<pooled_connection>(connect_(driver_url_, connect_options_), generation, options_.echo);
     pc->schema_epoch_ = schema_epoch();
-    if (options_.isolation) {
+    if (options_.isolation && pc->conn_->keeps_session_state()) {
         // PostgreSQL and MariaDB keep the level for every later transaction of the connection
+        // (behind a transaction-pooling proxy they do not: each BEGIN then names the level)
         const std::string sql = hooks(dialect_).connection_isolation_sql(*options_.isolation);
         if (!sql.empty()) {
             if (options_.echo) echo(sql);
@@ -360,7 +361,12 @@ void begin_transaction(pooled_connection& pc, const std::optional<isolation>& le
         if (statements[i].empty()) continue;
         const bool last = i + 1 == statements.size();
         if (pc.echo_) log_to.log(last ? statements[i] + " (implicit)" : statements[i]);
-        guarded(pc, [&] { pc.conn_->execute(statements[i]); });
+        guarded(pc, [&] {
+            if (last)
+                pc.conn_->begin(statements[i]);
+            else
+                pc.conn_->execute(statements[i]);
+        });
         if (!last) pc.session_level_ = session_level;
     }
     pc.in_transaction_ = true;

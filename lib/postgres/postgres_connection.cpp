@@ -24,6 +24,21 @@ namespace {
 
 void ignore_notice(void*, const char*) noexcept {}
 
+/// A yes/no URL option: true/false, 1/0, yes/no, on/off. @throws argument_error otherwise.
+bool parse_flag(const url& u, const std::string& key, const std::string& val) {
+    for (const char* yes : {"true", "1", "yes", "on"})
+        if (val == yes) return true;
+    for (const char* no : {"false", "0", "no", "off"})
+        if (val == no) return false;
+    throw argument_error("invalid value '" + val + "' for " + key + " in URL " + shown_url(u) +
+                         " (expected true or false)");
+}
+
+/// The oldest server whose default float output is exact (extra_float_digits = 1 prints the
+/// shortest text that reads back the same double): behind a transaction-pooling proxy dorm cannot
+/// SET extra_float_digits = 3 for the whole connection.
+constexpr int pooling_min_server = 120000;
+
 }  // namespace
 
 void connection::execute(std::string_view sql) {
@@ -34,6 +49,16 @@ void connection::execute(std::string_view sql) {
     result_ptr res = state_->exec(text.c_str());
     check_result(state_->conn.get(), res.get(), text, state_->statement_timeout);
 }
+
+void connection::begin(std::string_view sql) {
+    if (!state_->transaction_pooling || state_->statement_timeout <= 0) return execute(sql);
+    std::string text(sql);
+    text += "; SET LOCAL statement_timeout = ";
+    text += std::to_string(timeouts::milliseconds(state_->statement_timeout));
+    execute(text);
+}
+
+bool connection::keeps_session_state() const { return !state_->transaction_pooling; }
 
 bool connection::ping() {
     PGconn* conn = state_->conn.get();
@@ -83,10 +108,15 @@ std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_
     params.emplace_back("connect_timeout", "10");
     params.emplace_back("fallback_application_name", "dorm");
 
+    bool transaction_pooling = false;
     if (!u.query.empty()) {
         // Check the keywords first: libpq's own complaint would come as a connection failure.
         std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> defaults(PQconndefaults(), PQconninfoFree);
         for (const auto& [key, val] : u.query) {
+            if (key == "transaction_pooling") {  // dorm's own: the server is behind PgBouncer & co.
+                transaction_pooling = parse_flag(u, key, val);
+                continue;
+            }
             bool known = false;
             for (const PQconninfoOption* o = defaults.get(); o != nullptr && o->keyword != nullptr; ++o) {
                 if (key == o->keyword) {
@@ -126,16 +156,32 @@ std::unique_ptr<driver::connection> connect(const url& u, const driver::connect_
     PQsetNoticeProcessor(state->conn.get(), ignore_notice, nullptr);
 
     // TimeZone UTC: dorm's timestamps are UTC, so CURRENT_TIMESTAMP / now() in a default or a query
-    // must be UTC too (as SQLite's CURRENT_TIMESTAMP is), whatever the server's time zone is
-    static constexpr const char* setup = "SET extra_float_digits = 3; SET bytea_output = 'hex'; SET TIME ZONE 'UTC'";
+    // must be UTC too (as SQLite's CURRENT_TIMESTAMP is), whatever the server's time zone is.
+    // Behind a transaction-pooling proxy only TimeZone is kept (PgBouncer replays it on every
+    // server connection it hands this client); the server's defaults must do for the others.
+    state->transaction_pooling = transaction_pooling;
+    if (transaction_pooling && PQserverVersion(state->conn.get()) < pooling_min_server) {
+        throw argument_error("transaction_pooling=true needs PostgreSQL 12 or later (the server is " +
+                             std::to_string(PQserverVersion(state->conn.get())) +
+                             "): older servers print floats inexactly unless each connection sets "
+                             "extra_float_digits, which a transaction-pooling proxy does not keep; URL " +
+                             shown_url(u));
+    }
+    const char* setup = transaction_pooling
+                            ? "SET TIME ZONE 'UTC'"
+                            : "SET extra_float_digits = 3; SET bytea_output = 'hex'; SET TIME ZONE 'UTC'";
     result_ptr res(PQexec(state->conn.get(), setup));
     check_result(state->conn.get(), res.get(), setup);
     if (options.statement_timeout > 0) {
         // the server cancels a longer statement itself (57014) and the connection stays usable;
-        // nonblocking mode lets session_state::await bound every wait for a server that is gone
-        const std::string sql = "SET statement_timeout = " + std::to_string(timeouts::milliseconds(options.statement_timeout));
-        result_ptr set(PQexec(state->conn.get(), sql.c_str()));
-        check_result(state->conn.get(), set.get(), sql);
+        // nonblocking mode lets session_state::await bound every wait for a server that is gone.
+        // Behind a transaction-pooling proxy it is SET LOCAL at each BEGIN instead (begin()).
+        if (!transaction_pooling) {
+            const std::string sql =
+                "SET statement_timeout = " + std::to_string(timeouts::milliseconds(options.statement_timeout));
+            result_ptr set(PQexec(state->conn.get(), sql.c_str()));
+            check_result(state->conn.get(), set.get(), sql);
+        }
         if (PQsetnonblocking(state->conn.get(), 1) != 0) throw_error(state->conn.get(), nullptr, "PQsetnonblocking");
         state->statement_timeout = options.statement_timeout;
     }

@@ -20,6 +20,11 @@ public:
 
     dorm::dialect dialect() const override { return dorm::dialect::postgresql; }
     void execute(std::string_view sql) override;
+    /// Behind a transaction-pooling proxy with a statement timeout: BEGIN and
+    /// `SET LOCAL statement_timeout` in one round trip (a SET at connect would stay on whichever
+    /// server connection ran it).
+    void begin(std::string_view sql) override;
+    bool keeps_session_state() const override;
     bool ping() override;
     bool lost() noexcept override;
     bool table_exists(std::string_view name) override;

@@ -21,7 +21,7 @@ void statement::queue() {
     if (queued_ == 0 && PQpipelineStatus(conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn) != 1)
         throw_error(conn, nullptr, sql_);
     state_->pipeline = this;
-    if (PQsendQueryPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0) != 1) {
+    if (!send_execution(conn)) {
         abandon_queue();
         throw_error(conn, nullptr, sql_);
     }
@@ -73,6 +73,7 @@ void statement::next_queued() {
     if (unread_ == 0) abandon_queue();  // reads the sync, leaves pipeline mode
     executed_ = true;
     row_ = -1;
+    if (name_.empty()) adopt_result_columns();
     nrows_ = PQntuples(res_.get());
     affected_ = 0;
     std::int64_t n = 0;

@@ -96,4 +96,31 @@ result_ptr session_state::exec(const char* sql) {
     return collect(sql);
 }
 
+result_ptr session_state::describe_unnamed(const std::string& sql) {
+    settle();
+    PGconn* c = conn.get();
+    if (c == nullptr || PQenterPipelineMode(c) != 1) return nullptr;
+    if (PQsendPrepare(c, "", sql.c_str(), 0, nullptr) != 1 || PQsendDescribePrepared(c, "") != 1 ||
+        PQpipelineSync(c) != 1) {
+        return nullptr;  // the connection failed (PQerrorMessage says why); it is not reused
+    }
+    result_ptr described, failed;
+    for (;;) {  // Parse's result, NULL, Describe's result, NULL, the sync
+        await(sql);
+        result_ptr r(PQgetResult(conn.get()));
+        if (!r) {
+            if (PQstatus(conn.get()) != CONNECTION_OK) return nullptr;
+            continue;
+        }
+        const auto status = PQresultStatus(r.get());
+        if (status == PGRES_PIPELINE_SYNC) break;
+        if (status == PGRES_COMMAND_OK)
+            described = std::move(r);  // the last one is Describe's
+        else if (!failed && status != PGRES_PIPELINE_ABORTED)
+            failed = std::move(r);
+    }
+    PQexitPipelineMode(conn.get());
+    return failed ? std::move(failed) : std::move(described);
+}
+
 }  // namespace dorm::driver::postgres

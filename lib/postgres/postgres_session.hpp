@@ -64,6 +64,18 @@ struct session_state {
     result_ptr collect(std::string_view sql);
     /// PQexec through await() (PQexec itself ignores nonblocking mode and could block forever).
     result_ptr exec(const char* sql);
+
+    // -- transaction pooling (URL option transaction_pooling=true) -------------------------------
+    /// Set behind a transaction-pooling proxy (PgBouncer): between transactions the proxy may hand
+    /// this connection's commands to another server connection, where a named prepared statement
+    /// does not exist (or another client's of the same name does) and session settings differ.
+    /// Statements are then unnamed: described once (describe_unnamed) and run with
+    /// PQsendQueryParams (Parse, Bind, Execute, Sync: one batch, one server connection).
+    bool transaction_pooling = false;
+    /// Parse and Describe of the unnamed statement in one pipeline, ended by one Sync (so the
+    /// proxy keeps both on one server connection): the description (PGRES_COMMAND_OK), or the
+    /// first error, or null when the connection failed.
+    result_ptr describe_unnamed(const std::string& sql);
 };
 
 }  // namespace dorm::driver::postgres

@@ -51,26 +51,36 @@ void statement::prepare_named() {
                              " per statement through libpq (an IN list longer than 500 values is one parameter, so "
                              "this comes from many lists or values): split the statement");
     state_->flush_pending();
-    name_ = "dorm_" + std::to_string(++state_->next_id);
-    const bool timed = state_->statement_timeout > 0;
-    {
-        result_ptr prep;
+    if (state_->transaction_pooling) {
+        // unnamed: nothing is left on the server to deallocate (name_ stays empty)
+        desc_ = state_->describe_unnamed(sql_);
+        if (!desc_ || PQresultStatus(desc_.get()) != PGRES_COMMAND_OK) {
+            result_ptr keep = std::move(desc_);
+            throw_error(state_->conn.get(), keep.get(), sql_);
+        }
+    } else {
+        name_ = "dorm_" + std::to_string(++state_->next_id);
+        const bool timed = state_->statement_timeout > 0;
+        {
+            result_ptr prep;
+            if (!timed)
+                prep.reset(PQprepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr));
+            else if (PQsendPrepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr) == 1)
+                prep = state_->collect(sql_);
+            if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK)
+                throw_error(state_->conn.get(), prep.get(), sql_);
+        }
+        conn = state_->conn.get();
+        if (conn == nullptr) throw_closed(sql_);
         if (!timed)
-            prep.reset(PQprepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr));
-        else if (PQsendPrepare(conn, name_.c_str(), sql_.c_str(), 0, nullptr) == 1)
-            prep = state_->collect(sql_);
-        if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) throw_error(state_->conn.get(), prep.get(), sql_);
-    }
-    conn = state_->conn.get();
-    if (conn == nullptr) throw_closed(sql_);
-    if (!timed)
-        desc_.reset(PQdescribePrepared(conn, name_.c_str()));
-    else if (PQsendDescribePrepared(conn, name_.c_str()) == 1)
-        desc_ = state_->collect(sql_);
-    if (!desc_ || PQresultStatus(desc_.get()) != PGRES_COMMAND_OK) {
-        result_ptr keep = std::move(desc_);
-        state_->pending_deallocate.push_back(name_);  // prepared, but this object will not exist
-        throw_error(state_->conn.get(), keep.get(), sql_);
+            desc_.reset(PQdescribePrepared(conn, name_.c_str()));
+        else if (PQsendDescribePrepared(conn, name_.c_str()) == 1)
+            desc_ = state_->collect(sql_);
+        if (!desc_ || PQresultStatus(desc_.get()) != PGRES_COMMAND_OK) {
+            result_ptr keep = std::move(desc_);
+            state_->pending_deallocate.push_back(name_);  // prepared, but this object will not exist
+            throw_error(state_->conn.get(), keep.get(), sql_);
+        }
     }
     const int nparams = PQnparams(desc_.get());
     if (!storage_.empty() && nparams != nparams_)
@@ -91,7 +101,7 @@ void statement::prepare_named() {
 
 void statement::prepare_again() {
     // the old server-side statement goes when the connection is usable (now, or after ROLLBACK)
-    state_->pending_deallocate.push_back(name_);
+    if (!name_.empty()) state_->pending_deallocate.push_back(name_);
     desc_.reset();
     prepare_named();
 }
@@ -102,7 +112,8 @@ statement::~statement() {
     res_.reset();
     desc_.reset();
     try {
-        if (state_->usable()) {
+        if (name_.empty()) {  // unnamed (transaction pooling): nothing to deallocate
+        } else if (state_->usable()) {
             const std::string sql = "DEALLOCATE " + name_;
             state_->exec(sql.c_str());
         } else if (state_->conn && PQstatus(state_->conn.get()) == CONNECTION_OK) {
@@ -151,19 +162,41 @@ void statement::execute() {
             check_result(conn, failed.get(), sql_, state_->statement_timeout);
         }
     }
+    if (name_.empty()) adopt_result_columns();
     nrows_ = PQntuples(res_.get());
     std::int64_t n = 0;
     if (numbers::parse_whole(PQcmdTuples(res_.get()), n)) affected_ = n;
 }
 
+void statement::adopt_result_columns() {
+    const int n = PQnfields(res_.get());
+    if (n != ncols_) {
+        ncols_ = n;
+        types_.resize(static_cast<std::size_t>(n));
+        blobs_.resize(static_cast<std::size_t>(n));
+        blob_rows_.assign(static_cast<std::size_t>(n), -1);
+    }
+    for (int c = 0; c < n; ++c) types_[static_cast<std::size_t>(c)] = PQftype(res_.get(), c);
+}
+
 result_ptr statement::run_prepared() {
     PGconn* conn = state_->conn.get();
-    if (state_->statement_timeout <= 0)
+    if (state_->statement_timeout > 0) return send_execution(conn) ? state_->collect(sql_) : nullptr;
+    if (name_.empty())
         return result_ptr(
-            PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
-    if (PQsendQueryPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0) != 1)
-        return nullptr;
-    return state_->collect(sql_);
+            PQexecParams(conn, sql_.c_str(), nparams_, nullptr, values_.data(), lengths_.data(), formats_.data(), 0));
+    return result_ptr(
+        PQexecPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0));
+}
+
+bool statement::send_execution(pg_conn* conn) {
+    // unnamed (transaction pooling): Parse, Bind, Describe, Execute in one batch, with the
+    // parameter types inferred as PQprepare inferred them when the statement was described
+    if (name_.empty())
+        return PQsendQueryParams(conn, sql_.c_str(), nparams_, nullptr, values_.data(), lengths_.data(),
+                                 formats_.data(), 0) == 1;
+    return PQsendQueryPrepared(conn, name_.c_str(), nparams_, values_.data(), lengths_.data(), formats_.data(), 0) ==
+           1;
 }
 
 bool statement::step() {

@@ -18,7 +18,8 @@
 
 namespace dorm::driver::postgres {
 
-/// A named prepared statement on one connection.
+/// A prepared statement on one connection: named on the server, or unnamed behind a
+/// transaction-pooling proxy (session_state::transaction_pooling).
 class statement final : public driver::statement_base {
 public:
     /// Prepares `sql` on the server (PQprepare + PQdescribePrepared).
@@ -53,8 +54,15 @@ private:
     /// Points parameter k at its text in storage_.
     void send_text(std::size_t k) noexcept;
     void execute();
-    /// PQexecPrepared with the bound parameters, through session_state::await with a timeout.
+    /// PQexecPrepared (unnamed: PQexecParams) with the bound parameters, through
+    /// session_state::await with a timeout.
     result_ptr run_prepared();
+    /// Sends one execution with the bound parameters (PQsendQueryPrepared, or PQsendQueryParams
+    /// when unnamed); false when libpq could not send it.
+    bool send_execution(pg_conn* conn);
+    /// Unnamed: the columns of the execution just read (res_) replace the described ones (a
+    /// column's type may have changed since: there is no server-side plan to go stale).
+    void adopt_result_columns();
     /// PQprepare + PQdescribePrepared under a new name (the constructor, and after a schema change).
     void prepare_named();
     /// Prepares the statement anew (its old server-side statement is deallocated when possible).
@@ -67,7 +75,7 @@ private:
     std::string_view raw(int c) const noexcept;
 
     std::shared_ptr<session_state> state_;
-    std::string name_;
+    std::string name_;  ///< the server-side name; empty when unnamed (transaction pooling)
     result_ptr desc_;  ///< PQdescribePrepared: parameter and column types
     result_ptr res_;   ///< the current execution's rows
     int ncols_ = 0;                ///< result columns (as described at prepare time)

@@ -1,5 +1,5 @@
 // Backend specifics of the driver layer: SQLite's shared in-memory database, locking and one
-// statement per prepare; the libmariadb3 that is really loaded.
+// statement per prepare; the libmariadb3 that is really loaded; PostgreSQL's transaction-pooling mode.
 #include <boost/test/unit_test.hpp>
 
 #include <unistd.h>
@@ -119,3 +119,99 @@ BOOST_AUTO_TEST_CASE(the_expected_libmariadb_is_loaded, *boost::unit_test::preco
     BOOST_CHECK_MESSAGE(from_path, "libmariadb was loaded from '" << loaded << "', not from " << dir);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL behind a transaction-pooling proxy (issue 18, item 4): `transaction_pooling=true`
+// makes every statement unnamed. Checked here against the server itself (the session suite runs
+// through a real PgBouncer as `pgbouncer`).
+
+namespace {
+/// The URL under test with transaction_pooling=true.
+dorm::url pooling_url() {
+    dorm::url u = parsed_url();
+    u.query["transaction_pooling"] = "true";
+    return u;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(postgresql_transaction_pooling_leaves_no_named_statement, *dorm_test::only_on("postgresql")) {
+    auto c = dorm::driver::connect(pooling_url());
+    BOOST_TEST(!c->keeps_session_state());
+    auto add = c->prepare("SELECT $1::bigint + 1");
+    BOOST_TEST(add->param_count() == 1);
+    for (std::int64_t i = 0; i < 3; ++i) {  // run again with new values: nothing is prepared anew
+        add->bind_int(0, 41 + i);
+        BOOST_REQUIRE(add->step());
+        BOOST_TEST(add->get_int(0) == 42 + i);
+        add->reset();
+    }
+    // the server holds no prepared statement of this session (an unnamed one is not listed)
+    BOOST_TEST(scalar_int(*c, "SELECT count(*) FROM pg_prepared_statements") == 0);
+    // queued executions (pipeline mode) work unnamed too
+    add->bind_int(0, 1);
+    add->queue();
+    add->bind_int(0, 2);
+    add->queue();
+    add->next_queued();
+    BOOST_REQUIRE(add->step());
+    BOOST_TEST(add->get_int(0) == 2);
+    add->next_queued();
+    BOOST_REQUIRE(add->step());
+    BOOST_TEST(add->get_int(0) == 3);
+    // a plain connection names its statements (the contrast that makes the check above mean something)
+    auto plain = open();
+    auto kept = plain->prepare("SELECT 1");
+    BOOST_TEST(scalar_int(*plain, "SELECT count(*) FROM pg_prepared_statements") >= 1);
+    BOOST_TEST(plain->keeps_session_state());
+}
+
+BOOST_AUTO_TEST_CASE(postgresql_transaction_pooling_reads_a_changed_column_type, *dorm_test::only_on("postgresql")) {
+    auto c = dorm::driver::connect(pooling_url());
+    c->execute("DROP TABLE IF EXISTS pooled_t");
+    c->execute("CREATE TABLE pooled_t (a INTEGER)");
+    c->execute("INSERT INTO pooled_t VALUES (7)");
+    auto read = c->prepare("SELECT a FROM pooled_t");
+    BOOST_REQUIRE(read->step());
+    BOOST_TEST(read->column_kind(0) == value_kind::integer);
+    read->reset();
+    // no plan on the server to go stale: the next execution simply describes the new type
+    c->execute("ALTER TABLE pooled_t ALTER COLUMN a TYPE TEXT");
+    BOOST_REQUIRE(read->step());
+    BOOST_TEST(read->column_kind(0) == value_kind::text);
+    BOOST_TEST(read->get_text(0) == "7");
+    read.reset();
+    c->execute("DROP TABLE pooled_t");
+}
+
+BOOST_AUTO_TEST_CASE(postgresql_transaction_pooling_sets_the_timeout_per_transaction,
+                     *dorm_test::only_on("postgresql")) {
+    dorm::driver::connect_options o;
+    o.statement_timeout = 5;
+    auto c = dorm::driver::connect(pooling_url(), o);
+    auto show = [&] {
+        auto s = c->prepare("SHOW statement_timeout");
+        BOOST_REQUIRE(s->step());
+        return std::string(s->get_text(0));
+    };
+    // nothing SET on the connection (another client's transaction could run on it behind a proxy)
+    BOOST_TEST(show() == "0");
+    c->begin("BEGIN");
+    BOOST_TEST(show() == "5s");  // SET LOCAL, in the BEGIN's round trip
+    c->execute("COMMIT");
+    BOOST_TEST(show() == "0");
+}
+
+BOOST_AUTO_TEST_CASE(postgresql_transaction_pooling_takes_only_a_yes_or_no, *dorm_test::only_on("postgresql")) {
+    dorm::url u = parsed_url();
+    u.query["transaction_pooling"] = "maybe";
+    try {
+        (void)dorm::driver::connect(u);
+        BOOST_FAIL("transaction_pooling=maybe was accepted");
+    } catch (const dorm::argument_error& e) {
+        const std::string what = e.what();
+        BOOST_TEST(what.find("transaction_pooling") != std::string::npos, what);
+        BOOST_TEST(what.find("'maybe'") != std::string::npos, what);
+    }
+    u.query["transaction_pooling"] = "false";
+    BOOST_TEST(dorm::driver::connect(u)->keeps_session_state());
+}

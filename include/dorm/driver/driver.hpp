@@ -103,6 +103,15 @@ public:
     virtual std::unique_ptr<statement> prepare(std::string_view sql) = 0;
     /// Runs SQL without parameters or rows (BEGIN, COMMIT, DDL, PRAGMA).
     virtual void execute(std::string_view sql) = 0;
+    /// Begins a transaction with `sql` (a BEGIN statement of the dialect). A driver whose
+    /// per-connection settings do not last (see keeps_session_state) adds the transaction's own
+    /// settings here, in the same round trip.
+    virtual void begin(std::string_view sql) { execute(sql); }
+    /// Whether what is SET on the connection lasts for its life. False behind a
+    /// transaction-pooling proxy (PgBouncer with pool_mode = transaction): each transaction may run
+    /// on another server connection, so the engine gives its isolation level with each BEGIN
+    /// instead of once per connection.
+    virtual bool keeps_session_state() const { return true; }
     /// Cheap liveness check (SELECT 1). Never throws.
     virtual bool ping() = 0;
     /// Whether the client library already knows the connection is dead (a failed command found
