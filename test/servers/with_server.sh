@@ -33,8 +33,9 @@
 #   External servers: DORM_TEST_POSTGRESQL_URL + DORM_TEST_POSTGRESQL_REPLICA_URL (or
 #   DORM_TEST_MYSQL_URL + DORM_TEST_MYSQL_REPLICA_URL) are used as given: no per-run database
 #   (the replica could not see a database created for the run in time), so the database they
-#   name must be empty and used by one test at a time; DORM_TEST_REPLICA_STOP is unset. Only the
-#   primary's variable set is an error for these backends (and only the replica's, too).
+#   name must be empty and used by one test at a time; DORM_TEST_REPLICA_STOP is unset. Setting
+#   only one of the two variables is an error for these backends (the other backends ignore the
+#   *_REPLICA_URL variables).
 #
 # A server that fails to start is an error (its log goes to stderr): never a skip.
 #
@@ -221,7 +222,11 @@ wait_replica() { # wait up to 30 s for the signalled replica, then kill it
     replica_stopping_pid=""
   fi
   if [[ "$replica_kind" == mysql && -n "$replica_pid" ]]; then
-    wait "$replica_pid" 2>/dev/null || true # our child (maybe stopped by DORM_TEST_REPLICA_STOP): reap it
+    # our child (maybe stopped by DORM_TEST_REPLICA_STOP): reap it once it is gone (never block
+    # on one that was not signalled)
+    if ! kill -0 "$replica_pid" 2>/dev/null; then
+      wait "$replica_pid" 2>/dev/null || true
+    fi
     replica_pid=""
   fi
   return 0
