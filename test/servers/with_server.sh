@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# with_server.sh <postgresql|pgbouncer|mysql> <test-executable> [args...]
+# with_server.sh <postgresql|pgbouncer|mysql|postgresql-replica|mysql-replica> <test-executable> [args...]
 # shellcheck disable=SC2317 # functions run from traps and indirectly
 #
 # Runs one test executable against a database server of the given kind and
@@ -16,6 +16,26 @@
 #   transaction-pooling mode on another loopback port (its own temporary directory, run as the
 #   server's user): DORM_TEST_URL names PgBouncer and carries `transaction_pooling=true`. Each
 #   transaction may run on another server connection, as in production behind PgBouncer.
+#
+# - `postgresql-replica` / `mysql-replica` start two throwaway servers on loopback: a primary
+#   (DORM_TEST_URL, as `postgresql` / `mysql` give it) and a read replica of it (DORM_TEST_REPLICA_URL,
+#   same user and database, another port; data in the `replica` subdirectory of the primary's
+#   temporary directory). PostgreSQL: wal_level=replica, a hot standby made by pg_basebackup -R
+#   -X stream (physical slot dorm_replica), up once it streams and pg_is_in_recovery() is true.
+#   MariaDB: binary log + server-id 1 on the primary, a --read-only replica (server-id 2, GTID
+#   slave_pos, root: root may still write there) with both replication threads running; the
+#   database `test` is created on the primary afterwards and is on the replica before the test
+#   starts. Replication is asynchronous: a test polls the replica for what it wrote (deadline).
+#   DORM_TEST_REPLICA_STOP names a script (no arguments) that shuts the replica down (fast) and
+#   returns when it is gone (0; 1 if it did not stop), so a test can check that reads fall back
+#   to the primary; running it again is harmless, and the cleanup copes with a stopped replica.
+#   DORM_TEST_SERVER_RESTART is not offered for these backends.
+#   External servers: DORM_TEST_POSTGRESQL_URL + DORM_TEST_POSTGRESQL_REPLICA_URL (or
+#   DORM_TEST_MYSQL_URL + DORM_TEST_MYSQL_REPLICA_URL) are used as given: no per-run database
+#   (the replica could not see a database created for the run in time), so the database they
+#   name must be empty and used by one test at a time; DORM_TEST_REPLICA_STOP is unset. Setting
+#   only one of the two variables is an error for these backends (the other backends ignore the
+#   *_REPLICA_URL variables).
 #
 # A server that fails to start is an error (its log goes to stderr): never a skip.
 #
@@ -38,7 +58,7 @@ prog=with_server.sh
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 
 usage() {
-  printf 'usage: %s <postgresql|pgbouncer|mysql> <test-executable> [args...]\n' "$prog" >&2
+  printf 'usage: %s <postgresql|pgbouncer|mysql|postgresql-replica|mysql-replica> <test-executable> [args...]\n' "$prog" >&2
   exit 2
 }
 
@@ -47,6 +67,8 @@ case "$1" in
   postgresql | postgres | pg) backend=postgresql ;;
   pgbouncer) backend=pgbouncer ;;
   mysql | mariadb) backend=mysql ;;
+  postgresql-replica | postgres-replica | pg-replica) backend=postgresql-replica ;;
+  mysql-replica | mariadb-replica) backend=mysql-replica ;;
   *) log "unknown backend '$1'"; usage ;;
 esac
 shift
@@ -68,6 +90,11 @@ server_port=""  # port of the throwaway server (a restart keeps it)
 pg_opts=""      # postgres options of the throwaway server (a restart keeps them)
 mysql_user_opt=()
 bouncer_dir=""  # PgBouncer's directory (its pidfile says whether it runs)
+replica_dir=""  # the replica's directory ($workdir/replica) once a replica may be running
+replica_kind="" # postgresql | mysql once a throwaway replica may be running
+replica_pid=""  # the replica's mariadbd pid (our child)
+replica_stopping_pid="" # replica pid that was told to shut down
+replica_port=""
 cleaned=0
 in_signal=0
 
@@ -102,9 +129,9 @@ as_pg() { # run a PostgreSQL server tool as a user the server accepts
 # a signal to our process group (meson on a timeout) does not reach it: stop it
 # by its pid, signalling first and waiting after, so that even a cleanup cut
 # short has already told the server to shut down.
-postmaster_pid() {
+postmaster_pid() { # [$1 = data directory, default the primary's]
   local pid
-  pid=$(head -n 1 "$workdir/data/postmaster.pid" 2>/dev/null || true)
+  pid=$(head -n 1 "${1:-$workdir/data}/postmaster.pid" 2>/dev/null || true)
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres* ]] || return 1
   echo "$pid"
@@ -152,6 +179,64 @@ stop_server() {
   wait_server
 }
 
+proc_running() { # $1 = pid, $2 = command name prefix: such a process exists and is no zombie
+  local comm st
+  [[ "$1" =~ ^[0-9]+$ ]] || return 1
+  comm=$(cat "/proc/$1/comm" 2>/dev/null) || return 1
+  [[ "$comm" == "$2"* ]] || return 1
+  read -r _ _ st _ <"/proc/$1/stat" 2>/dev/null || return 1
+  [[ "$st" != Z ]]
+}
+
+replica_comm() { [[ "$replica_kind" == mysql ]] && echo mariadbd || echo postgres; }
+
+signal_replica() { # ask the replica to shut down (fast), do not wait; nothing if it is stopped
+  local pid
+  case "$replica_kind" in
+    postgresql)
+      pid=$(postmaster_pid "$replica_dir/data") || return 0
+      kill -INT "$pid" 2>/dev/null
+      replica_stopping_pid=$pid
+      ;;
+    mysql)
+      proc_running "$replica_pid" mariadbd || return 0
+      kill -TERM "$replica_pid" 2>/dev/null
+      replica_stopping_pid=$replica_pid
+      ;;
+  esac
+  return 0
+}
+
+wait_replica() { # wait up to 30 s for the signalled replica, then kill it
+  local i comm
+  comm=$(replica_comm)
+  if [[ -n "$replica_stopping_pid" ]]; then
+    for ((i = 0; i < 300; i++)); do
+      proc_running "$replica_stopping_pid" "$comm" || break
+      sleep 0.1
+    done
+    if proc_running "$replica_stopping_pid" "$comm"; then
+      log "$replica_kind replica pid $replica_stopping_pid did not stop in 30 s; killing it"
+      kill -KILL "$replica_stopping_pid" 2>/dev/null
+    fi
+    replica_stopping_pid=""
+  fi
+  if [[ "$replica_kind" == mysql && -n "$replica_pid" ]]; then
+    # our child (maybe stopped by DORM_TEST_REPLICA_STOP): reap it once it is gone (never block
+    # on one that was not signalled)
+    if ! kill -0 "$replica_pid" 2>/dev/null; then
+      wait "$replica_pid" 2>/dev/null || true
+    fi
+    replica_pid=""
+  fi
+  return 0
+}
+
+stop_replica() {
+  signal_replica
+  wait_replica
+}
+
 cleanup() {
   (( cleaned )) && return 0
   cleaned=1
@@ -160,6 +245,7 @@ cleanup() {
   # the server first: this may be cut short (meson SIGKILLs the group 0.5 s
   # after its SIGTERM on a timeout), and the server must stop all the same
   signal_server
+  signal_replica
   if [[ -n "$child_pid" ]] && kill -0 "$child_pid" 2>/dev/null; then
     kill -TERM "$child_pid" 2>/dev/null
     (sleep 2 && kill -KILL "$child_pid" 2>/dev/null) &
@@ -176,26 +262,28 @@ cleanup() {
   if [[ -n "$bg_pid" ]]; then # a startup step (initdb, mariadb-install-db, pg_ctl start)
     kill -TERM "$bg_pid" 2>/dev/null
   fi
-  if (( in_signal )) && [[ -n "$workdir$stopping_pid" ]] && command -v setsid >/dev/null; then
+  if (( in_signal )) && [[ -n "$workdir$stopping_pid$replica_stopping_pid" ]] && command -v setsid >/dev/null; then
     # killed: leave waiting for the server (and a startup step) and removing
     # the directory to a detached process that a SIGKILL of our process group
     # (meson does that 0.5 s after its SIGTERM) does not reach
     # (the directory goes through the environment so that the reaper's own
     # command line does not match the search for processes using it)
-    REAPER_PIDS="$stopping_pid $bg_pid" REAPER_DIR=$workdir REAPER_KEEP=${DORM_KEEP_SERVER_DIR:-0} \
+    # shellcheck disable=SC2016 # expanded by the reaper's shell
+    REAPER_PIDS="$stopping_pid $replica_stopping_pid $bg_pid" REAPER_DIR=$workdir REAPER_KEEP=${DORM_KEEP_SERVER_DIR:-0} \
       setsid -f bash -c '
       for pid in $REAPER_PIDS; do
         for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null
       done
       [[ -n "$REAPER_DIR" ]] || exit 0
-      # a server started by pg_ctl just before the signal: stop it too
-      if [[ -f "$REAPER_DIR/data/postmaster.pid" ]]; then
-        pm=$(head -n 1 "$REAPER_DIR/data/postmaster.pid")
+      # a server (or replica) started by pg_ctl just before the signal: stop it too
+      for pmfile in "$REAPER_DIR/data/postmaster.pid" "$REAPER_DIR/replica/data/postmaster.pid"; do
+        [[ -f "$pmfile" ]] || continue
+        pm=$(head -n 1 "$pmfile")
         if [[ "$pm" =~ ^[0-9]+$ && "$(cat /proc/$pm/comm 2>/dev/null)" == postgres* ]]; then
           kill -INT "$pm"
         fi
-      fi
+      done
       # anything else still using the directory (a bootstrap mariadbd of
       # mariadb-install-db, a postmaster): let it end, then end it
       if command -v pgrep >/dev/null; then
@@ -213,10 +301,12 @@ cleanup() {
   if [[ -n "$bg_pid" ]]; then
     wait "$bg_pid" 2>/dev/null
     bg_pid=""
-    # pg_ctl start may have started the server after all
+    # pg_ctl start may have started the server (or the replica) after all
     signal_server
+    signal_replica
   fi
   wait_server
+  wait_replica
   if [[ -n "$workdir" && -d "$workdir" ]]; then
     if [[ "${DORM_KEEP_SERVER_DIR:-0}" == 1 ]]; then
       log "keeping $workdir"
@@ -272,8 +362,8 @@ pick_port() {
   fi
   # Below the ephemeral range (ip_local_port_range, 32768-60999 by default): a client socket of
   # any test may take a port of that range, and then a restarted server could not bind it again.
-  local low=32768 high
-  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  local low=32768
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
   [[ "$low" =~ ^[0-9]+$ ]] && (( low > 12000 )) || low=32768
   for ((i = 0; i < 200; i++)); do
     port=$((10000 + $(rand_u32) % (low - 10000)))
@@ -340,10 +430,22 @@ find_pg_bindir() {
   if [[ -n "${DORM_PG_BINDIR:-}" ]]; then
     pg_bindir=$DORM_PG_BINDIR
   else
+    # shellcheck disable=SC2012 # the directories are /usr/lib/postgresql/<version>/bin
     pg_bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   fi
   [[ -n "$pg_bindir" && -x "$pg_bindir/initdb" && -x "$pg_bindir/pg_ctl" ]] ||
     fail "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin; install the 'postgresql' package with ./setup.sh, or set DORM_PG_BINDIR)"
+}
+
+pg_server_opts() { # $1 = port, $2 = socket directory -> postgres options of a throwaway server
+  local opts="-p $1 -k $2 -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+  opts+=" -c full_page_writes=off -c shared_buffers=16MB -c max_connections=64 -c timezone=UTC"
+  opts+=" -c max_wal_size=256MB -c checkpoint_timeout=1h"
+  # primary and standby of postgresql-replica (a standby needs max_connections, max_wal_senders,
+  # ... at least as high as its primary's: both get the same)
+  [[ "$backend" == postgresql-replica ]] &&
+    opts+=" -c wal_level=replica -c max_wal_senders=10 -c max_replication_slots=10 -c hot_standby=on"
+  printf '%s' "$opts"
 }
 
 start_postgresql() {
@@ -361,14 +463,15 @@ start_postgresql() {
     dump_file "$workdir/initdb.log" "initdb output"
     fail "initdb failed"
   fi
+  if [[ "$backend" == postgresql-replica ]]; then # pg_basebackup and the standby connect over TCP
+    printf 'host replication all 127.0.0.1/32 trust\n' >>"$workdir/data/pg_hba.conf"
+  fi
 
   local attempt port opts
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$(pick_port)
     unset DORM_SERVER_TRY_PORT
-    opts="-p $port -k $workdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-    opts+=" -c full_page_writes=off -c shared_buffers=16MB -c max_connections=64 -c timezone=UTC"
-    opts+=" -c max_wal_size=256MB -c checkpoint_timeout=1h"
+    opts=$(pg_server_opts "$port" "$workdir")
     rm -f "$workdir/server.log"
     if run_bg as_pg "$pg_bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -t "$start_timeout" \
       -o "$opts" start </dev/null >"$workdir/pg_ctl.log" 2>&1; then
@@ -390,6 +493,70 @@ start_postgresql() {
   done
   dump_file "$workdir/server.log" "PostgreSQL server log"
   fail "PostgreSQL failed to start: no usable port after 8 attempts"
+}
+
+pg_psql() { # psql of the server binaries (or any), without a psqlrc
+  local bin=$pg_bindir/psql
+  [[ -x "$bin" ]] || bin=psql
+  "$bin" -X "$@"
+}
+
+# A hot standby of the throwaway primary (DORM_TEST_URL), in $workdir/replica on another port.
+start_postgresql_standby() {
+  local t0=$EPOCHREALTIME
+  replica_dir=$workdir/replica
+  mkdir "$replica_dir"
+  (( is_root )) && chown postgres: "$replica_dir"
+  replica_kind=postgresql
+  # a fast checkpoint (a spread one would take most of checkpoint_timeout); the slot keeps the
+  # WAL the standby still needs (also while DORM_TEST_REPLICA_STOP has it stopped)
+  if ! run_bg as_pg "$pg_bindir/pg_basebackup" -h 127.0.0.1 -p "$server_port" -U postgres -w \
+    -D "$replica_dir/data" -R -X stream -c fast -C -S dorm_replica --no-sync \
+    </dev/null >"$replica_dir/basebackup.log" 2>&1; then
+    dump_file "$replica_dir/basebackup.log" "pg_basebackup output"
+    dump_file "$workdir/server.log" "PostgreSQL primary log" 40
+    fail "pg_basebackup of the primary (port $server_port) failed"
+  fi
+
+  local attempt port opts started=0
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(pick_port)
+    opts=$(pg_server_opts "$port" "$replica_dir")
+    rm -f "$replica_dir/server.log"
+    if run_bg as_pg "$pg_bindir/pg_ctl" -D "$replica_dir/data" -l "$replica_dir/server.log" -w -t "$start_timeout" \
+      -o "$opts" start </dev/null >"$replica_dir/pg_ctl.log" 2>&1; then
+      started=1
+      break
+    fi
+    if grep -qE 'could not bind|Address already in use|could not create any TCP/IP sockets' "$replica_dir/server.log" 2>/dev/null; then
+      log "port $port was taken (standby, attempt $attempt); retrying with another port"
+      stop_replica
+      continue
+    fi
+    dump_file "$replica_dir/pg_ctl.log" "pg_ctl output (standby)"
+    dump_file "$replica_dir/server.log" "PostgreSQL standby log"
+    stop_replica
+    fail "the PostgreSQL standby failed to start"
+  done
+  (( started )) || { dump_file "$replica_dir/server.log" "PostgreSQL standby log"; fail "the PostgreSQL standby failed to start: no usable port after 8 attempts"; }
+  replica_port=$port
+
+  # up: it answers, is in recovery, and its WAL receiver streams from the primary
+  local state="" deadline=$((SECONDS + start_timeout))
+  while :; do
+    state=$(pg_psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atq -c \
+      "select pg_is_in_recovery()::text || ',' || coalesce((select status from pg_stat_wal_receiver), 'no wal receiver')" \
+      </dev/null 2>&1) || true
+    [[ "$state" == true,streaming ]] && break
+    if (( SECONDS >= deadline )) || ! postmaster_pid "$replica_dir/data" >/dev/null; then
+      dump_file "$replica_dir/server.log" "PostgreSQL standby log"
+      dump_file "$workdir/server.log" "PostgreSQL primary log" 40
+      fail "the PostgreSQL standby on port $port did not become a streaming hot standby within $start_timeout s (last answer: $state)"
+    fi
+    sleep 0.1
+  done
+  DORM_TEST_REPLICA_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+  log "PostgreSQL hot standby up on 127.0.0.1:$replica_port in $(elapsed_since "$t0") s (pg_basebackup + start; data in $replica_dir)"
 }
 
 use_external_postgresql() {
@@ -511,8 +678,7 @@ INI
 }
 
 # ---------------------------------------------------------------- MariaDB / MySQL
-mysql_server_opts=(
-  --skip-log-bin
+mysql_common_opts=(
   --innodb-flush-log-at-trx-commit=0
   --innodb-doublewrite=0
   --innodb-buffer-pool-size=32M
@@ -524,6 +690,11 @@ mysql_server_opts=(
   --default-time-zone=+00:00
   --max-connections=100
 )
+mysql_server_opts=(--skip-log-bin "${mysql_common_opts[@]}") # mariadb-install-db, `mysql`, a replica
+mysql_run_opts=("${mysql_server_opts[@]}") # the (primary) server launch_mariadbd starts
+if [[ "$backend" == mysql-replica ]]; then # the primary: a binary log (GTIDs) for the replica
+  mysql_run_opts=(--log-bin=dorm-bin --server-id=1 "${mysql_common_opts[@]}")
+fi
 
 start_mysql() {
   local tool
@@ -542,6 +713,11 @@ start_mysql() {
     dump_file "$workdir/install.log" "mariadb-install-db output"
     fail "mariadb-install-db failed"
   fi
+  if [[ "$backend" == mysql-replica ]]; then # the replica starts from a copy of the fresh data directory
+    replica_dir=$workdir/replica
+    mkdir "$replica_dir"
+    cp -a "$workdir/data" "$replica_dir/data" || fail "could not copy $workdir/data for the replica"
+  fi
 
   local attempt port up died rc
   for attempt in 1 2 3 4 5 6 7 8; do
@@ -556,6 +732,13 @@ start_mysql() {
       0) up=1 ;;
       1) died=1 ;;
     esac
+    if (( up )) && [[ "$backend" == mysql-replica ]]; then
+      # the database `test` is created once the replica runs (start_mysql_replica)
+      server_port=$port
+      DORM_TEST_URL="mysql://root@127.0.0.1:$port/test"
+      log "MariaDB primary (binary log, server-id 1) up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
+      return 0
+    fi
     if (( up )); then
       # the database of the URL, and a check that the URL itself works over TCP
       if ! mariadb --no-defaults --socket="$workdir/sock" -uroot -e 'CREATE DATABASE test' </dev/null >&2 ||
@@ -586,25 +769,117 @@ start_mysql() {
   fail "MariaDB failed to start: no usable port after 8 attempts"
 }
 
-launch_mariadbd() { # $1 = port: starts mariadbd on the data directory in the background
-  mariadbd --no-defaults --datadir="$workdir/data" --socket="$workdir/sock" --port="$1" \
-    --bind-address=127.0.0.1 "${mysql_user_opt[@]}" --pid-file="$workdir/mariadbd.pid" \
-    --log-error="$workdir/error.log" --tmpdir="$workdir" "${mysql_server_opts[@]}" \
-    </dev/null >>"$workdir/mariadbd.out" 2>&1 &
-  server_pid=$!
+spawn_mariadbd() { # $1 = directory (data/ in it), $2 = port, options...: mariadbd in the background
+  local dir=$1 port=$2
+  shift 2
+  mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
+    --bind-address=127.0.0.1 "${mysql_user_opt[@]}" --pid-file="$dir/mariadbd.pid" \
+    --log-error="$dir/error.log" --tmpdir="$dir" "$@" \
+    </dev/null >>"$dir/mariadbd.out" 2>&1 &
+  spawned_pid=$!
 }
 
-await_mariadbd() { # 0: it answers; 1: it exited; 2: no answer within the start timeout
-  local i
+launch_mariadbd() { # $1 = port: starts mariadbd on the data directory in the background
+  spawn_mariadbd "$workdir" "$1" "${mysql_run_opts[@]}"
+  server_pid=$spawned_pid
+}
+
+await_mariadbd() { # [$1 = pid, $2 = directory]: 0: it answers; 1: it exited; 2: no answer within the start timeout
+  local i pid=${1:-$server_pid} dir=${2:-$workdir}
   for ((i = 0; i < start_timeout * 10; i++)); do
-    kill -0 "$server_pid" 2>/dev/null || return 1
-    if mariadb-admin --no-defaults --socket="$workdir/sock" -uroot --connect-timeout=2 ping \
+    kill -0 "$pid" 2>/dev/null || return 1
+    if mariadb-admin --no-defaults --socket="$dir/sock" -uroot --connect-timeout=2 ping \
       </dev/null >/dev/null 2>&1; then
       return 0
     fi
     sleep 0.1
   done
   return 2
+}
+
+replica_sql() { # SQL on the throwaway replica (socket, root)
+  mariadb --no-defaults --socket="$replica_dir/sock" -uroot "$@" </dev/null
+}
+
+# The replica of the throwaway primary (start_mysql copied the fresh data directory to
+# $workdir/replica/data), then the database `test` on the primary, replicated.
+start_mysql_replica() {
+  local t0=$EPOCHREALTIME
+  replica_kind=mysql
+  local opts=(--server-id=2 --read-only --skip-slave-start --relay-log=dorm-relay "${mysql_server_opts[@]}")
+  local attempt port rc started=0
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(pick_port)
+    rm -f "$replica_dir/error.log"
+    spawn_mariadbd "$replica_dir" "$port" "${opts[@]}"
+    replica_pid=$spawned_pid
+    rc=0
+    await_mariadbd "$replica_pid" "$replica_dir" || rc=$?
+    if (( rc == 0 )); then
+      started=1
+      break
+    fi
+    if (( rc == 1 )); then
+      wait "$replica_pid" 2>/dev/null || true
+      replica_pid=""
+      if grep -qE 'Address already in use|Do you already have another .*server running' "$replica_dir/error.log" 2>/dev/null; then
+        log "port $port was taken (replica, attempt $attempt); retrying with another port"
+        continue
+      fi
+      dump_file "$replica_dir/mariadbd.out" "mariadbd output (replica)"
+      dump_file "$replica_dir/error.log" "MariaDB replica error log"
+      fail "the MariaDB replica exited during startup"
+    fi
+    dump_file "$replica_dir/error.log" "MariaDB replica error log"
+    stop_replica
+    fail "the MariaDB replica did not answer within $start_timeout s"
+  done
+  (( started )) || fail "the MariaDB replica failed to start: no usable port after 8 attempts"
+  replica_port=$port
+
+  if ! replica_sql -e "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$server_port, MASTER_USER='root',
+      MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE" >&2; then
+    dump_file "$replica_dir/error.log" "MariaDB replica error log"
+    fail "could not configure the MariaDB replica (CHANGE MASTER TO / START SLAVE)"
+  fi
+  local status="" deadline=$((SECONDS + start_timeout))
+  while :; do
+    status=$(replica_sql -e 'SHOW SLAVE STATUS\G' 2>&1) || true
+    if grep -qE '^ *Slave_IO_Running: Yes$' <<<"$status" && grep -qE '^ *Slave_SQL_Running: Yes$' <<<"$status"; then
+      break
+    fi
+    if (( SECONDS >= deadline )) || ! proc_running "$replica_pid" mariadbd; then
+      printf '%s\n' "$status" >&2
+      dump_file "$replica_dir/error.log" "MariaDB replica error log"
+      dump_file "$workdir/error.log" "MariaDB primary error log" 40
+      fail "the MariaDB replica's IO and SQL threads did not both run within $start_timeout s"
+    fi
+    sleep 0.1
+  done
+
+  # the database of the URLs, created on the primary (binary log) and replicated
+  if ! mariadb --no-defaults --socket="$workdir/sock" -uroot -e 'CREATE DATABASE test' </dev/null >&2; then
+    dump_file "$workdir/error.log" "MariaDB primary error log"
+    fail "could not create database 'test' on the MariaDB primary"
+  fi
+  local n=""
+  while :; do
+    n=$(replica_sql -N -B -e "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'test'" 2>&1) || true
+    [[ "$n" == 1 ]] && break
+    if (( SECONDS >= deadline )); then
+      replica_sql -e 'SHOW SLAVE STATUS\G' >&2 || true
+      dump_file "$replica_dir/error.log" "MariaDB replica error log"
+      fail "database 'test' did not reach the MariaDB replica within $start_timeout s (last answer: $n)"
+    fi
+    sleep 0.1
+  done
+  local p
+  for p in "$server_port" "$port"; do # the URLs themselves work over TCP
+    mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$p" -uroot test -e 'SELECT 1' </dev/null >/dev/null ||
+      fail "could not reach database 'test' on 127.0.0.1:$p over TCP"
+  done
+  DORM_TEST_REPLICA_URL="mysql://root@127.0.0.1:$port/test"
+  log "MariaDB replica (read-only, server-id 2, GTID) up on 127.0.0.1:$replica_port in $(elapsed_since "$t0") s (data in $replica_dir)"
 }
 
 mysql_client_args() { # from the parsed URL
@@ -636,6 +911,82 @@ use_external_mysql() {
 drop_external_mysql() {
   MYSQL_PWD=$url_pass mariadb "${mysql_args[@]}" -e "DROP DATABASE IF EXISTS $ext_db" </dev/null >/dev/null 2>"$ext_err" ||
     { cat "$ext_err" >&2; log "warning: could not drop database $ext_db"; }
+}
+
+# ---------------------------------------------------------------- external primary + replica
+# $1 = postgresql | mysql, $2 = primary URL, $3 = replica URL: used as they are (no per-run
+# database: what the run would create on the primary might not have reached the replica yet).
+use_external_replicas() {
+  local kind=$1 url
+  ext_err=$(mktemp "${TMPDIR:-/tmp}/dorm-with-server-err.XXXXXX")
+  DORM_TEST_URL=$2
+  DORM_TEST_REPLICA_URL=$3
+  if [[ "$kind" == postgresql ]]; then
+    command -v psql >/dev/null || fail "psql not found (needed to check the external servers); run ./setup.sh"
+    local role want got
+    for role in primary replica; do
+      url=$DORM_TEST_URL want=f
+      [[ "$role" == replica ]] && url=$DORM_TEST_REPLICA_URL want=t
+      if ! got=$(psql "postgresql://${url#*://}" -XAtq -v ON_ERROR_STOP=1 -c 'select pg_is_in_recovery()' \
+        </dev/null 2>"$ext_err"); then
+        cat "$ext_err" >&2
+        fail "cannot reach the external PostgreSQL $role $(redact "$url")"
+      fi
+      [[ "$got" == "$want" ]] ||
+        fail "the external PostgreSQL $role $(redact "$url") reports pg_is_in_recovery() = $got (expected $want)"
+    done
+  else
+    command -v mariadb >/dev/null || fail "mariadb client not found (needed to check the external servers); run ./setup.sh"
+    for url in "$DORM_TEST_URL" "$DORM_TEST_REPLICA_URL"; do
+      parse_url "$url" || fail "cannot parse '$(redact "$url")'"
+      mysql_client_args
+      [[ -n "$url_db" ]] && mysql_args+=("$url_db")
+      if ! MYSQL_PWD=$url_pass mariadb "${mysql_args[@]}" -e 'SELECT 1' </dev/null >/dev/null 2>"$ext_err"; then
+        cat "$ext_err" >&2
+        fail "cannot reach the external MySQL/MariaDB server $(redact "$url")"
+      fi
+    done
+  fi
+  log "using external $kind primary $(redact "$DORM_TEST_URL") and replica $(redact "$DORM_TEST_REPLICA_URL")" \
+    "as they are (no per-run database: it must be empty, one test at a time); DORM_TEST_REPLICA_STOP is unset"
+}
+
+# ---------------------------------------------------------------- replica stop on request
+write_replica_stop_script() { # the script named by DORM_TEST_REPLICA_STOP
+  local script=$replica_dir/stop
+  {
+    printf '#!/usr/bin/env bash\n'
+    printf '# Written by with_server.sh (pid %s): fast shutdown of its throwaway %s replica; returns\n' "$$" "$replica_kind"
+    printf '# when the replica is gone (0), or 1 if it did not stop in 30 s. Running it again is harmless.\n'
+    printf 'set -u\n'
+    if [[ "$replica_kind" == postgresql ]]; then
+      printf 'comm=postgres sig=INT\n'
+      # shellcheck disable=SC2016 # expanded by the generated script
+      printf 'pid=$(head -n 1 %q 2>/dev/null)\n' "$replica_dir/data/postmaster.pid"
+    else
+      printf 'comm=mariadbd sig=TERM pid=%q\n' "$replica_pid"
+    fi
+    # shellcheck disable=SC2016 # expanded by the generated script
+    printf '%s\n' \
+      'running() { # the replica process exists and is no zombie' \
+      '  local c st' \
+      '  c=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1' \
+      '  [[ "$c" == "$comm"* ]] || return 1' \
+      '  read -r _ _ st _ <"/proc/$pid/stat" 2>/dev/null || return 1' \
+      '  [[ "$st" != Z ]]' \
+      '}' \
+      '[[ "$pid" =~ ^[0-9]+$ ]] && running || exit 0 # stopped already' \
+      'kill -"$sig" "$pid" 2>/dev/null' \
+      'for ((i = 0; i < 300; i++)); do' \
+      '  running || exit 0' \
+      '  sleep 0.1' \
+      'done' \
+      'echo "replica-stop: the replica (pid $pid) did not stop in 30 s" >&2' \
+      'exit 1'
+  } >"$script"
+  chmod 755 "$script"
+  DORM_TEST_REPLICA_STOP=$script
+  export DORM_TEST_REPLICA_STOP
 }
 
 # ---------------------------------------------------------------- restart on request
@@ -711,8 +1062,17 @@ had_perturb=${MALLOC_PERTURB_+1}
 saved_perturb=${MALLOC_PERTURB_-}
 unset MALLOC_PERTURB_
 
-# (an outer with_server.sh's restart script must not reach this run's test)
-unset DORM_TEST_SERVER_RESTART
+# (an outer with_server.sh's restart script, replica URL, replica stop script must not reach this
+# run's test)
+unset DORM_TEST_SERVER_RESTART DORM_TEST_REPLICA_URL DORM_TEST_REPLICA_STOP
+
+need_both_or_neither() { # $1 = primary variable, $2 = replica variable
+  [[ -n "${!1:-}" && -n "${!2:-}" ]] && return 0
+  [[ -z "${!1:-}" && -z "${!2:-}" ]] && return 1
+  local set=$1 unset=$2
+  [[ -n "${!2:-}" ]] && set=$2 unset=$1
+  fail "$set is set but $unset is not: the $backend backend needs both (an external primary and a replica of it, used as they are) or neither (throwaway servers)"
+}
 case "$backend" in
   postgresql | pgbouncer)
     if [[ -n "${DORM_TEST_POSTGRESQL_URL:-}" ]]; then
@@ -729,10 +1089,38 @@ case "$backend" in
       start_mysql
     fi
     ;;
+  postgresql-replica)
+    if need_both_or_neither DORM_TEST_POSTGRESQL_URL DORM_TEST_POSTGRESQL_REPLICA_URL; then
+      use_external_replicas postgresql "$DORM_TEST_POSTGRESQL_URL" "$DORM_TEST_POSTGRESQL_REPLICA_URL"
+    else
+      t_start=$EPOCHREALTIME
+      start_postgresql
+      start_postgresql_standby
+      log "PostgreSQL primary + hot standby ready in $(elapsed_since "$t_start") s"
+    fi
+    ;;
+  mysql-replica)
+    if need_both_or_neither DORM_TEST_MYSQL_URL DORM_TEST_MYSQL_REPLICA_URL; then
+      use_external_replicas mysql "$DORM_TEST_MYSQL_URL" "$DORM_TEST_MYSQL_REPLICA_URL"
+    else
+      t_start=$EPOCHREALTIME
+      start_mysql
+      start_mysql_replica
+      log "MariaDB primary + replica ready in $(elapsed_since "$t_start") s"
+    fi
+    ;;
 esac
 
 export DORM_TEST_URL
-[[ -n "$server_kind" ]] && write_restart_script # a throwaway server: the test may restart it
+case "$backend" in
+  *-replica)
+    export DORM_TEST_REPLICA_URL
+    [[ -n "$replica_kind" ]] && write_replica_stop_script # throwaway: the test may stop the replica
+    ;;
+  *)
+    [[ -n "$server_kind" ]] && write_restart_script # a throwaway server: the test may restart it
+    ;;
+esac
 [[ -n "$had_perturb" ]] && export MALLOC_PERTURB_="$saved_perturb"
 "$@" &
 child_pid=$!
@@ -752,8 +1140,12 @@ if (( status != 0 )); then
     postgresql)
       dump_file "$workdir/server.log" "PostgreSQL server log" 40
       [[ -n "$bouncer_dir" ]] && dump_file "$bouncer_dir/pgbouncer.log" "PgBouncer log" 40
+      [[ -n "$replica_kind" ]] && dump_file "$replica_dir/server.log" "PostgreSQL standby log" 40
       ;;
-    mysql) dump_file "$workdir/error.log" "MariaDB error log" 40 ;;
+    mysql)
+      dump_file "$workdir/error.log" "MariaDB error log" 40
+      [[ -n "$replica_kind" ]] && dump_file "$replica_dir/error.log" "MariaDB replica error log" 40
+      ;;
   esac
 fi
 exit "$status"

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2012 # scripts for the tests' shells in single quotes; ls of /usr/lib/postgresql/*/bin
 # Hand-run checks of with_server.sh (not registered with Meson: it needs no dorm build).
-#   bash test/servers/with_server_selftest.sh [postgresql|mysql ...]
+#   bash test/servers/with_server_selftest.sh [postgresql|mysql|postgresql-replica|mysql-replica ...]
 # Checks, per backend: the URL works with the backend's own client; the test's exit
 # status comes back; a killed test and a killed with_server.sh leave no server and
 # no temporary directory behind; a taken port is retried; instances run in
 # parallel; an external server gets a fresh database that is dropped afterwards;
 # a server that cannot start is an error with its log, never a skip; the test can
 # restart the server (DORM_TEST_SERVER_RESTART: same port and data, a new server
-# process, stopped by the cleanup), but not an external one. As root it also runs
-# the checks once as an unprivileged user.
+# process, stopped by the cleanup), but not an external one. For the replica backends
+# (run_replica_checks): a row written on the primary reaches the replica, the PostgreSQL
+# standby refuses writes, DORM_TEST_REPLICA_STOP stops the replica (the primary still
+# answers, a second call is harmless, the cleanup copes), a killed or failing run leaves
+# neither server nor directory behind, the external primary + replica variables are
+# used as they are (and one without the other is an error), a replica that fails to
+# start is an error with its log. As root it also runs the checks once as an
+# unprivileged user.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ws=$here/with_server.sh
 backends=("$@")
-(( ${#backends[@]} )) || backends=(postgresql mysql)
+(( ${#backends[@]} )) || backends=(postgresql mysql postgresql-replica mysql-replica)
 
 passed=0
 failed=0
@@ -53,6 +60,28 @@ leftovers() {
     return 1
   fi
   return 0
+}
+
+# Like leftovers, but only for the temporary directories that with_server.sh logged in the
+# given output files (so that servers of test runs going on beside this one do not count).
+leftovers_of() { # output file...
+  local dirs procs left i d
+  dirs=$(grep -ohE '[^ ()]*/dorm-(pg|my)\.[A-Za-z0-9]+' "$@" 2>/dev/null | sort -u) || true
+  if [[ -z "$dirs" ]]; then
+    printf '  no server directory logged in %s\n' "$*"
+    return 1
+  fi
+  for ((i = 0; i < 150; i++)); do
+    procs="" left=""
+    for d in $dirs; do
+      procs+=$(pgrep -af -- "$d" | grep -Ev 'pgrep|with_server_selftest') || true
+      [[ -e "$d" ]] && left+="$d "
+    done
+    [[ -z "$procs$left" ]] && return 0
+    sleep 0.1
+  done
+  printf '  leftover processes:\n%s\n  leftover dirs:\n%s\n' "$procs" "$left"
+  return 1
 }
 
 expect_status() { # expected, command...
@@ -121,7 +150,6 @@ EOF
     bash -c "grep -qx 42 /tmp/ws-selftest.out && grep -qx 43 /tmp/ws-selftest.out"
   check "$b: ... logged" grep -q "server restarted in" /tmp/ws-selftest.out
   check "$b: no leftovers after restarts" leftovers
-  # shellcheck disable=SC2016 # expanded by the test's shell
   "$ws" "$b" bash -c '"$DORM_TEST_SERVER_RESTART" && echo restarted-ok && sleep 60' >/tmp/ws-selftest.out 2>&1 &
   pid=$!
   for ((i = 0; i < 300; i++)); do
@@ -180,8 +208,148 @@ s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); print("bound", flush
   check "$b: no leftovers after external runs" leftovers
 }
 
+# runs inside with_server.sh for a replica backend: $1 = postgresql | mysql
+cat >/tmp/ws-selftest.replica.sh <<'EOF'
+set -u
+kind=$1
+die() { echo "replica-test: $*"; exit 1; }
+sql() { # $1 = URL, $2 = SQL
+  if [ "$kind" = postgresql ]; then
+    psql "$1" -XAtq -v ON_ERROR_STOP=1 -c "$2"
+  else
+    u=${1#*://}; hp=${u#*@}; h=${hp%%:*}; p=${hp#*:}; p=${p%%/*}; db=${hp#*/}
+    mariadb --no-defaults -h"$h" -P"$p" -uroot -N -B --connect-timeout=5 "$db" -e "$2"
+  fi
+}
+[ -n "${DORM_TEST_REPLICA_URL:-}" ] || die "DORM_TEST_REPLICA_URL is not set"
+[ -x "${DORM_TEST_REPLICA_STOP:-}" ] || die "DORM_TEST_REPLICA_STOP is not an executable"
+[ -z "${DORM_TEST_SERVER_RESTART+x}" ] || die "DORM_TEST_SERVER_RESTART is set"
+[ "${DORM_TEST_URL##*/}" = "${DORM_TEST_REPLICA_URL##*/}" ] || die "different databases: $DORM_TEST_URL $DORM_TEST_REPLICA_URL"
+[ "$DORM_TEST_URL" != "$DORM_TEST_REPLICA_URL" ] || die "the replica URL is the primary's"
+echo "urls: $DORM_TEST_URL $DORM_TEST_REPLICA_URL"
+sql "$DORM_TEST_URL" 'create table ws_replica (x int)' || die "create table on the primary failed"
+sql "$DORM_TEST_URL" 'insert into ws_replica values (42)' || die "insert on the primary failed"
+deadline=$((SECONDS + 20)) got=""
+while [ "$got" != 42 ]; do
+  [ "$SECONDS" -lt "$deadline" ] || die "the row did not reach the replica in 20 s (last: $got)"
+  got=$(sql "$DORM_TEST_REPLICA_URL" 'select x from ws_replica' 2>/dev/null) || got=""
+  [ "$got" = 42 ] || sleep 0.1
+done
+echo replicated-ok
+if [ "$kind" = postgresql ]; then
+  if sql "$DORM_TEST_REPLICA_URL" 'insert into ws_replica values (1)' >/tmp/ws-selftest.ro 2>&1; then
+    die "the standby accepted an INSERT"
+  fi
+  grep -q 'cannot execute INSERT in a read-only transaction' /tmp/ws-selftest.ro ||
+    die "unexpected error from the standby: $(cat /tmp/ws-selftest.ro)"
+else
+  # root may write despite --read-only (a user without READ_ONLY ADMIN could not)
+  [ "$(sql "$DORM_TEST_REPLICA_URL" 'select @@read_only')" = 1 ] || die "the replica is not read-only"
+fi
+echo read-only-ok
+"$DORM_TEST_REPLICA_STOP" || die "DORM_TEST_REPLICA_STOP failed"
+if sql "$DORM_TEST_REPLICA_URL" 'select 1' >/dev/null 2>&1; then die "the replica still answers"; fi
+[ "$(sql "$DORM_TEST_URL" 'select x + 1 from ws_replica')" = 43 ] || die "the primary does not answer"
+"$DORM_TEST_REPLICA_STOP" || die "a second DORM_TEST_REPLICA_STOP failed"
+echo replica-stop-ok
+EOF
+
+run_replica_checks() { # postgresql-replica | mysql-replica
+  local b=$1 kind=${1%-replica} st pid i
+  check "$b: write on the primary, read on the replica, read-only replica, DORM_TEST_REPLICA_STOP" \
+    expect_status 0 "$ws" "$b" bash /tmp/ws-selftest.replica.sh "$kind"
+  check "$b: ... all steps ran" \
+    bash -c "grep -qx replicated-ok /tmp/ws-selftest.out && grep -qx read-only-ok /tmp/ws-selftest.out &&
+      grep -qx replica-stop-ok /tmp/ws-selftest.out"
+  check "$b: ... the start-up time is logged" grep -Eq 'primary \+ (hot standby|replica) ready in [0-9.]+ s' /tmp/ws-selftest.out
+  grep -E 'ready in' /tmp/ws-selftest.out | sed 's/^/     /' || true
+  check "$b: no leftovers after a run with the replica stopped" leftovers_of /tmp/ws-selftest.out
+
+  check "$b: the test's exit status 3 comes back" expect_status 3 "$ws" "$b" sh -c 'exit 3'
+  check "$b: no leftovers after a failing test" leftovers_of /tmp/ws-selftest.out
+
+  # with_server.sh killed while the test runs: both servers stopped, directory removed
+  local label cmd mark
+  for label in running stopped; do
+    cmd='echo test-started; sleep 60' mark=test-started
+    [[ "$label" == stopped ]] && cmd='"$DORM_TEST_REPLICA_STOP" && echo replica-stopped && sleep 60' mark=replica-stopped
+    "$ws" "$b" bash -c "$cmd" >/tmp/ws-selftest.out 2>&1 &
+    pid=$!
+    for ((i = 0; i < 600; i++)); do
+      grep -q "$mark" /tmp/ws-selftest.out && break
+      sleep 0.1
+    done
+    sleep 0.3
+    kill -TERM "$pid"
+    st=0
+    wait "$pid" || st=$?
+    check "$b: SIGTERM to with_server.sh (replica $label) gives 143" test "$st" = 143
+    check "$b: no leftovers after SIGTERM (replica $label)" leftovers_of /tmp/ws-selftest.out
+  done
+
+  # two runs in parallel
+  local pids=() fails=0
+  for ((i = 0; i < 2; i++)); do
+    "$ws" "$b" bash /tmp/ws-selftest.replica.sh "$kind" >"/tmp/ws-selftest.par$i" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || fails=$((fails + 1)); done
+  check "$b: 2 runs in parallel" test "$fails" = 0
+  (( fails == 0 )) || cat /tmp/ws-selftest.par*
+  check "$b: no leftovers after parallel runs" leftovers_of /tmp/ws-selftest.par0 /tmp/ws-selftest.par1
+
+  # external primary + replica: used as they are (the outer run's throwaway servers)
+  local pvar=DORM_TEST_POSTGRESQL_URL rvar=DORM_TEST_POSTGRESQL_REPLICA_URL
+  [[ "$kind" == mysql ]] && pvar=DORM_TEST_MYSQL_URL rvar=DORM_TEST_MYSQL_REPLICA_URL
+  local show='echo "seen: $DORM_TEST_URL $DORM_TEST_REPLICA_URL stop=${DORM_TEST_REPLICA_STOP-unset} restart=${DORM_TEST_SERVER_RESTART-unset}"'
+  "$ws" "$b" bash -c "echo \"outer: \$DORM_TEST_URL \$DORM_TEST_REPLICA_URL stop=unset restart=unset\"
+    $pvar=\"\$DORM_TEST_URL\" $rvar=\"\$DORM_TEST_REPLICA_URL\" '$ws' '$b' bash -c '$show'" >/tmp/ws-selftest.out 2>&1 &&
+    st=0 || st=$?
+  cp /tmp/ws-selftest.out /tmp/ws-selftest.ext
+  check "$b: external primary + replica run" test "$st" = 0
+  check "$b: ... the test gets both URLs as they are, no DORM_TEST_REPLICA_STOP" \
+    bash -c "a=\$(sed -n 's/^outer: //p' /tmp/ws-selftest.out); b=\$(sed -n 's/^seen: //p' /tmp/ws-selftest.out)
+      [[ -n \"\$a\" && \"\$a\" == \"\$b\" ]]"
+  check "$b: only $pvar set is an error" \
+    expect_status 1 env "$pvar=$kind://root@127.0.0.1:1/x" "$ws" "$b" true
+  check "$b: ... saying that $rvar is missing" grep -q "$rvar is not" /tmp/ws-selftest.out
+  check "$b: only $rvar set is an error" \
+    expect_status 1 env "$rvar=$kind://root@127.0.0.1:1/x" "$ws" "$b" true
+  check "$b: external: unreachable servers are an error" \
+    expect_status 1 env "$pvar=$kind://root@127.0.0.1:1/x" "$rvar=$kind://root@127.0.0.1:1/x" "$ws" "$b" true
+  check "$b: no leftovers after external runs" leftovers_of /tmp/ws-selftest.ext
+
+  # a replica that cannot be made or started: an error with its log, the primary stopped too
+  local fake
+  fake=$(mktemp -d)
+  chmod 755 "$fake"
+  if [[ "$kind" == postgresql ]]; then
+    local real f
+    real=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    for f in "$real"/*; do ln -s "$f" "$fake/"; done
+    rm -f "$fake/pg_basebackup"
+    printf '#!/bin/sh\necho "simulated pg_basebackup failure" >&2\nexit 1\n' >"$fake/pg_basebackup"
+    chmod 755 "$fake/pg_basebackup"
+    check "$b: a standby that cannot be made is an error (1)" \
+      expect_status 1 env DORM_PG_BINDIR="$fake" "$ws" "$b" true
+    check "$b: ... with its log on stderr" grep -q 'simulated pg_basebackup failure' /tmp/ws-selftest.out
+  else
+    printf '#!/bin/sh\ncase " $* " in *" --server-id=2 "*) echo "simulated replica failure" >&2; exit 1;; esac\nexec %s "$@"\n' \
+      "$(command -v mariadbd)" >"$fake/mariadbd"
+    chmod 755 "$fake/mariadbd"
+    check "$b: a replica that fails to start is an error (1)" \
+      expect_status 1 env PATH="$fake:$PATH" "$ws" "$b" true
+    check "$b: ... with its log on stderr" grep -q 'simulated replica failure' /tmp/ws-selftest.out
+  fi
+  check "$b: ... and nothing left behind (the primary stopped too)" leftovers_of /tmp/ws-selftest.out
+  rm -rf "$fake"
+}
+
 for b in "${backends[@]}"; do
-  run_checks "$b"
+  case "$b" in
+    *-replica) run_replica_checks "$b" ;;
+    *) run_checks "$b" ;;
+  esac
 done
 
 # PostgreSQL that fails to start: log on stderr, non-zero status, nothing left behind
