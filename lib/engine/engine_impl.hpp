@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <dorm/driver/driver.hpp>
 #include <dorm/engine/engine.hpp>
@@ -109,6 +110,14 @@ public:
     const dorm::url& url() const noexcept { return url_; }
     const engine_options& options() const noexcept { return options_; }
     dorm::dialect dialect() const noexcept { return dialect_; }
+    /// A connection for reading: from a replica in turn (see engine::connect_for_read), else
+    /// from this engine's own pool.
+    std::unique_ptr<pooled_connection> checkout_for_read();
+    /// Adds a read replica (create_engine, before the engine is shared).
+    void add_replica(std::shared_ptr<engine_impl> replica);
+    std::size_t replica_count() const noexcept { return replicas_.size(); }
+    engine_impl& replica(std::size_t i) const;
+
     /// The URL handed to the driver (for in-memory SQLite: the engine's shared memdb name).
     const dorm::url& driver_url() const noexcept { return driver_url_; }
 
@@ -135,6 +144,15 @@ private:
     int checked_out_ = 0;
     std::uint64_t generation_ = 0;
     std::atomic<std::uint64_t> schema_epoch_{0};
+
+    /// Read replicas, each an engine of its own (own pool), and until when each is left out
+    /// after it could not be reached (clock ticks; 0: in use).
+    struct replica_slot {
+        std::shared_ptr<engine_impl> engine;
+        std::atomic<clock::rep> down_until{0};
+    };
+    std::vector<std::unique_ptr<replica_slot>> replicas_;
+    std::atomic<std::size_t> next_replica_{0};
 
     mutable std::mutex echo_mutex_;
     std::mutex seen_mutex_;

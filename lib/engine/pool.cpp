@@ -193,6 +193,7 @@ void engine_impl::dispose() {
     }
     available_.notify_all();
     closing.clear();
+    for (auto& r : replicas_) r->engine->dispose();
 }
 
 engine::pool_status engine_impl::status() const {

@@ -26,7 +26,7 @@ std::vector<record_base*> session_impl::bulk_targets(const schema::table& t, con
     for (int c : t.primary_key) s.columns.push_back(ast::make_column(&t, c));
     s.where = where;
     compiled c = compile_select(s, dialect_);
-    auto lease = run(c.sql, c.params);
+    auto lease = run_on_primary(c.sql, c.params);  // the rows the write will touch: no replica lag
     while (lease->step())
         if (record_base* r = find(key_of_row(t, *lease))) out.push_back(r);
     return out;

@@ -11,7 +11,7 @@
 namespace dorm::detail {
 
 session_impl::session_impl(dorm::engine e, std::optional<isolation> level)
-    : engine_(std::move(e)), dialect_(engine_.dialect()), isolation_(level) {
+    : engine_(std::move(e)), dialect_(engine_.dialect()), isolation_(level), has_replicas_(engine_.replica_count() > 0) {
     if (isolation_) check_isolation(dialect_, *isolation_, "dorm::session");
 }
 
@@ -37,9 +37,22 @@ dorm::connection& session_impl::connection() {
     return conn_;
 }
 
+dorm::connection& session_impl::read_connection() {
+    if (!has_replicas_ || reads_on_primary || (conn_ && conn_.in_transaction())) return connection();
+    check_usable();
+    if (!read_conn_) read_conn_ = engine_.connect_for_read();
+    if (!read_conn_.in_transaction()) {
+        if (isolation_)
+            read_conn_.begin(*isolation_);
+        else
+            read_conn_.begin();
+    }
+    return read_conn_;
+}
+
 void session_impl::begin(std::optional<isolation> level) {
     check_usable();
-    if (conn_ && conn_.in_transaction())
+    if (in_transaction())
         throw invalid_request_error("A transaction is already begun on this Session (dorm: session.begin() starts "
                                     "one; commit() or rollback() ends it)");
     if (!level) level = isolation_;
@@ -58,6 +71,10 @@ void session_impl::begin_write() {
 }
 
 void session_impl::release_connection() noexcept {
+    if (read_conn_) {
+        read_conn_.rollback();
+        read_conn_ = dorm::connection();
+    }
     if (conn_) {
         conn_.rollback();
         conn_ = dorm::connection();
@@ -312,6 +329,10 @@ bool session_impl::is_modified(record_base* rec) const {
 }
 
 statement_lease session_impl::run(const std::string& sql, std::span<const value> params) {
+    return read_connection().run(sql, params);
+}
+
+statement_lease session_impl::run_on_primary(const std::string& sql, std::span<const value> params) {
     return connection().run(sql, params);
 }
 
@@ -330,7 +351,7 @@ void session_impl::refresh(record_base* rec) {
 bool session_impl::reread(record_base* rec) {
     std::vector<value> key;
     rec->key_values(key);
-    auto lease = run(select_by_pk_sql(rec->table()), key);
+    auto lease = run_on_primary(select_by_pk_sql(rec->table()), key);
     if (!lease->step()) return false;
     repopulate(rec, *lease, 0);
     return true;
@@ -364,9 +385,10 @@ void session_impl::commit() {
         throw;
     }
     committing_ = false;
-    if (conn_) {
+    if (conn_ || read_conn_) {
         try {
-            conn_.commit();
+            if (read_conn_) read_conn_.commit();  // it has only read
+            if (conn_) conn_.commit();
         } catch (const std::exception& e) {
             deferred_snapshots_.clear();
             failed_ = true;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/driver/driver.hpp>
@@ -45,6 +46,15 @@ struct engine_options {
     /// MariaDB, a bounded wait on PostgreSQL): that connection is closed, the error is a
     /// timeout_error too, and the pool opens a new one. See README "Timeouts".
     double statement_timeout = 0.0;
+    /// Read replicas of this engine's database (URLs of the same backend; the primary is the URL
+    /// given to create_engine). Each has its own pool with these options and pool_pre_ping
+    /// always on. engine::connect() is the primary; engine::connect_for_read() takes the
+    /// replicas in turn, skipping one that cannot be reached, and falls back to the primary.
+    /// A session sends its reads to a replica until its transaction on the primary has begun
+    /// (a flush, a write, a locking read, session.begin()). See README "Scaling out".
+    std::vector<std::string> replicas{};
+    /// Seconds a replica that could not be reached is left out before it is tried again.
+    double replica_retry_interval = 10.0;
 };
 
 namespace detail {
@@ -183,6 +193,14 @@ public:
     /// Checks a connection out of the pool.
     /// @throws operational_error when the database cannot be reached or the pool timed out.
     connection connect() const;
+    /// A connection to a read replica (engine_options::replicas), chosen round-robin; a replica
+    /// that cannot be reached (connection refused, failed pre-ping) is skipped and left out for
+    /// replica_retry_interval seconds. Without replicas, or when none answers: the primary's.
+    /// What it reads may lag behind the primary (asynchronous replication).
+    /// @throws operational_error when neither a replica nor the primary can be reached.
+    connection connect_for_read() const;
+    /// Number of read replicas (engine_options::replicas).
+    std::size_t replica_count() const;
     /// `Engine(postgresql://scott:***@localhost/db)`.
     std::string repr() const;
 
@@ -194,6 +212,9 @@ public:
     /// For `sqlite://` the engine also holds one connection that keeps its memory database
     /// alive; it is not counted here.
     pool_status status() const;
+    /// Pool status of replica i (0 <= i < replica_count()).
+    /// @throws argument_error for another i.
+    pool_status replica_status(std::size_t i) const;
     /// Closes every idle connection (checked-out ones close when returned). A `sqlite://`
     /// engine's memory database survives: it lives as long as the engine.
     void dispose();

@@ -105,6 +105,16 @@ identity_key key_from_values(const K&... pk) {
 }  // namespace detail
 
 /// Options of a session (designated initializers: `dorm::session s(engine, {.isolation = ...})`).
+/// Tag for session.execute(stmt, dorm::on_primary) / scalars(stmt, dorm::on_primary): the read
+/// goes to the engine's primary even when the engine has read replicas (read-your-writes after a
+/// commit, whose rows a replica may not have yet).
+struct on_primary_t {
+    struct make {};
+    /// Not default-constructible, so `execute(stmt, {})` still means no bind parameters.
+    explicit constexpr on_primary_t(make) noexcept {}
+};
+inline constexpr on_primary_t on_primary{on_primary_t::make{}};
+
 struct session_options {
     /// The isolation level of the session's transactions (none: the engine's). A level the
     /// backend does not have is an argument_error (see dorm/engine/isolation.hpp).
@@ -252,6 +262,19 @@ public:
     auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params) {
         return execute_select(stmt, &params);
     }
+    /// execute(stmt) on the engine's primary, also when the engine has read replicas (its eager
+    /// loads too; lazy loads later follow the session's routing).
+    template <class Row, class Tables, bool G, class C>
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, on_primary_t) {
+        detail::primary_scope primary(*impl_);
+        return execute_select(stmt, nullptr);
+    }
+    /// execute(stmt, params) on the engine's primary.
+    template <class Row, class Tables, bool G, class C>
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params, on_primary_t) {
+        detail::primary_scope primary(*impl_);
+        return execute_select(stmt, &params);
+    }
     /// Bulk UPDATE: objects of T already in the session are re-read from their rows.
     template <class T>
     dml_result execute(const update_stmt<T>& stmt) {
@@ -276,7 +299,8 @@ public:
         impl_->check_usable();
         impl_->autoflush();
         compiled c = compile(stmt, impl_->dialect());
-        auto lease = impl_->run(c.sql, c.params);
+        // raw SQL may write (INSERT ... RETURNING): never to a replica
+        auto lease = impl_->run_on_primary(c.sql, c.params);
         return result<Row>(std::move(lease), &detail::read_text_row<Row>, nullptr, std::move(c.params));
     }
     /// Raw SQL without rows (after an autoflush).
@@ -291,6 +315,11 @@ public:
     template <class Row, class Tables, bool G, class C>
     auto scalars(const select_stmt<Row, Tables, G, C>& stmt) {
         return execute(stmt).scalars();
+    }
+    /// scalars(stmt) on the engine's primary, also when the engine has read replicas.
+    template <class Row, class Tables, bool G, class C>
+    auto scalars(const select_stmt<Row, Tables, G, C>& stmt, on_primary_t) {
+        return execute(stmt, on_primary).scalars();
     }
 
     /// Disables autoflush while the returned guard lives.

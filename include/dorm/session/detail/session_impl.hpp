@@ -80,7 +80,9 @@ public:
                                         int assoc_owner_col, int assoc_target_col);
     /// Called before a lazy load (raiseload and statistics hook here).
     void before_lazy_load(const schema::table& owner, const char* member);
-    bool in_transaction() const noexcept { return conn_ && conn_.in_transaction(); }
+    bool in_transaction() const noexcept {
+        return (conn_ && conn_.in_transaction()) || (read_conn_ && read_conn_.in_transaction());
+    }
     /// Set while the rows of a locking / populate_existing SELECT are read: load_entity_erased
     /// overwrites the objects already in the session (see populate_scope).
     bool populating = false;
@@ -91,8 +93,17 @@ public:
     /// Lazy loads performed so far.
     std::size_t lazy_loads() const noexcept { return lazy_loads_; }
 
-    /// Runs a compiled statement: prepares (cached), binds, echoes. Rows are read by the caller.
+    /// Runs a compiled read (a SELECT): prepares (cached), binds, echoes; rows are read by the
+    /// caller. On an engine with replicas it goes to the read connection (see read_connection).
     statement_lease run(const std::string& sql, std::span<const value> params);
+    /// run() on the primary's connection, whatever the routing (text(), reads that decide a write).
+    statement_lease run_on_primary(const std::string& sql, std::span<const value> params);
+    /// Where reads go: on an engine with replicas, a replica's connection (in a transaction of
+    /// its own) until the session's transaction on the primary has begun (a flush, a write, a
+    /// locking read, begin()) or while reads_on_primary is set; otherwise connection().
+    dorm::connection& read_connection();
+    /// Set while a statement given dorm::on_primary runs (and its eager loads).
+    bool reads_on_primary = false;
 
     /// Bulk UPDATE / DELETE / INSERT: run after an autoflush; objects of the table already in
     /// the session are re-read (update) or leave it (delete). Returns the rows affected.
@@ -159,6 +170,10 @@ private:
     dorm::dialect dialect_;
     std::optional<isolation> isolation_;  ///< session_options::isolation
     dorm::connection conn_;
+    /// The replica connection reads use before the primary's transaction begins (engines with
+    /// replicas only).
+    dorm::connection read_conn_;
+    bool has_replicas_ = false;
     bool failed_ = false;
     bool flushing_ = false;
     std::size_t lazy_loads_ = 0;
@@ -192,6 +207,19 @@ private:
     std::unordered_map<const schema::table*, std::string> pk_sql_;
     std::unordered_map<std::string, std::string> relationship_sql_;
     bind_scratch scratch_;
+};
+
+/// Sets session_impl::reads_on_primary while a dorm::on_primary statement runs.
+class primary_scope {
+public:
+    explicit primary_scope(session_impl& s) noexcept : s_(s), old_(s.reads_on_primary) { s.reads_on_primary = true; }
+    ~primary_scope() { s_.reads_on_primary = old_; }
+    primary_scope(const primary_scope&) = delete;
+    primary_scope& operator=(const primary_scope&) = delete;
+
+private:
+    session_impl& s_;
+    bool old_;
 };
 
 /// Sets session_impl::populating while one row is read.
