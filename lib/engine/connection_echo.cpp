@@ -43,34 +43,37 @@ void connection::log(std::string_view entry) const {
     impl_->engine_->echo(entry);
 }
 
-void connection::log_statement(std::string_view sql, const statement_lease& lease,
-                               std::span<const value> params) const {
-    if (!echo()) return;
-    log(sql);
+namespace {
+
+/// `[badge] params`, the line after the SQL; `params` formats the parameters when they are shown.
+template <class Format>
+std::string badge_line(const statement_lease& lease, bool hide_parameters, Format&& params) {
     std::string line = "[";
     const std::string badge = lease.badge();
     line += badge.empty() ? std::string_view("raw sql") : std::string_view(badge);
     line += "] ";
-    if (impl_->engine_->options().hide_parameters)
+    if (hide_parameters)
         line += detail::hidden_parameters;
     else
-        line += detail::echo_params(params);
-    log(line);
+        line += params();
+    return line;
+}
+
+}  // namespace
+
+void connection::log_statement(std::string_view sql, const statement_lease& lease,
+                               std::span<const value> params) const {
+    if (!echo()) return;
+    log(sql);
+    log(badge_line(lease, impl_->engine_->options().hide_parameters, [&] { return detail::echo_params(params); }));
 }
 
 void connection::log_statement_many(std::string_view sql, const statement_lease& lease,
                                     std::span<const std::vector<value>> param_sets, std::size_t total) const {
     if (!echo()) return;
     log(sql);
-    std::string line = "[";
-    const std::string badge = lease.badge();
-    line += badge.empty() ? std::string_view("raw sql") : std::string_view(badge);
-    line += "] ";
-    if (impl_->engine_->options().hide_parameters)
-        line += detail::hidden_parameters;
-    else
-        line += detail::echo_param_sets(param_sets, total);
-    log(line);
+    log(badge_line(lease, impl_->engine_->options().hide_parameters,
+                   [&] { return detail::echo_param_sets(param_sets, total); }));
 }
 
 }  // namespace dorm

@@ -25,15 +25,21 @@ void session_impl::check_usable() const {
             failure_);
 }
 
+namespace {
+/// Begins a transaction on c at the session's level unless one is open.
+void autobegin(dorm::connection& c, const std::optional<isolation>& level) {
+    if (c.in_transaction()) return;
+    if (level)
+        c.begin(*level);
+    else
+        c.begin();
+}
+}  // namespace
+
 dorm::connection& session_impl::connection() {
     check_usable();
     if (!conn_) conn_ = engine_.connect();
-    if (!conn_.in_transaction()) {
-        if (isolation_)
-            conn_.begin(*isolation_);
-        else
-            conn_.begin();
-    }
+    autobegin(conn_, isolation_);
     return conn_;
 }
 
@@ -41,12 +47,7 @@ dorm::connection& session_impl::read_connection() {
     if (!has_replicas_ || reads_on_primary || (conn_ && conn_.in_transaction())) return connection();
     check_usable();
     if (!read_conn_) read_conn_ = engine_.connect_for_read();
-    if (!read_conn_.in_transaction()) {
-        if (isolation_)
-            read_conn_.begin(*isolation_);
-        else
-            read_conn_.begin();
-    }
+    autobegin(read_conn_, isolation_);
     return read_conn_;
 }
 
