@@ -31,6 +31,12 @@ public:
         return c.int_bytes <= 2 ? "SMALLSERIAL NOT NULL" : c.int_bytes == 4 ? "SERIAL NOT NULL" : "BIGSERIAL NOT NULL";
     }
     bool use_returning() const override { return true; }
+    std::string two_phase_sql(two_phase_step step, std::string_view gid) const override {
+        const char* verb = step == two_phase_step::prepare  ? "PREPARE TRANSACTION '"
+                           : step == two_phase_step::commit ? "COMMIT PREPARED '"
+                                                            : "ROLLBACK PREPARED '";
+        return verb + std::string(gid) + "'";
+    }
     bool native_ilike() const override { return true; }
     text_storage stored_text() const override { return postgresql_text; }
     // long lists: one array parameter; its element type is inferred from the left side

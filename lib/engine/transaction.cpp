@@ -117,6 +117,44 @@ void connection::rollback() noexcept {
     pc.write_locked_ = false;
 }
 
+namespace {
+
+std::string two_phase_statement(const detail::pooled_connection& pc, detail::dialect_hooks::two_phase_step step,
+                                std::string_view gid) {
+    const detail::dialect_hooks& h = detail::hooks(pc.engine_->dialect());
+    std::string sql = h.two_phase_sql(step, gid);
+    if (sql.empty())
+        throw argument_error("dorm::connection: " + std::string(h.name()) +
+                             " has no two-phase commit dorm can use (PostgreSQL's PREPARE TRANSACTION)");
+    return sql;
+}
+
+}  // namespace
+
+void connection::prepare_transaction(std::string_view gid) {
+    auto& pc = detail::checked(impl_);
+    const std::string sql = two_phase_statement(pc, detail::dialect_hooks::two_phase_step::prepare, gid);
+    if (!pc.in_transaction_) throw argument_error("dorm::connection::prepare_transaction: no transaction is open");
+    if (pc.echo_) log(sql);
+    detail::guarded(pc, [&] { pc.conn_->execute(sql); });
+    pc.in_transaction_ = false;  // the server keeps it under gid; the connection is free
+    pc.write_locked_ = false;
+}
+
+void connection::commit_prepared(std::string_view gid) {
+    auto& pc = detail::checked(impl_);
+    const std::string sql = two_phase_statement(pc, detail::dialect_hooks::two_phase_step::commit, gid);
+    if (pc.echo_) log(sql);
+    detail::guarded(pc, [&] { pc.conn_->execute(sql); });
+}
+
+void connection::rollback_prepared(std::string_view gid) {
+    auto& pc = detail::checked(impl_);
+    const std::string sql = two_phase_statement(pc, detail::dialect_hooks::two_phase_step::rollback, gid);
+    if (pc.echo_) log(sql);
+    detail::guarded(pc, [&] { pc.conn_->execute(sql); });
+}
+
 bool connection::in_transaction() const noexcept { return impl_ && impl_->in_transaction_; }
 
 }  // namespace dorm

@@ -26,7 +26,7 @@ std::vector<record_base*> session_impl::bulk_targets(const schema::table& t, con
     for (int c : t.primary_key) s.columns.push_back(ast::make_column(&t, c));
     s.where = where;
     compiled c = compile_select(s, dialect_);
-    auto lease = run_on_primary(c.sql, c.params);  // the rows the write will touch: no replica lag
+    auto lease = run_on_primary(c.sql, c.params, slot_of(&t));  // the rows the write will touch: no replica lag
     while (lease->step())
         if (record_base* r = find(key_of_row(t, *lease))) out.push_back(r);
     return out;
@@ -34,7 +34,7 @@ std::vector<record_base*> session_impl::bulk_targets(const schema::table& t, con
 
 std::int64_t session_impl::bulk_update(const ast::update& u) {
     std::vector<record_base*> matched = bulk_targets(*u.table, u.where);
-    std::int64_t n = execute_compiled(compile_update(u, dialect_));
+    std::int64_t n = execute_compiled(compile_update(u, dialect_), slot_of(u.table));
     // synchronize the session: re-read the rows of the objects it holds
     for (auto* r : matched) {
         if (r->state != object_state::persistent) continue;
@@ -46,7 +46,7 @@ std::int64_t session_impl::bulk_update(const ast::update& u) {
 
 std::int64_t session_impl::bulk_delete(const ast::delete_& d) {
     std::vector<record_base*> matched = bulk_targets(*d.table, d.where);
-    std::int64_t n = execute_compiled(compile_delete(d, dialect_));
+    std::int64_t n = execute_compiled(compile_delete(d, dialect_), slot_of(d.table));
     forget_batch batch(*this, matched.size());  // swept from deleted_ too: forget() makes them transient
     for (auto* r : matched) {  // the rows are gone: so are the objects (until a rollback)
         r->state = object_state::persistent;
@@ -61,10 +61,12 @@ std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) 
     check_usable();
     autoflush();
     std::int64_t n = 0;
-    for (const auto& ins : inserts) n += execute_compiled(compile_insert(ins, dialect_));
+    for (const auto& ins : inserts) n += execute_compiled(compile_insert(ins, dialect_), slot_of(ins.table));
     return n;
 }
 
-std::int64_t session_impl::execute_compiled(const compiled& c) { return connection().execute(c.sql, c.params); }
+std::int64_t session_impl::execute_compiled(const compiled& c, std::size_t slot) {
+    return connection(slot).execute(c.sql, c.params);
+}
 
 }  // namespace dorm::detail

@@ -33,13 +33,13 @@ void session_impl::do_flush() {
     }
     refuse_unstorable_values();
 
-    auto& c = connection();
+    write_connections conns(*this);  // each table's engine (dorm::binds); a transaction begins at its first write
     const flush_plan plan = plan_flush();
     version_journal versions;  // put back unless the flush gets to its end
-    flush_writer writer(c, dialect_, plan, scratch_, versions);
+    flush_writer writer(conns, dialect_, plan, scratch_, versions);
     writer.write_inserts_and_updates();
     writer.write_null_outs();
-    write_association_rows(c, dialect_, plan.inserts, watch_, deleted_);
+    write_association_rows(conns, dialect_, plan.inserts, watch_, deleted_);
     const std::vector<record_base*> deletes = order_deletes(deleted_, plan.tables);
     writer.write_deletes(deletes);
 

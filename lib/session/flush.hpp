@@ -16,6 +16,7 @@
 
 #include <dorm/engine/engine.hpp>
 #include <dorm/session/detail/record.hpp>
+#include <dorm/session/detail/session_impl.hpp>
 
 #include "session/flush_statements.hpp"
 
@@ -72,11 +73,24 @@ private:
     bool kept_ = false;
 };
 
-/// Emits the statements of one flush on its connection (flush_emit.cpp). The per-row loops bind
+/// The connection each table's rows are written on: the session's connection to the table's
+/// engine (dorm::binds), its transaction begun at the first write.
+class write_connections {
+public:
+    explicit write_connections(session_impl& s) : s_(s) {}
+    dorm::connection& operator()(const schema::table* t) { return s_.connection(s_.slot_of(t)); }
+    /// Whether any engine of the session echoes.
+    bool echo() const { return s_.echoes(); }
+
+private:
+    session_impl& s_;
+};
+
+/// Emits the statements of one flush on its connections (flush_emit.cpp). The per-row loops bind
 /// on one re-used lease per statement (write_runner) and allocate nothing per row.
 class flush_writer {
 public:
-    flush_writer(dorm::connection& c, dorm::dialect d, const flush_plan& plan, bind_scratch& scratch,
+    flush_writer(write_connections& conns, dorm::dialect d, const flush_plan& plan, bind_scratch& scratch,
                  version_journal& versions);
 
     /// UPDATEs and INSERTs, table by table in foreign-key order; within a table its UPDATEs run
@@ -95,16 +109,16 @@ private:
     void write_updates(const schema::table* t, const std::vector<record_base*>& recs);
     /// The early UPDATEs of t and of the tables before it not yet done (nullptr: of every table).
     void write_early_updates_through(const schema::table* t);
-    /// Logs `sql` with the parameters `fill(params)` appends, when the connection echoes.
+    /// Logs `sql` with the parameters `fill(params)` appends, when the connection c echoes.
     template <class Fill>
-    void echo(const std::string& sql, const statement_lease& lease, Fill fill) {
-        if (!echo_) return;
+    void echo(dorm::connection& c, const std::string& sql, const statement_lease& lease, Fill fill) {
+        if (!echo_ || !c.echo()) return;
         params_.clear();
         fill(params_);
-        c_.log_statement(sql, lease, params_);
+        c.log_statement(sql, lease, params_);
     }
 
-    dorm::connection& c_;
+    write_connections& conns_;
     const flush_plan& plan_;
     bind_scratch& scratch_;
     version_journal& versions_;
@@ -118,7 +132,7 @@ private:
 
 /// Deletes and inserts the many-to-many association rows the collections of the flushed records
 /// changed (flush_association_rows.cpp); after the INSERTs, which give new rows their keys.
-void write_association_rows(dorm::connection& c, dorm::dialect d, const std::vector<record_base*>& inserts,
+void write_association_rows(write_connections& conns, dorm::dialect d, const std::vector<record_base*>& inserts,
                             const std::vector<record_base*>& watched, const std::vector<record_base*>& deleted);
 
 }  // namespace dorm::detail

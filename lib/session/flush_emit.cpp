@@ -39,9 +39,9 @@ bool update_less(const row_update& a, const row_update& b) {
 
 }  // namespace
 
-flush_writer::flush_writer(dorm::connection& c, dorm::dialect d, const flush_plan& plan, bind_scratch& scratch,
+flush_writer::flush_writer(write_connections& conns, dorm::dialect d, const flush_plan& plan, bind_scratch& scratch,
                            version_journal& versions)
-    : c_(c), plan_(plan), scratch_(scratch), versions_(versions), sql_(d), echo_(c.echo()) {}
+    : conns_(conns), plan_(plan), scratch_(scratch), versions_(versions), sql_(d), echo_(conns.echo()) {}
 
 void flush_writer::write_updates(const schema::table* t, const std::vector<record_base*>& recs) {
     table_updates_.clear();
@@ -76,7 +76,8 @@ void flush_writer::write_updates(const schema::table* t, const std::vector<recor
         st.reset();
         if (n != 1) throw_stale("UPDATE", *r, n);
     };
-    write_runner<record_base*, decltype(check_matched)> runner(c_, true, check_matched);
+    write_runner<record_base*, decltype(check_matched)> runner(true, check_matched);
+    dorm::connection& c = conns_(t);
     column_mask current = 0;  // a changed-column set is never empty
     const std::string* current_sql = nullptr;
     std::vector<int> cols;
@@ -89,11 +90,11 @@ void flush_writer::write_updates(const schema::table* t, const std::vector<recor
             current_sql = &sql_.sql(t, versioned ? write_kind::update_versioned : write_kind::update, u.mask);
         }
         const std::string& sql = *current_sql;
-        driver::statement& st = runner.use(sql);
+        driver::statement& st = runner.use(sql, c);
         u.rec->bind_columns(st, cols, 0, scratch_);
         u.rec->bind_key(st, static_cast<int>(cols.size()), scratch_);
         if (versioned) st.bind_int(static_cast<int>(cols.size()) + version_param, u.rec->committed_version());
-        echo(sql, runner.lease(), [&](std::vector<value>& p) {
+        echo(c, sql, runner.lease(), [&](std::vector<value>& p) {
             u.rec->column_values(cols, p);
             u.rec->key_values(p);
             if (versioned) p.emplace_back(u.rec->committed_version());
@@ -134,7 +135,8 @@ void flush_writer::write_inserts_and_updates() {
         };
         // INSERTs of a table are queued (drivers that can) when no row waits for another row's
         // generated key: no relationship edges in this flush.
-        write_runner<std::pair<record_base*, bool>, decltype(finish_row)> runner(c_, plan_.edges.empty(), finish_row);
+        write_runner<std::pair<record_base*, bool>, decltype(finish_row)> runner(plan_.edges.empty(), finish_row);
+        dorm::connection* c = nullptr;  // current_table's
         for (auto* r : plan_.inserts) {
             const schema::table* t = &r->table();
             if (t != current_table) {
@@ -149,6 +151,7 @@ void flush_writer::write_inserts_and_updates() {
                     if (i != t->autoincrement_column) gen_cols.push_back(i);
                 }
                 current_table = t;
+                c = &conns_(t);
             }
             r->sync_parents();
             const bool generated = r->generated_key_unset();
@@ -159,7 +162,7 @@ void flush_writer::write_inserts_and_updates() {
                 current_sql_table = t;
             }
             const std::string& sql = *current_sql;
-            driver::statement& st = runner.use(sql);
+            driver::statement& st = runner.use(sql, *c);
             const auto& cols = generated ? gen_cols : all_cols;
             if (r->versioned()) {  // a new row's version is 1, whatever the member held
                 versions_.note(r, r->version());
@@ -169,7 +172,7 @@ void flush_writer::write_inserts_and_updates() {
             if (r->null_out)
                 for (int col : cols)
                     if ((r->null_out >> col) & 1) st.bind_null(static_cast<int>(&col - cols.data()));
-            echo(sql, runner.lease(), [&](std::vector<value>& p) { r->column_values(cols, p); });
+            echo(*c, sql, runner.lease(), [&](std::vector<value>& p) { r->column_values(cols, p); });
             runner.run({r, generated});
             scratch_.clear();
         }
@@ -187,7 +190,7 @@ void flush_writer::write_null_outs() {
         const std::string& sql = sql_.sql(&r->table(), write_kind::update, r->null_out);
         params_.assign(static_cast<std::size_t>(std::popcount(r->null_out)), value());
         r->key_values(params_);
-        c_.execute(sql, params_);
+        conns_(&r->table()).execute(sql, params_);
     }
 }
 
@@ -203,20 +206,22 @@ void flush_writer::write_deletes(const std::vector<record_base*>& deletes) {
         st.reset();
         if (n != 1) throw_stale("DELETE", *r, n);
     };
-    write_runner<record_base*, decltype(check_deleted)> runner(c_, true, check_deleted);
+    write_runner<record_base*, decltype(check_deleted)> runner(true, check_deleted);
     const schema::table* current_table = nullptr;
+    dorm::connection* c = nullptr;  // current_table's
     const std::string* current_sql = nullptr;
     for (auto* r : deletes) {
         const schema::table* t = &r->table();
         if (t != current_table) {
             current_table = t;
             current_sql = &sql_.sql(t, write_kind::delete_);
+            c = &conns_(t);
         }
         const std::string& sql = *current_sql;
-        driver::statement& st = runner.use(sql);
+        driver::statement& st = runner.use(sql, *c);
         r->bind_key(st, 0, scratch_);
         if (r->versioned()) st.bind_int(static_cast<int>(t->primary_key.size()), r->committed_version());
-        echo(sql, runner.lease(), [&](std::vector<value>& p) {
+        echo(*c, sql, runner.lease(), [&](std::vector<value>& p) {
             r->key_values(p);
             if (r->versioned()) p.emplace_back(r->committed_version());
         });

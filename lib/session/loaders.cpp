@@ -248,7 +248,7 @@ object_list load_objects(session_impl& s, ast::select base, const std::vector<lo
     object_list out;
     std::unordered_set<const void*> seen;
     {
-        auto lease = s.run(sql, params);
+        auto lease = s.run(sql, params, s.slot_of(base));
         while (lease->step()) {
             std::shared_ptr<void> obj = read(*lease, &s, 0);
             const bool first_time = seen.insert(obj.get()).second;

@@ -6,13 +6,48 @@
 
 #include <algorithm>
 
+#include <dorm/dialect/dialect.hpp>
+
 #include <dorm/error.hpp>
+
+#include "dialect/hooks.hpp"
+#include "session/rethrow.hpp"
 
 namespace dorm::detail {
 
 session_impl::session_impl(dorm::engine e, std::optional<isolation> level)
-    : engine_(std::move(e)), dialect_(engine_.dialect()), isolation_(level), has_replicas_(engine_.replica_count() > 0) {
+    : dialect_(e.dialect()), isolation_(level) {
+    const bool replicas = e.replica_count() > 0;
+    slots_.push_back(engine_slot{std::move(e), {}, {}, replicas});
     if (isolation_) check_isolation(dialect_, *isolation_, "dorm::session");
+}
+
+session_impl::session_impl(const dorm::binds& b, std::optional<isolation> level)
+    : session_impl(b.default_engine, level) {
+    if (!b.default_engine) throw argument_error("dorm::binds: default_engine is empty (create it with create_engine)");
+    for (const auto& [table, e] : b.tables) {
+        if (!e) throw argument_error("dorm::binds: the engine bound to " + table->name + " is empty");
+        if (e.dialect() != dialect_)
+            throw argument_error("dorm::binds: " + table->name + " is bound to " + e.repr() +
+                                 ", another backend than the default engine " + b.default_engine.repr() +
+                                 " (one session speaks one SQL dialect)");
+        std::size_t slot = 0;
+        for (std::size_t i = 0; i < slots_.size(); ++i)
+            if (slots_[i].engine == e) slot = i;
+        if (slot == 0 && !(slots_[0].engine == e)) {
+            slot = slots_.size();
+            slots_.push_back(engine_slot{e, {}, {}, e.replica_count() > 0});
+        }
+        auto it = std::find_if(bound_.begin(), bound_.end(), [&](const auto& x) { return x.first == table; });
+        if (it != bound_.end())
+            it->second = slot;  // the last bind wins
+        else
+            bound_.emplace_back(table, slot);
+    }
+    two_phase_ = b.two_phase;
+    if (two_phase_ && !hooks(dialect_).two_phase_commit())
+        throw argument_error("dorm::binds: two_phase needs PostgreSQL (PREPARE TRANSACTION); " +
+                             std::string(hooks(dialect_).name()) + " has no two-phase commit dorm can use");
 }
 
 session_impl::~session_impl() { close(); }
@@ -36,19 +71,21 @@ void autobegin(dorm::connection& c, const std::optional<isolation>& level) {
 }
 }  // namespace
 
-dorm::connection& session_impl::connection() {
+dorm::connection& session_impl::connection(std::size_t slot) {
     check_usable();
-    if (!conn_) conn_ = engine_.connect();
-    autobegin(conn_, isolation_);
-    return conn_;
+    engine_slot& e = slots_[slot];
+    if (!e.conn) e.conn = e.engine.connect();
+    autobegin(e.conn, isolation_);
+    return e.conn;
 }
 
-dorm::connection& session_impl::read_connection() {
-    if (!has_replicas_ || reads_on_primary || (conn_ && conn_.in_transaction())) return connection();
+dorm::connection& session_impl::read_connection(std::size_t slot) {
+    engine_slot& e = slots_[slot];
+    if (!e.has_replicas || reads_on_primary || (e.conn && e.conn.in_transaction())) return connection(slot);
     check_usable();
-    if (!read_conn_) read_conn_ = engine_.connect_for_read();
-    autobegin(read_conn_, isolation_);
-    return read_conn_;
+    if (!e.read_conn) e.read_conn = e.engine.connect_for_read();
+    autobegin(e.read_conn, isolation_);
+    return e.read_conn;
 }
 
 void session_impl::begin(std::optional<isolation> level) {
@@ -58,51 +95,35 @@ void session_impl::begin(std::optional<isolation> level) {
                                     "one; commit() or rollback() ends it)");
     if (!level) level = isolation_;
     if (level) check_isolation(dialect_, *level, "session.begin");
-    if (!conn_) conn_ = engine_.connect();
+    // the default engine's transaction begins now; other bound engines' at their first statement
+    engine_slot& e = slots_.front();
+    if (!e.conn) e.conn = e.engine.connect();
     if (level)
-        conn_.begin(*level);
+        e.conn.begin(*level);
     else
-        conn_.begin();
+        e.conn.begin();
 }
 
-void session_impl::begin_write() {
+void session_impl::begin_write(std::size_t slot) {
     check_usable();
-    if (!conn_) conn_ = engine_.connect();
-    conn_.begin_write(isolation_);
+    engine_slot& e = slots_[slot];
+    if (!e.conn) e.conn = e.engine.connect();
+    e.conn.begin_write(isolation_);
 }
 
 void session_impl::release_connection() noexcept {
-    if (read_conn_) {
-        read_conn_.rollback();
-        read_conn_ = dorm::connection();
-    }
-    if (conn_) {
-        conn_.rollback();
-        conn_ = dorm::connection();
+    for (auto& e : slots_) {
+        if (e.read_conn) {
+            e.read_conn.rollback();
+            e.read_conn = dorm::connection();
+        }
+        if (e.conn) {
+            e.conn.rollback();
+            e.conn = dorm::connection();
+        }
     }
 }
 
-namespace {
-/// Rethrows the exception being handled as the same dorm error type with `prefix` before its
-/// message (other exceptions as they are).
-template <class E, class... Rest>
-[[noreturn]] void rethrow_prefixed(const std::exception& e, const std::string& prefix) {
-    if (auto* x = dynamic_cast<const E*>(&e)) {
-        if constexpr (std::is_same_v<E, data_error>)
-            throw data_error(prefix + x->what(), x->details(), x->code(), x->sqlstate());
-        else if constexpr (std::is_same_v<E, stale_data_error>)
-            throw stale_data_error(prefix + x->what(), x->details());
-        else if constexpr (std::is_base_of_v<database_error, E>)
-            throw E(prefix + x->what(), x->code(), x->sqlstate());
-        else
-            throw E(prefix + x->what());
-    }
-    if constexpr (sizeof...(Rest) > 0)
-        rethrow_prefixed<Rest...>(e, prefix);
-    else
-        throw;
-}
-}  // namespace
 
 void session_impl::autoflush() {
     // nothing added, removed or handed out since the last flush: nothing can be dirty
@@ -111,9 +132,7 @@ void session_impl::autoflush() {
         flush();
     } catch (const error& e) {
         // as SQLAlchemy: say that the error came from the flush a query (or a lazy load) started
-        rethrow_prefixed<unique_violation, foreign_key_violation, not_null_violation, check_violation, integrity_error,
-                         data_error, programming_error, operational_error, database_error, stale_data_error,
-                         invalid_request_error, argument_error, detached_instance_error, unsupported_error, error>(
+        rethrow_any_prefixed(
             e,
             "(raised as a result of Query-invoked autoflush; consider using a session.no_autoflush block if this "
             "flush is occurring prematurely)\n");
@@ -329,12 +348,13 @@ bool session_impl::is_modified(record_base* rec) const {
     return rec->changed() != 0;
 }
 
-statement_lease session_impl::run(const std::string& sql, std::span<const value> params) {
-    return read_connection().run(sql, params);
+statement_lease session_impl::run(const std::string& sql, std::span<const value> params, std::size_t slot) {
+    return read_connection(slot).run(sql, params);
 }
 
-statement_lease session_impl::run_on_primary(const std::string& sql, std::span<const value> params) {
-    return connection().run(sql, params);
+statement_lease session_impl::run_on_primary(const std::string& sql, std::span<const value> params,
+                                             std::size_t slot) {
+    return connection(slot).run(sql, params);
 }
 
 void session_impl::refresh(record_base* rec) {
@@ -352,7 +372,7 @@ void session_impl::refresh(record_base* rec) {
 bool session_impl::reread(record_base* rec) {
     std::vector<value> key;
     rec->key_values(key);
-    auto lease = run_on_primary(select_by_pk_sql(rec->table()), key);
+    auto lease = run_on_primary(select_by_pk_sql(rec->table()), key, slot_of(&rec->table()));
     if (!lease->step()) return false;
     repopulate(rec, *lease, 0);
     return true;
@@ -386,17 +406,14 @@ void session_impl::commit() {
         throw;
     }
     committing_ = false;
-    if (conn_ || read_conn_) {
-        try {
-            if (read_conn_) read_conn_.commit();  // it has only read
-            if (conn_) conn_.commit();
-        } catch (const std::exception& e) {
-            deferred_snapshots_.clear();
-            failed_ = true;
-            failure_ = e.what();
-            release_connection();
-            throw;
-        }
+    try {
+        commit_engines();
+    } catch (const std::exception& e) {
+        deferred_snapshots_.clear();
+        failed_ = true;
+        failure_ = e.what();
+        release_connection();
+        throw;
     }
     for (auto& [r, mask] : deferred_snapshots_) r->take_snapshot(mask);
     deferred_snapshots_.clear();

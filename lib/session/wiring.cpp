@@ -492,7 +492,7 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         std::vector<value> params{fk};
         object_list found;
         {
-            auto lease = owner->run(owner->select_by_pk_sql(*target.table), params);
+            auto lease = owner->run(owner->select_by_pk_sql(*target.table), params, owner->slot_of(target.table));
             if (lease->step()) found.push_back(rel.read_target(*lease, owner, 0));
         }
         rel.ops->assign(m, std::move(found));
@@ -504,7 +504,7 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
     std::vector<value> params{layout_key_value(*layout_, obj_)};
     object_list items;
     {
-        auto lease = owner->run(sql, params);
+        auto lease = owner->run(sql, params, owner->slot_of(target.table));
         while (lease->step()) items.push_back(rel.read_target(*lease, owner, 0));
     }
     if (const relationship_info* back = back_of(rel); back && !back->collection) {

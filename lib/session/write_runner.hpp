@@ -22,16 +22,18 @@ inline constexpr std::size_t write_batch = 256;
 template <class Item, class Done>
 class write_runner {
 public:
-    write_runner(dorm::connection& c, bool queue_ok, Done done) : c_(c), queue_ok_(queue_ok), done_(std::move(done)) {}
+    write_runner(bool queue_ok, Done done) : queue_ok_(queue_ok), done_(std::move(done)) {}
 
-    /// Switches to the statement of `sql` (a string that lives as long as the flush; the same
-    /// pointer keeps the current statement), after finishing the executions still queued.
-    driver::statement& use(const std::string& sql) {
-        if (&sql != sql_) {
+    /// Switches to the statement of `sql` on `c` (a string that lives as long as the flush; the
+    /// same pointer and connection keep the current statement), after finishing the executions
+    /// still queued.
+    driver::statement& use(const std::string& sql, dorm::connection& c) {
+        if (&sql != sql_ || &c != c_) {
             finish();
             lease_.release();  // before prepare: the cache hands out a free statement only
-            lease_ = c_.prepare(sql);
+            lease_ = c.prepare(sql);
             sql_ = &sql;
+            c_ = &c;
         }
         return *lease_;
     }
@@ -58,7 +60,7 @@ public:
     }
 
 private:
-    dorm::connection& c_;
+    dorm::connection* c_ = nullptr;
     const bool queue_ok_;
     Done done_;
     statement_lease lease_;

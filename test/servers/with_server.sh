@@ -441,6 +441,8 @@ pg_server_opts() { # $1 = port, $2 = socket directory -> postgres options of a t
   local opts="-p $1 -k $2 -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
   opts+=" -c full_page_writes=off -c shared_buffers=16MB -c max_connections=64 -c timezone=UTC"
   opts+=" -c max_wal_size=256MB -c checkpoint_timeout=1h"
+  # two-phase commit (dorm::binds::two_phase): PREPARE TRANSACTION needs prepared-transaction slots
+  opts+=" -c max_prepared_transactions=8"
   # primary and standby of postgresql-replica (a standby needs max_connections, max_wal_senders,
   # ... at least as high as its primary's: both get the same)
   [[ "$backend" == postgresql-replica ]] &&

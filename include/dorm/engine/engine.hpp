@@ -220,6 +220,8 @@ public:
     void dispose();
 
     explicit operator bool() const noexcept { return impl_ != nullptr; }
+    /// The same engine (copies of one create_engine result), not engines of equal URLs.
+    friend bool operator==(const engine& a, const engine& b) noexcept { return a.impl_ == b.impl_; }
 
 private:
     std::shared_ptr<detail::engine_impl> impl_;

@@ -123,12 +123,20 @@ struct session_options {
     bool autoflush = true;
 };
 
-/// A unit of work over one engine: identity map, change tracking, one transaction at a time.
+/// A unit of work over one engine (or several: dorm::binds): identity map, change tracking, one transaction at a time.
 /// Not thread-safe: use one session per thread. Destroying it rolls back what was not committed.
 class session {
 public:
     explicit session(const engine& e, const session_options& options = {})
         : impl_(std::make_unique<detail::session_impl>(e, options.isolation)) {
+        impl_->autoflush_enabled = options.autoflush;
+    }
+    /// A session over several engines: each model's statements, and its part of a flush, go to
+    /// the engine `b` binds it to (else b.default_engine); commit() commits each engine's
+    /// transaction (see dorm::binds::two_phase). One SELECT reads the tables of one engine.
+    /// @throws argument_error for an empty engine or engines of different backends.
+    explicit session(const binds& b, const session_options& options = {})
+        : impl_(std::make_unique<detail::session_impl>(b, options.isolation)) {
         impl_->autoflush_enabled = options.autoflush;
     }
     session(session&&) noexcept = default;
@@ -194,7 +202,7 @@ public:
         impl_->autoflush();
         std::vector<value> params;
         (params.push_back(detail::to_param<K>(pk)), ...);
-        auto lease = impl_->run(impl_->select_by_pk_sql(table_of<T>()), params);
+        auto lease = impl_->run(impl_->select_by_pk_sql(table_of<T>()), params, impl_->slot_of(&table_of<T>()));
         if (!lease->step()) return nullptr;
         return detail::load_entity<T>(*lease, impl_.get());
     }
@@ -290,7 +298,8 @@ public:
     template <class T>
     dml_result execute(const insert_stmt<T>& stmt) {
         impl_->check_usable();
-        return dml_result(impl_->bulk_insert(stmt.statements(impl_->connection().raw().max_params())));
+        return dml_result(
+            impl_->bulk_insert(stmt.statements(impl_->connection(impl_->slot_of(&table_of<T>())).raw().max_params())));
     }
     /// Raw SQL with rows (after an autoflush).
     template <class Row>
@@ -338,7 +347,7 @@ public:
     };
     [[nodiscard]] no_autoflush_guard no_autoflush() { return no_autoflush_guard(*impl_); }
 
-    /// The session's connection (checked out, in a transaction).
+    /// The session's connection to its (default) engine (checked out, in a transaction).
     dorm::connection& connection() { return impl_->connection(); }
     const dorm::engine& engine() const { return impl_->get_engine(); }
     /// Number of objects in the session.
@@ -350,7 +359,8 @@ private:
         impl_->check_usable();
         impl_->autoflush();
         const bool locking = stmt.ast().lock.mode != ast::row_lock::strength::none;
-        if (locking) impl_->begin_write();  // SQLite: BEGIN IMMEDIATE (it cannot lock rows)
+        const std::size_t slot = impl_->slot_of(stmt.ast());  // the engine (dorm::binds)
+        if (locking) impl_->begin_write(slot);  // SQLite: BEGIN IMMEDIATE (it cannot lock rows)
         const bool populate = locking || stmt.ast().populate_existing;
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
@@ -364,7 +374,7 @@ private:
         // two statements: run(sql, params) would make its span of `params` before the SQL is
         // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
         const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
-        auto lease = impl_->run(sql, params);
+        auto lease = impl_->run(sql, params, slot);
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             return result<std::shared_ptr<T>>(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <dorm/engine/engine.hpp>
+#include <dorm/session/binds.hpp>
 #include <dorm/query/ast.hpp>
 #include <dorm/session/detail/identity_map.hpp>
 #include <dorm/session/detail/record.hpp>
@@ -25,23 +26,42 @@ struct row_update;
 class session_impl {
 public:
     explicit session_impl(engine e, std::optional<isolation> level = std::nullopt);
+    /// A session over several engines (dorm::binds): slot 0 is the default engine.
+    session_impl(const dorm::binds& b, std::optional<isolation> level);
     ~session_impl();
     session_impl(const session_impl&) = delete;
     session_impl& operator=(const session_impl&) = delete;
 
-    const dorm::engine& get_engine() const noexcept { return engine_; }
+    const dorm::engine& get_engine() const noexcept { return slots_.front().engine; }
     dorm::dialect dialect() const noexcept { return dialect_; }
 
     /// Throws pending_rollback_error after a failed flush.
     void check_usable() const;
-    /// The connection, checked out and in a transaction (autobegin).
-    dorm::connection& connection();
+    /// The connection of engine slot `slot` (0: the default engine), checked out and in a
+    /// transaction (autobegin).
+    dorm::connection& connection(std::size_t slot = 0);
+    /// The engine slot of a table: the engine dorm::binds bound its model to, else 0.
+    std::size_t slot_of(const schema::table* t) const noexcept {
+        if (bound_.empty()) return 0;
+        for (const auto& [table, slot] : bound_)
+            if (table == t) return slot;
+        return 0;
+    }
+    /// The engine slot of a SELECT: the one of its tables (subqueries and joins included).
+    /// @throws argument_error when its tables are bound to different engines.
+    std::size_t slot_of(const ast::select& s) const;
+    /// Whether any engine of the session echoes.
+    bool echoes() const {
+        for (const auto& e : slots_)
+            if (e.engine.options().echo) return true;
+        return false;
+    }
     /// Begins the session's transaction now, at `level` (none: the session's level).
     /// @throws invalid_request_error when a transaction is already open.
     void begin(std::optional<isolation> level);
     /// Before a locking SELECT: the transaction may write without waiting later (SQLite: BEGIN
     /// IMMEDIATE, see connection::begin_write).
-    void begin_write();
+    void begin_write(std::size_t slot = 0);
     /// Flushes pending changes before a query (unless disabled).
     void autoflush();
     bool autoflush_enabled = true;
@@ -81,7 +101,9 @@ public:
     /// Called before a lazy load (raiseload and statistics hook here).
     void before_lazy_load(const schema::table& owner, const char* member);
     bool in_transaction() const noexcept {
-        return (conn_ && conn_.in_transaction()) || (read_conn_ && read_conn_.in_transaction());
+        for (const auto& e : slots_)
+            if ((e.conn && e.conn.in_transaction()) || (e.read_conn && e.read_conn.in_transaction())) return true;
+        return false;
     }
     /// Set while the rows of a locking / populate_existing SELECT are read: load_entity_erased
     /// overwrites the objects already in the session (see populate_scope).
@@ -95,13 +117,13 @@ public:
 
     /// Runs a compiled read (a SELECT): prepares (cached), binds, echoes; rows are read by the
     /// caller. On an engine with replicas it goes to the read connection (see read_connection).
-    statement_lease run(const std::string& sql, std::span<const value> params);
+    statement_lease run(const std::string& sql, std::span<const value> params, std::size_t slot = 0);
     /// run() on the primary's connection, whatever the routing (text(), reads that decide a write).
-    statement_lease run_on_primary(const std::string& sql, std::span<const value> params);
+    statement_lease run_on_primary(const std::string& sql, std::span<const value> params, std::size_t slot = 0);
     /// Where reads go: on an engine with replicas, a replica's connection (in a transaction of
     /// its own) until the session's transaction on the primary has begun (a flush, a write, a
     /// locking read, begin()) or while reads_on_primary is set; otherwise connection().
-    dorm::connection& read_connection();
+    dorm::connection& read_connection(std::size_t slot = 0);
     /// Set while a statement given dorm::on_primary runs (and its eager loads).
     bool reads_on_primary = false;
 
@@ -110,8 +132,9 @@ public:
     std::int64_t bulk_update(const ast::update& u);
     std::int64_t bulk_delete(const ast::delete_& d);
     std::int64_t bulk_insert(const std::vector<ast::insert>& inserts);
-    /// A statement without rows from compiled SQL (text()).
-    std::int64_t execute_compiled(const compiled& c);
+    /// A statement without rows from compiled SQL (text(): the default engine; bulk statements:
+    /// their table's).
+    std::int64_t execute_compiled(const compiled& c, std::size_t slot = 0);
 
     std::size_t size() const noexcept { return records_.size() - forgotten_; }
     std::size_t pending_count() const noexcept;
@@ -166,14 +189,24 @@ private:
     std::vector<record_base*> bulk_targets(const schema::table& t, const std::vector<ast::expr_ptr>& where);
     identity_key key_of_row(const schema::table& t, driver::statement& s) const;
 
-    dorm::engine engine_;
+    /// One engine of the session and its connections.
+    struct engine_slot {
+        dorm::engine engine;
+        /// The primary's connection: the transaction that writes.
+        dorm::connection conn;
+        /// The replica connection reads use before the primary's transaction begins (engines
+        /// with replicas only).
+        dorm::connection read_conn;
+        bool has_replicas = false;
+    };
+    /// Commits every engine's transaction (commit()), in slot order or in two phases.
+    void commit_engines();
+    std::vector<engine_slot> slots_;  ///< [0]: the default engine
+    /// Tables bound to another engine than the default one (dorm::binds), with their slot.
+    std::vector<std::pair<const schema::table*, std::size_t>> bound_;
+    bool two_phase_ = false;
     dorm::dialect dialect_;
     std::optional<isolation> isolation_;  ///< session_options::isolation
-    dorm::connection conn_;
-    /// The replica connection reads use before the primary's transaction begins (engines with
-    /// replicas only).
-    dorm::connection read_conn_;
-    bool has_replicas_ = false;
     bool failed_ = false;
     bool flushing_ = false;
     std::size_t lazy_loads_ = 0;
