@@ -147,6 +147,15 @@ public:
     /// Rolls back the open transaction (logs `ROLLBACK`). No-op without one. Never throws.
     void rollback() noexcept;
     bool in_transaction() const noexcept;
+    /// Two-phase commit, first phase: the open transaction is prepared under the name `gid`
+    /// (PostgreSQL `PREPARE TRANSACTION`; the server needs max_prepared_transactions > 0) and
+    /// leaves the connection; commit_prepared / rollback_prepared finish it, from any connection.
+    /// @throws argument_error on a backend without two-phase commit or without an open transaction.
+    void prepare_transaction(std::string_view gid);
+    /// Second phase: `COMMIT PREPARED` the transaction named `gid`.
+    void commit_prepared(std::string_view gid);
+    /// Second phase: `ROLLBACK PREPARED` the transaction named `gid`.
+    void rollback_prepared(std::string_view gid);
 
     /// A prepared statement for `sql`, from this connection's cache (prepared on first use).
     statement_lease prepare(std::string_view sql);
