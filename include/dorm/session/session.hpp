@@ -104,7 +104,6 @@ identity_key key_from_values(const K&... pk) {
 
 }  // namespace detail
 
-/// Options of a session (designated initializers: `dorm::session s(engine, {.isolation = ...})`).
 /// Tag for session.execute(stmt, dorm::on_primary) / scalars(stmt, dorm::on_primary): the read
 /// goes to the engine's primary even when the engine has read replicas (read-your-writes after a
 /// commit, whose rows a replica may not have yet).
@@ -115,6 +114,7 @@ struct on_primary_t {
 };
 inline constexpr on_primary_t on_primary{on_primary_t::make{}};
 
+/// Options of a session (designated initializers: `dorm::session s(engine, {.isolation = ...})`).
 struct session_options {
     /// The isolation level of the session's transactions (none: the engine's). A level the
     /// backend does not have is an argument_error (see dorm/engine/isolation.hpp).
@@ -123,8 +123,8 @@ struct session_options {
     bool autoflush = true;
 };
 
-/// A unit of work over one engine (or several: dorm::binds): identity map, change tracking, one transaction at a time.
-/// Not thread-safe: use one session per thread. Destroying it rolls back what was not committed.
+/// A unit of work over one engine (or several: dorm::binds): identity map, change tracking, one
+/// transaction at a time. Not thread-safe: use one session per thread. Destroying it rolls back what was not committed.
 class session {
 public:
     explicit session(const engine& e, const session_options& options = {})
