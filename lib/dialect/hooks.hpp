@@ -158,10 +158,11 @@ public:
     virtual std::string connection_isolation_reset_sql() const { return {}; }
     /// The steps of a two-phase commit (dorm::binds::two_phase).
     enum class two_phase_step : unsigned char { prepare, commit, rollback };
+    /// Whether the backend has a two-phase commit dorm can use (two_phase_sql spells its steps).
+    virtual bool two_phase_commit() const { return false; }
     /// The statement of one step for the transaction named `gid` (a name dorm makes: letters,
-    /// digits and '-'), or empty when the backend has no two-phase commit dorm can use.
+    /// digits and '-'); only asked for when two_phase_commit() is true.
     virtual std::string two_phase_sql(two_phase_step, std::string_view /*gid*/) const { return {}; }
-    bool two_phase_commit() const { return !two_phase_sql(two_phase_step::prepare, "x").empty(); }
     /// How SELECT ... FOR UPDATE is spelled.
     struct lock_spelling {
         bool rows = true;                      ///< false: the dialect cannot lock rows (nothing is printed)

@@ -6,8 +6,6 @@
 
 #include <algorithm>
 
-#include <dorm/dialect/dialect.hpp>
-
 #include <dorm/error.hpp>
 
 #include "dialect/hooks.hpp"

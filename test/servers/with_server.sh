@@ -721,54 +721,64 @@ start_mysql() {
     cp -a "$workdir/data" "$replica_dir/data" || fail "could not copy $workdir/data for the replica"
   fi
 
-  local attempt port up died rc
-  for attempt in 1 2 3 4 5 6 7 8; do
-    port=$(pick_port)
-    unset DORM_SERVER_TRY_PORT
-    rm -f "$workdir/error.log"
-    launch_mariadbd "$port"
-    rc=0
-    await_mariadbd || rc=$?
-    up=0 died=0
-    case $rc in
-      0) up=1 ;;
-      1) died=1 ;;
-    esac
-    if (( up )) && [[ "$backend" == mysql-replica ]]; then
-      # the database `test` is created once the replica runs (start_mysql_replica)
-      server_port=$port
-      DORM_TEST_URL="mysql://root@127.0.0.1:$port/test"
-      log "MariaDB primary (binary log, server-id 1) up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
-      return 0
-    fi
-    if (( up )); then
-      # the database of the URL, and a check that the URL itself works over TCP
-      if ! mariadb --no-defaults --socket="$workdir/sock" -uroot -e 'CREATE DATABASE test' </dev/null >&2 ||
-        ! mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot test -e 'SELECT 1' </dev/null >/dev/null; then
-        dump_file "$workdir/error.log" "MariaDB error log"
-        fail "MariaDB started but could not create/reach database 'test'"
-      fi
-      server_port=$port
-      DORM_TEST_URL="mysql://root@127.0.0.1:$port/test"
-      log "MariaDB up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
-      return 0
-    fi
-    if (( died )); then
-      wait "$server_pid" 2>/dev/null || true
-      server_pid=""
-      if grep -qE 'Address already in use|Do you already have another .*server running' "$workdir/error.log" 2>/dev/null; then
-        log "port $port was taken (attempt $attempt); retrying with another port"
-        continue
-      fi
-      dump_file "$workdir/mariadbd.out" "mariadbd output"
-      dump_file "$workdir/error.log" "MariaDB error log"
-      fail "MariaDB server exited during startup"
-    fi
+  local port
+  if ! start_mariadbd_on_free_port "$workdir" MariaDB server_pid "${mysql_run_opts[@]}"; then
     dump_file "$workdir/error.log" "MariaDB error log"
     stop_server
     fail "MariaDB did not answer within $start_timeout s"
+  fi
+  port=$spawned_port
+  server_port=$port
+  DORM_TEST_URL="mysql://root@127.0.0.1:$port/test"
+  if [[ "$backend" == mysql-replica ]]; then
+    # the database `test` is created once the replica runs (start_mysql_replica)
+    log "MariaDB primary (binary log, server-id 1) up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
+    return 0
+  fi
+  # the database of the URL, and a check that the URL itself works over TCP
+  if ! mariadb --no-defaults --socket="$workdir/sock" -uroot -e 'CREATE DATABASE test' </dev/null >&2 ||
+    ! mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot test -e 'SELECT 1' </dev/null >/dev/null; then
+    dump_file "$workdir/error.log" "MariaDB error log"
+    fail "MariaDB started but could not create/reach database 'test'"
+  fi
+  log "MariaDB up on 127.0.0.1:$port in $(elapsed_since "$t0") s (data in $workdir)"
+}
+
+# Starts mariadbd on directory $1 ($1/data) on a free loopback port; a port found taken when the
+# server binds it is retried with another one (8 attempts). $2 names the server in messages, $3 is
+# the variable that holds its pid (server_pid / replica_pid: set at once, so the exit trap stops
+# it); options for mariadbd follow. Returns 0 when it answers (port in spawned_port), 1 when it
+# does not answer within the start timeout (it still runs: the caller stops it); fails when it
+# exits for another reason or no port worked.
+start_mariadbd_on_free_port() {
+  local dir=$1 what=$2 pid_var=$3 attempt port rc
+  shift 3
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(pick_port)
+    unset DORM_SERVER_TRY_PORT
+    rm -f "$dir/error.log"
+    spawn_mariadbd "$dir" "$port" "$@"
+    printf -v "$pid_var" '%s' "$spawned_pid"
+    rc=0
+    await_mariadbd "$spawned_pid" "$dir" || rc=$?
+    case $rc in
+      0)
+        spawned_port=$port
+        return 0
+        ;;
+      2) return 1 ;;
+    esac
+    wait "$spawned_pid" 2>/dev/null || true
+    printf -v "$pid_var" '%s' ""
+    if grep -qE 'Address already in use|Do you already have another .*server running' "$dir/error.log" 2>/dev/null; then
+      log "port $port was taken ($what, attempt $attempt); retrying with another port"
+      continue
+    fi
+    dump_file "$dir/mariadbd.out" "mariadbd output ($what)"
+    dump_file "$dir/error.log" "$what error log"
+    fail "$what exited during startup"
   done
-  fail "MariaDB failed to start: no usable port after 8 attempts"
+  fail "$what failed to start: no usable port after 8 attempts"
 }
 
 spawn_mariadbd() { # $1 = directory (data/ in it), $2 = port, options...: mariadbd in the background
@@ -809,34 +819,13 @@ start_mysql_replica() {
   local t0=$EPOCHREALTIME
   replica_kind=mysql
   local opts=(--server-id=2 --read-only --skip-slave-start --relay-log=dorm-relay "${mysql_server_opts[@]}")
-  local attempt port rc started=0
-  for attempt in 1 2 3 4 5 6 7 8; do
-    port=$(pick_port)
-    rm -f "$replica_dir/error.log"
-    spawn_mariadbd "$replica_dir" "$port" "${opts[@]}"
-    replica_pid=$spawned_pid
-    rc=0
-    await_mariadbd "$replica_pid" "$replica_dir" || rc=$?
-    if (( rc == 0 )); then
-      started=1
-      break
-    fi
-    if (( rc == 1 )); then
-      wait "$replica_pid" 2>/dev/null || true
-      replica_pid=""
-      if grep -qE 'Address already in use|Do you already have another .*server running' "$replica_dir/error.log" 2>/dev/null; then
-        log "port $port was taken (replica, attempt $attempt); retrying with another port"
-        continue
-      fi
-      dump_file "$replica_dir/mariadbd.out" "mariadbd output (replica)"
-      dump_file "$replica_dir/error.log" "MariaDB replica error log"
-      fail "the MariaDB replica exited during startup"
-    fi
+  local port
+  if ! start_mariadbd_on_free_port "$replica_dir" "MariaDB replica" replica_pid "${opts[@]}"; then
     dump_file "$replica_dir/error.log" "MariaDB replica error log"
     stop_replica
     fail "the MariaDB replica did not answer within $start_timeout s"
-  done
-  (( started )) || fail "the MariaDB replica failed to start: no usable port after 8 attempts"
+  fi
+  port=$spawned_port
   replica_port=$port
 
   if ! replica_sql -e "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$server_port, MASTER_USER='root',
