@@ -158,6 +158,9 @@ public:
     virtual std::string connection_isolation_reset_sql() const { return {}; }
     /// The steps of a two-phase commit (dorm::binds::two_phase).
     enum class two_phase_step : unsigned char { prepare, commit, rollback };
+    /// Whether NULL sorts above every value (ASC puts NULLs last: PostgreSQL, Oracle) or below
+    /// (SQLite, MariaDB): how dorm merges ordered rows of several shards.
+    virtual bool nulls_sort_high() const { return false; }
     /// Whether the backend has a two-phase commit dorm can use (two_phase_sql spells its steps).
     virtual bool two_phase_commit() const { return false; }
     /// The statement of one step for the transaction named `gid` (a name dorm makes: letters,

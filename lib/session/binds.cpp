@@ -43,6 +43,7 @@ void each_table(const ast::select& s, F& f) {
 }  // namespace
 
 std::size_t session_impl::slot_of(const ast::select& s) const {
+    if (sharding_) return active_shard_ == no_shard ? 0 : active_shard_;  // every shard has every table
     if (bound_.empty()) return 0;
     const schema::table* first = nullptr;
     std::size_t slot = 0;

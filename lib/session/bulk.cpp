@@ -4,11 +4,16 @@
 #include <dorm/query/ast.hpp>
 #include <dorm/session/detail/session_impl.hpp>
 
+#include <algorithm>
+
+#include <dorm/error.hpp>
+
 namespace dorm::detail {
 
 identity_key session_impl::key_of_row(const schema::table& t, driver::statement& s) const {
     identity_key k;
     k.table = &t;
+    k.shard = key_shard();
     if (t.primary_key.size() == 1 && t.columns[static_cast<std::size_t>(t.primary_key[0])].type == column_type::integer) {
         k.i = s.get_int(0);
     } else {
@@ -32,27 +37,43 @@ std::vector<record_base*> session_impl::bulk_targets(const schema::table& t, con
     return out;
 }
 
+std::vector<std::size_t> session_impl::write_slots(const schema::table* t, const std::vector<ast::expr_ptr>& where) const {
+    if (!sharding_) return {slot_of(t)};
+    ast::select s;  // the shards a SELECT with this WHERE would read
+    s.from.push_back(ast::table_ref{t, {}, nullptr});
+    s.where = where;
+    return shards_for(s, nullptr);
+}
+
 std::int64_t session_impl::bulk_update(const ast::update& u) {
-    std::vector<record_base*> matched = bulk_targets(*u.table, u.where);
-    std::int64_t n = execute_compiled(compile_update(u, dialect_), slot_of(u.table));
-    // synchronize the session: re-read the rows of the objects it holds
-    for (auto* r : matched) {
-        if (r->state != object_state::persistent) continue;
-        save_backup(r);
-        reread(r);  // (not found when the UPDATE changed its key: the object stays as it was)
+    std::int64_t n = 0;
+    for (std::size_t slot : write_slots(u.table, u.where)) {
+        shard_scope on_shard(*this, slot);
+        std::vector<record_base*> matched = bulk_targets(*u.table, u.where);
+        n += execute_compiled(compile_update(u, dialect_), slot);
+        // synchronize the session: re-read the rows of the objects it holds
+        for (auto* r : matched) {
+            if (r->state != object_state::persistent) continue;
+            save_backup(r);
+            reread(r);  // (not found when the UPDATE changed its key: the object stays as it was)
+        }
     }
     return n;
 }
 
 std::int64_t session_impl::bulk_delete(const ast::delete_& d) {
-    std::vector<record_base*> matched = bulk_targets(*d.table, d.where);
-    std::int64_t n = execute_compiled(compile_delete(d, dialect_), slot_of(d.table));
-    forget_batch batch(*this, matched.size());  // swept from deleted_ too: forget() makes them transient
-    for (auto* r : matched) {  // the rows are gone: so are the objects (until a rollback)
-        r->state = object_state::persistent;
-        r->deleted_in_txn = true;
-        txn_deleted_.push_back(r->shared_from_this());
-        forget(r);
+    std::int64_t n = 0;
+    for (std::size_t slot : write_slots(d.table, d.where)) {
+        shard_scope on_shard(*this, slot);
+        std::vector<record_base*> matched = bulk_targets(*d.table, d.where);
+        n += execute_compiled(compile_delete(d, dialect_), slot);
+        forget_batch batch(*this, matched.size());  // swept from deleted_ too: forget() makes them transient
+        for (auto* r : matched) {  // the rows are gone: so are the objects (until a rollback)
+            r->state = object_state::persistent;
+            r->deleted_in_txn = true;
+            txn_deleted_.push_back(r->shared_from_this());
+            forget(r);
+        }
     }
     return n;
 }
@@ -61,7 +82,35 @@ std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) 
     check_usable();
     autoflush();
     std::int64_t n = 0;
-    for (const auto& ins : inserts) n += execute_compiled(compile_insert(ins, dialect_), slot_of(ins.table));
+    for (const auto& ins : inserts) {
+        if (!sharding_) {
+            n += execute_compiled(compile_insert(ins, dialect_), slot_of(ins.table));
+            continue;
+        }
+        // a sharded session: each row to its shard (the table's rule over the row's value)
+        const auto& rules = sharding_->rules();
+        auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.table == ins.table; });
+        if (rule == rules.end())
+            throw invalid_request_error("dorm::sharded_engine: a bulk INSERT into " + ins.table->name +
+                                        " has no shard: the table has no shard rule (shard_by); add the objects instead");
+        auto pos = std::find(ins.columns.begin(), ins.columns.end(), rule->column);
+        if (pos == ins.columns.end())
+            throw invalid_request_error("dorm::sharded_engine: a bulk INSERT into " + ins.table->name +
+                                        " leaves out its shard key " +
+                                        ins.table->columns[static_cast<std::size_t>(rule->column)].name);
+        std::vector<ast::insert> per_shard(slots_.size());
+        for (const auto& row : ins.rows) {
+            ast::insert& part = per_shard[rule->pick(row[static_cast<std::size_t>(pos - ins.columns.begin())])];
+            if (part.rows.empty()) {
+                part = ins;
+                part.rows.clear();
+            }
+            part.rows.push_back(row);
+        }
+        for (std::size_t slot = 0; slot < per_shard.size(); ++slot)
+            if (!per_shard[slot].rows.empty())
+                n += execute_compiled(compile_insert(per_shard[slot], dialect_), slot);
+    }
     return n;
 }
 

@@ -73,12 +73,24 @@ private:
     bool kept_ = false;
 };
 
-/// The connection each table's rows are written on: the session's connection to the table's
-/// engine (dorm::binds), its transaction begun at the first write.
+/// The connection each row is written on: the session's connection to its table's engine
+/// (dorm::binds) or to its shard (dorm::sharded_engine), its transaction begun at the first write.
 class write_connections {
 public:
     explicit write_connections(session_impl& s) : s_(s) {}
-    dorm::connection& operator()(const schema::table* t) { return s_.connection(s_.slot_of(t)); }
+    dorm::connection& operator()(const record_base* r) { return s_.connection(s_.slot_of(r)); }
+    /// A row of table t that belongs with a record on shard `shard` (many-to-many association rows).
+    dorm::connection& operator()(const schema::table* t, std::uint32_t shard) {
+        return s_.connection(s_.sharded() ? shard : s_.slot_of(t));
+    }
+    /// A new row: its shard is chosen now (a sharded session; nothing otherwise).
+    void place(record_base* r) {
+        if (s_.sharded()) s_.place(r);
+    }
+    /// Before an UPDATE (a sharded session): the row stays on its shard.
+    void check_update(record_base* r) {
+        if (s_.sharded()) s_.check_shard_key_unchanged(r);
+    }
     /// Whether any engine of the session echoes.
     bool echo() const { return s_.echoes(); }
 

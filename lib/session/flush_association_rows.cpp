@@ -54,6 +54,7 @@ void dedupe(std::vector<assoc_row>& rows) {
 void write_association_rows(write_connections& conns, dorm::dialect d, const std::vector<record_base*>& inserts,
                             const std::vector<record_base*>& watched, const std::vector<record_base*>& deleted) {
     std::vector<assoc_row> assoc_ins, assoc_del;
+    // (each row goes with the record whose collection changed: its shard in a sharded session)
     for (auto* r : inserts) r->assoc_changes(assoc_ins, assoc_del);
     for (auto* r : watched)
         if (r->state == object_state::persistent) r->assoc_changes(assoc_ins, assoc_del);
@@ -68,7 +69,7 @@ void write_association_rows(write_connections& conns, dorm::dialect d, const std
             del.where.push_back(
                 ast::make_op(ast::op::eq, {ast::make_column(a.table, a.target_col), ast::make_param(a.target_key)}));
         compiled out = compile_delete(del, d);
-        conns(a.table).execute(out.sql, out.params);
+        conns(a.table, a.shard).execute(out.sql, out.params);
     }
     for (auto& a : assoc_ins) {
         ast::insert ins;
@@ -76,7 +77,7 @@ void write_association_rows(write_connections& conns, dorm::dialect d, const std
         ins.columns = {a.owner_col, a.target_col};
         ins.rows.push_back({a.owner_key, a.target_key});
         compiled out = compile_insert(ins, d);
-        conns(a.table).execute(out.sql, out.params);
+        conns(a.table, a.shard).execute(out.sql, out.params);
     }
 }
 

@@ -77,7 +77,6 @@ void flush_writer::write_updates(const schema::table* t, const std::vector<recor
         if (n != 1) throw_stale("UPDATE", *r, n);
     };
     write_runner<record_base*, decltype(check_matched)> runner(true, check_matched);
-    dorm::connection& c = conns_(t);
     column_mask current = 0;  // a changed-column set is never empty
     const std::string* current_sql = nullptr;
     std::vector<int> cols;
@@ -90,6 +89,8 @@ void flush_writer::write_updates(const schema::table* t, const std::vector<recor
             current_sql = &sql_.sql(t, versioned ? write_kind::update_versioned : write_kind::update, u.mask);
         }
         const std::string& sql = *current_sql;
+        conns_.check_update(u.rec);
+        dorm::connection& c = conns_(u.rec);
         driver::statement& st = runner.use(sql, c);
         u.rec->bind_columns(st, cols, 0, scratch_);
         u.rec->bind_key(st, static_cast<int>(cols.size()), scratch_);
@@ -136,7 +137,6 @@ void flush_writer::write_inserts_and_updates() {
         // INSERTs of a table are queued (drivers that can) when no row waits for another row's
         // generated key: no relationship edges in this flush.
         write_runner<std::pair<record_base*, bool>, decltype(finish_row)> runner(plan_.edges.empty(), finish_row);
-        dorm::connection* c = nullptr;  // current_table's
         for (auto* r : plan_.inserts) {
             const schema::table* t = &r->table();
             if (t != current_table) {
@@ -151,9 +151,10 @@ void flush_writer::write_inserts_and_updates() {
                     if (i != t->autoincrement_column) gen_cols.push_back(i);
                 }
                 current_table = t;
-                c = &conns_(t);
             }
             r->sync_parents();
+            conns_.place(r);  // (a sharded session: the row's shard, from its values now set)
+            dorm::connection* c = &conns_(r);
             const bool generated = r->generated_key_unset();
             const write_kind kind = generated ? write_kind::insert_generated : write_kind::insert_all;
             if (!current_sql || kind != current_kind || t != current_sql_table) {
@@ -190,7 +191,7 @@ void flush_writer::write_null_outs() {
         const std::string& sql = sql_.sql(&r->table(), write_kind::update, r->null_out);
         params_.assign(static_cast<std::size_t>(std::popcount(r->null_out)), value());
         r->key_values(params_);
-        conns_(&r->table()).execute(sql, params_);
+        conns_(r).execute(sql, params_);
     }
 }
 
@@ -208,15 +209,14 @@ void flush_writer::write_deletes(const std::vector<record_base*>& deletes) {
     };
     write_runner<record_base*, decltype(check_deleted)> runner(true, check_deleted);
     const schema::table* current_table = nullptr;
-    dorm::connection* c = nullptr;  // current_table's
     const std::string* current_sql = nullptr;
     for (auto* r : deletes) {
         const schema::table* t = &r->table();
         if (t != current_table) {
             current_table = t;
             current_sql = &sql_.sql(t, write_kind::delete_);
-            c = &conns_(t);
         }
+        dorm::connection* c = &conns_(r);
         const std::string& sql = *current_sql;
         driver::statement& st = runner.use(sql, *c);
         r->bind_key(st, 0, scratch_);

@@ -3,6 +3,17 @@
 
 namespace dorm::detail {
 
+namespace {
+/// Keys that live in the node map: serialized (composite / text) keys, and every key of a shard
+/// other than 0 (a dorm::sharded_engine session), prefixed with its shard ('#' never starts a
+/// serialized key: append_key_part begins with a digit).
+bool in_others(const identity_key& k) noexcept { return k.shard != 0 || !k.s.empty(); }
+std::string other_key(const identity_key& k) {
+    if (k.shard == 0) return k.s;
+    return "#" + std::to_string(k.shard) + ":" + (k.s.empty() ? "i" + std::to_string(k.i) : k.s);
+}
+}  // namespace
+
 std::size_t identity_map::index_of(const schema::table* t, std::int64_t key) const noexcept {
     // Keys are hashed in blocks of 16: consecutive ids (the common case: rows loaded in key
     // order) land in consecutive slots, so a bulk load walks the table almost sequentially;
@@ -14,8 +25,8 @@ std::size_t identity_map::index_of(const schema::table* t, std::int64_t key) con
 }
 
 record_base* identity_map::find(const identity_key& k) const noexcept {
-    if (!k.s.empty()) {
-        auto it = others_.find({k.table, k.s});
+    if (in_others(k)) {
+        auto it = others_.find({k.table, other_key(k)});
         return it == others_.end() ? nullptr : it->second;
     }
     if (slots_.empty()) return nullptr;
@@ -29,7 +40,7 @@ record_base* identity_map::find(const identity_key& k) const noexcept {
 
 record_base* identity_map::find(const identity_key& k, insert_hint& hint) {
     hint.pos = static_cast<std::size_t>(-1);
-    if (!k.s.empty()) return find(k);
+    if (in_others(k)) return find(k);
     if ((used_ + 1) * 4 > slots_.size() * 3) grow();  // so that the hinted insert needs no growth
     const std::size_t mask = slots_.size() - 1;
     std::size_t first_free = slots_.size();
@@ -51,7 +62,7 @@ record_base* identity_map::find(const identity_key& k, insert_hint& hint) {
 }
 
 record_base* identity_map::emplace(const identity_key& k, record_base* r, const insert_hint& hint) {
-    if (!k.s.empty() || hint.pos == static_cast<std::size_t>(-1) || hint.version != version_) return emplace(k, r);
+    if (in_others(k) || hint.pos == static_cast<std::size_t>(-1) || hint.version != version_) return emplace(k, r);
     slot& s = slots_[hint.pos];
     if (!s.rec) ++used_;
     s = slot{k.table, k.i, r};
@@ -90,8 +101,8 @@ void identity_map::rebuild(std::size_t n) {
 }
 
 record_base* identity_map::emplace(const identity_key& k, record_base* r) {
-    if (!k.s.empty()) {
-        auto [it, inserted] = others_.emplace(std::make_pair(k.table, k.s), r);
+    if (in_others(k)) {
+        auto [it, inserted] = others_.emplace(std::make_pair(k.table, other_key(k)), r);
         if (inserted) count(k.table, +1);
         return it->second;
     }
@@ -121,8 +132,8 @@ record_base* identity_map::emplace(const identity_key& k, record_base* r) {
 }
 
 void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
-    if (!k.s.empty()) {
-        auto it = others_.find({k.table, k.s});
+    if (in_others(k)) {
+        auto it = others_.find({k.table, other_key(k)});
         if (it != others_.end() && (!r || it->second == r)) {
             others_.erase(it);
             count(k.table, -1);

@@ -370,7 +370,8 @@ void session_impl::refresh(record_base* rec) {
 bool session_impl::reread(record_base* rec) {
     std::vector<value> key;
     rec->key_values(key);
-    auto lease = run_on_primary(select_by_pk_sql(rec->table()), key, slot_of(&rec->table()));
+    shard_scope on_its_shard(*this, rec->ident.shard);  // (a sharded session: the row's shard)
+    auto lease = run_on_primary(select_by_pk_sql(rec->table()), key, slot_of(rec));
     if (!lease->step()) return false;
     repopulate(rec, *lease, 0);
     return true;

@@ -44,6 +44,7 @@ std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* ses
                                          std::shared_ptr<record_base> (*read_new)(driver::statement&, int)) {
     identity_key k;
     layout_row_key(layout, s, first, k);
+    k.shard = session->key_shard();
     identity_map::insert_hint hint;
     if (record_base* r = session->find(k, hint)) {
         if (session->populating && r->state == object_state::persistent) session->repopulate(r, s, first);
@@ -468,6 +469,8 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         return;
     }
     const record_layout& target = rel.target();
+    // a sharded session loads related rows from the owner's shard (co-located rows)
+    shard_scope on_owners_shard(*owner, ident.shard);
     if (rel.many_to_one) {
         const value fk = get_column(rel.owner_fk);
         if (fk.is_null()) {
@@ -476,6 +479,7 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         }
         identity_key k;
         k.table = target.table;
+        k.shard = owner->key_shard();
         if (fk.kind() == value_kind::integer)
             k.i = fk.as_int();
         else
@@ -574,7 +578,7 @@ void record_base::assoc_changes_rels(std::vector<assoc_row>& inserts, std::vecto
         const schema::table* assoc = &rel.assoc();
         const value mine = layout_key_value(l, obj_);
         if (state == object_state::deleted) {  // every row of this owner goes
-            deletes.push_back({assoc, rel.assoc_to_owner, -1, mine, value()});
+            deletes.push_back({assoc, rel.assoc_to_owner, -1, mine, value(), ident.shard});
             continue;
         }
         const void* m = at(obj_, rel.offset);
@@ -589,9 +593,10 @@ void record_base::assoc_changes_rels(std::vector<assoc_row>& inserts, std::vecto
             for (auto& item : items)
                 if (!in_db(item.get()))
                     inserts.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine,
-                                       layout_key_value(rel.target(), item.get())});
+                                       layout_key_value(rel.target(), item.get()), ident.shard});
             for (auto& e : db)
-                if (!in_items(e.first)) deletes.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine, e.second});
+                if (!in_items(e.first))
+                    deletes.push_back({assoc, rel.assoc_to_owner, rel.assoc_to_target, mine, e.second, ident.shard});
         };
         if (db.size() * items.size() <= 256) {
             thread_work_counts().collection_steps += db.size() * items.size();

@@ -25,6 +25,8 @@
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/wiring.hpp>
 #include <dorm/session/loaders.hpp>
+#include <dorm/session/detail/shard_merge.hpp>
+#include <dorm/session/sharded_engine.hpp>
 
 namespace dorm {
 
@@ -75,6 +77,16 @@ typename entities_rows<Row>::session_row read_entities_row_populating(driver::st
     populate_scope scope(*static_cast<session_impl*>(session));
     return read_entities_row<Row>(s, session);
 }
+
+/// The row type a session's result has for a select's Row (select<A, B>(): shared_ptrs).
+template <class Row, bool = is_entities<Row>::value>
+struct session_row_of {
+    using type = Row;
+};
+template <class Row>
+struct session_row_of<Row, true> {
+    using type = typename entities_rows<Row>::session_row;
+};
 
 template <class T, class... K>
 identity_key key_from_values(const K&... pk) {
@@ -139,6 +151,15 @@ public:
         : impl_(std::make_unique<detail::session_impl>(b, options.isolation)) {
         impl_->autoflush_enabled = options.autoflush;
     }
+    /// A session over a dorm::sharded_engine: each new object is written to the shard its table's
+    /// rule picks, get<T>(pk) and queries read the shards that can hold their rows (all of them
+    /// when the WHERE does not name the shard key) and merge the rows; lazy loads read the owner's
+    /// shard. commit() commits each shard's transaction (not atomically across shards unless
+    /// two_phase). Raw SQL (text(), connection()) goes to the first shard.
+    explicit session(const sharded_engine& e, const session_options& options = {})
+        : impl_(std::make_unique<detail::session_impl>(e, options.isolation)) {
+        impl_->autoflush_enabled = options.autoflush;
+    }
     session(session&&) noexcept = default;
     session& operator=(session&&) noexcept = default;
     ~session() = default;
@@ -194,6 +215,10 @@ public:
     std::shared_ptr<T> get(const K&... pk) {
         impl_->check_usable();
         const detail::identity_key k = detail::key_from_values<T>(pk...);
+        if (impl_->sharded()) {
+            const value params[] = {detail::to_param<K>(pk)...};
+            return std::static_pointer_cast<T>(detail::get_on_shards(*impl_, k, params, &detail::read_entity_erased<T>));
+        }
         if (detail::record_base* r = impl_->find(k)) {
             if (r->state == detail::object_state::deleted) return nullptr;
             impl_->watch(r);
@@ -358,6 +383,7 @@ private:
     auto execute_select(const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
         impl_->check_usable();
         impl_->autoflush();
+        if (impl_->sharded()) return execute_on_shards(stmt, named);
         const bool locking = stmt.ast().lock.mode != ast::row_lock::strength::none;
         const std::size_t slot = impl_->slot_of(stmt.ast());  // the engine (dorm::binds)
         if (locking) impl_->begin_write(slot);  // SQLite: BEGIN IMMEDIATE (it cannot lock rows)
@@ -387,6 +413,44 @@ private:
                 impl_.get(), std::move(params));
         } else {
             return result<Row>(std::move(lease), &detail::read_value_row<Row>, nullptr, std::move(params));
+        }
+    }
+
+    /// execute_select in a sharded session: the rows of every shard the statement names, read
+    /// now, merged (detail::select_on_shards).
+    template <class Row, class Tables, bool G, class C>
+    auto execute_on_shards(const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
+        const bool populate = stmt.ast().lock.mode != ast::row_lock::strength::none || stmt.ast().populate_existing;
+        if constexpr (is_entity<Row>::value) {
+            using T = typename Row::type;
+            static const std::vector<detail::loader_node> no_loaders;
+            return result<std::shared_ptr<T>>(detail::materialized_objects{detail::load_on_shards(
+                *impl_, stmt.ast(), stmt.loaders() ? *stmt.loaders() : no_loaders,
+                populate ? &detail::read_entity_erased_populating<T> : &detail::read_entity_erased<T>, named)});
+        } else {
+            using R = typename detail::session_row_of<Row>::type;
+            struct reading {
+                std::vector<R> rows;
+                void* session;
+                R (*read)(driver::statement&, void*);
+            } r{{}, nullptr, nullptr};
+            if constexpr (is_entities<Row>::value) {
+                r.session = impl_.get();
+                r.read = populate ? &detail::read_entities_row_populating<Row> : &detail::read_entities_row<Row>;
+            } else {
+                r.read = &detail::read_value_row<Row>;
+            }
+            const std::vector<std::size_t> order = detail::select_on_shards(
+                *impl_, stmt.ast(), named,
+                [](void* c, driver::statement& st) {
+                    auto* x = static_cast<reading*>(c);
+                    x->rows.push_back(x->read(st, x->session));
+                },
+                &r);
+            std::vector<R> out;
+            out.reserve(order.size());
+            for (std::size_t i : order) out.push_back(std::move(r.rows[i]));
+            return result<R>(std::move(out));
         }
     }
 

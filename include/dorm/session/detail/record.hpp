@@ -24,6 +24,9 @@ struct identity_key {
     const schema::table* table = nullptr;
     std::int64_t i = 0;  ///< single integer keys
     std::string s;       ///< other keys, serialized
+    /// The shard the row lives on (a session over a dorm::sharded_engine; 0 otherwise): rows of
+    /// two shards may have the same primary key (SQLAlchemy's identity_token).
+    std::uint32_t shard = 0;
     friend bool operator==(const identity_key&, const identity_key&) = default;
 };
 /// Appends a key value to a serialized composite key (length-prefixed, unambiguous).
@@ -175,7 +178,11 @@ public:
         return std::shared_ptr<void>(shared_from_this(), obj_);
     }
     /// Reads the identity from the object; false when an autoincrement key is still unset (0).
-    bool key(identity_key& out) const { return layout_key(*layout_, obj_, out); }
+    /// The shard stays the record's (ident.shard).
+    bool key(identity_key& out) const {
+        out.shard = ident.shard;
+        return layout_key(*layout_, obj_, out);
+    }
     /// Whether the database generates the key at INSERT: an autoincrement key still 0.
     bool generated_key_unset() const noexcept {
         const record_layout& l = *layout_;
@@ -298,6 +305,7 @@ public:
         const schema::table* table;
         int owner_col, target_col;
         value owner_key, target_key;
+        std::uint32_t shard = 0;  ///< the shard of the record whose collection changed
     };
     void assoc_changes(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes) {
         if (layout_->rel_count) assoc_changes_rels(inserts, deletes);

@@ -14,6 +14,7 @@
 
 #include <dorm/engine/engine.hpp>
 #include <dorm/session/binds.hpp>
+#include <dorm/session/sharded_engine.hpp>
 #include <dorm/query/ast.hpp>
 #include <dorm/session/detail/identity_map.hpp>
 #include <dorm/session/detail/record.hpp>
@@ -28,6 +29,8 @@ public:
     explicit session_impl(engine e, std::optional<isolation> level = std::nullopt);
     /// A session over several engines (dorm::binds): slot 0 is the default engine.
     session_impl(const dorm::binds& b, std::optional<isolation> level);
+    /// A session over the shards of a dorm::sharded_engine: slot i is shard i.
+    session_impl(const dorm::sharded_engine& e, std::optional<isolation> level);
     ~session_impl();
     session_impl(const session_impl&) = delete;
     session_impl& operator=(const session_impl&) = delete;
@@ -42,6 +45,7 @@ public:
     dorm::connection& connection(std::size_t slot = 0);
     /// The engine slot of a table: the engine dorm::binds bound its model to, else 0.
     std::size_t slot_of(const schema::table* t) const noexcept {
+        if (sharding_) return active_shard_ == no_shard ? 0 : active_shard_;
         if (bound_.empty()) return 0;
         for (const auto& [table, slot] : bound_)
             if (table == t) return slot;
@@ -50,6 +54,34 @@ public:
     /// The engine slot of a SELECT: the one of its tables (subqueries and joins included).
     /// @throws argument_error when its tables are bound to different engines.
     std::size_t slot_of(const ast::select& s) const;
+    /// The engine slot a record's row is written on: its shard (dorm::sharded_engine), else its
+    /// table's engine.
+    std::size_t slot_of(const record_base* r) const noexcept {
+        return sharding_ ? r->ident.shard : slot_of(&r->table());
+    }
+
+    // -- dorm::sharded_engine (lib/session/sharding.cpp) ------------------------------------------
+    static constexpr std::size_t no_shard = static_cast<std::size_t>(-1);
+    bool sharded() const noexcept { return sharding_ != nullptr; }
+    std::size_t shard_count() const noexcept { return slots_.size(); }
+    /// The shard whose rows are being read (shard_scope), stored in the identity keys they make.
+    std::uint32_t key_shard() const noexcept {
+        return sharding_ && active_shard_ != no_shard ? static_cast<std::uint32_t>(active_shard_) : 0;
+    }
+    /// The shards a SELECT runs on: those its WHERE names through the shard key of its first
+    /// entity / table (`key == v`, `key IN (...)`, a conjunction of them), else all of them.
+    std::vector<std::size_t> shards_for(const ast::select& s, const text_params* named) const;
+    /// The shards get<T>(pk) looks on: the one the key picks when T is sharded by its primary
+    /// key, else all of them (in order).
+    std::vector<std::size_t> shards_for_key(const schema::table& t, std::span<const value> pk) const;
+    /// A new record's shard, chosen at its INSERT (after its foreign keys were copied from its
+    /// parents): the key generator first, then the table's rule; a table without one follows its
+    /// many-to-one parent in the session. Sets r->ident.shard.
+    void place(record_base* r);
+    /// Before an UPDATE: a changed shard-key column must keep the row on its shard.
+    void check_shard_key_unchanged(record_base* r) const;
+    /// Runs with active_shard_ set (reads and key shards), restores it after.
+    friend class shard_scope;
     /// Whether any engine of the session echoes.
     bool echoes() const {
         for (const auto& e : slots_)
@@ -186,6 +218,9 @@ private:
     void drop_backups() noexcept;
     /// Before a bulk UPDATE / DELETE (bulk.cpp): checks the session, autoflushes, and returns the
     /// session's objects whose rows match `where` (none asked for when it holds no row of `t`).
+    /// The engine slots a bulk UPDATE / DELETE of `t` runs on: its engine, or (sharded) the
+    /// shards its WHERE names.
+    std::vector<std::size_t> write_slots(const schema::table* t, const std::vector<ast::expr_ptr>& where) const;
     std::vector<record_base*> bulk_targets(const schema::table& t, const std::vector<ast::expr_ptr>& where);
     identity_key key_of_row(const schema::table& t, driver::statement& s) const;
 
@@ -205,6 +240,9 @@ private:
     /// Tables bound to another engine than the default one (dorm::binds), with their slot.
     std::vector<std::pair<const schema::table*, std::size_t>> bound_;
     bool two_phase_ = false;
+    /// The shard rules (a sharded session only).
+    std::unique_ptr<const dorm::sharded_engine> sharding_;
+    std::size_t active_shard_ = no_shard;
     dorm::dialect dialect_;
     std::optional<isolation> isolation_;  ///< session_options::isolation
     bool failed_ = false;
@@ -253,6 +291,19 @@ public:
 private:
     session_impl& s_;
     bool old_;
+};
+
+/// Makes shard `shard` the one a sharded session reads from and keys rows with, while it lives.
+class shard_scope {
+public:
+    shard_scope(session_impl& s, std::size_t shard) noexcept : s_(s), old_(s.active_shard_) { s.active_shard_ = shard; }
+    ~shard_scope() { s_.active_shard_ = old_; }
+    shard_scope(const shard_scope&) = delete;
+    shard_scope& operator=(const shard_scope&) = delete;
+
+private:
+    session_impl& s_;
+    std::size_t old_;
 };
 
 /// Sets session_impl::populating while one row is read.

@@ -1,0 +1,307 @@
+// A session over a dorm::sharded_engine: which shards a statement goes to (from the shard key in
+// its WHERE), where a new row goes, and how the rows of several shards merge into one result
+// (ORDER BY and LIMIT / OFFSET applied after the merge).
+#include <dorm/session/detail/session_impl.hpp>
+#include <dorm/session/detail/shard_merge.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <unordered_set>
+
+#include <dorm/error.hpp>
+
+#include "dialect/hooks.hpp"
+
+namespace dorm::detail {
+
+namespace {
+
+const dorm::sharded_engine::rule* rule_of(const dorm::sharded_engine& e, const schema::table* t) {
+    for (const auto& r : e.rules())
+        if (r.table == t) return &r;
+    return nullptr;
+}
+
+/// The value of a parameter node (a bindparam's from `named`); false when it has none here.
+bool param_value(const ast::expr& e, const text_params* named, value& out) {
+    if (e.k != ast::expr::kind::param) return false;
+    if (e.name.empty()) {
+        out = e.val;
+        return true;
+    }
+    if (!named) return false;
+    for (const auto& [n, v] : *named)
+        if (n == e.name) {
+            out = v;
+            return true;
+        }
+    return false;
+}
+
+bool is_key_column(const ast::expr& e, const dorm::sharded_engine::rule& r) {
+    return e.k == ast::expr::kind::column && e.table == r.table && e.column == r.column;
+}
+
+/// The shards one condition of a conjunction allows: false when it does not restrict them.
+bool shards_of_condition(const ast::expr& e, const dorm::sharded_engine::rule& r, const text_params* named,
+                         std::vector<std::size_t>& out) {
+    if (e.k != ast::expr::kind::op) return false;
+    value v;
+    if (e.o == ast::op::eq && e.args.size() == 2) {
+        const ast::expr& a = *e.args[0];
+        const ast::expr& b = *e.args[1];
+        if (is_key_column(a, r) && param_value(b, named, v)) {
+        } else if (is_key_column(b, r) && param_value(a, named, v)) {
+        } else {
+            return false;
+        }
+        out.clear();
+        if (!v.is_null()) out.push_back(r.pick(v));  // key = NULL matches no row
+        return true;
+    }
+    if (e.o == ast::op::in && !e.args.empty() && is_key_column(*e.args[0], r)) {
+        std::vector<std::size_t> shards;
+        for (std::size_t i = 1; i < e.args.size(); ++i) {
+            if (!param_value(*e.args[i], named, v)) return false;  // a subquery, an expression
+            if (!v.is_null()) shards.push_back(r.pick(v));
+        }
+        out = std::move(shards);
+        return true;
+    }
+    return false;
+}
+
+/// Narrows `shards` by every condition of a conjunction (nested ANDs included).
+void narrow(const ast::expr& e, const dorm::sharded_engine::rule& r, const text_params* named,
+            std::vector<std::size_t>& shards) {
+    if (e.k == ast::expr::kind::op && e.o == ast::op::and_) {
+        for (const auto& a : e.args) narrow(*a, r, named, shards);
+        return;
+    }
+    std::vector<std::size_t> here;
+    if (!shards_of_condition(e, r, named, here)) return;
+    std::erase_if(shards, [&](std::size_t s) { return std::find(here.begin(), here.end(), s) == here.end(); });
+}
+
+}  // namespace
+
+session_impl::session_impl(const dorm::sharded_engine& e, std::optional<isolation> level)
+    : session_impl(e.shards().front().second, level) {
+    for (std::size_t i = 1; i < e.shards().size(); ++i) {
+        const dorm::engine& en = e.shards()[i].second;
+        slots_.push_back(engine_slot{en, {}, {}, en.replica_count() > 0});
+    }
+    sharding_ = std::make_unique<const dorm::sharded_engine>(e);
+    two_phase_ = e.uses_two_phase();
+    if (two_phase_ && !hooks(dialect_).two_phase_commit())
+        throw argument_error("dorm::sharded_engine: two_phase needs PostgreSQL (PREPARE TRANSACTION); " +
+                             std::string(hooks(dialect_).name()) + " has no two-phase commit dorm can use");
+}
+
+std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const text_params* named) const {
+    std::vector<std::size_t> all(slots_.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    const schema::table* base = !s.entities.empty() ? s.entities.front().table
+                                : !s.from.empty()   ? s.from.front().table
+                                                    : nullptr;
+    const auto* r = base ? rule_of(*sharding_, base) : nullptr;
+    if (!r) return all;
+    for (const auto& w : s.where) narrow(*w, *r, named, all);
+    return all;
+}
+
+std::vector<std::size_t> session_impl::shards_for_key(const schema::table& t, std::span<const value> pk) const {
+    const auto* r = rule_of(*sharding_, &t);
+    if (r && t.primary_key.size() == 1 && t.primary_key.front() == r->column && pk.size() == 1)
+        return {r->pick(pk.front())};
+    std::vector<std::size_t> all(slots_.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    return all;
+}
+
+void session_impl::place(record_base* r) {
+    const schema::table& t = r->table();
+    if (const auto& next = sharding_->generator(); next && r->generated_key_unset()) {
+        if (const std::int64_t id = next(t)) r->set_generated_key(id);  // 0: the shard's database makes it
+    }
+    if (const auto* rule = rule_of(*sharding_, &t)) {
+        r->ident.shard = static_cast<std::uint32_t>(rule->pick(r->get_column(rule->column)));
+        return;
+    }
+    // no rule: the row goes where its parent (a many-to-one target in this session) is
+    std::vector<std::pair<record_base*, record_base*>> edges;
+    r->edges(edges);
+    for (const auto& [parent, child] : edges)
+        if (child == r && parent != r && parent->state != object_state::transient) {
+            r->ident.shard = parent->ident.shard;
+            return;
+        }
+    throw invalid_request_error("dorm::sharded_engine: a new " + t.name +
+                                " row has no shard: its table has no shard rule (shard_by) and the object has no "
+                                "parent in the session (a dorm::one<...> member) whose shard it could follow");
+}
+
+void session_impl::check_shard_key_unchanged(record_base* r) const {
+    const auto* rule = rule_of(*sharding_, &r->table());
+    if (!rule || !r->column_changed(rule->column)) return;
+    const std::size_t now = rule->pick(r->get_column(rule->column));
+    if (now == r->ident.shard) return;
+    const auto& names = sharding_->shards();
+    throw invalid_request_error("dorm::sharded_engine: " + r->table().name + " (" + r->key_text() + ") is on shard '" +
+                                names[r->ident.shard].first + "', but its shard key " +
+                                r->table().columns[static_cast<std::size_t>(rule->column)].name + " = " +
+                                r->get_column(rule->column).repr() + " belongs on shard '" + names[now].first +
+                                "': a row does not move between shards (delete it and add a new object)");
+}
+
+// -- merging the rows of several shards ----------------------------------------------------------
+
+shard_merge::shard_merge(const ast::select& s, dorm::dialect d, std::size_t shards)
+    : per_shard(s), nulls_high_(hooks(d).nulls_sort_high()) {
+    if (shards < 2) return;  // one shard: its database orders and limits
+    for (const auto& o : s.order_by) {
+        per_shard.columns.push_back(o.e);
+        desc_.push_back(o.desc);
+    }
+    keys = desc_.size();
+    limit_ = s.limit;
+    offset_ = s.offset;
+    if (s.limit) per_shard.limit = *s.limit + s.offset.value_or(0);  // each shard's first limit+offset rows
+    per_shard.offset.reset();
+}
+
+void shard_merge::read_keys(driver::statement& st) {
+    if (!keys) return;
+    const int first = st.column_count() - static_cast<int>(keys);
+    std::vector<value> k;
+    k.reserve(keys);
+    for (std::size_t i = 0; i < keys; ++i) k.push_back(st.get(first + static_cast<int>(i)));
+    row_keys_.push_back(std::move(k));
+}
+
+namespace {
+int compare_values(const value& a, const value& b, bool nulls_high) {
+    if (a.is_null() || b.is_null()) {
+        if (a.is_null() && b.is_null()) return 0;
+        return (a.is_null() == nulls_high) ? 1 : -1;
+    }
+    const bool an = a.kind() == value_kind::integer || a.kind() == value_kind::real;
+    const bool bn = b.kind() == value_kind::integer || b.kind() == value_kind::real;
+    if (an && bn) {
+        if (a.kind() == value_kind::integer && b.kind() == value_kind::integer)
+            return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+        const double x = a.as_double(), y = b.as_double();
+        return x < y ? -1 : x > y ? 1 : 0;
+    }
+    if (a.kind() == value_kind::text && b.kind() == value_kind::text) return a.as_text().compare(b.as_text()) < 0 ? -1 : a.as_text() == b.as_text() ? 0 : 1;
+    if (a.kind() == value_kind::blob && b.kind() == value_kind::blob) {
+        const auto& x = a.as_blob();
+        const auto& y = b.as_blob();
+        const std::size_t n = std::min(x.size(), y.size());
+        const int c = n ? std::memcmp(x.data(), y.data(), n) : 0;
+        if (c != 0) return c < 0 ? -1 : 1;
+        return x.size() < y.size() ? -1 : x.size() > y.size() ? 1 : 0;
+    }
+    // mixed kinds (numbers before text before blobs, as SQLite orders them)
+    return static_cast<int>(a.kind()) < static_cast<int>(b.kind()) ? -1 : 1;
+}
+}  // namespace
+
+std::vector<std::size_t> shard_merge::order(std::size_t rows) const {
+    std::vector<std::size_t> idx(rows);
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    if (keys) {
+        if (row_keys_.size() != rows)
+            throw error("dorm: shard merge read " + std::to_string(row_keys_.size()) + " order keys for " +
+                                 std::to_string(rows) + " rows");
+        // stable: rows that compare equal keep shard order, then each shard's order
+        std::stable_sort(idx.begin(), idx.end(), [&](std::size_t x, std::size_t y) {
+            for (std::size_t i = 0; i < keys; ++i) {
+                int c = compare_values(row_keys_[x][i], row_keys_[y][i], nulls_high_);
+                if (c != 0) return desc_[i] ? c > 0 : c < 0;
+            }
+            return false;
+        });
+    }
+    if (limit_ || offset_) {
+        const std::size_t skip = std::min<std::size_t>(idx.size(), static_cast<std::size_t>(offset_.value_or(0)));
+        idx.erase(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(skip));
+        if (limit_ && idx.size() > static_cast<std::size_t>(*limit_)) idx.resize(static_cast<std::size_t>(*limit_));
+    }
+    return idx;
+}
+
+}  // namespace dorm::detail
+
+namespace dorm::detail {
+
+namespace {
+bool is_locking(const ast::select& sel) { return sel.lock.mode != ast::row_lock::strength::none; }
+}  // namespace
+
+std::vector<std::size_t> select_on_shards(session_impl& s, const ast::select& sel, const text_params* named,
+                                          void (*on_row)(void* ctx, driver::statement&), void* ctx) {
+    const std::vector<std::size_t> shards = s.shards_for(sel, named);
+    shard_merge merge(sel, s.dialect(), shards.size());
+    std::size_t rows = 0;
+    for (std::size_t shard : shards) {
+        shard_scope on_shard(s, shard);
+        if (is_locking(sel)) s.begin_write(shard);
+        std::vector<value> params;
+        const std::string& sql = compile_select_sql(merge.per_shard, s.dialect(), params, named);
+        auto lease = s.run(sql, params, shard);
+        while (lease->step()) {
+            on_row(ctx, *lease);
+            merge.read_keys(*lease);
+            ++rows;
+        }
+    }
+    return merge.order(rows);
+}
+
+object_list load_on_shards(session_impl& s, const ast::select& sel, const std::vector<loader_node>& loaders,
+                           entity_reader read, const text_params* named) {
+    const std::vector<std::size_t> shards = s.shards_for(sel, named);
+    shard_merge merge(sel, s.dialect(), shards.size());
+    struct keys_of_objects {
+        shard_merge* merge;
+        std::unordered_set<const void*> seen;  // a joined collection repeats its owner's row
+    } sink_state{&merge, {}};
+    row_sink sink{[](void* c, driver::statement& st, const std::shared_ptr<void>& obj, int) {
+                      auto* k = static_cast<keys_of_objects*>(c);
+                      if (k->seen.insert(obj.get()).second) k->merge->read_keys(st);
+                  },
+                  &sink_state};
+    object_list all;
+    for (std::size_t shard : shards) {
+        shard_scope on_shard(s, shard);
+        if (is_locking(sel)) s.begin_write(shard);
+        object_list part = load_objects(s, merge.per_shard, loaders, read, merge.keys ? sink : row_sink{}, named);
+        all.insert(all.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    object_list out;
+    for (std::size_t i : merge.order(all.size())) out.push_back(std::move(all[i]));
+    return out;
+}
+
+std::shared_ptr<void> get_on_shards(session_impl& s, identity_key k, std::span<const value> pk, entity_reader read) {
+    const std::vector<std::size_t> shards = s.shards_for_key(*k.table, pk);
+    for (std::size_t shard : shards) {
+        k.shard = static_cast<std::uint32_t>(shard);
+        if (record_base* r = s.find(k)) {
+            if (r->state == object_state::deleted) return nullptr;
+            s.watch(r);
+            return r->object_ptr();
+        }
+    }
+    s.autoflush();
+    for (std::size_t shard : shards) {
+        shard_scope on_shard(s, shard);
+        auto lease = s.run(s.select_by_pk_sql(*k.table), pk, shard);
+        if (lease->step()) return read(*lease, &s, 0);
+    }
+    return nullptr;
+}
+
+}  // namespace dorm::detail
