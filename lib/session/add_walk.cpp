@@ -36,6 +36,8 @@ bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
     if (rec->owner)
         throw invalid_request_error("dorm: the " + rec->table().type_name +
                                     " object is already attached to another session; expunge it there first");
+    // a record from a sharded session keeps its shard only in another sharded session
+    if (!sharding_) rec->ident.shard = 0;
     identity_key k;
     const bool returning = rec->has_snapshot && !rec->inserted_in_txn && rec->key(k);
     if (returning)

@@ -532,6 +532,7 @@ private:
 }  // namespace bench
 #include "tx.hpp"
 #include "scaling.hpp"
+#include "replicas.hpp"
 namespace bench {
 
 // -- the harness ---------------------------------------------------------------------------------
@@ -1154,8 +1155,12 @@ void usage(const char* argv0) {
         "  --no-compile-time    do not run compile_time.sh after the workloads\n"
         "  --no-warmup          skip the discarded in-memory warm-up run of each implementation\n"
         "  --source-root DIR    the dorm source tree (for compile_time.sh; default: the build's)\n"
-        "  --workloads w,tx,scale  w = W1-W5, tx = concurrent transfers, scale = time at n and 4n per session path\n"
-        "                       (default all three); --tx-only = --workloads tx\n"
+        "  --workloads w,tx,scale,replica  w = W1-W5, tx = concurrent transfers, scale = time at n and 4n per\n"
+        "                       session path (default these three); replica = read throughput of primary alone vs\n"
+        "                       primary + 1 replica (needs DORM_TEST_URL and DORM_TEST_REPLICA_URL, e.g. from\n"
+        "                       test/servers/with_server.sh postgresql-replica); --tx-only = --workloads tx\n"
+        "  --replica-threads T --replica-sessions S   REPLICA: T threads x S sessions of 10 reads (default 8 x 300;\n"
+        "                       --quick 8 x 40)\n"
         "  --scale-n N          SCALE: n (default 20000; --quick 5000); runs n and 4n, best of 3\n"
         "  --tx-threads T --tx-transfers M   TX: T threads x M transfers each (default 8 x 2000; --quick 8 x 300)\n"
         "  --tx-strategies a,b  for_update,serializable,version (default all)   --tx-reps K (default: --reps)\n"
@@ -1186,7 +1191,9 @@ int run_main(int argc, char** argv) try {
     std::string root = DORM_BENCH_SOURCE_ROOT;
     std::optional<std::int64_t> n_arg;
     std::optional<int> lookups_arg, w5_arg, reps_arg;
-    bool run_w = true, run_tx = true, run_scale = true;
+    bool run_w = true, run_tx = true, run_scale = true, run_replica = false;
+    ReplicaParams rp;
+    std::optional<int> replica_threads_arg, replica_sessions_arg;
     std::optional<int> scale_n_arg;
     TxParams txp;
     std::optional<int> tx_threads_arg, tx_transfers_arg, tx_reps_arg;
@@ -1215,14 +1222,17 @@ int run_main(int argc, char** argv) try {
         else if (a == "--tx-only") run_w = false, run_tx = true, run_scale = false;
         else if (a == "--scale-n") scale_n_arg = std::stoi(value());
         else if (a == "--workloads") {
-            run_w = run_tx = run_scale = false;
+            run_w = run_tx = run_scale = run_replica = false;
             for (const auto& w : split(value())) {
                 if (w == "w" || w == "W") run_w = true;
                 else if (w == "tx" || w == "TX") run_tx = true;
                 else if (w == "scale" || w == "SCALE") run_scale = true;
-                else throw std::runtime_error("unknown --workloads " + w + " (w, tx, scale)");
+                else if (w == "replica" || w == "REPLICA") run_replica = true;
+                else throw std::runtime_error("unknown --workloads " + w + " (w, tx, scale, replica)");
             }
-        } else if (a == "--tx-threads") tx_threads_arg = std::stoi(value());
+        } else if (a == "--replica-threads") replica_threads_arg = std::stoi(value());
+        else if (a == "--replica-sessions") replica_sessions_arg = std::stoi(value());
+        else if (a == "--tx-threads") tx_threads_arg = std::stoi(value());
         else if (a == "--tx-transfers") tx_transfers_arg = std::stoi(value());
         else if (a == "--tx-reps") tx_reps_arg = std::stoi(value());
         else if (a == "--tx-strategies") {
@@ -1256,6 +1266,10 @@ int run_main(int argc, char** argv) try {
         if (impls.size() != 1 || dbs.size() != 1)
             throw std::runtime_error("--callgrind runs one implementation on one database: give --impl X --db Y");
     }
+    if (quick) rp.sessions_per_thread = 40, rp.reps = 1;
+    if (replica_threads_arg) rp.threads = *replica_threads_arg;
+    if (replica_sessions_arg) rp.sessions_per_thread = *replica_sessions_arg;
+    if (rp.threads < 1 || rp.sessions_per_thread < 1) throw std::runtime_error("bad REPLICA sizes");
     if (n_arg) p.n = *n_arg;
     if (lookups_arg) p.lookups = *lookups_arg;
     if (w5_arg) p.w5_reps = *w5_arg;
@@ -1431,6 +1445,14 @@ int run_main(int argc, char** argv) try {
     const bool scale_db = std::find(dbs.begin(), dbs.end(), "memory") != dbs.end();
     if (run_scale && scale_db && !callgrind)
         ok = run_scaling(scale_n_arg ? *scale_n_arg : quick ? 5000 : 20000, 3) && ok;
+    if (run_replica) {
+        const char* primary = std::getenv("DORM_TEST_URL");
+        const char* replica = std::getenv("DORM_TEST_REPLICA_URL");
+        if (!primary || !*primary || !replica || !*replica)
+            throw std::runtime_error("--workloads replica needs DORM_TEST_URL and DORM_TEST_REPLICA_URL "
+                                     "(test/servers/with_server.sh postgresql-replica or mysql-replica sets both)");
+        ok = run_replica_reads(primary, replica, rp) && ok;
+    }
     std::printf("\nchecksums: %s (every implementation against raw and against the values computed from the data; "
                 "TX: the books of every run)\n",
                 ok ? "all equal" : "MISMATCH");
