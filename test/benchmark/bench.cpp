@@ -1160,7 +1160,7 @@ void usage(const char* argv0) {
         "                       primary + 1 replica (needs DORM_TEST_URL and DORM_TEST_REPLICA_URL, e.g. from\n"
         "                       test/servers/with_server.sh postgresql-replica); --tx-only = --workloads tx\n"
         "  --replica-threads T --replica-sessions S   REPLICA: T threads x S sessions of 10 reads (default 8 x 300;\n"
-        "                       --quick 8 x 40)\n"
+        "                       --quick 8 x 40); --replica-pre-ping: the primary-alone engine pre-pings too\n"
         "  --scale-n N          SCALE: n (default 20000; --quick 5000); runs n and 4n, best of 3\n"
         "  --tx-threads T --tx-transfers M   TX: T threads x M transfers each (default 8 x 2000; --quick 8 x 300)\n"
         "  --tx-strategies a,b  for_update,serializable,version (default all)   --tx-reps K (default: --reps)\n"
@@ -1232,6 +1232,7 @@ int run_main(int argc, char** argv) try {
             }
         } else if (a == "--replica-threads") replica_threads_arg = std::stoi(value());
         else if (a == "--replica-sessions") replica_sessions_arg = std::stoi(value());
+        else if (a == "--replica-pre-ping") rp.pre_ping_alone = true;
         else if (a == "--tx-threads") tx_threads_arg = std::stoi(value());
         else if (a == "--tx-transfers") tx_transfers_arg = std::stoi(value());
         else if (a == "--tx-reps") tx_reps_arg = std::stoi(value());

@@ -35,6 +35,7 @@ struct ReplicaParams {
     int sessions_per_thread = 300;  ///< 10 reads each
     int rows = 2000;
     int reps = 3;
+    bool pre_ping_alone = false;  ///< the primary-alone engine pre-pings too (as the replica's pool always does)
 };
 
 struct ReplicaRun {
@@ -52,6 +53,7 @@ inline ReplicaRun replica_run(const std::string& primary, const std::string& rep
     dorm::engine_options o;
     o.pool_size = p.threads;
     if (with_replica) o.replicas = {replica};
+    if (!with_replica && p.pre_ping_alone) o.pool_pre_ping = true;
     dorm::engine e = dorm::create_engine(primary, o);
     std::atomic<std::int64_t> reads{0}, sum{0};
     std::atomic<bool> failed{false};
@@ -130,9 +132,9 @@ inline bool run_replica_reads(const std::string& primary, const std::string& rep
     std::int64_t expected = 0;  // every run reads the same keys: the same sum
     bool ok = true;
     std::vector<double> alone, routed;
-    std::printf("\nREPLICA: %d threads x %d read-only sessions x 10 get() of %d rows; primary alone vs primary + 1 "
+    std::printf("\nREPLICA: %d threads x %d read-only sessions x 10 get() of %d rows; primary alone%s vs primary + 1 "
                 "replica, %d interleaved repetitions\n",
-                p.threads, p.sessions_per_thread, p.rows, p.reps);
+                p.threads, p.sessions_per_thread, p.rows, p.pre_ping_alone ? " (pool_pre_ping)" : "", p.reps);
     for (int rep = 0; rep < p.reps; ++rep)
         for (int k = 0; k < 2; ++k) {
             const bool with_replica = (k + rep) % 2 == 1;  // the order alternates
