@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <dorm/error.hpp>
+#include <dorm/session/sharded_engine.hpp>
 
 namespace dorm::detail {
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <dorm/error.hpp>
+#include <dorm/session/sharded_engine.hpp>
 
 #include "dialect/hooks.hpp"
 #include "session/rethrow.hpp"

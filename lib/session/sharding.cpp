@@ -3,6 +3,7 @@
 // (ORDER BY and LIMIT / OFFSET applied after the merge).
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/shard_merge.hpp>
+#include <dorm/session/sharded_engine.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -99,7 +100,20 @@ session_impl::session_impl(const dorm::sharded_engine& e, std::optional<isolatio
                              std::string(hooks(dialect_).name()) + " has no two-phase commit dorm can use");
 }
 
+std::size_t session_impl::shard_named(const std::string& name) const {
+    if (!sharding_)
+        throw invalid_request_error("dorm::on_shard(\"" + name + "\"): this session is not over a dorm::sharded_engine");
+    const auto& shards = sharding_->shards();
+    std::string names;
+    for (std::size_t i = 0; i < shards.size(); ++i) {
+        if (shards[i].first == name) return i;
+        names += (i ? ", " : "") + shards[i].first;
+    }
+    throw argument_error("dorm::on_shard(\"" + name + "\"): no such shard (" + names + ")");
+}
+
 std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const text_params* named) const {
+    if (chosen_shard != no_shard) return {chosen_shard};
     std::vector<std::size_t> all(slots_.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
     const schema::table* base = !s.entities.empty() ? s.entities.front().table

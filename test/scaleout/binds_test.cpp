@@ -15,6 +15,7 @@
 #include <dorm/dorm.hpp>
 
 #include "backend.hpp"
+#include "databases.hpp"
 #include "preconditions.hpp"
 
 namespace shop {
@@ -58,27 +59,6 @@ using shop::Payment;
 
 namespace {
 
-/// The billing database's URL: another file / memory database, or `<db>_billing` on the server
-/// (created here).
-std::string billing_url() {
-    auto u = dorm::url::parse(dorm_test::url());
-    if (u.backend == "sqlite") return u.is_memory() ? "sqlite://" : dorm_test::url() + ".billing.db";
-    const std::string db = u.database.value_or("postgres") + "_billing";
-    auto main = dorm::create_engine(dorm_test::url());
-    auto c = main.connect();
-    if (u.backend == "postgresql") {
-        const auto n = dorm::execute(c, dorm::text<std::int64_t>("SELECT count(*) FROM pg_database WHERE datname = '" +
-                                                                  db + "'"))
-                           .scalar_one();
-        c.rollback();
-        if (n == 0) c.execute_ddl("CREATE DATABASE " + db);
-    } else {
-        c.execute_ddl("CREATE DATABASE IF NOT EXISTS " + db);
-    }
-    u.database = db;
-    return u.render(false);
-}
-
 /// The customer table on the main engine (by metadata), the billing tables on the billing engine
 /// by hand: their foreign key to the customer cannot be a constraint across databases.
 struct databases {
@@ -93,7 +73,7 @@ struct databases {
             o.echo = true;
             o.echo_sink = [this](std::string_view l) { echo.emplace_back(l); };
         }
-        billing = dorm::create_engine(billing_url(), o);
+        billing = dorm::create_engine(dorm_test::other_database_url("billing"), o);
         main_meta.drop_all(main);
         main_meta.create_all(main);
         dorm_test::drop_tables(billing, {"bind_payment", "bind_invoice"});

@@ -20,6 +20,7 @@
 #include <dorm/dorm.hpp>
 
 #include "backend.hpp"
+#include "databases.hpp"
 #include "preconditions.hpp"
 
 namespace store {
@@ -90,27 +91,6 @@ namespace {
 
 using all_tables = dorm::metadata<Customer, Order, OrderLine, Event, Ticket>;
 
-/// The URL of database `suffix`: another file / memory database, or `<db>_<suffix>` on the server
-/// (created here).
-std::string database_url(const std::string& suffix) {
-    auto u = dorm::url::parse(dorm_test::url());
-    if (u.backend == "sqlite") return u.is_memory() ? "sqlite://" : dorm_test::url() + "." + suffix + ".db";
-    const std::string db = u.database.value_or("postgres") + "_" + suffix;
-    auto main = dorm::create_engine(dorm_test::url());
-    auto c = main.connect();
-    if (u.backend == "postgresql") {
-        const auto n = dorm::execute(c, dorm::text<std::int64_t>("SELECT count(*) FROM pg_database WHERE datname = '" +
-                                                                  db + "'"))
-                           .scalar_one();
-        c.rollback();
-        if (n == 0) c.execute_ddl("CREATE DATABASE " + db);
-    } else {
-        c.execute_ddl("CREATE DATABASE IF NOT EXISTS " + db);
-    }
-    u.database = db;
-    return u.render(false);
-}
-
 std::size_t shard_count() { return dorm_test::is_mysql() ? 2 : 3; }
 const char* const shard_names[] = {"a", "b", "c"};
 
@@ -128,7 +108,7 @@ struct shards {
             dorm::engine_options o;
             o.echo = true;
             o.echo_sink = [this, i](std::string_view l) { echo[i].emplace_back(l); };
-            engines.push_back(dorm::create_engine(database_url("shard" + std::to_string(i)), o));
+            engines.push_back(dorm::create_engine(dorm_test::other_database_url("shard" + std::to_string(i)), o));
             all_tables m;
             m.drop_all(engines.back());
             m.create_all(engines.back());
@@ -289,7 +269,7 @@ BOOST_AUTO_TEST_CASE(a_query_runs_on_the_shards_its_where_names) {
 BOOST_AUTO_TEST_CASE(merged_rows_are_ordered_and_limited_as_on_one_database) {
     shards db;
     // the oracle: every row on one database of the same backend
-    dorm::engine single = dorm::create_engine(database_url("single"));
+    dorm::engine single = dorm::create_engine(dorm_test::other_database_url("single"));
     all_tables().drop_all(single);
     all_tables().create_all(single);
     {
@@ -384,6 +364,38 @@ BOOST_AUTO_TEST_CASE(identity_includes_the_shard) {
         BOOST_TEST(m.find("c-or-b") != std::string::npos, m);
     }
     s.rollback();
+}
+
+BOOST_AUTO_TEST_CASE(on_shard_runs_a_select_on_that_shard_only) {
+    shards db;
+    std::int64_t total = 0;
+    {
+        dorm::session s(db.sharded);
+        seed(s, 15);
+    }
+    dorm::session s(db.sharded);
+    for (std::size_t i = 0; i < shard_count(); ++i) {
+        db.clear_echo();
+        // per-shard aggregates: what select(count()) over every shard returns one row each for
+        const auto n = s.execute(dorm::select(dorm::count()).select_from<Customer>(), dorm::on_shard(shard_names[i]))
+                           .scalar_one();
+        for (std::size_t k = 0; k < shard_count(); ++k) BOOST_TEST(db.selects()[k] == (k == i ? 1u : 0u));
+        BOOST_TEST(n == db.count(i, "SELECT count(*) FROM shard_customer"));
+        total += n;
+        // the WHERE names another shard's key: on_shard wins (and finds nothing there)
+        for (const auto& c : s.scalars(dorm::select<Customer>(), dorm::on_shard(shard_names[i])).all())
+            BOOST_TEST(dorm::shard_hash(dorm::value(c->id), shard_count()) == i);
+    }
+    BOOST_TEST(total == 15);
+    BOOST_TEST(s.execute(dorm::select(dorm::count()).select_from<Customer>()).all().size() == shard_count());
+    try {
+        (void)s.scalars(dorm::select<Customer>(), dorm::on_shard("mars"));
+        BOOST_FAIL("an unknown shard was accepted");
+    } catch (const dorm::argument_error& e) {
+        BOOST_TEST(std::string(e.what()).find("no such shard (a, b") != std::string::npos, e.what());
+    }
+    dorm::session plain(db.engines[0]);
+    BOOST_CHECK_THROW((void)plain.scalars(dorm::select<Customer>(), dorm::on_shard("a")), dorm::invalid_request_error);
 }
 
 BOOST_AUTO_TEST_CASE(relationships_load_from_the_owners_shard) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <ranges>
+#include <string>
 #include <tuple>
 #include <type_traits>
 
@@ -125,6 +126,16 @@ struct on_primary_t {
     explicit constexpr on_primary_t(make) noexcept {}
 };
 inline constexpr on_primary_t on_primary{on_primary_t::make{}};
+
+/// session.execute(stmt, dorm::on_shard("eu")) / scalars(...): in a session over a
+/// dorm::sharded_engine, the SELECT runs on that shard only, whatever its WHERE names (as
+/// SQLAlchemy's execution_options(shard_id=...)): per-shard aggregates, rows of a model that has
+/// no shard rule. @throws argument_error for a name that is not a shard; invalid_request_error in
+/// a session that is not sharded.
+struct on_shard {
+    explicit on_shard(std::string shard_name) : name(std::move(shard_name)) {}
+    std::string name;
+};
 
 /// Options of a session (designated initializers: `dorm::session s(engine, {.isolation = ...})`).
 struct session_options {
@@ -308,6 +319,18 @@ public:
         detail::primary_scope primary(*impl_);
         return execute_select(stmt, &params);
     }
+    /// execute(stmt) on one shard of a sharded session (dorm::on_shard).
+    template <class Row, class Tables, bool G, class C>
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const on_shard& shard) {
+        detail::chosen_shard_scope only(*impl_, shard.name);
+        return execute_select(stmt, nullptr);
+    }
+    /// execute(stmt, params) on one shard of a sharded session.
+    template <class Row, class Tables, bool G, class C>
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params, const on_shard& shard) {
+        detail::chosen_shard_scope only(*impl_, shard.name);
+        return execute_select(stmt, &params);
+    }
     /// Bulk UPDATE: objects of T already in the session are re-read from their rows.
     template <class T>
     dml_result execute(const update_stmt<T>& stmt) {
@@ -354,6 +377,12 @@ public:
     template <class Row, class Tables, bool G, class C>
     auto scalars(const select_stmt<Row, Tables, G, C>& stmt, on_primary_t) {
         return execute(stmt, on_primary).scalars();
+    }
+
+    /// scalars(stmt) on one shard of a sharded session (dorm::on_shard).
+    template <class Row, class Tables, bool G, class C>
+    auto scalars(const select_stmt<Row, Tables, G, C>& stmt, const on_shard& shard) {
+        return execute(stmt, shard).scalars();
     }
 
     /// Disables autoflush while the returned guard lives.

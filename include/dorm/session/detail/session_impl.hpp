@@ -14,10 +14,13 @@
 
 #include <dorm/engine/engine.hpp>
 #include <dorm/session/binds.hpp>
-#include <dorm/session/sharded_engine.hpp>
 #include <dorm/query/ast.hpp>
 #include <dorm/session/detail/identity_map.hpp>
 #include <dorm/session/detail/record.hpp>
+
+namespace dorm {
+class sharded_engine;  // dorm/session/sharded_engine.hpp
+}
 
 namespace dorm::detail {
 
@@ -82,6 +85,11 @@ public:
     void check_shard_key_unchanged(record_base* r) const;
     /// Runs with active_shard_ set (reads and key shards), restores it after.
     friend class shard_scope;
+    /// The shard named `name` (dorm::on_shard). @throws argument_error for a name that is not a
+    /// shard, invalid_request_error in a session that is not sharded.
+    std::size_t shard_named(const std::string& name) const;
+    /// Set while a statement given dorm::on_shard runs: shards_for() answers that shard.
+    std::size_t chosen_shard = no_shard;
     /// Whether any engine of the session echoes.
     bool echoes() const {
         for (const auto& e : slots_)
@@ -300,6 +308,21 @@ public:
     ~shard_scope() { s_.active_shard_ = old_; }
     shard_scope(const shard_scope&) = delete;
     shard_scope& operator=(const shard_scope&) = delete;
+
+private:
+    session_impl& s_;
+    std::size_t old_;
+};
+
+/// Sets session_impl::chosen_shard while a dorm::on_shard statement runs.
+class chosen_shard_scope {
+public:
+    chosen_shard_scope(session_impl& s, const std::string& name) : s_(s), old_(s.chosen_shard) {
+        s.chosen_shard = s.shard_named(name);
+    }
+    ~chosen_shard_scope() { s_.chosen_shard = old_; }
+    chosen_shard_scope(const chosen_shard_scope&) = delete;
+    chosen_shard_scope& operator=(const chosen_shard_scope&) = delete;
 
 private:
     session_impl& s_;
