@@ -132,10 +132,18 @@ inline constexpr on_primary_t on_primary{on_primary_t::make{}};
 /// SQLAlchemy's execution_options(shard_id=...)): per-shard aggregates, rows of a model that has
 /// no shard rule. @throws argument_error for a name that is not a shard; invalid_request_error in
 /// a session that is not sharded.
-struct on_shard {
-    explicit on_shard(std::string shard_name) : name(std::move(shard_name)) {}
-    std::string name;
+class on_shard_t {
+public:
+    const std::string& name() const noexcept { return name_; }
+
+private:
+    struct make {};
+    // not constructible from a braced list: `execute(stmt, {{"id", 5}})` stays the bindparam overload
+    on_shard_t(make, std::string name) : name_(std::move(name)) {}
+    friend on_shard_t on_shard(std::string name);
+    std::string name_;
 };
+inline on_shard_t on_shard(std::string name) { return on_shard_t(on_shard_t::make{}, std::move(name)); }
 
 /// Options of a session (designated initializers: `dorm::session s(engine, {.isolation = ...})`).
 struct session_options {
@@ -321,14 +329,14 @@ public:
     }
     /// execute(stmt) on one shard of a sharded session (dorm::on_shard).
     template <class Row, class Tables, bool G, class C>
-    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const on_shard& shard) {
-        detail::chosen_shard_scope only(*impl_, shard.name);
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const on_shard_t& shard) {
+        detail::chosen_shard_scope only(*impl_, shard.name());
         return execute_select(stmt, nullptr);
     }
     /// execute(stmt, params) on one shard of a sharded session.
     template <class Row, class Tables, bool G, class C>
-    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params, const on_shard& shard) {
-        detail::chosen_shard_scope only(*impl_, shard.name);
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params, const on_shard_t& shard) {
+        detail::chosen_shard_scope only(*impl_, shard.name());
         return execute_select(stmt, &params);
     }
     /// Bulk UPDATE: objects of T already in the session are re-read from their rows.
@@ -381,7 +389,7 @@ public:
 
     /// scalars(stmt) on one shard of a sharded session (dorm::on_shard).
     template <class Row, class Tables, bool G, class C>
-    auto scalars(const select_stmt<Row, Tables, G, C>& stmt, const on_shard& shard) {
+    auto scalars(const select_stmt<Row, Tables, G, C>& stmt, const on_shard_t& shard) {
         return execute(stmt, shard).scalars();
     }
 
