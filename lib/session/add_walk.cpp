@@ -36,8 +36,12 @@ bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
     if (rec->owner)
         throw invalid_request_error("dorm: the " + rec->table().type_name +
                                     " object is already attached to another session; expunge it there first");
-    // a record from a sharded session keeps its shard only in another sharded session
-    if (!sharding_) rec->ident.shard = 0;
+    // a record from a sharded session has a shard only in a sharded session; there, a record that
+    // has a row (read elsewhere) gets its shard from its table's rule
+    if (!sharding_)
+        rec->ident.shard = 0;
+    else if (rec->has_snapshot && !rec->inserted_in_txn)
+        place(rec.get());  // its table's rule, else its parent's shard
     identity_key k;
     const bool returning = rec->has_snapshot && !rec->inserted_in_txn && rec->key(k);
     if (returning)

@@ -47,6 +47,15 @@ std::vector<std::size_t> session_impl::write_slots(const schema::table* t, const
 }
 
 std::int64_t session_impl::bulk_update(const ast::update& u) {
+    if (sharding_)  // a row stays on its shard: its shard key is not set in bulk
+        for (const auto& rule : sharding_->rules())
+            if (rule.table == u.table)
+                for (const auto& [col, e] : u.sets)
+                    if (col == rule.column)
+                        throw invalid_request_error(
+                            "dorm::sharded_engine: a bulk UPDATE of " + u.table->name + " sets its shard key " +
+                            u.table->columns[static_cast<std::size_t>(col)].name +
+                            ": a row does not move between shards (delete the rows and add new objects)");
     std::int64_t n = 0;
     for (std::size_t slot : write_slots(u.table, u.where)) {
         shard_scope on_shard(*this, slot);

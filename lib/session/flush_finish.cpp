@@ -68,9 +68,10 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
 }
 
 void session_impl::stop_watching_unheld() {
-    // nobody but the session holds them: nobody can change them before the next flush
+    // nobody but the session holds them: nobody can change them before the next flush (an object
+    // the application made and still holds is held outside: its record alone does not say so)
     std::erase_if(watch_, [](record_base* r) {
-        if (r->weak_from_this().use_count() > 1) return false;
+        if (r->held_outside()) return false;
         r->watched = false;
         return true;
     });

@@ -8,6 +8,8 @@
 
 #include <dorm/error.hpp>
 
+#include "session/rethrow.hpp"
+
 namespace dorm {
 
 namespace {
@@ -115,17 +117,22 @@ sharded_engine& sharded_engine::add_rule(const schema::table* t, int column, tab
     // the checks happen here, once, so that every caller gets an index in range or an error that
     // names the table, the column and the value
     table_rule_fn checked = [t, column, pick = std::move(pick), names = names()](const value& v) -> std::size_t {
-        const std::string where = "dorm::sharded_engine: " + t->name + "." + t->columns[static_cast<std::size_t>(column)].name +
-                                  " = " + v.repr() + ": ";
+        auto where = [&] {  // built only for an error
+            return "dorm::sharded_engine: " + t->name + "." + t->columns[static_cast<std::size_t>(column)].name + " = " +
+                   v.repr() + ": ";
+        };
         std::size_t i = 0;
         try {
             i = pick(v);
-        } catch (const argument_error& e) {
-            throw argument_error(where + e.what());
+        } catch (const dorm::error& e) {
+            detail::rethrow_any_prefixed(e, where());  // the same dorm type (a value the member cannot hold: data_error)
+        } catch (const std::exception& e) {
+            throw argument_error(where() + "the chooser failed: " + e.what());
         }
         if (i >= names.size())
-            throw argument_error(where + "the chooser returned shard index " + std::to_string(i) + " of " +
-                                 std::to_string(names.size()) + " shards (" + names_text(names) + ")");
+            throw argument_error(where() + "the chooser returned shard index " +
+                                 std::to_string(static_cast<std::ptrdiff_t>(i)) + " of " + std::to_string(names.size()) +
+                                 " shards (" + names_text(names) + ")");
         return i;
     };
     auto it = std::find_if(rules_.begin(), rules_.end(), [&](const rule& r) { return r.table == t; });

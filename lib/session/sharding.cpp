@@ -44,6 +44,16 @@ bool is_key_column(const ast::expr& e, const dorm::sharded_engine::rule& r) {
     return e.k == ast::expr::kind::column && e.table == r.table && e.column == r.column;
 }
 
+/// The shard of a key value a read names; none when the rule has no shard for it (no row can
+/// have that key: a plain session would find nothing either).
+void add_shard_of(const dorm::sharded_engine::rule& r, const value& v, std::vector<std::size_t>& out) {
+    if (v.is_null()) return;  // key = NULL matches no row
+    try {
+        out.push_back(r.pick(v));
+    } catch (const argument_error&) {
+    }
+}
+
 /// The shards one condition of a conjunction allows: false when it does not restrict them.
 bool shards_of_condition(const ast::expr& e, const dorm::sharded_engine::rule& r, const text_params* named,
                          std::vector<std::size_t>& out) {
@@ -58,14 +68,14 @@ bool shards_of_condition(const ast::expr& e, const dorm::sharded_engine::rule& r
             return false;
         }
         out.clear();
-        if (!v.is_null()) out.push_back(r.pick(v));  // key = NULL matches no row
+        add_shard_of(r, v, out);
         return true;
     }
     if (e.o == ast::op::in && !e.args.empty() && is_key_column(*e.args[0], r)) {
         std::vector<std::size_t> shards;
         for (std::size_t i = 1; i < e.args.size(); ++i) {
             if (!param_value(*e.args[i], named, v)) return false;  // a subquery, an expression
-            if (!v.is_null()) shards.push_back(r.pick(v));
+            add_shard_of(r, v, shards);
         }
         out = std::move(shards);
         return true;
@@ -83,6 +93,14 @@ void narrow(const ast::expr& e, const dorm::sharded_engine::rule& r, const text_
     std::vector<std::size_t> here;
     if (!shards_of_condition(e, r, named, here)) return;
     std::erase_if(shards, [&](std::size_t s) { return std::find(here.begin(), here.end(), s) == here.end(); });
+}
+
+/// The first table a column of `e` names (select(col(&T::x), ...) without select_from).
+const schema::table* first_column_table(const ast::expr& e) {
+    if (e.k == ast::expr::kind::column && e.table) return e.table;
+    for (const auto& a : e.args)
+        if (const schema::table* t = first_column_table(*a)) return t;
+    return nullptr;
 }
 
 }  // namespace
@@ -119,16 +137,23 @@ std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const te
     const schema::table* base = !s.entities.empty() ? s.entities.front().table
                                 : !s.from.empty()   ? s.from.front().table
                                                     : nullptr;
+    for (std::size_t i = 0; !base && i < s.columns.size(); ++i) base = first_column_table(*s.columns[i]);
     const auto* r = base ? rule_of(*sharding_, base) : nullptr;
     if (!r) return all;
     for (const auto& w : s.where) narrow(*w, *r, named, all);
+    // no shard can have such a row: still ask one, so that the statement answers as on one
+    // database (no rows; an aggregate's one row)
+    if (all.empty()) all.push_back(0);
     return all;
 }
 
 std::vector<std::size_t> session_impl::shards_for_key(const schema::table& t, std::span<const value> pk) const {
     const auto* r = rule_of(*sharding_, &t);
-    if (r && t.primary_key.size() == 1 && t.primary_key.front() == r->column && pk.size() == 1)
-        return {r->pick(pk.front())};
+    if (r && t.primary_key.size() == 1 && t.primary_key.front() == r->column && pk.size() == 1) {
+        std::vector<std::size_t> one;
+        add_shard_of(*r, pk.front(), one);  // none: no shard can hold that key
+        return one;
+    }
     std::vector<std::size_t> all(slots_.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
     return all;
@@ -140,9 +165,19 @@ void session_impl::place(record_base* r) {
         if (const std::int64_t id = next(t)) r->set_generated_key(id);  // 0: the shard's database makes it
     }
     if (const auto* rule = rule_of(*sharding_, &t)) {
+        if (rule->column == t.autoincrement_column && r->generated_key_unset())
+            throw invalid_request_error(
+                "dorm::sharded_engine: a new " + t.name + " row has no " +
+                t.columns[static_cast<std::size_t>(rule->column)].name +
+                " yet, and its shard rule reads that key: the database makes it only after the INSERT, on the shard "
+                "that must be chosen first. Set the key, or give the sharded_engine a key_generator that returns "
+                "one for " + t.name);
         r->ident.shard = static_cast<std::uint32_t>(rule->pick(r->get_column(rule->column)));
         return;
     }
+    // deleted by a bulk DELETE of this transaction, and reached again (a parent's collection
+    // still holds it): the shard it was read from in this session
+    if (r->deleted_in_txn && r->ident.shard < slots_.size()) return;
     // no rule: the row goes where its parent (a many-to-one target in this session) is
     std::vector<std::pair<record_base*, record_base*>> edges;
     r->edges(edges);
@@ -151,17 +186,34 @@ void session_impl::place(record_base* r) {
             r->ident.shard = parent->ident.shard;
             return;
         }
-    throw invalid_request_error("dorm::sharded_engine: a new " + t.name +
-                                " row has no shard: its table has no shard rule (shard_by) and the object has no "
-                                "parent in the session (a dorm::one<...> member) whose shard it could follow");
+    throw invalid_request_error("dorm::sharded_engine: a " + t.name + " object (" +
+                                (r->state == object_state::pending || !r->has_snapshot ? std::string("new") : r->key_text()) +
+                                ") has no shard: its table has no shard rule (shard_by) and the object has no parent in "
+                                "the session (a dorm::one<...> member) whose shard it could follow");
 }
 
 void session_impl::check_shard_key_unchanged(record_base* r) const {
     const auto* rule = rule_of(*sharding_, &r->table());
-    if (!rule || !r->column_changed(rule->column)) return;
+    const auto& shards = sharding_->shards();
+    if (!rule) {
+        // no rule: the row lives with its parents; a parent (already in the database) on another
+        // shard would leave the row pointing at a row its shard does not have
+        std::vector<std::pair<record_base*, record_base*>> edges;
+        r->edges(edges);
+        for (const auto& [parent, child] : edges)
+            if (child == r && parent != r && parent->state == object_state::persistent &&
+                parent->ident.shard != r->ident.shard)
+                throw invalid_request_error("dorm::sharded_engine: " + r->table().name + " (" + r->key_text() +
+                                            ") is on shard '" + shards[r->ident.shard].first + "', but its parent " +
+                                            parent->table().name + " (" + parent->key_text() + ") is on shard '" +
+                                            shards[parent->ident.shard].first +
+                                            "': a row does not move between shards (delete it and add a new object)");
+        return;
+    }
+    if (!r->column_changed(rule->column)) return;
     const std::size_t now = rule->pick(r->get_column(rule->column));
     if (now == r->ident.shard) return;
-    const auto& names = sharding_->shards();
+    const auto& names = shards;
     throw invalid_request_error("dorm::sharded_engine: " + r->table().name + " (" + r->key_text() + ") is on shard '" +
                                 names[r->ident.shard].first + "', but its shard key " +
                                 r->table().columns[static_cast<std::size_t>(rule->column)].name + " = " +

@@ -41,6 +41,41 @@ BOOST_FIXTURE_TEST_CASE(a_tables_updates_run_before_its_inserts, member_db) {
     BOOST_CHECK_EQUAL(fresh.get<Member>(new_bob->id)->email, "bob@example.com");
 }
 
+BOOST_FIXTURE_TEST_CASE(an_object_the_application_made_is_written_after_every_commit, member_db) {
+    // The pattern of every SQLAlchemy tutorial: the application makes the object (its own
+    // shared_ptr), adds it, and keeps changing it across commits and rollbacks; every change is
+    // written (SQLAlchemy: the session tracks the instance as long as it is in the identity map;
+    // test/orm/test_unitofwork.py). dorm once stopped watching such an object after its second
+    // flush, and later changes were silently lost.
+    dorm::session s(engine);
+    auto m = std::make_shared<Member>(Member{.email = "ann@example.com", .nick = "ann"});
+    s.add(m);
+    s.commit();
+    for (int i = 1; i <= 4; ++i) {
+        m->nick = "ann" + std::to_string(i);
+        s.commit();
+        dorm::session fresh(engine);
+        BOOST_TEST(fresh.get<Member>(m->id)->nick == m->nick);
+    }
+    m->nick = "rolled back";
+    s.flush();
+    s.rollback();
+    BOOST_TEST(m->nick == "ann4");
+    m->nick = "after the rollback";
+    s.commit();
+    {
+        dorm::session fresh(engine);
+        BOOST_TEST(fresh.get<Member>(m->id)->nick == "after the rollback");
+    }
+    // a flush that writes nothing in between does not make the session let go of it either
+    s.flush();
+    s.commit();
+    m->nick = "still watched";
+    s.commit();
+    dorm::session fresh(engine);
+    BOOST_TEST(fresh.get<Member>(m->id)->nick == "still watched");
+}
+
 BOOST_FIXTURE_TEST_CASE(autoflush_before_a_query_finds_an_added_object, member_db) {
     dorm::session s(engine);
     auto m = s.add(Member{.email = "a@x", .nick = "pending"});

@@ -177,6 +177,12 @@ public:
         if (external_) return external_;
         return std::shared_ptr<void>(shared_from_this(), obj_);
     }
+    /// Whether anything besides the session holds the object: a shared_ptr the session handed out
+    /// (it shares the record's ownership), or, for an object the application made itself (held in
+    /// `external_`), any other shared_ptr to it (the application's, a relationship member's).
+    bool held_outside() const noexcept {
+        return weak_from_this().use_count() > 1 || (external_ && external_.use_count() > 1);
+    }
     /// Reads the identity from the object; false when an autoincrement key is still unset (0).
     /// The shard stays the record's (ident.shard).
     bool key(identity_key& out) const {

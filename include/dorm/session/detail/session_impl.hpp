@@ -78,8 +78,9 @@ public:
     /// key, else all of them (in order).
     std::vector<std::size_t> shards_for_key(const schema::table& t, std::span<const value> pk) const;
     /// A new record's shard, chosen at its INSERT (after its foreign keys were copied from its
-    /// parents): the key generator first, then the table's rule; a table without one follows its
-    /// many-to-one parent in the session. Sets r->ident.shard.
+    /// parents), or a detached record's as it joins: the key generator first (new rows), then the
+    /// table's rule; a table without one follows its many-to-one parent in the session. Sets
+    /// r->ident.shard.
     void place(record_base* r);
     /// Before an UPDATE: a changed shard-key column must keep the row on its shard.
     void check_shard_key_unchanged(record_base* r) const;
