@@ -160,7 +160,12 @@ url url::parse(std::string_view text) {
         const auto end = rest.find_first_of("/?");
         if (close == std::string_view::npos || (end != std::string_view::npos && close > end) || close == 1)
             cannot_parse("an IPv6 host must be written in brackets, as in postgresql://[::1]:5432/db");
-        u.host = std::string(rest.substr(1, close - 1));
+        const auto inside = rest.substr(1, close - 1);
+        // What renders back: a bracketed host is an IPv6 address (or a name), never '[' or '@'
+        // (render writes a host without ':' bare, where '@' would read as the user's separator).
+        if (inside.find_first_of("[@") != std::string_view::npos)
+            cannot_parse("an IPv6 host in brackets may not contain '[' or '@'");
+        u.host = std::string(inside);
         rest = rest.substr(close + 1);
         if (!rest.empty() && rest.front() != ':' && rest.front() != '/' && rest.front() != '?')
             cannot_parse("unexpected text after the IPv6 host; expected ':port', '/database' or '?query'");

@@ -253,6 +253,13 @@ BOOST_AUTO_TEST_CASE(bad_ipv6) {
     BOOST_TEST(parse_error("postgresql://[::1/db").rfind(cannot_parse, 0) == 0u);
     BOOST_TEST(parse_error("postgresql://[]/db").rfind(cannot_parse, 0) == 0u);
     BOOST_TEST(parse_error("postgresql://[::1]junk/db").rfind(cannot_parse, 0) == 0u);
+    // found by fuzz_url: these parsed, but their rendering did not parse back
+    BOOST_TEST(parse_error("sqlite://u:p@[a@b]") ==
+               cannot_parse + ": an IPv6 host in brackets may not contain '[' or '@'");
+    BOOST_TEST(parse_error("sqlite://[[x]") ==
+               cannot_parse + ": an IPv6 host in brackets may not contain '[' or '@'");
+    // a bracketed name without ':' renders bare and parses back
+    BOOST_TEST(url::parse(url::parse("postgresql://[host]:5/db").render(false)).host.value_or("") == "host");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
