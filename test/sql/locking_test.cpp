@@ -15,7 +15,6 @@ using dorm::dialect;
 using namespace sqlt;
 
 namespace {
-const std::string user_from = std::string(user_columns) + R"( FROM "user_table")";
 const std::string by_id = user_from + R"( WHERE "user_table"."id" = ?)";
 }  // namespace
 

@@ -15,10 +15,6 @@ using dorm::col;
 using dorm::dialect;
 using namespace sqlt;
 
-namespace {
-const std::string user_from = std::string(user_columns) + R"( FROM "user_table")";
-}
-
 BOOST_AUTO_TEST_SUITE(select_statements)
 
 BOOST_AUTO_TEST_CASE(entity_select_lists_columns_not_relationships) {

@@ -15,7 +15,9 @@
 
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/engine/value.hpp>
+#include <dorm/query/dml.hpp>
 #include <dorm/query/select.hpp>
+#include <dorm/query/text.hpp>
 
 namespace sqlt {
 
@@ -86,6 +88,9 @@ inline constexpr std::string_view user_columns =
 inline constexpr std::string_view item_columns =
     R"(SELECT "item"."id", "item"."name", "item"."note", "item"."qty", "item"."price", "item"."rank", )"
     R"("item"."active", "item"."color", "item"."created", "item"."day", "item"."data")";
+
+/// `SELECT <User columns> FROM "user_table"`, SQLite form.
+inline const std::string user_from = std::string(user_columns) + R"( FROM "user_table")";
 
 /// `SELECT <User columns> FROM "user_table" WHERE <cond>`, SQLite form.
 inline std::string user_where(std::string_view cond) {

@@ -12,10 +12,6 @@ using dorm::col;
 using dorm::dialect;
 using namespace sqlt;
 
-namespace {
-const std::string user_from = std::string(user_columns) + R"( FROM "user_table")";
-}
-
 BOOST_AUTO_TEST_SUITE(subqueries)
 
 BOOST_AUTO_TEST_CASE(aliased_self_join) {
