@@ -37,6 +37,15 @@ public:
     virtual std::string autoincrement_type(const schema::column& c) const = 0;
     /// Whether INSERT ... RETURNING is used to read generated keys.
     virtual bool use_returning() const { return false; }
+    /// Whether a flush may write the new rows of a table as one INSERT ... VALUES (...), (...)
+    /// and give the generated keys back to the objects by order: the keys one such statement
+    /// generates are consecutive in the order of its VALUES rows, and the driver's last insert id
+    /// is the last one's (while multi_row_insert_check says so).
+    virtual bool multi_row_insert_keys() const { return false; }
+    /// The query (one row, one integer, 1 = yes) that tells whether the keys of t's next `?` new
+    /// rows will be consecutive, with the table's name as the second parameter; run once per table
+    /// and flush, inside its transaction, before its first multi-row INSERT with generated keys.
+    virtual std::string multi_row_insert_check(const schema::table& /*t*/) const { return {}; }
     /// Appends LIMIT/OFFSET; the values are already bound by the caller through `bind`.
     /// `lim`/`off` are the placeholder texts (empty when absent).
     virtual void limit_offset(std::string& out, const std::string& lim, const std::string& off) const;

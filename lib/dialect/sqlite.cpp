@@ -11,6 +11,20 @@ class sqlite_hooks final : public dialect_hooks {
 public:
     dorm::dialect kind() const override { return dialect::sqlite; }
     std::string_view name() const override { return "sqlite"; }
+    // One writer holds the database, and each new rowid is the table's largest + 1: the rows of
+    // one INSERT get consecutive keys in VALUES order, the last one's is sqlite3_last_insert_rowid.
+    // Unless the largest key would pass 2^63-1 (then SQLite picks free rowids at random), or a
+    // trigger on the table may insert rows of its own in between: the check below.
+    bool multi_row_insert_keys() const override { return true; }
+    std::string multi_row_insert_check(const schema::table& t) const override {
+        std::string key;
+        quote(key, t.columns[static_cast<std::size_t>(t.autoincrement_column)].name);
+        std::string table;
+        quote(table, t.name);
+        return "SELECT (SELECT coalesce(max(" + key + "), 0) FROM " + table +
+               ") <= 9223372036854775807 - ? AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' "
+               "AND tbl_name = ?)";
+    }
     // SQLite's LIKE ignores ASCII case, stops at a NUL byte, lets invalid UTF-8 bytes match each
     // other and refuses patterns over 50,000 bytes: the text matches compare bytes instead
     const char* text_match_form(ast::text_match m) const override {

@@ -93,6 +93,8 @@ public:
     }
     /// Whether any engine of the session echoes.
     bool echo() const { return s_.echoes(); }
+    /// Whether the session's rows are spread over shards (each new row is placed on its own).
+    bool sharded() const { return s_.sharded(); }
 
 private:
     session_impl& s_;
@@ -121,6 +123,15 @@ private:
     void write_updates(const schema::table* t, const std::vector<record_base*>& recs);
     /// The early UPDATEs of t and of the tables before it not yet done (nullptr: of every table).
     void write_early_updates_through(const schema::table* t);
+    /// How many new rows of t one multi-row INSERT writes on c (0: one row per statement).
+    std::size_t rows_per_insert(const schema::table* t, bool generated, dorm::connection& c) const;
+    /// Whether the next `rows` generated keys of t will be consecutive (the dialect's check, run
+    /// once per table and flush on c).
+    bool multi_row_keys_now(const schema::table* t, std::size_t rows, dorm::connection& c);
+    /// Writes rows[0 .. n) (new rows of one table, all with or all without a generated key) as
+    /// one multi-row INSERT on c and gives each its generated key.
+    void write_insert_rows(record_base* const* rows, std::size_t n, bool generated, const std::vector<int>& cols,
+                           dorm::connection& c);
     /// Logs `sql` with the parameters `fill(params)` appends, when the connection c echoes.
     template <class Fill>
     void echo(dorm::connection& c, const std::string& sql, const statement_lease& lease, Fill fill) {
@@ -140,6 +151,8 @@ private:
     std::vector<row_update> updates_;        ///< every UPDATE run
     std::vector<row_update> table_updates_;  ///< one table's (re-used)
     std::size_t updated_tables_ = 0;         ///< plan_.tables[0 .. updated_tables_) had their early UPDATEs
+    const schema::table* checked_table_ = nullptr;  ///< the table multi_row_keys_now checked last
+    bool checked_ok_ = false;                        ///< and its answer
 };
 
 /// Deletes and inserts the many-to-many association rows the collections of the flushed records

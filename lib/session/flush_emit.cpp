@@ -7,6 +7,7 @@
 
 #include <dorm/error.hpp>
 
+#include "dialect/hooks.hpp"
 #include "session/flush.hpp"
 #include "session/write_runner.hpp"
 
@@ -115,6 +116,83 @@ void flush_writer::write_early_updates_through(const schema::table* t) {
     }
 }
 
+/// Rows per multi-row INSERT: enough to make the per-statement work small against the per-row
+/// work, few enough that the statement text and its plan stay small.
+constexpr std::size_t multi_row_max = 128;
+
+std::size_t flush_writer::rows_per_insert(const schema::table* t, bool generated, dorm::connection& c) const {
+    // Only where the dialect gives keys back in VALUES order; not for a sharded session (each
+    // row is placed as it is written) nor a table that references itself (a row may need the key
+    // of another row of the same INSERT).
+    if (conns_.sharded() || !hooks(c.dialect()).multi_row_insert_keys()) return 0;
+    for (const auto& col : t->columns)
+        if (col.references && &col.references() == t) return 0;
+    const std::size_t cols = t->columns.size() - (generated ? 1 : 0);
+    if (cols == 0) return 0;  // INSERT ... DEFAULT VALUES
+    const auto max_params = static_cast<std::size_t>(std::max(c.raw().max_params(), 1));
+    const std::size_t n = std::min(multi_row_max, max_params / cols);
+    return n >= 2 ? n : 0;
+}
+
+bool flush_writer::multi_row_keys_now(const schema::table* t, std::size_t rows, dorm::connection& c) {
+    if (checked_table_ == t) return checked_ok_;
+    checked_table_ = t;
+    checked_ok_ = false;
+    const std::string sql = hooks(c.dialect()).multi_row_insert_check(*t);
+    if (sql.empty()) return false;
+    const value params[] = {value(static_cast<std::int64_t>(rows)), value(t->name)};
+    auto lease = c.run(sql, params);
+    checked_ok_ = lease->step() && lease->get_int(0) == 1;
+    lease->reset();
+    return checked_ok_;
+}
+
+void flush_writer::write_insert_rows(record_base* const* rows, std::size_t n, bool generated,
+                                     const std::vector<int>& cols, dorm::connection& c) {
+    const schema::table* t = &rows[0]->table();
+    const std::string& sql =
+        sql_.sql(t, generated ? write_kind::insert_generated_rows : write_kind::insert_all_rows, n);
+    statement_lease lease = c.prepare(sql);
+    driver::statement& st = *lease;
+    const int per_row = static_cast<int>(cols.size());
+    for (std::size_t k = 0; k < n; ++k) {
+        record_base* r = rows[k];
+        if (r->versioned()) {  // a new row's version is 1, whatever the member held
+            versions_.note(r, r->version());
+            r->set_version(1);
+        }
+        r->bind_columns(st, cols, static_cast<int>(k) * per_row, scratch_);
+    }
+    echo(c, sql, lease, [&](std::vector<value>& p) {
+        for (std::size_t k = 0; k < n; ++k) rows[k]->column_values(cols, p);
+    });
+    std::int64_t last = 0, written = 0;
+    try {
+        st.step();
+        written = st.rows_affected();
+        last = generated ? st.last_insert_id() : 0;
+    } catch (...) {
+        st.reset();
+        scratch_.clear();
+        throw;
+    }
+    st.reset();
+    scratch_.clear();
+    if (written != static_cast<std::int64_t>(n))
+        throw operational_error("INSERT of " + std::to_string(n) + " rows into table '" + t->name + "' wrote " +
+                                std::to_string(written) + " rows");
+    if (generated) {
+        // consecutive keys in VALUES order, the last one's is the driver's last insert id (the
+        // dialect's promise, multi_row_insert_keys, checked for this table: multi_row_keys_now)
+        const std::int64_t first = last - static_cast<std::int64_t>(n) + 1;
+        for (std::size_t k = 0; k < n; ++k) {
+            rows[k]->set_generated_key(first + static_cast<std::int64_t>(k));
+            rows[k]->generated_key = true;
+        }
+    }
+    for (std::size_t k = 0; k < n; ++k) rows[k]->propagate_to_children();
+}
+
 void flush_writer::write_inserts_and_updates() {
     // INSERTs: parents before children (tables, then rows of self-referencing tables)
     {
@@ -137,7 +215,11 @@ void flush_writer::write_inserts_and_updates() {
         // INSERTs of a table are queued (drivers that can) when no row waits for another row's
         // generated key: no relationship edges in this flush.
         write_runner<std::pair<record_base*, bool>, decltype(finish_row)> runner(plan_.edges.empty(), finish_row);
-        for (auto* r : plan_.inserts) {
+        const auto& inserts = plan_.inserts;
+        std::size_t rows_generated = 0, rows_given = 0;  // rows per multi-row INSERT of current_table
+        std::size_t single_until = 0;                    // inserts[i < single_until]: row by row
+        for (std::size_t i = 0; i < inserts.size(); ++i) {
+            record_base* r = inserts[i];
             const schema::table* t = &r->table();
             if (t != current_table) {
                 if (!plan_.early.empty() && updated_tables_ < plan_.tables.size()) {
@@ -146,11 +228,36 @@ void flush_writer::write_inserts_and_updates() {
                 }
                 all_cols.clear();
                 gen_cols.clear();
-                for (int i = 0; i < static_cast<int>(t->columns.size()); ++i) {
-                    all_cols.push_back(i);
-                    if (i != t->autoincrement_column) gen_cols.push_back(i);
+                for (int col = 0; col < static_cast<int>(t->columns.size()); ++col) {
+                    all_cols.push_back(col);
+                    if (col != t->autoincrement_column) gen_cols.push_back(col);
                 }
                 current_table = t;
+                // (one connection per table: a sharded session writes row by row)
+                rows_generated = rows_per_insert(t, true, conns_(r));
+                rows_given = rows_per_insert(t, false, conns_(r));
+                single_until = i;
+            }
+            // A run of new rows of this table that all have (or all lack) a generated key and
+            // set no column to NULL on purpose: one multi-row INSERT where the dialect allows it
+            // (full statements only; the rest of a run row by row, with the statement above).
+            if (i >= single_until && !r->null_out) {
+                const bool generated = r->generated_key_unset();
+                const std::size_t per = generated ? rows_generated : rows_given;
+                std::size_t n = 0;
+                while (n < per && i + n < inserts.size()) {
+                    record_base* x = inserts[i + n];
+                    if (&x->table() != t || x->null_out || x->generated_key_unset() != generated) break;
+                    ++n;
+                }
+                if (per && n == per && (!generated || multi_row_keys_now(t, inserts.size() - i, conns_(r)))) {
+                    runner.finish();
+                    for (std::size_t k = 0; k < n; ++k) inserts[i + k]->sync_parents();
+                    write_insert_rows(&inserts[i], n, generated, generated ? gen_cols : all_cols, conns_(r));
+                    i += n - 1;
+                    continue;
+                }
+                single_until = i + std::max<std::size_t>(n, 1);
             }
             r->sync_parents();
             conns_.place(r);  // (a sharded session: the row's shard, from its values now set)

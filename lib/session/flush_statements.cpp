@@ -22,17 +22,20 @@ const std::string& flush_statements::sql(const schema::table* t, write_kind k, c
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
     compiled out;
-    if (k == write_kind::insert_all || k == write_kind::insert_generated) {
+    if (k == write_kind::insert_all || k == write_kind::insert_generated || k == write_kind::insert_all_rows ||
+        k == write_kind::insert_generated_rows) {
+        const bool generated = k == write_kind::insert_generated || k == write_kind::insert_generated_rows;
+        const bool rows = k == write_kind::insert_all_rows || k == write_kind::insert_generated_rows;
         ast::insert ins;
         ins.table = t;
         std::vector<value> row;
         for (int i = 0; i < static_cast<int>(t->columns.size()); ++i) {
-            if (k == write_kind::insert_generated && i == t->autoincrement_column) continue;
+            if (generated && i == t->autoincrement_column) continue;
             ins.columns.push_back(i);
             row.emplace_back();
         }
-        ins.rows.push_back(std::move(row));
-        if (k == write_kind::insert_generated && returning_) ins.returning.push_back(t->autoincrement_column);
+        ins.rows.assign(rows ? static_cast<std::size_t>(mask) : 1, row);
+        if (generated && returning_ && !rows) ins.returning.push_back(t->autoincrement_column);
         out = compile_insert(ins, dialect_);
     } else if (k == write_kind::update || k == write_kind::update_versioned) {
         ast::update up;
