@@ -24,6 +24,7 @@
 // Checksums are those of the reference harness; they are also computed from the data definition
 // (no database), so every implementation is checked even when it runs alone (--callgrind).
 #include <algorithm>
+#include <new>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -47,6 +48,23 @@
 #include <sqlite3.h>
 
 #include <dorm/dorm.hpp>
+
+// Every C++ allocation of the process is counted (issue 19, item 3: allocations per object):
+// operator new is replaced for the whole program, libdorm included (sqlite3's own mallocs are not
+// C++ allocations and are not counted, for any implementation).
+// (Per thread: the workloads W1-W5 run on the main thread.)
+namespace bench {
+thread_local std::int64_t cxx_allocations = 0;
+}  // namespace bench
+
+// (noinline: g++ 12 reports free() inlined into a deallocation as -Wmismatched-new-delete)
+[[gnu::noinline]] void* operator new(std::size_t n) {
+    ++bench::cxx_allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 #if defined(__has_include)
 #if __has_include(<valgrind/callgrind.h>)
@@ -177,12 +195,15 @@ long minor_faults() {
 /// Wall time and CPU time of a timed region (CPU time leaves out waiting for a CPU on a busy
 /// machine, and waiting for I/O), and the page faults it took (fresh heap memory touched).
 struct Stopwatch {
+    std::int64_t allocations0 = cxx_allocations;
     long faults0 = minor_faults();
     Clock::time_point wall0 = Clock::now();
     double cpu0 = cpu_ms();
     double wall() const { return ms_since(wall0); }
     double cpu() const { return cpu_ms() - cpu0; }
     long faults() const { return minor_faults() - faults0; }
+    /// C++ allocations (operator new) since the start.
+    std::int64_t allocations() const { return cxx_allocations - allocations0; }
 };
 
 /// Where one run's database lives.
@@ -578,6 +599,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
             run.ms["W1"] = t0.wall();
             run.cpu["W1"] = t0.cpu();
             run.info["W1_page_faults"] = t0.faults();
+            run.info["W1_allocations"] = t0.allocations();
             CALLGRIND_DUMP_STATS_AT("W1");
             std::int64_t c = 0;
             for (const auto& u : users) c += u.id;
@@ -597,6 +619,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
             run.ms["W2"] = t0.wall();
             run.cpu["W2"] = t0.cpu();
             run.info["W2_page_faults"] = t0.faults();
+            run.info["W2_allocations"] = t0.allocations();
             CALLGRIND_DUMP_STATS_AT("W2");
             run.check["W2"] = rows_checksum(rows);
             if constexpr (requires { impl.w2_end(); }) {
@@ -682,6 +705,7 @@ Run run_one(const Params& p, const Target& target, int rep) {
                 run.ms["W4"] = t0.wall();
                 run.cpu["W4"] = t0.cpu();
                 run.info["W4_page_faults"] = t0.faults();
+                run.info["W4_allocations"] = t0.allocations();
                 CALLGRIND_DUMP_STATS_AT("W4");
             }
             if constexpr (requires { impl.w4_end(); }) impl.w4_end();
@@ -803,6 +827,35 @@ const Summary* find_summary(const std::vector<Summary>& s, const std::string& db
     for (const auto& x : s)
         if (x.db == db && x.impl == impl && x.workload == w) return &x;
     return nullptr;
+}
+
+/// C++ allocations per object of W1 (add + commit), W2 (load all) and W4 (change all, commit):
+/// the smallest over the repetitions (they hardly differ).
+void print_allocations(const std::vector<Run>& runs, const std::vector<std::string>& dbs,
+                       const std::vector<std::string>& impls, const Params& p) {
+    std::printf("\nC++ allocations per object (operator new; sqlite3's own mallocs not counted), W1 / W2 / W4:\n");
+    for (const auto& db : dbs) {
+        for (const auto& im : impls) {
+            std::map<std::string, std::int64_t> least;
+            for (const auto& r : runs) {
+                if (r.db != db || r.impl != im) continue;
+                for (const char* w : {"W1_allocations", "W2_allocations", "W4_allocations"}) {
+                    auto it = r.info.find(w);
+                    if (it == r.info.end()) continue;
+                    auto [at, fresh] = least.emplace(w, it->second);
+                    if (!fresh) at->second = std::min(at->second, it->second);
+                }
+            }
+            if (least.empty()) continue;
+            std::printf("  %-8s %-10s", db.c_str(), im.c_str());
+            for (const char* w : {"W1_allocations", "W2_allocations", "W4_allocations"}) {
+                auto it = least.find(w);
+                if (it == least.end()) std::printf("  %7s", "n/a");
+                else std::printf("  %7.2f", static_cast<double>(it->second) / static_cast<double>(p.n));
+            }
+            std::printf("\n");
+        }
+    }
 }
 
 void print_tables(const std::vector<Summary>& sums, const std::vector<std::string>& dbs,
@@ -1440,6 +1493,7 @@ int run_main(int argc, char** argv) try {
 
     const auto sums = summarize(runs, dbs, impls);
     if (run_w) print_tables(sums, dbs, impls, p, reps);
+    if (run_w) print_allocations(runs, dbs, impls, p);
     const auto tx_sums = tx_summarize(tx_runs, dbs, txp);
     tx_print_table(tx_sums, txp, tx_reps);
     // SQLite memory only: the paths measure dorm's own bookkeeping, not a server
