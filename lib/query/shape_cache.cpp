@@ -86,7 +86,7 @@ void select_shape_cache::walk(const ast::select& s) {
 }
 
 void select_shape_cache::describe(const ast::select& s, dialect d) {
-    key_.clear();
+    key_len_ = 0;
     slots_.clear();
     put(static_cast<unsigned char>(d));
     walk(s);
@@ -95,7 +95,7 @@ void select_shape_cache::describe(const ast::select& s, dialect d) {
 const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, std::vector<value>& params,
                                               const text_params* named) {
     describe(s, d);
-    auto it = map_.find(key_);
+    auto it = map_.find(key());
     if (it == map_.end()) return nullptr;
     last_ = &it->second;
     params.clear();
@@ -140,7 +140,7 @@ const std::string* select_shape_cache::store(const ast::select& s, dialect d, co
     }
     if (map_.size() >= max_entries) map_.clear();
     e.sql = sql;
-    last_ = &map_.emplace(key_, std::move(e)).first->second;
+    last_ = &map_.emplace(std::string(key()), std::move(e)).first->second;
     return &last_->sql;
 }
 
