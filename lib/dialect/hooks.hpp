@@ -39,13 +39,22 @@ public:
     virtual bool use_returning() const { return false; }
     /// Whether a flush may write the new rows of a table as one INSERT ... VALUES (...), (...)
     /// and give the generated keys back to the objects by order: the keys one such statement
-    /// generates are consecutive in the order of its VALUES rows, and the driver's last insert id
-    /// is the last one's (while multi_row_insert_check says so).
+    /// generates ascend in the order of its VALUES rows by a fixed step (multi_row_insert_check),
+    /// and the driver's last insert id is the first row's or the last row's
+    /// (last_insert_id_is_first_row).
     virtual bool multi_row_insert_keys() const { return false; }
-    /// The query (one row, one integer, 1 = yes) that tells whether the keys of t's next `?` new
-    /// rows will be consecutive, with the table's name as the second parameter; run once per table
-    /// and flush, inside its transaction, before its first multi-row INSERT with generated keys.
-    virtual std::string multi_row_insert_check(const schema::table& /*t*/) const { return {}; }
+    /// The query (one row, one integer) that tells the step between the keys of one multi-row
+    /// INSERT into t of up to `rows` rows (0: the keys cannot be told apart by order now; the
+    /// flush then writes t's rows one statement each), its parameters into `params`. Run once per
+    /// table and flush, inside its transaction, before its first multi-row INSERT with generated
+    /// keys.
+    virtual std::string multi_row_insert_check(const schema::table& /*t*/, std::size_t /*rows*/,
+                                               std::vector<value>& /*params*/) const {
+        return {};
+    }
+    /// After a multi-row INSERT: the driver's last insert id is the key of its first row (MariaDB,
+    /// like LAST_INSERT_ID()), not of its last (SQLite).
+    virtual bool last_insert_id_is_first_row() const { return false; }
     /// Appends LIMIT/OFFSET; the values are already bound by the caller through `bind`.
     /// `lim`/`off` are the placeholder texts (empty when absent).
     virtual void limit_offset(std::string& out, const std::string& lim, const std::string& off) const;

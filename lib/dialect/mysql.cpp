@@ -17,6 +17,17 @@ public:
     text_storage stored_text() const override { return mariadb_text; }
     dorm::dialect kind() const override { return dialect::mysql; }
     std::string_view name() const override { return "mysql"; }
+    // A multi-row INSERT is a "simple insert" (its row count is known): InnoDB reserves its
+    // AUTO_INCREMENT values as one consecutive block unless innodb_autoinc_lock_mode is 2
+    // (interleaved); they step by auto_increment_increment (Galera sets it to the cluster size).
+    // LAST_INSERT_ID() / mysql_stmt_insert_id is the first row's. A trigger cannot insert into
+    // the table its statement writes (error 1442), so none can come in between.
+    bool multi_row_insert_keys() const override { return true; }
+    bool last_insert_id_is_first_row() const override { return true; }
+    std::string multi_row_insert_check(const schema::table&, std::size_t, std::vector<value>& params) const override {
+        params.clear();
+        return "SELECT CASE WHEN @@innodb_autoinc_lock_mode < 2 THEN @@auto_increment_increment ELSE 0 END";
+    }
     void quote(std::string& out, std::string_view ident) const override {
         out += '`';
         for (char c : ident) {

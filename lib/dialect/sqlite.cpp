@@ -16,11 +16,13 @@ public:
     // Unless the largest key would pass 2^63-1 (then SQLite picks free rowids at random), or a
     // trigger on the table may insert rows of its own in between: the check below.
     bool multi_row_insert_keys() const override { return true; }
-    std::string multi_row_insert_check(const schema::table& t) const override {
+    std::string multi_row_insert_check(const schema::table& t, std::size_t rows,
+                                       std::vector<value>& params) const override {
         std::string key;
         quote(key, t.columns[static_cast<std::size_t>(t.autoincrement_column)].name);
         std::string table;
         quote(table, t.name);
+        params = {value(static_cast<std::int64_t>(rows)), value(t.name)};
         return "SELECT (SELECT coalesce(max(" + key + "), 0) FROM " + table +
                ") <= 9223372036854775807 - ? AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' "
                "AND tbl_name = ?)";

@@ -125,8 +125,8 @@ private:
     void write_early_updates_through(const schema::table* t);
     /// How many new rows of t one multi-row INSERT writes on c (0: one row per statement).
     std::size_t rows_per_insert(const schema::table* t, bool generated, dorm::connection& c) const;
-    /// Whether the next `rows` generated keys of t will be consecutive (the dialect's check, run
-    /// once per table and flush on c).
+    /// Whether the next `rows` generated keys of t will ascend by a known step in VALUES order
+    /// (the dialect's check, run once per table and flush on c; the step: checked_step_).
     bool multi_row_keys_now(const schema::table* t, std::size_t rows, dorm::connection& c);
     /// Writes rows[0 .. n) (new rows of one table, all with or all without a generated key) as
     /// one multi-row INSERT on c and gives each its generated key.
@@ -152,7 +152,7 @@ private:
     std::vector<row_update> table_updates_;  ///< one table's (re-used)
     std::size_t updated_tables_ = 0;         ///< plan_.tables[0 .. updated_tables_) had their early UPDATEs
     const schema::table* checked_table_ = nullptr;  ///< the table multi_row_keys_now checked last
-    bool checked_ok_ = false;                        ///< and its answer
+    std::int64_t checked_step_ = 0;                  ///< and its answer: the step between keys (0: no)
 };
 
 /// Deletes and inserts the many-to-many association rows the collections of the flushed records

@@ -135,16 +135,16 @@ std::size_t flush_writer::rows_per_insert(const schema::table* t, bool generated
 }
 
 bool flush_writer::multi_row_keys_now(const schema::table* t, std::size_t rows, dorm::connection& c) {
-    if (checked_table_ == t) return checked_ok_;
+    if (checked_table_ == t) return checked_step_ > 0;
     checked_table_ = t;
-    checked_ok_ = false;
-    const std::string sql = hooks(c.dialect()).multi_row_insert_check(*t);
+    checked_step_ = 0;
+    std::vector<value> params;
+    const std::string sql = hooks(c.dialect()).multi_row_insert_check(*t, rows, params);
     if (sql.empty()) return false;
-    const value params[] = {value(static_cast<std::int64_t>(rows)), value(t->name)};
     auto lease = c.run(sql, params);
-    checked_ok_ = lease->step() && lease->get_int(0) == 1;
+    if (lease->step() && !lease->is_null(0)) checked_step_ = std::max<std::int64_t>(lease->get_int(0), 0);
     lease->reset();
-    return checked_ok_;
+    return checked_step_ > 0;
 }
 
 void flush_writer::write_insert_rows(record_base* const* rows, std::size_t n, bool generated,
@@ -182,11 +182,14 @@ void flush_writer::write_insert_rows(record_base* const* rows, std::size_t n, bo
         throw operational_error("INSERT of " + std::to_string(n) + " rows into table '" + t->name + "' wrote " +
                                 std::to_string(written) + " rows");
     if (generated) {
-        // consecutive keys in VALUES order, the last one's is the driver's last insert id (the
-        // dialect's promise, multi_row_insert_keys, checked for this table: multi_row_keys_now)
-        const std::int64_t first = last - static_cast<std::int64_t>(n) + 1;
+        // keys in VALUES order, checked_step_ apart; the driver's last insert id is the first or
+        // the last one's (the dialect's promise, multi_row_insert_keys, checked for this table:
+        // multi_row_keys_now)
+        const std::int64_t step = checked_step_;
+        const std::int64_t first =
+            hooks(c.dialect()).last_insert_id_is_first_row() ? last : last - (static_cast<std::int64_t>(n) - 1) * step;
         for (std::size_t k = 0; k < n; ++k) {
-            rows[k]->set_generated_key(first + static_cast<std::int64_t>(k));
+            rows[k]->set_generated_key(first + static_cast<std::int64_t>(k) * step);
             rows[k]->generated_key = true;
         }
     }
