@@ -2,6 +2,8 @@
 // the node constructors ast::make_* (see dorm/query/ast.hpp).
 #include <dorm/query/ast.hpp>
 
+#include "query/node_pool.hpp"
+
 namespace dorm::ast {
 
 expr::expr() = default;
@@ -18,8 +20,13 @@ select& select::operator=(const select&) = default;
 select& select::operator=(select&&) noexcept = default;
 select::~select() = default;
 
+// a node and its control block (vtable pointer and two counts) fit a pooled block
+static_assert(sizeof(expr) + sizeof(void*) + 8 <= detail::node_block_size, "dorm: ast::expr outgrew node_block_size");
+std::shared_ptr<expr> new_expr() { return std::allocate_shared<expr>(detail::node_allocator<expr>{}); }
+std::shared_ptr<expr> new_expr(const expr& e) { return std::allocate_shared<expr>(detail::node_allocator<expr>{}, e); }
+
 expr_ptr make_column(const schema::table* t, int column, std::string alias) {
-    auto e = std::make_shared<expr>();
+    auto e = new_expr();
     e->k = expr::kind::column;
     e->table = t;
     e->column = column;
@@ -27,7 +34,7 @@ expr_ptr make_column(const schema::table* t, int column, std::string alias) {
     return e;
 }
 expr_ptr make_param(value v) {
-    auto e = std::make_shared<expr>();
+    auto e = new_expr();
     e->k = expr::kind::param;
     e->val = std::move(v);
     return e;
@@ -58,21 +65,21 @@ expr_ptr make_op(op o, expr_ptr a, expr_ptr b, expr_ptr c) {
     return make_op(o, std::move(args));
 }
 expr_ptr make_op(op o, std::vector<expr_ptr> args) {
-    auto e = std::make_shared<expr>();
+    auto e = new_expr();
     e->k = expr::kind::op;
     e->o = o;
     e->args = std::move(args);
     return e;
 }
 expr_ptr make_func(std::string name, std::vector<expr_ptr> args) {
-    auto e = std::make_shared<expr>();
+    auto e = new_expr();
     e->k = expr::kind::func;
     e->name = std::move(name);
     e->args = std::move(args);
     return e;
 }
 expr_ptr make_subquery(std::shared_ptr<const select> s) {
-    auto e = std::make_shared<expr>();
+    auto e = new_expr();
     e->k = expr::kind::subquery;
     e->sub = std::move(s);
     return e;
@@ -88,7 +95,7 @@ expr_ptr make_text_match(expr_ptr x, text_match m, std::string_view v) {
         pattern += c;
     }
     if (m == text_match::contains || m == text_match::starts_with) pattern += '%';
-    auto e = std::make_shared<expr>(*make_op(op::like, std::move(x), make_param(value(std::move(pattern))),
+    auto e = new_expr(*make_op(op::like, std::move(x), make_param(value(std::move(pattern))),
                                              make_param(value(v))));
     e->escape = true;
     e->match = m;

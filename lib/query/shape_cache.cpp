@@ -10,33 +10,58 @@ select_shape_cache& select_shape_cache::instance() {
 }
 
 void select_shape_cache::walk(const ast::expr& e) {
-    put(static_cast<unsigned char>(e.k));
+    // each node's fixed part in one put (no padding: every byte of the key is written), then
+    // its strings' bytes and its children
     switch (e.k) {
-        case ast::expr::kind::param:
-            put(e.name);  // a bindparam's name is part of the shape
-            if (e.name.empty())
+        case ast::expr::kind::param: {
+            const struct {
+                unsigned char kind;
+                unsigned char pad[3];
+                std::uint32_t name_size;
+            } f{static_cast<unsigned char>(e.k), {}, static_cast<std::uint32_t>(e.name.size())};
+            put(f);
+            if (e.name.empty()) {
                 slots_.push_back(slot{&e.val, nullptr, nullptr});
-            else
+            } else {  // a bindparam's name is part of the shape
+                put(e.name.data(), e.name.size());
                 slots_.push_back(slot{nullptr, nullptr, &e.name});
+            }
             return;
-        case ast::expr::kind::column:
-            put(e.table);
-            put(e.column);
-            put(e.alias);
+        }
+        case ast::expr::kind::column: {
+            const struct {
+                unsigned char kind;  // every node's key starts with its kind
+                unsigned char pad[3];
+                std::int32_t column;
+                const schema::table* table;
+                std::uint32_t alias_size, pad2;
+            } f{static_cast<unsigned char>(e.k), {}, e.column, e.table, static_cast<std::uint32_t>(e.alias.size()), 0};
+            static_assert(sizeof f == 24);
+            put(f);
+            if (!e.alias.empty()) put(e.alias.data(), e.alias.size());
             return;
+        }
         case ast::expr::kind::raw_column:
+            put(static_cast<unsigned char>(e.k));
             put(e.alias);
             put(e.name);
             return;
         default: break;
     }
-    put(static_cast<unsigned char>(e.o));
-    put(static_cast<unsigned char>((e.star ? 1 : 0) | (e.distinct ? 2 : 0) | (e.escape ? 4 : 0) |
-                                     (static_cast<unsigned>(e.match) << 3)));
-    put(e.name);
-    put(static_cast<std::uint32_t>(e.args.size()));
+    const struct {
+        unsigned char kind, o, flags, has_sub;
+        std::uint32_t name_size, arg_count;
+    } f{static_cast<unsigned char>(e.k),
+        static_cast<unsigned char>(e.o),
+        static_cast<unsigned char>((e.star ? 1 : 0) | (e.distinct ? 2 : 0) | (e.escape ? 4 : 0) |
+                                   (static_cast<unsigned>(e.match) << 3)),
+        static_cast<unsigned char>(e.sub ? 1 : 0),
+        static_cast<std::uint32_t>(e.name.size()),
+        static_cast<std::uint32_t>(e.args.size())};
+    static_assert(sizeof f == 12);
+    put(f);
+    if (!e.name.empty()) put(e.name.data(), e.name.size());
     for (const auto& a : e.args) walk(*a);
-    put(static_cast<unsigned char>(e.sub ? 1 : 0));
     if (e.sub) walk(*e.sub);
 }
 
@@ -48,38 +73,38 @@ void select_shape_cache::walk(const ast::table_ref& t) {
 }
 
 void select_shape_cache::walk(const ast::select& s) {
-    put(static_cast<unsigned char>(s.distinct ? 1 : 0));
-    put(static_cast<std::uint32_t>(s.entities.size()));
+    // the clause sizes and flags first, in one put (most clauses of a small select are empty);
+    // then each clause's items: every item's walk is self-delimiting, so the key stays unambiguous
+    struct header {
+        std::uint32_t sizes[10];
+        unsigned char flags[4];  // no padding: every byte of the key is written
+    } h{};
+    static_assert(sizeof(header) == 11 * sizeof(std::uint32_t));
+    const auto sizes = ast::compiled_memo::shape_of(s);
+    std::copy(sizes.begin(), sizes.end(), h.sizes);
+    h.flags[0] = static_cast<unsigned char>((s.distinct ? 1 : 0) | (s.limit ? 2 : 0) | (s.offset ? 4 : 0));
+    h.flags[1] = static_cast<unsigned char>(static_cast<unsigned>(s.lock.mode) | (s.lock.nowait ? 4u : 0u) |
+                                            (s.lock.skip_locked ? 8u : 0u));
+    put(h);
     for (const auto& e : s.entities) {
         put(e.table);
         put(e.alias);
     }
-    auto exprs = [&](const std::vector<ast::expr_ptr>& v) {
-        put(static_cast<std::uint32_t>(v.size()));
-        for (const auto& e : v) walk(*e);
-    };
-    exprs(s.columns);
-    put(static_cast<std::uint32_t>(s.from.size()));
+    for (const auto& e : s.columns) walk(*e);
     for (const auto& f : s.from) walk(f);
-    put(static_cast<std::uint32_t>(s.joins.size()));
     for (const auto& j : s.joins) {
         put(static_cast<unsigned char>(j.kind));
         walk(j.target);
         put(static_cast<unsigned char>(j.on ? 1 : 0));
         if (j.on) walk(*j.on);
     }
-    exprs(s.where);
-    exprs(s.group_by);
-    exprs(s.having);
-    put(static_cast<std::uint32_t>(s.order_by.size()));
+    for (const auto& e : s.where) walk(*e);
+    for (const auto& e : s.group_by) walk(*e);
+    for (const auto& e : s.having) walk(*e);
     for (const auto& o : s.order_by) {
         put(static_cast<unsigned char>(o.desc ? 1 : 0));
         walk(*o.e);
     }
-    put(static_cast<unsigned char>((s.limit ? 1 : 0) | (s.offset ? 2 : 0)));
-    put(static_cast<unsigned char>(static_cast<unsigned>(s.lock.mode) | (s.lock.nowait ? 4u : 0u) |
-                                   (s.lock.skip_locked ? 8u : 0u)));
-    put(static_cast<std::uint32_t>(s.lock.of.size()));
     for (const auto& t : s.lock.of) walk(t);
     if (s.limit) slots_.push_back(slot{nullptr, &*s.limit, nullptr});
     if (s.offset) slots_.push_back(slot{nullptr, &*s.offset, nullptr});
@@ -202,6 +227,7 @@ const compiled_memo* memo_slot::offer(const compiled_memo* m) const noexcept {
 }
 
 void memo_slot::reset() noexcept {
+    if (p_.load(std::memory_order_relaxed) == 0) return;  // the usual case (a statement being built): no atomic write
     const auto v = p_.exchange(0, std::memory_order_acq_rel);
     if (v > compiled_once) delete reinterpret_cast<const compiled_memo*>(v);
 }

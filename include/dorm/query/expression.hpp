@@ -152,7 +152,7 @@ public:
     ordering<Tables> desc() const { return {node_, true}; }
     /// `expr AS name` in a column select.
     expression label(std::string name) const {
-        auto e = std::make_shared<ast::expr>();
+        auto e = ast::new_expr();
         e->k = ast::expr::kind::label;
         e->name = std::move(name);
         e->args = {node_};
@@ -432,7 +432,7 @@ expression<A, TA> operator-(const expression<A, TA>& e) {
 ///     session.execute(by_name, {{"name", "Bob"}}).all();
 template <class T>
 expression<T> bindparam(std::string name) {
-    auto e = std::make_shared<ast::expr>();
+    auto e = ast::new_expr();
     e->k = ast::expr::kind::param;
     e->name = std::move(name);
     return expression<T>(std::move(e));
@@ -442,7 +442,7 @@ expression<T> bindparam(std::string name) {
 
 /// `count(*)`.
 inline expression<std::int64_t> count() {
-    auto e = std::make_shared<ast::expr>(*ast::make_func("count", {}));
+    auto e = ast::new_expr(*ast::make_func("count", {}));
     e->star = true;
     return expression<std::int64_t>(std::move(e));
 }

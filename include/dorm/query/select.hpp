@@ -165,7 +165,7 @@ public:
     subquery_source(std::shared_ptr<const ast::select> s, std::string alias) : select_(std::move(s)), alias_(std::move(alias)) {}
     template <class V>
     expression<V, boost::mp11::mp_list<Tag>> c(std::string column) const {
-        auto e = std::make_shared<ast::expr>();
+        auto e = ast::new_expr();
         e->k = ast::expr::kind::raw_column;
         e->alias = alias_;
         e->name = std::move(column);
@@ -190,6 +190,11 @@ public:
 
     select_stmt() = default;
     explicit select_stmt(ast::select s) : ast_(std::move(s)) {}
+    /// SELECT every column of `t` (select<T>()): the tree is made in place, not moved in.
+    struct of_table {
+        const schema::table* t;
+    };
+    explicit select_stmt(of_table from) : ast_(ast::entity_select(from.t)) {}
 
     /// Adds a condition (chained where() calls are ANDed).
     // (Each builder has a const& form that copies and an && form that reuses a temporary: the
@@ -496,7 +501,8 @@ private:
 /// SELECT every column of T: rows are objects (`std::shared_ptr<T>` in a session).
 template <class T>
 select_stmt<entity<T>, boost::mp11::mp_list<T>> select() {
-    return select_stmt<entity<T>, boost::mp11::mp_list<T>>(ast::entity_select(&table_of<T>()));
+    using stmt = select_stmt<entity<T>, boost::mp11::mp_list<T>>;
+    return stmt(typename stmt::of_table{&table_of<T>()});
 }
 
 /// SELECT every column of several structs: rows are tuples of objects
