@@ -3,6 +3,8 @@
 // and the clause layout (SQLAlchemy: doc/build/core/engines.rst
 // §dbengine_logging, test/sql/test_compiler.py).
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
@@ -316,6 +318,66 @@ BOOST_AUTO_TEST_CASE(bindparam_values_come_with_the_compile) {
     } catch (const dorm::argument_error& e) {
         BOOST_TEST(std::string(e.what()).find("bindparam(\"max\")") != std::string::npos, e.what());
     }
+}
+
+BOOST_AUTO_TEST_CASE(statement_trees_cross_threads) {
+    // Tree nodes come from a per-thread pool of blocks (lib/query/node_pool.hpp): trees made on
+    // one thread are compiled and dropped on another (their blocks join that thread's pool and
+    // are reused there), after the maker thread has ended; then two threads at once. Every
+    // statement must keep its own values.
+    auto make = [](int i) {
+        return dorm::select<User>().where(col(&User::age) > i).where(col(&User::name) == std::to_string(i));
+    };
+    auto expected = [](int i) { return "(" + std::to_string(i) + ", '" + std::to_string(i) + "')"; };
+    const auto sql = user_where(R"("user_table"."age" > ? AND "user_table"."name" = ?)");
+    constexpr int n = 3000;
+    std::vector<decltype(make(0))> made;
+    std::thread maker([&] {
+        for (int i = 0; i < n; ++i) made.push_back(make(i));
+    });
+    maker.join();
+    int wrong = 0;
+    auto check_and_drop = [&](std::vector<decltype(make(0))>& v, int first, int& bad) {
+        for (std::size_t k = 0; k < v.size(); ++k) {
+            const auto c = dorm::compile(v[k], dialect::sqlite);
+            if (flat(c.sql) != sql || params_of(c) != expected(first + static_cast<int>(k))) ++bad;
+        }
+        v.clear();
+    };
+    std::thread user([&] {
+        check_and_drop(made, 0, wrong);  // the maker's blocks now belong to this thread
+        std::vector<decltype(make(0))> own;
+        for (int i = 0; i < n; ++i) own.push_back(make(n + i));  // made from them
+        check_and_drop(own, n, wrong);
+    });
+    user.join();
+    BOOST_TEST(wrong == 0);
+    // two threads building, compiling and dropping at once, and trees of this thread dropped there
+    for (int i = 0; i < 100; ++i) made.push_back(make(i));
+    int wrong_a = 0, wrong_b = 0;
+    std::thread a([&] {
+        check_and_drop(made, 0, wrong_a);
+        for (int round = 0; round < 20; ++round) {
+            std::vector<decltype(make(0))> v;
+            for (int i = 0; i < 200; ++i) v.push_back(make(round * 1000 + i));
+            check_and_drop(v, round * 1000, wrong_a);
+        }
+    });
+    std::thread b([&] {
+        for (int round = 0; round < 20; ++round) {
+            std::vector<decltype(make(0))> v;
+            for (int i = 0; i < 200; ++i) v.push_back(make(round * 7 + i));
+            check_and_drop(v, round * 7, wrong_b);
+        }
+    });
+    a.join();
+    b.join();
+    BOOST_TEST(wrong_a == 0);
+    BOOST_TEST(wrong_b == 0);
+    std::vector<decltype(make(0))> here;
+    for (int i = 0; i < 10; ++i) here.push_back(make(i));
+    check_and_drop(here, 0, wrong);
+    BOOST_TEST(wrong == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
