@@ -47,15 +47,14 @@ std::vector<std::size_t> session_impl::write_slots(const schema::table* t, const
 }
 
 std::int64_t session_impl::bulk_update(const ast::update& u) {
-    if (sharding_)  // a row stays on its shard: its shard key is not set in bulk
-        for (const auto& rule : sharding_->rules())
-            if (rule.table == u.table)
-                for (const auto& [col, e] : u.sets)
-                    if (col == rule.column)
-                        throw invalid_request_error(
-                            "dorm::sharded_engine: a bulk UPDATE of " + u.table->name + " sets its shard key " +
-                            u.table->columns[static_cast<std::size_t>(col)].name +
-                            ": a row does not move between shards (delete the rows and add new objects)");
+    // a row stays on its shard: its shard key is not set in bulk
+    if (const auto* rule = sharding_ ? sharding_->rule_for(u.table) : nullptr)
+        for (const auto& [col, e] : u.sets)
+            if (col == rule->column)
+                throw invalid_request_error(
+                    "dorm::sharded_engine: a bulk UPDATE of " + u.table->name + " sets its shard key " +
+                    u.table->columns[static_cast<std::size_t>(col)].name +
+                    ": a row does not move between shards (delete the rows and add new objects)");
     std::int64_t n = 0;
     for (std::size_t slot : write_slots(u.table, u.where)) {
         shard_scope on_shard(*this, slot);
@@ -98,9 +97,8 @@ std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) 
             continue;
         }
         // a sharded session: each row to its shard (the table's rule over the row's value)
-        const auto& rules = sharding_->rules();
-        auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.table == ins.table; });
-        if (rule == rules.end())
+        const auto* rule = sharding_->rule_for(ins.table);
+        if (!rule)
             throw invalid_request_error("dorm::sharded_engine: a bulk INSERT into " + ins.table->name +
                                         " has no shard: the table has no shard rule (shard_by); add the objects instead");
         auto pos = std::find(ins.columns.begin(), ins.columns.end(), rule->column);

@@ -143,4 +143,10 @@ sharded_engine& sharded_engine::add_rule(const schema::table* t, int column, tab
     return *this;
 }
 
+const sharded_engine::rule* sharded_engine::rule_for(const schema::table* t) const noexcept {
+    for (const auto& r : rules_)
+        if (r.table == t) return &r;
+    return nullptr;
+}
+
 }  // namespace dorm

@@ -18,12 +18,6 @@ namespace dorm::detail {
 
 namespace {
 
-const dorm::sharded_engine::rule* rule_of(const dorm::sharded_engine& e, const schema::table* t) {
-    for (const auto& r : e.rules())
-        if (r.table == t) return &r;
-    return nullptr;
-}
-
 /// The value of a parameter node (a bindparam's from `named`); false when it has none here.
 bool param_value(const ast::expr& e, const text_params* named, value& out) {
     if (e.k != ast::expr::kind::param) return false;
@@ -138,7 +132,7 @@ std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const te
                                 : !s.from.empty()   ? s.from.front().table
                                                     : nullptr;
     for (std::size_t i = 0; !base && i < s.columns.size(); ++i) base = first_column_table(*s.columns[i]);
-    const auto* r = base ? rule_of(*sharding_, base) : nullptr;
+    const auto* r = base ? sharding_->rule_for(base) : nullptr;
     if (!r) return all;
     for (const auto& w : s.where) narrow(*w, *r, named, all);
     // no shard can have such a row: still ask one, so that the statement answers as on one
@@ -148,7 +142,7 @@ std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const te
 }
 
 std::vector<std::size_t> session_impl::shards_for_key(const schema::table& t, std::span<const value> pk) const {
-    const auto* r = rule_of(*sharding_, &t);
+    const auto* r = sharding_->rule_for(&t);
     if (r && t.primary_key.size() == 1 && t.primary_key.front() == r->column && pk.size() == 1) {
         std::vector<std::size_t> one;
         add_shard_of(*r, pk.front(), one);  // none: no shard can hold that key
@@ -164,7 +158,7 @@ void session_impl::place(record_base* r) {
     if (const auto& next = sharding_->generator(); next && r->generated_key_unset()) {
         if (const std::int64_t id = next(t)) r->set_generated_key(id);  // 0: the shard's database makes it
     }
-    if (const auto* rule = rule_of(*sharding_, &t)) {
+    if (const auto* rule = sharding_->rule_for(&t)) {
         if (rule->column == t.autoincrement_column && r->generated_key_unset())
             throw invalid_request_error(
                 "dorm::sharded_engine: a new " + t.name + " row has no " +
@@ -193,7 +187,7 @@ void session_impl::place(record_base* r) {
 }
 
 void session_impl::check_shard_key_unchanged(record_base* r) const {
-    const auto* rule = rule_of(*sharding_, &r->table());
+    const auto* rule = sharding_->rule_for(&r->table());
     const auto& shards = sharding_->shards();
     if (!rule) {
         // no rule: the row lives with its parents; a parent (already in the database) on another

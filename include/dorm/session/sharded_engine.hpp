@@ -102,6 +102,8 @@ public:
     };
     const std::vector<std::pair<std::string, engine>>& shards() const noexcept { return shards_; }
     const std::vector<rule>& rules() const noexcept { return rules_; }
+    /// The shard rule of table `t` (shard_by), or nullptr: rows of `t` follow their parent.
+    const rule* rule_for(const schema::table* t) const noexcept;
     const std::function<std::int64_t(const schema::table&)>& generator() const noexcept { return key_generator_; }
     bool uses_two_phase() const noexcept { return two_phase_; }
 

@@ -85,7 +85,7 @@ public:
     /// Before an UPDATE: a changed shard-key column must keep the row on its shard.
     void check_shard_key_unchanged(record_base* r) const;
     /// Runs with active_shard_ set (reads and key shards), restores it after.
-    friend class shard_scope;
+    friend struct shard_scope;
     /// The shard named `name` (dorm::on_shard). @throws argument_error for a name that is not a
     /// shard, invalid_request_error in a session that is not sharded.
     std::size_t shard_named(const std::string& name) const;
@@ -289,58 +289,38 @@ private:
     bind_scratch scratch_;
 };
 
-/// Sets session_impl::reads_on_primary while a dorm::on_primary statement runs.
-class primary_scope {
+/// Sets a member of session_impl to a value while it lives, then puts the old value back.
+template <class T>
+class value_scope {
 public:
-    explicit primary_scope(session_impl& s) noexcept : s_(s), old_(s.reads_on_primary) { s.reads_on_primary = true; }
-    ~primary_scope() { s_.reads_on_primary = old_; }
-    primary_scope(const primary_scope&) = delete;
-    primary_scope& operator=(const primary_scope&) = delete;
+    value_scope(T& member, T value) noexcept : member_(member), old_(member) { member = value; }
+    ~value_scope() { member_ = old_; }
+    value_scope(const value_scope&) = delete;
+    value_scope& operator=(const value_scope&) = delete;
 
 private:
-    session_impl& s_;
-    bool old_;
+    T& member_;
+    T old_;
+};
+
+/// Sets session_impl::reads_on_primary while a dorm::on_primary statement runs.
+struct primary_scope : value_scope<bool> {
+    explicit primary_scope(session_impl& s) noexcept : value_scope(s.reads_on_primary, true) {}
 };
 
 /// Makes shard `shard` the one a sharded session reads from and keys rows with, while it lives.
-class shard_scope {
-public:
-    shard_scope(session_impl& s, std::size_t shard) noexcept : s_(s), old_(s.active_shard_) { s.active_shard_ = shard; }
-    ~shard_scope() { s_.active_shard_ = old_; }
-    shard_scope(const shard_scope&) = delete;
-    shard_scope& operator=(const shard_scope&) = delete;
-
-private:
-    session_impl& s_;
-    std::size_t old_;
+struct shard_scope : value_scope<std::size_t> {
+    shard_scope(session_impl& s, std::size_t shard) noexcept : value_scope(s.active_shard_, shard) {}
 };
 
 /// Sets session_impl::chosen_shard while a dorm::on_shard statement runs.
-class chosen_shard_scope {
-public:
-    chosen_shard_scope(session_impl& s, const std::string& name) : s_(s), old_(s.chosen_shard) {
-        s.chosen_shard = s.shard_named(name);
-    }
-    ~chosen_shard_scope() { s_.chosen_shard = old_; }
-    chosen_shard_scope(const chosen_shard_scope&) = delete;
-    chosen_shard_scope& operator=(const chosen_shard_scope&) = delete;
-
-private:
-    session_impl& s_;
-    std::size_t old_;
+struct chosen_shard_scope : value_scope<std::size_t> {
+    chosen_shard_scope(session_impl& s, const std::string& name) : value_scope(s.chosen_shard, s.shard_named(name)) {}
 };
 
 /// Sets session_impl::populating while one row is read.
-class populate_scope {
-public:
-    explicit populate_scope(session_impl& s) noexcept : s_(s), old_(s.populating) { s.populating = true; }
-    ~populate_scope() { s_.populating = old_; }
-    populate_scope(const populate_scope&) = delete;
-    populate_scope& operator=(const populate_scope&) = delete;
-
-private:
-    session_impl& s_;
-    bool old_;
+struct populate_scope : value_scope<bool> {
+    explicit populate_scope(session_impl& s) noexcept : value_scope(s.populating, true) {}
 };
 
 }  // namespace dorm::detail
