@@ -95,8 +95,7 @@ expr_ptr make_text_match(expr_ptr x, text_match m, std::string_view v) {
         pattern += c;
     }
     if (m == text_match::contains || m == text_match::starts_with) pattern += '%';
-    auto e = new_expr(*make_op(op::like, std::move(x), make_param(value(std::move(pattern))),
-                                             make_param(value(v))));
+    auto e = new_expr(*make_op(op::like, std::move(x), make_param(value(std::move(pattern))), make_param(value(v))));
     e->escape = true;
     e->match = m;
     return e;
