@@ -23,7 +23,6 @@ select::~select() = default;
 // a node and its control block (vtable pointer and two counts) fit a pooled block
 static_assert(sizeof(expr) + sizeof(void*) + 8 <= detail::node_block_size, "dorm: ast::expr outgrew node_block_size");
 std::shared_ptr<expr> new_expr() { return std::allocate_shared<expr>(detail::node_allocator<expr>{}); }
-std::shared_ptr<expr> new_expr(const expr& e) { return std::allocate_shared<expr>(detail::node_allocator<expr>{}, e); }
 
 expr_ptr make_column(const schema::table* t, int column, std::string alias) {
     auto e = new_expr();
@@ -95,7 +94,13 @@ expr_ptr make_text_match(expr_ptr x, text_match m, std::string_view v) {
         pattern += c;
     }
     if (m == text_match::contains || m == text_match::starts_with) pattern += '%';
-    auto e = new_expr(*make_op(op::like, std::move(x), make_param(value(std::move(pattern))), make_param(value(v))));
+    auto e = new_expr();
+    e->k = expr::kind::op;
+    e->o = op::like;
+    e->args.reserve(3);
+    e->args.push_back(std::move(x));
+    e->args.push_back(make_param(value(std::move(pattern))));
+    e->args.push_back(make_param(value(v)));
     e->escape = true;
     e->match = m;
     return e;

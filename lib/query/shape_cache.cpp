@@ -73,19 +73,10 @@ void select_shape_cache::walk(const ast::table_ref& t) {
 }
 
 void select_shape_cache::walk(const ast::select& s) {
-    // the clause sizes and flags first, in one put (most clauses of a small select are empty);
-    // then each clause's items: every item's walk is self-delimiting, so the key stays unambiguous
-    struct header {
-        std::uint32_t sizes[10];
-        unsigned char flags[4];  // no padding: every byte of the key is written
-    } h{};
-    static_assert(sizeof(header) == 11 * sizeof(std::uint32_t));
-    const auto sizes = ast::compiled_memo::shape_of(s);
-    std::copy(sizes.begin(), sizes.end(), h.sizes);
-    h.flags[0] = static_cast<unsigned char>((s.distinct ? 1 : 0) | (s.limit ? 2 : 0) | (s.offset ? 4 : 0));
-    h.flags[1] = static_cast<unsigned char>(static_cast<unsigned>(s.lock.mode) | (s.lock.nowait ? 4u : 0u) |
-                                            (s.lock.skip_locked ? 8u : 0u));
-    put(h);
+    // the clause sizes and flags first (compiled_memo::shape_of: LIMIT/OFFSET/DISTINCT and the
+    // lock are in its last two words), in one put; then each clause's items: every item's walk is
+    // self-delimiting, so the key stays unambiguous
+    put(ast::compiled_memo::shape_of(s));
     for (const auto& e : s.entities) {
         put(e.table);
         put(e.alias);

@@ -129,10 +129,9 @@ struct expr {
     text_match match = text_match::none;
 };
 
-/// A new node (from the thread's pool of node blocks: building a small statement per call does
-/// not go to malloc for each node), empty or a copy of `e`.
+/// A new, empty node (from the thread's pool of node blocks: building a small statement per call
+/// does not go to malloc for each node).
 std::shared_ptr<expr> new_expr();
-std::shared_ptr<expr> new_expr(const expr& e);
 
 expr_ptr make_column(const schema::table* t, int column, std::string alias = {});
 expr_ptr make_param(value v);

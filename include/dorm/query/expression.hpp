@@ -442,7 +442,9 @@ expression<T> bindparam(std::string name) {
 
 /// `count(*)`.
 inline expression<std::int64_t> count() {
-    auto e = ast::new_expr(*ast::make_func("count", {}));
+    auto e = ast::new_expr();
+    e->k = ast::expr::kind::func;
+    e->name = "count";
     e->star = true;
     return expression<std::int64_t>(std::move(e));
 }
