@@ -8,6 +8,8 @@
 #include <dorm/session/detail/record.hpp>
 #include <dorm/session/detail/session_impl.hpp>
 
+#include "session/address_maps.hpp"
+
 namespace dorm::detail {
 
 namespace {
@@ -61,7 +63,7 @@ bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
     } else {
         rec->state = object_state::pending;
         pending_.push_back(rec.get());
-        if (!pending_index_stale_) pending_index_.emplace(rec->object(), rec.get());
+        if (!pending_index_stale_) maps_->pending_index.emplace(rec->object(), rec.get());
     }
     return true;
 }

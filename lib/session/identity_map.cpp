@@ -1,7 +1,26 @@
 // The flat identity map (see identity_map.hpp).
 #include <dorm/session/detail/identity_map.hpp>
 
+#include <string>
+#include <unordered_map>
+
 namespace dorm::detail {
+
+namespace {
+struct other_hash {
+    std::size_t operator()(const std::pair<const schema::table*, std::string>& k) const noexcept {
+        return std::hash<std::string>()(k.second) ^ (std::hash<const void*>()(k.first) << 1);
+    }
+};
+}  // namespace
+
+struct identity_map::other_map
+    : std::unordered_map<std::pair<const schema::table*, std::string>, record_base*, other_hash> {};
+
+identity_map::identity_map() noexcept = default;
+identity_map::~identity_map() = default;
+
+std::size_t identity_map::size() const noexcept { return size_ + (others_ ? others_->size() : 0); }
 
 namespace {
 /// Keys that live in the node map: serialized (composite / text) keys, and every key of a shard
@@ -26,8 +45,9 @@ std::size_t identity_map::index_of(const schema::table* t, std::int64_t key) con
 
 record_base* identity_map::find(const identity_key& k) const noexcept {
     if (in_others(k)) {
-        auto it = others_.find({k.table, other_key(k)});
-        return it == others_.end() ? nullptr : it->second;
+        if (!others_) return nullptr;
+        auto it = others_->find({k.table, other_key(k)});
+        return it == others_->end() ? nullptr : it->second;
     }
     if (slots_.empty()) return nullptr;
     const std::size_t mask = slots_.size() - 1;
@@ -102,7 +122,8 @@ void identity_map::rebuild(std::size_t n) {
 
 record_base* identity_map::emplace(const identity_key& k, record_base* r) {
     if (in_others(k)) {
-        auto [it, inserted] = others_.emplace(std::make_pair(k.table, other_key(k)), r);
+        if (!others_) others_ = std::make_unique<other_map>();
+        auto [it, inserted] = others_->emplace(std::make_pair(k.table, other_key(k)), r);
         if (inserted) count(k.table, +1);
         return it->second;
     }
@@ -133,9 +154,10 @@ record_base* identity_map::emplace(const identity_key& k, record_base* r) {
 
 void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
     if (in_others(k)) {
-        auto it = others_.find({k.table, other_key(k)});
-        if (it != others_.end() && (!r || it->second == r)) {
-            others_.erase(it);
+        if (!others_) return;
+        auto it = others_->find({k.table, other_key(k)});
+        if (it != others_->end() && (!r || it->second == r)) {
+            others_->erase(it);
             count(k.table, -1);
         }
         return;
@@ -158,7 +180,7 @@ void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
 
 void identity_map::clear() noexcept {
     slots_.clear();
-    others_.clear();
+    if (others_) others_->clear();
     per_table_.clear();
     size_ = used_ = 0;
     shift_ = 64;

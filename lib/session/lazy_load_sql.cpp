@@ -6,17 +6,19 @@
 #include <dorm/query/ast.hpp>
 #include <dorm/session/detail/session_impl.hpp>
 
+#include "session/address_maps.hpp"
 #include "session/key_condition.hpp"
 
 namespace dorm::detail {
 
 const std::string& session_impl::select_by_pk_sql(const schema::table& t) {
-    auto it = pk_sql_.find(&t);
-    if (it != pk_sql_.end()) return it->second;
+    auto& cache = maps().pk_sql;
+    auto it = cache.find(&t);
+    if (it != cache.end()) return it->second;
     ast::select s;
     s.entities.push_back(ast::entity_ref{&t, {}});
     s.where = pk_condition(t);
-    return pk_sql_.emplace(&t, compile_select(s, dialect_).sql).first->second;
+    return cache.emplace(&t, compile_select(s, dialect_).sql).first->second;
 }
 
 const std::string& session_impl::relationship_sql(const schema::table& target, int fk_col,
@@ -24,8 +26,9 @@ const std::string& session_impl::relationship_sql(const schema::table& target, i
                                                   int assoc_target_col) {
     std::string key = target.name + '\x1f' + std::to_string(fk_col) + '\x1f' + (assoc ? assoc->name : "") + '\x1f' +
                       std::to_string(assoc_owner_col) + '\x1f' + std::to_string(assoc_target_col);
-    auto it = relationship_sql_.find(key);
-    if (it != relationship_sql_.end()) return it->second;
+    auto& cache = maps().relationship_sql;
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
     ast::select s;
     s.entities.push_back(ast::entity_ref{&target, {}});
     if (assoc) {
@@ -37,7 +40,7 @@ const std::string& session_impl::relationship_sql(const schema::table& target, i
     } else {
         s.where.push_back(ast::make_op(ast::op::eq, {ast::make_column(&target, fk_col), ast::make_param(value())}));
     }
-    return relationship_sql_.emplace(std::move(key), compile_select(s, dialect_).sql).first->second;
+    return cache.emplace(std::move(key), compile_select(s, dialect_).sql).first->second;
 }
 
 void session_impl::before_lazy_load(const schema::table&, const char*) { ++lazy_loads_; }

@@ -10,6 +10,7 @@
 #include <dorm/session/sharded_engine.hpp>
 
 #include "dialect/hooks.hpp"
+#include "session/address_maps.hpp"
 #include "session/rethrow.hpp"
 
 namespace dorm::detail {
@@ -157,12 +158,13 @@ record_base* session_impl::find_object(const void* obj, const identity_key* k) c
         if (auto* r = find(*k); r && r->object() == obj) return r;
     if (pending_.size() > 16) {
         if (pending_index_stale_) {
-            pending_index_.clear();
-            for (auto* r : pending_) pending_index_.emplace(r->object(), r);
+            maps().pending_index.clear();
+            for (auto* r : pending_) maps_->pending_index.emplace(r->object(), r);
             pending_index_stale_ = false;
         }
-        auto it = pending_index_.find(obj);
-        if (it != pending_index_.end()) return it->second;
+        auto& index = maps().pending_index;
+        auto it = index.find(obj);
+        if (it != index.end()) return it->second;
     } else {
         for (auto* r : pending_)
             if (r->object() == obj) return r;
@@ -174,18 +176,29 @@ record_base* session_impl::find_object(const void* obj, const identity_key* k) c
         return nullptr;
     }
     if (!object_slots_built_) build_object_slots();
-    auto it = object_slots_.find(obj);
-    if (it == object_slots_.end()) return nullptr;
+    auto& slots = maps_->object_slots;
+    auto it = slots.find(obj);
+    if (it == slots.end()) return nullptr;
     record_base* r = it->second < records_.size() ? records_[it->second].get() : nullptr;
     return (r && r->owner == this && r->object() == obj) ? r : nullptr;
 }
 
 void session_impl::build_object_slots() const {
-    object_slots_.clear();
-    object_slots_.reserve(records_.size());
+    auto& slots = maps().object_slots;
+    slots.clear();
+    slots.reserve(records_.size());
     for (std::size_t i = 0; i < records_.size(); ++i)
-        if (records_[i]) object_slots_.emplace(records_[i]->object(), i);
+        if (records_[i]) slots.emplace(records_[i]->object(), i);
     object_slots_built_ = true;
+}
+
+session_impl::address_maps& session_impl::maps() const {
+    if (!maps_) maps_ = std::make_unique<address_maps>();
+    return *maps_;
+}
+
+void session_impl::note_record_slot_built(const record_base* r) {
+    maps_->object_slots.insert_or_assign(r->object(), records_.size() - 1);
 }
 
 void session_impl::attach_loaded(const std::shared_ptr<record_base>& rec, const identity_key& k,
@@ -235,10 +248,11 @@ void session_impl::forget(record_base* rec) noexcept {
             }
         }
         if (object_slots_built_) {
-            auto it = object_slots_.find(rec->object());
-            if (it != object_slots_.end() && it->second < records_.size() && records_[it->second].get() == rec) {
+            auto& slots = maps_->object_slots;
+            auto it = slots.find(rec->object());
+            if (it != slots.end() && it->second < records_.size() && records_[it->second].get() == rec) {
                 at = it->second;
-                object_slots_.erase(it);
+                slots.erase(it);
             }
         }
     }
@@ -254,7 +268,7 @@ void session_impl::forget(record_base* rec) noexcept {
     // (in a batch the lists are swept once at its end: see forget_batch)
     if (rec->state == object_state::pending) {
         if (!batch_forget_) std::erase(pending_, rec);
-        if (!pending_index_stale_) pending_index_.erase(rec->object());
+        if (!pending_index_stale_) maps_->pending_index.erase(rec->object());
     }
     if (rec->state == object_state::deleted && !batch_forget_) std::erase(deleted_, rec);
     if (rec->watched) {
@@ -281,7 +295,7 @@ void session_impl::forget(record_base* rec) noexcept {
         std::erase(records_, nullptr);
         forgotten_ = 0;
         object_slots_built_ = false;  // positions moved
-        object_slots_.clear();
+        if (maps_) maps_->object_slots.clear();
     }
 }
 
@@ -333,8 +347,8 @@ void session_impl::expunge_all() noexcept {
     }
     records_.clear();
     forgotten_ = 0;
+    if (object_slots_built_) maps_->object_slots.clear();
     object_slots_built_ = false;
-    object_slots_.clear();
     identity_.clear();
     watch_.clear();
     pending_.clear();

@@ -14,6 +14,8 @@
 
 #include "dialect/hooks.hpp"
 
+#include "session/address_maps.hpp"
+
 namespace dorm::detail {
 
 namespace {

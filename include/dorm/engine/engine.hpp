@@ -2,13 +2,13 @@
 /// @file dorm/engine/engine.hpp
 /// dorm::engine: a URL, a dialect, a connection pool and the echo log. Cheap to copy, thread-safe.
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <dorm/detail/function_fwd.hpp>
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/driver/driver.hpp>
 #include <dorm/engine/isolation.hpp>

@@ -6,11 +6,11 @@
 ///   dorm::insert<User>().values(users).on_conflict(col(&User::name)).do_update(col(&User::age))
 #include <cstdint>
 #include <initializer_list>
-#include <ranges>
 #include <vector>
 
 #include <boost/mp11/list.hpp>
 
+#include <dorm/detail/ranges_fwd.hpp>
 #include <dorm/query/ast.hpp>
 #include <dorm/query/expression.hpp>
 #include <dorm/query/result.hpp>

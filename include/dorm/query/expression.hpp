@@ -4,10 +4,10 @@
 /// An expression<T, Tables> is a node of the runtime statement tree (dorm/query/ast.hpp) plus,
 /// at compile time, its C++ result type T and the list of mapped structs whose columns it uses
 /// (so a statement can reject a column of a table it does not select from).
+#include <dorm/detail/ranges_fwd.hpp>
 #include <dorm/detail/chrono_fwd.hpp>
 #include <initializer_list>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <type_traits>

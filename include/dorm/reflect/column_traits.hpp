@@ -5,7 +5,6 @@
 /// (std::vector<std::byte>), std::optional<T>, std::chrono::sys_time<D> (sys_seconds, ...),
 /// std::chrono::year_month_day, enums described with BOOST_DESCRIBE_ENUM (stored by name),
 /// and any type with a dorm::type_adapter specialization.
-#include <algorithm>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
@@ -87,7 +86,10 @@ template <const std::string_view&... Parts>
 constexpr auto join_spelling() {
     type_spelling<(Parts.size() + ...)> out;
     std::size_t n = 0;
-    ((std::copy_n(Parts.data(), Parts.size(), out.chars + n), n += Parts.size()), ...);
+    auto append = [&](std::string_view part) {
+        for (char c : part) out.chars[n++] = c;
+    };
+    (append(Parts), ...);
     return out;
 }
 template <class I>

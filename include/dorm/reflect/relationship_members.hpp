@@ -6,7 +6,6 @@
 /// A relationship member is wired to its owner's session when the owner is added to or loaded by a
 /// session: from then on, changes are mirrored on the other side (`back_populates`) and an unloaded
 /// relationship loads itself on first access.
-#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -139,7 +138,8 @@ public:
     /// Removes `item` if present; true if it was.
     bool remove(const std::shared_ptr<T>& item) {
         ensure_loaded();
-        auto it = std::find(items_.begin(), items_.end(), item);
+        auto it = items_.begin();
+        while (it != items_.end() && *it != item) ++it;
         if (it == items_.end()) return false;
         erase(it);
         return true;

@@ -8,11 +8,11 @@
 ///         ...
 ///     }, {.max_attempts = 10});
 #include <exception>
-#include <functional>
 #include <optional>
 #include <type_traits>
 #include <utility>
 
+#include <dorm/detail/function_fwd.hpp>
 #include <dorm/engine/engine.hpp>
 #include <dorm/session/session.hpp>
 

@@ -10,11 +10,11 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <tuple>
 #include <type_traits>
 
+#include <dorm/detail/ranges_fwd.hpp>
 #include <dorm/engine/engine.hpp>
 #include <dorm/error.hpp>
 #include <dorm/query/dml.hpp>

@@ -13,13 +13,13 @@
 ///     dorm::session s(shards);
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <dorm/detail/function_fwd.hpp>
 #include <dorm/engine/engine.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/query/expression.hpp>

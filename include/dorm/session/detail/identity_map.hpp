@@ -2,11 +2,11 @@
 /// @file dorm/session/detail/identity_map.hpp
 /// The session's identity map: (table, primary key) -> record. Single integer keys (the common
 /// case) live in a flat open-addressing table — no allocation per entry, one probe sequence per
-/// lookup; other keys (serialized composite/text keys) in a node map. Compiled in lib/session.
+/// lookup; other keys (serialized composite/text keys) in a node map, made on first use and
+/// defined in lib/session/identity_map.cpp (no <unordered_map> in user translation units).
 #include <cstddef>
 #include <cstdint>
-#include <string>
-#include <unordered_map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -16,6 +16,11 @@ namespace dorm::detail {
 
 class identity_map {
 public:
+    identity_map() noexcept;
+    ~identity_map();
+    identity_map(const identity_map&) = delete;
+    identity_map& operator=(const identity_map&) = delete;
+
     /// The record with that identity, or nullptr.
     record_base* find(const identity_key& k) const noexcept;
     /// Inserts k -> r unless k is present; returns the record now stored under k.
@@ -36,7 +41,7 @@ public:
     void reserve(std::size_t n);
     /// Whether any record of table t is in the map.
     bool contains_table(const schema::table* t) const noexcept;
-    std::size_t size() const noexcept { return size_ + others_.size(); }
+    std::size_t size() const noexcept;
 
 private:
     struct slot {
@@ -54,12 +59,8 @@ private:
     std::size_t size_ = 0;  // live entries
     std::size_t used_ = 0;  // live + tombstones
     int shift_ = 64;
-    struct other_hash {
-        std::size_t operator()(const std::pair<const schema::table*, std::string>& k) const noexcept {
-            return std::hash<std::string>()(k.second) ^ (std::hash<const void*>()(k.first) << 1);
-        }
-    };
-    std::unordered_map<std::pair<const schema::table*, std::string>, record_base*, other_hash> others_;
+    struct other_map;  // (table, serialized key) -> record
+    std::unique_ptr<other_map> others_;  // null until the first such key
     /// Live entries per table (a session maps few tables: a linear scan beats hashing).
     std::vector<std::pair<const schema::table*, std::size_t>> per_table_;
     void count(const schema::table* t, int delta) {

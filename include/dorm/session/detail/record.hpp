@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>

@@ -9,7 +9,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <dorm/engine/engine.hpp>
@@ -257,18 +256,21 @@ private:
     bool failed_ = false;
     bool flushing_ = false;
     std::size_t lazy_loads_ = 0;
-    // address -> record for pending objects, rebuilt on demand, then kept up to date by add()
-    mutable std::unordered_map<const void*, record_base*> pending_index_;
+    // The hash maps (lib/session/address_maps.hpp): address -> record for pending objects
+    // (rebuilt on demand when pending_index_stale_, then kept up to date by add()); object
+    // address -> position in records_, built the first time an object must be found by address
+    // alone (find_object's last resort, forget() in a large session), then kept up to date,
+    // dropped when records_ is compacted; the compiled SQL of lazy loads. Made on first use.
+    struct address_maps;
+    mutable std::unique_ptr<address_maps> maps_;
+    address_maps& maps() const;
     mutable bool pending_index_stale_ = true;
-    // object address -> position in records_, built the first time an object must be found by
-    // address alone (find_object's last resort, forget() in a large session), then kept up to
-    // date; dropped when records_ is compacted. Sessions that never need it never pay for it.
-    mutable std::unordered_map<const void*, std::size_t> object_slots_;
     mutable bool object_slots_built_ = false;
     void build_object_slots() const;
     void note_record_slot(const record_base* r) {
-        if (object_slots_built_) object_slots_.insert_or_assign(r->object(), records_.size() - 1);
+        if (object_slots_built_) note_record_slot_built(r);
     }
+    void note_record_slot_built(const record_base* r);
     std::string failure_;
     std::uint64_t next_order_ = 0;
     // every record of the session, owning, in add/load order; forgotten ones are compacted lazily
@@ -284,8 +286,6 @@ private:
     // commit(): the flush leaves the snapshots of updated records alone until COMMIT succeeded
     bool committing_ = false;
     std::vector<std::pair<record_base*, column_mask>> deferred_snapshots_;
-    std::unordered_map<const schema::table*, std::string> pk_sql_;
-    std::unordered_map<std::string, std::string> relationship_sql_;
     bind_scratch scratch_;
 };
 

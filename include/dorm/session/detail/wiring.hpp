@@ -4,7 +4,6 @@
 /// (relationship_info per dorm::many / dorm::one member, with the operations of its member
 /// type). The relationship logic itself — back_populates, cascades, lazy loading, foreign-key
 /// synchronisation, many-to-many rows — is compiled once in lib/session/wiring.cpp.
-#include <algorithm>
 #include <memory>
 #include <vector>
 

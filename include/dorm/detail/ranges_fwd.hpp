@@ -1,0 +1,10 @@
+#pragma once
+/// @file dorm/detail/ranges_fwd.hpp
+/// What dorm's headers need of <ranges>: the range concepts (std::ranges::input_range) and
+/// std::ranges::begin/end, without the views and adaptors. With libstdc++ that is
+/// <bits/ranges_base.h>; elsewhere this is plain <ranges>.
+#if defined(__GLIBCXX__) && __has_include(<bits/ranges_base.h>)
+#include <bits/ranges_base.h>
+#else
+#include <ranges>
+#endif
