@@ -148,8 +148,7 @@ struct stale_data_details {
 class stale_data_error : public error {
 public:
     using error::error;
-    stale_data_error(const std::string& message, stale_data_details details)
-        : error(message), details_(std::make_shared<const stale_data_details>(std::move(details))) {}
+    stale_data_error(const std::string& message, stale_data_details details);
 
     /// The table of the stale row (empty when unknown).
     const std::string& table() const noexcept { return details_ ? details_->table : empty_text(); }
@@ -157,7 +156,7 @@ public:
     const std::string& key() const noexcept { return details_ ? details_->key : empty_text(); }
     /// The version the flush expected (tables with a dorm::version column).
     std::optional<std::int64_t> version() const noexcept { return details_ ? details_->version : std::nullopt; }
-    stale_data_details details() const { return details_ ? *details_ : stale_data_details{}; }
+    stale_data_details details() const;
 
 private:
     static const std::string& empty_text() noexcept {
@@ -194,8 +193,7 @@ struct refused_operation {
 /// lists every operation it refused and why.
 class migration_error : public error {
 public:
-    explicit migration_error(const std::string& message, std::vector<refused_operation> refused = {})
-        : error(message), refused_(std::make_shared<const std::vector<refused_operation>>(std::move(refused))) {}
+    explicit migration_error(const std::string& message, std::vector<refused_operation> refused = {});
     const std::vector<refused_operation>& refused() const noexcept { return *refused_; }
 
 private:

@@ -1,6 +1,8 @@
 // dorm::value accessors and Python-style repr.
 #include <dorm/engine/value.hpp>
 
+#include <new>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -211,45 +213,119 @@ std::string double_repr(double d) {
 
 }  // namespace
 
-value::value(const value&) = default;
-value::value(value&&) noexcept = default;
-value& value::operator=(const value&) = default;
-value& value::operator=(value&&) noexcept = default;
-value::~value() = default;
-value::value(std::string s) : v_(std::move(s)) {}
-value::value(std::string_view s) : v_(std::string(s)) {}
-value::value(const char* s) : v_(std::string(s)) {}
-value::value(blob b) : v_(std::move(b)) {}
-bool operator==(const value& a, const value& b) { return a.v_ == b.v_; }
+void value::construct_from(const value& o) {
+    switch (o.kind_) {
+        case value_kind::null: break;
+        case value_kind::integer: u_.i = o.u_.i; break;
+        case value_kind::real: u_.d = o.u_.d; break;
+        case value_kind::text: new (&u_.s) std::string(o.u_.s); break;
+        case value_kind::blob: new (&u_.b) blob(o.u_.b); break;
+    }
+    kind_ = o.kind_;  // after the copy: a throwing copy leaves *this null
+}
+
+void value::construct_from(value&& o) noexcept {
+    switch (o.kind_) {
+        case value_kind::null: break;
+        case value_kind::integer: u_.i = o.u_.i; break;
+        case value_kind::real: u_.d = o.u_.d; break;
+        case value_kind::text: new (&u_.s) std::string(std::move(o.u_.s)); break;
+        case value_kind::blob: new (&u_.b) blob(std::move(o.u_.b)); break;
+    }
+    kind_ = o.kind_;
+}
+
+void value::destroy() noexcept {
+    if (kind_ == value_kind::text)
+        u_.s.~basic_string();
+    else if (kind_ == value_kind::blob)
+        u_.b.~vector();
+    kind_ = value_kind::null;
+    u_.i = 0;
+}
+
+value::value(const value& o) { construct_from(o); }
+value::value(value&& o) noexcept { construct_from(std::move(o)); }
+value& value::operator=(const value& o) {
+    if (this == &o) return *this;
+    if (kind_ == o.kind_ && kind_ == value_kind::text) {
+        u_.s = o.u_.s;  // keeps this string's buffer
+    } else if (kind_ == o.kind_ && kind_ == value_kind::blob) {
+        u_.b = o.u_.b;
+    } else {
+        value copy(o);  // may throw: *this is untouched then
+        destroy();
+        construct_from(std::move(copy));
+    }
+    return *this;
+}
+value& value::operator=(value&& o) noexcept {
+    if (this == &o) return *this;
+    if (kind_ == o.kind_ && kind_ == value_kind::text) {
+        u_.s = std::move(o.u_.s);
+    } else {
+        destroy();
+        construct_from(std::move(o));
+    }
+    return *this;
+}
+value::~value() { destroy(); }
+value::value(std::string s) {
+    new (&u_.s) std::string(std::move(s));
+    kind_ = value_kind::text;
+}
+value::value(std::string_view s) {
+    new (&u_.s) std::string(s);
+    kind_ = value_kind::text;
+}
+value::value(const char* s) {
+    new (&u_.s) std::string(s);
+    kind_ = value_kind::text;
+}
+value::value(blob b) {
+    new (&u_.b) blob(std::move(b));
+    kind_ = value_kind::blob;
+}
+bool operator==(const value& a, const value& b) {
+    if (a.kind_ != b.kind_) return false;
+    switch (a.kind_) {
+        case value_kind::null: return true;
+        case value_kind::integer: return a.u_.i == b.u_.i;
+        case value_kind::real: return a.u_.d == b.u_.d;
+        case value_kind::text: return a.u_.s == b.u_.s;
+        case value_kind::blob: return a.u_.b == b.u_.b;
+    }
+    return false;
+}
 
 std::int64_t value::as_int() const {
-    if (const auto* i = std::get_if<std::int64_t>(&v_)) return *i;
+    if (kind_ == value_kind::integer) return u_.i;
     wrong_kind("as_int", value_kind::integer, kind());
 }
 
 double value::as_double() const {
-    if (const auto* d = std::get_if<double>(&v_)) return *d;
-    if (const auto* i = std::get_if<std::int64_t>(&v_)) return static_cast<double>(*i);
+    if (kind_ == value_kind::real) return u_.d;
+    if (kind_ == value_kind::integer) return static_cast<double>(u_.i);
     wrong_kind("as_double", value_kind::real, kind());
 }
 
 const std::string& value::as_text() const {
-    if (const auto* s = std::get_if<std::string>(&v_)) return *s;
+    if (kind_ == value_kind::text) return u_.s;
     wrong_kind("as_text", value_kind::text, kind());
 }
 
 const blob& value::as_blob() const {
-    if (const auto* b = std::get_if<blob>(&v_)) return *b;
+    if (kind_ == value_kind::blob) return u_.b;
     wrong_kind("as_blob", value_kind::blob, kind());
 }
 
 std::string value::repr() const {
     switch (kind()) {
         case value_kind::null: return "None";
-        case value_kind::integer: return std::to_string(std::get<std::int64_t>(v_));
-        case value_kind::real: return double_repr(std::get<double>(v_));
-        case value_kind::text: return text_repr(std::get<std::string>(v_));
-        case value_kind::blob: return blob_repr(std::get<blob>(v_));
+        case value_kind::integer: return std::to_string(u_.i);
+        case value_kind::real: return double_repr(u_.d);
+        case value_kind::text: return text_repr(u_.s);
+        case value_kind::blob: return blob_repr(u_.b);
     }
     return "None";
 }

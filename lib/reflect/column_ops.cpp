@@ -1,5 +1,5 @@
 // The column_ops tables of the common member types, compiled once (column_ops.hpp declares them
-// extern, so user translation units only refer to them).
+// extern, so user translation units only refer to them), and bind_scratch's growth.
 #include <dorm/reflect/column_ops.hpp>
 
 namespace dorm::detail {
@@ -18,5 +18,10 @@ template struct column_ops_of<std::optional<long>>;
 template struct column_ops_of<std::optional<long long>>;
 template struct column_ops_of<std::optional<double>>;
 template struct column_ops_of<std::optional<std::string>>;
+
+std::string& bind_scratch::grow() {
+    strings_.push_back(std::make_unique<std::string>());
+    return *strings_[used_++];
+}
 
 }  // namespace dorm::detail

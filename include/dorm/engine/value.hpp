@@ -7,7 +7,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 namespace dorm {
@@ -22,27 +21,29 @@ enum class value_kind { null, integer, real, text, blob };
 class value {
 public:
     value() noexcept = default;
-    // copy/move/destroy are defined in lib/ (the variant's code is not repeated in every caller)
+    // copy/move/destroy are defined in lib/ (their code is not repeated in every caller)
     value(const value&);
     value(value&&) noexcept;
     value& operator=(const value&);
     value& operator=(value&&) noexcept;
     ~value();
     value(std::nullptr_t) noexcept {}
-    value(bool b) : v_(std::int64_t{b ? 1 : 0}) {}
+    value(bool b) noexcept : kind_(value_kind::integer) { u_.i = b ? 1 : 0; }
     template <std::integral I>
         requires(!std::same_as<I, bool> && !std::same_as<I, char>)
-    value(I i) : v_(static_cast<std::int64_t>(i)) {}
-    value(double d) : v_(d) {}
-    value(float f) : v_(static_cast<double>(f)) {}
+    value(I i) noexcept : kind_(value_kind::integer) {
+        u_.i = static_cast<std::int64_t>(i);
+    }
+    value(double d) noexcept : kind_(value_kind::real) { u_.d = d; }
+    value(float f) noexcept : kind_(value_kind::real) { u_.d = static_cast<double>(f); }
     // text and blob constructors are in lib/ too
     value(std::string s);
     value(std::string_view s);
     value(const char* s);
     value(blob b);
 
-    value_kind kind() const noexcept { return static_cast<value_kind>(v_.index()); }
-    bool is_null() const noexcept { return v_.index() == 0; }
+    value_kind kind() const noexcept { return kind_; }
+    bool is_null() const noexcept { return kind_ == value_kind::null; }
     /// @throws argument_error when the value is not of that kind.
     std::int64_t as_int() const;
     double as_double() const;  ///< integers convert
@@ -55,7 +56,20 @@ public:
     friend bool operator==(const value&, const value&);  // lib/engine/value.cpp
 
 private:
-    std::variant<std::monostate, std::int64_t, double, std::string, blob> v_;
+    // A tagged union rather than std::variant: the variant's machinery cost every translation
+    // unit that includes dorm its instantiation. kind_ names the live member (`i` for null).
+    union storage {
+        std::int64_t i;
+        double d;
+        std::string s;
+        blob b;
+        storage() noexcept : i(0) {}
+        ~storage() {}
+    } u_;
+    value_kind kind_ = value_kind::null;
+    void construct_from(const value& o);  // *this holds no string or blob
+    void construct_from(value&& o) noexcept;
+    void destroy() noexcept;
 };
 
 /// Python tuple repr of a parameter list: `()`, `('a',)`, `('a', 1)`.

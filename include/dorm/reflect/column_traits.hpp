@@ -111,13 +111,11 @@ constexpr std::string_view integer_spelling() {
 /// Strings that must outlive a statement execution (formatted dates bound without copies).
 class bind_scratch {
 public:
-    std::string& next() {
-        if (used_ == strings_.size()) strings_.push_back(std::make_unique<std::string>());
-        return *strings_[used_++];
-    }
+    std::string& next() { return used_ < strings_.size() ? *strings_[used_++] : grow(); }
     void clear() noexcept { used_ = 0; }
 
 private:
+    std::string& grow();  // lib/reflect/column_ops.cpp
     std::vector<std::unique_ptr<std::string>> strings_;  // stable addresses
     std::size_t used_ = 0;
 };
