@@ -157,12 +157,12 @@ record_base* session_impl::find_object(const void* obj, const identity_key* k) c
     if (k)
         if (auto* r = find(*k); r && r->object() == obj) return r;
     if (pending_.size() > 16) {
+        auto& index = maps().pending_index;
         if (pending_index_stale_) {
-            maps().pending_index.clear();
-            for (auto* r : pending_) maps_->pending_index.emplace(r->object(), r);
+            index.clear();
+            for (auto* r : pending_) index.emplace(r->object(), r);
             pending_index_stale_ = false;
         }
-        auto& index = maps().pending_index;
         auto it = index.find(obj);
         if (it != index.end()) return it->second;
     } else {

@@ -14,8 +14,6 @@
 
 #include "dialect/hooks.hpp"
 
-#include "session/address_maps.hpp"
-
 namespace dorm::detail {
 
 namespace {

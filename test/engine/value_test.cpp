@@ -131,6 +131,46 @@ BOOST_AUTO_TEST_CASE(copy_move_and_assign_between_every_kind) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(boundary_values_survive_copy_move_and_assignment) {
+    using lim = std::numeric_limits<std::int64_t>;
+    const std::string with_nul("a\0b", 3);
+    const std::vector<value> edges{value(lim::min()), value(lim::max()), value(std::int64_t{0}),
+                                   value(-0.0), value(std::numeric_limits<double>::infinity()),
+                                   value(-std::numeric_limits<double>::max()), value(std::numeric_limits<double>::denorm_min()),
+                                   value(std::string()), value(with_nul), value(std::string(1 << 16, 'z')),
+                                   value(dorm::blob{}), value(bytes(std::string("\0\xff", 2)))};
+    for (const auto& e : edges) {
+        value copied(e);
+        BOOST_TEST((copied == e));
+        value moved(std::move(copied));
+        BOOST_TEST((moved == e));
+        value assigned("replaced");  // text over text, then over every other kind
+        assigned = e;
+        BOOST_TEST((assigned == e));
+        value move_assigned(42);
+        value tmp(e);
+        move_assigned = std::move(tmp);
+        BOOST_TEST((move_assigned == e));
+    }
+    BOOST_TEST(edges[0].as_int() == lim::min());
+    BOOST_TEST(edges[1].as_int() == lim::max());
+    BOOST_TEST(std::signbit(value(edges[3]).as_double()));  // -0.0 keeps its sign through a copy
+    BOOST_TEST(value(edges[8]).as_text().size() == 3u);     // an embedded NUL does not cut the text
+    BOOST_TEST(value(edges[8]).as_text() == with_nul);
+    BOOST_TEST(value(edges[9]).as_text().size() == std::size_t{1} << 16);
+    BOOST_TEST(value(edges[10]).as_blob().empty());
+    BOOST_TEST((value(edges[11]).as_blob() == bytes(std::string("\0\xff", 2))));
+    // NaN: a copy is still NaN, and (as for double) it equals nothing, itself included
+    const value nan(std::numeric_limits<double>::quiet_NaN());
+    const value nan_copy(nan);
+    BOOST_TEST(std::isnan(nan_copy.as_double()));
+    BOOST_TEST(!(nan_copy == nan));
+    // equality needs the same kind: 1 and 1.0 differ, "" and an empty blob differ
+    BOOST_TEST(!(value(1) == value(1.0)));
+    BOOST_TEST(!(value(std::string()) == value(dorm::blob{})));
+    BOOST_TEST((value() == value(nullptr)));
+}
+
 BOOST_AUTO_TEST_CASE(random_sequences_match_a_plain_model) {
     std::mt19937_64 rng(20261205);
     auto random_model = [&] {
