@@ -8,7 +8,7 @@
 namespace dorm::detail {
 
 const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params,
-                                      const text_params* named) {
+                                      const named_params* named) {
     // the same statement object again: its memo (made on its second compile) has the SQL
     if (const ast::compiled_memo* m = s.memo.get(); m && m->fits(s, d)) {
         m->collect(s, params, named);
@@ -40,7 +40,7 @@ compiled compile_select(const ast::select& s, dialect d) {
     c.sql = compile_select_sql(s, d, c.params);
     return c;
 }
-compiled compile_select(const ast::select& s, dialect d, const text_params& named) {
+compiled compile_select(const ast::select& s, dialect d, named_params named) {
     compiled c;
     c.sql = compile_select_sql(s, d, c.params, &named);
     return c;

@@ -87,7 +87,7 @@ void sql_writer::column(const schema::table& t, int col, const std::string& alia
     ident(t.columns[static_cast<std::size_t>(col)].name);
 }
 
-const value& sql_writer::named_value(const text_params* named, const std::string& name) {
+const value& sql_writer::named_value(const named_params* named, const std::string& name) {
     if (named)
         for (const auto& [n, v] : *named)
             if (n == name) return v;

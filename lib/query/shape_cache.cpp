@@ -109,7 +109,7 @@ void select_shape_cache::describe(const ast::select& s, dialect d) {
 }
 
 const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, std::vector<value>& params,
-                                              const text_params* named) {
+                                              const named_params* named) {
     describe(s, d);
     auto it = map_.find(key());
     if (it == map_.end()) return nullptr;
@@ -196,7 +196,7 @@ std::array<std::uint32_t, 10> compiled_memo::shape_of(const select& s) noexcept 
                                        (s.lock.skip_locked ? 8u : 0u) | (n(s.lock.of) << 4))};
 }
 
-void compiled_memo::collect(const select& s, std::vector<value>& out, const text_params* named) const {
+void compiled_memo::collect(const select& s, std::vector<value>& out, const named_params* named) const {
     out.clear();
     out.reserve(params.size());
     for (const source& p : params) {

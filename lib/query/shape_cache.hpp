@@ -37,7 +37,7 @@ struct compiled_memo {
     static std::array<std::uint32_t, 10> shape_of(const select& s) noexcept;
     bool fits(const select& s, dialect dl) const noexcept { return d == dl && shape == shape_of(s); }
     /// The parameter values for an execution of s.
-    void collect(const select& s, std::vector<value>& out, const text_params* named) const;
+    void collect(const select& s, std::vector<value>& out, const named_params* named) const;
 };
 
 }  // namespace dorm::ast
@@ -51,7 +51,7 @@ public:
 
     /// The SQL of a statement of the shape of `s` compiled before (its parameters into `params`),
     /// or nullptr. The string stays valid until the next store() of this thread.
-    const std::string* lookup(const ast::select& s, dialect d, std::vector<value>& params, const text_params* named);
+    const std::string* lookup(const ast::select& s, dialect d, std::vector<value>& params, const named_params* named);
     /// Remembers `sql`/`params`, the printer's output for `s`; `origins` are the addresses the
     /// printer bound its parameters from (param nodes, LIMIT/OFFSET), in order. Returns the cached
     /// SQL, or nullptr for a statement whose parameters cannot all be traced to the tree.

@@ -30,9 +30,9 @@ public:
     /// Records the origin of every bound value, in binding order, into `out`.
     void track_origins(std::vector<const void*>* out) { origins_ = out; }
     /// The values of the statement's bindparam()s (by name).
-    void named_values(const text_params* named) { named_ = named; }
+    void named_values(const named_params* named) { named_ = named; }
     /// The value of bindparam `name`; argument_error when it was not given.
-    static const value& named_value(const text_params* named, const std::string& name);
+    static const value& named_value(const named_params* named, const std::string& name);
     void expr(const ast::expr& e, int parent_prec = 0);
     void select(const ast::select& s);
     void insert(const ast::insert& s);
@@ -67,7 +67,7 @@ private:
     std::string& out_;
     std::vector<value>& params_;
     std::vector<const void*>* origins_ = nullptr;
-    const text_params* named_ = nullptr;
+    const named_params* named_ = nullptr;
     // tables of the enclosing SELECTs (correlated subqueries leave them out of their FROM)
     std::vector<std::vector<std::pair<const schema::table*, std::string>>> scopes_;
 };

@@ -217,7 +217,7 @@ void joined_end(const std::shared_ptr<void>& owner, session_impl& s, const loade
 }  // namespace
 
 object_list load_objects(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
-                         entity_reader read, row_sink on_row, const text_params* named) {
+                         entity_reader read, row_sink on_row, const named_params* named) {
     struct joined {
         const loader_node* node;
         int offset;

@@ -19,7 +19,7 @@ namespace dorm::detail {
 namespace {
 
 /// The value of a parameter node (a bindparam's from `named`); false when it has none here.
-bool param_value(const ast::expr& e, const text_params* named, value& out) {
+bool param_value(const ast::expr& e, const named_params* named, value& out) {
     if (e.k != ast::expr::kind::param) return false;
     if (e.name.empty()) {
         out = e.val;
@@ -49,7 +49,7 @@ void add_shard_of(const dorm::sharded_engine::rule& r, const value& v, std::vect
 }
 
 /// The shards one condition of a conjunction allows: false when it does not restrict them.
-bool shards_of_condition(const ast::expr& e, const dorm::sharded_engine::rule& r, const text_params* named,
+bool shards_of_condition(const ast::expr& e, const dorm::sharded_engine::rule& r, const named_params* named,
                          std::vector<std::size_t>& out) {
     if (e.k != ast::expr::kind::op) return false;
     value v;
@@ -78,7 +78,7 @@ bool shards_of_condition(const ast::expr& e, const dorm::sharded_engine::rule& r
 }
 
 /// Narrows `shards` by every condition of a conjunction (nested ANDs included).
-void narrow(const ast::expr& e, const dorm::sharded_engine::rule& r, const text_params* named,
+void narrow(const ast::expr& e, const dorm::sharded_engine::rule& r, const named_params* named,
             std::vector<std::size_t>& shards) {
     if (e.k == ast::expr::kind::op && e.o == ast::op::and_) {
         for (const auto& a : e.args) narrow(*a, r, named, shards);
@@ -124,7 +124,7 @@ std::size_t session_impl::shard_named(const std::string& name) const {
     throw argument_error("dorm::on_shard(\"" + name + "\"): no such shard (" + names + ")");
 }
 
-std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const text_params* named) const {
+std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const named_params* named) const {
     if (chosen_shard != no_shard) return {chosen_shard};
     std::vector<std::size_t> all(slots_.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
@@ -300,7 +300,7 @@ namespace {
 bool is_locking(const ast::select& sel) { return sel.lock.mode != ast::row_lock::strength::none; }
 }  // namespace
 
-std::vector<std::size_t> select_on_shards(session_impl& s, const ast::select& sel, const text_params* named,
+std::vector<std::size_t> select_on_shards(session_impl& s, const ast::select& sel, const named_params* named,
                                           void (*on_row)(void* ctx, driver::statement&), void* ctx) {
     const std::vector<std::size_t> shards = s.shards_for(sel, named);
     shard_merge merge(sel, s.dialect(), shards.size());
@@ -321,7 +321,7 @@ std::vector<std::size_t> select_on_shards(session_impl& s, const ast::select& se
 }
 
 object_list load_on_shards(session_impl& s, const ast::select& sel, const std::vector<loader_node>& loaders,
-                           entity_reader read, const text_params* named) {
+                           entity_reader read, const named_params* named) {
     const std::vector<std::size_t> shards = s.shards_for(sel, named);
     shard_merge merge(sel, s.dialect(), shards.size());
     struct keys_of_objects {

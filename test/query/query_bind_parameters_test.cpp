@@ -132,6 +132,66 @@ BOOST_FIXTURE_TEST_CASE(a_const_statement_runs_from_several_threads, users_db) {
     BOOST_CHECK_EQUAL(done.load(), 400);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_named_list_and_a_braced_list_give_the_same_rows, users_db) {
+    // execute() and compile() take the values as a dorm::text_params variable or as a braced list
+    // (read in place); a list may name values of several kinds, in any order
+    seed_people(engine);
+    const auto stmt = dorm::select(col(&User::name))
+                          .where(col(&User::age) >= dorm::bindparam<int>("min"))
+                          .where(col(&User::name) != dorm::bindparam<std::string>("not"))
+                          .order_by(col(&User::name));
+    const dorm::text_params named = {{"not", "Bob"}, {"min", 26}};
+    dorm::session s(engine);
+    BOOST_TEST(show(s.execute(stmt, named).all()) == "[Alice, Dave]");
+    BOOST_TEST(show(s.execute(stmt, {{"min", 26}, {"not", "Bob"}}).all()) == "[Alice, Dave]");
+    BOOST_TEST(show(s.execute(stmt, {{"min", 26}, {"not", std::string("Dave")}}, dorm::on_primary).all()) ==
+               "[Alice, Bob]");
+    auto c = engine.connect();
+    BOOST_TEST(show(dorm::execute(c, stmt, named).all()) == "[Alice, Dave]");
+    BOOST_TEST(show(dorm::execute(c, stmt, {{"not", "Alice"}, {"min", 0}}).all()) == "[Bob, Carol, Dave]");
+    const dorm::compiled a = dorm::compile(stmt, dorm::dialect::postgresql, named);
+    const dorm::compiled b = dorm::compile(stmt, dorm::dialect::postgresql, {{"min", 26}, {"not", "Bob"}});
+    BOOST_CHECK_EQUAL(a.sql, b.sql);
+    BOOST_REQUIRE_EQUAL(b.params.size(), 2u);
+    BOOST_TEST((b.params[0] == dorm::value(26)));
+    BOOST_TEST((b.params[1] == dorm::value(std::string("Bob"))));
+}
+
+BOOST_FIXTURE_TEST_CASE(results_open_at_once_keep_their_own_values, users_db) {
+    // a finished result's parameter list is reused by the thread's next query: results still open
+    // (or read on another thread, or with a long parameter list) must keep their own values
+    seed_people(engine);
+    const auto by_name = dorm::select<User>().where(col(&User::name) == dorm::bindparam<std::string>("name"));
+    dorm::session s(engine);
+    auto bob = s.execute(by_name, {{"name", "Bob"}});  // not read yet
+    {
+        auto carol = s.execute(by_name, {{"name", "Carol"}});
+        BOOST_CHECK_EQUAL(carol.scalar_one()->age, 25);
+    }  // carol's list goes to the spare
+    auto alice = s.execute(dorm::select<User>().where(col(&User::name) == std::string("Alice")));  // takes it
+    auto dave = s.execute(by_name, {{"name", "Dave"}});
+    BOOST_CHECK_EQUAL(dave.scalar_one()->age, 52);
+    BOOST_CHECK_EQUAL(bob.scalar_one()->age, 41);
+    BOOST_CHECK_EQUAL(alice.scalar_one()->age, 30);
+
+    // a result moved to another thread, read and destroyed there
+    auto c = engine.connect();
+    auto on_main = dorm::execute(c, by_name, {{"name", "Carol"}});
+    std::vector<User> read_there;
+    std::thread([&read_there, r = std::move(on_main)]() mutable { read_there = r.all(); }).join();
+    BOOST_REQUIRE_EQUAL(read_there.size(), 1u);
+    BOOST_CHECK_EQUAL(read_there[0].age, 25);
+
+    // a long list (not kept), then short ones again
+    std::vector<int> ages;
+    for (int a = 0; a < 200; ++a) ages.push_back(a);
+    const auto by_age = dorm::select(col(&User::name)).where(col(&User::age).in(ages)).order_by(col(&User::name));
+    for (int round = 0; round < 3; ++round) {
+        BOOST_TEST(show(dorm::execute(c, by_age).all()) == "[Alice, Bob, Carol, Dave]");
+        BOOST_CHECK_EQUAL(dorm::execute(c, by_name, {{"name", "Alice"}}).scalar_one().age, 30);
+    }
+}
+
 BOOST_FIXTURE_TEST_CASE(a_missing_value_is_an_argument_error, users_db) {
     seed_people(engine);
     const auto stmt = dorm::select<User>().where(col(&User::age) > dorm::bindparam<int>("min"));

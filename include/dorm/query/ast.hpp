@@ -3,7 +3,9 @@
 /// The runtime statement tree. Typed statements (dorm/query/select.hpp, ...) lower to it; the
 /// compiled printer in lib/query/print_*.cpp prints it for a dialect. No templates here.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +20,28 @@
 namespace dorm {
 /// Named parameter values: of a text() statement, or for the dorm::bindparam()s of a statement.
 using text_params = std::vector<std::pair<std::string, value>>;
+/// A view of the values of a statement's dorm::bindparam()s for one execution (a plain pointer
+/// range: no std::span in this header, whose range constructors cost every translation unit).
+struct named_params {
+    const std::pair<std::string, value>* first = nullptr;
+    std::size_t count = 0;
+    const std::pair<std::string, value>* begin() const noexcept { return first; }
+    const std::pair<std::string, value>* end() const noexcept { return first + count; }
+};
+
+/// The values of a statement's dorm::bindparam()s, as execute() and compile() take them: a
+/// text_params, or a braced list `{{"id", 5}}` (read in place: no list is allocated). Holds a view:
+/// use it within the call it is passed to.
+class bind_values {
+public:
+    bind_values(const text_params& values) noexcept : view_{values.data(), values.size()} {}
+    bind_values(std::initializer_list<std::pair<std::string, value>> values) noexcept
+        : view_{values.begin(), values.size()} {}
+    named_params view() const noexcept { return view_; }
+
+private:
+    named_params view_;
+};
 }  // namespace dorm
 
 namespace dorm::ast {
@@ -241,8 +265,8 @@ compiled compile_select(const ast::select& s, dialect d);
 /// parameters into `params`. The reference is valid until the next compile on this thread.
 /// `named` gives the values of bindparam()s (nullptr: the statement has none).
 const std::string& compile_select_sql(const ast::select& s, dialect d, std::vector<value>& params,
-                                      const text_params* named = nullptr);
-compiled compile_select(const ast::select& s, dialect d, const text_params& named);
+                                      const named_params* named = nullptr);
+compiled compile_select(const ast::select& s, dialect d, named_params named);
 compiled compile_insert(const ast::insert& s, dialect d);
 compiled compile_update(const ast::update& s, dialect d);
 compiled compile_delete(const ast::delete_& s, dialect d);

@@ -123,8 +123,8 @@ std::int64_t execute_on(connection& c, const compiled& stmt);
 
 namespace detail {
 template <class Row, class Tables, bool G, class C>
-auto execute_select(connection& c, const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
-    std::vector<value> params;
+auto execute_select(connection& c, const select_stmt<Row, Tables, G, C>& stmt, const named_params* named) {
+    std::vector<value> params = detail::take_params();
     const std::string& sql = detail::compile_select_sql(stmt.ast(), c.dialect(), params, named);
     auto lease = detail::run_on(c, sql, params);
     if constexpr (is_entity<Row>::value) {
@@ -146,8 +146,9 @@ auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt) {
 }
 /// Runs a SELECT with the values of its dorm::bindparam()s: `execute(conn, stmt, {{"id", 5}})`.
 template <class Row, class Tables, bool G, class C>
-auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt, const text_params& params) {
-    return detail::execute_select(c, stmt, &params);
+auto execute(connection& c, const select_stmt<Row, Tables, G, C>& stmt, const bind_values& params) {
+    const named_params named = params.view();
+    return detail::execute_select(c, stmt, &named);
 }
 
 /// Runs raw SQL with rows on a connection.

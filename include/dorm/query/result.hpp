@@ -19,6 +19,14 @@ namespace detail {
 [[noreturn]] void throw_no_result();
 [[noreturn]] void throw_multiple_results(bool one_or_none);
 
+/// An empty parameter list for a statement execution, with the buffer of a finished one when this
+/// thread has one (lib/query/param_spare.cpp): a query built and run per call makes no malloc for
+/// its parameters.
+std::vector<value> take_params() noexcept;
+/// Gives a finished execution's parameter list back to the thread's spare (small buffers only;
+/// `params` may be left as it was).
+void give_back_params(std::vector<value>& params) noexcept;
+
 template <class Row>
 struct is_shared_ptr : std::false_type {};
 template <class T>
@@ -65,6 +73,10 @@ public:
         : objects_(std::move(objects.objects)), materialized_(true) {}
     result(result&&) noexcept = default;
     result& operator=(result&&) noexcept = default;
+    ~result() {
+        stmt_.release();  // first: the statement's bindings may point into params_
+        detail::give_back_params(params_);
+    }
 
     /// Every remaining row.
     std::vector<Row> all() {

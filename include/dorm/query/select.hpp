@@ -544,8 +544,8 @@ compiled compile(const select_stmt<Row, Tables, G, C>& stmt, dialect d) {
 }
 /// The SQL and parameters of a SELECT with the values of its dorm::bindparam()s.
 template <class Row, class Tables, bool G, class C>
-compiled compile(const select_stmt<Row, Tables, G, C>& stmt, dialect d, const text_params& params) {
-    return detail::compile_select(stmt.ast(), d, params);
+compiled compile(const select_stmt<Row, Tables, G, C>& stmt, dialect d, const bind_values& params) {
+    return detail::compile_select(stmt.ast(), d, params.view());
 }
 
 }  // namespace dorm

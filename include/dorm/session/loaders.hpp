@@ -52,7 +52,7 @@ struct row_sink {
 /// reads the objects through the identity map (de-duplicated, in row order) and applies the
 /// other loaders (lib/session/loaders.cpp).
 object_list load_objects(session_impl& s, ast::select base, const std::vector<loader_node>& loaders,
-                         entity_reader read, row_sink on_row, const text_params* named);
+                         entity_reader read, row_sink on_row, const named_params* named);
 
 template <class T, class M>
 loader_node make_loader(M T::*member, load_strategy strategy) {

@@ -244,8 +244,7 @@ public:
             return std::static_pointer_cast<T>(r->object_ptr());
         }
         impl_->autoflush();
-        std::vector<value> params;
-        (params.push_back(detail::to_param<K>(pk)), ...);
+        const value params[] = {detail::to_param<K>(pk)...};  // outlives the lease (declared first)
         auto lease = impl_->run(impl_->select_by_pk_sql(table_of<T>()), params, impl_->slot_of(&table_of<T>()));
         if (!lease->step()) return nullptr;
         return detail::load_entity<T>(*lease, impl_.get());
@@ -311,8 +310,9 @@ public:
     }
     /// Runs a SELECT with the values of its dorm::bindparam()s: `execute(stmt, {{"id", 5}})`.
     template <class Row, class Tables, bool G, class C>
-    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params) {
-        return execute_select(stmt, &params);
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const bind_values& params) {
+        const named_params named = params.view();
+        return execute_select(stmt, &named);
     }
     /// execute(stmt) on the engine's primary, also when the engine has read replicas (its eager
     /// loads too; lazy loads later follow the session's routing).
@@ -323,9 +323,10 @@ public:
     }
     /// execute(stmt, params) on the engine's primary.
     template <class Row, class Tables, bool G, class C>
-    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params, on_primary_t) {
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const bind_values& params, on_primary_t) {
         detail::primary_scope primary(*impl_);
-        return execute_select(stmt, &params);
+        const named_params named = params.view();
+        return execute_select(stmt, &named);
     }
     /// execute(stmt) on one shard of a sharded session (dorm::on_shard).
     template <class Row, class Tables, bool G, class C>
@@ -335,9 +336,10 @@ public:
     }
     /// execute(stmt, params) on one shard of a sharded session.
     template <class Row, class Tables, bool G, class C>
-    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const text_params& params, const on_shard_t& shard) {
+    auto execute(const select_stmt<Row, Tables, G, C>& stmt, const bind_values& params, const on_shard_t& shard) {
         detail::chosen_shard_scope only(*impl_, shard.name());
-        return execute_select(stmt, &params);
+        const named_params named = params.view();
+        return execute_select(stmt, &named);
     }
     /// Bulk UPDATE: objects of T already in the session are re-read from their rows.
     template <class T>
@@ -417,7 +419,7 @@ public:
 
 private:
     template <class Row, class Tables, bool G, class C>
-    auto execute_select(const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
+    auto execute_select(const select_stmt<Row, Tables, G, C>& stmt, const named_params* named) {
         impl_->check_usable();
         impl_->autoflush();
         if (impl_->sharded()) return execute_on_shards(stmt, named);
@@ -433,7 +435,7 @@ private:
                     populate ? &detail::read_entity_erased_populating<T> : &detail::read_entity_erased<T>,
                     detail::row_sink{}, named)});
         }
-        std::vector<value> params;
+        std::vector<value> params = detail::take_params();
         // two statements: run(sql, params) would make its span of `params` before the SQL is
         // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
         const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
@@ -456,7 +458,7 @@ private:
     /// execute_select in a sharded session: the rows of every shard the statement names, read
     /// now, merged (detail::select_on_shards).
     template <class Row, class Tables, bool G, class C>
-    auto execute_on_shards(const select_stmt<Row, Tables, G, C>& stmt, const text_params* named) {
+    auto execute_on_shards(const select_stmt<Row, Tables, G, C>& stmt, const named_params* named) {
         const bool populate = stmt.ast().lock.mode != ast::row_lock::strength::none || stmt.ast().populate_existing;
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;

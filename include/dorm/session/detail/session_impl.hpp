@@ -72,7 +72,7 @@ public:
     }
     /// The shards a SELECT runs on: those its WHERE names through the shard key of its first
     /// entity / table (`key == v`, `key IN (...)`, a conjunction of them), else all of them.
-    std::vector<std::size_t> shards_for(const ast::select& s, const text_params* named) const;
+    std::vector<std::size_t> shards_for(const ast::select& s, const named_params* named) const;
     /// The shards get<T>(pk) looks on: the one the key picks when T is sharded by its primary
     /// key, else all of them (in order).
     std::vector<std::size_t> shards_for_key(const schema::table& t, std::span<const value> pk) const;
