@@ -87,12 +87,8 @@ void sql_writer::column(const schema::table& t, int col, const std::string& alia
     ident(t.columns[static_cast<std::size_t>(col)].name);
 }
 
-const value& sql_writer::named_value(const named_params* named, const std::string& name) {
-    if (named)
-        for (const auto& [n, v] : *named)
-            if (n == name) return v;
-    throw argument_error("dorm: no value for bindparam(\"" + name + "\"): pass it when running the statement, e.g. "
-                         "session.execute(stmt, {{\"" + name + "\", value}})");
+const value& sql_writer::named_value(const named_params* named, const ast::expr& bind) {
+    return named ? named->of(bind) : named_params().of(bind);
 }
 
 void sql_writer::check_for_column(const value& v, const schema::table& t, int col) const {
@@ -121,7 +117,7 @@ void sql_writer::expr(const ast::expr& e, int parent_prec) {
             return;
         case k::param:
             if (!e.name.empty())
-                bind(named_value(named_, e.name), &e.name);
+                bind(named_value(named_, e), &e.name);
             else
                 bind(e.val, &e.val);
             return;

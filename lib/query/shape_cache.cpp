@@ -24,7 +24,7 @@ void select_shape_cache::walk(const ast::expr& e) {
                 slots_.push_back(slot{&e.val, nullptr, nullptr});
             } else {  // a bindparam's name is part of the shape
                 put(e.name.data(), e.name.size());
-                slots_.push_back(slot{nullptr, nullptr, &e.name});
+                slots_.push_back(slot{nullptr, nullptr, &e});
             }
             return;
         }
@@ -123,7 +123,7 @@ const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, s
         else if (sl.i)
             params.emplace_back(*sl.i);
         else
-            params.push_back(sql_writer::named_value(named, *sl.name));
+            params.push_back(sql_writer::named_value(named, *sl.bind));
     }
     return &it->second.sql;
 }
@@ -172,9 +172,9 @@ std::unique_ptr<ast::compiled_memo> select_shape_cache::make_memo(const ast::sel
         ast::compiled_memo::source src;
         if (sl.v) {
             src.v = sl.v;
-        } else if (sl.name) {
+        } else if (sl.bind) {
             src.kind = from::bindparam;
-            src.name = sl.name;
+            src.bind = sl.bind;
         } else {
             src.kind = sl.i == &*s.limit ? from::limit : from::offset;
         }
@@ -204,7 +204,7 @@ void compiled_memo::collect(const select& s, std::vector<value>& out, const name
             case from::param: out.push_back(*p.v); break;
             case from::limit: out.emplace_back(*s.limit); break;
             case from::offset: out.emplace_back(*s.offset); break;
-            case from::bindparam: out.push_back(detail::sql_writer::named_value(named, *p.name)); break;
+            case from::bindparam: out.push_back(detail::sql_writer::named_value(named, *p.bind)); break;
         }
     }
 }

@@ -25,7 +25,7 @@ struct compiled_memo {
     struct source {
         from kind = from::param;
         const value* v = nullptr;          ///< a param node's value (nodes are shared, never moved)
-        const std::string* name = nullptr;  ///< a bindparam's name
+        const expr* bind = nullptr;         ///< a bindparam node
     };
     dialect d = dialect::sqlite;
     std::string sql;
@@ -65,9 +65,9 @@ private:
     struct slot {
         const value* v = nullptr;
         const std::int64_t* i = nullptr;
-        const std::string* name = nullptr;  ///< a bindparam: its value comes with the execution
-        const void* address() const {
-            return v ? static_cast<const void*>(v) : i ? static_cast<const void*>(i) : static_cast<const void*>(name);
+        const ast::expr* bind = nullptr;  ///< a bindparam: its value comes with the execution
+        const void* address() const {  // (the printer names a bindparam's origin by its name's address)
+            return v ? static_cast<const void*>(v) : i ? static_cast<const void*>(i) : static_cast<const void*>(&bind->name);
         }
     };
     struct entry {

@@ -32,7 +32,7 @@ public:
     /// The values of the statement's bindparam()s (by name).
     void named_values(const named_params* named) { named_ = named; }
     /// The value of bindparam `name`; argument_error when it was not given.
-    static const value& named_value(const named_params* named, const std::string& name);
+    static const value& named_value(const named_params* named, const ast::expr& bind);
     void expr(const ast::expr& e, int parent_prec = 0);
     void select(const ast::select& s);
     void insert(const ast::insert& s);

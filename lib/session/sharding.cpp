@@ -26,12 +26,8 @@ bool param_value(const ast::expr& e, const named_params* named, value& out) {
         return true;
     }
     if (!named) return false;
-    for (const auto& [n, v] : *named)
-        if (n == e.name) {
-            out = v;
-            return true;
-        }
-    return false;
+    out = named->of(e);  // (a missing or mistyped value is refused here as the printer would)
+    return true;
 }
 
 bool is_key_column(const ast::expr& e, const dorm::sharded_engine::rule& r) {

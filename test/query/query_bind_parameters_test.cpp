@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -13,6 +14,7 @@
 
 #include <dorm/dorm.hpp>
 
+#include "all_types.hpp"
 #include "fixture.hpp"
 #include "models.hpp"
 #include "query_fixtures.hpp"
@@ -190,6 +192,148 @@ BOOST_FIXTURE_TEST_CASE(results_open_at_once_keep_their_own_values, users_db) {
         BOOST_TEST(show(dorm::execute(c, by_age).all()) == "[Alice, Bob, Carol, Dave]");
         BOOST_CHECK_EQUAL(dorm::execute(c, by_name, {{"name", "Alice"}}).scalar_one().age, 30);
     }
+}
+
+namespace {
+using all_types_db = dorm_test::database<all_types::AllTypes>;
+
+/// Three rows of AllTypes that differ in their time point, date, enum, blob, flag and code.
+void seed_typed_rows(const dorm::engine& e) {
+    using all_types::AllTypes;
+    using all_types::Color;
+    using std::chrono::sys_seconds;
+    dorm::session s(e);
+    for (int i = 0; i < 3; ++i) {
+        AllTypes a;
+        a.code = "c" + std::to_string(i);
+        a.flag = i == 1;
+        a.at_s = sys_seconds(std::chrono::seconds(1700000000 + 3600 * i));
+        a.day = std::chrono::year_month_day(std::chrono::year(2024), std::chrono::month(3), std::chrono::day(10 + i));
+        a.color = static_cast<Color>(i);
+        a.data = dorm::blob{std::byte(i), std::byte(0xff)};
+        a.d = 0.5 + i;
+        s.add(std::move(a));
+    }
+    s.commit();
+}
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(values_of_every_column_type_bind_as_their_columns_values, all_types_db) {
+    // a braced list takes C++ values of the bindparam's type (time points, dates, enums, blobs,
+    // bools), converted as the column's values are: the same rows as literal values select
+    using all_types::AllTypes;
+    using all_types::Color;
+    using std::chrono::sys_seconds;
+    seed_typed_rows(engine);
+    const auto stmt = dorm::select(col(&AllTypes::code))
+                          .where(col(&AllTypes::at_s) >= dorm::bindparam<sys_seconds>("since"))
+                          .where(col(&AllTypes::day) <= dorm::bindparam<std::chrono::year_month_day>("until"))
+                          .where(col(&AllTypes::color) != dorm::bindparam<Color>("not"))
+                          .where(col(&AllTypes::d) > dorm::bindparam<double>("min"))
+                          .order_by(col(&AllTypes::code));
+    const auto since = sys_seconds(std::chrono::seconds(1700000000 + 3600));
+    const auto until = std::chrono::year_month_day(std::chrono::year(2024), std::chrono::month(3), std::chrono::day(12));
+    dorm::session s(engine);
+    BOOST_TEST(show(s.execute(stmt, {{"since", since}, {"until", until}, {"not", Color::blue}, {"min", 0}}).all()) ==
+               "[c1]");
+    BOOST_TEST(show(s.execute(stmt, {{"since", since - std::chrono::hours(1)}, {"until", until}, {"not", Color::green},
+                                     {"min", 0.25}})
+                        .all()) == "[c0, c2]");
+    // a list kept and changed between runs
+    std::vector<dorm::named_value> values = {{"since", since}, {"until", until}, {"not", Color::red}, {"min", 1}};
+    BOOST_TEST(show(s.execute(stmt, values).all()) == "[c1, c2]");
+    values[3] = {"min", 2.0};
+    BOOST_TEST(show(s.execute(stmt, values).all()) == "[c2]");
+    auto c = engine.connect();
+    BOOST_TEST(show(dorm::execute(c, stmt, values).all()) == "[c2]");
+
+    // blobs and bools, on a connection
+    const auto by_data = dorm::select(col(&AllTypes::code))
+                             .where(col(&AllTypes::data) == dorm::bindparam<dorm::blob>("data"))
+                             .where(col(&AllTypes::flag) == dorm::bindparam<bool>("flag"));
+    BOOST_TEST(show(dorm::execute(c, by_data, {{"data", dorm::blob{std::byte(1), std::byte(0xff)}}, {"flag", true}}).all()) ==
+               "[c1]");
+    BOOST_TEST(show(dorm::execute(c, by_data, {{"data", dorm::blob{std::byte(1), std::byte(0xff)}}, {"flag", false}})
+                        .all()) == "[]");
+    // the same values as literals print the same parameters
+    const dorm::compiled bound = dorm::compile(stmt, dorm::dialect::postgresql, values);
+    const dorm::compiled literal = dorm::compile(dorm::select(col(&AllTypes::code))
+                                                     .where(col(&AllTypes::at_s) >= since)
+                                                     .where(col(&AllTypes::day) <= until)
+                                                     .where(col(&AllTypes::color) != Color::red)
+                                                     .where(col(&AllTypes::d) > 2.0)
+                                                     .order_by(col(&AllTypes::code)),
+                                                 dorm::dialect::postgresql);
+    BOOST_CHECK(bound.params == literal.params);
+    BOOST_CHECK_EQUAL(bound.sql, literal.sql);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_value_of_another_type_is_an_argument_error, all_types_db) {
+    // SQLite would compare an integer with a timestamp's text (every integer sorts before any
+    // text) and answer without an error: the value is refused before any SQL is sent
+    using all_types::AllTypes;
+    using all_types::Color;
+    using std::chrono::sys_seconds;
+    seed_typed_rows(engine);
+    const auto stmt = dorm::select<AllTypes>()
+                          .where(col(&AllTypes::at_s) >= dorm::bindparam<sys_seconds>("since"))
+                          .where(col(&AllTypes::code) != dorm::bindparam<std::string>("code"))
+                          .where(col(&AllTypes::i32) < dorm::bindparam<int>("n"))
+                          .where(col(&AllTypes::color) != dorm::bindparam<Color>("color"));
+    const auto since = sys_seconds(std::chrono::seconds(1700000000));
+    dorm::session s(engine);
+    auto refused = [&](const dorm::bind_values& values, const std::string& name, const std::string& takes) {
+        try {
+            s.execute(stmt, values).all();
+        } catch (const dorm::argument_error& e) {
+            const std::string m = e.what();
+            BOOST_TEST_INFO("message: " << m);
+            BOOST_CHECK(m.find("bindparam(\"" + name + "\")") != std::string::npos);
+            BOOST_CHECK(m.find(takes) != std::string::npos);
+            return;
+        }
+        BOOST_ERROR("no argument_error for " << name);
+    };
+    echo.clear();
+    refused({{"since", 1700000000}, {"code", "x"}, {"n", 5}, {"color", Color::red}}, "since", "timestamp");
+    refused({{"since", since}, {"code", 7}, {"n", 5}, {"color", Color::red}}, "code", "std::string");
+    refused({{"since", since}, {"code", "x"}, {"n", "5"}, {"color", Color::red}}, "n", "int");
+    refused({{"since", since}, {"code", "x"}, {"n", 5}, {"color", "red"}}, "color", "Color");
+    refused({{"since", since}, {"code", "x"}, {"n", 5}, {"color", 0}}, "color", "Color");
+    // dorm::values (a text_params, or one in a list): their storage kind is checked
+    refused({{"since", dorm::value(1700000000)}, {"code", "x"}, {"n", 5}, {"color", Color::red}}, "since", "timestamp");
+    refused(dorm::text_params{{"since", dorm::value("2023-11-14 22:13:20")}, {"code", dorm::value(1)}, {"n", 5},
+                              {"color", "red"}},
+            "code", "std::string");
+    refused(dorm::text_params{{"since", dorm::value("2023-11-14 22:13:20")}, {"code", "x"}, {"n", dorm::value(2)},
+                              {"color", dorm::value(dorm::blob{})}},
+            "color", "Color");
+    BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 0u);
+    // a floating-point number for an integer (PostgreSQL would refuse it, SQLite compare it as a real)
+    refused({{"since", since}, {"code", "x"}, {"n", 5.5}, {"color", Color::red}}, "n", "int");
+    refused(dorm::text_params{{"since", dorm::value("2023-11-14 22:13:20")}, {"code", "x"}, {"n", 5.0}, {"color", "red"}},
+            "n", "int");
+    BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 0u);
+    // what is accepted: an integer of another width for an integer, an integer for a floating-point
+    // number, NULL for anything, and the stored forms given as dorm::values
+    BOOST_CHECK_EQUAL(s.execute(stmt, {{"since", since}, {"code", "x"}, {"n", std::uint8_t(5)}, {"color", Color::blue}}).all().size(),
+                      2u);
+    BOOST_CHECK_EQUAL(
+        s.execute(stmt, {{"since", std::nullopt}, {"code", "x"}, {"n", std::int64_t(5)}, {"color", Color::blue}}).all().size(),
+        0u);
+    BOOST_CHECK_EQUAL(s.execute(stmt, dorm::text_params{{"since", dorm::value("2023-11-14 22:13:20")},
+                                                        {"code", "x"},
+                                                        {"n", 5},
+                                                        {"color", "blue"}})
+                          .all()
+                          .size(),
+                      2u);
+    // on a connection and in compile() too
+    auto c = engine.connect();
+    BOOST_CHECK_THROW(dorm::execute(c, stmt, {{"since", 0}, {"code", "x"}, {"n", 5}, {"color", Color::red}}).all(),
+                      dorm::argument_error);
+    BOOST_CHECK_THROW(dorm::compile(stmt, dorm::dialect::mysql, {{"since", since}, {"code", "x"}, {"n", 5}, {"color", 1}}),
+                      dorm::argument_error);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_missing_value_is_an_argument_error, users_db) {

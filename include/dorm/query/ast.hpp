@@ -20,23 +20,49 @@
 namespace dorm {
 /// Named parameter values: of a text() statement, or for the dorm::bindparam()s of a statement.
 using text_params = std::vector<std::pair<std::string, value>>;
-/// A view of the values of a statement's dorm::bindparam()s for one execution (a plain pointer
-/// range: no std::span in this header, whose range constructors cost every translation unit).
-struct named_params {
-    const std::pair<std::string, value>* first = nullptr;
-    std::size_t count = 0;
-    const std::pair<std::string, value>* begin() const noexcept { return first; }
-    const std::pair<std::string, value>* end() const noexcept { return first + count; }
+namespace ast {
+struct expr;
+}
+
+/// One value for a dorm::bindparam, as a braced list gives it: `{"since", t}` converts `t` as a
+/// column value of its C++ type (a time point, an enum, a string...) and remembers that type's
+/// category, so that a value of another category than the bindparam's is an argument_error;
+/// `{"x", dorm::value(...)}` is taken as the stored value itself (its storage kind is checked).
+struct named_value {
+    named_value(std::string n, value v) : name(std::move(n)), val(std::move(v)) {}
+    template <class V>
+    named_value(std::string n, const V& v);  // dorm/query/expression.hpp
+
+    std::string name;
+    value val;
+    std::string_view category;  ///< empty: a dorm::value
 };
 
-/// The values of a statement's dorm::bindparam()s, as execute() and compile() take them: a
-/// text_params, or a braced list `{{"id", 5}}` (read in place: no list is allocated). Holds a view:
+/// A view of the values of a statement's dorm::bindparam()s for one execution.
+class named_params {
+public:
+    named_params() noexcept = default;
+    named_params(const text_params& values) noexcept : plain_(values.data()), count_(values.size()) {}
+    named_params(const named_value* values, std::size_t n) noexcept : typed_(values), count_(n) {}
+    /// The value given for the bindparam node `bind`.
+    /// @throws argument_error when there is none, or when it is not of the bindparam's type
+    const value& of(const ast::expr& bind) const;
+
+private:
+    const std::pair<std::string, value>* plain_ = nullptr;
+    const named_value* typed_ = nullptr;
+    std::size_t count_ = 0;
+};
+
+/// The values of a statement's dorm::bindparam()s, as execute() and compile() take them: a braced
+/// list `{{"id", 5}, {"since", t}}` (read in place: no list is allocated), a
+/// std::vector<dorm::named_value> kept for reuse, or a text_params (dorm::values). Holds a view:
 /// use it within the call it is passed to.
 class bind_values {
 public:
-    bind_values(const text_params& values) noexcept : view_{values.data(), values.size()} {}
-    bind_values(std::initializer_list<std::pair<std::string, value>> values) noexcept
-        : view_{values.begin(), values.size()} {}
+    bind_values(const text_params& values) noexcept : view_(values) {}
+    bind_values(const std::vector<named_value>& values) noexcept : view_(values.data(), values.size()) {}
+    bind_values(std::initializer_list<named_value> values) noexcept : view_(values.begin(), values.size()) {}
     named_params view() const noexcept { return view_; }
 
 private:
@@ -117,6 +143,14 @@ struct table_ref {
     std::shared_ptr<const select> subquery;  ///< a subquery as a source (alias required)
 };
 
+/// What a dorm::bindparam<T> takes: its value is checked against it at each execution.
+struct param_type {
+    enum class storage : unsigned char { any, integer, number, text, blob };
+    std::string_view category;  ///< "number", "text", "blob", "timestamp", "date", or the type's own name
+    std::string_view cpp_name;  ///< T, for messages
+    storage stored = storage::any;  ///< what its value must hold (integer: not a floating-point one)
+};
+
 /// An expression node.
 struct expr {
     // special members are defined in lib/ (not re-generated in every translation unit)
@@ -151,6 +185,7 @@ struct expr {
     bool escape = false;  ///< like: append ESCAPE '/'
     /// like made by contains/starts_with/ends_with: args are {x, escaped pattern, the value itself}
     text_match match = text_match::none;
+    const param_type* expects = nullptr;  ///< bindparam: the type its value must have (null: any)
 };
 
 /// A new, empty node (from the thread's pool of node blocks: building a small statement per call

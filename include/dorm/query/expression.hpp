@@ -116,7 +116,55 @@ value to_param(const V& v) {
 template <class L1, class L2>
 using tables_union = boost::mp11::mp_set_union<L1, L2>;
 
+/// The name of V's comparison category, as a bindparam's value is checked against it at run time
+/// (values that could not be compared with a column of the bindparam's type are refused).
+template <class V>
+constexpr std::string_view category_name() {
+    using C = category_t<V>;
+    if constexpr (std::is_same_v<C, cat_numeric>)
+        return "number";
+    else if constexpr (std::is_same_v<C, cat_text>)
+        return "text";
+    else if constexpr (std::is_same_v<C, cat_blob>)
+        return "blob";
+    else if constexpr (std::is_same_v<C, cat_timestamp>)
+        return "timestamp";
+    else if constexpr (std::is_same_v<C, cat_date>)
+        return "date";
+    else if constexpr (std::is_same_v<C, cat_null>)
+        return "null";
+    else
+        return column_traits<base_t<V>>::cpp_name;  // an enum or an adapted type: only itself
+}
+
+template <class T>
+constexpr ast::param_type::storage param_storage() {
+    using C = category_t<T>;
+    if constexpr (std::is_same_v<C, cat_numeric>)
+        return std::is_integral_v<base_t<T>> ? ast::param_type::storage::integer : ast::param_type::storage::number;
+    else if constexpr (std::is_same_v<C, cat_blob>)
+        return ast::param_type::storage::blob;
+    else if constexpr (std::is_same_v<C, cat_text> || std::is_same_v<C, cat_timestamp> || std::is_same_v<C, cat_date> ||
+                       std::is_enum_v<base_t<T>>)
+        return ast::param_type::storage::text;  // time points and dates as ISO text, enums by name
+    else
+        return ast::param_type::storage::any;
+}
+
+/// What dorm::bindparam<T> takes.
+template <class T>
+inline constexpr ast::param_type param_type_of{category_name<T>(), column_traits<base_t<T>>::cpp_name,
+                                               param_storage<T>()};
+
 }  // namespace detail
+
+template <class V>
+named_value::named_value(std::string n, const V& v)
+    : name(std::move(n)), val(detail::to_param<V>(v)), category(detail::category_name<V>()) {
+    static_assert(!std::is_same_v<detail::category_t<V>, detail::cat_none>,
+                  "dorm: a bindparam value must be a value a column can hold (a number, a string, a blob, a time "
+                  "point, a date, a described enum, an adapted type, std::nullopt) or a dorm::value");
+}
 
 template <class T, class Tables>
 class expression;
@@ -435,6 +483,7 @@ expression<T> bindparam(std::string name) {
     auto e = ast::new_expr();
     e->k = ast::expr::kind::param;
     e->name = std::move(name);
+    e->expects = &detail::param_type_of<T>;
     return expression<T>(std::move(e));
 }
 
