@@ -133,6 +133,8 @@ constexpr std::string_view category_name() {
         return "date";
     else if constexpr (std::is_same_v<C, cat_null>)
         return "null";
+    else if constexpr (std::is_same_v<C, cat_none>)
+        return "";  // refused by bind_value_of
     else
         return column_traits<base_t<V>>::cpp_name;  // an enum or an adapted type: only itself
 }
@@ -151,6 +153,18 @@ constexpr ast::param_type::storage param_storage() {
         return ast::param_type::storage::any;
 }
 
+/// A bindparam value as it is bound (refused at compile time when no column can hold V).
+template <class V>
+value bind_value_of(const V& v) {
+    static_assert(!std::is_same_v<category_t<V>, cat_none>,
+                  "dorm: a bindparam value must be a value a column can hold (a number, a string, a blob, a time "
+                  "point, a date, a described enum, an adapted type, std::nullopt) or a dorm::value");
+    if constexpr (std::is_same_v<category_t<V>, cat_none>)
+        return value();
+    else
+        return to_param<V>(v);
+}
+
 /// What dorm::bindparam<T> takes.
 template <class T>
 inline constexpr ast::param_type param_type_of{category_name<T>(), column_traits<base_t<T>>::cpp_name,
@@ -160,11 +174,7 @@ inline constexpr ast::param_type param_type_of{category_name<T>(), column_traits
 
 template <class V>
 named_value::named_value(std::string n, const V& v)
-    : name(std::move(n)), val(detail::to_param<V>(v)), category(detail::category_name<V>()) {
-    static_assert(!std::is_same_v<detail::category_t<V>, detail::cat_none>,
-                  "dorm: a bindparam value must be a value a column can hold (a number, a string, a blob, a time "
-                  "point, a date, a described enum, an adapted type, std::nullopt) or a dorm::value");
-}
+    : name(std::move(n)), val(detail::bind_value_of<V>(v)), category(detail::category_name<V>()) {}
 
 template <class T, class Tables>
 class expression;
