@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <string>
 #include <thread>
 #include <utility>
@@ -334,6 +335,44 @@ BOOST_FIXTURE_TEST_CASE(a_value_of_another_type_is_an_argument_error, all_types_
                       dorm::argument_error);
     BOOST_CHECK_THROW(dorm::compile(stmt, dorm::dialect::mysql, {{"since", since}, {"code", "x"}, {"n", 5}, {"color", 1}}),
                       dorm::argument_error);
+}
+
+BOOST_FIXTURE_TEST_CASE(boundary_values_bind_exactly_or_are_refused, all_types_db) {
+    // the extremes of a 64-bit integer, an empty and a NUL-bearing text select their own row; an
+    // unsigned value above INT64_MAX is a data_error (it used to bind as -1), as a literal too
+    using all_types::AllTypes;
+    const std::string with_nul("a\0b", 3);
+    {
+        dorm::session s(engine);
+        AllTypes lo, hi, empty, nul;
+        lo.i64 = std::numeric_limits<std::int64_t>::min();
+        lo.code = "lo";
+        hi.i64 = std::numeric_limits<std::int64_t>::max();
+        hi.code = "hi";
+        empty.code = "empty";
+        nul.text = with_nul;
+        nul.code = "nul";
+        for (auto* a : {&lo, &hi, &empty}) s.add(*a);
+        if (!dorm_test::is_postgresql()) s.add(nul);  // PostgreSQL text cannot hold NUL (a data_error)
+        s.commit();
+    }
+    const auto by_i64 = dorm::select(col(&AllTypes::code)).where(col(&AllTypes::i64) == dorm::bindparam<std::int64_t>("v"));
+    const auto by_text = dorm::select(col(&AllTypes::code))
+                             .where(col(&AllTypes::text) == dorm::bindparam<std::string>("t"))
+                             .order_by(col(&AllTypes::code));
+    dorm::session s(engine);
+    BOOST_TEST(show(s.execute(by_i64, {{"v", std::numeric_limits<std::int64_t>::min()}}).all()) == "[lo]");
+    BOOST_TEST(show(s.execute(by_i64, {{"v", std::numeric_limits<std::int64_t>::max()}}).all()) == "[hi]");
+    BOOST_TEST(show(s.execute(by_i64, {{"v", std::uint64_t(9223372036854775807ull)}}).all()) == "[hi]");
+    BOOST_CHECK_THROW(s.execute(by_i64, {{"v", std::numeric_limits<std::uint64_t>::max()}}).all(), dorm::data_error);
+    BOOST_CHECK_THROW(dorm::select(col(&AllTypes::code)).where(col(&AllTypes::i64) == std::numeric_limits<std::uint64_t>::max()),
+                      dorm::data_error);
+    BOOST_TEST(show(s.execute(by_text, {{"t", std::string()}}).all()) == "[empty, hi, lo]");
+    if (dorm_test::is_postgresql())  // refused before it is sent, not cut at the NUL
+        BOOST_CHECK_THROW(s.execute(by_text, {{"t", with_nul}}).all(), dorm::data_error);
+    else
+        BOOST_TEST(show(s.execute(by_text, {{"t", with_nul}}).all()) == "[nul]");
+    BOOST_TEST(show(s.execute(by_text, {{"t", std::string_view("a")}}).all()) == "[]");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_missing_value_is_an_argument_error, users_db) {

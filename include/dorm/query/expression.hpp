@@ -105,7 +105,7 @@ value to_param(const V& v) {
     } else if constexpr (std::is_same_v<B, bool>) {
         return value(static_cast<bool>(v));
     } else if constexpr (std::is_integral_v<B> && std::is_integral_v<VB>) {
-        return value(static_cast<std::int64_t>(v));
+        return column_traits<VB>::to_value(v);  // a std::uint64_t above INT64_MAX is a data_error, not -1
     } else if constexpr (std::is_arithmetic_v<B>) {
         return value(static_cast<double>(v));
     } else {
