@@ -367,6 +367,17 @@ BOOST_FIXTURE_TEST_CASE(boundary_values_bind_exactly_or_are_refused, all_types_d
     BOOST_CHECK_THROW(s.execute(by_i64, {{"v", std::numeric_limits<std::uint64_t>::max()}}).all(), dorm::data_error);
     BOOST_CHECK_THROW(dorm::select(col(&AllTypes::code)).where(col(&AllTypes::i64) == std::numeric_limits<std::uint64_t>::max()),
                       dorm::data_error);
+    // a dorm::value (text() parameters, execute's values) refuses it too, before any SQL is sent
+    BOOST_CHECK_EQUAL(dorm::value(std::uint64_t(9223372036854775807ull)).as_int(), std::numeric_limits<std::int64_t>::max());
+    BOOST_CHECK_THROW(dorm::value(std::numeric_limits<std::uint64_t>::max()), dorm::data_error);
+    BOOST_CHECK_THROW(dorm::value(std::size_t(1) << 63), dorm::data_error);
+    BOOST_CHECK_EQUAL(s.execute(dorm::text<std::string>("SELECT code FROM all_types WHERE i64 = :v",
+                                                         {{"v", std::uint64_t(9223372036854775807ull)}}))
+                          .scalar_one(),
+                      "hi");
+    BOOST_CHECK_THROW(s.execute(dorm::text<std::string>("SELECT code FROM all_types WHERE i64 = :v",
+                                                         {{"v", std::numeric_limits<std::uint64_t>::max()}})),
+                      dorm::data_error);
     BOOST_TEST(show(s.execute(by_text, {{"t", std::string()}}).all()) == "[empty, hi, lo]");
     if (dorm_test::is_postgresql())  // refused before it is sent, not cut at the NUL
         BOOST_CHECK_THROW(s.execute(by_text, {{"t", with_nul}}).all(), dorm::data_error);

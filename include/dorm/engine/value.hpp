@@ -11,6 +11,11 @@
 
 namespace dorm {
 
+namespace detail {
+/// data_error: `v` is above INT64_MAX (lib/reflect/types.cpp).
+[[noreturn]] void throw_unsigned_too_large(unsigned long long v);
+}  // namespace detail
+
 /// BLOB columns map to this type.
 using blob = std::vector<std::byte>;
 
@@ -29,9 +34,13 @@ public:
     ~value();
     value(std::nullptr_t) noexcept {}
     value(bool b) noexcept : kind_(value_kind::integer) { u_.i = b ? 1 : 0; }
+    /// An unsigned 64-bit value above INT64_MAX is a data_error (SQL integers are signed 64-bit;
+    /// it would otherwise bind as a negative number).
     template <std::integral I>
         requires(!std::same_as<I, bool> && !std::same_as<I, char>)
-    value(I i) noexcept : kind_(value_kind::integer) {
+    value(I i) noexcept(!(std::is_unsigned_v<I> && sizeof(I) >= 8)) : kind_(value_kind::integer) {
+        if constexpr (std::is_unsigned_v<I> && sizeof(I) >= 8)
+            if (i > static_cast<I>(INT64_MAX)) detail::throw_unsigned_too_large(i);
         u_.i = static_cast<std::int64_t>(i);
     }
     value(double d) noexcept : kind_(value_kind::real) { u_.d = d; }
