@@ -3,6 +3,9 @@
 #include <dorm/query/ast.hpp>
 
 #include "query/node_pool.hpp"
+#include "query/vector_spares.hpp"
+
+#include <cstdint>
 
 namespace dorm::ast {
 
@@ -11,20 +14,67 @@ expr::expr(const expr&) = default;
 expr::expr(expr&&) noexcept = default;
 expr& expr::operator=(const expr&) = default;
 expr& expr::operator=(expr&&) noexcept = default;
-expr::~expr() = default;
+expr::~expr() { detail::give_spare_vector(args); }
 
 select::select() = default;
 select::select(const select&) = default;
 select::select(select&&) noexcept = default;
 select& select::operator=(const select&) = default;
 select& select::operator=(select&&) noexcept = default;
-select::~select() = default;
+select::~select() {
+    detail::give_spare_vector(entities);
+    detail::give_spare_vector(where);
+}
 
-// a node and its control block (vtable pointer and two counts) fit a pooled block
-static_assert(sizeof(expr) + sizeof(void*) + 8 <= detail::node_block_size, "dorm: ast::expr outgrew node_block_size");
-std::shared_ptr<expr> new_expr() { return std::allocate_shared<expr>(detail::node_allocator<expr>{}); }
+static_assert(sizeof(expr) <= detail::node_block_size && alignof(expr) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__,
+              "dorm: ast::expr outgrew node_block_size");
+node_ptr<expr> new_expr() { return node_ptr<expr>(::new (detail::take_node_block()) expr()); }
+void destroy_node(const expr* e) noexcept {
+    auto* p = const_cast<expr*>(e);
+    p->~expr();
+    detail::give_node_block(p);
+}
 
-expr_ptr make_column(const schema::table* t, int column, std::string alias) {
+namespace {
+/// The column nodes a thread made last, by (table, column): `col(&User::id)` in a statement built
+/// per call shares the node of the previous call (a node is immutable once made) instead of
+/// making one. Direct-mapped; each entry holds a reference. Reached through one pointer in TLS
+/// (a few bytes of static TLS, as the node pool's).
+struct column_node_cache {
+    struct entry {
+        const schema::table* table = nullptr;
+        int column = -1;
+        const expr* node = nullptr;
+    };
+    static constexpr std::size_t size = 64;
+    entry entries[size];
+    ~column_node_cache() {
+        for (auto& e : entries)
+            if (e.node && e.node->refs.release()) destroy_node(e.node);
+    }
+};
+struct column_cache_slot {
+    column_node_cache* cache;
+    unsigned char state;  ///< 0: none yet on this thread, 1: open, 2: thread ending
+};
+__attribute__((tls_model("initial-exec"))) thread_local column_cache_slot column_cache{};
+struct column_cache_closer {
+    ~column_cache_closer() {
+        delete column_cache.cache;
+        column_cache.cache = nullptr;
+        column_cache.state = 2;
+    }
+};
+column_node_cache* thread_column_cache() {
+    if (column_cache.state == 1) return column_cache.cache;
+    if (column_cache.state == 2) return nullptr;
+    thread_local column_cache_closer c;  // registered once per thread
+    (void)c;
+    column_cache.cache = new column_node_cache();
+    column_cache.state = 1;
+    return column_cache.cache;
+}
+expr_ptr new_column(const schema::table* t, int column, std::string alias) {
     auto e = new_expr();
     e->k = expr::kind::column;
     e->table = t;
@@ -32,6 +82,22 @@ expr_ptr make_column(const schema::table* t, int column, std::string alias) {
     e->alias = std::move(alias);
     return e;
 }
+}  // namespace
+
+expr_ptr make_column(const schema::table* t, int column, std::string alias) {
+    if (!alias.empty()) return new_column(t, column, std::move(alias));
+    column_node_cache* cache = thread_column_cache();
+    if (!cache) return new_column(t, column, {});
+    const auto h = (reinterpret_cast<std::uintptr_t>(t) >> 4) * 31u + static_cast<unsigned>(column);
+    auto& slot = cache->entries[h % column_node_cache::size];
+    if (slot.node && slot.table == t && slot.column == column) return expr_ptr(slot.node);
+    expr_ptr e = new_column(t, column, {});
+    if (slot.node && slot.node->refs.release()) destroy_node(slot.node);
+    e->refs.acquire();  // the cache's reference
+    slot = {t, column, e.get()};
+    return e;
+}
+
 expr_ptr make_param(value v) {
     auto e = new_expr();
     e->k = expr::kind::param;
@@ -40,23 +106,27 @@ expr_ptr make_param(value v) {
 }
 select entity_select(const schema::table* t) {
     select s;
+    // lists from the thread's spares: a select built per call does not malloc them (the WHERE
+    // list is taken before it is known to be needed; an unused one goes back with the select)
+    s.entities = detail::take_spare_vector<entity_ref>();
+    s.where = detail::take_spare_vector<expr_ptr>();
     s.entities.push_back(entity_ref{t, {}});
     return s;
 }
 expr_ptr make_op(op o, expr_ptr a) {
-    std::vector<expr_ptr> args;
+    auto args = detail::take_spare_vector<expr_ptr>();
     args.push_back(std::move(a));
     return make_op(o, std::move(args));
 }
 expr_ptr make_op(op o, expr_ptr a, expr_ptr b) {
-    std::vector<expr_ptr> args;
+    auto args = detail::take_spare_vector<expr_ptr>();
     args.reserve(2);
     args.push_back(std::move(a));
     args.push_back(std::move(b));
     return make_op(o, std::move(args));
 }
 expr_ptr make_op(op o, expr_ptr a, expr_ptr b, expr_ptr c) {
-    std::vector<expr_ptr> args;
+    auto args = detail::take_spare_vector<expr_ptr>();
     args.reserve(3);
     args.push_back(std::move(a));
     args.push_back(std::move(b));
@@ -97,6 +167,7 @@ expr_ptr make_text_match(expr_ptr x, text_match m, std::string_view v) {
     auto e = new_expr();
     e->k = expr::kind::op;
     e->o = op::like;
+    e->args = detail::take_spare_vector<expr_ptr>();
     e->args.reserve(3);
     e->args.push_back(std::move(x));
     e->args.push_back(make_param(value(std::move(pattern))));

@@ -13,39 +13,12 @@
 
 namespace dorm::detail {
 
-/// Every pooled block has this size (an ast::expr and its shared_ptr control block fit).
+/// Every pooled block has this size (an ast::expr fits).
 inline constexpr std::size_t node_block_size = 256;
 
 /// A block of node_block_size bytes: from the thread's free list, else the heap.
 void* take_node_block();
 /// Gives a block of take_node_block() back (to the thread's list, or the heap when full or closed).
 void give_node_block(void* p) noexcept;
-
-/// A std allocator whose single-object allocations (the control block and node of
-/// std::allocate_shared) are pooled blocks.
-template <class T>
-struct node_allocator {
-    using value_type = T;
-    node_allocator() noexcept = default;
-    template <class U>
-    node_allocator(const node_allocator<U>&) noexcept {}
-
-    static constexpr bool pooled = sizeof(T) <= node_block_size && alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__;
-
-    T* allocate(std::size_t n) {
-        if constexpr (pooled)
-            if (n == 1) return static_cast<T*>(take_node_block());
-        return static_cast<T*>(::operator new(n * sizeof(T)));
-    }
-    void deallocate(T* p, std::size_t n) noexcept {
-        if constexpr (pooled)
-            if (n == 1) return give_node_block(p);
-        ::operator delete(p);
-    }
-    template <class U>
-    bool operator==(const node_allocator<U>&) const noexcept {
-        return true;
-    }
-};
 
 }  // namespace dorm::detail

@@ -8,6 +8,20 @@
 
 namespace dorm::detail {
 
+namespace {
+/// What cascade_into_flush() and has_changes() would find, in one pass, for the common case they
+/// take a while to say nothing about (the flush before each query of a read-only unit of work):
+/// watched objects of structs without relationships (no cascades, foreign keys or association
+/// rows to follow) whose columns are as loaded.
+bool unchanged_without_relationships(const std::vector<record_base*>& watched) {
+    for (const record_base* r : watched) {
+        if (r->layout().rel_count != 0) return false;
+        if (r->state == object_state::persistent && (r->null_out || r->changed())) return false;
+    }
+    return true;
+}
+}  // namespace
+
 void session_impl::flush() {
     check_usable();
     if (flushing_) return;  // a lazy load inside a flush
@@ -26,6 +40,11 @@ void session_impl::flush() {
 
 void session_impl::do_flush() {
     thread_work_counts().flush_visits += pending_.size() + watch_.size() + deleted_.size();
+    if (pending_.empty() && deleted_.empty() && unchanged_without_relationships(watch_)) {
+        unhooked_refs::check(this);
+        stop_watching_unheld();
+        return;
+    }
     cascade_into_flush();
     if (!has_changes()) {
         stop_watching_unheld();  // nothing to write: forget clean objects nobody else holds

@@ -380,4 +380,76 @@ BOOST_AUTO_TEST_CASE(statement_trees_cross_threads) {
     BOOST_TEST(wrong == 0);
 }
 
+BOOST_AUTO_TEST_CASE(column_nodes_are_shared_between_statements) {
+    // A thread keeps the column nodes it made last (lib/query/ast.cpp): statements built per call
+    // share them. Statements over many columns of several tables are kept, some made on a thread
+    // that has ended (its cache gone), others while entries are replaced; each must still name
+    // its own column, and an aliased column its alias.
+    using sqlt::Node;
+    struct made {
+        dorm::select_stmt<dorm::entity<Item>, boost::mp11::mp_list<Item>> item;
+        dorm::select_stmt<dorm::entity<Node>, boost::mp11::mp_list<Node>> node;
+    };
+    auto make = [](int i) {
+        auto item = dorm::select<Item>();
+        switch (i % 4) {
+            case 0: item = std::move(item).where(col(&Item::qty) == i); break;
+            case 1: item = std::move(item).where(col(&Item::name) == std::to_string(i)); break;
+            case 2: item = std::move(item).where(col(&Item::rank) == i && col(&Item::id) > i); break;
+            default: item = std::move(item).where(col(&Item::price) > double(i)); break;
+        }
+        auto node = i % 2 ? dorm::select<Node>().where(col(&Node::label) == std::to_string(i))
+                          : dorm::select<Node>().where(col(&Node::parent_id) == i);
+        return made{std::move(item), std::move(node)};
+    };
+    auto item_cond = [](int i) -> std::string {
+        switch (i % 4) {
+            case 0: return R"("item"."qty" = ?)";
+            case 1: return R"("item"."name" = ?)";
+            case 2: return R"("item"."rank" = ? AND "item"."id" > ?)";
+            default: return R"("item"."price" > ?)";
+        }
+    };
+    constexpr int n = 400;
+    std::vector<made> kept;
+    std::thread maker([&] {
+        for (int i = 0; i < n; ++i) kept.push_back(make(i));
+    });
+    maker.join();
+    for (int i = n; i < 2 * n; ++i) kept.push_back(make(i));
+    int wrong = 0;
+    for (int i = 0; i < 2 * n; ++i) {
+        const auto c = dorm::compile(kept[static_cast<std::size_t>(i)].item, dialect::sqlite);
+        if (flat(c.sql) != item_where(item_cond(i))) ++wrong;
+        const auto d = dorm::compile(kept[static_cast<std::size_t>(i)].node, dialect::sqlite);
+        const std::string node_col = i % 2 ? R"("node"."label" = ?)" : R"("node"."parent_id" = ?)";
+        if (flat(d.sql).find(node_col) == std::string::npos) ++wrong;
+    }
+    BOOST_TEST(wrong == 0);
+    // many (table, column) pairs, so that pairs share cache entries: every node is the pair's own
+    std::vector<dorm::schema::table> tables(50);
+    std::vector<dorm::ast::expr_ptr> nodes;
+    int mismatched = 0;
+    for (int round = 0; round < 2; ++round)
+        for (const auto& t : tables)
+            for (int c = 0; c < 80; ++c) {
+                auto e = dorm::ast::make_column(&t, c);
+                if (e->table != &t || e->column != c || !e->alias.empty()) ++mismatched;
+                if (c % 7 == 0) nodes.push_back(std::move(e));  // some outlive their cache entry
+            }
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+        const auto& t = tables[(k % (nodes.size() / 2)) / 12];
+        if (nodes[k]->table != &t || nodes[k]->column != static_cast<int>((k % 12) * 7)) ++mismatched;
+    }
+    BOOST_TEST(mismatched == 0);
+    // an aliased column is its own node; the plain one next to it is not affected
+    const auto parent = dorm::aliased<Node>("parent");
+    const auto joined = dorm::select<Node>()
+                            .join(parent, col(&Node::parent_id) == parent.col(&Node::id))
+                            .where(parent.col(&Node::label) == "root")
+                            .where(col(&Node::label) == "leaf");
+    const auto c = dorm::compile(joined, dialect::sqlite);
+    BOOST_TEST(flat(c.sql).find(R"(WHERE "parent"."label" = ? AND "node"."label" = ?)") != std::string::npos, c.sql);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -74,7 +75,75 @@ namespace dorm::ast {
 
 struct expr;
 struct select;
-using expr_ptr = std::shared_ptr<const expr>;
+
+/// A node's reference count: atomic (a node is shared by every statement built from it, and a
+/// const statement may run on several threads). A copied or moved node starts unshared.
+class node_refs {
+public:
+    node_refs() noexcept = default;
+    node_refs(const node_refs&) noexcept {}
+    node_refs& operator=(const node_refs&) noexcept { return *this; }
+    void acquire() const noexcept { n_.fetch_add(1, std::memory_order_relaxed); }
+    /// true when that was the last reference
+    bool release() const noexcept { return n_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+
+private:
+    mutable std::atomic<std::uint32_t> n_{0};
+};
+
+/// Destroys a node whose last reference went (and gives its block back to the thread's pool).
+void destroy_node(const expr* e) noexcept;
+
+/// Shared ownership of a statement-tree node, counted in the node itself: copying is one atomic
+/// increment, dropping the last reference one decrement and the node's destruction (no control
+/// block, no virtual calls). T is expr or const expr.
+template <class T>
+class node_ptr {
+public:
+    node_ptr() noexcept = default;
+    node_ptr(std::nullptr_t) noexcept {}
+    /// Shares `p` (a node from new_expr()).
+    explicit node_ptr(T* p) noexcept : p_(p) {
+        if (p_) p_->refs.acquire();
+    }
+    node_ptr(const node_ptr& o) noexcept : node_ptr(o.p_) {}
+    node_ptr(node_ptr&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
+    template <class U>
+        requires std::is_convertible_v<U*, T*>
+    node_ptr(const node_ptr<U>& o) noexcept : node_ptr(o.get()) {}
+    template <class U>
+        requires std::is_convertible_v<U*, T*>
+    node_ptr(node_ptr<U>&& o) noexcept : p_(o.detach()) {}
+    ~node_ptr() { reset(); }
+    node_ptr& operator=(node_ptr o) noexcept {
+        std::swap(p_, o.p_);
+        return *this;
+    }
+
+    T* get() const noexcept { return p_; }
+    T& operator*() const noexcept { return *p_; }
+    T* operator->() const noexcept { return p_; }
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+    void reset() noexcept {
+        if (p_ && p_->refs.release()) destroy_node(p_);
+        p_ = nullptr;
+    }
+    /// Gives up the reference without dropping it (node_ptr's converting move).
+    T* detach() noexcept {
+        T* p = p_;
+        p_ = nullptr;
+        return p;
+    }
+    friend bool operator==(const node_ptr& a, const node_ptr& b) noexcept { return a.p_ == b.p_; }
+    friend bool operator==(const node_ptr& a, std::nullptr_t) noexcept { return a.p_ == nullptr; }
+
+private:
+    template <class U>
+    friend class node_ptr;
+    T* p_ = nullptr;
+};
+
+using expr_ptr = node_ptr<const expr>;
 
 struct compiled_memo;  // lib/query/shape_cache.hpp
 /// A select's own record of its compiled SQL (the shape cache's entry, with where each parameter
@@ -186,11 +255,12 @@ struct expr {
     /// like made by contains/starts_with/ends_with: args are {x, escaped pattern, the value itself}
     text_match match = text_match::none;
     const param_type* expects = nullptr;  ///< bindparam: the type its value must have (null: any)
+    node_refs refs;  ///< node_ptr's count (not part of the node's value: a copy starts at 0)
 };
 
 /// A new, empty node (from the thread's pool of node blocks: building a small statement per call
 /// does not go to malloc for each node).
-std::shared_ptr<expr> new_expr();
+node_ptr<expr> new_expr();
 
 expr_ptr make_column(const schema::table* t, int column, std::string alias = {});
 expr_ptr make_param(value v);
