@@ -101,22 +101,28 @@ void select_shape_cache::walk(const ast::select& s) {
     if (s.offset) slots_.push_back(slot{nullptr, &*s.offset, nullptr});
 }
 
-void select_shape_cache::describe(const ast::select& s, dialect d) {
+bool select_shape_cache::describe(const ast::select& s, dialect d) {
+    match_len_ = last_ ? last_len_ : 0;
     key_len_ = 0;
     slots_.clear();
     put(static_cast<unsigned char>(d));
     walk(s);
+    if (match_len_ != 0 && key_len_ == match_len_) return true;
+    last_ = nullptr;  // the buffer no longer holds its key
+    return false;
 }
 
 const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, std::vector<value>& params,
                                               const named_params* named) {
-    describe(s, d);
-    auto it = map_.find(key());
-    if (it == map_.end()) return nullptr;
-    last_ = &it->second;
+    if (!describe(s, d)) {
+        auto it = map_.find(key());
+        if (it == map_.end()) return nullptr;
+        last_ = &it->second;
+        last_len_ = key_len_;
+    }
     params.clear();
-    params.reserve(it->second.order.size());
-    for (std::uint32_t k : it->second.order) {
+    params.reserve(last_->order.size());
+    for (std::uint32_t k : last_->order) {
         const slot& sl = slots_[k];
         if (sl.v)
             params.push_back(*sl.v);
@@ -125,7 +131,7 @@ const std::string* select_shape_cache::lookup(const ast::select& s, dialect d, s
         else
             params.push_back(sql_writer::named_value(named, *sl.bind));
     }
-    return &it->second.sql;
+    return &last_->sql;
 }
 
 const std::string* select_shape_cache::store(const ast::select& s, dialect d, const std::string& sql,
@@ -157,6 +163,7 @@ const std::string* select_shape_cache::store(const ast::select& s, dialect d, co
     if (map_.size() >= max_entries) map_.clear();
     e.sql = sql;
     last_ = &map_.emplace(std::string(key()), std::move(e)).first->second;
+    last_len_ = key_len_;
     return &last_->sql;
 }
 

@@ -77,13 +77,24 @@ private:
     static constexpr std::size_t max_entries = 1024;
 
     /// key_ := the shape of `s` for dialect d; slots_ := its parameter slots in walk order.
-    void describe(const ast::select& s, dialect d);
+    /// True when that is the key of last_ (the shape looked up last: a statement built per call
+    /// at one place in the program), found without hashing or a map lookup.
+    bool describe(const ast::select& s, dialect d);
     void walk(const ast::select& s);
     void walk(const ast::expr& e);
     void walk(const ast::table_ref& t);
     // The key is written into a buffer that only grows (key_len_ bytes used): a put of a few
     // bytes is a compare and a copy, not a std::string::append call (a lookup makes ~30 puts).
+    // While the key so far equals the first bytes of last_'s key (still in the buffer), a put
+    // compares instead of writing; the first difference ends that (match_len_ = 0).
     void put(const void* p, std::size_t n) {
+        if (key_len_ + n <= match_len_) {
+            if (std::memcmp(key_.data() + key_len_, p, n) == 0) {
+                key_len_ += n;
+                return;
+            }
+        }
+        match_len_ = 0;
         if (key_len_ + n > key_.size()) key_.resize(std::max(key_.size() * 2, key_len_ + n + 128));
         std::memcpy(key_.data() + key_len_, p, n);
         key_len_ += n;
@@ -101,7 +112,9 @@ private:
     std::string key_;
     std::size_t key_len_ = 0;
     std::vector<slot> slots_;
-    const entry* last_ = nullptr;  ///< the entry of the last lookup hit or store
+    const entry* last_ = nullptr;  ///< the entry of the last lookup hit or store (its key is in key_)
+    std::size_t last_len_ = 0;     ///< the length of last_'s key
+    std::size_t match_len_ = 0;    ///< during describe(): last_len_ while the key still matches, else 0
     std::unordered_map<std::string, entry, fast_string_hash, std::equal_to<>> map_;
 };
 
