@@ -171,8 +171,17 @@ void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
             if (r && s.rec != r) return;
             s.rec = tombstone();
             --size_;
-            ++version_;
+            ++version_;  // also voids insert hints: the slots below may become empty
             count(k.table, -1);
+            // Tombstones just before an empty slot end no probe that could still reach a key
+            // (a key's probe never crosses an empty slot): empty them. A session that loads and
+            // lets go of objects one at a time then leaves no tombstones to rebuild away.
+            if (!slots_[(i + 1) & mask].rec) {
+                for (std::size_t j = i; slots_[j].rec == tombstone(); j = (j - 1) & mask) {
+                    slots_[j].rec = nullptr;
+                    --used_;
+                }
+            }
             return;
         }
     }
