@@ -38,22 +38,22 @@ template <class T>
 inline constexpr auto spec_v = table_spec_of<T>();
 
 struct no_member_spec {
-    std::tuple<> options;
+    spec_tuple<> options;
 };
 
 /// The DORM_TABLE entry of the member described by D, or no_member_spec.
 template <class T, class D, std::size_t I = 0>
 constexpr auto find_member_spec() {
     using members = std::remove_cvref_t<decltype(spec_v<T>.members)>;
-    if constexpr (I == std::tuple_size_v<members>) {
+    if constexpr (I == spec_size_v<members>) {
         return no_member_spec{};
     } else {
-        using S = std::tuple_element_t<I, members>;
+        using S = spec_element_t<I, members>;
         if constexpr (is_table_args_spec<S>) {
             return find_member_spec<T, D, I + 1>();  // a (table_args, ...) entry names no member
         } else if constexpr (std::is_same_v<std::remove_cv_t<decltype(S::pointer)>, std::remove_cv_t<decltype(D::pointer)>>) {
-            if constexpr (std::get<I>(spec_v<T>.members).pointer == D::pointer)
-                return std::get<I>(spec_v<T>.members);
+            if constexpr (spec_get<I>(spec_v<T>.members).pointer == D::pointer)
+                return spec_get<I>(spec_v<T>.members);
             else
                 return find_member_spec<T, D, I + 1>();
         } else {
@@ -103,7 +103,7 @@ template <class T, class D>
 constexpr member_options options_of() {
     member_options m;
     constexpr auto spec = find_member_spec<T, D>();
-    std::apply([&](const auto&... o) { (apply_option(m, o), ...); }, spec.options);
+    spec_apply([&](const auto&... o) { (apply_option(m, o), ...); }, spec.options);
     return m;
 }
 
@@ -120,7 +120,7 @@ constexpr auto find_option() {
     if constexpr (found == boost::mp11::mp_size<opts>::value)
         return absent{};
     else
-        return std::get<found>(spec.options);
+        return spec_get<found>(spec.options);
 }
 
 template <class O>
@@ -175,8 +175,8 @@ constexpr bool spec_names_only_described_members() {
     using members = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
     using specs = std::remove_cvref_t<decltype(spec_v<T>.members)>;
     return []<std::size_t... I>(std::index_sequence<I...>) {
-        return (entry_names_described_member<members>(std::get<I>(spec_v<T>.members)) && ...);
-    }(std::make_index_sequence<std::tuple_size_v<specs>>{});
+        return (entry_names_described_member<members>(spec_get<I>(spec_v<T>.members)) && ...);
+    }(std::make_index_sequence<spec_size_v<specs>>{});
 }
 
 /// The compile-time model of a mapped struct T.

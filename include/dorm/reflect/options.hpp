@@ -7,8 +7,9 @@
 /// unique(&T::a, &T::b), index(...), unique_index(...), check("sql").
 #include <cstddef>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
+
+#include <dorm/reflect/spec_tuple.hpp>
 
 namespace dorm {
 
@@ -26,7 +27,7 @@ template <column_set_kind K, class... P>
 struct column_set_t : table_option_tag {
     static constexpr column_set_kind kind = K;
     const char* name;  ///< nullptr: dorm names it (uq_<table>_<columns> / ix_<table>_<columns>)
-    std::tuple<P...> members;
+    spec_tuple<P...> members;
 };
 
 template <class A>
@@ -41,7 +42,7 @@ constexpr column_set_t<K, P...> make_column_set(const char* name, P... p) {
                   "dorm: dorm::unique(...), dorm::index(...) and dorm::unique_index(...) take data member pointers "
                   "(&T::member), optionally after a name string");
     if (name && !*name) throw "dorm::unique / dorm::index: the name cannot be empty";
-    return column_set_t<K, P...>{{}, name, std::tuple<P...>(p...)};
+    return column_set_t<K, P...>{{}, name, spec_tuple<P...>{p...}};
 }
 template <column_set_kind K, class A, class... P>
 constexpr auto make_column_set(A first, P... rest) {

@@ -16,7 +16,7 @@
 ///
 /// Expands to a constexpr function `dorm_table(T const*)` found by argument-dependent lookup
 /// (the way Boost.Describe finds its descriptors), so write it in the namespace of T.
-#include <tuple>
+#include <dorm/reflect/spec_tuple.hpp>
 
 #include <boost/describe/detail/pp_for_each.hpp>
 
@@ -29,7 +29,7 @@ template <class P, class... Opts>
 struct member_spec {
     P pointer;
     const char* name;
-    std::tuple<Opts...> options;
+    spec_tuple<Opts...> options;
 };
 template <class P, class... Opts>
 constexpr member_spec<P, Opts...> make_member_spec(P p, const char* name, Opts... opts) {
@@ -42,13 +42,13 @@ constexpr member_spec<P, Opts...> make_member_spec(P p, const char* name, Opts..
                   "dorm::column_name(\"...\"), dorm::version, dorm::back_populates(\"...\"), dorm::cascade(\"...\") or "
                   "dorm::secondary<Assoc> (multi-column dorm::unique(...), dorm::index(...) and dorm::unique_index(...) "
                   "go in a (table_args, ...) entry)");
-    return {p, name, std::tuple<Opts...>(opts...)};
+    return {p, name, spec_tuple<Opts...>{opts...}};
 }
 
 /// One `(table_args, table options...)` entry of DORM_TABLE.
 template <class T, class... Args>
 struct table_args_spec {
-    std::tuple<Args...> args;
+    spec_tuple<Args...> args;
 };
 template <class S>
 inline constexpr bool is_table_args_spec = false;
@@ -60,7 +60,7 @@ constexpr table_args_spec<T, Args...> make_table_args_spec(Args... args) {
     static_assert((std::is_base_of_v<table_option_tag, Args> && ...),
                   "dorm: a (table_args, ...) entry of DORM_TABLE takes dorm::unique(&T::a, ...), dorm::index(&T::a, "
                   "...), dorm::unique_index(&T::a, ...) and dorm::check(\"sql\"), each optionally named");
-    return {std::tuple<Args...>(args...)};
+    return {spec_tuple<Args...>{args...}};
 }
 
 /// What DORM_TABLE produced for T.
@@ -68,11 +68,11 @@ template <class T, class... Members>
 struct table_spec {
     using type = T;
     const char* name;
-    std::tuple<Members...> members;
+    spec_tuple<Members...> members;
 };
 template <class T, class... Members>
 constexpr table_spec<T, Members...> make_table_spec(const char* name, Members... m) {
-    return {name, std::tuple<Members...>(m...)};
+    return {name, spec_tuple<Members...>{m...}};
 }
 
 }  // namespace dorm::detail

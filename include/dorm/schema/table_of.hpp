@@ -186,20 +186,20 @@ inline constexpr std::size_t column_set_width<column_set_t<K, P...>> = sizeof...
 
 template <class T, std::size_t I>
 constexpr auto table_args_part() {
-    using S = std::tuple_element_t<I, std::remove_cvref_t<decltype(spec_v<T>.members)>>;
+    using S = spec_element_t<I, std::remove_cvref_t<decltype(spec_v<T>.members)>>;
     if constexpr (is_table_args_spec<S>)
-        return std::get<I>(spec_v<T>.members).args;
+        return spec_get<I>(spec_v<T>.members).args;
     else
-        return std::tuple<>{};
+        return spec_tuple<>{};
 }
 template <class T, std::size_t... I>
 constexpr auto table_args_of(std::index_sequence<I...>) {
-    return std::tuple_cat(table_args_part<T, I>()...);
+    return spec_cat(table_args_part<T, I>()...);
 }
 /// Every element of T's (table_args, ...) entries, in order, as one tuple.
 template <class T>
 inline constexpr auto table_args_v =
-    table_args_of<T>(std::make_index_sequence<std::tuple_size_v<std::remove_cvref_t<decltype(spec_v<T>.members)>>>{});
+    table_args_of<T>(std::make_index_sequence<spec_size_v<std::remove_cvref_t<decltype(spec_v<T>.members)>>>{});
 
 /// Whether the member pointers of a column set of kind K name column members of T.
 template <class T, column_set_kind K, class A>
@@ -209,25 +209,25 @@ constexpr bool set_names_columns(const A& a) {
     } else if constexpr (A::kind != K) {
         return true;
     } else {
-        return std::apply([](auto... p) { return ((model<T>::index_of(p) < model<T>::column_count) && ...); },
+        return spec_apply([](auto... p) { return ((model<T>::index_of(p) < model<T>::column_count) && ...); },
                           a.members);
     }
 }
 template <class T, column_set_kind K, std::size_t... J>
 constexpr bool sets_name_columns(std::index_sequence<J...>) {
-    return (set_names_columns<T, K>(std::get<J>(table_args_v<T>)) && ...);
+    return (set_names_columns<T, K>(spec_get<J>(table_args_v<T>)) && ...);
 }
 
 template <class T, class A, std::size_t N>
 constexpr void add_set_columns(const A& a, std::array<int, N>& out, std::size_t& at) {
     if constexpr (is_column_set<A>)
-        std::apply([&](auto... p) { ((out[at++] = static_cast<int>(model<T>::index_of(p))), ...); }, a.members);
+        spec_apply([&](auto... p) { ((out[at++] = static_cast<int>(model<T>::index_of(p))), ...); }, a.members);
 }
 template <class T, std::size_t N, std::size_t... J>
 constexpr std::array<int, N> make_set_columns(std::index_sequence<J...>) {
     std::array<int, N> out{};
     [[maybe_unused]] std::size_t at = 0;
-    (add_set_columns<T>(std::get<J>(table_args_v<T>), out, at), ...);
+    (add_set_columns<T>(spec_get<J>(table_args_v<T>), out, at), ...);
     return out;
 }
 
@@ -242,7 +242,7 @@ template <class T, std::size_t N, std::size_t... J>
 constexpr std::array<column_set_spec, N> make_sets(std::index_sequence<J...>) {
     std::array<column_set_spec, N> out{};
     [[maybe_unused]] std::size_t at = 0, first = 0;
-    (add_set(std::get<J>(table_args_v<T>), out, at, first), ...);
+    (add_set(spec_get<J>(table_args_v<T>), out, at, first), ...);
     return out;
 }
 
@@ -255,7 +255,7 @@ template <class T, class D, std::size_t N>
 constexpr void add_column_checks(std::array<check_spec, N>& out, std::size_t& at, int column) {
     if constexpr (options_v<T, D>.check_count > 0) {
         constexpr auto spec = find_member_spec<T, D>();
-        std::apply([&](const auto&... o) { (add_check(o, out, at, column), ...); }, spec.options);
+        spec_apply([&](const auto&... o) { (add_check(o, out, at, column), ...); }, spec.options);
     }
 }
 /// Every check of T: the column-level ones in column order, then the table_args ones.
@@ -264,7 +264,7 @@ constexpr std::array<check_spec, N> make_checks(std::index_sequence<I...>, std::
     std::array<check_spec, N> out{};
     [[maybe_unused]] std::size_t at = 0;
     (add_column_checks<T, typename model<T>::template column<I>>(out, at, static_cast<int>(I)), ...);
-    (add_check(std::get<J>(table_args_v<T>), out, at, -1), ...);
+    (add_check(spec_get<J>(table_args_v<T>), out, at, -1), ...);
     return out;
 }
 
@@ -273,7 +273,7 @@ template <class T, class Args = std::remove_cvref_t<decltype(table_args_v<T>)>,
           class Columns = std::make_index_sequence<model<T>::column_count>>
 struct table_level_of;
 template <class T, class... A, std::size_t... I>
-struct table_level_of<T, std::tuple<A...>, std::index_sequence<I...>> {
+struct table_level_of<T, spec_tuple<A...>, std::index_sequence<I...>> {
     using args = std::index_sequence_for<A...>;
     static constexpr bool unique_ok = sets_name_columns<T, column_set_kind::unique>(args{});
     static constexpr bool index_ok = sets_name_columns<T, column_set_kind::index>(args{});
