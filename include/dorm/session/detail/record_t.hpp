@@ -6,7 +6,7 @@
 /// its relationship table in wiring.hpp).
 #include <cstddef>
 #include <memory>
-#include <optional>
+#include <new>
 #include <utility>
 
 #include <boost/mp11/algorithm.hpp>
@@ -108,16 +108,22 @@ public:
             set_storage(external_.get(), snap_buf_);
             return;
         }
-        if (how == record_source::move && src != nullptr)
-            inline_.emplace(std::move(*static_cast<T*>(src)));
-        else
-            inline_.emplace();
-        set_storage(&*inline_, snap_buf_);
+        T* obj = how == record_source::move && src != nullptr
+                     ? ::new (static_cast<void*>(obj_buf_)) T(std::move(*static_cast<T*>(src)))
+                     : ::new (static_cast<void*>(obj_buf_)) T();
+        has_obj_ = true;
+        set_storage(obj, snap_buf_);
     }
-    ~record() { destroy_snapshot(); }
+    ~record() {
+        destroy_snapshot();
+        if (has_obj_) std::launder(reinterpret_cast<T*>(obj_buf_))->~T();
+    }
 
 private:
-    std::optional<T> inline_;
+    // the object itself, when the record made it (raw storage rather than std::optional<T>: one
+    // optional instantiation less per mapped struct in every translation unit that uses it)
+    alignas(T) std::byte obj_buf_[sizeof(T)];
+    bool has_obj_ = false;
     alignas(shape::align) std::byte snap_buf_[shape::size];
 };
 
