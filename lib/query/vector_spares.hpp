@@ -21,13 +21,12 @@ inline constexpr bool vector_spares_enabled = false;
 inline constexpr bool vector_spares_enabled = true;
 #endif
 
-/// One thread's spare vectors of T: up to `keep` empty vectors whose capacity lies in
-/// 1..max_capacity. Raw bytes, so that the thread_local is trivially destructible and its
+/// One thread's spare vectors of T: up to `keep` empty vectors (of a capacity that the caller of
+/// give_spare_vector bounds). Raw bytes, so that the thread_local is trivially destructible and its
 /// "initial-exec" address is one instruction away (no guard, no __tls_get_addr call).
 template <class T>
 struct vector_spare_stack {
     static constexpr std::size_t keep = 8;
-    static constexpr std::size_t max_capacity = 16;
     alignas(std::vector<T>) unsigned char bytes[keep][sizeof(std::vector<T>)];
     unsigned char count;  ///< vectors live in bytes[0 .. count)
     unsigned char state;  ///< 0: unused on this thread, 1: open (closer registered), 2: thread ending
@@ -63,13 +62,14 @@ std::vector<T> take_spare_vector() noexcept {
     return {};
 }
 
-/// Empties `v` and keeps its buffer as a spare (unless it is empty of capacity, too large, or the
-/// thread has enough). Elements are destroyed first: their own lists may come back here meanwhile.
-template <class T>
+/// Empties `v` and keeps its buffer as a spare (unless it has no capacity, more than
+/// `max_capacity`, or the thread has enough). Elements are destroyed first: their own lists may
+/// come back here meanwhile.
+template <class T, std::size_t max_capacity = 16>
 void give_spare_vector(std::vector<T>& v) noexcept {
     if constexpr (vector_spares_enabled) {
         const std::size_t cap = v.capacity();
-        if (cap == 0 || cap > vector_spare_stack<T>::max_capacity) return;
+        if (cap == 0 || cap > max_capacity) return;
         v.clear();
         auto& s = vector_spares<T>;
         if (s.state == 0) {
