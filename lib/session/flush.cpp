@@ -15,8 +15,7 @@ namespace {
 /// rows to follow) whose columns are as loaded.
 bool unchanged_without_relationships(const std::vector<record_base*>& watched) {
     for (const record_base* r : watched) {
-        if (r->layout().rel_count != 0) return false;
-        if (r->state == object_state::persistent && (r->null_out || r->changed())) return false;
+        if (r->layout().rel_count != 0 || persistent_columns_changed(*r)) return false;
     }
     return true;
 }

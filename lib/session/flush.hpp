@@ -26,6 +26,12 @@ namespace dorm::detail {
 /// (deleted last).
 using row_edge = std::pair<record_base*, record_base*>;
 
+/// Whether a persistent record's columns differ from its snapshot (or it has columns to null out):
+/// the dirty check of has_changes() and of do_flush()'s shortcut.
+inline bool persistent_columns_changed(const record_base& r) {
+    return r.state == object_state::persistent && (r.null_out || r.changed());
+}
+
 /// Primary-key order of two records of one table.
 inline bool key_less(const record_base* a, const record_base* b) {
     if (a->ident.i != b->ident.i) return a->ident.i < b->ident.i;

@@ -131,7 +131,7 @@ bool session_impl::has_changes() {
     std::vector<record_base::assoc_row> assoc_ins, assoc_del;
     for (auto* r : watch_) {
         if (r->state != object_state::persistent) continue;
-        const bool changed = r->null_out || r->changed();
+        const bool changed = persistent_columns_changed(*r);
         r->assoc_changes(assoc_ins, assoc_del);
         if (changed || !assoc_ins.empty() || !assoc_del.empty()) return true;
     }
