@@ -1,5 +1,6 @@
 // The flat identity map (see identity_map.hpp).
 #include <dorm/session/detail/identity_map.hpp>
+#include <dorm/session/detail/work_counts.hpp>
 
 #include <string>
 #include <unordered_map>
@@ -105,6 +106,7 @@ void identity_map::reserve(std::size_t n) {
 }
 
 void identity_map::rebuild(std::size_t n) {
+    thread_work_counts().identity_rebuild_slots += slots_.size();
     ++version_;
     std::vector<slot> old = std::move(slots_);
     slots_.assign(n, slot{nullptr, 0, nullptr});

@@ -15,6 +15,8 @@ struct work_counts {
     std::uint64_t collection_steps = 0;
     /// Records examined by a flush (the passes over pending, watched and deleted records).
     std::uint64_t flush_visits = 0;
+    /// Slots of the identity map's flat table visited by its rebuilds (growth, tombstone clean-up).
+    std::uint64_t identity_rebuild_slots = 0;
 };
 
 /// This thread's counts (lib/session/work_counts.cpp).
