@@ -371,6 +371,8 @@ BOOST_FIXTURE_TEST_CASE(boundary_values_bind_exactly_or_are_refused, all_types_d
     BOOST_CHECK_EQUAL(dorm::value(std::uint64_t(9223372036854775807ull)).as_int(), std::numeric_limits<std::int64_t>::max());
     BOOST_CHECK_THROW(dorm::value(std::numeric_limits<std::uint64_t>::max()), dorm::data_error);
     BOOST_CHECK_THROW(dorm::value(std::size_t(1) << 63), dorm::data_error);
+    BOOST_CHECK_THROW(dorm::value(std::numeric_limits<unsigned long long>::max()), dorm::data_error);
+    BOOST_CHECK_EQUAL(dorm::value(std::numeric_limits<std::uint32_t>::max()).as_int(), 4294967295);
     BOOST_CHECK_EQUAL(s.execute(dorm::text<std::string>("SELECT code FROM all_types WHERE i64 = :v",
                                                          {{"v", std::uint64_t(9223372036854775807ull)}}))
                           .scalar_one(),
