@@ -108,7 +108,21 @@ struct record_layout {
     column_mask checked = 0;   ///< columns with values that cannot be stored (check_columns looks at them)
     int version_col = -1;      ///< the dorm::version column (an integer member), or -1
     bool autoincrement = false;
+    /// Ends the life of a record<T> (its object and snapshot); the memory stays (new_record's block).
+    void (*destroy)(record_base* rec) noexcept = nullptr;
 };
+/// The storage of a new record of `size` bytes aligned to `align`, with room for its shared_ptr
+/// control block after it: one allocation per record, and one control-block type compiled in
+/// lib/session/record_block.cpp for every mapped struct (rather than a std::make_shared
+/// instantiation per struct in every translation unit).
+void* allocate_record_block(std::size_t size, std::size_t align);
+/// Gives back a block whose record could not be constructed.
+void free_record_block(void* block, std::size_t align) noexcept;
+/// Shared ownership of `rec`, the record constructed at the start of `block` (from
+/// allocate_record_block(size, align)): when the last owner lets go its layout's destroy() runs,
+/// and the block is freed when no weak_ptr is left either.
+std::shared_ptr<record_base> adopt_record_block(void* block, record_base* rec, std::size_t size,
+                                                std::size_t align) noexcept;
 /// Throws data_error (naming table, column, value and C++ type) when a column in `cols` of `obj`
 /// holds a value its column cannot store: an invalid date, a time point outside 0001..9999, a
 /// string longer than its VARCHAR(n), ... Run before any SQL of a flush.

@@ -20,6 +20,9 @@ namespace dorm::detail {
 /// The relationship members of T (wiring.hpp), offsets measured on `sample`; `count` receives their number.
 template <class T>
 const relationship_info* relationships_of(const T& sample, std::size_t& count);
+/// Ends the life of a record<T> (record_layout::destroy).
+template <class T>
+void destroy_record(record_base* rec) noexcept;
 
 /// The snapshot buffer of T: its column types laid out one after another, as a struct would be.
 template <class T, class Seq = std::make_index_sequence<model<T>::column_count>>
@@ -77,6 +80,7 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
         for (std::size_t i = 0; i < n; ++i)
             if (slots[i].ops->check || slots[i].max_chars) l.checked |= column_mask{1} << i;
         l.rels = relationships_of<T>(sample, l.rel_count);
+        l.destroy = &destroy_record<T>;
         return l;
     }
 };
@@ -100,7 +104,7 @@ public:
     static_assert(N <= 64, "dorm: a mapped struct can have at most 64 columns");
     using shape = snapshot_shape<T>;
 
-    /// One constructor for every source (one std::make_shared instantiation per struct).
+    /// One constructor for every source.
     record(record_source how, void* src) : record_base(&layout_of<T>()) {
         // (the null tests let the optimiser see that `empty`, whose src is nullptr, never reads it)
         if (how == record_source::external && src != nullptr) {
@@ -127,10 +131,24 @@ private:
     alignas(shape::align) std::byte snap_buf_[shape::size];
 };
 
-/// A new record of T (see record_source).
+template <class T>
+void destroy_record(record_base* rec) noexcept {
+    static_cast<record<T>*>(rec)->~record();
+}
+
+/// A new record of T (see record_source), in one allocation with its control block.
 template <class T>
 std::shared_ptr<record_base> new_record(record_source how, void* src) {
-    return std::make_shared<record<T>>(how, src);
+    constexpr std::size_t size = sizeof(record<T>), align = alignof(record<T>);
+    void* block = allocate_record_block(size, align);
+    record<T>* rec;
+    try {
+        rec = ::new (block) record<T>(how, src);
+    } catch (...) {
+        free_record_block(block, align);
+        throw;
+    }
+    return adopt_record_block(block, rec, size, align);
 }
 
 /// The identity of an object of T.

@@ -25,7 +25,7 @@ std::shared_ptr<void> load_entity_erased(driver::statement& s, session_impl* ses
 /// A new record of T with a row's columns (from `first`, table order) read into its object.
 template <class T>
 std::shared_ptr<record_base> read_new_record(driver::statement& s, int first) {
-    auto rec = std::make_shared<record<T>>(record_source::empty, nullptr);
+    auto rec = new_record<T>(record_source::empty, nullptr);
     read_object(*static_cast<T*>(rec->object()), s, first);  // inlined: the hot loop of every entity query
     return rec;
 }
