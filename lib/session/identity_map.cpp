@@ -55,38 +55,29 @@ record_base* identity_map::find(const identity_key& k) const noexcept {
     for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
         const slot& s = slots_[i];
         if (!s.rec) return nullptr;
-        if (s.rec != tombstone() && s.key == k.i && s.table == k.table) return s.rec;
+        if (s.key == k.i && s.table == k.table) return s.rec;
     }
 }
 
 record_base* identity_map::find(const identity_key& k, insert_hint& hint) {
     hint.pos = static_cast<std::size_t>(-1);
     if (in_others(k)) return find(k);
-    if ((used_ + 1) * 4 > slots_.size() * 3) grow();  // so that the hinted insert needs no growth
+    if ((size_ + 1) * 4 > slots_.size() * 3) grow();  // so that the hinted insert needs no growth
     const std::size_t mask = slots_.size() - 1;
-    std::size_t first_free = slots_.size();
-    for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
+    std::size_t i = index_of(k.table, k.i);
+    for (;; i = (i + 1) & mask) {
         const slot& s = slots_[i];
-        if (!s.rec) {
-            if (first_free == slots_.size()) first_free = i;
-            break;
-        }
-        if (s.rec == tombstone()) {
-            if (first_free == slots_.size()) first_free = i;
-            continue;
-        }
+        if (!s.rec) break;
         if (s.key == k.i && s.table == k.table) return s.rec;
     }
-    hint.pos = first_free;
+    hint.pos = i;  // the empty slot that ended the probe
     hint.version = version_;
     return nullptr;
 }
 
 record_base* identity_map::emplace(const identity_key& k, record_base* r, const insert_hint& hint) {
     if (in_others(k) || hint.pos == static_cast<std::size_t>(-1) || hint.version != version_) return emplace(k, r);
-    slot& s = slots_[hint.pos];
-    if (!s.rec) ++used_;
-    s = slot{k.table, k.i, r};
+    slots_[hint.pos] = slot{k.table, k.i, r};
     ++size_;
     ++version_;
     count(k.table, +1);
@@ -101,8 +92,8 @@ void identity_map::grow() {
 
 void identity_map::reserve(std::size_t n) {
     std::size_t m = slots_.empty() ? 64 : slots_.size();
-    while ((n + 1) * 4 > m * 3) m *= 2;  // the load limit of emplace(), with no tombstones left
-    if (m > slots_.size() || (used_ != size_ && (n + (used_ - size_) + 1) * 4 > m * 3)) rebuild(m);
+    while ((n + 1) * 4 > m * 3) m *= 2;  // the load limit of emplace()
+    if (m > slots_.size()) rebuild(m);
 }
 
 void identity_map::rebuild(std::size_t n) {
@@ -112,10 +103,9 @@ void identity_map::rebuild(std::size_t n) {
     slots_.assign(n, slot{nullptr, 0, nullptr});
     shift_ = 64;
     for (std::size_t m = n / 16; m > 1; m >>= 1) --shift_;  // n / 16 blocks
-    used_ = size_;
     const std::size_t mask = n - 1;
     for (const slot& s : old) {
-        if (!s.rec || s.rec == tombstone()) continue;
+        if (!s.rec) continue;
         std::size_t i = index_of(s.table, s.key);
         while (slots_[i].rec) i = (i + 1) & mask;
         slots_[i] = s;
@@ -129,25 +119,15 @@ record_base* identity_map::emplace(const identity_key& k, record_base* r) {
         if (inserted) count(k.table, +1);
         return it->second;
     }
-    if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+    if ((size_ + 1) * 4 > slots_.size() * 3) grow();
     const std::size_t mask = slots_.size() - 1;
-    std::size_t first_free = slots_.size();
-    for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
-        slot& s = slots_[i];
-        if (!s.rec) {
-            if (first_free == slots_.size()) {
-                first_free = i;
-                ++used_;
-            }
-            break;
-        }
-        if (s.rec == tombstone()) {
-            if (first_free == slots_.size()) first_free = i;
-            continue;
-        }
+    std::size_t i = index_of(k.table, k.i);
+    for (;; i = (i + 1) & mask) {
+        const slot& s = slots_[i];
+        if (!s.rec) break;
         if (s.key == k.i && s.table == k.table) return s.rec;
     }
-    slots_[first_free] = slot{k.table, k.i, r};
+    slots_[i] = slot{k.table, k.i, r};
     ++size_;
     ++version_;
     count(k.table, +1);
@@ -166,34 +146,36 @@ void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
     }
     if (slots_.empty()) return;
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = index_of(k.table, k.i);; i = (i + 1) & mask) {
-        slot& s = slots_[i];
+    std::size_t i = index_of(k.table, k.i);
+    for (;; i = (i + 1) & mask) {
+        const slot& s = slots_[i];
         if (!s.rec) return;
-        if (s.rec != tombstone() && s.key == k.i && s.table == k.table) {
-            if (r && s.rec != r) return;
-            s.rec = tombstone();
-            --size_;
-            ++version_;  // also voids insert hints: the slots below may become empty
-            count(k.table, -1);
-            // Tombstones just before an empty slot end no probe that could still reach a key
-            // (a key's probe never crosses an empty slot): empty them. A session that loads and
-            // lets go of objects one at a time then leaves no tombstones to rebuild away.
-            if (!slots_[(i + 1) & mask].rec) {
-                for (std::size_t j = i; slots_[j].rec == tombstone(); j = (j - 1) & mask) {
-                    slots_[j].rec = nullptr;
-                    --used_;
-                }
-            }
-            return;
+        if (s.key == k.i && s.table == k.table) break;
+    }
+    if (r && slots_[i].rec != r) return;
+    --size_;
+    ++version_;  // also voids insert hints: entries move below
+    count(k.table, -1);
+    // Backward-shift deletion (no tombstones): the entries after the hole, up to the next empty
+    // slot, move back into it when the hole lies on their probe path (between their home slot and
+    // where they are), so that every probe still ends at the first empty slot after its key.
+    for (std::size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
+        const slot& s = slots_[j];
+        if (!s.rec) break;
+        const std::size_t home = index_of(s.table, s.key);
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            slots_[i] = s;
+            i = j;
         }
     }
+    slots_[i] = slot{nullptr, 0, nullptr};
 }
 
 void identity_map::clear() noexcept {
     slots_.clear();
     if (others_) others_->clear();
     per_table_.clear();
-    size_ = used_ = 0;
+    size_ = 0;
     shift_ = 64;
     ++version_;
 }

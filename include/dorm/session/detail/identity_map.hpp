@@ -47,17 +47,15 @@ private:
     struct slot {
         const schema::table* table;
         std::int64_t key;
-        record_base* rec;  // nullptr: empty; tombstone(): erased
+        record_base* rec;  // nullptr: empty (erase shifts entries back: there are no tombstones)
     };
-    static record_base* tombstone() noexcept { return reinterpret_cast<record_base*>(std::uintptr_t{1}); }
     std::size_t index_of(const schema::table* t, std::int64_t key) const noexcept;
     void grow();
     void rebuild(std::size_t slots);
 
     std::vector<slot> slots_;
     std::uint64_t version_ = 0;  // changes with every insert, erase, growth
-    std::size_t size_ = 0;  // live entries
-    std::size_t used_ = 0;  // live + tombstones
+    std::size_t size_ = 0;  // entries in slots_
     int shift_ = 64;
     struct other_map;  // (table, serialized key) -> record
     std::unique_ptr<other_map> others_;  // null until the first such key
