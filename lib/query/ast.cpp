@@ -4,6 +4,7 @@
 
 #include "query/node_pool.hpp"
 #include "query/vector_spares.hpp"
+#include "util/thread_state.hpp"
 
 #include <cstdint>
 
@@ -53,26 +54,21 @@ struct column_node_cache {
             if (e.node && e.node->refs.release()) destroy_node(e.node);
     }
 };
-struct column_cache_slot {
+/// The thread's column_node_cache, made at its first column (see util/thread_state.hpp).
+struct column_cache_ref {
     column_node_cache* cache;
-    unsigned char state;  ///< 0: none yet on this thread, 1: open, 2: thread ending
-};
-__attribute__((tls_model("initial-exec"))) thread_local column_cache_slot column_cache{};
-struct column_cache_closer {
-    ~column_cache_closer() {
-        delete column_cache.cache;
-        column_cache.cache = nullptr;
-        column_cache.state = 2;
+    void close() noexcept {
+        delete cache;
+        cache = nullptr;
     }
 };
+using column_cache = detail::thread_state<column_cache_ref>;
 column_node_cache* thread_column_cache() {
-    if (column_cache.state == 1) return column_cache.cache;
-    if (column_cache.state == 2) return nullptr;
-    thread_local column_cache_closer c;  // registered once per thread
-    (void)c;
-    column_cache.cache = new column_node_cache();
-    column_cache.state = 1;
-    return column_cache.cache;
+    column_cache_ref& ref = column_cache::get();
+    if (column_cache::is_open()) return ref.cache;
+    if (!column_cache::open()) return nullptr;  // the thread is ending
+    ref.cache = new column_node_cache();
+    return ref.cache;
 }
 expr_ptr new_column(const schema::table* t, int column, std::string alias) {
     auto e = new_expr();
