@@ -109,14 +109,20 @@ constexpr std::string_view integer_spelling() {
 }
 
 /// Strings that must outlive a statement execution (formatted dates bound without copies).
+/// Defined in lib/reflect/column_ops.cpp (a user translation unit only passes it along).
 class bind_scratch {
 public:
-    std::string& next() { return used_ < strings_.size() ? *strings_[used_++] : grow(); }
+    bind_scratch() noexcept = default;
+    ~bind_scratch();
+    bind_scratch(const bind_scratch&) = delete;
+    bind_scratch& operator=(const bind_scratch&) = delete;
+    /// A string that stays where it is until clear() (then it is reused).
+    std::string& next();
     void clear() noexcept { used_ = 0; }
 
 private:
-    std::string& grow();  // lib/reflect/column_ops.cpp
-    std::vector<std::unique_ptr<std::string>> strings_;  // stable addresses
+    struct strings;  // stable addresses
+    strings* strings_ = nullptr;
     std::size_t used_ = 0;
 };
 
@@ -210,7 +216,7 @@ struct column_traits<std::string> {
     static void read(driver::statement& s, int c, std::string& out) {
         const std::string_view t = s.get_text(c);
         if (t.empty() && s.is_null(c)) throw_null_into_non_optional();
-        out.assign(t);
+        out.assign(t.data(), t.size());
     }
     static value to_value(const std::string& v) { return value(v); }
 };
@@ -221,13 +227,10 @@ struct column_traits<blob> {
     static constexpr column_type type = column_type::blob;
     static constexpr int int_bytes = 0;
     static constexpr std::string_view cpp_name = "dorm::blob";
-    static void bind(driver::statement& s, int i, const blob& v, bind_scratch&) { s.bind_blob(i, v); }
-    static void read(driver::statement& s, int c, blob& out) {
-        if (s.is_null(c)) throw_null_into_non_optional();
-        auto b = s.get_blob(c);
-        out.assign(b.begin(), b.end());
-    }
-    static value to_value(const blob& v) { return value(v); }
+    // (compiled in lib/reflect/column_ops.cpp)
+    static void bind(driver::statement& s, int i, const blob& v, bind_scratch&);
+    static void read(driver::statement& s, int c, blob& out);
+    static value to_value(const blob& v);
 };
 
 template <class Duration>
