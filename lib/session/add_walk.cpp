@@ -69,12 +69,18 @@ bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
 }
 
 void session_impl::add(const std::shared_ptr<record_base>& rec) {
+    if (rec->row_deleted)  // (SQLAlchemy: "Instance ... has been deleted")
+        throw invalid_request_error("dorm: the " + rec->table().type_name + " object (" + rec->key_text() +
+                                    ") was deleted: its row is gone, and add() does not bring a deleted object "
+                                    "back; add a new object with its values to insert the row again");
     if (!enter(rec) || rec->layout().rel_count == 0) return;
     std::vector<add_step> work;
     work.emplace_back(rec);
     // `next` entered the session: its own cascade runs before its parent step continues
+    // (an object whose row was deleted stays out: a collection that still holds it does not
+    // insert it again; SQLAlchemy's cascade skips it likewise, "operation will not proceed")
     auto descend = [&](std::shared_ptr<record_base> next) {
-        if (next && enter(next) && next->layout().rel_count) work.emplace_back(std::move(next));
+        if (next && !next->row_deleted && enter(next) && next->layout().rel_count) work.emplace_back(std::move(next));
     };
     while (!work.empty()) {
         add_step& at = work.back();  // (invalidated by descend)

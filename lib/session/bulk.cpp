@@ -80,6 +80,7 @@ std::int64_t session_impl::bulk_delete(const ast::delete_& d) {
         for (auto* r : matched) {  // the rows are gone: so are the objects (until a rollback)
             r->state = object_state::persistent;
             r->deleted_in_txn = true;
+            r->row_deleted = true;
             txn_deleted_.push_back(r->shared_from_this());
             forget(r);
         }

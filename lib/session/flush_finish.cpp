@@ -59,6 +59,7 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
         forget_batch batch(*this, deletes.size());
         for (auto* r : deletes) {
             r->deleted_in_txn = true;
+            r->row_deleted = true;
             txn_deleted_.push_back(r->shared_from_this());
             forget(r);
         }

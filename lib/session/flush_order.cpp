@@ -110,8 +110,8 @@ void session_impl::cascade_into_flush() {
         std::vector<std::shared_ptr<record_base>> reach;
         for (std::size_t i = 0; i < pending_.size(); ++i) pending_[i]->related(reach);
         for (std::size_t i = 0; i < watch_.size(); ++i) watch_[i]->related(reach);
-        for (auto& r : reach)
-            if (r && r->owner != this) add(r);
+        for (auto& r : reach)  // (not an object whose row was deleted: see add_walk.cpp)
+            if (r && r->owner != this && !r->row_deleted) add(r);
     }
     // an object linked to a new one before add() that the cascade cannot reach is not left out silently
     unhooked_refs::check(this);

@@ -225,7 +225,9 @@ namespace {
 /// A record leaving its session that the detached registry should know: it has a row (persistent,
 /// not only inserted by the open transaction) and someone else holds its object.
 bool leaves_with_a_row(const std::shared_ptr<record_base>& r) noexcept {
-    if (r->state != object_state::persistent || !r->has_snapshot || r->inserted_in_txn) return false;
+    // (a deleted row too: found again, the record says it was deleted and is not inserted anew)
+    if (!r->row_deleted && (r->state != object_state::persistent || !r->has_snapshot || r->inserted_in_txn))
+        return false;
     return r->object_ptr().use_count() > 2;  // this temporary, the record's own reference, and someone else
 }
 void remember_if_held(const std::shared_ptr<record_base>& r) noexcept {
@@ -463,6 +465,8 @@ void session_impl::rollback() noexcept {
         // deleted ones come back
         for (auto& r : txn_deleted_) {
             r->deleted_in_txn = false;
+            r->row_deleted = false;
+            if (r->detached_known.load(std::memory_order_relaxed)) detached_records::attach(r.get());
             r->owner = this;
             r->state = object_state::persistent;
             records_.push_back(r);

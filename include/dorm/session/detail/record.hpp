@@ -360,6 +360,10 @@ public:
     bool has_backup = false;
     bool inserted_in_txn = false;   ///< rollback expunges it
     bool deleted_in_txn = false;    ///< rollback brings it back
+    /// Its row was DELETEd (by a flush or a bulk delete; rollback clears it): a save-update cascade
+    /// that reaches it (a collection still holding it) leaves it out, and add() refuses it, as
+    /// SQLAlchemy does for a deleted instance. It never comes back as a new row by itself.
+    bool row_deleted = false;
     bool generated_key = false;     ///< the key came from the database in this transaction
     bool watched = false;           ///< on the session's watch list
     bool keyed = false;             ///< in the identity map under `ident`

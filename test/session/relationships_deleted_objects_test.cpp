@@ -1,0 +1,207 @@
+// A deleted object stays deleted while the in-memory objects of the session still refer to it.
+// Objects are not expired on commit (README: like SQLAlchemy's expire_on_commit=False), so a
+// loaded collection of a parent may still hold a child whose row was deleted; the save-update
+// cascade of the next flush must not INSERT that row again (found by an application-style trial:
+// the next query's autoflush re-inserted the child, and its association rows).
+//
+// SQLAlchemy: a flush never saves an object that is not in the session through an unchanged
+// collection (unitofwork.py register_object: "not in session, add operation will not proceed"),
+// and Session.add() of a deleted instance raises InvalidRequestError ("Instance ... has been
+// deleted. Use the make_transient() function ..."; test/orm/test_session.py
+// SessionStateTest.test_deleted_adds_to_imap_unconditionally and test_transient_deleted...).
+#include <boost/test/unit_test.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <dorm/dorm.hpp>
+
+#include "fixture.hpp"
+
+using dorm::col;
+using dorm_test::q;
+
+namespace {
+
+struct Shelf;
+struct Jar {
+    int id = 0;
+    std::string label;
+    std::optional<int> shelf_id;
+    dorm::one<Shelf> shelf;
+};
+struct Shelf {
+    int id = 0;
+    std::string room;
+    dorm::many<Jar> jars;
+};
+BOOST_DESCRIBE_STRUCT(Jar, (), (id, label, shelf_id, shelf))
+BOOST_DESCRIBE_STRUCT(Shelf, (), (id, room, jars))
+DORM_TABLE(Shelf, "del_shelf", (jars, dorm::back_populates("shelf")))
+DORM_TABLE(Jar, "del_jar", (shelf_id, dorm::foreign_key(&Shelf::id)), (shelf, dorm::back_populates("jars")))
+
+struct Recipe;
+struct Spice;
+struct RecipeSpice {
+    int recipe_id = 0;
+    int spice_id = 0;
+};
+struct Recipe {
+    int id = 0;
+    std::string name;
+    dorm::many<Spice> spices;
+};
+struct Spice {
+    int id = 0;
+    std::string name;
+    dorm::many<Recipe> recipes;
+};
+BOOST_DESCRIBE_STRUCT(RecipeSpice, (), (recipe_id, spice_id))
+BOOST_DESCRIBE_STRUCT(Recipe, (), (id, name, spices))
+BOOST_DESCRIBE_STRUCT(Spice, (), (id, name, recipes))
+DORM_TABLE(Recipe, "del_recipe", (spices, dorm::secondary<RecipeSpice>, dorm::back_populates("recipes")))
+DORM_TABLE(Spice, "del_spice", (recipes, dorm::secondary<RecipeSpice>, dorm::back_populates("spices")))
+DORM_TABLE(RecipeSpice, "del_recipe_spice", (recipe_id, dorm::primary_key, dorm::foreign_key(&Recipe::id)),
+           (spice_id, dorm::primary_key, dorm::foreign_key(&Spice::id)))
+
+using pantry_db = dorm_test::database<Shelf, Jar, Recipe, Spice, RecipeSpice>;
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(deleted_objects)
+
+BOOST_FIXTURE_TEST_CASE(a_child_deleted_while_its_parents_collection_holds_it_is_not_inserted_again, pantry_db) {
+    dorm::session s(engine);
+    auto shelf = s.add(Shelf{.room = "kitchen"});
+    auto jar = std::make_shared<Jar>(Jar{.label = "salt"});  // the application's own object
+    shelf->jars.push_back(jar);
+    shelf->jars.push_back(std::make_shared<Jar>(Jar{.label = "sugar"}));
+    s.commit();
+    const int jar_id = jar->id;
+    s.remove(jar);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("del_jar"), 1);
+    echo.clear();
+    // the next query's autoflush, a change of the parent, and a commit: none inserts the jar
+    auto left = s.execute(dorm::select<Jar>()).all();
+    BOOST_CHECK_EQUAL(left.size(), 1u);
+    shelf->room = "pantry";
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
+    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 1u);
+    BOOST_CHECK_EQUAL(rows("del_jar"), 1);
+    BOOST_CHECK(s.get<Jar>(jar_id) == nullptr);
+    dorm::session fresh(engine);
+    BOOST_CHECK(fresh.get<Jar>(jar_id) == nullptr);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_session_made_child_deleted_in_the_open_transaction_stays_deleted, pantry_db) {
+    int shelf_id = 0;
+    {
+        dorm::session s(engine);
+        auto shelf = s.add(Shelf{.room = "cellar"});
+        shelf->jars.push_back(std::make_shared<Jar>(Jar{.label = "wine"}));
+        s.commit();
+        shelf_id = shelf->id;
+    }
+    dorm::session s(engine);
+    auto shelf = s.get<Shelf>(shelf_id);
+    BOOST_REQUIRE(shelf);
+    BOOST_REQUIRE_EQUAL(shelf->jars.size(), 1u);  // loaded: the session made the jar
+    auto jar = *shelf->jars.begin();
+    s.remove(jar);
+    s.flush();  // the DELETE ran; the transaction is open
+    echo.clear();
+    BOOST_CHECK_EQUAL(s.execute(dorm::select(dorm::count()).select_from<Jar>()).scalar_one(), 0);
+    s.flush();
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
+    BOOST_CHECK_EQUAL(rows("del_jar"), 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(add_refuses_a_deleted_object_and_the_session_goes_on, pantry_db) {
+    dorm::session s(engine);
+    auto jar = s.add(Jar{.label = "pepper"});
+    s.commit();
+    s.remove(jar);
+    s.flush();
+    BOOST_CHECK_THROW(s.add(jar), dorm::invalid_request_error);  // deleted in this transaction
+    s.commit();
+    try {
+        s.add(jar);  // deleted and committed
+        BOOST_ERROR("add() took a deleted object");
+    } catch (const dorm::invalid_request_error& e) {
+        const std::string m = e.what();
+        BOOST_CHECK(m.find("Jar") != std::string::npos);
+        BOOST_CHECK(m.find("deleted") != std::string::npos);
+    }
+    // its values go into a new row as a new object
+    auto again = s.add(Jar{.label = jar->label});
+    s.commit();
+    BOOST_CHECK(again->id != 0);
+    BOOST_CHECK_EQUAL(rows("del_jar"), 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(rollback_brings_a_flushed_delete_back_as_a_usable_object, pantry_db) {
+    dorm::session s(engine);
+    auto shelf = s.add(Shelf{.room = "attic"});
+    auto jar = std::make_shared<Jar>(Jar{.label = "honey"});
+    shelf->jars.push_back(jar);
+    s.commit();
+    s.remove(jar);
+    s.flush();
+    s.rollback();
+    BOOST_CHECK(s.contains(jar));
+    jar->label = "raw honey";
+    s.commit();  // an UPDATE of the row that is still there
+    BOOST_CHECK_EQUAL(rows("del_jar"), 1);
+    dorm::session fresh(engine);
+    auto back = fresh.get<Jar>(jar->id);
+    BOOST_REQUIRE(back);
+    BOOST_CHECK_EQUAL(back->label, "raw honey");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_bulk_deleted_child_held_by_a_collection_is_not_inserted_again, pantry_db) {
+    dorm::session s(engine);
+    auto shelf = s.add(Shelf{.room = "garage"});
+    auto jar = std::make_shared<Jar>(Jar{.label = "oil"});
+    shelf->jars.push_back(jar);
+    s.commit();
+    const int jar_id = jar->id;
+    s.execute(dorm::delete_from<Jar>().where(col(&Jar::id) == jar_id));
+    shelf->room = "shed";
+    echo.clear();
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
+    BOOST_CHECK_EQUAL(rows("del_jar"), 0);
+    BOOST_CHECK(s.get<Jar>(jar_id) == nullptr);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_deleted_many_to_many_peer_gets_no_association_row_back, pantry_db) {
+    dorm::session s(engine);
+    auto pepper = s.add(Spice{.name = "pepper"});
+    auto stew = s.add(Recipe{.name = "stew"});
+    auto soup = s.add(Recipe{.name = "soup"});
+    stew->spices.push_back(pepper);
+    soup->spices.push_back(pepper);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("del_recipe_spice"), 2);
+    s.remove(stew);  // pepper->recipes still holds it in memory
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("del_recipe"), 1);
+    BOOST_CHECK_EQUAL(rows("del_recipe_spice"), 1);
+    echo.clear();
+    pepper->name = "black pepper";
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
+    BOOST_CHECK_EQUAL(rows("del_recipe"), 1);
+    BOOST_CHECK_EQUAL(rows("del_recipe_spice"), 1);
+    // the other recipe's association is still there
+    dorm::session fresh(engine);
+    auto p = fresh.execute(dorm::select<Spice>()).scalar_one();
+    BOOST_REQUIRE_EQUAL(p->recipes.size(), 1u);
+    BOOST_CHECK_EQUAL((*p->recipes.begin())->name, "soup");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
