@@ -437,6 +437,12 @@ void record_base::on_changed(const relationship_info& rel, const std::shared_ptr
         const auto i = static_cast<std::size_t>(&rel - layout_->rels);
         if (auto next = joined(i, child)) owner->add(next);  // an outermost add: it walks without recursion
         joined_after(i, child);
+        // an object given a parent again (after it became an orphan, or was removed): the
+        // parent's collection now holds it, and its save-update cascade keeps it (add() after
+        // remove(); SQLAlchemy's backref append cancels the pending deletion likewise)
+        if (rel.many_to_one && state == object_state::deleted)
+            if (const relationship_info* back = back_of(rel); back && back->cascade_save_update)
+                owner->add(shared_from_this());
         return;
     }
     mirror(rel, obj_, nullptr, child, false);
@@ -449,7 +455,18 @@ void record_base::on_changed(const relationship_info& rel, const std::shared_ptr
         }
         deassociate(rel.target(), child.get(), rel.target_fk);
     } else if (rel.many_to_one) {
-        if (!rel.ops->get(at(obj_, rel.offset))) deassociate(*layout_, obj_, rel.owner_fk);
+        if (rel.ops->get(at(obj_, rel.offset))) return;  // moved to another parent
+        // The object left its parent from this side (`child->parent = nullptr`). When the
+        // parent's side cascades delete-orphan, it is an orphan now, as when the parent's
+        // collection lost it (SQLAlchemy: the backref removes it from the collection, and the
+        // flush deletes the orphan); assigning a parent again before the flush keeps it.
+        const relationship_info* back = back_of(rel);
+        if (back && back->cascade_delete_orphan && owner &&
+            (state == object_state::persistent || state == object_state::pending)) {
+            owner->remove(this);
+            return;
+        }
+        deassociate(*layout_, obj_, rel.owner_fk);
     }
 }
 

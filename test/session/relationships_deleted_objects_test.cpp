@@ -65,7 +65,25 @@ DORM_TABLE(Spice, "del_spice", (recipes, dorm::secondary<RecipeSpice>, dorm::bac
 DORM_TABLE(RecipeSpice, "del_recipe_spice", (recipe_id, dorm::primary_key, dorm::foreign_key(&Recipe::id)),
            (spice_id, dorm::primary_key, dorm::foreign_key(&Spice::id)))
 
-using pantry_db = dorm_test::database<Shelf, Jar, Recipe, Spice, RecipeSpice>;
+// delete-orphan on the collection side; the child leaves it from either side
+struct Basket;
+struct Apple {
+    int id = 0;
+    std::string kind;
+    std::optional<int> basket_id;
+    dorm::one<Basket> basket;
+};
+struct Basket {
+    int id = 0;
+    std::string owner;
+    dorm::many<Apple> apples;
+};
+BOOST_DESCRIBE_STRUCT(Apple, (), (id, kind, basket_id, basket))
+BOOST_DESCRIBE_STRUCT(Basket, (), (id, owner, apples))
+DORM_TABLE(Basket, "del_basket", (apples, dorm::back_populates("basket"), dorm::cascade("all, delete-orphan")))
+DORM_TABLE(Apple, "del_apple", (basket_id, dorm::foreign_key(&Basket::id)), (basket, dorm::back_populates("apples")))
+
+using pantry_db = dorm_test::database<Shelf, Jar, Recipe, Spice, RecipeSpice, Basket, Apple>;
 
 }  // namespace
 
@@ -202,6 +220,61 @@ BOOST_FIXTURE_TEST_CASE(a_deleted_many_to_many_peer_gets_no_association_row_back
     auto p = fresh.execute(dorm::select<Spice>()).scalar_one();
     BOOST_REQUIRE_EQUAL(p->recipes.size(), 1u);
     BOOST_CHECK_EQUAL((*p->recipes.begin())->name, "soup");
+}
+
+// SQLAlchemy: test/orm/test_cascade.py O2MCascadeDeleteOrphanTest (an orphan made through the
+// backref, `child.parent = None`, is deleted at the flush; re-parented before it, it is kept)
+BOOST_FIXTURE_TEST_CASE(a_child_whose_parent_is_set_to_null_is_a_deleted_orphan, pantry_db) {
+    dorm::session s(engine);
+    auto b = s.add(Basket{.owner = "ann"});
+    auto red = std::make_shared<Apple>(Apple{.kind = "red"});
+    auto green = std::make_shared<Apple>(Apple{.kind = "green"});
+    b->apples.push_back(red);
+    b->apples.push_back(green);
+    s.commit();
+    green->basket = nullptr;  // from the child's side
+    BOOST_CHECK_EQUAL(b->apples.size(), 1u);
+    echo.clear();
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("DELETE FROM " + q("del_apple")), 1u);
+    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 0u);
+    BOOST_CHECK_EQUAL(rows("del_apple"), 1);
+    BOOST_CHECK(!s.contains(green));
+}
+
+BOOST_FIXTURE_TEST_CASE(an_orphan_given_a_parent_again_before_the_flush_is_kept, pantry_db) {
+    dorm::session s(engine);
+    auto ann = s.add(Basket{.owner = "ann"});
+    auto bob = s.add(Basket{.owner = "bob"});
+    auto apple = std::make_shared<Apple>(Apple{.kind = "gala"});
+    ann->apples.push_back(apple);
+    s.commit();
+    apple->basket = nullptr;
+    apple->basket = bob;  // moved, through an orphan state
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("del_apple"), 1);
+    BOOST_CHECK(s.contains(apple));
+    BOOST_CHECK(apple->basket_id == bob->id);
+    BOOST_CHECK_EQUAL(bob->apples.size(), 1u);
+    BOOST_CHECK_EQUAL(ann->apples.size(), 0u);
+    dorm::session fresh(engine);
+    auto back = fresh.get<Apple>(apple->id);
+    BOOST_REQUIRE(back);
+    BOOST_CHECK(back->basket_id == bob->id);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_new_child_orphaned_before_the_flush_is_never_inserted, pantry_db) {
+    dorm::session s(engine);
+    auto b = s.add(Basket{.owner = "cy"});
+    s.commit();
+    auto apple = std::make_shared<Apple>(Apple{.kind = "fuji"});
+    b->apples.push_back(apple);  // pending through the cascade
+    apple->basket = nullptr;
+    echo.clear();
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);
+    BOOST_CHECK_EQUAL(rows("del_apple"), 0);
+    BOOST_CHECK(!s.contains(apple));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
