@@ -100,6 +100,15 @@ void throw_bad_write(std::string shown, std::string_view problem) {
     throw data_error(std::move(d));
 }
 
+void check_text_length(std::string_view text, std::uint32_t n) {
+    if (text.size() <= n) return;  // at most n bytes: at most n characters
+    std::size_t chars = 0;
+    for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
+    if (chars <= n) return;
+    throw_bad_write(quote_value(text), "is " + std::to_string(chars) + " characters long; the column is VARCHAR(" +
+                                           std::to_string(n) + ")");
+}
+
 void rethrow_in_column(const data_error& e, std::string_view table, std::string_view column,
                        std::string_view cpp_type) {
     data_error_details d = e.details();

@@ -55,6 +55,7 @@ std::int64_t session_impl::bulk_update(const ast::update& u) {
                     "dorm::sharded_engine: a bulk UPDATE of " + u.table->name + " sets its shard key " +
                     u.table->columns[static_cast<std::size_t>(col)].name +
                     ": a row does not move between shards (delete the rows and add new objects)");
+    check_written_values(u);
     std::int64_t n = 0;
     for (std::size_t slot : write_slots(u.table, u.where)) {
         shard_scope on_shard(*this, slot);
@@ -90,6 +91,7 @@ std::int64_t session_impl::bulk_delete(const ast::delete_& d) {
 
 std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) {
     check_usable();
+    for (const auto& ins : inserts) check_written_values(ins);  // before anything is written
     autoflush();
     std::int64_t n = 0;
     for (const auto& ins : inserts) {

@@ -21,18 +21,6 @@ constexpr column_mask all_columns(std::size_t n) noexcept {
 enum class place { object, buffer };
 inline std::uint32_t offset(const column_slot& c, place p) noexcept { return p == place::object ? c.obj : c.snap; }
 
-/// A VARCHAR(n) holds n characters (MariaDB and PostgreSQL count characters, SQLite would keep
-/// any length): one rule on every backend.
-void check_length(std::string_view text, std::uint32_t n) {
-    if (text.size() <= n) return;  // at most n bytes: at most n characters
-    std::size_t chars = 0;
-    for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
-    if (chars <= n)
-        return;
-    throw_bad_write(quote_value(text), "is " + std::to_string(chars) + " characters long; the column is VARCHAR(" +
-                                           std::to_string(n) + ")");
-}
-
 /// dst's columns in `mask` := src's (both hold constructed values).
 void assign_columns(const record_layout& l, void* dst, place dp, const void* src, place sp, column_mask mask) {
     for (std::size_t i = 0; i < l.count; ++i) {
@@ -216,10 +204,10 @@ void check_columns(const record_layout& l, const void* obj, column_mask cols) {
             if (c.ops->check) c.ops->check(m);
             if (c.max_chars > 0) {
                 if (c.ops->text) {
-                    if (const std::string* t = c.ops->text(m)) check_length(*t, c.max_chars);
+                    if (const std::string* t = c.ops->text(m)) check_text_length(*t, c.max_chars);
                 } else {
                     const value v = c.ops->to_value(m);  // an adapted type stored as text
-                    if (v.kind() == value_kind::text) check_length(v.as_text(), c.max_chars);
+                    if (v.kind() == value_kind::text) check_text_length(v.as_text(), c.max_chars);
                 }
             }
         } catch (const data_error& e) {

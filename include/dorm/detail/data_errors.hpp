@@ -3,6 +3,7 @@
 /// Raising dorm::data_error with what the raising code knows, and adding the rest (table, column,
 /// C++ type) where it is known: a driver says "'abc' is not an integer", the row reader that
 /// called it adds "user_table.age (int)". Compiled in lib/reflect/data_errors.cpp.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ std::string quote_value(std::string_view text);
 [[noreturn]] void throw_bad_read(std::string shown, std::string_view problem);
 /// Throws a data_error for a value that cannot be stored (`shown` and `problem` as above).
 [[noreturn]] void throw_bad_write(std::string shown, std::string_view problem);
+
+/// Throws a data_error when `text` has more than `n` characters (UTF-8 code points): a VARCHAR(n)
+/// holds n characters (MariaDB and PostgreSQL count characters, SQLite would keep any length).
+void check_text_length(std::string_view text, std::uint32_t n);
 
 /// Rethrows `e` with the table, column and C++ type filled in where it did not name them yet.
 [[noreturn]] void rethrow_in_column(const data_error& e, std::string_view table, std::string_view column,

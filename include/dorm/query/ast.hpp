@@ -375,6 +375,13 @@ compiled compile_select(const ast::select& s, dialect d, named_params named);
 compiled compile_insert(const ast::insert& s, dialect d);
 compiled compile_update(const ast::update& s, dialect d);
 compiled compile_delete(const ast::delete_& s, dialect d);
+/// Throws data_error (naming the table, the column and the value) when a value that a bulk
+/// INSERT / upsert or a bulk UPDATE writes does not fit its column: a text longer than its
+/// VARCHAR(n), counted in characters as the flush counts them (SQLite would keep it; the servers
+/// refuse it with a message that names neither). An UPDATE's computed values (`col + "x"`) are
+/// the database's to check. lib/query/written_values.cpp.
+void check_written_values(const ast::insert& s);
+void check_written_values(const ast::update& s);
 }  // namespace detail
 
 }  // namespace dorm

@@ -166,6 +166,7 @@ inline dml_result execute(connection& c, const text_stmt<void>& stmt) {
 
 template <class T>
 dml_result execute(connection& c, const update_stmt<T>& stmt) {
+    detail::check_written_values(stmt.ast());
     return dml_result(detail::execute_on(c, compile(stmt, c.dialect())));
 }
 template <class T>
@@ -175,7 +176,9 @@ dml_result execute(connection& c, const delete_stmt<T>& stmt) {
 template <class T>
 dml_result execute(connection& c, const insert_stmt<T>& stmt) {
     std::int64_t n = 0;
-    for (const auto& ins : stmt.statements(c.raw().max_params()))
+    const auto statements = stmt.statements(c.raw().max_params());
+    for (const auto& ins : statements) detail::check_written_values(ins);  // before anything is written
+    for (const auto& ins : statements)
         n += detail::execute_on(c, detail::compile_insert(ins, c.dialect()));
     return dml_result(n);
 }

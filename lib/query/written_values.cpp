@@ -1,0 +1,48 @@
+// The values a bulk INSERT / upsert or a bulk UPDATE writes, checked against their columns before
+// the statement runs (see check_written_values in dorm/query/ast.hpp): the same rule as the
+// flush's check of objects (record.cpp check_columns), so that a text longer than its VARCHAR(n)
+// is a data_error naming the table, the column and the value on every backend.
+#include <dorm/detail/data_errors.hpp>
+#include <dorm/query/ast.hpp>
+
+namespace dorm::detail {
+namespace {
+
+/// The VARCHAR(n) of column `col` of `t`, or 0 (unbounded, or not text).
+std::uint32_t max_chars(const schema::table& t, int col) {
+    if (col < 0 || static_cast<std::size_t>(col) >= t.columns.size()) return 0;
+    const schema::column& c = t.columns[static_cast<std::size_t>(col)];
+    return c.type == column_type::text && c.length > 0 ? static_cast<std::uint32_t>(c.length) : 0;
+}
+
+void check_value(const schema::table& t, int col, std::uint32_t n, const value& v) {
+    if (n == 0 || v.kind() != value_kind::text) return;
+    try {
+        check_text_length(v.as_text(), n);
+    } catch (const data_error& e) {
+        rethrow_in_column(e, t.name, t.columns[static_cast<std::size_t>(col)].name, "std::string");
+    }
+}
+
+}  // namespace
+
+void check_written_values(const ast::insert& s) {
+    if (!s.table) return;
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+        const std::uint32_t n = max_chars(*s.table, s.columns[i]);
+        if (n == 0) continue;
+        for (const auto& row : s.rows)
+            if (i < row.size()) check_value(*s.table, s.columns[i], n, row[i]);
+    }
+}
+
+void check_written_values(const ast::update& s) {
+    if (!s.table) return;
+    for (const auto& [col, e] : s.sets) {
+        const std::uint32_t n = max_chars(*s.table, col);
+        if (n != 0 && e && e->k == ast::expr::kind::param && e->name.empty())  // a literal value
+            check_value(*s.table, col, n, e->val);
+    }
+}
+
+}  // namespace dorm::detail
