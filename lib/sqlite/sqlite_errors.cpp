@@ -53,8 +53,19 @@ void throw_error(sqlite3* db, int rc, std::string_view sql, bool at_prepare) {
         case SQLITE_RANGE:
         case SQLITE_MISUSE:
             raise<programming_error>(programming, what, sql, code);
+        case SQLITE_BUSY:
+            // What an application most often meets here: a second session that has read (its
+            // transaction holds a shared lock until it ends) keeps a writer from committing.
+            throw operational_error(
+                make_message(operational, what,
+                             "another connection holds a lock on this database file; with the default journal "
+                             "mode a session that has read keeps its read lock until commit(), rollback() or "
+                             "close(), and no other connection can commit meanwhile: end that transaction, or "
+                             "open the database with ?journal_mode=wal (readers and one writer at once)",
+                             sql),
+                code);
         default:
-            // SQLITE_BUSY, LOCKED, IOERR, CANTOPEN, FULL, READONLY, NOTADB, CORRUPT, NOMEM, ...
+            // SQLITE_LOCKED, IOERR, CANTOPEN, FULL, READONLY, NOTADB, CORRUPT, NOMEM, ...
             raise<operational_error>(operational, what, sql, code);
     }
 }

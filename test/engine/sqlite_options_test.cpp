@@ -158,3 +158,44 @@ BOOST_AUTO_TEST_CASE(timeout_is_how_long_a_writer_waits_for_another) {
     c.commit();
     release.get();
 }
+
+// Found by an application-style trial: a session that has only read keeps its read transaction
+// (and SQLite's shared lock) until commit()/rollback()/close(), so another session's COMMIT waits
+// out the busy timeout. The error says so and names the remedies; in WAL mode it does not happen.
+BOOST_AUTO_TEST_CASE(a_reader_blocking_a_writer_is_explained_and_wal_lets_both_run) {
+    for (const std::string mode : {"delete", "wal"}) {
+        const std::string f = fresh_file("reader-" + mode);
+        auto e = dorm::create_engine(url_of(f, "timeout=0&journal_mode=" + mode));
+        {
+            auto c = e.connect();
+            c.execute_ddl("CREATE TABLE t (x INTEGER)");
+            c.execute("INSERT INTO t VALUES (1)");
+        }
+        auto reader = e.connect();
+        reader.begin();
+        BOOST_TEST(text_of(reader, "SELECT x FROM t") == "1");  // the read lock stays
+        auto writer = e.connect();
+        writer.begin();
+        writer.execute("UPDATE t SET x = 2");
+        if (mode == "wal") {
+            writer.commit();
+            BOOST_TEST(text_of(reader, "SELECT x FROM t") == "1");  // its snapshot
+        } else {
+            try {
+                writer.commit();
+                BOOST_ERROR("COMMIT went through while another connection held a read lock");
+            } catch (const dorm::operational_error& ex) {
+                const std::string m = ex.what();
+                BOOST_TEST((ex.code() & 0xff) == 5, m);  // SQLITE_BUSY
+                BOOST_TEST(m.find("commit(), rollback() or close()") != std::string::npos, m);
+                BOOST_TEST(m.find("?journal_mode=wal") != std::string::npos, m);
+                BOOST_TEST(m.find("[SQL: COMMIT]") != std::string::npos, m);
+            }
+            reader.commit();  // the read lock goes: the writer's COMMIT can go through now
+            writer.commit();
+        }
+        reader.rollback();
+        auto c = e.connect();
+        BOOST_TEST(text_of(c, "SELECT x FROM t") == "2");
+    }
+}
