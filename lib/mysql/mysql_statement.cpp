@@ -84,6 +84,23 @@ void statement::fail() {
                 state_.get());
 }
 
+void statement::fail_sending() {
+    const unsigned code = mysql_stmt_errno(stmt_.get());
+    std::size_t bytes = 0;
+    for (const auto& b : params_) bytes += b.buffer_length;
+    // 1153 ER_NET_PACKET_TOO_LARGE; the server then closes the connection, so the client mostly
+    // sees 2006 / 2013 / 2055 (gone, lost)
+    if ((code == 1153 || code == 2006 || code == 2013 || code == 2055) && bytes >= (std::size_t{1} << 20)) {
+        const std::string sqlstate = mysql_stmt_sqlstate(stmt_.get());
+        std::string message = mysql_stmt_error(stmt_.get());
+        message += " (the statement sent " + std::to_string(bytes) +
+                   " bytes of values: a server closes the connection when a packet exceeds its "
+                   "max_allowed_packet, 16 MB by default in MariaDB; raise it on the server, or store smaller values)";
+        throw_error(code, sqlstate.c_str(), message.c_str(), sql_, state_.get());
+    }
+    fail();
+}
+
 void statement::fail_reading() {
     // Connector/C leaves a statement whose rows failed to arrive (mysql_stmt_store_result or
     // mysql_stmt_fetch returned an error: e.g. InnoDB's deadlock 1213 found while the rows were
@@ -108,7 +125,7 @@ void statement::execute() {
     affected_ = 0;
     if (nparams_ > 0 && mysql_stmt_bind_param(stmt_.get(), params_.data()) != 0) fail();
     state_->sending();
-    if (mysql_stmt_execute(stmt_.get()) != 0) fail();
+    if (mysql_stmt_execute(stmt_.get()) != 0) fail_sending();
     affected_ = static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt_.get()));
     if (upsert_) affected_ = upserted_rows(affected_);
     insert_id_ = static_cast<std::int64_t>(mysql_stmt_insert_id(stmt_.get()));

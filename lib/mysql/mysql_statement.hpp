@@ -83,6 +83,9 @@ private:
     /// fail() for an error met while reading a result (a deadlock reported among the rows): the
     /// statement is reset first, or its next execution would wait for rows that never come.
     [[noreturn]] void fail_reading();
+    /// fail() for mysql_stmt_execute: a lost connection after large values names the likely
+    /// cause, the server's max_allowed_packet.
+    [[noreturn]] void fail_sending();
 
     std::shared_ptr<session_state> state_;
     std::unique_ptr<st_mysql_stmt, stmt_deleter> stmt_;

@@ -120,6 +120,34 @@ BOOST_AUTO_TEST_CASE(the_expected_libmariadb_is_loaded, *boost::unit_test::preco
 }
 
 
+// A value larger than the server's max_allowed_packet: MariaDB closes the connection, and the
+// client only sees "Server has gone away" (found by an application-style trial with a 20 MB blob).
+// The error names the likely cause.
+BOOST_AUTO_TEST_CASE(mysql_a_packet_over_max_allowed_packet_is_explained, *dorm_test::only_on("mysql")) {
+    std::int64_t limit = 0;
+    {
+        auto c = open();
+        run(*c, "DROP TABLE IF EXISTS big_packet");
+        run(*c, "CREATE TABLE big_packet (id INTEGER PRIMARY KEY, data LONGBLOB)" + opts());
+        limit = scalar_int(*c, "SELECT @@max_allowed_packet");
+    }
+    BOOST_TEST_MESSAGE("max_allowed_packet = " << limit);
+    BOOST_REQUIRE(limit > 0 && limit < (std::int64_t{1} << 30));  // the test server's default (16 MB)
+    auto c = open();
+    const dorm::blob data(static_cast<std::size_t>(limit) + (std::size_t{1} << 20), std::byte{7});
+    try {
+        run(*c, "INSERT INTO big_packet (id, data) VALUES (?, ?)", {dorm::value(std::int64_t{1}), dorm::value(data)});
+        BOOST_ERROR("a value over max_allowed_packet was accepted");
+    } catch (const dorm::operational_error& e) {
+        const std::string m = e.what();
+        BOOST_TEST(m.find("max_allowed_packet") != std::string::npos, m);
+        BOOST_TEST(m.find("bytes of values") != std::string::npos, m);
+    }
+    auto fresh = open();
+    BOOST_TEST(scalar_int(*fresh, "SELECT count(*) FROM big_packet") == 0);
+    run(*fresh, "DROP TABLE big_packet");
+}
+
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL behind a transaction-pooling proxy (issue 18, item 4): `transaction_pooling=true`
 // makes every statement unnamed. Checked here against the server itself (the session suite runs
