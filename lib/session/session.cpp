@@ -462,7 +462,10 @@ void session_impl::rollback() noexcept {
         }
         txn_inserted_.clear();
         pending_.clear();
-        // deleted ones come back
+        // deleted ones come back: all of them are back in the session (undeleted, in the identity
+        // map) before any is wired again, because wiring one reaches the others (a parent's
+        // children, a child's parent), and the cascade must find their records, not refuse them
+        // as deleted or make second records for them
         for (auto& r : txn_deleted_) {
             r->deleted_in_txn = false;
             r->row_deleted = false;
@@ -473,6 +476,8 @@ void session_impl::rollback() noexcept {
             note_record_slot(r.get());
             identity_.emplace(r->ident, r.get());
             r->keyed = true;
+        }
+        for (auto& r : txn_deleted_) {
             r->wire(this, false);
             watch(r.get());
         }
