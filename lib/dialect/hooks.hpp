@@ -131,6 +131,10 @@ public:
     /// The dialect's name of a SQL function (dorm::length() counts characters everywhere:
     /// MySQL's length() counts bytes, its char_length() characters).
     virtual std::string_view function_name(std::string_view name) const { return name; }
+    /// A type the arguments of SQL function `name` are cast to (empty: none), so that its result is
+    /// the same as elsewhere: MariaDB's AVG of integers is a DECIMAL with only 4 more digits
+    /// (div_precision_increment), its AVG of doubles a double.
+    virtual std::string_view function_argument_type(std::string_view) const { return {}; }
     /// The dialect's name, as dialect_name() spells it.
     virtual std::string_view name() const = 0;
 

@@ -100,6 +100,9 @@ public:
     std::string_view function_name(std::string_view name) const override {
         return name == "length" ? "char_length" : name;
     }
+    std::string_view function_argument_type(std::string_view name) const override {
+        return name == "avg" ? "DOUBLE" : std::string_view();
+    }
     // long lists: JSON_TABLE over a JSON array; numbers as BIGINT / DOUBLE, text and blobs as hex
     // (JSON cannot hold every byte string) decoded by UNHEX, text in the column's collation. The
     // decoded values go through a DISTINCT derived table: MariaDB gives it a key (derived_with_keys),

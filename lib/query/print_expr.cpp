@@ -122,14 +122,27 @@ void sql_writer::expr(const ast::expr& e, int parent_prec) {
                 bind(e.val, &e.val);
             return;
         case k::op: op(e, parent_prec); return;
-        case k::func:
+        case k::func: {
             out_ += h_.function_name(e.name);
             out_ += '(';
             if (e.distinct) out_ += "DISTINCT ";
             if (e.star) out_ += '*';
-            expr_list(e.args);
+            const std::string_view cast = h_.function_argument_type(e.name);
+            if (cast.empty()) {
+                expr_list(e.args);
+            } else {
+                for (std::size_t i = 0; i < e.args.size(); ++i) {
+                    if (i) out_ += ", ";
+                    out_ += "CAST(";
+                    expr(*e.args[i]);
+                    out_ += " AS ";
+                    out_ += cast;
+                    out_ += ')';
+                }
+            }
             out_ += ')';
             return;
+        }
         case k::subquery:
             out_ += '(';
             select(*e.sub);
