@@ -100,6 +100,9 @@ expr_ptr make_param(value v) {
     e->val = std::move(v);
     return e;
 }
+expr_ptr make_condition(const flat_condition& c) {
+    return make_op(c.o, make_column(c.table, c.column), make_param(c.val));
+}
 select entity_select(const schema::table* t) {
     select s;
     // lists from the thread's spares: a select built per call does not malloc them (the WHERE

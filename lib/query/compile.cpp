@@ -35,6 +35,12 @@ const std::string& compile_select_sql(const ast::select& s, dialect d, std::vect
     return *sql;
 }
 
+const std::string& compile_select_sql(const ast::lazy_select& s, dialect d, std::vector<value>& params,
+                                      const named_params* named) {
+    if (const ast::select_recipe* r = s.recipe()) return select_shape_cache::instance().recipe_sql(*r, d, params);
+    return compile_select_sql(s.tree(), d, params, named);
+}
+
 compiled compile_select(const ast::select& s, dialect d) {
     compiled c;
     c.sql = compile_select_sql(s, d, c.params);

@@ -167,6 +167,51 @@ const std::string* select_shape_cache::store(const ast::select& s, dialect d, co
     return &last_->sql;
 }
 
+const std::string& select_shape_cache::recipe_sql(const ast::select_recipe& r, dialect d, std::vector<value>& params) {
+    recipe_key k;
+    k.entity = r.entity;
+    k.d = static_cast<unsigned char>(d);
+    if (r.has_condition) {
+        k.table = r.condition.table;
+        k.column = r.condition.column;
+        k.o = static_cast<unsigned char>(r.condition.o);
+        k.has_condition = 1;
+    }
+    if (!last_recipe_ || !(k == last_recipe_key_)) {
+        auto it = recipes_.find(k);
+        if (it == recipes_.end()) {
+            // the first statement of this recipe shape: print the tree it stands for
+            ast::select tree = ast::entity_select(r.entity);
+            const value* bound = nullptr;
+            if (r.has_condition) {
+                ast::expr_ptr c = ast::make_condition(r.condition);
+                bound = &c->args[1]->val;
+                tree.where.push_back(std::move(c));
+            }
+            recipe_entry made;
+            std::vector<const void*> origins;
+            params.clear();
+            sql_writer w(d, made.sql, params);
+            w.track_origins(&origins);
+            w.select(tree);
+            const bool traced = bound ? origins.size() == 1 && origins[0] == bound : origins.empty();
+            if (!traced) {  // a dialect that binds otherwise: the printed statement, not cached
+                thread_local std::string printed;
+                printed = std::move(made.sql);
+                return printed;
+            }
+            made.binds_value = bound != nullptr;
+            if (recipes_.size() >= max_entries) recipes_.clear();
+            it = recipes_.emplace(k, std::move(made)).first;
+        }
+        last_recipe_ = &it->second;
+        last_recipe_key_ = k;
+    }
+    params.clear();
+    if (last_recipe_->binds_value) params.push_back(r.condition.val);
+    return last_recipe_->sql;
+}
+
 std::unique_ptr<ast::compiled_memo> select_shape_cache::make_memo(const ast::select& s, dialect d) const {
     using from = ast::compiled_memo::from;
     auto m = std::make_unique<ast::compiled_memo>();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <dorm/query/ast.hpp>
+#include <dorm/query/lazy_select.hpp>
 
 #include "util/hash.hpp"
 
@@ -57,6 +58,9 @@ public:
     /// SQL, or nullptr for a statement whose parameters cannot all be traced to the tree.
     const std::string* store(const ast::select& s, dialect d, const std::string& sql,
                              const std::vector<value>& params, const std::vector<const void*>& origins);
+    /// The SQL of recipe `r` (its tree printed once per recipe shape and dialect: see
+    /// lazy_select.hpp), its parameters into `params`. Valid until the next compile on this thread.
+    const std::string& recipe_sql(const ast::select_recipe& r, dialect d, std::vector<value>& params);
     /// A memo of `s` from the entry that the last successful lookup() / store() of `s` found.
     std::unique_ptr<ast::compiled_memo> make_memo(const ast::select& s, dialect d) const;
 
@@ -116,6 +120,29 @@ private:
     std::size_t last_len_ = 0;     ///< the length of last_'s key
     std::size_t match_len_ = 0;    ///< during describe(): last_len_ while the key still matches, else 0
     std::unordered_map<std::string, entry, fast_string_hash, std::equal_to<>> map_;
+
+    /// What a recipe's SQL depends on (not its value).
+    struct recipe_key {
+        const schema::table* entity = nullptr;
+        const schema::table* table = nullptr;
+        std::int32_t column = -1;
+        unsigned char d = 0, o = 0, has_condition = 0, pad = 0;
+        bool operator==(const recipe_key&) const = default;
+    };
+    struct recipe_key_hash {
+        std::size_t operator()(const recipe_key& k) const noexcept {
+            return std::hash<const void*>()(k.entity) * 31u ^ std::hash<const void*>()(k.table) * 7u ^
+                   static_cast<std::size_t>(k.column) * 131u ^ (static_cast<std::size_t>(k.d) << 8 | k.o) ^
+                   static_cast<std::size_t>(k.has_condition) << 20;
+        }
+    };
+    struct recipe_entry {
+        std::string sql;
+        bool binds_value = false;  ///< its one parameter is the condition's value
+    };
+    recipe_key last_recipe_key_;
+    const recipe_entry* last_recipe_ = nullptr;
+    std::unordered_map<recipe_key, recipe_entry, recipe_key_hash> recipes_;
 };
 
 }  // namespace dorm::detail

@@ -258,6 +258,16 @@ struct expr {
     node_refs refs;  ///< node_ptr's count (not part of the node's value: a copy starts at 0)
 };
 
+/// A condition `table.column <op> value` not yet made into nodes: the form `col(&T::c) == v`
+/// keeps until a tree needs it (dorm::expression), so that a statement built per call makes no
+/// nodes. make_condition() gives the tree it stands for.
+struct flat_condition {
+    const schema::table* table = nullptr;
+    int column = -1;
+    op o = op::eq;
+    value val;
+};
+
 /// A new, empty node (from the thread's pool of node blocks: building a small statement per call
 /// does not go to malloc for each node).
 node_ptr<expr> new_expr();
@@ -269,6 +279,8 @@ expr_ptr make_op(op o, std::vector<expr_ptr> args);
 expr_ptr make_op(op o, expr_ptr a);
 expr_ptr make_op(op o, expr_ptr a, expr_ptr b);
 expr_ptr make_op(op o, expr_ptr a, expr_ptr b, expr_ptr c);
+/// The tree of `c`: op(column, param) (a copy of its value).
+expr_ptr make_condition(const flat_condition& c);
 expr_ptr make_func(std::string name, std::vector<expr_ptr> args);
 expr_ptr make_subquery(std::shared_ptr<const select> s);
 /// `x` contains / starts with / ends with `v`, exactly (wildcards in `v` are plain characters).

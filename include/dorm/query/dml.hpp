@@ -21,7 +21,8 @@ namespace dorm {
 namespace detail {
 template <class T, class M, class TM>
 int column_index_of(const expression<M, TM>& c) {
-    const auto& n = *c.node();
+    const ast::expr_ptr node = c.node();
+    const auto& n = *node;
     if (n.k != ast::expr::kind::column || n.table != &table_of<T>() || !n.alias.empty())
         throw argument_error("dorm: expected a column of " + table_of<T>().name + " (col(&T::member))");
     return n.column;

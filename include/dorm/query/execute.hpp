@@ -125,7 +125,7 @@ namespace detail {
 template <class Row, class Tables, bool G, class C>
 auto execute_select(connection& c, const select_stmt<Row, Tables, G, C>& stmt, const named_params* named) {
     std::vector<value> params = detail::take_params();
-    const std::string& sql = detail::compile_select_sql(stmt.ast(), c.dialect(), params, named);
+    const std::string& sql = detail::compile_select_sql(stmt.lazy_ast(), c.dialect(), params, named);
     auto lease = detail::run_on(c, sql, params);
     if constexpr (is_entity<Row>::value) {
         using T = typename Row::type;

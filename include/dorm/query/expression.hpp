@@ -196,6 +196,12 @@ template <class T>
 inline constexpr bool is_expression_v = is_expression<std::remove_cvref_t<T>>::value;
 
 /// A typed SQL expression whose value has C++ type T.
+///
+/// Most expressions are a node of the statement tree. Two of the commonest are kept flat until a
+/// tree needs them (node() makes it then): a column, `col(&T::c)`, and a comparison of a column
+/// with a value, `col(&T::c) == v` (any binary operator with a value on its right), so that
+/// `select<T>().where(col(&T::id) == id)` built per call makes no node at all (see
+/// dorm/query/lazy_select.hpp).
 template <class T, class Tables = boost::mp11::mp_list<>>
 class expression {
 public:
@@ -204,16 +210,35 @@ public:
 
     expression() = default;
     explicit expression(ast::expr_ptr n) : node_(std::move(n)) {}
-    const ast::expr_ptr& node() const noexcept { return node_; }
+    /// The column `index` of `t` (col()).
+    explicit expression(const schema::table* t, int index) noexcept : form_(form::column) {
+        flat_.table = t;
+        flat_.column = index;
+    }
+    /// The comparison `c` (a column <op> a value).
+    explicit expression(ast::flat_condition c) noexcept : flat_(std::move(c)), form_(form::condition) {}
 
-    ordering<Tables> asc() const { return {node_, false}; }
-    ordering<Tables> desc() const { return {node_, true}; }
+    /// The expression's tree node (made now for a flat column or comparison).
+    ast::expr_ptr node() const {
+        switch (form_) {
+            case form::tree: return node_;
+            case form::column: return ast::make_column(flat_.table, flat_.column);
+            case form::condition: break;
+        }
+        return ast::make_condition(flat_);
+    }
+    /// The comparison this expression is, when it is a flat one (else nullptr).
+    const ast::flat_condition* flat_condition() const noexcept { return form_ == form::condition ? &flat_ : nullptr; }
+    ast::flat_condition* flat_condition() noexcept { return form_ == form::condition ? &flat_ : nullptr; }
+
+    ordering<Tables> asc() const { return {node(), false}; }
+    ordering<Tables> desc() const { return {node(), true}; }
     /// `expr AS name` in a column select.
     expression label(std::string name) const {
         auto e = ast::new_expr();
         e->k = ast::expr::kind::label;
         e->name = std::move(name);
-        e->args = {node_};
+        e->args = {node()};
         return expression(std::move(e));
     }
 
@@ -248,7 +273,7 @@ public:
         static_assert(detail::comparable_v<T, A> && detail::comparable_v<T, B>,
                       "dorm: between() bounds must have the column's type");
         return expression<bool, Tables>(ast::make_op(
-            ast::op::between, node_, ast::make_param(detail::to_param<T>(lo)), ast::make_param(detail::to_param<T>(hi))));
+            ast::op::between, node(), ast::make_param(detail::to_param<T>(lo)), ast::make_param(detail::to_param<T>(hi))));
     }
 
     /// `IN (...)`; an empty list is always false (valid SQL on every dialect).
@@ -293,7 +318,7 @@ public:
     }
 
     // building blocks for the operators below
-    expression<bool, Tables> unary(ast::op o) const { return expression<bool, Tables>(ast::make_op(o, node_)); }
+    expression<bool, Tables> unary(ast::op o) const { return expression<bool, Tables>(ast::make_op(o, node())); }
     template <class V>
     ast::expr_ptr operand(const V& v) const {
         if constexpr (is_expression_v<V>) {
@@ -301,11 +326,16 @@ public:
                           "dorm: these two expressions have types that cannot be compared");
             return v.node();
         } else {
-            static_assert(detail::comparable_v<T, V> || std::is_same_v<detail::category_t<V>, detail::cat_null>,
-                          "dorm: comparing a column with a value of a different type (e.g. a string column with an "
-                          "int): pass a value of the column's type");
-            return ast::make_param(detail::to_param<T>(v));
+            return ast::make_param(operand_value(v));
         }
+    }
+    /// A value compared with this expression, as it is bound.
+    template <class V>
+    value operand_value(const V& v) const {
+        static_assert(detail::comparable_v<T, V> || std::is_same_v<detail::category_t<V>, detail::cat_null>,
+                      "dorm: comparing a column with a value of a different type (e.g. a string column with an "
+                      "int): pass a value of the column's type");
+        return detail::to_param<T>(v);
     }
     template <class V>
     expression<bool, Tables> binary(ast::op o, const V& v) const {
@@ -314,7 +344,11 @@ public:
             if (!v && (o == ast::op::eq || o == ast::op::ne))
                 return unary(o == ast::op::eq ? ast::op::is_null : ast::op::is_not_null);
         }
-        return expression<bool, Tables>(ast::make_op(o, node_, operand(v)));
+        if constexpr (!is_expression_v<V>) {
+            if (form_ == form::column)  // column <op> value stays flat
+                return expression<bool, Tables>(ast::flat_condition{flat_.table, flat_.column, o, operand_value(v)});
+        }
+        return expression<bool, Tables>(ast::make_op(o, node(), operand(v)));
     }
 
 private:
@@ -324,15 +358,15 @@ private:
         static_assert(detail::comparable_v<T, R>,
                       "dorm: in(subquery) needs a select of one expression of the column's type");
         return expression<bool, Tables>(
-            ast::make_op(o, node_, ast::make_subquery(std::make_shared<ast::select>(sub.ast()))));
+            ast::make_op(o, node(), ast::make_subquery(std::make_shared<ast::select>(sub.ast()))));
     }
     expression<bool, Tables> text_match(ast::text_match m, std::string_view v) const {
         static_assert(detail::is_text_v<T>, "dorm: starts_with/ends_with/contains apply to string columns");
-        return expression<bool, Tables>(ast::make_text_match(node_, m, v));
+        return expression<bool, Tables>(ast::make_text_match(node(), m, v));
     }
     template <class R>
     expression<bool, Tables> in_range(ast::op o, const R& values) const {
-        std::vector<ast::expr_ptr> args{node_};
+        std::vector<ast::expr_ptr> args{node()};
         for (const auto& v : values) {
             static_assert(detail::comparable_v<T, std::remove_cvref_t<decltype(v)>>,
                           "dorm: in() values must have the column's type");
@@ -341,7 +375,10 @@ private:
         return expression<bool, Tables>(ast::make_op(o, std::move(args)));
     }
 
-    ast::expr_ptr node_;
+    enum class form : unsigned char { tree, column, condition };
+    ast::expr_ptr node_;        ///< form::tree
+    ast::flat_condition flat_;  ///< form::column (table, column) and form::condition
+    form form_ = form::tree;
 };
 
 /// The column a data member maps to: `col(&User::name)`.
@@ -355,7 +392,7 @@ expression<M, boost::mp11::mp_list<C>> col(M C::*member) {
     const auto index = detail::model<C>::index_of(member);
     if (index >= detail::model<C>::column_count)
         throw argument_error("dorm: col(): the member is not listed in BOOST_DESCRIBE_STRUCT");
-    return expression<M, boost::mp11::mp_list<C>>(ast::make_column(&table_of<C>(), static_cast<int>(index)));
+    return expression<M, boost::mp11::mp_list<C>>(&table_of<C>(), static_cast<int>(index));
 }
 
 // -- comparison operators ----------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/query/ast.hpp>
 #include <dorm/query/expression.hpp>
+#include <dorm/query/lazy_select.hpp>
 
 namespace dorm {
 
@@ -139,8 +140,8 @@ public:
     /// A column of the aliased table.
     template <class M>
     expression<M, boost::mp11::mp_list<tag>> col(M T::*member) const {
-        auto e = dorm::col(member);
-        return expression<M, boost::mp11::mp_list<tag>>(ast::make_column(e.node()->table, e.node()->column, name_));
+        const ast::expr_ptr n = dorm::col(member).node();
+        return expression<M, boost::mp11::mp_list<tag>>(ast::make_column(n->table, n->column, name_));
     }
     const std::string& name() const noexcept { return name_; }
 
@@ -190,11 +191,12 @@ public:
 
     select_stmt() = default;
     explicit select_stmt(ast::select s) : ast_(std::move(s)) {}
-    /// SELECT every column of `t` (select<T>()): the tree is made in place, not moved in.
+    /// SELECT every column of `t` (select<T>()): a recipe until a tree is needed.
     struct of_table {
         const schema::table* t;
     };
-    explicit select_stmt(of_table from) : ast_(ast::entity_select(from.t)) {}
+    explicit select_stmt(of_table from) noexcept : ast_(from.t) {}
+    explicit select_stmt(ast::lazy_select s) noexcept : ast_(std::move(s)) {}
 
     /// Adds a condition (chained where() calls are ANDed).
     // (Each builder has a const& form that copies and an && form that reuses a temporary: the
@@ -205,12 +207,20 @@ public:
     }
     template <class E, class TE>
     select_stmt where(const expression<E, TE>& cond) && {
-        static_assert(detail::is_boolean_v<E>, "dorm: where() takes a condition (a bool expression)");
-        static_assert(detail::tables_subset_v<TE, Tables>,
-                      "dorm: the condition uses a column of a struct that is not in this select's FROM/JOIN list: "
-                      "add .join<U>() (or .select_from<U>()); inside a subquery that refers to the enclosing query's "
-                      "struct U, add .correlate<U>()");
-        edit().where.push_back(cond.node());
+        check_where<E, TE>();
+        if (const auto* c = cond.flat_condition(); c && ast_.accepts_condition())
+            ast_.set_condition(*c);
+        else
+            edit().where.push_back(cond.node());
+        return std::move(*this);
+    }
+    template <class E, class TE>
+    select_stmt where(expression<E, TE>&& cond) && {
+        check_where<E, TE>();
+        if (auto* c = cond.flat_condition(); c && ast_.accepts_condition())
+            ast_.set_condition(std::move(*c));
+        else
+            edit().where.push_back(cond.node());
         return std::move(*this);
     }
 
@@ -354,11 +364,11 @@ public:
     auto scalar_subquery() const {
         static_assert(!is_entity<Row>::value && !is_entities<Row>::value && !requires { std::tuple_size<Row>::value; },
                       "dorm: scalar_subquery() needs a select of exactly one expression");
-        return expression<Row>(ast::make_subquery(std::make_shared<ast::select>(ast_)));
+        return expression<Row>(ast::make_subquery(std::make_shared<ast::select>(ast())));
     }
     /// The statement as a FROM/JOIN source named `alias`.
     auto subquery(std::string alias) const {
-        return subquery_source<subquery_tag<Row, Tables>>(std::make_shared<ast::select>(ast_), std::move(alias));
+        return subquery_source<subquery_tag<Row, Tables>>(std::make_shared<ast::select>(ast()), std::move(alias));
     }
 
     /// FROM U, for selects whose columns name no table (e.g. `select(count()).select_from<User>()`).
@@ -416,17 +426,25 @@ public:
     /// The loader options (null when there are none).
     const std::shared_ptr<const std::vector<detail::loader_node>>& loaders() const noexcept { return loaders_; }
 
-    const ast::select& ast() const noexcept { return ast_; }
-    ast::select& mutable_ast() noexcept { return edit(); }
+    /// The statement's tree (made now from its recipe, the first time: see lazy_select).
+    const ast::select& ast() const { return ast_.tree(); }
+    ast::select& mutable_ast() { return edit(); }
+    /// The statement as it is kept: a recipe or a tree.
+    const ast::lazy_select& lazy_ast() const noexcept { return ast_; }
 
 private:
     /// The tree, for a change: forgets its compiled memo. Every change goes through here.
-    ast::select& edit() noexcept {
-        ast_.memo.reset();
-        return ast_;
+    ast::select& edit() { return ast_.edit(); }
+    template <class E, class TE>
+    static constexpr void check_where() {
+        static_assert(detail::is_boolean_v<E>, "dorm: where() takes a condition (a bool expression)");
+        static_assert(detail::tables_subset_v<TE, Tables>,
+                      "dorm: the condition uses a column of a struct that is not in this select's FROM/JOIN list: "
+                      "add .join<U>() (or .select_from<U>()); inside a subquery that refers to the enclosing query's "
+                      "struct U, add .correlate<U>()");
     }
     /// The row lock, FOR UPDATE unless already set.
-    ast::row_lock& with_lock() noexcept {
+    ast::row_lock& with_lock() {
         auto& l = edit().lock;
         if (l.mode == ast::row_lock::strength::none) l.mode = ast::row_lock::strength::update;
         return l;
@@ -494,7 +512,7 @@ private:
                                   detail::infer_join_condition(detail::tables_of_list<Tables>(), &table_of<U>()));
     }
 
-    ast::select ast_;
+    ast::lazy_select ast_;
     std::shared_ptr<const std::vector<detail::loader_node>> loaders_;
 };
 

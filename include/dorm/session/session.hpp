@@ -423,10 +423,14 @@ private:
         impl_->check_usable();
         impl_->autoflush();
         if (impl_->sharded()) return execute_on_shards(stmt, named);
-        const bool locking = stmt.ast().lock.mode != ast::row_lock::strength::none;
-        const std::size_t slot = impl_->slot_of(stmt.ast());  // the engine (dorm::binds)
+        // a recipe (select<T>() with at most one `col <op> value`): no lock, no populate_existing,
+        // T's engine; else the tree says
+        const ast::select_recipe* recipe = stmt.lazy_ast().recipe();
+        const ast::select* tree = recipe ? nullptr : &stmt.ast();
+        const bool locking = tree && tree->lock.mode != ast::row_lock::strength::none;
+        const std::size_t slot = tree ? impl_->slot_of(*tree) : impl_->slot_of(recipe->entity);  // dorm::binds
         if (locking) impl_->begin_write(slot);  // SQLite: BEGIN IMMEDIATE (it cannot lock rows)
-        const bool populate = locking || stmt.ast().populate_existing;
+        const bool populate = locking || (tree && tree->populate_existing);
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
@@ -438,7 +442,7 @@ private:
         std::vector<value> params = detail::take_params();
         // two statements: run(sql, params) would make its span of `params` before the SQL is
         // compiled into it (function arguments are evaluated in no fixed order; g++ goes right to left)
-        const std::string& sql = detail::compile_select_sql(stmt.ast(), impl_->dialect(), params, named);
+        const std::string& sql = detail::compile_select_sql(stmt.lazy_ast(), impl_->dialect(), params, named);
         auto lease = impl_->run(sql, params, slot);
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;

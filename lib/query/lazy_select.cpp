@@ -1,0 +1,50 @@
+// ast::lazy_select: a select's recipe and the tree made from it once (dorm/query/lazy_select.hpp).
+#include <dorm/query/lazy_select.hpp>
+
+namespace dorm::ast {
+
+lazy_select::lazy_select(select s) : tree_(new select(std::move(s))) {}
+
+lazy_select::lazy_select(const lazy_select& o) {
+    if (const select* t = o.tree_.load(std::memory_order_acquire))
+        tree_.store(new select(*t), std::memory_order_relaxed);  // the copy's memo starts empty
+    else
+        recipe_ = o.recipe_;
+}
+
+lazy_select& lazy_select::operator=(const lazy_select& o) {
+    if (this != &o) *this = lazy_select(o);
+    return *this;
+}
+
+lazy_select& lazy_select::operator=(lazy_select&& o) noexcept {
+    if (this != &o) {
+        if (select* t = tree_.load(std::memory_order_relaxed)) destroy_tree(t);
+        recipe_ = std::move(o.recipe_);
+        tree_.store(o.tree_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        o.tree_.store(nullptr, std::memory_order_relaxed);
+    }
+    return *this;
+}
+
+void lazy_select::destroy_tree(select* t) noexcept { delete t; }
+
+const select& lazy_select::make_tree() const {
+    auto* made = new select(recipe_.entity ? entity_select(recipe_.entity) : select());
+    if (recipe_.entity && recipe_.has_condition) made->where.push_back(make_condition(recipe_.condition));
+    // several threads may make it at once (a const statement they share): the first one kept wins
+    select* expected = nullptr;
+    if (tree_.compare_exchange_strong(expected, made, std::memory_order_acq_rel, std::memory_order_acquire))
+        return *made;
+    delete made;
+    return *expected;
+}
+
+select& lazy_select::edit() {
+    select& t = const_cast<select&>(tree());
+    if (recipe_.entity) recipe_ = select_recipe{};  // the tree is the statement from now on
+    t.memo.reset();
+    return t;
+}
+
+}  // namespace dorm::ast
