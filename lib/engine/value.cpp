@@ -244,8 +244,6 @@ void value::destroy() noexcept {
     u_.i = 0;
 }
 
-value::value(const value& o) { construct_from(o); }
-value::value(value&& o) noexcept { construct_from(std::move(o)); }
 value& value::operator=(const value& o) {
     if (this == &o) return *this;
     if (kind_ == o.kind_ && kind_ == value_kind::text) {
@@ -269,7 +267,6 @@ value& value::operator=(value&& o) noexcept {
     }
     return *this;
 }
-value::~value() { destroy(); }
 value::value(std::string s) {
     new (&u_.s) std::string(std::move(s));
     kind_ = value_kind::text;

@@ -26,12 +26,29 @@ enum class value_kind { null, integer, real, text, blob };
 class value {
 public:
     value() noexcept = default;
-    // copy/move/destroy are defined in lib/ (their code is not repeated in every caller)
-    value(const value&);
-    value(value&&) noexcept;
+    // copy/move/destroy of a number or NULL are a few inline instructions; of a text or a blob
+    // a call into lib/ (their code is not repeated in every caller)
+    value(const value& o) {
+        if (o.kind_ <= value_kind::real) {
+            u_.i = o.u_.i;  // the 8 bytes of i or d (GCC defines reading another union member)
+            kind_ = o.kind_;
+        } else {
+            construct_from(o);
+        }
+    }
+    value(value&& o) noexcept {
+        if (o.kind_ <= value_kind::real) {
+            u_.i = o.u_.i;
+            kind_ = o.kind_;
+        } else {
+            construct_from(std::move(o));
+        }
+    }
     value& operator=(const value&);
     value& operator=(value&&) noexcept;
-    ~value();
+    ~value() {
+        if (kind_ > value_kind::real) destroy();
+    }
     value(std::nullptr_t) noexcept {}
     value(bool b) noexcept : kind_(value_kind::integer) { u_.i = b ? 1 : 0; }
     /// An unsigned 64-bit value above INT64_MAX is a data_error (SQL integers are signed 64-bit;
