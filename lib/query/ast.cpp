@@ -103,6 +103,25 @@ expr_ptr make_param(value v) {
 expr_ptr make_condition(const flat_condition& c) {
     return make_op(c.o, make_column(c.table, c.column), make_param(c.val));
 }
+expr_handle::expr_handle(const expr_handle&) = default;
+expr_handle::expr_handle(expr_handle&&) noexcept = default;
+expr_handle& expr_handle::operator=(const expr_handle&) = default;
+expr_handle& expr_handle::operator=(expr_handle&&) noexcept = default;
+expr_handle::~expr_handle() = default;
+
+expr_ptr expr_handle::node() const {
+    switch (form_) {
+        case form::tree: return node_;
+        case form::column: return make_column(flat_.table, flat_.column);
+        case form::condition: break;
+    }
+    return make_condition(flat_);
+}
+
+expr_handle expr_handle::compare(const expr_handle& x, op o, value v) {
+    if (x.form_ == form::column) return expr_handle(flat_condition{x.flat_.table, x.flat_.column, o, std::move(v)});
+    return expr_handle(make_op(o, x.node(), make_param(std::move(v))));
+}
 select entity_select(const schema::table* t) {
     select s;
     // lists from the thread's spares: a select built per call does not malloc them (the WHERE

@@ -12,6 +12,15 @@ lazy_select::lazy_select(const lazy_select& o) {
         recipe_ = o.recipe_;
 }
 
+lazy_select::lazy_select(lazy_select&& o) noexcept
+    : recipe_(std::move(o.recipe_)), tree_(o.tree_.load(std::memory_order_relaxed)) {
+    o.tree_.store(nullptr, std::memory_order_relaxed);
+}
+
+lazy_select::~lazy_select() {
+    if (select* t = tree_.load(std::memory_order_relaxed)) destroy_tree(t);
+}
+
 lazy_select& lazy_select::operator=(const lazy_select& o) {
     if (this != &o) *this = lazy_select(o);
     return *this;
@@ -38,6 +47,33 @@ const select& lazy_select::make_tree() const {
         return *made;
     delete made;
     return *expected;
+}
+
+void lazy_select::add_where(const expr_handle& c) {
+    if (c.kind() == expr_handle::form::condition && recipe_.entity && !recipe_.has_condition &&
+        !tree_.load(std::memory_order_relaxed)) {
+        recipe_.condition = c.flat();
+        recipe_.has_condition = true;
+    } else {
+        edit().where.push_back(c.node());
+    }
+}
+
+void lazy_select::add_where(expr_handle&& c) {
+    if (c.kind() == expr_handle::form::condition && recipe_.entity && !recipe_.has_condition &&
+        !tree_.load(std::memory_order_relaxed)) {
+        recipe_.condition = std::move(c.flat());
+        recipe_.has_condition = true;
+    } else {
+        edit().where.push_back(c.node());
+    }
+}
+
+lazy_select lazy_select::of_columns(expr_ptr* nodes, std::size_t n) {
+    select s;
+    s.columns.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) s.columns.push_back(std::move(nodes[i]));
+    return lazy_select(std::move(s));
 }
 
 select& lazy_select::edit() {

@@ -2,6 +2,7 @@
 #include <dorm/session/detail/session_impl.hpp>
 
 #include <dorm/error.hpp>
+#include <dorm/query/lazy_select.hpp>
 
 namespace dorm::detail {
 
@@ -41,6 +42,15 @@ void each_table(const ast::select& s, F& f) {
 }
 
 }  // namespace
+
+session_impl::select_plan session_impl::plan_select(const ast::lazy_select& q) {
+    if (const ast::select_recipe* r = q.recipe()) return {slot_of(r->entity), false};
+    const ast::select& s = q.tree();
+    const bool locking = s.lock.mode != ast::row_lock::strength::none;
+    const std::size_t slot = slot_of(s);
+    if (locking) begin_write(slot);
+    return {slot, locking || s.populate_existing};
+}
 
 std::size_t session_impl::slot_of(const ast::select& s) const {
     if (sharding_) return active_shard_ == no_shard ? 0 : active_shard_;  // every shard has every table

@@ -281,6 +281,41 @@ expr_ptr make_op(op o, expr_ptr a, expr_ptr b);
 expr_ptr make_op(op o, expr_ptr a, expr_ptr b, expr_ptr c);
 /// The tree of `c`: op(column, param) (a copy of its value).
 expr_ptr make_condition(const flat_condition& c);
+
+/// What a typed dorm::expression holds: a tree node, or one of the two flat forms that need no
+/// node until a tree asks for one (a column; a column compared with a value). Its special
+/// members and node() are compiled in lib/ (one copy for every expression type).
+class expr_handle {
+public:
+    enum class form : unsigned char { tree, column, condition };
+    expr_handle() noexcept = default;
+    explicit expr_handle(expr_ptr n) noexcept : node_(std::move(n)) {}
+    /// The column `column` of `t`.
+    expr_handle(const schema::table* t, int column) noexcept : form_(form::column) {
+        flat_.table = t;
+        flat_.column = column;
+    }
+    explicit expr_handle(flat_condition c) noexcept : flat_(std::move(c)), form_(form::condition) {}
+    expr_handle(const expr_handle&);
+    expr_handle(expr_handle&&) noexcept;
+    expr_handle& operator=(const expr_handle&);
+    expr_handle& operator=(expr_handle&&) noexcept;
+    ~expr_handle();
+
+    /// The node (made now for a flat form).
+    expr_ptr node() const;
+    form kind() const noexcept { return form_; }
+    /// The flat column or comparison.
+    const flat_condition& flat() const noexcept { return flat_; }
+    flat_condition& flat() noexcept { return flat_; }
+    /// `x <o> v`: flat when x is a flat column, else op(x, param v).
+    static expr_handle compare(const expr_handle& x, op o, value v);
+
+private:
+    expr_ptr node_;        ///< form::tree
+    flat_condition flat_;  ///< form::column (table, column) and form::condition
+    form form_ = form::tree;
+};
 expr_ptr make_func(std::string name, std::vector<expr_ptr> args);
 expr_ptr make_subquery(std::shared_ptr<const select> s);
 /// `x` contains / starts with / ends with `v`, exactly (wildcards in `v` are plain characters).

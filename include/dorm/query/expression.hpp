@@ -209,27 +209,16 @@ public:
     using tables = Tables;
 
     expression() = default;
-    explicit expression(ast::expr_ptr n) : node_(std::move(n)) {}
+    explicit expression(ast::expr_ptr n) noexcept : h_(std::move(n)) {}
     /// The column `index` of `t` (col()).
-    explicit expression(const schema::table* t, int index) noexcept : form_(form::column) {
-        flat_.table = t;
-        flat_.column = index;
-    }
-    /// The comparison `c` (a column <op> a value).
-    explicit expression(ast::flat_condition c) noexcept : flat_(std::move(c)), form_(form::condition) {}
+    explicit expression(const schema::table* t, int index) noexcept : h_(t, index) {}
+    explicit expression(ast::expr_handle h) noexcept : h_(std::move(h)) {}
 
     /// The expression's tree node (made now for a flat column or comparison).
-    ast::expr_ptr node() const {
-        switch (form_) {
-            case form::tree: return node_;
-            case form::column: return ast::make_column(flat_.table, flat_.column);
-            case form::condition: break;
-        }
-        return ast::make_condition(flat_);
-    }
-    /// The comparison this expression is, when it is a flat one (else nullptr).
-    const ast::flat_condition* flat_condition() const noexcept { return form_ == form::condition ? &flat_ : nullptr; }
-    ast::flat_condition* flat_condition() noexcept { return form_ == form::condition ? &flat_ : nullptr; }
+    ast::expr_ptr node() const { return h_.node(); }
+    /// What the expression holds: a node or a flat form.
+    const ast::expr_handle& handle() const& noexcept { return h_; }
+    ast::expr_handle&& handle() && noexcept { return std::move(h_); }
 
     ordering<Tables> asc() const { return {node(), false}; }
     ordering<Tables> desc() const { return {node(), true}; }
@@ -344,14 +333,17 @@ public:
             if (!v && (o == ast::op::eq || o == ast::op::ne))
                 return unary(o == ast::op::eq ? ast::op::is_null : ast::op::is_not_null);
         }
-        if constexpr (!is_expression_v<V>) {
-            if (form_ == form::column)  // column <op> value stays flat
-                return expression<bool, Tables>(ast::flat_condition{flat_.table, flat_.column, o, operand_value(v)});
-        }
-        return expression<bool, Tables>(ast::make_op(o, node(), operand(v)));
+        if constexpr (is_expression_v<V>)
+            return expression<bool, Tables>(ast::make_op(o, node(), operand(v)));
+        else
+            return compare(o, operand_value(v));
     }
 
 private:
+    /// `this <o> val`: flat when this is a column.
+    expression<bool, Tables> compare(ast::op o, value val) const {
+        return expression<bool, Tables>(ast::expr_handle::compare(h_, o, std::move(val)));
+    }
     template <class S>
     expression<bool, Tables> subquery_op(ast::op o, const S& sub) const {
         using R = typename S::row_type;
@@ -375,10 +367,7 @@ private:
         return expression<bool, Tables>(ast::make_op(o, std::move(args)));
     }
 
-    enum class form : unsigned char { tree, column, condition };
-    ast::expr_ptr node_;        ///< form::tree
-    ast::flat_condition flat_;  ///< form::column (table, column) and form::condition
-    form form_ = form::tree;
+    ast::expr_handle h_;
 };
 
 /// The column a data member maps to: `col(&User::name)`.

@@ -28,14 +28,10 @@ public:
     /// The recipe `SELECT <every column of entity>`.
     explicit lazy_select(const schema::table* entity) noexcept { recipe_.entity = entity; }
     lazy_select(const lazy_select& o);
-    lazy_select(lazy_select&& o) noexcept : recipe_(std::move(o.recipe_)), tree_(o.tree_.load(std::memory_order_relaxed)) {
-        o.tree_.store(nullptr, std::memory_order_relaxed);
-    }
+    lazy_select(lazy_select&& o) noexcept;
     lazy_select& operator=(const lazy_select& o);
     lazy_select& operator=(lazy_select&& o) noexcept;
-    ~lazy_select() {
-        if (select* t = tree_.load(std::memory_order_relaxed)) destroy_tree(t);
-    }
+    ~lazy_select();
 
     /// The tree (made now from the recipe, the first time).
     const select& tree() const {
@@ -50,15 +46,12 @@ public:
     }
     /// The tree when it is made, else nullptr (a recipe: no lock, no populate_existing).
     const select* made() const noexcept { return tree_.load(std::memory_order_acquire); }
-    /// Whether set_condition() may be called: a recipe without a condition.
-    bool accepts_condition() const noexcept {
-        return recipe_.entity && !recipe_.has_condition && !tree_.load(std::memory_order_relaxed);
-    }
-    /// The recipe's condition (accepts_condition() must be true).
-    void set_condition(flat_condition c) noexcept {
-        recipe_.condition = std::move(c);
-        recipe_.has_condition = true;
-    }
+    /// Adds a WHERE condition: the recipe's, when this is a recipe without one and `c` is a flat
+    /// comparison; else a node of the tree.
+    void add_where(const expr_handle& c);
+    void add_where(expr_handle&& c);
+    /// SELECT these expressions (moved from `nodes`).
+    static lazy_select of_columns(expr_ptr* nodes, std::size_t n);
 
 private:
     const select& make_tree() const;

@@ -208,19 +208,13 @@ public:
     template <class E, class TE>
     select_stmt where(const expression<E, TE>& cond) && {
         check_where<E, TE>();
-        if (const auto* c = cond.flat_condition(); c && ast_.accepts_condition())
-            ast_.set_condition(*c);
-        else
-            edit().where.push_back(cond.node());
+        ast_.add_where(cond.handle());
         return std::move(*this);
     }
     template <class E, class TE>
     select_stmt where(expression<E, TE>&& cond) && {
         check_where<E, TE>();
-        if (auto* c = cond.flat_condition(); c && ast_.accepts_condition())
-            ast_.set_condition(std::move(*c));
-        else
-            edit().where.push_back(cond.node());
+        ast_.add_where(std::move(cond).handle());
         return std::move(*this);
     }
 
@@ -543,10 +537,9 @@ template <class E, class TE, class... Es, class... TEs>
 auto select(const expression<E, TE>& first, const expression<Es, TEs>&... rest) {
     using row = typename detail::column_row<E, Es...>::type;
     using tables = boost::mp11::mp_fold<boost::mp11::mp_list<TEs...>, TE, boost::mp11::mp_set_union>;
-    ast::select s;
-    s.columns.push_back(first.node());
-    (s.columns.push_back(rest.node()), ...);
-    return select_stmt<row, tables, false, boost::mp11::mp_list<TE, TEs...>>(std::move(s));
+    ast::expr_ptr nodes[] = {first.node(), rest.node()...};
+    return select_stmt<row, tables, false, boost::mp11::mp_list<TE, TEs...>>(
+        ast::lazy_select::of_columns(nodes, 1 + sizeof...(rest)));
 }
 
 /// `EXISTS (SELECT ...)`; use `.correlate<Outer>()` on the inner select to refer to the outer one.

@@ -423,14 +423,7 @@ private:
         impl_->check_usable();
         impl_->autoflush();
         if (impl_->sharded()) return execute_on_shards(stmt, named);
-        // a recipe (select<T>() with at most one `col <op> value`): no lock, no populate_existing,
-        // T's engine; else the tree says
-        const ast::select_recipe* recipe = stmt.lazy_ast().recipe();
-        const ast::select* tree = recipe ? nullptr : &stmt.ast();
-        const bool locking = tree && tree->lock.mode != ast::row_lock::strength::none;
-        const std::size_t slot = tree ? impl_->slot_of(*tree) : impl_->slot_of(recipe->entity);  // dorm::binds
-        if (locking) impl_->begin_write(slot);  // SQLite: BEGIN IMMEDIATE (it cannot lock rows)
-        const bool populate = locking || (tree && tree->populate_existing);
+        const auto [slot, populate] = impl_->plan_select(stmt.lazy_ast());  // dorm::binds, FOR UPDATE
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             if (stmt.loaders() && !stmt.loaders()->empty())  // eager loaders: read everything now
@@ -463,12 +456,13 @@ private:
     /// now, merged (detail::select_on_shards).
     template <class Row, class Tables, bool G, class C>
     auto execute_on_shards(const select_stmt<Row, Tables, G, C>& stmt, const named_params* named) {
-        const bool populate = stmt.ast().lock.mode != ast::row_lock::strength::none || stmt.ast().populate_existing;
+        const ast::select& tree = stmt.ast();
+        const bool populate = tree.lock.mode != ast::row_lock::strength::none || tree.populate_existing;
         if constexpr (is_entity<Row>::value) {
             using T = typename Row::type;
             static const std::vector<detail::loader_node> no_loaders;
             return result<std::shared_ptr<T>>(detail::materialized_objects{detail::load_on_shards(
-                *impl_, stmt.ast(), stmt.loaders() ? *stmt.loaders() : no_loaders,
+                *impl_, tree, stmt.loaders() ? *stmt.loaders() : no_loaders,
                 populate ? &detail::read_entity_erased_populating<T> : &detail::read_entity_erased<T>, named)});
         } else {
             using R = typename detail::session_row_of<Row>::type;
@@ -484,7 +478,7 @@ private:
                 r.read = &detail::read_value_row<Row>;
             }
             const std::vector<std::size_t> order = detail::select_on_shards(
-                *impl_, stmt.ast(), named,
+                *impl_, tree, named,
                 [](void* c, driver::statement& st) {
                     auto* x = static_cast<reading*>(c);
                     x->rows.push_back(x->read(st, x->session));

@@ -21,6 +21,10 @@ namespace dorm {
 class sharded_engine;  // dorm/session/sharded_engine.hpp
 }
 
+namespace dorm::ast {
+class lazy_select;
+}
+
 namespace dorm::detail {
 
 struct flush_plan;  // lib/session/flush.hpp
@@ -56,6 +60,15 @@ public:
     /// The engine slot of a SELECT: the one of its tables (subqueries and joins included).
     /// @throws argument_error when its tables are bound to different engines.
     std::size_t slot_of(const ast::select& s) const;
+    /// What execute() decides before a SELECT runs: its engine slot, and whether the objects it
+    /// reads overwrite those in the session (a locking SELECT or populate_existing). A locking
+    /// SELECT begins the write transaction first (SQLite: BEGIN IMMEDIATE, it cannot lock rows).
+    /// A recipe (lazy_select) locks nothing and reads its struct's engine.
+    struct select_plan {
+        std::size_t slot = 0;
+        bool populate = false;
+    };
+    select_plan plan_select(const ast::lazy_select& q);
     /// The engine slot a record's row is written on: its shard (dorm::sharded_engine), else its
     /// table's engine.
     std::size_t slot_of(const record_base* r) const noexcept {
