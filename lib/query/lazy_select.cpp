@@ -49,9 +49,15 @@ const select& lazy_select::make_tree() const {
     return *expected;
 }
 
+namespace {
+/// Whether `c` can be the recipe's condition: a flat comparison, and `r` a recipe without one.
+bool takes_condition(const select_recipe& r, bool made, const expr_handle& c) noexcept {
+    return c.kind() == expr_handle::form::condition && r.entity && !r.has_condition && !made;
+}
+}  // namespace
+
 void lazy_select::add_where(const expr_handle& c) {
-    if (c.kind() == expr_handle::form::condition && recipe_.entity && !recipe_.has_condition &&
-        !tree_.load(std::memory_order_relaxed)) {
+    if (takes_condition(recipe_, tree_.load(std::memory_order_relaxed), c)) {
         recipe_.condition = c.flat();
         recipe_.has_condition = true;
     } else {
@@ -60,8 +66,7 @@ void lazy_select::add_where(const expr_handle& c) {
 }
 
 void lazy_select::add_where(expr_handle&& c) {
-    if (c.kind() == expr_handle::form::condition && recipe_.entity && !recipe_.has_condition &&
-        !tree_.load(std::memory_order_relaxed)) {
+    if (takes_condition(recipe_, tree_.load(std::memory_order_relaxed), c)) {
         recipe_.condition = std::move(c.flat());
         recipe_.has_condition = true;
     } else {
