@@ -22,6 +22,7 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
     for (auto* r : inserts) {
         r->state = object_state::persistent;
         r->take_snapshot();
+        if (r->layout().rel_count) r->unload_unset_parents();
         r->inserted_in_txn = true;
         r->null_out = 0;
         index(r);

@@ -350,6 +350,17 @@ void record_base::sync_parents_rels() {
     }
 }
 
+void record_base::unload_unset_parents() {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.many_to_one) continue;
+        void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m) || rel.ops->get(m) || get_column(rel.owner_fk).is_null()) continue;
+        rel.ops->set_loaded(m, false);
+    }
+}
+
 void record_base::propagate_to_children_rels() {
     const record_layout& l = *layout_;
     if (generated_key_unset()) return;  // no key yet: nothing to give the children

@@ -114,5 +114,51 @@ BOOST_FIXTURE_TEST_CASE(a_pending_objects_relationships_need_no_sql, users_db) {
     BOOST_CHECK(echo.statements().empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(a_new_objects_parent_set_by_key_loads_after_its_insert, users_db) {
+    // A relationship a new object never set was never loaded: once the object is persistent it
+    // loads from the foreign key on first access (SQLAlchemy's lazy loader on an attribute that is
+    // not in __dict__; test/orm/test_lazy_relations.py, test_load_on_pending.py). It used to stay
+    // null although the key named a row, and the parent was in the session.
+    std::int64_t elsewhere = 0;
+    {
+        dorm::session other(engine);
+        auto bea = other.add(User{.name = "bea", .age = 41});
+        other.commit();
+        elsewhere = bea->id;
+    }
+    dorm::session s(engine);
+    auto ann = s.add(User{.name = "ann", .age = 30});
+    s.commit();
+    auto by_key = s.add(Comment{.comment = "by key", .user_id = ann->id});
+    auto unknown_parent = s.add(Comment{.comment = "bea's", .user_id = static_cast<int>(elsewhere)});
+    BOOST_CHECK(!by_key->user.get());  // pending: nothing to load yet
+    s.commit();
+
+    echo.clear();
+    BOOST_CHECK(by_key->user.get() == ann);  // from the identity map: no SQL
+    BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 0u);
+    BOOST_REQUIRE(unknown_parent->user.get());  // not in the session: one SELECT
+    BOOST_CHECK_EQUAL(unknown_parent->user->name, "bea");
+    BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 1u);
+    // queried back, the same object, its parent loaded
+    auto again = s.scalars(dorm::select<Comment>().where(col(&Comment::comment) == "by key")).one();
+    BOOST_CHECK(again == by_key);
+    BOOST_CHECK(again->user.get() == ann);
+
+    // an assigned parent decides the key, and stays
+    auto cal = s.add(User{.name = "cal", .age = 50});
+    auto assigned = s.add(Comment{.comment = "assigned", .user_id = ann->id});
+    assigned->user = cal;
+    s.commit();
+    BOOST_CHECK(assigned->user.get() == cal);
+    BOOST_CHECK_EQUAL(assigned->user_id, cal->id);
+    // a new object without a key keeps its empty relationship (no SQL on access)
+    auto orphan = s.add(Profile{.profile = "p", .user_id = ann->id});
+    s.rollback();
+    echo.clear();
+    BOOST_CHECK(!orphan->user.get());
+    BOOST_CHECK_EQUAL(echo.count_statements("SELECT"), 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 

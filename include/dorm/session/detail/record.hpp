@@ -261,6 +261,10 @@ public:
     void set_column(int col, const value& v, bool also_snapshot);
     /// The value of column `col` of the object.
     value get_column(int col) const;
+    /// After the object's INSERT: a many-to-one that holds no object while its foreign key holds a
+    /// value (set directly: `Order{.customer_id = c->id}`) loads its parent by that key on first
+    /// access, as SQLAlchemy loads a relationship a new object never set (it was never loaded).
+    void unload_unset_parents();
     /// Whether column `col` differs from the snapshot (true without a snapshot).
     bool column_changed(int col) const;
     /// snapshot := the object's column values.
