@@ -382,6 +382,9 @@ void session_impl::refresh(record_base* rec) {
     if (!reread(rec))
         throw invalid_request_error("dorm: could not refresh the " + rec->table().type_name +
                                     " object: its row no longer exists");
+    // its relationships load again on their next access (SQLAlchemy: refresh() expires them;
+    // lazy ones "remain lazily loaded"): a child that names it by its key alone shows up
+    rec->unload_relationships();
 }
 
 bool session_impl::reread(record_base* rec) {

@@ -361,6 +361,11 @@ void record_base::unload_unset_parents() {
     }
 }
 
+void record_base::unload_relationships() {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) l.rels[i].ops->set_loaded(at(obj_, l.rels[i].offset), false);
+}
+
 void record_base::propagate_to_children_rels() {
     const record_layout& l = *layout_;
     if (generated_key_unset()) return;  // no key yet: nothing to give the children

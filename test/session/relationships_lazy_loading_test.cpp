@@ -145,6 +145,13 @@ BOOST_FIXTURE_TEST_CASE(a_new_objects_parent_set_by_key_loads_after_its_insert, 
     BOOST_CHECK(again == by_key);
     BOOST_CHECK(again->user.get() == ann);
 
+    // ann's collection holds what it held when ann was added (nothing: objects are not expired on
+    // commit); refresh() makes it load again, and the comment set by key is in it
+    BOOST_CHECK(ann->comments.empty());
+    s.refresh(ann);
+    BOOST_REQUIRE_EQUAL(ann->comments.size(), 1u);
+    BOOST_CHECK(ann->comments[0] == by_key);
+
     // an assigned parent decides the key, and stays
     auto cal = s.add(User{.name = "cal", .age = 50});
     auto assigned = s.add(Comment{.comment = "assigned", .user_id = ann->id});

@@ -265,6 +265,8 @@ public:
     /// value (set directly: `Order{.customer_id = c->id}`) loads its parent by that key on first
     /// access, as SQLAlchemy loads a relationship a new object never set (it was never loaded).
     void unload_unset_parents();
+    /// Every relationship loads again on its next access (refresh()).
+    void unload_relationships();
     /// Whether column `col` differs from the snapshot (true without a snapshot).
     bool column_changed(int col) const;
     /// snapshot := the object's column values.
