@@ -135,6 +135,10 @@ public:
     /// the same as elsewhere: MariaDB's AVG of integers is a DECIMAL with only 4 more digits
     /// (div_precision_increment), its AVG of doubles a double.
     virtual std::string_view function_argument_type(std::string_view) const { return {}; }
+    /// What follows the placeholder of a floating-point value beside an integer expression
+    /// (expr::typed_double): PostgreSQL infers an unknown parameter's type from the other operand
+    /// and would read `2.5` as an integer; elsewhere the driver binds it as a double.
+    virtual std::string_view double_cast() const { return {}; }
     /// The dialect's name, as dialect_name() spells it.
     virtual std::string_view name() const = 0;
 

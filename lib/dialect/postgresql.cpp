@@ -31,6 +31,7 @@ public:
         return c.int_bytes <= 2 ? "SMALLSERIAL NOT NULL" : c.int_bytes == 4 ? "SERIAL NOT NULL" : "BIGSERIAL NOT NULL";
     }
     bool use_returning() const override { return true; }
+    std::string_view double_cast() const override { return "::float8"; }
     bool nulls_sort_high() const override { return true; }
     bool two_phase_commit() const override { return true; }
     std::string two_phase_sql(two_phase_step step, std::string_view gid) const override {

@@ -100,6 +100,13 @@ expr_ptr make_param(value v) {
     e->val = std::move(v);
     return e;
 }
+expr_ptr make_param(value v, bool typed_double) {
+    auto e = new_expr();
+    e->k = expr::kind::param;
+    e->val = std::move(v);
+    e->typed_double = typed_double;
+    return e;
+}
 expr_ptr make_condition(const flat_condition& c) {
     return make_op(c.o, make_column(c.table, c.column), make_param(c.val));
 }
@@ -118,9 +125,11 @@ expr_ptr expr_handle::node() const {
     return make_condition(flat_);
 }
 
-expr_handle expr_handle::compare(const expr_handle& x, op o, value v) {
-    if (x.form_ == form::column) return expr_handle(flat_condition{x.flat_.table, x.flat_.column, o, std::move(v)});
-    return expr_handle(make_op(o, x.node(), make_param(std::move(v))));
+expr_handle expr_handle::compare(const expr_handle& x, op o, value v, bool integral) {
+    const bool typed = integral && v.kind() == value_kind::real;
+    if (x.form_ == form::column && !typed)
+        return expr_handle(flat_condition{x.flat_.table, x.flat_.column, o, std::move(v)});
+    return expr_handle(make_op(o, x.node(), make_param(std::move(v), typed)));
 }
 select entity_select(const schema::table* t) {
     select s;

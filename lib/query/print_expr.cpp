@@ -120,6 +120,7 @@ void sql_writer::expr(const ast::expr& e, int parent_prec) {
                 bind(named_value(named_, e), &e.name);
             else
                 bind(e.val, &e.val);
+            if (e.typed_double) out_ += h_.double_cast();
             return;
         case k::op: op(e, parent_prec); return;
         case k::func: {

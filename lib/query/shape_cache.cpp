@@ -18,7 +18,8 @@ void select_shape_cache::walk(const ast::expr& e) {
                 unsigned char kind;
                 unsigned char pad[3];
                 std::uint32_t name_size;
-            } f{static_cast<unsigned char>(e.k), {}, static_cast<std::uint32_t>(e.name.size())};
+            } f{static_cast<unsigned char>(e.k), {static_cast<unsigned char>(e.typed_double ? 1 : 0), 0, 0},
+                static_cast<std::uint32_t>(e.name.size())};
             put(f);
             if (e.name.empty()) {
                 slots_.push_back(slot{&e.val, nullptr, nullptr});

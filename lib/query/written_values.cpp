@@ -2,6 +2,8 @@
 // the statement runs (see check_written_values in dorm/query/ast.hpp): the same rule as the
 // flush's check of objects (record.cpp check_columns), so that a text longer than its VARCHAR(n)
 // is a data_error naming the table, the column and the value on every backend.
+#include <cmath>
+
 #include <dorm/detail/data_errors.hpp>
 #include <dorm/query/ast.hpp>
 
@@ -24,6 +26,22 @@ void check_value(const schema::table& t, int col, std::uint32_t n, const value& 
     }
 }
 
+/// A floating-point value with a fraction for an integer column (`set(col(&T::qty), 2.5)`): SQLite
+/// would keep 2.5 in it, MariaDB round it, PostgreSQL refuse it without naming the column.
+void check_integer(const schema::table& t, int col, const value& v) {
+    if (v.kind() != value_kind::real || col < 0 || static_cast<std::size_t>(col) >= t.columns.size()) return;
+    const schema::column& c = t.columns[static_cast<std::size_t>(col)];
+    if (c.type != column_type::integer) return;
+    const double d = v.as_double();
+    if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18) return;  // a whole number
+    try {
+        throw_bad_write(v.repr(), "is not a whole number; the column holds integers (convert the value: the rounding is "
+                                  "yours to choose)");
+    } catch (const data_error& e) {
+        rethrow_in_column(e, t.name, c.name, "double");
+    }
+}
+
 }  // namespace
 
 void check_written_values(const ast::insert& s) {
@@ -39,9 +57,9 @@ void check_written_values(const ast::insert& s) {
 void check_written_values(const ast::update& s) {
     if (!s.table) return;
     for (const auto& [col, e] : s.sets) {
-        const std::uint32_t n = max_chars(*s.table, col);
-        if (n != 0 && e && e->k == ast::expr::kind::param && e->name.empty())  // a literal value
-            check_value(*s.table, col, n, e->val);
+        if (!e || e->k != ast::expr::kind::param || !e->name.empty()) continue;  // only a literal value
+        if (const std::uint32_t n = max_chars(*s.table, col); n != 0) check_value(*s.table, col, n, e->val);
+        check_integer(*s.table, col, e->val);
     }
 }
 

@@ -386,5 +386,30 @@ BOOST_FIXTURE_TEST_CASE(bulk_statements_refuse_a_text_longer_than_its_varchar, m
     BOOST_TEST(member_table(engine).find(std::string(101, 'n')) == std::string::npos);
 }
 
+// A floating-point value with a fraction for an integer column is refused before a bulk UPDATE
+// runs (SQLite kept 2.5 in the INTEGER column, MariaDB rounded it, PostgreSQL refused it without
+// naming the column); a whole number is written as the integer it is.
+BOOST_FIXTURE_TEST_CASE(bulk_update_refuses_a_fraction_for_an_integer_column, member_db) {
+    seed_bulk_members(engine);
+    dorm::session s(engine);
+    echo.clear();
+    for (double bad : {2.5, -0.25, 1e300}) {
+        try {
+            s.execute(dorm::update<Member>().set(col(&Member::score), bad).where(col(&Member::nick) == "alice"));
+            BOOST_ERROR("a fraction was written into an integer column");
+        } catch (const dorm::data_error& e) {
+            BOOST_CHECK_EQUAL(e.table(), "member");
+            BOOST_CHECK_EQUAL(e.column(), "score");
+            BOOST_CHECK_MESSAGE(std::string(e.what()).find("whole number") != std::string::npos, e.what());
+        }
+    }
+    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 0u);  // refused before any SQL
+    BOOST_CHECK_EQUAL(
+        s.execute(dorm::update<Member>().set(col(&Member::score), 40.0).where(col(&Member::score) > 29.5)).rowcount(), 2);
+    s.commit();
+    BOOST_TEST(member_table(engine) == "[(alice@x, alice, 40), (bob@x, bob, null), (carol@x, carol, 40), "
+                                       "(dave@x, dave, 20), (eve@x, eve, 10)]");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 

@@ -270,4 +270,35 @@ BOOST_FIXTURE_TEST_CASE(recipes_and_trees_read_the_same_rows, sample_db) {
     BOOST_TEST(s.execute(dorm::select<Sample>().where(col(&Sample::price) > 1.0)).all().size() == 3u);
 }
 
+BOOST_FIXTURE_TEST_CASE(integer_columns_beside_floating_point_values, sample_db) {
+    // An integer column compared with or computed with a floating-point value compares
+    // numerically on every backend (PostgreSQL refused `qty > 2.5`: it took the parameter for an
+    // integer). qty: 1, 2, 5, 3, 6; rank: 3, NULL, 5, 7, NULL.
+    seed_samples(engine);
+    dorm::session s(engine);
+    auto qtys = [&](const auto& cond) {
+        std::vector<int> out;
+        for (const auto& x : s.execute(dorm::select<Sample>().where(cond).order_by(col(&Sample::id))).all())
+            out.push_back(x->qty);
+        return show(out);
+    };
+    const auto qty = col(&Sample::qty);
+    BOOST_TEST(qtys(qty > 2.5) == "[5, 3, 6]");
+    BOOST_TEST(qtys(qty <= 2.5) == "[1, 2]");
+    BOOST_TEST(qtys(qty == 2.0) == "[2]");
+    BOOST_TEST(qtys(qty == 2.5) == "[]");
+    BOOST_TEST(qtys(qty != 2.5) == "[1, 2, 5, 3, 6]");
+    BOOST_TEST(qtys(2.5 < qty) == "[5, 3, 6]");
+    BOOST_TEST(qtys(qty.between(1.5, 3.5)) == "[2, 3]");
+    BOOST_TEST(qtys(qty.in({2.0, 5.5})) == "[2]");
+    BOOST_TEST(qtys(col(&Sample::rank) >= 4.5) == "[5, 3]");
+    BOOST_TEST(qtys(qty * 1.5 > 7.0) == "[5, 6]");
+    BOOST_TEST(show(s.execute(dorm::select(qty + 0.5).order_by(col(&Sample::id))).all()) == "[1.5, 2.5, 5.5, 3.5, 6.5]");
+    BOOST_TEST(show(s.execute(dorm::select(qty / 2.0).order_by(col(&Sample::id))).all()) == "[0.5, 1, 2.5, 1.5, 3]");
+    // the same statement shape with an integer value, after the typed one, on the same connection
+    BOOST_TEST(qtys(qty > 2) == "[5, 3, 6]");
+    auto conn = engine.connect();
+    BOOST_TEST(dorm::execute(conn, dorm::select<Sample>().where(qty < 1.5)).all().size() == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

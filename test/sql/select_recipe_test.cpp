@@ -206,3 +206,45 @@ BOOST_AUTO_TEST_CASE(threads_sharing_a_const_recipe_make_one_tree) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(double_values_beside_integers)
+
+BOOST_AUTO_TEST_CASE(postgresql_types_the_parameter) {
+    // PostgreSQL takes an untyped parameter beside an integer column for an integer, so `qty > 2.5`
+    // failed there ("invalid input syntax for type integer") while SQLite and MariaDB compared
+    // numerically; the parameter is typed instead (and such a statement is a tree, not a recipe)
+    const auto gt = dorm::select<Item>().where(col(&Item::qty) > 2.5);
+    BOOST_TEST(!gt.lazy_ast().recipe());
+    expect_exact(gt, dialect::sqlite, item_where(R"("item"."qty" > ?)"), "(2.5,)");
+    expect_exact(gt, dialect::mysql, translate(item_where(R"("item"."qty" > ?)"), dialect::mysql), "(2.5,)");
+    expect_exact(gt, dialect::postgresql, translate(item_where(R"("item"."qty" > $1::float8)"), dialect::postgresql),
+                 "(2.5,)");
+    expect_in(dorm::select<Item>().where(2.5 < col(&Item::rank)), dialect::postgresql,
+              item_where(R"($1::float8 < "item"."rank")"), "(2.5,)");
+    expect_in(dorm::select<Item>().where(col(&Item::qty).between(1.5, 2.5) || col(&Item::id).in({1.0, 2.5})),
+              dialect::postgresql,
+              item_where(R"("item"."qty" BETWEEN $1::float8 AND $2::float8 OR "item"."id" IN ($3::float8, $4::float8))"),
+              "(1.5, 2.5, 1.0, 2.5)");
+    expect_in(dorm::select(col(&Item::qty) + 0.5, 3.5 * col(&Item::qty)), dialect::postgresql,
+              R"(SELECT "item"."qty" + $1::float8, $2::float8 * "item"."qty" FROM "item")", "(0.5, 3.5)");
+    // an integer value, or a floating-point column, needs no type
+    const auto whole = dorm::select<Item>().where(col(&Item::qty) > 2);
+    BOOST_TEST(whole.lazy_ast().recipe() != nullptr);
+    expect_in(whole, dialect::postgresql, item_where(R"("item"."qty" > $1)"), "(2,)");
+    expect_in(dorm::select<Item>().where(col(&Item::price) > 2.5), dialect::postgresql,
+              item_where(R"("item"."price" > $1)"), "(2.5,)");
+    expect_in(dorm::select(col(&Item::price) + 1), dialect::postgresql, R"(SELECT "item"."price" + $1 FROM "item")",
+              "(1.0,)");
+}
+
+BOOST_AUTO_TEST_CASE(the_typed_parameter_is_part_of_the_shape) {
+    // statements that differ only in that parameter's type must not share their compiled SQL
+    for (int round = 0; round < 3; ++round) {
+        const auto typed = dorm::compile(dorm::select<Item>().where(col(&Item::qty) > 2.5).limit(1), dialect::postgresql);
+        const auto plain = dorm::compile(dorm::select<Item>().where(col(&Item::qty) > 2).limit(1), dialect::postgresql);
+        BOOST_TEST(flat(typed.sql).find("$1::float8") != std::string::npos);
+        BOOST_TEST(flat(plain.sql).find("::float8") == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

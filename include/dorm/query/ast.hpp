@@ -255,6 +255,9 @@ struct expr {
     /// like made by contains/starts_with/ends_with: args are {x, escaped pattern, the value itself}
     text_match match = text_match::none;
     const param_type* expects = nullptr;  ///< bindparam: the type its value must have (null: any)
+    /// param: a floating-point value beside an integer expression (`col(&T::qty) > 2.5`): PostgreSQL
+    /// would take the parameter for an integer, so the dialect types it (dialect_hooks::double_cast)
+    bool typed_double = false;
     node_refs refs;  ///< node_ptr's count (not part of the node's value: a copy starts at 0)
 };
 
@@ -274,6 +277,8 @@ node_ptr<expr> new_expr();
 
 expr_ptr make_column(const schema::table* t, int column, std::string alias = {});
 expr_ptr make_param(value v);
+/// A param; `typed_double`: see expr::typed_double.
+expr_ptr make_param(value v, bool typed_double);
 expr_ptr make_op(op o, std::vector<expr_ptr> args);
 // the common arities, so that callers do not build the argument vector inline
 expr_ptr make_op(op o, expr_ptr a);
@@ -308,8 +313,9 @@ public:
     /// The flat column or comparison.
     const flat_condition& flat() const noexcept { return flat_; }
     flat_condition& flat() noexcept { return flat_; }
-    /// `x <o> v`: flat when x is a flat column, else op(x, param v).
-    static expr_handle compare(const expr_handle& x, op o, value v);
+    /// `x <o> v`: flat when x is a flat column, else op(x, param v). `integral`: x has an integer
+    /// type (a floating-point v then makes a typed param, in a tree: expr::typed_double).
+    static expr_handle compare(const expr_handle& x, op o, value v, bool integral);
 
 private:
     expr_ptr node_;        ///< form::tree

@@ -261,8 +261,8 @@ public:
     expression<bool, Tables> between(const A& lo, const B& hi) const {
         static_assert(detail::comparable_v<T, A> && detail::comparable_v<T, B>,
                       "dorm: between() bounds must have the column's type");
-        return expression<bool, Tables>(ast::make_op(
-            ast::op::between, node(), ast::make_param(detail::to_param<T>(lo)), ast::make_param(detail::to_param<T>(hi))));
+        return expression<bool, Tables>(
+            ast::make_op(ast::op::between, node(), param_of(detail::to_param<T>(lo)), param_of(detail::to_param<T>(hi))));
     }
 
     /// `IN (...)`; an empty list is always false (valid SQL on every dialect).
@@ -315,8 +315,14 @@ public:
                           "dorm: these two expressions have types that cannot be compared");
             return v.node();
         } else {
-            return ast::make_param(operand_value(v));
+            return param_of(operand_value(v));
         }
+    }
+    /// A param for a value beside this expression (typed when a floating-point value meets an
+    /// integer expression: ast::expr::typed_double).
+    ast::expr_ptr param_of(value v) const {
+        const bool typed = std::is_integral_v<detail::base_t<T>> && v.kind() == value_kind::real;
+        return ast::make_param(std::move(v), typed);
     }
     /// A value compared with this expression, as it is bound.
     template <class V>
@@ -342,7 +348,8 @@ public:
 private:
     /// `this <o> val`: flat when this is a column.
     expression<bool, Tables> compare(ast::op o, value val) const {
-        return expression<bool, Tables>(ast::expr_handle::compare(h_, o, std::move(val)));
+        return expression<bool, Tables>(
+            ast::expr_handle::compare(h_, o, std::move(val), std::is_integral_v<detail::base_t<T>>));
     }
     template <class S>
     expression<bool, Tables> subquery_op(ast::op o, const S& sub) const {
@@ -362,7 +369,7 @@ private:
         for (const auto& v : values) {
             static_assert(detail::comparable_v<T, std::remove_cvref_t<decltype(v)>>,
                           "dorm: in() values must have the column's type");
-            args.push_back(ast::make_param(detail::to_param<T>(v)));
+            args.push_back(param_of(detail::to_param<T>(v)));
         }
         return expression<bool, Tables>(ast::make_op(o, std::move(args)));
     }
@@ -475,7 +482,7 @@ constexpr ast::op arithmetic_op(ast::op o) {
         static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
         return expression<detail::arithmetic_result<A, V>, TA>(                                              \
             ast::make_op(detail::arithmetic_op<detail::arithmetic_result<A, V>>(ast::op::CODE),             \
-                         {l.node(), ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(r))})); \
+                         {l.node(), l.param_of(detail::to_param<detail::arithmetic_result<A, V>>(r))}));     \
     }                                                                                                       \
     template <class A, class TA, class V>                                                                   \
         requires(!is_expression_v<V> && std::is_arithmetic_v<detail::base_t<V>>)                           \
@@ -483,7 +490,7 @@ constexpr ast::op arithmetic_op(ast::op o) {
         static_assert(detail::is_numeric_v<A>, "dorm: arithmetic needs numeric operands");                  \
         return expression<detail::arithmetic_result<A, V>, TA>(                                              \
             ast::make_op(detail::arithmetic_op<detail::arithmetic_result<A, V>>(ast::op::CODE),             \
-                         {ast::make_param(detail::to_param<detail::arithmetic_result<A, V>>(l)), r.node()})); \
+                         {r.param_of(detail::to_param<detail::arithmetic_result<A, V>>(l)), r.node()}));     \
     }                                                                                                       \
     template <class A, class TA, class B, class TB>                                                         \
     auto operator OP(const expression<A, TA>& l, const expression<B, TB>& r) {                              \
