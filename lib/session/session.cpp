@@ -457,6 +457,7 @@ void session_impl::rollback() noexcept {
             forget_batch batch(*this, leaving.size());
             for (auto* r : leaving) {
                 if (r->generated_key) r->clear_generated_key();
+                if (r->inserted_in_txn && r->layout().rel_count) r->reset_unset_parents();
                 r->generated_key = false;
                 r->inserted_in_txn = false;
                 r->destroy_snapshot();
@@ -519,6 +520,7 @@ void session_impl::close() noexcept {
     release_connection();
     for (auto& r : txn_inserted_) {
         if (r->generated_key) r->clear_generated_key();
+        if (r->layout().rel_count) r->reset_unset_parents();
         r->generated_key = false;
         r->inserted_in_txn = false;
         r->destroy_snapshot();

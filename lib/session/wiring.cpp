@@ -361,6 +361,15 @@ void record_base::unload_unset_parents() {
     }
 }
 
+void record_base::reset_unset_parents() {
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        void* m = at(obj_, rel.offset);
+        if (rel.many_to_one && !rel.ops->loaded(m) && !rel.ops->get(m)) rel.ops->set_loaded(m, true);
+    }
+}
+
 void record_base::unload_relationships() {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) l.rels[i].ops->set_loaded(at(obj_, l.rels[i].offset), false);

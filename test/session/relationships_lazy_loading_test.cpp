@@ -159,6 +159,19 @@ BOOST_FIXTURE_TEST_CASE(a_new_objects_parent_set_by_key_loads_after_its_insert, 
     s.commit();
     BOOST_CHECK(assigned->user.get() == cal);
     BOOST_CHECK_EQUAL(assigned->user_id, cal->id);
+    // a flushed INSERT undone by rollback() or close(): the object has no row again, and its
+    // many-to-one is empty again (not a load that needs a session)
+    auto rolled_back = s.add(Comment{.comment = "undone", .user_id = ann->id});
+    s.flush();
+    s.rollback();
+    BOOST_CHECK(!rolled_back->user.get());
+    {
+        dorm::session other(engine);
+        auto closed = other.add(Comment{.comment = "closed", .user_id = ann->id});
+        other.flush();
+        other.close();
+        BOOST_CHECK(!closed->user.get());
+    }
     // a new object without a key keeps its empty relationship (no SQL on access)
     auto orphan = s.add(Profile{.profile = "p", .user_id = ann->id});
     s.rollback();

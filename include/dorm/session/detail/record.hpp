@@ -265,6 +265,9 @@ public:
     /// value (set directly: `Order{.customer_id = c->id}`) loads its parent by that key on first
     /// access, as SQLAlchemy loads a relationship a new object never set (it was never loaded).
     void unload_unset_parents();
+    /// Undoes unload_unset_parents() when the INSERT is undone (rollback, close): the object has
+    /// no row, so its empty many-to-one is empty again (not a load that needs a session).
+    void reset_unset_parents();
     /// Every relationship loads again on its next access (refresh()).
     void unload_relationships();
     /// Whether column `col` differs from the snapshot (true without a snapshot).
