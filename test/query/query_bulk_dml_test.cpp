@@ -2,6 +2,8 @@
 // objects kept in step, multi-row insert() chunked under the parameter limit, upserts.
 #include <boost/test/unit_test.hpp>
 
+#include <limits>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -393,7 +395,8 @@ BOOST_FIXTURE_TEST_CASE(bulk_update_refuses_a_fraction_for_an_integer_column, me
     seed_bulk_members(engine);
     dorm::session s(engine);
     echo.clear();
-    for (double bad : {2.5, -0.25, 1e300}) {
+    for (double bad : {2.5, -0.25, 1e300, 1e19, -1e19, std::numeric_limits<double>::quiet_NaN(),
+                       std::numeric_limits<double>::infinity()}) {
         try {
             s.execute(dorm::update<Member>().set(col(&Member::score), bad).where(col(&Member::nick) == "alice"));
             BOOST_ERROR("a fraction was written into an integer column");

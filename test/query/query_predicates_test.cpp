@@ -295,6 +295,12 @@ BOOST_FIXTURE_TEST_CASE(integer_columns_beside_floating_point_values, sample_db)
     BOOST_TEST(qtys(qty * 1.5 > 7.0) == "[5, 6]");
     BOOST_TEST(show(s.execute(dorm::select(qty + 0.5).order_by(col(&Sample::id))).all()) == "[1.5, 2.5, 5.5, 3.5, 6.5]");
     BOOST_TEST(show(s.execute(dorm::select(qty / 2.0).order_by(col(&Sample::id))).all()) == "[0.5, 1, 2.5, 1.5, 3]");
+    // boundaries: huge magnitudes, negative zero, a value past INT64_MAX
+    BOOST_TEST(qtys(qty < 1e300) == "[1, 2, 5, 3, 6]");
+    BOOST_TEST(qtys(qty > -1e300) == "[1, 2, 5, 3, 6]");
+    BOOST_TEST(qtys(qty > 1e19) == "[]");
+    BOOST_TEST(qtys(qty == -0.0) == "[]");
+    BOOST_TEST(qtys(qty > -0.0) == "[1, 2, 5, 3, 6]");
     // the same statement shape with an integer value, after the typed one, on the same connection
     BOOST_TEST(qtys(qty > 2) == "[5, 3, 6]");
     auto conn = engine.connect();
