@@ -151,9 +151,10 @@ public:
     /// The one-parameter form of `lhs IN (values...)` (`negated`: NOT IN), or nullopt to print the
     /// list inline (the default). A dialect answers only for lists too long for its parameter
     /// limit and only where its form is exact for every value given. `c` is the column on the left
-    /// (nullptr when the left side is another expression).
+    /// (nullptr when the left side is another expression); `doubles` is set when the values are
+    /// floating-point beside an integer expression (expr::typed_double).
     virtual std::optional<list_param> in_list_param(std::span<const value* const> /*values*/, bool /*negated*/,
-                                                    const schema::column* /*c*/) const {
+                                                    const schema::column* /*c*/, bool /*doubles*/) const {
         return std::nullopt;
     }
     /// Values per inline IN list (0: no limit); a longer list is printed as ORed lists (Oracle: 1000).

@@ -110,7 +110,7 @@ public:
     // in an UPDATE). Its key is only right on a bounded column (a LONGTEXT one gets a 1-byte key
     // and finds nothing): longer texts are compared without the derived table, correct but slow.
     std::optional<list_param> in_list_param(std::span<const value* const> values, bool negated,
-                                            const schema::column* c) const override {
+                                            const schema::column* c, bool) const override {
         if (values.size() <= inline_list_max) return std::nullopt;
         const auto kind = common_kind(values);
         if (!kind) return std::nullopt;

@@ -43,11 +43,13 @@ public:
     bool native_ilike() const override { return true; }
     text_storage stored_text() const override { return postgresql_text; }
     // long lists: one array parameter; its element type is inferred from the left side
-    // (`x = ANY($1)` makes $1 an array of x's type), `x <> ALL($1)` is NOT IN (NULLs alike)
+    // (`x = ANY($1)` makes $1 an array of x's type), `x <> ALL($1)` is NOT IN (NULLs alike);
+    // floating-point values beside an integer expression are an array of doubles (as double_cast())
     std::optional<list_param> in_list_param(std::span<const value* const> values, bool negated,
-                                            const schema::column*) const override {
+                                            const schema::column*, bool doubles) const override {
         if (values.size() <= inline_list_max_postgresql) return std::nullopt;
-        return list_param{negated ? " <> ALL(" : " = ANY(", ")", value(postgresql_array(values))};
+        return list_param{negated ? " <> ALL(" : " = ANY(", doubles ? "::float8[])" : ")",
+                          value(postgresql_array(values))};
     }
     bool begin_statements(isolation level, std::vector<std::string>& out) const override {
         out.push_back("BEGIN ISOLATION LEVEL " + std::string(isolation_name(level)));

@@ -44,7 +44,7 @@ public:
     // long lists: json_each(?) of a JSON array (exact for integers, reals and text without NUL;
     // blobs and such text stay inline, within SQLite's 250,000 parameters)
     std::optional<list_param> in_list_param(std::span<const value* const> values, bool negated,
-                                            const schema::column*) const override {
+                                            const schema::column*, bool) const override {
         if (values.size() <= inline_list_max) return std::nullopt;
         auto json = json_array(values, false);
         if (!json) return std::nullopt;

@@ -356,10 +356,12 @@ void sql_writer::in_list(const ast::expr& e, int prec) {
     // parameter has no origin in the tree, so the shape cache does not keep this SQL
     std::vector<const value*> values;
     values.reserve(n);
+    bool doubles = false;
     for (std::size_t i = 1; i <= n; ++i) {
         const ast::expr& a = *e.args[i];
         if (a.k != ast::expr::kind::param || !a.name.empty()) break;
         values.push_back(&a.val);
+        doubles = doubles || a.typed_double;
     }
     if (values.size() == n) {
         const schema::column* c = lhs.k == ast::expr::kind::column
@@ -367,7 +369,7 @@ void sql_writer::in_list(const ast::expr& e, int prec) {
                                       : nullptr;
         std::optional<dialect_hooks::list_param> form;
         try {
-            form = h_.in_list_param(values, neg, c);
+            form = h_.in_list_param(values, neg, c, doubles);
         } catch (const data_error& err) {  // a value the list's encoding refuses: name its column
             if (!c) throw;
             rethrow_in_column(err, lhs.table->name, c->name, {});

@@ -140,6 +140,19 @@ BOOST_FIXTURE_TEST_CASE(every_column_type_in_a_long_list, long_in_db) {
     BOOST_TEST(count(col(&Row::s).in(near)) == 0);
 }
 
+BOOST_FIXTURE_TEST_CASE(floating_point_values_in_a_long_list_for_an_integer_column, long_in_db) {
+    // whole values match, fractions do not: PostgreSQL's array parameter is read as doubles,
+    // not as the integer column's type ("invalid input syntax for type integer" before)
+    const auto list = list_of([](int i) { return i % 4 == 0 ? static_cast<double>(i) : i + 0.5; });
+    BOOST_TEST(count(col(&Row::n).in(list)) == rows_n / 4);
+    BOOST_TEST(count(col(&Row::n).not_in(list)) == rows_n - rows_n / 4);
+    BOOST_TEST(count(col(&Row::opt).in(list)) == 500 - 167);  // multiples of 4 less those of 12 (NULL)
+    BOOST_TEST(count((col(&Row::n) + 1).in(list)) == rows_n / 4);  // an integer expression: n = 3, 7, 11...
+    const auto halves = list_of([](int i) { return i + 0.5; });
+    BOOST_TEST(count(col(&Row::n).in(halves)) == 0);
+    BOOST_TEST(count(col(&Row::n).not_in(halves)) == rows_n);
+}
+
 BOOST_FIXTURE_TEST_CASE(nulls_in_a_long_list_follow_sql, long_in_db) {
     auto list = list_of([](int i) { return std::optional<int>(i); });
     list[1] = std::nullopt;
