@@ -1,6 +1,7 @@
 // The session's bulk statements (update(), delete_(), insert() run through session.execute) and
 // statements without rows from compiled SQL: each runs after an autoflush, then synchronises the
-// objects the session holds by "fetch" (SELECT the matching keys first, re-read or forget those).
+// objects the session holds by "fetch" (SELECT the matching keys first, re-read or forget those;
+// an upsert's rows are matched by the table's unique keys).
 #include <dorm/query/ast.hpp>
 #include <dorm/session/detail/session_impl.hpp>
 
@@ -89,14 +90,82 @@ std::int64_t session_impl::bulk_delete(const ast::delete_& d) {
     return n;
 }
 
+std::vector<record_base*> session_impl::upsert_targets(const ast::insert& ins) {
+    const schema::table& t = *ins.table;
+    std::vector<record_base*> out;
+    if (!identity_.contains_table(&t) || ins.rows.empty()) return out;
+    // the unique keys whose every column the rows give: a row that conflicts on one of them is
+    // updated (MariaDB's ON DUPLICATE KEY UPDATE takes any unique key, not only the named one)
+    std::vector<std::vector<int>> keys;
+    auto given = [&](const std::vector<int>& key) {
+        for (int c : key)
+            if (std::find(ins.columns.begin(), ins.columns.end(), c) == ins.columns.end()) return false;
+        return !key.empty();
+    };
+    auto consider = [&](std::vector<int> key) {
+        if (given(key) && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+    };
+    consider(t.primary_key);
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+        if (t.columns[c].unique) consider({static_cast<int>(c)});
+    for (const auto& u : t.uniques) consider(u.columns);
+    for (const auto& ix : t.indexes)
+        if (ix.unique) consider(ix.columns);
+    consider(ins.conflict_columns);
+    auto position = [&](int c) {
+        return static_cast<std::size_t>(std::find(ins.columns.begin(), ins.columns.end(), c) - ins.columns.begin());
+    };
+    auto add = [&](const std::vector<ast::expr_ptr>& where) {
+        for (record_base* r : bulk_targets(t, where)) out.push_back(r);
+    };
+    for (const auto& key : keys) {
+        if (key.size() == 1) {  // key IN (the rows' values): a long list is one parameter where it can be
+            std::vector<ast::expr_ptr> args{ast::make_column(&t, key[0])};
+            for (const auto& row : ins.rows) args.push_back(ast::make_param(row[position(key[0])]));
+            add({ast::make_op(ast::op::in, std::move(args))});
+            continue;
+        }
+        // a composite key: (a = ? AND b = ?) OR ..., 100 rows per SELECT (parameter limits)
+        constexpr std::size_t rows_per_select = 100;
+        for (std::size_t first = 0; first < ins.rows.size(); first += rows_per_select) {
+            ast::expr_ptr any;
+            for (std::size_t i = first; i < std::min(ins.rows.size(), first + rows_per_select); ++i) {
+                ast::expr_ptr all;
+                for (int c : key) {
+                    auto eq = ast::make_op(ast::op::eq, ast::make_column(&t, c), ast::make_param(ins.rows[i][position(c)]));
+                    all = all ? ast::make_op(ast::op::and_, std::move(all), std::move(eq)) : std::move(eq);
+                }
+                any = any ? ast::make_op(ast::op::or_, std::move(any), std::move(all)) : std::move(all);
+            }
+            add({std::move(any)});
+        }
+    }
+    std::sort(out.begin(), out.end());  // a row may match on several keys: each object once
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) {
     check_usable();
     for (const auto& ins : inserts) check_written_values(ins);  // before anything is written
     autoflush();
     std::int64_t n = 0;
+    // one statement on one engine slot; an upsert synchronises the session as a bulk UPDATE does:
+    // the objects whose rows it may update are found first and re-read after
+    auto run = [&](const ast::insert& ins, std::size_t slot) {
+        shard_scope on_shard(*this, slot);
+        std::vector<record_base*> matched;
+        if (ins.on_conflict == ast::insert::conflict::do_update) matched = upsert_targets(ins);
+        n += execute_compiled(compile_insert(ins, dialect_), slot);
+        for (auto* r : matched) {
+            if (r->state != object_state::persistent) continue;
+            save_backup(r);
+            reread(r);
+        }
+    };
     for (const auto& ins : inserts) {
         if (!sharding_) {
-            n += execute_compiled(compile_insert(ins, dialect_), slot_of(ins.table));
+            run(ins, slot_of(ins.table));
             continue;
         }
         // a sharded session: each row to its shard (the table's rule over the row's value)
@@ -119,8 +188,7 @@ std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) 
             part.rows.push_back(row);
         }
         for (std::size_t slot = 0; slot < per_shard.size(); ++slot)
-            if (!per_shard[slot].rows.empty())
-                n += execute_compiled(compile_insert(per_shard[slot], dialect_), slot);
+            if (!per_shard[slot].rows.empty()) run(per_shard[slot], slot);
     }
     return n;
 }

@@ -237,12 +237,15 @@ private:
     /// Keeps the committed values of a persistent record before a flush overwrites its snapshot.
     void save_backup(record_base* rec);
     void drop_backups() noexcept;
-    /// Before a bulk UPDATE / DELETE (bulk.cpp): checks the session, autoflushes, and returns the
-    /// session's objects whose rows match `where` (none asked for when it holds no row of `t`).
     /// The engine slots a bulk UPDATE / DELETE of `t` runs on: its engine, or (sharded) the
     /// shards its WHERE names.
     std::vector<std::size_t> write_slots(const schema::table* t, const std::vector<ast::expr_ptr>& where) const;
+    /// Before a bulk UPDATE / DELETE (bulk.cpp): checks the session, autoflushes, and returns the
+    /// session's objects whose rows match `where` (none asked for when it holds no row of `t`).
     std::vector<record_base*> bulk_targets(const schema::table& t, const std::vector<ast::expr_ptr>& where);
+    /// Before an upsert (do_update): the session's objects whose rows share a unique key's values
+    /// with an incoming row (rows the statement may update), each once.
+    std::vector<record_base*> upsert_targets(const ast::insert& ins);
     identity_key key_of_row(const schema::table& t, driver::statement& s) const;
 
     /// One engine of the session and its connections.
