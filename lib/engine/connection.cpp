@@ -14,7 +14,7 @@
 namespace dorm {
 
 connection::connection() noexcept = default;
-connection::connection(std::unique_ptr<detail::pooled_connection> impl) : impl_(std::move(impl)) {}
+connection::connection(std::unique_ptr<detail::pooled_connection> impl) : impl_(impl.release()) {}
 
 connection::connection(connection&& other) noexcept = default;
 
@@ -22,7 +22,7 @@ connection& connection::operator=(connection&& other) noexcept {
     if (this != &other) {
         if (impl_) {
             auto eng = impl_->engine_;
-            if (eng) eng->checkin(std::move(impl_));
+            if (eng) eng->checkin(std::unique_ptr<detail::pooled_connection>(impl_.release()));
         }
         impl_ = std::move(other.impl_);
     }
@@ -32,7 +32,7 @@ connection& connection::operator=(connection&& other) noexcept {
 connection::~connection() {
     if (impl_) {
         auto eng = impl_->engine_;  // keeps the engine alive during checkin
-        if (eng) eng->checkin(std::move(impl_));
+        if (eng) eng->checkin(std::unique_ptr<detail::pooled_connection>(impl_.release()));
     }
 }
 

@@ -11,7 +11,7 @@
 namespace dorm::detail {
 
 /// The pooled connection behind a dorm::connection, or argument_error for a closed/moved one.
-inline pooled_connection& checked(const std::unique_ptr<pooled_connection>& pc) {
+inline pooled_connection& checked(const owned_ptr<pooled_connection>& pc) {
     if (!pc) throw argument_error("dorm::connection: this connection was closed or moved from");
     return *pc;
 }

@@ -86,7 +86,7 @@ statement_lease connection::prepare(std::string_view sql) {
         // Still leased (a result is being read): a temporary statement, not cached.
         auto stmt = detail::guarded(pc, [&] { return pc.conn_->prepare(sql); });
         auto* raw = stmt.get();
-        return statement_lease(raw, nullptr, std::move(stmt), badge());
+        return statement_lease(raw, nullptr, stmt.release(), badge());
     }
     auto stmt = detail::guarded(pc, [&] { return pc.conn_->prepare(sql); });
     if (pc.cache_.size() >= detail::statement_cache_limit) detail::evict(pc);

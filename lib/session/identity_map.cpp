@@ -114,7 +114,7 @@ void identity_map::rebuild(std::size_t n) {
 
 record_base* identity_map::emplace(const identity_key& k, record_base* r) {
     if (in_others(k)) {
-        if (!others_) others_ = std::make_unique<other_map>();
+        if (!others_) others_.reset(new other_map());
         auto [it, inserted] = others_->emplace(std::make_pair(k.table, other_key(k)), r);
         if (inserted) count(k.table, +1);
         return it->second;

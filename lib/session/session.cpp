@@ -193,7 +193,7 @@ void session_impl::build_object_slots() const {
 }
 
 session_impl::address_maps& session_impl::maps() const {
-    if (!maps_) maps_ = std::make_unique<address_maps>();
+    if (!maps_) maps_.reset(new address_maps());
     return *maps_;
 }
 

@@ -101,7 +101,7 @@ session_impl::session_impl(const dorm::sharded_engine& e, std::optional<isolatio
         const dorm::engine& en = e.shards()[i].second;
         slots_.push_back(engine_slot{en, {}, {}, en.replica_count() > 0});
     }
-    sharding_ = std::make_unique<const dorm::sharded_engine>(e);
+    sharding_.reset(new const dorm::sharded_engine(e));
     two_phase_ = e.uses_two_phase();
     if (two_phase_ && !hooks(dialect_).two_phase_commit())
         throw argument_error("dorm::sharded_engine: two_phase needs PostgreSQL (PREPARE TRANSACTION); " +

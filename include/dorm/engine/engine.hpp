@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <dorm/detail/function_fwd.hpp>
+#include <dorm/detail/owned_ptr.hpp>
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/driver/driver.hpp>
 #include <dorm/engine/isolation.hpp>
@@ -75,8 +76,8 @@ class statement_lease {
 public:
     statement_lease() = default;
     statement_lease(driver::statement* stmt, detail::statement_cache_entry* entry,
-                    std::unique_ptr<driver::statement> owned, detail::statement_badge_info badge = {}) noexcept
-        : stmt_(stmt), entry_(entry), owned_(std::move(owned)), badge_(badge) {}
+                    driver::statement* owned, detail::statement_badge_info badge = {}) noexcept
+        : stmt_(stmt), entry_(entry), owned_(owned), badge_(badge) {}
     statement_lease(statement_lease&& other) noexcept
         : stmt_(std::exchange(other.stmt_, nullptr)),
           entry_(std::exchange(other.entry_, nullptr)),
@@ -110,7 +111,7 @@ private:
     void give_back() noexcept;
     driver::statement* stmt_ = nullptr;
     detail::statement_cache_entry* entry_ = nullptr;
-    std::unique_ptr<driver::statement> owned_;
+    detail::owned_ptr<driver::statement> owned_;
     detail::statement_badge_info badge_;
 };
 
@@ -187,7 +188,7 @@ public:
     driver::connection& raw();
 
 private:
-    std::unique_ptr<detail::pooled_connection> impl_;
+    detail::owned_ptr<detail::pooled_connection> impl_;
 };
 
 /// An engine: create it once per database, share it (copies are cheap handles to the same pool).

@@ -14,6 +14,7 @@
 #include <tuple>
 #include <type_traits>
 
+#include <dorm/detail/owned_ptr.hpp>
 #include <dorm/detail/ranges_fwd.hpp>
 #include <dorm/engine/engine.hpp>
 #include <dorm/error.hpp>
@@ -159,7 +160,7 @@ struct session_options {
 class session {
 public:
     explicit session(const engine& e, const session_options& options = {})
-        : impl_(std::make_unique<detail::session_impl>(e, options.isolation)) {
+        : impl_(new detail::session_impl(e, options.isolation)) {
         impl_->autoflush_enabled = options.autoflush;
     }
     /// A session over several engines: each model's statements, and its part of a flush, go to
@@ -167,7 +168,7 @@ public:
     /// transaction (see dorm::binds::two_phase). One SELECT reads the tables of one engine.
     /// @throws argument_error for an empty engine or engines of different backends.
     explicit session(const binds& b, const session_options& options = {})
-        : impl_(std::make_unique<detail::session_impl>(b, options.isolation)) {
+        : impl_(new detail::session_impl(b, options.isolation)) {
         impl_->autoflush_enabled = options.autoflush;
     }
     /// A session over a dorm::sharded_engine: each new object is written to the shard its table's
@@ -176,7 +177,7 @@ public:
     /// shard. commit() commits each shard's transaction (not atomically across shards unless
     /// two_phase). Raw SQL (text(), connection()) goes to the first shard.
     explicit session(const sharded_engine& e, const session_options& options = {})
-        : impl_(std::make_unique<detail::session_impl>(e, options.isolation)) {
+        : impl_(new detail::session_impl(e, options.isolation)) {
         impl_->autoflush_enabled = options.autoflush;
     }
     session(session&&) noexcept = default;
@@ -506,7 +507,7 @@ private:
         return r;
     }
 
-    std::unique_ptr<detail::session_impl> impl_;
+    detail::owned_ptr<detail::session_impl> impl_;
 };
 
 }  // namespace dorm

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include <dorm/detail/owned_ptr.hpp>
 #include <dorm/session/detail/record.hpp>
 
 namespace dorm::detail {
@@ -58,7 +59,7 @@ private:
     std::size_t size_ = 0;  // entries in slots_
     int shift_ = 64;
     struct other_map;  // (table, serialized key) -> record
-    std::unique_ptr<other_map> others_;  // null until the first such key
+    owned_ptr<other_map> others_;  // null until the first such key
     /// Live entries per table (a session maps few tables: a linear scan beats hashing).
     std::vector<std::pair<const schema::table*, std::size_t>> per_table_;
     void count(const schema::table* t, int delta) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <dorm/detail/owned_ptr.hpp>
 #include <dorm/engine/engine.hpp>
 #include <dorm/session/binds.hpp>
 #include <dorm/query/ast.hpp>
@@ -265,7 +266,7 @@ private:
     std::vector<std::pair<const schema::table*, std::size_t>> bound_;
     bool two_phase_ = false;
     /// The shard rules (a sharded session only).
-    std::unique_ptr<const dorm::sharded_engine> sharding_;
+    owned_ptr<const dorm::sharded_engine> sharding_;
     std::size_t active_shard_ = no_shard;
     dorm::dialect dialect_;
     std::optional<isolation> isolation_;  ///< session_options::isolation
@@ -278,7 +279,7 @@ private:
     // alone (find_object's last resort, forget() in a large session), then kept up to date,
     // dropped when records_ is compacted; the compiled SQL of lazy loads. Made on first use.
     struct address_maps;
-    mutable std::unique_ptr<address_maps> maps_;
+    mutable owned_ptr<address_maps> maps_;
     address_maps& maps() const;
     mutable bool pending_index_stale_ = true;
     mutable bool object_slots_built_ = false;
