@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <optional>
 #include <unordered_set>
 
 #include <dorm/error.hpp>
@@ -212,6 +213,30 @@ void session_impl::check_shard_key_unchanged(record_base* r) const {
 }
 
 // -- merging the rows of several shards ----------------------------------------------------------
+
+/// One SELECT run on several shards: each shard gets the statement with its ORDER BY expressions
+/// appended as trailing columns and LIMIT n OFFSET m turned into LIMIT n+m; the rows of all shards
+/// are then ordered by those columns (NULLs where the backend puts them) and cut to the OFFSET /
+/// LIMIT.
+class shard_merge {
+public:
+    shard_merge(const ast::select& s, dorm::dialect d, std::size_t shards);
+    /// The statement each shard runs.
+    ast::select per_shard;
+    /// The trailing order-key columns of each row (0: nothing to merge by).
+    std::size_t keys = 0;
+    /// After a row was read (in the order rows are kept): keeps its order keys.
+    void read_keys(driver::statement& st);
+    /// The rows to return, as indexes into the rows read (all shards, in shard order), ordered and
+    /// cut to OFFSET / LIMIT.
+    std::vector<std::size_t> order(std::size_t rows) const;
+
+private:
+    std::vector<bool> desc_;
+    bool nulls_high_ = false;
+    std::optional<std::int64_t> limit_, offset_;
+    std::vector<std::vector<value>> row_keys_;
+};
 
 shard_merge::shard_merge(const ast::select& s, dorm::dialect d, std::size_t shards)
     : per_shard(s), nulls_high_(hooks(d).nulls_sort_high()) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compile time (issue 19, item 4): <dorm/dorm.hpp> pulls in none of <functional>,
 # <unordered_map>, <algorithm>, <ranges> or <variant> (together about a quarter of the compiler's
-# work for a translation unit that includes dorm). Checked with libstdc++'s include guards; each
+# work for a translation unit that includes dorm), nor <bits/chrono.h> (about 4 MB of compiler
+# memory: dorm/detail/chrono_fwd.hpp declares the names it needs). Checked with libstdc++'s include guards; each
 # guard is first shown to work by including its header on purpose (that compile must fail), so a
 # renamed guard cannot make this test pass silently.
 #   no_heavy_std_headers.sh <include-dir> <compiler> [compiler args...]
@@ -11,7 +12,7 @@ inc=$(cd "$1" && pwd)
 shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pairs="functional:_GLIBCXX_FUNCTIONAL unordered_map:_GLIBCXX_UNORDERED_MAP algorithm:_GLIBCXX_ALGORITHM ranges:_GLIBCXX_RANGES variant:_GLIBCXX_VARIANT"
+pairs="functional:_GLIBCXX_FUNCTIONAL unordered_map:_GLIBCXX_UNORDERED_MAP algorithm:_GLIBCXX_ALGORITHM ranges:_GLIBCXX_RANGES variant:_GLIBCXX_VARIANT bits/chrono.h:_GLIBCXX_CHRONO_H"
 # $1: the header included on purpose before dorm (empty: none)
 write_tu() {
     {

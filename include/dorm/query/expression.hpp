@@ -42,7 +42,7 @@ inline constexpr bool is_optional_v = !std::is_same_v<base_t<T>, std::remove_cvr
 template <class T>
 struct is_sys_time : std::false_type {};
 template <class D>
-struct is_sys_time<std::chrono::sys_time<D>> : std::true_type {};
+struct is_sys_time<detail::sys_time<D>> : std::true_type {};
 
 /// Value categories that may be compared with each other.
 struct cat_numeric {};

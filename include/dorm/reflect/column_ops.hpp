@@ -21,7 +21,7 @@ struct is_optional_member<std::optional<M>> : std::true_type {};
 template <class M>
 struct is_sys_time_member : std::false_type {};
 template <class D>
-struct is_sys_time_member<std::chrono::sys_time<D>> : std::true_type {};
+struct is_sys_time_member<sys_time<D>> : std::true_type {};
 
 /// Assigns a dorm::value to a member of type M (FK sync, bulk update synchronisation).
 template <class M>

@@ -236,8 +236,8 @@ struct column_traits<blob> {
 template <class Duration>
 constexpr std::string_view sys_time_spelling() {
     using P = typename Duration::period;
-    if constexpr (std::is_same_v<Duration, std::chrono::seconds>) return "std::chrono::sys_seconds";
-    else if constexpr (std::is_same_v<Duration, std::chrono::days>) return "std::chrono::sys_days";
+    if constexpr (std::is_same_v<Duration, chrono_seconds>) return "std::chrono::sys_seconds";
+    else if constexpr (std::is_same_v<Duration, chrono_days>) return "std::chrono::sys_days";
     else if constexpr (std::is_same_v<P, std::milli>) return "std::chrono::sys_time<std::chrono::milliseconds>";
     else if constexpr (std::is_same_v<P, std::micro>) return "std::chrono::sys_time<std::chrono::microseconds>";
     else if constexpr (std::is_same_v<P, std::nano>) return "std::chrono::sys_time<std::chrono::nanoseconds>";
@@ -250,8 +250,8 @@ constexpr std::string_view sys_time_spelling() {
 /// with as many fraction digits as the tick needs (0, 3 or 6). Exact both ways or a data_error.
 template <class Duration>
     requires std::is_integral_v<typename Duration::rep>
-struct column_traits<std::chrono::sys_time<Duration>> {
-    using T = std::chrono::sys_time<Duration>;
+struct column_traits<sys_time<Duration>> {
+    using T = sys_time<Duration>;
     using P = typename Duration::period;
     static constexpr bool supported = true, nullable = false;
     static constexpr bool date_only = P::den == 1 && P::num % 86400 == 0;

@@ -1,43 +1,18 @@
 #pragma once
 /// @file dorm/session/detail/shard_merge.hpp
-/// One SELECT run on several shards of a dorm::sharded_engine session: each shard gets the
-/// statement with its ORDER BY expressions appended as trailing columns and LIMIT n OFFSET m
-/// turned into LIMIT n+m; the rows of all shards are then ordered by those columns (NULLs where
-/// the backend puts them) and cut to the OFFSET / LIMIT. Compiled in lib/session/sharding.cpp.
+/// One SELECT run on several shards of a dorm::sharded_engine session (the merge itself,
+/// class shard_merge, is lib/session/sharding.cpp's).
 #include <cstddef>
-#include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <vector>
 
-#include <dorm/dialect/dialect.hpp>
 #include <dorm/driver/driver.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/query/ast.hpp>
 #include <dorm/session/loaders.hpp>
 
 namespace dorm::detail {
-
-class shard_merge {
-public:
-    shard_merge(const ast::select& s, dorm::dialect d, std::size_t shards);
-    /// The statement each shard runs.
-    ast::select per_shard;
-    /// The trailing order-key columns of each row (0: nothing to merge by).
-    std::size_t keys = 0;
-    /// After a row was read (in the order rows are kept): keeps its order keys.
-    void read_keys(driver::statement& st);
-    /// The rows to return, as indexes into the rows read (all shards, in shard order), ordered and
-    /// cut to OFFSET / LIMIT.
-    std::vector<std::size_t> order(std::size_t rows) const;
-
-private:
-    std::vector<bool> desc_;
-    bool nulls_high_ = false;
-    std::optional<std::int64_t> limit_, offset_;
-    std::vector<std::vector<value>> row_keys_;
-};
 
 /// Runs a SELECT on the shards of a sharded session that it names (session_impl::shards_for):
 /// `on_row(ctx, stmt)` reads each row, shard after shard (in a shard_scope: rows get their
