@@ -341,9 +341,15 @@ void record_base::sync_parents_rels() {
             // as assigned, however it entered the session: its relationship was set before any
             // hook could see the assignment (`Loan(member=ann)`, issue 13 item 1).
             if (generated_key_unset_of(rel.target(), parent.get())) continue;  // after its INSERT
+            value key = layout_key_value(rel.target(), parent.get());
             if (((rel_assigned >> i) & 1) || !has_snapshot || !column_changed(rel.owner_fk)) {
-                value key = layout_key_value(rel.target(), parent.get());
                 if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
+            } else if (get_column(rel.owner_fk) != key) {
+                // the foreign key was set directly to another row: this flush writes it, and the
+                // parent in memory is stale. It loads again by the new key on its next access
+                // (SQLAlchemy's commit expires it), so that a later flush, whose snapshot then
+                // holds the new key, cannot take the stale parent's key back
+                rel.ops->set_loaded(at(obj_, rel.offset), false);
             }
             null_out &= ~(column_mask{1} << rel.owner_fk);
         }

@@ -418,6 +418,33 @@ BOOST_FIXTURE_TEST_CASE(s4_3_setting_the_foreign_key_keeps_the_loaded_relationsh
                             << ", in the object: " << c->user_id << ")");
 }
 
+// ...and after that flush, the stale parent in memory does not write its key back: a later flush
+// of an unrelated change keeps the foreign key that was set (SQLAlchemy never writes a foreign key
+// from a relationship that did not change; its commit expires the stale one, which then loads by
+// the new key, as it does here).
+BOOST_FIXTURE_TEST_CASE(s4_3_a_foreign_key_set_directly_survives_later_flushes, users_db) {
+    const auto ids = seed_users(engine);
+    dorm::session s(engine);
+    auto c = s.execute(dorm::select<Comment>().where(col(&Comment::comment) == "c00")).scalar_one();
+    auto u0 = c->user.get();
+    BOOST_REQUIRE(u0);
+    c->user_id = ids[1];
+    s.commit();
+    BOOST_REQUIRE(column_of(engine, "comment_table", "user_id", c->id) == ids[1]);
+    c->comment = "edited";  // an unrelated change
+    s.commit();
+    BOOST_CHECK_MESSAGE(column_of(engine, "comment_table", "user_id", c->id) == ids[1],
+                        "a later flush wrote the stale parent's key back (user_id in the row: "
+                            << column_of(engine, "comment_table", "user_id", c->id).value_or(-1) << ")");
+    BOOST_CHECK_EQUAL(c->user_id, ids[1]);
+    auto u1 = c->user.get();  // loads by the new key
+    BOOST_REQUIRE(u1);
+    BOOST_CHECK_EQUAL(u1->id, ids[1]);
+    c->comment = "again";
+    s.commit();
+    BOOST_CHECK(column_of(engine, "comment_table", "user_id", c->id) == ids[1]);
+}
+
 // The same (test/orm/test_sync.py), the other two ways: a foreign key set directly on a child of a LOADED
 // collection is written too; a relationship assigned in the same flush decides over a foreign key set
 // directly.
