@@ -15,6 +15,13 @@ void throw_missing_text_column(const char* member) {
                      "' for the row struct's member of that name");
 }
 
+void throw_text_row_width(std::size_t expected, int got) {
+    throw invalid_request_error("dorm: the statement returns " + std::to_string(got) + " column" +
+                                (got == 1 ? "" : "s") + " per row, but the row type of text<...> reads " +
+                                std::to_string(expected) + (expected == 1 ? " value" : " values") +
+                                " by position: select as many columns as the std::tuple has elements");
+}
+
 namespace {
 
 bool is_name_char(char c, bool first) {

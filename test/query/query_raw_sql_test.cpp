@@ -63,6 +63,36 @@ BOOST_FIXTURE_TEST_CASE(text_rows_as_tuples, users_db) {
     BOOST_TEST(show(maybe) == "[(Bob, b-profile), (Carol, null)]");
 }
 
+// A tuple (or a single value) is read by position: a statement returning fewer columns is an
+// error, not values read as NULL (an optional element was nullopt, a plain one a misleading "NULL
+// cannot be read"), and one returning more is an error too.
+BOOST_FIXTURE_TEST_CASE(text_rows_of_another_width_are_an_error, users_db) {
+    seed_people(engine);
+    dorm::session s(engine);
+    const std::string sql = "SELECT name, age FROM " + q("user_table") + " ORDER BY name";
+    auto width_error = [](const std::string& got, const std::string& reads) {
+        return [got, reads](const dorm::invalid_request_error& e) {
+            const std::string m = e.what();
+            return m.find("returns " + got + " per row") != std::string::npos &&
+                   m.find("reads " + reads + " by position") != std::string::npos;
+        };
+    };
+    BOOST_CHECK_EXCEPTION((s.execute(dorm::text<std::tuple<std::string, int, std::optional<int>>>(sql)).all()),
+                          dorm::invalid_request_error, width_error("2 columns", "3 values"));
+    BOOST_CHECK_EXCEPTION((s.execute(dorm::text<std::tuple<std::string>>(sql)).all()), dorm::invalid_request_error,
+                          width_error("2 columns", "1 value"));
+    BOOST_CHECK_EXCEPTION((s.execute(dorm::text<std::string>(sql)).first()), dorm::invalid_request_error,
+                          width_error("2 columns", "1 value"));
+    BOOST_CHECK_EXCEPTION((s.execute(dorm::text<std::tuple<int, std::optional<int>>>("SELECT 1")).one()),
+                          dorm::invalid_request_error, width_error("1 column", "2 values"));
+    // the session is usable afterwards, and the right width reads
+    auto rows_ = s.execute(dorm::text<std::tuple<std::string, int>>(sql)).all();
+    BOOST_CHECK_EQUAL(rows_.size(), 4u);
+    auto c = engine.connect();
+    BOOST_CHECK_THROW((dorm::execute(c, dorm::text<std::tuple<std::string, int, int>>(sql)).all()),
+                      dorm::invalid_request_error);
+}
+
 BOOST_FIXTURE_TEST_CASE(text_rows_as_described_structs_by_column_name, users_db) {
     seed_people(engine);
     dorm::session s(engine);

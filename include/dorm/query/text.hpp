@@ -27,6 +27,8 @@ namespace detail {
 /// @throws argument_error for a name without a value.
 compiled compile_text(const std::string& sql, const text_params& params, dialect d);
 [[noreturn]] void throw_missing_text_column(const char* member);
+/// A statement whose rows have `got` columns read into a row type of `expected` values.
+[[noreturn]] void throw_text_row_width(std::size_t expected, int got);
 }  // namespace detail
 
 /// A raw SQL statement. Row: a std::tuple, a single value type, a described struct, or void
@@ -63,6 +65,9 @@ Row read_text_row(driver::statement& s, void*) {
     std::string_view cpp;
     try {
         if constexpr (requires { std::tuple_size<Row>::value; }) {
+            // a tuple is read by position: as many columns as values (a missing one is not NULL)
+            if (const int n = s.column_count(); n != static_cast<int>(std::tuple_size_v<Row>))
+                throw_text_row_width(std::tuple_size_v<Row>, n);
             [&]<std::size_t... I>(std::index_sequence<I...>) {
                 static constexpr std::string_view all[] = {column_traits<std::tuple_element_t<I, Row>>::cpp_name...,
                                                            {}};
@@ -83,6 +88,7 @@ Row read_text_row(driver::statement& s, void*) {
                 }
             });
         } else {
+            if (const int n = s.column_count(); n != 1) throw_text_row_width(1, n);
             cpp = column_traits<Row>::cpp_name;
             column_traits<Row>::read(s, 0, row);
         }
