@@ -2,9 +2,13 @@
 // the statement runs (see check_written_values in dorm/query/ast.hpp): the same rule as the
 // flush's check of objects (record.cpp check_columns), so that a text longer than its VARCHAR(n)
 // is a data_error naming the table, the column and the value on every backend.
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include <dorm/detail/data_errors.hpp>
+#include <dorm/error.hpp>
 #include <dorm/query/ast.hpp>
 
 namespace dorm::detail {
@@ -42,10 +46,43 @@ void check_integer(const schema::table& t, int col, const value& v) {
     }
 }
 
+/// An upsert's conflict target must be a unique key of the table (its primary key, a unique
+/// column, or a unique constraint or index, in any order): SQLite and PostgreSQL refuse another
+/// target, and MariaDB's ON DUPLICATE KEY UPDATE, which takes any unique key, would insert a
+/// duplicate row without a word.
+void check_conflict_target(const ast::insert& s) {
+    if (s.on_conflict == ast::insert::conflict::none || s.conflict_columns.empty()) return;
+    const schema::table& t = *s.table;
+    auto sorted = [](std::vector<int> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    const std::vector<int> target = sorted(s.conflict_columns);
+    auto is = [&](const std::vector<int>& key) { return !key.empty() && sorted(key) == target; };
+    if (is(t.primary_key)) return;
+    if (target.size() == 1 && target[0] >= 0 && static_cast<std::size_t>(target[0]) < t.columns.size() &&
+        t.columns[static_cast<std::size_t>(target[0])].unique)
+        return;
+    for (const auto& u : t.uniques)
+        if (is(u.columns)) return;
+    for (const auto& ix : t.indexes)
+        if (ix.unique && is(ix.columns)) return;
+    std::string names;
+    for (int c : s.conflict_columns) {
+        if (!names.empty()) names += ", ";
+        names += c >= 0 && static_cast<std::size_t>(c) < t.columns.size() ? t.columns[static_cast<std::size_t>(c)].name
+                                                                          : std::to_string(c);
+    }
+    throw argument_error("dorm: on_conflict(" + names + ") of " + t.name +
+                         " names no unique key of the table (its primary key, a dorm::unique column, or a "
+                         "dorm::unique / dorm::unique_index of table_args): a conflict on it cannot be detected");
+}
+
 }  // namespace
 
 void check_written_values(const ast::insert& s) {
     if (!s.table) return;
+    check_conflict_target(s);
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
         const std::uint32_t n = max_chars(*s.table, s.columns[i]);
         if (n == 0) continue;

@@ -391,7 +391,7 @@ BOOST_FIXTURE_TEST_CASE(upsert_on_a_composite_key_refreshes_many_held_objects, d
             incoming.push_back(Stock{.warehouse = w, .sku = "s" + std::to_string(i), .qty = i + 1000});
     auto r = s.execute(dorm::insert<Stock>()
                            .values(incoming)
-                           .on_conflict(col(&Stock::warehouse), col(&Stock::sku))
+                           .on_conflict(col(&Stock::sku), col(&Stock::warehouse))  // a key's columns in any order
                            .do_update(col(&Stock::qty)));
     BOOST_CHECK_EQUAL(r.rowcount(), 3 * n);
     int stale = 0;
@@ -405,6 +405,40 @@ BOOST_FIXTURE_TEST_CASE(upsert_on_a_composite_key_refreshes_many_held_objects, d
     BOOST_REQUIRE(total.has_value());
     BOOST_TEST(*total == static_cast<std::int64_t>(n) * (n - 1) / 2 + 1001LL * n);
     BOOST_TEST(v.execute(dorm::select(dorm::count()).select_from<Stock>()).scalar_one() == 3 * n);
+}
+
+// The conflict target must be a unique key: SQLite and PostgreSQL refuse another one, and
+// MariaDB's ON DUPLICATE KEY UPDATE (any unique key) would insert a duplicate row without a word.
+BOOST_FIXTURE_TEST_CASE(upsert_on_a_column_that_is_no_unique_key_is_refused, member_db) {
+    seed_bulk_members(engine);
+    dorm::session s(engine);
+    echo.clear();
+    BOOST_CHECK_EXCEPTION(s.execute(dorm::insert<Member>()
+                                        .values({Member{.email = "zed@x", .nick = "alice", .score = 1}})
+                                        .on_conflict(col(&Member::nick))
+                                        .do_update(col(&Member::score))),
+                          dorm::argument_error, [](const dorm::argument_error& e) {
+                              return std::string(e.what()).find("on_conflict(nick) of member names no unique key") !=
+                                     std::string::npos;
+                          });
+    BOOST_CHECK_THROW(s.execute(dorm::insert<Member>().values({Member{.email = "zed@x", .nick = "alice"}}).on_conflict(col(&Member::score)).do_nothing()),
+                      dorm::argument_error);
+    auto c = engine.connect();
+    BOOST_CHECK_THROW(dorm::execute(c, dorm::insert<Member>()
+                                           .values({Member{.email = "zed@x", .nick = "alice", .score = 1}})
+                                           .on_conflict(col(&Member::nick))
+                                           .do_update(col(&Member::score))),
+                      dorm::argument_error);
+    BOOST_CHECK_EQUAL(echo.count_statements("INSERT"), 0u);  // refused before any SQL
+    s.rollback();
+    BOOST_CHECK_EQUAL(rows("member"), 5);
+    // the primary key and a unique column are keys
+    BOOST_CHECK_EQUAL(s.execute(dorm::insert<Member>()
+                                    .values({Member{.email = "zed@x", .nick = "zed"}})
+                                    .on_conflict(col(&Member::email))
+                                    .do_nothing())
+                          .rowcount(),
+                      1);
 }
 
 BOOST_FIXTURE_TEST_CASE(bulk_statements_through_a_connection, member_db) {

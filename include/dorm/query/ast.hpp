@@ -432,7 +432,8 @@ compiled compile_delete(const ast::delete_& s, dialect d);
 /// INSERT / upsert or a bulk UPDATE writes does not fit its column: a text longer than its
 /// VARCHAR(n), counted in characters as the flush counts them (SQLite would keep it; the servers
 /// refuse it with a message that names neither). An UPDATE's computed values (`col + "x"`) are
-/// the database's to check. lib/query/written_values.cpp.
+/// the database's to check. Also argument_error for an upsert whose on_conflict() columns are no
+/// unique key of the table. lib/query/written_values.cpp.
 void check_written_values(const ast::insert& s);
 void check_written_values(const ast::update& s);
 }  // namespace detail
