@@ -332,6 +332,9 @@ struct sqlite_reader {
             parts[t.name] = create_table_parser(t.sql).parse();
             tables[t.name] = std::move(t);
         }
+        for (auto& r : query(c, "SELECT m.tbl_name, m.sql FROM sqlite_master AS m WHERE m.type = 'trigger' AND "
+                                "m.sql IS NOT NULL ORDER BY m.rowid"))
+            if (auto it = tables.find(text(r, 0)); it != tables.end()) it->second.triggers.push_back(text(r, 1));
     }
 
     void read_columns() {

@@ -58,6 +58,16 @@ std::string rename_create(const std::string& sql, const std::string& new_name) {
     return sql.substr(0, start) + q(new_name) + sql.substr(i);
 }
 
+// The new table takes the old one's name. Views that name the old table keep naming it: with
+// legacy_alter_table off, SQLite would check every view and trigger of the schema at the rename
+// and refuse it, because the table they name has just been dropped (SQLite's "Making Other Kinds
+// Of Table Schema Changes", step 7 and the note on ALTER TABLE RENAME).
+void append_rename(std::vector<std::string>& out, const std::string& from, const std::string& to) {
+    out.push_back("PRAGMA legacy_alter_table = ON");
+    out.push_back("ALTER TABLE " + q(from) + " RENAME TO " + q(to));
+    out.push_back("PRAGMA legacy_alter_table = OFF");
+}
+
 }  // namespace
 
 std::vector<std::string> rebuild_statements(const table& t, const live_table& live) {
@@ -67,10 +77,11 @@ std::vector<std::string> rebuild_statements(const table& t, const live_table& li
     std::vector<std::string> common;
     for (const auto& c : t.columns)
         if (live.column(c.name)) common.push_back(c.name);
-    std::vector<std::string> out{create.front(), copy_rows(shaped.name, t.name, common), drop_statement(t, dialect::sqlite),
-                                 "ALTER TABLE " + q(shaped.name) + " RENAME TO " + q(t.name)};
+    std::vector<std::string> out{create.front(), copy_rows(shaped.name, t.name, common), drop_statement(t, dialect::sqlite)};
+    append_rename(out, shaped.name, t.name);
     auto indexes = create_statements(t, dialect::sqlite);  // the model's indexes, named after the real table
     out.insert(out.end(), indexes.begin() + 1, indexes.end());
+    out.insert(out.end(), live.triggers.begin(), live.triggers.end());  // dropped with the old table
     return out;
 }
 
@@ -82,13 +93,15 @@ std::vector<std::string> rebuild_back_statements(const live_table& live) {
     // the columns the rebuilt table lacks cannot be copied back: copy_rows names only the old
     // table's columns, so a down step after a dropped column fails loudly rather than guessing
     std::vector<std::string> out{rename_create(live.sql, tmp), copy_rows(tmp, live.name, common),
-                                 "DROP TABLE " + q(live.name), "ALTER TABLE " + q(tmp) + " RENAME TO " + q(live.name)};
+                                 "DROP TABLE " + q(live.name)};
+    append_rename(out, tmp, live.name);
     for (const auto& ix : live.indexes) {
         std::string cols;
         for (const auto& c : ix.columns) cols += (cols.empty() ? "" : ", ") + (c.starts_with("(") ? c : q(c));
         out.push_back(std::string(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + q(ix.name) + " ON " +
                       q(live.name) + " (" + cols + ")");
     }
+    out.insert(out.end(), live.triggers.begin(), live.triggers.end());
     return out;
 }
 

@@ -97,6 +97,9 @@ struct live_table {
     std::vector<live_foreign_key> foreign_keys;
     std::vector<live_check> checks;
     std::string sql;  ///< SQLite: the CREATE TABLE statement from sqlite_master; empty elsewhere
+    /// SQLite: the CREATE TRIGGER statements of the table's triggers, in the order they were
+    /// created (a table rebuild drops them with the old table and creates them again); empty elsewhere.
+    std::vector<std::string> triggers;
 
     /// The column named `name` (exact match), or nullptr.
     const live_column* column(std::string_view name) const;
