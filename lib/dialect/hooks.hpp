@@ -224,6 +224,13 @@ public:
     /// (`what`: 't', 'n' or 'd'; `c` is the whole new definition), or empty when the dialect
     /// cannot ALTER it (SQLite: rebuild the table).
     virtual std::vector<std::string> alter_column(const std::string& table, const column_def& c, char what) const;
+    /// The statements that give the generated key `column` of `table` the integer type `type`
+    /// (its sequence or counter included), or empty where a generated key is always 64-bit
+    /// (SQLite's INTEGER PRIMARY KEY: nothing to change).
+    virtual std::vector<std::string> alter_autoincrement_type(const std::string& /*table*/, const std::string& /*column*/,
+                                                              const std::string& /*type*/) const {
+        return {};
+    }
     /// DROP INDEX for index `name` of table `t`.
     virtual std::string drop_index(const std::string& table, const std::string& name) const;
     /// Drops constraint `name` of `table`; `kind` is 'u' (unique), 'f' (foreign key) or 'c' (check).

@@ -188,6 +188,15 @@ public:
         out += " (" + column_list + ")";
         return out;
     }
+    std::vector<std::string> alter_autoincrement_type(const std::string& table, const std::string& column,
+                                                      const std::string& type) const override {
+        std::string out = "ALTER TABLE ";
+        quote(out, table);
+        out += " MODIFY COLUMN ";
+        quote(out, column);
+        out += ' ' + type + " NOT NULL AUTO_INCREMENT";
+        return {out};
+    }
     // MODIFY COLUMN restates the whole column: type, default and nullability together
     std::vector<std::string> alter_column(const std::string& table, const column_def& c, char) const override {
         std::string out = "ALTER TABLE ";

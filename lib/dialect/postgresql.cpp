@@ -31,6 +31,23 @@ public:
         return c.int_bytes <= 2 ? "SMALLSERIAL NOT NULL" : c.int_bytes == 4 ? "SERIAL NOT NULL" : "BIGSERIAL NOT NULL";
     }
     bool use_returning() const override { return true; }
+    // the column and its SERIAL sequence, which is `AS integer` for a SERIAL (nextval would stop at
+    // 2^31 - 1 in a BIGINT column); the sequence's name comes from the catalog
+    std::vector<std::string> alter_autoincrement_type(const std::string& table, const std::string& column,
+                                                      const std::string& type) const override {
+        std::string qt, qc;
+        quote(qt, table);
+        quote(qc, column);
+        auto literal = [](const std::string& v) {
+            std::string out = "'";
+            for (char ch : v) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+            return out + "'";
+        };
+        const std::string seq = "pg_get_serial_sequence(" + literal(qt) + ", " + literal(column) + ")";
+        return {"ALTER TABLE " + qt + " ALTER COLUMN " + qc + " TYPE " + type,
+                "DO $$ BEGIN IF " + seq + " IS NOT NULL THEN EXECUTE format('ALTER SEQUENCE %s AS " + type + "', " + seq +
+                    "); END IF; END $$"};
+    }
     std::string_view double_cast() const override { return "::float8"; }
     bool nulls_sort_high() const override { return true; }
     bool two_phase_commit() const override { return true; }

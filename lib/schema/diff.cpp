@@ -204,7 +204,10 @@ private:
                 add_column(c);
                 continue;
             }
-            if (!c.autoincrement) compare_type(c, *lc);
+            if (!c.autoincrement)
+                compare_type(c, *lc);
+            else
+                compare_autoincrement_type(c, *lc);
             compare_nullable(c, *lc);
             if (!c.autoincrement && !lc->autoincrement) compare_default(c, *lc);
         }
@@ -312,6 +315,28 @@ private:
         op.reason = reason;
         op.sql = std::move(stmts);
         op.down_sql = h_.alter_column(t_.name, live_def(lc), 't');
+    }
+
+    // A generated key's integer width (int -> std::int64_t): its type as a plain column's, and the
+    // dialect's statements for the column and its sequence / counter.
+    void compare_autoincrement_type(const column& c, const live_column& lc) {
+        const std::string want_type = h_.type_name(t_, c);
+        const sql_type want = parse_sql_type(d_, want_type);
+        const sql_type have = parse_sql_type(d_, lc.type);
+        if (!want.known || !have.known || want.family != column_type::integer || have.family != column_type::integer ||
+            want.bytes == have.bytes)
+            return;
+        auto stmts = h_.alter_autoincrement_type(t_.name, c.name, want_type);
+        if (stmts.empty()) return;  // always 64-bit (SQLite)
+        const bool lossless = want.bytes > have.bytes;
+        auto& op = add(schema_change::alter_column_type, c.name,
+                       "change the type of the generated key " + qualified(d_, t_.name, c.name) + " from " + lc.type +
+                           " to " + want_type);
+        op.lossless = lossless;
+        if (!lossless)
+            op.reason = "keys of " + lc.type + " may not fit " + want_type + " (a narrower type): convert them by hand";
+        op.sql = std::move(stmts);
+        op.down_sql = h_.alter_autoincrement_type(t_.name, c.name, lc.type);
     }
 
     void compare_nullable(const column& c, const live_column& lc) {

@@ -470,6 +470,93 @@ BOOST_AUTO_TEST_CASE(a_changed_parent_keeps_its_children_indexes_and_foreign_key
 }
 
 // ---- versioned migrations generated from the diff ----------------------------------------------
+namespace keywiden {
+namespace v1 {
+struct Counter {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Counter, (), (id, name))
+DORM_TABLE(Counter, "evo_counter", (name, dorm::varchar(20)))
+inline dorm::metadata<Counter> meta;
+}  // namespace v1
+namespace v2 {
+struct Counter {
+    std::int64_t id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Counter, (), (id, name))
+DORM_TABLE(Counter, "evo_counter", (name, dorm::varchar(20)))
+inline dorm::metadata<Counter> meta;
+}  // namespace v2
+}  // namespace keywiden
+
+// A generated key widened from int to std::int64_t (a table outgrowing 2^31 rows): the diff sees
+// it where the key has a width (PostgreSQL's SERIAL and its sequence, MariaDB's INT
+// AUTO_INCREMENT); SQLite's INTEGER PRIMARY KEY is 64-bit already. After the upgrade, keys past
+// 2^31 are generated and read on every backend.
+BOOST_AUTO_TEST_CASE(a_generated_key_widened_to_64_bits_is_migrated) {
+    auto engine = dorm_test::make_engine();
+    const bool sqlite = engine.dialect() == dorm::dialect::sqlite;
+    dorm_test::drop_tables(engine, {"evo_counter"});
+    keywiden::v1::meta.upgrade(engine, {.drop_unknown_tables = false});
+    {
+        dorm::session s(engine);
+        s.add(keywiden::v1::Counter{.name = "a"});
+        s.add(keywiden::v1::Counter{.name = "b"});
+        s.commit();
+    }
+    auto d = keywiden::v2::meta.diff(engine, {.drop_unknown_tables = false});
+    if (sqlite) {
+        BOOST_TEST(d.empty(), d.report());
+    } else {
+        BOOST_TEST(has_kind(d, dorm::schema_change::alter_column_type), d.report());
+        BOOST_TEST(d.lossless(), d.report());
+        // written to a migration file, its statements split back as they were (PostgreSQL's
+        // DO $$ ... $$ block holds semicolons)
+        for (const auto& op : d.operations()) {
+            std::string script;
+            for (const auto& st : op.sql) script += st + ";\n";
+            BOOST_TEST(dorm::migrations::split_statements(script, engine.dialect()).size() == op.sql.size(), script);
+        }
+    }
+    keywiden::v2::meta.upgrade(engine, {.drop_unknown_tables = false});
+    auto after = keywiden::v2::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(after.empty(), after.report());
+    // the next generated key is past 2^31
+    {
+        dorm::session s(engine);
+        if (engine.dialect() == dorm::dialect::postgresql)  // out of bounds for a sequence AS integer
+            BOOST_TEST(s.execute(dorm::text<std::int64_t>("SELECT setval(pg_get_serial_sequence('evo_counter', 'id'), 3000000000)"))
+                           .scalar_one() == 3000000000);
+        else if (engine.dialect() == dorm::dialect::mysql)
+            s.execute(dorm::text("ALTER TABLE evo_counter AUTO_INCREMENT = 3000000001"));
+        else
+            s.add(keywiden::v2::Counter{.id = 3000000000, .name = "set"});
+        s.commit();
+    }
+    std::int64_t id = 0;
+    {
+        dorm::session s(engine);
+        auto big = s.add(keywiden::v2::Counter{.name = "big"});
+        s.commit();
+        id = big->id;
+        BOOST_TEST(id > 3000000000);
+    }
+    dorm::session s(engine);
+    auto back = s.get<keywiden::v2::Counter>(id);
+    BOOST_TEST_REQUIRE(back != nullptr);
+    BOOST_TEST(back->name == "big");
+    BOOST_TEST(s.execute(dorm::select(dorm::count()).select_from<keywiden::v2::Counter>()).scalar_one() >= 3);
+    // back to int is a narrowing the diff refuses to call lossless where the key has a width
+    if (!sqlite) {
+        auto down = keywiden::v1::meta.diff(engine, {.drop_unknown_tables = false});
+        BOOST_TEST(!down.lossless(), down.report());
+    }
+    s.rollback();
+    dorm_test::drop_tables(engine, {"evo_counter"});
+}
+
 // A table rebuilt on SQLite keeps what the database hangs on it: its triggers (dropped with the
 // old table, so dorm makes them again) and the views that name it (SQLite would otherwise refuse
 // the rename, "error in view ...: no such table"). The view part runs on every backend.
