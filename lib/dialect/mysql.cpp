@@ -149,6 +149,15 @@ public:
         std::string after = ", '$[*]' COLUMNS (v " + type + " PATH '$')) AS j" + (keyed ? ") AS d)" : ")");
         return list_param{std::move(before), std::move(after), value(std::move(*json))};
     }
+    /// ALTER TABLE t MODIFY COLUMN c <definition>.
+    std::string modify_column(const std::string& table, const std::string& column, const std::string& definition) const {
+        std::string out = "ALTER TABLE ";
+        quote(out, table);
+        out += " MODIFY COLUMN ";
+        quote(out, column);
+        out += ' ' + definition;
+        return out;
+    }
     /// The collation of a text column (the tables' default unless the column names one).
     static std::string collation_of(const schema::column& c) {
         return c.collation.empty() ? "utf8mb4_nopad_bin" : c.collation;
@@ -190,23 +199,14 @@ public:
     }
     std::vector<std::string> alter_autoincrement_type(const std::string& table, const std::string& column,
                                                       const std::string& type) const override {
-        std::string out = "ALTER TABLE ";
-        quote(out, table);
-        out += " MODIFY COLUMN ";
-        quote(out, column);
-        out += ' ' + type + " NOT NULL AUTO_INCREMENT";
-        return {out};
+        return {modify_column(table, column, type + " NOT NULL AUTO_INCREMENT")};
     }
     // MODIFY COLUMN restates the whole column: type, default and nullability together
     std::vector<std::string> alter_column(const std::string& table, const column_def& c, char) const override {
-        std::string out = "ALTER TABLE ";
-        quote(out, table);
-        out += " MODIFY COLUMN ";
-        quote(out, c.name);
-        out += ' ' + c.type;
-        if (!c.default_sql.empty()) out += " DEFAULT " + c.default_sql;
-        out += c.nullable ? " NULL" : " NOT NULL";
-        return {out};
+        std::string definition = c.type;
+        if (!c.default_sql.empty()) definition += " DEFAULT " + c.default_sql;
+        definition += c.nullable ? " NULL" : " NOT NULL";
+        return {modify_column(table, c.name, definition)};
     }
     std::string drop_index(const std::string& table, const std::string& name) const override {
         std::string out = "DROP INDEX ";

@@ -11,6 +11,8 @@
 #include <dorm/error.hpp>
 #include <dorm/query/ast.hpp>
 
+#include "schema/unique_keys.hpp"
+
 namespace dorm::detail {
 namespace {
 
@@ -58,15 +60,8 @@ void check_conflict_target(const ast::insert& s) {
         return v;
     };
     const std::vector<int> target = sorted(s.conflict_columns);
-    auto is = [&](const std::vector<int>& key) { return !key.empty() && sorted(key) == target; };
-    if (is(t.primary_key)) return;
-    if (target.size() == 1 && target[0] >= 0 && static_cast<std::size_t>(target[0]) < t.columns.size() &&
-        t.columns[static_cast<std::size_t>(target[0])].unique)
-        return;
-    for (const auto& u : t.uniques)
-        if (is(u.columns)) return;
-    for (const auto& ix : t.indexes)
-        if (ix.unique && is(ix.columns)) return;
+    for (const auto& key : schema::unique_keys(t))
+        if (sorted(key) == target) return;
     std::string names;
     for (int c : s.conflict_columns) {
         if (!names.empty()) names += ", ";

@@ -2,8 +2,11 @@
 // constexpr table_desc of dorm/schema/table_of.hpp).
 #include <dorm/schema/table_of.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
+
+#include "schema/unique_keys.hpp"
 
 namespace dorm::schema {
 
@@ -30,6 +33,20 @@ int table::find_column(std::string_view n) const {
     for (std::size_t i = 0; i < columns.size(); ++i)
         if (columns[i].name == n) return static_cast<int>(i);
     return -1;
+}
+
+std::vector<std::vector<int>> unique_keys(const table& t) {
+    std::vector<std::vector<int>> keys;
+    auto consider = [&](std::vector<int> key) {
+        if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+    };
+    consider(t.primary_key);
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+        if (t.columns[c].unique) consider({static_cast<int>(c)});
+    for (const auto& u : t.uniques) consider(u.columns);
+    for (const auto& ix : t.indexes)
+        if (ix.unique) consider(ix.columns);
+    return keys;
 }
 
 }  // namespace dorm::schema

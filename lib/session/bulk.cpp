@@ -10,6 +10,8 @@
 #include <dorm/error.hpp>
 #include <dorm/session/sharded_engine.hpp>
 
+#include "schema/unique_keys.hpp"
+
 namespace dorm::detail {
 
 identity_key session_impl::key_of_row(const schema::table& t, driver::statement& s) const {
@@ -95,23 +97,14 @@ std::vector<record_base*> session_impl::upsert_targets(const ast::insert& ins) {
     std::vector<record_base*> out;
     if (!identity_.contains_table(&t) || ins.rows.empty()) return out;
     // the unique keys whose every column the rows give: a row that conflicts on one of them is
-    // updated (MariaDB's ON DUPLICATE KEY UPDATE takes any unique key, not only the named one)
-    std::vector<std::vector<int>> keys;
-    auto given = [&](const std::vector<int>& key) {
+    // updated (MariaDB's ON DUPLICATE KEY UPDATE takes any unique key, not only the named one;
+    // the named one is one of them, check_written_values saw to it)
+    std::vector<std::vector<int>> keys = schema::unique_keys(t);
+    std::erase_if(keys, [&](const std::vector<int>& key) {
         for (int c : key)
-            if (std::find(ins.columns.begin(), ins.columns.end(), c) == ins.columns.end()) return false;
-        return !key.empty();
-    };
-    auto consider = [&](std::vector<int> key) {
-        if (given(key) && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
-    };
-    consider(t.primary_key);
-    for (std::size_t c = 0; c < t.columns.size(); ++c)
-        if (t.columns[c].unique) consider({static_cast<int>(c)});
-    for (const auto& u : t.uniques) consider(u.columns);
-    for (const auto& ix : t.indexes)
-        if (ix.unique) consider(ix.columns);
-    consider(ins.conflict_columns);
+            if (std::find(ins.columns.begin(), ins.columns.end(), c) == ins.columns.end()) return true;
+        return false;
+    });
     auto position = [&](int c) {
         return static_cast<std::size_t>(std::find(ins.columns.begin(), ins.columns.end(), c) - ins.columns.begin());
     };

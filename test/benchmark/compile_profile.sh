@@ -35,7 +35,8 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dorm_compile_profile.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-flags="-I$root/include -D_FILE_OFFSET_BITS=64 -Wall -Winvalid-pch -Wextra -Wpedantic -std=c++20 -O2 -pthread -DBOOST_ALL_NO_LIB -Wno-missing-field-initializers"
+# shellcheck source=compile_flags.sh
+. "$(dirname "$0")/compile_flags.sh"
 collect="--param ggc-min-expand=5 --param ggc-min-heapsize=2048"
 sample=$root/samples/orm_script.cpp
 

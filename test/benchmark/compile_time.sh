@@ -47,8 +47,8 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dorm_compile_time.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# The flags of build.ninja for samples/orm_script.cpp (buildtype debugoptimized minus -g).
-flags="-I$root/include -D_FILE_OFFSET_BITS=64 -Wall -Winvalid-pch -Wextra -Wpedantic -std=c++20 -O2 -pthread -DBOOST_ALL_NO_LIB -Wno-missing-field-initializers"
+# shellcheck source=compile_flags.sh
+. "$(dirname "$0")/compile_flags.sh"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 

@@ -151,6 +151,16 @@ BOOST_FIXTURE_TEST_CASE(floating_point_values_in_a_long_list_for_an_integer_colu
     const auto halves = list_of([](int i) { return i + 0.5; });
     BOOST_TEST(count(col(&Row::n).in(halves)) == 0);
     BOOST_TEST(count(col(&Row::n).not_in(halves)) == rows_n);
+    // boundaries: -0.0 is 0; values far outside any integer column (past INT64_MAX, +-1e300)
+    // match nothing and are no error
+    auto edges = list;
+    edges[0] = -0.0;  // was 0.0: row 0 now matches through -0.0
+    edges[1] = 1e300;
+    edges[3] = -1e300;
+    edges[5] = 1e19;
+    edges[7] = -1e19;
+    BOOST_TEST(count(col(&Row::n).in(edges)) == rows_n / 4);
+    BOOST_TEST(count(col(&Row::n).not_in(edges)) == rows_n - rows_n / 4);
 }
 
 BOOST_FIXTURE_TEST_CASE(nulls_in_a_long_list_follow_sql, long_in_db) {
