@@ -50,7 +50,11 @@ bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
         if (record_base* other = find(k); other && other != rec.get())
             throw invalid_request_error("dorm: another " + rec->table().type_name +
                                         " object with the same primary key is already in this session");
-    if (rec->detached_known.load(std::memory_order_relaxed)) detached_records::attach(rec.get());
+    if (rec->detached_known.load(std::memory_order_relaxed)) {
+        detached_children children;
+        detached_records::attach(rec.get(), &children);
+        if (returning && !children.empty()) maps().returned.emplace_back(rec, std::move(children));
+    }
     rec->owner = this;
     rec->order = next_order_++;
     records_.push_back(rec);
@@ -73,7 +77,28 @@ void session_impl::add(const std::shared_ptr<record_base>& rec) {
         throw invalid_request_error("dorm: the " + rec->table().type_name + " object (" + rec->key_text() +
                                     ") was deleted: its row is gone, and add() does not bring a deleted object "
                                     "back; add a new object with its values to insert the row again");
-    if (!enter(rec) || rec->layout().rel_count == 0) return;
+    struct depth {
+        session_impl& s;
+        explicit depth(session_impl& session) : s(session) { ++s.add_depth_; }
+        ~depth() { --s.add_depth_; }
+    } in_add(*this);
+    try {
+        if (enter(rec) && rec->layout().rel_count) walk_added(rec);
+        // the outermost add(): removals made in detached objects' collections (every object it
+        // reached is wired now; applying one may add more objects, hence the loop)
+        if (add_depth_ > 1 || !maps_) return;
+        while (!maps_->returned.empty()) {
+            auto [back, children] = std::move(maps_->returned.back());
+            maps_->returned.pop_back();
+            back->removed_while_detached(children);
+        }
+    } catch (...) {
+        if (add_depth_ == 1 && maps_) maps_->returned.clear();
+        throw;
+    }
+}
+
+void session_impl::walk_added(const std::shared_ptr<record_base>& rec) {
     std::vector<add_step> work;
     work.emplace_back(rec);
     // `next` entered the session: its own cascade runs before its parent step continues

@@ -7,6 +7,8 @@
 
 #include <dorm/session/detail/record.hpp>
 
+#include "session/detached_children.hpp"
+
 namespace dorm::detail {
 
 namespace {
@@ -17,6 +19,7 @@ struct entry {
     /// record alive and only a weak reference to the object (the user's object may die first).
     std::shared_ptr<record_base> owned;
     std::weak_ptr<void> object;
+    detached_children children;  ///< what its loaded one-to-many members held when it left
 };
 
 struct registry {
@@ -45,6 +48,7 @@ bool same_owner(const std::shared_ptr<void>& a, const std::shared_ptr<record_bas
 void detached_records::remember(const std::shared_ptr<record_base>& rec) {
     entry e;
     e.rec = rec.get();
+    if (rec->layout().rel_count) rec->loaded_children(e.children);
     if (rec->external_) {
         e.object = rec->external_;
         e.owned = rec;
@@ -80,7 +84,9 @@ void detached_records::remember(const std::shared_ptr<record_base>& rec) {
 std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>& obj, const record_layout* layout) {
     registry& r = the_registry();
     if (r.size.load(std::memory_order_acquire) == 0) return nullptr;
-    std::shared_ptr<record_base> dropped;  // destroyed after the lock is released
+    // destroyed after the lock is released (a record's destructor locks it)
+    std::shared_ptr<record_base> dropped;
+    detached_children dropped_children;
     std::lock_guard lock(r.m);
     auto it = r.by_object.find(obj.get());
     if (it == r.by_object.end()) return nullptr;
@@ -89,6 +95,7 @@ std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>&
         if (e.object.expired()) {  // the remembered object died; `obj` is another one at its address
             e.rec->detached_known = false;
             dropped = std::move(e.owned);
+            dropped_children = std::move(e.children);
             r.by_object.erase(it);
             r.count();
             return nullptr;
@@ -101,7 +108,7 @@ std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>&
     return out;
 }
 
-void detached_records::attach(record_base* rec) {
+void detached_records::attach(record_base* rec, detached_children* children) {
     std::shared_ptr<record_base> owned;  // released after the lock (the caller holds the record too)
     registry& r = the_registry();
     std::lock_guard lock(r.m);
@@ -111,16 +118,19 @@ void detached_records::attach(record_base* rec) {
         rec->external_ = it->second.object.lock();  // the session keeps the user's object alive again
         owned = std::move(it->second.owned);
     }
+    if (children) *children = std::move(it->second.children);
     rec->detached_known = false;
     r.by_object.erase(it);
     r.count();
 }
 
 void detached_records::forget(record_base* rec) noexcept {
+    detached_children dropped;  // destroyed after the lock is released (a record's destructor locks it)
     registry& r = the_registry();
     std::lock_guard lock(r.m);
     auto it = r.by_object.find(rec->object());
     if (it != r.by_object.end() && it->second.rec == rec) {
+        dropped = std::move(it->second.children);
         r.by_object.erase(it);
         r.count();
     }

@@ -4,6 +4,7 @@
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/work_counts.hpp>
 
+#include "session/address_maps.hpp"
 #include "session/flush.hpp"
 
 namespace dorm::detail {
@@ -44,6 +45,7 @@ void session_impl::do_flush() {
         stop_watching_unheld();
         return;
     }
+    if (maps_) maps_->rekeyed.clear();  // (left by a flush that failed)
     cascade_into_flush();
     if (!has_changes()) {
         stop_watching_unheld();  // nothing to write: forget clean objects nobody else holds

@@ -3,8 +3,11 @@
 // snapshot or wait for COMMIT, DELETEd ones leave the session; the transaction journal that
 // rollback() undoes records each). When the flush fails instead, the dorm::version members it set
 // are put back (version_journal).
+#include <bit>
+
 #include <dorm/session/detail/session_impl.hpp>
 
+#include "session/address_maps.hpp"
 #include "session/flush.hpp"
 
 namespace dorm::detail {
@@ -25,6 +28,7 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
         if (r->layout().rel_count) r->unload_unset_parents();
         r->inserted_in_txn = true;
         r->null_out = 0;
+        r->cleared_fk = 0;
         index(r);
         txn_inserted_.push_back(r->shared_from_this());
         watch(r);
@@ -32,6 +36,9 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
     }
     pending_.clear();
     pending_index_stale_ = true;
+    // foreign keys this flush moved to another row (read before the snapshots follow the rows)
+    std::vector<moved_key> moved;
+    for (auto& u : updates) note_foreign_keys(u.rec, u.mask, moved);
     for (auto& u : updates) {
         if (committing_) {
             // COMMIT follows: the snapshot (the committed values) is what a failed COMMIT's
@@ -41,18 +48,17 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
             save_backup(u.rec);
             u.rec->take_snapshot(u.mask);
         }
-        if (u.mask & u.rec->layout().key_mask) {  // a primary-key column changed
-            identity_key before = u.rec->ident;
-            identity_key now;
-            if (u.rec->key(now) && !(now == before)) {
-                identity_.erase(before, u.rec);
-                u.rec->keyed = false;
-                index(u.rec);
-            }
-        }
+        if (u.mask & u.rec->layout().key_mask) reindex(u.rec);  // a primary-key column changed
     }
+    if (maps_) {  // children whose key the database's ON UPDATE CASCADE changed
+        for (record_base* r : maps_->rekeyed) reindex(r);
+        maps_->rekeyed.clear();
+    }
+    // (after the re-indexing above: a parent whose key changed is found under its new key)
+    follow_moved_keys(moved);
     for (auto* r : watch_) {
         r->null_out = 0;
+        r->cleared_fk = 0;
         r->rel_assigned = 0;
         if (r->state == object_state::persistent) r->assoc_flushed();
     }
@@ -67,6 +73,34 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
     }
     deleted_.clear();
     stop_watching_unheld();
+}
+
+void session_impl::reindex(record_base* r) {
+    identity_key now;
+    if (!r->key(now) || now == r->ident) return;
+    identity_.erase(r->ident, r);
+    r->keyed = false;
+    index(r);
+}
+
+void session_impl::key_cascaded(record_base* child, int col, const value& key) {
+    save_backup(child);  // (a rollback puts the committed key back)
+    child->set_column(col, key, true);
+    if ((child->layout().key_mask >> col) & 1) maps().rekeyed.push_back(child);
+}
+
+void session_impl::note_foreign_keys(record_base* rec, column_mask cols, std::vector<moved_key>& out) const {
+    if (!rec->has_snapshot || rec->state != object_state::persistent) return;
+    const auto& columns = rec->table().columns;
+    for (column_mask m = cols; m; m &= m - 1) {
+        const int col = std::countr_zero(m);
+        if (columns[static_cast<std::size_t>(col)].references) out.push_back({rec, col, rec->snapshot_column(col)});
+    }
+}
+
+void session_impl::follow_moved_keys(const std::vector<moved_key>& keys) {
+    for (auto& k : keys)
+        if (k.rec->get_column(k.col) != k.before) k.rec->foreign_key_moved(k.col, k.before);
 }
 
 void session_impl::stop_watching_unheld() {

@@ -300,6 +300,11 @@ value record_base::get_column(int col) const {
     return c.ops->to_value(at(obj_, c.obj));
 }
 
+value record_base::snapshot_column(int col) const {
+    const column_slot& c = layout_->cols[col];
+    return c.ops->to_value(has_snapshot ? at(snap_, c.snap) : at(obj_, c.obj));
+}
+
 void record_base::take_snapshot() {
     const record_layout& l = *layout_;
     if (has_snapshot)

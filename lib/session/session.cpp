@@ -398,8 +398,14 @@ bool session_impl::reread(record_base* rec) {
 }
 
 void session_impl::repopulate(record_base* rec, driver::statement& s, int first) {
+    // a foreign key the row brings changed (a bulk UPDATE, another transaction): the loaded
+    // relationships follow it
+    std::vector<moved_key> keys;
+    const std::size_t n = rec->layout().count;
+    note_foreign_keys(rec, n >= 64 ? ~column_mask{0} : (column_mask{1} << n) - 1, keys);
     rec->read_row(s, first);
     rec->take_snapshot();
+    follow_moved_keys(keys);
 }
 
 void session_impl::save_backup(record_base* r) {
@@ -492,6 +498,7 @@ void session_impl::rollback() noexcept {
         for (auto& r : records_) {
             if (!r || r->owner != this) continue;
             r->null_out = 0;
+            r->cleared_fk = 0;
             r->raise_mask = 0;
             r->rel_assigned = 0;
             r->wire(this, true);

@@ -14,6 +14,8 @@
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/work_counts.hpp>
 
+#include "session/detached_children.hpp"
+
 namespace dorm::detail {
 
 namespace {
@@ -245,6 +247,18 @@ const relationship_ops one_relationship_ops{
 };
 
 namespace {
+/// The identity of the row of `t` whose (single-column) primary key is `key`.
+identity_key key_of_row(const schema::table& t, const value& key, std::uint32_t shard) {
+    identity_key k;
+    k.table = &t;
+    k.shard = shard;
+    if (key.kind() == value_kind::integer)
+        k.i = key.as_int();
+    else
+        append_key_part(k.s, key);
+    return k;
+}
+
 /// Whether `obj` (described by `l`) waits for its database-generated key (autoincrement, still 0):
 /// a foreign key copied from it now would be 0.
 bool generated_key_unset_of(const record_layout& l, const void* obj) {
@@ -344,13 +358,9 @@ void record_base::sync_parents_rels() {
             value key = layout_key_value(rel.target(), parent.get());
             if (((rel_assigned >> i) & 1) || !has_snapshot || !column_changed(rel.owner_fk)) {
                 if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
-            } else if (get_column(rel.owner_fk) != key) {
-                // the foreign key was set directly to another row: this flush writes it, and the
-                // parent in memory is stale. It loads again by the new key on its next access
-                // (SQLAlchemy's commit expires it), so that a later flush, whose snapshot then
-                // holds the new key, cannot take the stale parent's key back
-                rel.ops->set_loaded(at(obj_, rel.offset), false);
             }
+            // (else the foreign key was set directly to another row: this flush writes it, and
+            // finish_flush makes the relationships follow it: foreign_key_moved)
             null_out &= ~(column_mask{1} << rel.owner_fk);
         }
     }
@@ -381,10 +391,151 @@ void record_base::unload_relationships() {
     for (std::size_t i = 0; i < l.rel_count; ++i) l.rels[i].ops->set_loaded(at(obj_, l.rels[i].offset), false);
 }
 
+void record_base::loaded_children(detached_children& out) {
+    const record_layout& l = *layout_;
+    object_list items;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        const void* m = at(obj_, rel.offset);
+        if (!rel.reverse || rel.many_to_many || !rel.ops->loaded(m)) continue;
+        items.clear();
+        rel.ops->items(m, items);
+        if (items.empty()) continue;
+        const record_layout& target = rel.target();
+        std::vector<detached_child> held;
+        held.reserve(items.size());
+        for (auto& item : items) {
+            detached_child c{item, {}};
+            c.key.reserve(target.table->primary_key.size());
+            for (int p : target.table->primary_key) c.key.push_back(target.cols[p].ops->to_value(at(item.get(), target.cols[p].obj)));
+            held.push_back(std::move(c));
+        }
+        out.members.emplace_back(i, std::move(held));
+    }
+}
+
+namespace {
+/// The identity of the row of `t` whose primary-key values are `key` (table order of the key).
+identity_key key_of_values(const schema::table& t, const std::vector<value>& key, std::uint32_t shard) {
+    if (key.size() == 1) return key_of_row(t, key.front(), shard);
+    identity_key k;
+    k.table = &t;
+    k.shard = shard;
+    for (auto& v : key) append_key_part(k.s, v);
+    return k;
+}
+}  // namespace
+
+void record_base::removed_while_detached(const detached_children& before) {
+    if (!owner || state != object_state::persistent) return;
+    const record_layout& l = *layout_;
+    const value mine = layout_key_value(l, obj_);
+    object_list now;
+    std::unordered_set<const void*> held;
+    for (const auto& [index, children] : before.members) {
+        const relationship_info& rel = l.rels[index];
+        void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) continue;
+        now.clear();
+        rel.ops->items(m, now);
+        held.clear();
+        for (auto& item : now) held.insert(item.get());
+        const relationship_info* back = back_of(rel);
+        const record_layout& target = rel.target();
+        const column_slot& fk = target.cols[rel.target_fk];
+        for (const auto& was : children) {
+            std::shared_ptr<void> child = was.object.lock();
+            if (child && held.count(child.get())) continue;
+            // the row's object in this session: this one, or another object read for the same row
+            std::shared_ptr<record_base> r;
+            if (record_base* found = owner->find(key_of_values(*target.table, was.key, ident.shard)))
+                r = found->shared_from_this();
+            bool orphan = true;
+            if (child) {
+                // a one-way collection: another parent's brought it into this session already
+                void* back_m = back && !back->collection ? at(child.get(), back->offset) : nullptr;
+                if (!back_m && find_record(owner, target, child.get())) continue;
+                // its own many-to-one says where it went (set by a collection of another parent
+                // that joined this session first, or assigned by the application); its foreign
+                // key, when set directly to another row, too
+                std::shared_ptr<void> went;
+                if (back_m) went = back->ops->get(back_m);
+                orphan = (!went || went.get() == obj_) && fk.ops->to_value(at(child.get(), fk.obj)) == mine;
+                if (!r) {
+                    // it joins (SQLAlchemy's save-update cascade takes the objects a collection
+                    // lost into the session as well)
+                    r = detached_records::find(child, &target);
+                    if (!r || r->row_deleted) continue;  // it has no row: nothing to remove
+                    if (orphan && back_m) back->ops->remove(back_m, obj_);  // (before add(): it would rejoin us)
+                    owner->add(r);
+                }
+            } else if (!r) {
+                // nobody holds it any more (erased and dropped): its row, read by its key
+                shard_scope on_its_shard(*owner, ident.shard);
+                auto lease = owner->run(owner->select_by_pk_sql(*target.table), was.key, owner->slot_of(target.table));
+                if (!lease->step()) continue;  // gone already
+                const auto obj = rel.read_target(*lease, owner, 0);
+                r = find_record(owner, target, obj.get())->shared_from_this();
+            }
+            if (!child) orphan = fk.ops->to_value(at(r->object(), fk.obj)) == mine;  // (the row's parent)
+            if (orphan && r->owner == owner && r->state == object_state::persistent) on_changed(rel, r->object_ptr(), false);
+        }
+    }
+}
+
+void record_base::foreign_key_moved(int col, const value& before) {
+    if (!owner || state != object_state::persistent) return;
+    const record_layout& l = *layout_;
+    const schema::column& fk = l.table->columns[static_cast<std::size_t>(col)];
+    if (!fk.references) return;
+    const value now = get_column(col);
+    // its own many-to-one by that column loads again by the new key (from the identity map when
+    // the parent is there: no SQL)
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.many_to_one || rel.owner_fk != col) continue;
+        void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) continue;
+        const auto parent = rel.ops->get(m);
+        if (parent ? (!generated_key_unset_of(rel.target(), parent.get()) &&
+                      layout_key_value(rel.target(), parent.get()) != now)
+                   : !now.is_null())
+            rel.ops->set_loaded(m, false);
+    }
+    // the loaded one-to-many (or one-to-one) members of the old and the new parent that the
+    // column backs, whichever side declares them (a one-way collection has no many-to-one here)
+    const schema::table& parent_table = fk.references();
+    auto follow = [&](const value& key, bool gains) {
+        if (key.is_null()) return;
+        record_base* p = owner->find(key_of_row(parent_table, key, ident.shard));
+        if (!p || p == this || p->state == object_state::deleted) return;
+        const record_layout& pl = p->layout();
+        for (std::size_t i = 0; i < pl.rel_count; ++i) {
+            const relationship_info& rel = pl.rels[i];
+            if (!rel.reverse || rel.many_to_many || rel.target_fk != col || rel.target().table != l.table) continue;
+            void* m = at(p->obj_, rel.offset);
+            if (!rel.ops->loaded(m)) continue;
+            if (!gains)
+                rel.ops->remove(m, obj_);
+            else if (rel.collection)
+                rel.ops->add(m, object_ptr());  // (appends unless present)
+            else
+                rel.ops->set_loaded(m, false);  // a one-to-one: loads its (single) child again
+        }
+    };
+    follow(before, false);
+    follow(now, true);
+}
+
 void record_base::propagate_to_children_rels() {
     const record_layout& l = *layout_;
     if (generated_key_unset()) return;  // no key yet: nothing to give the children
     const value mine = layout_key_value(l, obj_);
+    // a key this flush changes (a natural key renamed): the database cascades it into the
+    // children's rows where their foreign key says ON UPDATE CASCADE
+    const int key_col = l.table->primary_key.front();
+    const bool renamed = state == object_state::persistent && has_snapshot && column_changed(key_col);
+    const value old_key = renamed ? snapshot_column(key_col) : value();
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
         if (!rel.reverse) continue;
@@ -397,12 +548,22 @@ void record_base::propagate_to_children_rels() {
         for (auto& child : items) {
             void* member = at(child.get(), fk.obj);
             record_base* r = find_record(owner, target, child.get());
+            const column_mask bit = column_mask{1} << rel.target_fk;
             if (fk.ops->to_value(member) != mine) {
-                // a foreign key the user set directly on a child of a loaded collection stays
-                if (r && r->has_snapshot && r->column_changed(rel.target_fk)) continue;
-                fk.ops->from_value(member, mine);
+                // a foreign key the user set directly on a child of a loaded collection stays (not
+                // one a parent NULLed when the child left its collection: this one took it since)
+                if (r && r->has_snapshot && r->column_changed(rel.target_fk) && !(r->cleared_fk & bit)) continue;
+                if (renamed && r && r->state == object_state::persistent && r->has_snapshot &&
+                    target.table->columns[static_cast<std::size_t>(rel.target_fk)].on_update == fk_action::cascade &&
+                    r->snapshot_column(rel.target_fk) == old_key)
+                    owner->key_cascaded(r, rel.target_fk, mine);  // (its row follows the parent's UPDATE)
+                else
+                    fk.ops->from_value(member, mine);
             }
-            if (r) r->null_out &= ~(column_mask{1} << rel.target_fk);
+            if (r) {
+                r->null_out &= ~bit;
+                r->cleared_fk &= ~bit;
+            }
         }
     }
 }
@@ -413,6 +574,7 @@ void record_base::deassociate(const record_layout& l, void* obj, int fk_col) {
     const column_slot& c = l.cols[fk_col];
     if (c.ops->optional) {
         c.ops->reset(at(obj, c.obj));
+        if (record_base* r = find_record(owner, l, obj)) r->cleared_fk |= column_mask{1} << fk_col;
     } else if (record_base* r = find_record(owner, l, obj)) {
         r->null_out |= column_mask{1} << fk_col;
         owner->watch(r);
@@ -525,14 +687,7 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
             rel.ops->assign(m, {});
             return;
         }
-        identity_key k;
-        k.table = target.table;
-        k.shard = owner->key_shard();
-        if (fk.kind() == value_kind::integer)
-            k.i = fk.as_int();
-        else
-            append_key_part(k.s, fk);
-        if (record_base* r = owner->find(k)) {  // in the identity map: no SQL, no autoflush
+        if (record_base* r = owner->find(key_of_row(*target.table, fk, owner->key_shard()))) {  // in the identity map: no SQL, no autoflush
             owner->watch(r);
             rel.ops->assign(m, {r->object_ptr()});
             return;

@@ -157,14 +157,19 @@ struct unhooked_refs {
 /// session again finds its record, so it comes back persistent (UPDATEs, no INSERT), as in
 /// SQLAlchemy. Keyed by the object's address and checked by shared_ptr ownership (an address
 /// reused by another object does not match). lib/session/detached.cpp; thread-safe.
+/// What the loaded one-to-many (and one-to-one) members of a detached object held when it left its
+/// session (lib/session/detached_children.hpp).
+struct detached_children;
+
 class detached_records {
 public:
     /// `rec` is leaving its session persistent and its object is held elsewhere.
     static void remember(const std::shared_ptr<record_base>& rec);
     /// The record of `obj` if it was remembered, else null (it stays remembered until attach()).
     static std::shared_ptr<record_base> find(const std::shared_ptr<void>& obj, const record_layout* layout);
-    /// A session takes `rec` back (it is remembered: rec->detached_known).
-    static void attach(record_base* rec);
+    /// A session takes `rec` back (it is remembered: rec->detached_known); `children` (if given)
+    /// receives what its collections held when it left (record_base::loaded_children).
+    static void attach(record_base* rec, detached_children* children = nullptr);
     /// `rec` is being destroyed.
     static void forget(record_base* rec) noexcept;
 };
@@ -261,6 +266,8 @@ public:
     void set_column(int col, const value& v, bool also_snapshot);
     /// The value of column `col` of the object.
     value get_column(int col) const;
+    /// The value of column `col` in the snapshot (the object's without a snapshot).
+    value snapshot_column(int col) const;
     /// After the object's INSERT: a many-to-one that holds no object while its foreign key holds a
     /// value (set directly: `Order{.customer_id = c->id}`) loads its parent by that key on first
     /// access, as SQLAlchemy loads a relationship a new object never set (it was never loaded).
@@ -270,6 +277,22 @@ public:
     void reset_unset_parents();
     /// Every relationship loads again on its next access (refresh()).
     void unload_relationships();
+    /// What its loaded one-to-many and one-to-one members hold (it is leaving its session with a
+    /// row, and someone holds it: detached_records::remember).
+    void loaded_children(detached_children& out);
+    /// Back in a session with a row, after its relationships are wired: a child `before` names
+    /// that its member no longer holds was removed while the object was detached, and leaves it as
+    /// a removal in the session would (delete-orphan deletes it, otherwise its foreign key becomes
+    /// NULL) — unless it went to another parent meanwhile. SQLAlchemy keeps a detached object's
+    /// collection history likewise. (Many-to-many collections keep theirs in assoc_db_.)
+    void removed_while_detached(const detached_children& before);
+    /// The foreign-key column `col` of this persistent object now holds another value than
+    /// `before` in the database, put there by something other than its relationships: a flush of
+    /// a key set directly, a bulk UPDATE, refresh(). The loaded relationships are made to agree,
+    /// without cascades: its many-to-one loads again by the new key, the old parent's loaded
+    /// collection lets go of it, the new parent's gains it. (Otherwise a later flush would copy
+    /// the stale parent's key back: a lost update.)
+    void foreign_key_moved(int col, const value& before);
     /// Whether column `col` differs from the snapshot (true without a snapshot).
     bool column_changed(int col) const;
     /// snapshot := the object's column values.
@@ -349,6 +372,10 @@ public:
     /// Columns to set to NULL at the next flush (a de-associated NOT NULL foreign key; the
     /// database reports the violation).
     column_mask null_out = 0;
+    /// Optional foreign-key columns the object's parent cleared (it left the parent's collection)
+    /// since the last flush: a collection that takes it afterwards gives its key, as the NULL was
+    /// not set by the application.
+    column_mask cleared_fk = 0;
     /// Relationships (by index) loaded with raiseload: reading them lazily throws.
     std::uint64_t raise_mask = 0;
     /// Many-to-one relationships (by index) assigned since the last flush: they decide the foreign

@@ -164,6 +164,12 @@ public:
     bool populating = false;
     /// Overwrites a loaded object's columns with the row's (discarding unflushed changes).
     void repopulate(record_base* rec, driver::statement& s, int first);
+    /// During a flush: the database cascades a parent's new key into column `col` of the persistent
+    /// `child` (ON UPDATE CASCADE), so the child's object and snapshot take `key` (no UPDATE of a
+    /// row whose key is gone; its own UPDATE finds the row by the new key), and a child whose
+    /// primary key holds the column is found under its new key once the flush succeeded
+    /// (flush_finish.cpp).
+    void key_cascaded(record_base* child, int col, const value& key);
     /// Whether a flush is running (lazy loads inside it do not autoflush).
     bool in_flush() const noexcept { return flushing_; }
     /// Lazy loads performed so far.
@@ -210,7 +216,22 @@ private:
                       const std::vector<record_base*>& deletes);
     /// Watched records only the session holds leave the watch list (flush_finish.cpp).
     void stop_watching_unheld();
+    /// A foreign-key column of a persistent record and its value as the database had it.
+    struct moved_key {
+        record_base* rec;
+        int col;
+        value before;
+    };
+    /// Appends the foreign-key columns among `cols` of `rec` with their snapshot values (nothing
+    /// for a record without a row); follow_moved_keys() then compares them with the object's
+    /// values once a flush or a read changed the row (flush_finish.cpp).
+    void note_foreign_keys(record_base* rec, column_mask cols, std::vector<moved_key>& out) const;
+    /// The loaded relationships follow each noted foreign key whose value changed
+    /// (record_base::foreign_key_moved).
+    void follow_moved_keys(const std::vector<moved_key>& keys);
 
+    /// add()'s walk: the save-update cascade from `rec`, which entered the session (add_walk.cpp).
+    void walk_added(const std::shared_ptr<record_base>& rec);
     /// Reads the row of a persistent record again into its object and snapshot; false when no
     /// row has its key (session.cpp).
     bool reread(record_base* rec);
@@ -235,6 +256,8 @@ private:
     bool batch_forget_ = false;
     std::vector<std::shared_ptr<record_base>> batch_keep_;
     void index(record_base* rec);
+    /// A persistent record whose key changed is found under its new key.
+    void reindex(record_base* rec);
     /// Keeps the committed values of a persistent record before a flush overwrites its snapshot.
     void save_backup(record_base* rec);
     void drop_backups() noexcept;
@@ -282,6 +305,7 @@ private:
     mutable owned_ptr<address_maps> maps_;
     address_maps& maps() const;
     mutable bool pending_index_stale_ = true;
+    int add_depth_ = 0;  ///< add() calls running (an add cascades into nested ones)
     mutable bool object_slots_built_ = false;
     void build_object_slots() const;
     void note_record_slot(const record_base* r) {

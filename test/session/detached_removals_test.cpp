@@ -1,0 +1,345 @@
+// A child removed from a DETACHED parent's loaded collection (the parent's session ended, or it was
+// expunged) leaves the parent when the parent joins a session again, as a removal in the session
+// would: a delete-orphan collection deletes it, another one NULLs its foreign key. SQLAlchemy
+// keeps a detached object's collection history and the flush after session.add() applies it
+// (orm/session_state_management.rst, "Merging" / "Adding New or Existing Items"; the
+// delete-orphan rule of orm/cascades.rst). Before, dorm dropped the removal silently: the child
+// stayed in the database under the parent (session 21's trial). A child moved to another parent
+// while both were detached is not an orphan, whichever parent is added first. Every case runs on
+// every backend.
+#define BOOST_TEST_MODULE detached_removals
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <dorm/dorm.hpp>
+
+#include "backend.hpp"
+#include "fixture.hpp"
+
+using dorm::col;
+
+namespace dr {
+struct Task;
+// a back_populates pair whose collection deletes its orphans
+struct Board {
+    int id = 0;
+    std::string title;
+    dorm::many<Task> tasks;
+};
+BOOST_DESCRIBE_STRUCT(Board, (), (id, title, tasks))
+DORM_TABLE(Board, "dr_board", (title, dorm::varchar(10)),
+           (tasks, dorm::back_populates("board"), dorm::cascade("all, delete-orphan")))
+
+struct Task {
+    int id = 0;
+    int board_id = 0;
+    std::string text;
+    dorm::one<Board> board;
+};
+BOOST_DESCRIBE_STRUCT(Task, (), (id, board_id, text, board))
+DORM_TABLE(Task, "dr_task", (board_id, dorm::foreign_key(&Board::id)), (text, dorm::varchar(10)),
+           (board, dorm::back_populates("tasks")))
+
+// a back_populates pair without delete-orphan: the removed child keeps its row, without a parent
+struct Pin;
+struct Wall {
+    int id = 0;
+    std::string name;
+    dorm::many<Pin> pins;
+};
+BOOST_DESCRIBE_STRUCT(Wall, (), (id, name, pins))
+DORM_TABLE(Wall, "dr_wall", (name, dorm::varchar(10)), (pins, dorm::back_populates("wall")))
+
+struct Pin {
+    int id = 0;
+    std::optional<int> wall_id;
+    std::string label;
+    dorm::one<Wall> wall;
+};
+BOOST_DESCRIBE_STRUCT(Pin, (), (id, wall_id, label, wall))
+DORM_TABLE(Pin, "dr_pin", (wall_id, dorm::foreign_key(&Wall::id)), (label, dorm::varchar(10)),
+           (wall, dorm::back_populates("pins")))
+
+// a one-way collection (the child has the column only)
+struct Volume;
+struct Shelf {
+    int id = 0;
+    std::string name;
+    dorm::many<Volume> volumes;
+};
+BOOST_DESCRIBE_STRUCT(Shelf, (), (id, name, volumes))
+DORM_TABLE(Shelf, "dr_shelf", (name, dorm::varchar(10)))
+
+struct Volume {
+    int id = 0;
+    std::optional<int> shelf_id;
+    std::string title;
+};
+BOOST_DESCRIBE_STRUCT(Volume, (), (id, shelf_id, title))
+DORM_TABLE(Volume, "dr_volume", (shelf_id, dorm::foreign_key(&Shelf::id)), (title, dorm::varchar(10)))
+}  // namespace dr
+
+using namespace dr;
+
+namespace {
+using db = dorm_test::database<Board, Task, Wall, Pin, Shelf, Volume>;
+
+/// Boards "b1" (tasks t0, t1) and "b2" (no task), committed; their keys.
+struct boards {
+    int b1 = 0, b2 = 0, t0 = 0, t1 = 0;
+    explicit boards(dorm::engine& engine) {
+        dorm::session s(engine);
+        auto x = s.add(Board{.title = "b1"});
+        auto y = s.add(Board{.title = "b2"});
+        for (const char* t : {"t0", "t1"}) x->tasks.push_back(std::make_shared<Task>(Task{.text = t}));
+        s.commit();
+        b1 = x->id;
+        b2 = y->id;
+        t0 = x->tasks[0]->id;
+        t1 = x->tasks[1]->id;
+    }
+};
+
+/// A board read with its tasks loaded, in a session that then ends.
+std::shared_ptr<Board> detached_board(dorm::engine& engine, int id) {
+    dorm::session s(engine);
+    auto b = s.get<Board>(id);
+    BOOST_REQUIRE(b);
+    (void)b->tasks.size();  // loaded
+    return b;
+}
+
+template <class T>
+void erase_where(dorm::many<T>& m, const std::string T::*member, const std::string& value) {
+    for (auto it = m.begin(); it != m.end(); ++it)
+        if ((**it).*member == value) {
+            m.erase(it);
+            return;
+        }
+    BOOST_FAIL("no such child: " + value);
+}
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(detached_removals, db)
+
+// The trial's program: load, session ends, remove a task, add the board to a new session, commit.
+BOOST_AUTO_TEST_CASE(a_delete_orphan_child_removed_while_detached_is_deleted_on_re_add) {
+    const boards k(engine);
+    auto b = detached_board(engine, k.b1);
+    BOOST_REQUIRE_EQUAL(b->tasks.size(), 2u);
+    erase_where(b->tasks, &Task::text, "t0");
+    {
+        dorm::session s(engine);
+        s.add(b);
+        s.commit();
+    }
+    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
+    BOOST_CHECK(!dorm_test::column_of(engine, "dr_task", "board_id", k.t0).has_value());  // no row
+    dorm::session v(engine);
+    auto again = v.get<Board>(k.b1);
+    BOOST_REQUIRE_EQUAL(again->tasks.size(), 1u);
+    BOOST_CHECK_EQUAL(again->tasks[0]->text, "t1");
+}
+
+// The same after expunge(), and with the removed child no longer held by anyone.
+BOOST_AUTO_TEST_CASE(a_child_removed_after_expunge_and_dropped_is_deleted_on_re_add) {
+    const boards k(engine);
+    dorm::session s(engine);
+    auto b = s.get<Board>(k.b1);
+    BOOST_REQUIRE_EQUAL(b->tasks.size(), 2u);
+    s.expunge(b);
+    erase_where(b->tasks, &Task::text, "t1");  // (nobody holds t1 any more)
+    s.add(b);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
+    BOOST_CHECK_EQUAL(b->tasks.size(), 1u);
+}
+
+// The removed child died with its session and nobody holds it: its row is read by its key and
+// deleted (the registry of detached objects does not keep objects alive).
+BOOST_AUTO_TEST_CASE(a_child_removed_and_gone_from_memory_is_deleted_by_its_key) {
+    const boards k(engine);
+    auto b = detached_board(engine, k.b1);
+    std::weak_ptr<Task> gone;
+    {
+        auto t0 = b->tasks[0]->text == "t0" ? b->tasks[0] : b->tasks[1];
+        gone = t0;
+    }
+    erase_where(b->tasks, &Task::text, "t0");
+    BOOST_REQUIRE(gone.expired());
+    dorm::session s(engine);
+    s.add(b);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
+    BOOST_CHECK(!dorm_test::column_of(engine, "dr_task", "board_id", k.t0).has_value());
+    BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t1) == k.b1);
+}
+
+// Nothing removed: re-adding writes nothing.
+BOOST_AUTO_TEST_CASE(re_adding_an_unchanged_detached_parent_writes_nothing) {
+    const boards k(engine);
+    auto b = detached_board(engine, k.b1);
+    dorm::session s(engine);
+    s.add(b);
+    echo.clear();
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("DELETE"), 0u);
+    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 0u);
+    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+}
+
+// A task moved from b1 to b2 while both were detached is not an orphan, whichever board joins
+// the session first.
+BOOST_AUTO_TEST_CASE(a_child_moved_between_detached_parents_is_kept_in_either_order) {
+    for (const bool first_the_old_parent : {true, false}) {
+        BOOST_TEST_CONTEXT("the old parent added first: " << first_the_old_parent) {
+            meta.drop_all(engine);
+            meta.create_all(engine);
+            const boards k(engine);
+            std::shared_ptr<Board> b1, b2;
+            {
+                dorm::session s(engine);
+                b1 = s.get<Board>(k.b1);
+                b2 = s.get<Board>(k.b2);
+                BOOST_REQUIRE_EQUAL(b1->tasks.size(), 2u);
+                BOOST_REQUIRE_EQUAL(b2->tasks.size(), 0u);
+            }
+            auto t0 = b1->tasks[0]->text == "t0" ? b1->tasks[0] : b1->tasks[1];
+            erase_where(b1->tasks, &Task::text, "t0");
+            b2->tasks.push_back(t0);
+            {
+                dorm::session s(engine);
+                if (first_the_old_parent) {
+                    s.add(b1);
+                    s.add(b2);
+                } else {
+                    s.add(b2);
+                    s.add(b1);
+                }
+                s.commit();
+            }
+            BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+            BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2);
+            BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t1) == k.b1);
+        }
+    }
+}
+
+// The new session read the removed task already (another object for the same row): that object
+// is the one deleted.
+BOOST_AUTO_TEST_CASE(a_removed_child_the_new_session_holds_already_is_deleted) {
+    const boards k(engine);
+    auto b = detached_board(engine, k.b1);
+    erase_where(b->tasks, &Task::text, "t0");
+    dorm::session s(engine);
+    auto mine = s.get<Task>(k.t0);
+    BOOST_REQUIRE(mine);
+    s.add(b);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
+}
+
+// Without delete-orphan the removed child keeps its row and loses its parent.
+BOOST_AUTO_TEST_CASE(a_plain_collection_child_removed_while_detached_loses_its_parent) {
+    int w = 0, p0 = 0;
+    {
+        dorm::session s(engine);
+        auto wall = s.add(Wall{.name = "w"});
+        for (const char* l : {"p0", "p1"}) wall->pins.push_back(std::make_shared<Pin>(Pin{.label = l}));
+        s.commit();
+        w = wall->id;
+        p0 = wall->pins[0]->id;
+    }
+    std::shared_ptr<Wall> wall;
+    std::shared_ptr<Pin> pin;
+    {
+        dorm::session s(engine);
+        wall = s.get<Wall>(w);
+        BOOST_REQUIRE_EQUAL(wall->pins.size(), 2u);
+        pin = wall->pins[0]->id == p0 ? wall->pins[0] : wall->pins[1];
+    }
+    erase_where(wall->pins, &Pin::label, "p0");
+    dorm::session s(engine);
+    s.add(wall);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("dr_pin"), 2);
+    BOOST_CHECK(!dorm_test::column_of(engine, "dr_pin", "wall_id", p0).has_value());
+    BOOST_CHECK(!pin->wall_id.has_value());
+    BOOST_CHECK(!pin->wall.get());
+}
+
+// A one-way collection: the removed child's foreign key becomes NULL.
+BOOST_AUTO_TEST_CASE(a_one_way_collection_child_removed_while_detached_loses_its_parent) {
+    int sh = 0, v0 = 0;
+    {
+        dorm::session s(engine);
+        auto shelf = s.add(Shelf{.name = "s"});
+        for (const char* t : {"v0", "v1"}) shelf->volumes.push_back(std::make_shared<Volume>(Volume{.title = t}));
+        s.commit();
+        sh = shelf->id;
+        v0 = shelf->volumes[0]->id;
+    }
+    std::shared_ptr<Shelf> shelf;
+    {
+        dorm::session s(engine);
+        shelf = s.get<Shelf>(sh);
+        BOOST_REQUIRE_EQUAL(shelf->volumes.size(), 2u);
+    }
+    erase_where(shelf->volumes, &Volume::title, "v0");
+    dorm::session s(engine);
+    s.add(shelf);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("dr_volume"), 2);
+    BOOST_CHECK(!dorm_test::column_of(engine, "dr_volume", "shelf_id", v0).has_value());
+}
+
+// A one-way collection's child moved to another shelf while both were detached keeps the new
+// shelf, whichever joins first; one whose key was set directly to another shelf is written so
+// (the removed child joins the session, as SQLAlchemy's save-update cascade takes it along).
+BOOST_AUTO_TEST_CASE(a_one_way_child_moved_while_detached_keeps_its_new_parent) {
+    for (const int way : {0, 1, 2}) {
+        BOOST_TEST_CONTEXT((way == 0 ? "old shelf first" : way == 1 ? "new shelf first" : "key set directly")) {
+            meta.drop_all(engine);
+            meta.create_all(engine);
+            int s1 = 0, s2 = 0, v0 = 0;
+            {
+                dorm::session s(engine);
+                auto x = s.add(Shelf{.name = "s1"});
+                auto y = s.add(Shelf{.name = "s2"});
+                x->volumes.push_back(std::make_shared<Volume>(Volume{.title = "v0"}));
+                s.commit();
+                s1 = x->id;
+                s2 = y->id;
+                v0 = x->volumes[0]->id;
+            }
+            std::shared_ptr<Shelf> x, y;
+            {
+                dorm::session s(engine);
+                x = s.get<Shelf>(s1);
+                y = s.get<Shelf>(s2);
+                BOOST_REQUIRE_EQUAL(x->volumes.size(), 1u);
+                BOOST_REQUIRE_EQUAL(y->volumes.size(), 0u);
+            }
+            auto vol = x->volumes[0];
+            x->volumes.erase(x->volumes.begin());
+            if (way == 2)
+                vol->shelf_id = s2;
+            else
+                y->volumes.push_back(vol);
+            {
+                dorm::session s(engine);
+                if (way == 1) s.add(y);
+                s.add(x);
+                if (way == 0) s.add(y);
+                s.commit();
+            }
+            BOOST_CHECK(dorm_test::column_of(engine, "dr_volume", "shelf_id", v0) == s2);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
