@@ -244,6 +244,9 @@ public:
     /// Whether the catalog's action `live` is what the model's `model` creates (InnoDB reports
     /// the default NO ACTION as RESTRICT, which it is there).
     virtual bool same_fk_action(fk_action model, fk_action live) const { return model == live; }
+    /// Whether a column's type cannot change while a foreign key uses it, on either side (InnoDB:
+    /// errors 1832 and 1833): the diff drops those foreign keys first and adds them again after.
+    virtual bool type_change_needs_foreign_keys_dropped() const { return false; }
     /// CREATE INDEX for a foreign key that must keep an index while the one serving it is dropped,
     /// or empty when the dialect needs none (InnoDB refuses to drop the last index that starts
     /// with a foreign key's columns: error 1553).

@@ -187,6 +187,7 @@ public:
         auto norm = [](fk_action a) { return a == fk_action::no_action ? fk_action::restrict : a; };
         return norm(model) == norm(live);
     }
+    bool type_change_needs_foreign_keys_dropped() const override { return true; }
     // named after the constraint, as InnoDB names the index it makes itself (inspect leaves it out)
     std::string foreign_key_index(const std::string& table, const std::string& fk_name,
                                   const std::string& column_list) const override {

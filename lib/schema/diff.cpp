@@ -94,6 +94,58 @@ bool starts_with_columns(const std::vector<std::string>& index, const std::vecto
     return !fk.empty() && index.size() >= fk.size() && std::equal(fk.begin(), fk.end(), index.begin());
 }
 
+/// The constraint clause that creates live foreign key `fk` again (named as it is).
+std::string live_foreign_key_clause(const detail::dialect_hooks& h, dialect d, const live_foreign_key& fk) {
+    std::string clause = "CONSTRAINT " + q(d, fk.name) + " FOREIGN KEY (" + ddl_parts::quoted_list(d, fk.columns) +
+                         ") REFERENCES " + q(d, fk.referred_table) + " (" + ddl_parts::quoted_list(d, fk.referred_columns) + ")";
+    if (auto w = h.fk_action_words(fk.on_delete, false); !w.empty()) clause += " ON DELETE " + w;
+    if (auto w = h.fk_action_words(fk.on_update, true); !w.empty()) clause += " ON UPDATE " + w;
+    return clause;
+}
+
+/// Where the dialect cannot change the type of a column a foreign key uses (MariaDB), each live
+/// foreign key on a column whose type `ops` changes, as the referring or the referred column, is
+/// dropped before the change and added again after it (unless the diff drops it anyway).
+void free_foreign_keys_of_type_changes(const live_schema& live, dialect d, std::vector<schema_operation>& ops) {
+    const detail::dialect_hooks& h = detail::hooks(d);
+    if (!h.type_change_needs_foreign_keys_dropped()) return;
+    auto altered = [&](const std::string& table, const std::vector<std::string>& columns) {
+        return std::any_of(ops.begin(), ops.end(), [&](const schema_operation& op) {
+            return op.kind == schema_change::alter_column_type && op.table == table &&
+                   std::find(columns.begin(), columns.end(), op.column) != columns.end();
+        });
+    };
+    std::vector<schema_operation> added;
+    for (const auto& lt : live.tables)
+        for (const auto& fk : lt.foreign_keys) {
+            if (fk.name.empty() || (!altered(lt.name, fk.columns) && !altered(fk.referred_table, fk.referred_columns)))
+                continue;
+            const bool dropped = std::any_of(ops.begin(), ops.end(), [&](const schema_operation& op) {
+                return op.kind == schema_change::drop_foreign_key && op.table == lt.name && op.column == fk.name;
+            });
+            if (dropped) continue;
+            const std::string what = q(d, fk.name) + " " + q(d, lt.name) + " (" + ddl_parts::quoted_list(d, fk.columns) +
+                                     ") -> " + q(d, fk.referred_table) + " (" + ddl_parts::quoted_list(d, fk.referred_columns) + ")";
+            const std::string clause = h.add_constraint(lt.name, live_foreign_key_clause(h, d, fk));
+            const std::string drop = h.drop_constraint(lt.name, 'f', fk.name);
+            schema_operation off;
+            off.kind = schema_change::drop_foreign_key;
+            off.table = lt.name;
+            off.column = fk.name;
+            off.description = "drop foreign key " + what + " while the type of its columns changes";
+            off.sql.push_back(drop);
+            off.down_sql.push_back(clause);
+            schema_operation on = off;
+            on.kind = schema_change::add_foreign_key;
+            on.description = "add foreign key " + what + " again";
+            on.sql = {clause};
+            on.down_sql = {drop};
+            added.push_back(std::move(off));
+            added.push_back(std::move(on));
+        }
+    for (auto& op : added) ops.push_back(std::move(op));
+}
+
 /// The diff of one table that exists on both sides.
 class table_differ {
 public:
@@ -537,11 +589,7 @@ private:
             }
             auto& op = add(schema_change::drop_foreign_key, fk.name, what);
             op.sql.push_back(std::move(stmt));
-            std::string clause = "CONSTRAINT " + q(d_, fk.name) + " FOREIGN KEY (" + ddl_parts::quoted_list(d_, fk.columns) +
-                                 ") REFERENCES " + q(d_, fk.referred_table) + " (" + ddl_parts::quoted_list(d_, fk.referred_columns) + ")";
-            if (auto w = h_.fk_action_words(fk.on_delete, false); !w.empty()) clause += " ON DELETE " + w;
-            if (auto w = h_.fk_action_words(fk.on_update, true); !w.empty()) clause += " ON UPDATE " + w;
-            op.down_sql.push_back(h_.add_constraint(t_.name, clause));
+            op.down_sql.push_back(h_.add_constraint(t_.name, live_foreign_key_clause(h_, d_, fk)));
         }
     }
 
@@ -781,6 +829,7 @@ schema_diff diff(const live_schema& live, std::span<const table* const> tables, 
             ops.push_back(std::move(op));
         }
     }
+    free_foreign_keys_of_type_changes(live, d, ops);
     std::stable_sort(ops.begin(), ops.end(),
                      [](const schema_operation& a, const schema_operation& b) { return phase(a.kind) < phase(b.kind); });
     return schema_diff(d, std::move(ops));

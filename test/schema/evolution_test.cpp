@@ -557,6 +557,100 @@ BOOST_AUTO_TEST_CASE(a_generated_key_widened_to_64_bits_is_migrated) {
     dorm_test::drop_tables(engine, {"evo_counter"});
 }
 
+namespace fkwiden {
+namespace v1 {
+struct Owner {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Owner, (), (id, name))
+DORM_TABLE(Owner, "evo_fw_owner", (name, dorm::varchar(20)))
+struct Pet {
+    int id = 0;
+    int owner_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Pet, (), (id, owner_id, name))
+DORM_TABLE(Pet, "evo_fw_pet", (owner_id, dorm::foreign_key(&Owner::id), dorm::on_delete(dorm::fk_action::cascade)),
+           (name, dorm::varchar(20)))
+inline dorm::metadata<Owner, Pet> meta;
+}  // namespace v1
+namespace v2 {
+struct Owner {
+    std::int64_t id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Owner, (), (id, name))
+DORM_TABLE(Owner, "evo_fw_owner", (name, dorm::varchar(20)))
+struct Pet {
+    std::int64_t id = 0;
+    std::int64_t owner_id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Pet, (), (id, owner_id, name))
+DORM_TABLE(Pet, "evo_fw_pet", (owner_id, dorm::foreign_key(&Owner::id), dorm::on_delete(dorm::fk_action::cascade)),
+           (name, dorm::varchar(20)))
+inline dorm::metadata<Owner, Pet> meta;
+}  // namespace v2
+}  // namespace fkwiden
+
+// A key and the foreign key that refers to it widened together (int -> std::int64_t): MariaDB
+// cannot change a column a foreign key uses (errors 1832 / 1833), so the diff drops the foreign
+// key first and adds it again after (as it was: name and ON DELETE action); elsewhere the columns
+// change under it. The rows keep their parents, the foreign key still holds, 64-bit keys work,
+// and the operations' down statements in reverse order give the old schema back.
+BOOST_AUTO_TEST_CASE(a_foreign_key_widened_with_the_key_it_refers_to_is_migrated) {
+    auto engine = dorm_test::make_engine();
+    const bool mysql = engine.dialect() == dorm::dialect::mysql;
+    dorm_test::drop_tables(engine, {"evo_fw_pet", "evo_fw_owner"});
+    fkwiden::v1::meta.upgrade(engine, {.drop_unknown_tables = false});
+    int ann = 0;
+    {
+        dorm::session s(engine);
+        auto o = s.add(fkwiden::v1::Owner{.name = "ann"});
+        s.flush();
+        ann = o->id;
+        s.add(fkwiden::v1::Pet{.owner_id = o->id, .name = "rex"});
+        s.commit();
+    }
+    auto d = fkwiden::v2::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(d.lossless(), d.report());
+    if (mysql) {
+        BOOST_TEST(has_kind(d, dorm::schema_change::drop_foreign_key), d.report());
+        BOOST_TEST(has_kind(d, dorm::schema_change::add_foreign_key), d.report());
+    }
+    BOOST_REQUIRE_NO_THROW(fkwiden::v2::meta.upgrade(engine, {.drop_unknown_tables = false}));
+    auto after = fkwiden::v2::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(after.empty(), after.report());
+    {
+        dorm::session s(engine);
+        auto rex = s.execute(dorm::select<fkwiden::v2::Pet>()).scalar_one();
+        BOOST_TEST(rex->owner_id == ann);
+        s.add(fkwiden::v2::Owner{.id = 5'000'000'000LL, .name = "big"});
+        s.flush();
+        s.add(fkwiden::v2::Pet{.owner_id = 5'000'000'000LL, .name = "max"});
+        s.commit();
+    }
+    {  // the foreign key holds (no such owner) and keeps its ON DELETE CASCADE
+        dorm::session s(engine);
+        s.add(fkwiden::v2::Pet{.owner_id = 7'000'000'000LL, .name = "stray"});
+        BOOST_CHECK_THROW(s.commit(), dorm::integrity_error);
+        s.rollback();
+        s.execute(dorm::delete_from<fkwiden::v2::Owner>().where(col(&fkwiden::v2::Owner::id) == 5'000'000'000LL));
+        s.commit();
+        BOOST_TEST(s.execute(dorm::select(dorm::count()).select_from<fkwiden::v2::Pet>()).scalar_one() == 1);
+    }
+    if (mysql) {  // undone: the operations' down statements, last operation first
+        auto c = engine.connect();
+        const auto& ops = d.operations();
+        for (auto op = ops.rbegin(); op != ops.rend(); ++op)
+            for (const auto& st : op->down_sql) c.execute(st);
+        auto back = fkwiden::v1::meta.diff(engine, {.drop_unknown_tables = false});
+        BOOST_TEST(back.empty(), back.report());
+    }
+    dorm_test::drop_tables(engine, {"evo_fw_pet", "evo_fw_owner"});
+}
+
 // A table rebuilt on SQLite keeps what the database hangs on it: its triggers (dropped with the
 // old table, so dorm makes them again) and the views that name it (SQLite would otherwise refuse
 // the rename, "error in view ...: no such table"). The view part runs on every backend.
