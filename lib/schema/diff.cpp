@@ -324,7 +324,9 @@ private:
         const long long n = probe_ ? probe_->values(t_.name, lc.name) : -1;
         const std::string what = "drop column " + qualified(d_, t_.name, lc.name);
         const std::string reason = with_rename_hint(
-            n < 0 ? "the values of the column would be lost" : "its " + plural(n, "value", "values") + " would be lost",
+            n < 0    ? "the values of the column would be lost"
+            : n == 0 ? "the column would be gone (it holds no value now: every row has NULL, or there is no row)"
+                     : "its " + plural(n, "value", "values") + " would be lost",
             lc.name);
         if (!h_.can_drop_column(lc.primary_key || in_any_index(lc.name))) {
             needs_rebuild(what, false, reason);

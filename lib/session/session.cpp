@@ -5,6 +5,7 @@
 #include <dorm/session/detail/session_impl.hpp>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <dorm/error.hpp>
 #include <dorm/session/sharded_engine.hpp>
@@ -331,7 +332,31 @@ void session_impl::remove(record_base* rec) {
     }
 }
 
-void session_impl::expunge(record_base* rec) noexcept { forget(rec); }
+std::vector<std::shared_ptr<record_base>> session_impl::cascade_closure(record_base* rec, bool refresh) {
+    std::vector<std::shared_ptr<record_base>> out{rec->shared_from_this()};
+    std::unordered_set<const record_base*> seen{rec};
+    std::vector<record_base*> next;
+    for (std::size_t i = 0; i < out.size(); ++i) {  // (breadth first: no recursion per level)
+        next.clear();
+        out[i]->cascade_targets(refresh, next);
+        for (record_base* r : next)
+            if (r->owner == this && seen.insert(r).second) out.push_back(r->shared_from_this());
+    }
+    return out;
+}
+
+void session_impl::expunge(record_base* rec) noexcept {
+    // SQLAlchemy's expunge cascade ("all" holds it): the related objects loaded along it leave too
+    std::vector<std::shared_ptr<record_base>> all;
+    try {
+        all = cascade_closure(rec, false);
+    } catch (...) {  // out of memory: the object alone
+        forget(rec);
+        return;
+    }
+    for (auto& r : all)
+        if (r->owner == this) forget(r.get());
+}
 
 void session_impl::expunge_all() noexcept {
     for (auto& r : records_) {
@@ -377,14 +402,27 @@ void session_impl::refresh(record_base* rec) {
         throw invalid_request_error("dorm: refresh() needs a persistent object (flush it first)");
     // As SQLAlchemy: the object's own unflushed column changes are dropped, then the rest of the
     // session is autoflushed (a relationship change elsewhere may set this row's foreign key)
-    rec->discard_changes();
+    // (and so are the related objects its loaded relationships reach along a "refresh-expire"
+    // cascade, which "all" holds: SQLAlchemy expires them with it)
+    const auto all = cascade_closure(rec, true);
+    for (auto& r : all)
+        if (r->state == object_state::persistent) r->discard_changes();
     autoflush();
     if (!reread(rec))
         throw invalid_request_error("dorm: could not refresh the " + rec->table().type_name +
                                     " object: its row no longer exists");
-    // its relationships load again on their next access (SQLAlchemy: refresh() expires them;
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        record_base* r = all[i].get();
+        if (r->owner != this || r->state != object_state::persistent || reread(r)) continue;
+        // its row is gone (another transaction deleted it): it leaves the session, and add()
+        // refuses it as a deleted object
+        r->row_deleted = true;
+        forget(r);
+    }
+    // their relationships load again on their next access (SQLAlchemy: refresh() expires them;
     // lazy ones "remain lazily loaded"): a child that names it by its key alone shows up
-    rec->unload_relationships();
+    for (auto& r : all)
+        if (r->owner == this) r->unload_relationships();
 }
 
 bool session_impl::reread(record_base* rec) {

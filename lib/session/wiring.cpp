@@ -750,6 +750,21 @@ void record_base::load_relationship(void* member) {
     }
 }
 
+void record_base::cascade_targets_rels(bool refresh, std::vector<record_base*>& out) {
+    const record_layout& l = *layout_;
+    object_list items;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!(refresh ? rel.cascade_refresh_expire : rel.cascade_expunge)) continue;
+        const void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m)) continue;  // (as SQLAlchemy: what is not loaded is not reached)
+        items.clear();
+        rel.ops->items(m, items);
+        for (auto& item : items)
+            if (record_base* r = find_record(owner, rel.target(), item.get())) out.push_back(r);
+    }
+}
+
 void record_base::on_delete_rels() {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {

@@ -170,6 +170,8 @@ struct relationship_model {
     static constexpr bool cascade_save_update = (opts.cascade & dorm::cascade_save_update) != 0;
     static constexpr bool cascade_delete = (opts.cascade & dorm::cascade_delete) != 0;
     static constexpr bool cascade_delete_orphan = (opts.cascade & dorm::cascade_delete_orphan) != 0;
+    static constexpr bool cascade_expunge = (opts.cascade & dorm::cascade_expunge) != 0;
+    static constexpr bool cascade_refresh_expire = (opts.cascade & dorm::cascade_refresh_expire) != 0;
 };
 
 /// The partner's descriptor type (void_t-like `none` when there is no partner).

@@ -279,13 +279,15 @@ public:
     /// Rolls back and detaches every object.
     void close() noexcept { impl_->close(); }
 
-    /// Re-reads the object's row, discarding its unflushed changes.
+    /// Re-reads the object's row, discarding its unflushed changes; so are the related objects
+    /// its loaded relationships reach along a "refresh-expire" cascade (`dorm::cascade("all")`).
     template <class T>
     void refresh(const std::shared_ptr<T>& obj) {
         impl_->check_usable();
         impl_->refresh(require(obj, "refresh"));
     }
-    /// Detaches the object from the session (its changes are no longer tracked).
+    /// Detaches the object from the session (its changes are no longer tracked), with the related
+    /// objects its loaded relationships reach along an "expunge" cascade (`dorm::cascade("all")`).
     template <class T>
     void expunge(const std::shared_ptr<T>& obj) {
         impl_->expunge(require(obj, "expunge"));

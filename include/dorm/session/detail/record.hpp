@@ -84,6 +84,7 @@ struct relationship_info {
     const record_layout& (*target)();  ///< the related struct's layout (a function: structs refer to each other)
     bool collection, many_to_one, reverse, many_to_many;
     bool cascade_save_update, cascade_delete, cascade_delete_orphan;
+    bool cascade_expunge, cascade_refresh_expire;  ///< expunge() / refresh() reach the related objects
     bool releases_on_close;  ///< one side of a many-to-many pair drops its content when the session lets go
     bool weak;               ///< the FK side of a back_populates pair holds its parent weakly
     int owner_fk, target_fk;
@@ -346,6 +347,12 @@ public:
     void propagate_to_children() {
         if (layout_->rel_count) propagate_to_children_rels();
     }
+    /// The related objects in this session that expunge() (`refresh` false) or refresh() (true)
+    /// reaches from this object: loaded relationships whose cascade says "expunge" /
+    /// "refresh-expire" ("all" says both).
+    void cascade_targets(bool refresh, std::vector<record_base*>& out) {
+        if (layout_->rel_count) cascade_targets_rels(refresh, out);
+    }
     /// The object is being deleted: cascade the delete or de-associate its children (loads them).
     void on_delete() {
         if (layout_->rel_count) on_delete_rels();
@@ -423,6 +430,7 @@ private:
     void sync_parents_rels();
     void propagate_to_children_rels();
     void on_delete_rels();
+    void cascade_targets_rels(bool refresh, std::vector<record_base*>& out);
     void assoc_changes_rels(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes);
     void assoc_flushed_rels();
     void release_cycles_rels();

@@ -258,6 +258,9 @@ private:
     void index(record_base* rec);
     /// A persistent record whose key changed is found under its new key.
     void reindex(record_base* rec);
+    /// `rec` and the records of this session its expunge (`refresh` false) or refresh-expire
+    /// cascade reaches through loaded relationships, transitively; `rec` first.
+    std::vector<std::shared_ptr<record_base>> cascade_closure(record_base* rec, bool refresh);
     /// Keeps the committed values of a persistent record before a flush overwrites its snapshot.
     void save_backup(record_base* rec);
     void drop_backups() noexcept;

@@ -135,6 +135,8 @@ constexpr relationship_info relationship_info_of() {
                              R::cascade_save_update,
                              R::cascade_delete,
                              R::cascade_delete_orphan,
+                             R::cascade_expunge,
+                             R::cascade_refresh_expire,
                              releases_on_close<T, D>(),
                              !R::collection && R::many_to_one && !std::is_same_v<back_descriptor<T, D>, no_back>,
                              R::owner_fk,
