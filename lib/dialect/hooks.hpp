@@ -188,6 +188,9 @@ public:
     /// Whether NULL sorts above every value (ASC puts NULLs last: PostgreSQL, Oracle) or below
     /// (SQLite, MariaDB): how dorm merges ordered rows of several shards.
     virtual bool nulls_sort_high() const { return false; }
+    /// Whether ORDER BY spells NULLS FIRST / NULLS LAST (MariaDB does not: dorm orders by
+    /// `x IS NULL` before the item there).
+    virtual bool nulls_first_last() const { return true; }
     /// Whether the backend has a two-phase commit dorm can use (two_phase_sql spells its steps).
     virtual bool two_phase_commit() const { return false; }
     /// The statement of one step for the transaction named `gid` (a name dorm makes: letters,

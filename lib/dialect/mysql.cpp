@@ -188,6 +188,7 @@ public:
         return norm(model) == norm(live);
     }
     bool type_change_needs_foreign_keys_dropped() const override { return true; }
+    bool nulls_first_last() const override { return false; }
     // named after the constraint, as InnoDB names the index it makes itself (inspect leaves it out)
     std::string foreign_key_index(const std::string& table, const std::string& fk_name,
                                   const std::string& column_list) const override {

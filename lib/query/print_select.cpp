@@ -106,8 +106,17 @@ void sql_writer::select(const ast::select& s) {
         out_ += " \nORDER BY ";
         for (std::size_t i = 0; i < s.order_by.size(); ++i) {
             if (i) out_ += ", ";
-            expr(*s.order_by[i].e);
-            out_ += s.order_by[i].desc ? " DESC" : " ASC";
+            const ast::order_item& o = s.order_by[i];
+            const bool spelled = o.nulls != ast::nulls_place::database && h_.nulls_first_last();
+            if (o.nulls != ast::nulls_place::database && !spelled) {
+                // no NULLS FIRST / LAST: order by whether it is NULL first (false sorts before true)
+                out_ += '(';
+                expr(*o.e);
+                out_ += o.nulls == ast::nulls_place::first ? " IS NULL) DESC, " : " IS NULL) ASC, ";
+            }
+            expr(*o.e);
+            out_ += o.desc ? " DESC" : " ASC";
+            if (spelled) out_ += o.nulls == ast::nulls_place::first ? " NULLS FIRST" : " NULLS LAST";
         }
     }
     if (s.limit || s.offset) {

@@ -94,7 +94,7 @@ void select_shape_cache::walk(const ast::select& s) {
     for (const auto& e : s.group_by) walk(*e);
     for (const auto& e : s.having) walk(*e);
     for (const auto& o : s.order_by) {
-        put(static_cast<unsigned char>(o.desc ? 1 : 0));
+        put(static_cast<unsigned char>((o.desc ? 1 : 0) | static_cast<unsigned>(o.nulls) << 1));
         walk(*o.e);
     }
     for (const auto& t : s.lock.of) walk(t);

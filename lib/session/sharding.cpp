@@ -233,17 +233,22 @@ public:
 
 private:
     std::vector<bool> desc_;
-    bool nulls_high_ = false;
+    std::vector<bool> nulls_high_;  ///< per key: NULL compares above every value
     std::optional<std::int64_t> limit_, offset_;
     std::vector<std::vector<value>> row_keys_;
 };
 
 shard_merge::shard_merge(const ast::select& s, dorm::dialect d, std::size_t shards)
-    : per_shard(s), nulls_high_(hooks(d).nulls_sort_high()) {
+    : per_shard(s) {
     if (shards < 2) return;  // one shard: its database orders and limits
+    const bool database_high = hooks(d).nulls_sort_high();
     for (const auto& o : s.order_by) {
         per_shard.columns.push_back(o.e);
         desc_.push_back(o.desc);
+        // (a descending key reverses the comparison: NULLs first there means NULL compares high)
+        nulls_high_.push_back(o.nulls == ast::nulls_place::database ? database_high
+                              : o.nulls == ast::nulls_place::first  ? o.desc
+                                                                    : !o.desc);
     }
     keys = desc_.size();
     limit_ = s.limit;
@@ -299,7 +304,7 @@ std::vector<std::size_t> shard_merge::order(std::size_t rows) const {
         // stable: rows that compare equal keep shard order, then each shard's order
         std::stable_sort(idx.begin(), idx.end(), [&](std::size_t x, std::size_t y) {
             for (std::size_t i = 0; i < keys; ++i) {
-                int c = compare_values(row_keys_[x][i], row_keys_[y][i], nulls_high_);
+                int c = compare_values(row_keys_[x][i], row_keys_[y][i], nulls_high_[i]);
                 if (c != 0) return desc_[i] ? c > 0 : c < 0;
             }
             return false;

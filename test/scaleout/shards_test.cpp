@@ -296,6 +296,10 @@ BOOST_AUTO_TEST_CASE(merged_rows_are_ordered_and_limited_as_on_one_database) {
         dorm::select<Order>().order_by(col(&Order::id)).limit(5).offset(4),
         dorm::select<Order>().order_by(col(&Order::note), col(&Order::id).desc()),  // NULLs where the backend puts them
         dorm::select<Order>().order_by(col(&Order::note).desc(), col(&Order::id)).offset(3),
+        dorm::select<Order>().order_by(col(&Order::note).nulls_first(), col(&Order::id)).limit(9),
+        dorm::select<Order>().order_by(col(&Order::note).nulls_last(), col(&Order::id).desc()),
+        dorm::select<Order>().order_by(col(&Order::note).desc().nulls_first(), col(&Order::id)).limit(8),
+        dorm::select<Order>().order_by(col(&Order::note).desc().nulls_last(), col(&Order::id)).offset(2),
         dorm::select<Order>().where(col(&Order::total) > 10).order_by(col(&Order::total) + col(&Order::id), col(&Order::id)).limit(6),
     };
     for (std::size_t q = 0; q < queries.size(); ++q) {

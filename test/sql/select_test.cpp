@@ -124,6 +124,20 @@ BOOST_AUTO_TEST_CASE(order_by) {
                std::string(item_columns) + R"( FROM "item" ORDER BY "item"."qty" * "item"."price" DESC)", "()");
 }
 
+BOOST_AUTO_TEST_CASE(order_by_nulls_first_and_last) {
+    const auto stmt = dorm::select<User>().order_by(col(&User::age).desc().nulls_last(), col(&User::name).nulls_first());
+    expect_exact(stmt, dialect::sqlite,
+                 user_from + R"( ORDER BY "user_table"."age" DESC NULLS LAST, "user_table"."name" ASC NULLS FIRST)", "()");
+    expect_exact(stmt, dialect::postgresql,
+                 user_from + R"( ORDER BY "user_table"."age" DESC NULLS LAST, "user_table"."name" ASC NULLS FIRST)", "()");
+    // MariaDB has no NULLS FIRST / LAST: false sorts before true
+    expect_exact(stmt, dialect::mysql,
+                 "SELECT `user_table`.`id`, `user_table`.`name`, `user_table`.`age` FROM `user_table` ORDER BY "
+                 "(`user_table`.`age` IS NULL) ASC, `user_table`.`age` DESC, (`user_table`.`name` IS NULL) DESC, "
+                 "`user_table`.`name` ASC",
+                 "()");
+}
+
 BOOST_AUTO_TEST_CASE(limit_offset_sqlite) {
     const auto d = dialect::sqlite;
     expect_exact(dorm::select<User>().limit(2).offset(1), d, user_from + " LIMIT ? OFFSET ?", "(2, 1)");

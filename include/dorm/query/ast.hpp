@@ -327,9 +327,14 @@ expr_ptr make_subquery(std::shared_ptr<const select> s);
 /// `x` contains / starts with / ends with `v`, exactly (wildcards in `v` are plain characters).
 expr_ptr make_text_match(expr_ptr x, text_match m, std::string_view v);
 
+/// Where an ORDER BY item puts NULLs: the database's default place (PostgreSQL: above every
+/// value; SQLite, MariaDB: below), first, or last.
+enum class nulls_place : unsigned char { database, first, last };
+
 struct order_item {
     expr_ptr e;
     bool desc = false;
+    nulls_place nulls = nulls_place::database;
 };
 
 enum class join_kind : unsigned char { inner, left };

@@ -181,11 +181,17 @@ class expression;
 template <class Tables>
 struct ordering;
 
-/// An ORDER BY item: `col(&User::name).desc()`.
+/// An ORDER BY item: `col(&User::name).desc()`, `col(&User::age).desc().nulls_last()`.
 template <class Tables = boost::mp11::mp_list<>>
 struct ordering {
     ast::expr_ptr node;
     bool desc = false;
+    ast::nulls_place nulls = ast::nulls_place::database;
+    /// NULLs before every value (SQLAlchemy's nulls_first(); MariaDB has no NULLS FIRST: dorm
+    /// orders by `x IS NULL` first there).
+    ordering nulls_first() const { return {node, desc, ast::nulls_place::first}; }
+    /// NULLs after every value.
+    ordering nulls_last() const { return {node, desc, ast::nulls_place::last}; }
 };
 
 template <class T>
@@ -222,6 +228,9 @@ public:
 
     ordering<Tables> asc() const { return {node(), false}; }
     ordering<Tables> desc() const { return {node(), true}; }
+    /// Ascending, NULLs first / last (the same on every backend).
+    ordering<Tables> nulls_first() const { return {node(), false, ast::nulls_place::first}; }
+    ordering<Tables> nulls_last() const { return {node(), false, ast::nulls_place::last}; }
     /// `expr AS name` in a column select.
     expression label(std::string name) const {
         auto e = ast::new_expr();

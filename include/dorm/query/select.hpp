@@ -458,7 +458,7 @@ private:
             static_assert(detail::tables_subset_v<decltype(detail::ordering_tables(item)), Tables>,
                           "dorm: order_by() uses a column of a struct that is not in this select's FROM/JOIN list: add "
                       ".join<U>() (or .select_from<U>()), or .correlate<U>() inside a subquery");
-            edit().order_by.push_back({item.node, item.desc});
+            edit().order_by.push_back({item.node, item.desc, item.nulls});
         }
     }
     /// The statement with one more JOIN of Tag (a struct, an alias or a subquery). After a
