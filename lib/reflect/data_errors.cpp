@@ -3,6 +3,10 @@
 
 #include <cstdio>
 
+#include <dorm/engine/value.hpp>
+
+#include "engine/echo.hpp"
+
 namespace dorm {
 
 namespace {
@@ -83,6 +87,16 @@ std::string quote_value(std::string_view text) {
         out += " bytes)";
     }
     return out;
+}
+
+void throw_adapter_failed(std::string_view cpp_type, const value* read, const char* what) {
+    data_error_details d;
+    d.cpp_type = cpp_type;
+    d.writing = read == nullptr;
+    if (read) d.value = echo_value(*read);
+    d.problem = std::string("could not be converted: dorm::type_adapter<") + std::string(cpp_type) +
+                (read ? ">::from_db threw: " : ">::to_db threw: ") + what;
+    throw data_error(std::move(d));
 }
 
 void throw_bad_read(std::string shown, std::string_view problem) {

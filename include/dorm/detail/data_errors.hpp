@@ -9,6 +9,10 @@
 
 #include <dorm/error.hpp>
 
+namespace dorm {
+class value;
+}
+
 namespace dorm::detail {
 
 /// `text` as it appears in a message: quoted, control characters escaped, shortened to about
@@ -25,6 +29,12 @@ std::string quote_value(std::string_view text);
 /// Throws a data_error when `text` has more than `n` characters (UTF-8 code points): a VARCHAR(n)
 /// holds n characters (MariaDB and PostgreSQL count characters, SQLite would keep any length).
 void check_text_length(std::string_view text, std::uint32_t n);
+
+/// A dorm::type_adapter<T> conversion threw `what`, an exception that is not a dorm::error
+/// (from_db while reading the value `read`; to_db while writing when `read` is nullptr): a
+/// data_error naming the C++ type, the value read and the adapter's message (the row reader adds
+/// the table and the column).
+[[noreturn]] void throw_adapter_failed(std::string_view cpp_type, const value* read, const char* what);
 
 /// Rethrows `e` with the table, column and C++ type filled in where it did not name them yet.
 [[noreturn]] void rethrow_in_column(const data_error& e, std::string_view table, std::string_view column,

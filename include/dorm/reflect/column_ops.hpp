@@ -37,7 +37,7 @@ void assign_from_value(M& out, const value& v) {
     } else if constexpr (adapted<M>) {
         typename type_adapter<M>::db_type db{};
         assign_from_value(db, v);
-        out = type_adapter<M>::from_db(std::move(db));
+        out = column_traits<M>::from_db(std::move(db), v);
     } else if constexpr (std::is_same_v<M, bool>) {
         out = v.as_int() != 0;
     } else if constexpr (std::is_integral_v<M>) {

@@ -23,6 +23,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <dorm/detail/chrono_fwd.hpp>
+#include <dorm/detail/data_errors.hpp>
 #include <dorm/driver/driver.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/error.hpp>
@@ -403,25 +404,53 @@ struct column_traits<T> {
     static constexpr int int_bytes = inner::int_bytes;
     static constexpr std::string_view cpp_name = type_name<T>();
     static constexpr bool has_check = checks_values<inner>();
+    /// A::to_db(v); an exception it throws that is not a dorm::error becomes a data_error.
+    static db to_db(const T& v) {
+        try {
+            return A::to_db(v);
+        } catch (const dorm::error&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw_adapter_failed(cpp_name, nullptr, e.what());
+        }
+    }
     static void check(const T& v) {
-        if constexpr (has_check) inner::check(A::to_db(v));
+        if constexpr (has_check) inner::check(to_db(v));
     }
     static void bind(driver::statement& s, int i, const T& v, bind_scratch& scratch) {
         // the converted value may be a temporary string: keep it alive in the scratch
         if constexpr (std::is_same_v<db, std::string>) {
             std::string& buf = scratch.next();
-            buf = A::to_db(v);
+            buf = to_db(v);
             s.bind_text(i, buf);
         } else {
-            inner::bind(s, i, A::to_db(v), scratch);
+            inner::bind(s, i, to_db(v), scratch);
+        }
+    }
+    /// A::from_db(x) of the value read; an exception it throws that is not a dorm::error becomes
+    /// a data_error naming the value (`shown`).
+    static T from_db(db&& x, const value& shown) {
+        try {
+            return A::from_db(std::move(x));
+        } catch (const dorm::error&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw_adapter_failed(cpp_name, &shown, e.what());
         }
     }
     static void read(driver::statement& s, int c, T& out) {
         db tmp{};
         inner::read(s, c, tmp);
-        out = A::from_db(std::move(tmp));
+        try {
+            out = A::from_db(std::move(tmp));
+        } catch (const dorm::error&) {
+            throw;
+        } catch (const std::exception& e) {
+            const value shown = s.get(c);
+            throw_adapter_failed(cpp_name, &shown, e.what());
+        }
     }
-    static value to_value(const T& v) { return inner::to_value(A::to_db(v)); }
+    static value to_value(const T& v) { return inner::to_value(to_db(v)); }
 };
 
 /// Bit-exact equality for snapshots (NaN == NaN, -0.0 != 0.0).
