@@ -80,7 +80,8 @@ DORM_TABLE(Loan, "so_loan",
            (book_id, dorm::foreign_key(&Book::id), dorm::on_delete(dorm::fk_action::cascade),
             dorm::on_update(dorm::fk_action::cascade)),
            (member_id, dorm::foreign_key(&Member::id), dorm::on_delete(dorm::fk_action::set_null)),
-           (created_at, dorm::server_default("CURRENT_TIMESTAMP")))
+           (created_at, dorm::server_default("CURRENT_TIMESTAMP")),
+           (status, dorm::default_value(Status::on_loan)))  // an enumerator: stored by its name
 
 // Version 1 and version 2 of one table: version 2 adds an enumerator of 40 characters.
 enum class ShelfKindV1 { fiction, poetry };
@@ -379,9 +380,8 @@ BOOST_FIXTURE_TEST_CASE(a_server_default_is_chosen_by_the_database, library_db) 
     const auto before = system_clock::now();
     {
         dorm::session s(engine);
-        s.execute(dorm::text("INSERT INTO " + q("so_loan") + " (" + q("book_id") + ", " + q("status") +
-                                 ") VALUES (:book, :status)",
-                             {{"book", book}, {"status", "on_loan"}}));
+        s.execute(dorm::text("INSERT INTO " + q("so_loan") + " (" + q("book_id") + ") VALUES (:book)",
+                             {{"book", book}}));  // status: its default_value(Status::on_loan)
         s.commit();
     }
     BOOST_TEST(count_rows(engine, "SELECT count(*) FROM " + q("so_loan") + " WHERE " + q("created_at") +

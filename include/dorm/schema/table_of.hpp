@@ -102,7 +102,16 @@ constexpr void check_foreign_key() {
 template <class T, class D>
 value column_default() {
     constexpr auto def = find_option<T, D, is_default_value>();
-    return value(def.value);
+    using M = member_of<D>;
+    using V = std::remove_cv_t<decltype(def.value)>;
+    if constexpr (std::is_constructible_v<value, V>) {
+        return value(def.value);  // a number, a string, a bool
+    } else {
+        static_assert(std::is_constructible_v<M, V>,
+                      "dorm: default_value(v) needs a number, a string, a bool or a value of the member's type");
+        // as the member is stored: an enumerator by its name, an adapted type through its adapter
+        return column_traits<M>::to_value(M(def.value));
+    }
 }
 
 /// The compile-time description of column `index` (member D) of T; schema::column is built from
