@@ -20,6 +20,7 @@ struct entry {
     std::shared_ptr<record_base> owned;
     std::weak_ptr<void> object;
     detached_children children;  ///< what its loaded one-to-many members held when it left
+    bool appended = false;        ///< a collection in no session gained it since it left
 };
 
 struct registry {
@@ -122,6 +123,22 @@ void detached_records::attach(record_base* rec, detached_children* children) {
     rec->detached_known = false;
     r.by_object.erase(it);
     r.count();
+}
+
+void note_unhooked_append(const void* obj) noexcept {
+    registry& r = the_registry();
+    if (r.size.load(std::memory_order_acquire) == 0) return;  // (building a new graph: nothing to note)
+    std::lock_guard lock(r.m);
+    auto it = r.by_object.find(obj);
+    if (it != r.by_object.end()) it->second.appended = true;
+}
+
+bool detached_records::appended_since_detached(const void* obj) {
+    registry& r = the_registry();
+    if (r.size.load(std::memory_order_acquire) == 0) return false;
+    std::lock_guard lock(r.m);
+    auto it = r.by_object.find(obj);
+    return it != r.by_object.end() && it->second.appended;
 }
 
 void detached_records::forget(record_base* rec) noexcept {

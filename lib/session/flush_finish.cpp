@@ -28,7 +28,7 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
         if (r->layout().rel_count) r->unload_unset_parents();
         r->inserted_in_txn = true;
         r->null_out = 0;
-        r->cleared_fk = 0;
+        r->collection_fk = 0;
         index(r);
         txn_inserted_.push_back(r->shared_from_this());
         watch(r);
@@ -58,7 +58,7 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
     follow_moved_keys(moved);
     for (auto* r : watch_) {
         r->null_out = 0;
-        r->cleared_fk = 0;
+        r->collection_fk = 0;
         r->rel_assigned = 0;
         if (r->state == object_state::persistent) r->assoc_flushed();
     }

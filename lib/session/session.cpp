@@ -536,7 +536,7 @@ void session_impl::rollback() noexcept {
         for (auto& r : records_) {
             if (!r || r->owner != this) continue;
             r->null_out = 0;
-            r->cleared_fk = 0;
+            r->collection_fk = 0;
             r->raise_mask = 0;
             r->rel_assigned = 0;
             r->wire(this, true);

@@ -461,6 +461,9 @@ void record_base::removed_while_detached(const detached_children& before) {
                 std::shared_ptr<void> went;
                 if (back_m) went = back->ops->get(back_m);
                 orphan = (!went || went.get() == obj_) && fk.ops->to_value(at(child.get(), fk.obj)) == mine;
+                // appended to another collection while it was detached (that parent, in no
+                // session yet, takes it when it joins one): not an orphan, and not ours to add
+                if (!r && detached_records::appended_since_detached(child.get())) continue;
                 if (!r) {
                     // it joins (SQLAlchemy's save-update cascade takes the objects a collection
                     // lost into the session as well)
@@ -552,7 +555,7 @@ void record_base::propagate_to_children_rels() {
             if (fk.ops->to_value(member) != mine) {
                 // a foreign key the user set directly on a child of a loaded collection stays (not
                 // one a parent NULLed when the child left its collection: this one took it since)
-                if (r && r->has_snapshot && r->column_changed(rel.target_fk) && !(r->cleared_fk & bit)) continue;
+                if (r && r->has_snapshot && r->column_changed(rel.target_fk) && !(r->collection_fk & bit)) continue;
                 if (renamed && r && r->state == object_state::persistent && r->has_snapshot &&
                     target.table->columns[static_cast<std::size_t>(rel.target_fk)].on_update == fk_action::cascade &&
                     r->snapshot_column(rel.target_fk) == old_key)
@@ -562,7 +565,7 @@ void record_base::propagate_to_children_rels() {
             }
             if (r) {
                 r->null_out &= ~bit;
-                r->cleared_fk &= ~bit;
+                r->collection_fk &= ~bit;
             }
         }
     }
@@ -574,7 +577,7 @@ void record_base::deassociate(const record_layout& l, void* obj, int fk_col) {
     const column_slot& c = l.cols[fk_col];
     if (c.ops->optional) {
         c.ops->reset(at(obj, c.obj));
-        if (record_base* r = find_record(owner, l, obj)) r->cleared_fk |= column_mask{1} << fk_col;
+        if (record_base* r = find_record(owner, l, obj)) r->collection_fk |= column_mask{1} << fk_col;
     } else if (record_base* r = find_record(owner, l, obj)) {
         r->null_out |= column_mask{1} << fk_col;
         owner->watch(r);
@@ -630,6 +633,15 @@ void record_base::on_changed(const relationship_info& rel, const std::shared_ptr
         const auto i = static_cast<std::size_t>(&rel - layout_->rels);
         if (auto next = joined(i, child)) owner->add(next);  // an outermost add: it walks without recursion
         joined_after(i, child);
+        // the collection the application appended to decides the child's foreign key at the next
+        // flush, over a value set directly (and its many-to-one, moved by back_populates, counts
+        // as assigned)
+        if (rel.reverse && !rel.many_to_many)
+            if (record_base* r = find_record(owner, rel.target(), child.get())) {
+                r->collection_fk |= column_mask{1} << rel.target_fk;
+                if (rel.back_index >= 0 && rel.target().rels[rel.back_index].many_to_one)
+                    r->rel_assigned |= std::uint64_t{1} << rel.back_index;
+            }
         // an object given a parent again (after it became an orphan, or was removed): the
         // parent's collection now holds it, and its save-update cascade keeps it (add() after
         // remove(); SQLAlchemy's backref append cancels the pending deletion likewise)

@@ -229,6 +229,38 @@ BOOST_AUTO_TEST_CASE(a_child_moved_between_detached_parents_is_kept_in_either_or
     }
 }
 
+// The same when the old board is saved in a session of its own before the new board joins any:
+// the task went to another collection while detached, so it is no orphan of the old board (it
+// was deleted before: data loss, session 22's trial).
+BOOST_AUTO_TEST_CASE(a_child_moved_between_detached_parents_survives_the_old_parent_saved_alone) {
+    const boards k(engine);
+    std::shared_ptr<Board> b1, b2;
+    {
+        dorm::session s(engine);
+        b1 = s.get<Board>(k.b1);
+        b2 = s.get<Board>(k.b2);
+        BOOST_REQUIRE_EQUAL(b1->tasks.size(), 2u);
+        BOOST_REQUIRE_EQUAL(b2->tasks.size(), 0u);
+    }
+    auto t0 = b1->tasks[0]->text == "t0" ? b1->tasks[0] : b1->tasks[1];
+    b1->tasks.remove(t0);
+    b2->tasks.push_back(t0);
+    {
+        dorm::session s(engine);
+        s.add(b1);
+        b1->title = "B1";
+        s.commit();
+    }
+    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+    {
+        dorm::session s(engine);
+        s.add(b2);
+        s.commit();
+    }
+    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+    BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2);
+}
+
 // The new session read the removed task already (another object for the same row): that object
 // is the one deleted.
 BOOST_AUTO_TEST_CASE(a_removed_child_the_new_session_holds_already_is_deleted) {

@@ -238,6 +238,53 @@ BOOST_AUTO_TEST_CASE(a_child_moved_between_one_way_collections_gets_the_new_key)
     }
 }
 
+// The key set directly AND the child appended to a third parent's collection in one unit of
+// work, in either order: the collection decides (as SQLAlchemy's flush syncs the relationship
+// over the column), the child is in one collection only, and an unrelated flush after it leaves
+// the row where it is (it moved the row to the collection's parent before: a lost update).
+BOOST_AUTO_TEST_CASE(a_collection_append_decides_over_a_key_set_directly) {
+    for (const bool column_first : {true, false}) {
+        BOOST_TEST_CONTEXT("column set first: " << column_first) {
+            dorm::session s(engine);
+            auto o1 = s.add(Ord{.ref = "o1"});
+            auto o2 = s.add(Ord{.ref = "o2"});
+            auto o3 = s.add(Ord{.ref = "o3"});
+            auto l = std::make_shared<Line>(Line{.sku = "a"});
+            o1->lines.push_back(l);
+            auto x = s.add(Shelf{.name = "x"});
+            auto y = s.add(Shelf{.name = "y"});
+            auto z = s.add(Shelf{.name = "z"});
+            auto vol = std::make_shared<Volume>(Volume{.title = "v"});
+            x->volumes.push_back(vol);
+            s.commit();
+            BOOST_REQUIRE_EQUAL(o2->lines.size(), 0u);  // loaded
+            BOOST_REQUIRE_EQUAL(y->volumes.size(), 0u);
+            if (column_first) {
+                l->ord_id = o2->id;
+                o3->lines.push_back(l);
+                vol->shelf_id = y->id;
+                z->volumes.push_back(vol);
+            } else {
+                o3->lines.push_back(l);
+                l->ord_id = o2->id;
+                z->volumes.push_back(vol);
+                vol->shelf_id = y->id;
+            }
+            s.commit();
+            BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", l->id) == o3->id);
+            BOOST_CHECK(l->ord.get() == o3);
+            BOOST_CHECK(!holds(o2->lines, l));
+            BOOST_CHECK(dorm_test::column_of(engine, "fkf_volume", "shelf_id", vol->id) == z->id);
+            BOOST_CHECK(!holds(y->volumes, vol));
+            l->sku = "b";
+            vol->title = "w";
+            s.commit();
+            BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", l->id) == o3->id);
+            BOOST_CHECK(dorm_test::column_of(engine, "fkf_volume", "shelf_id", vol->id) == z->id);
+        }
+    }
+}
+
 // A bulk UPDATE of the foreign key (synchronised into the held objects): the loaded many-to-one
 // and both collections follow, and the next flush keeps the new key.
 BOOST_AUTO_TEST_CASE(a_bulk_update_of_the_key_is_followed_by_the_loaded_relationships) {

@@ -173,6 +173,9 @@ public:
     static void attach(record_base* rec, detached_children* children = nullptr);
     /// `rec` is being destroyed.
     static void forget(record_base* rec) noexcept;
+    /// Whether the remembered object `obj` was appended to a collection in no session since it
+    /// left its session (note_unhooked_append): it went to another parent.
+    static bool appended_since_detached(const void* obj);
 };
 
 /// The session's bookkeeping for one object. The column work (snapshots, binding, reading,
@@ -379,10 +382,12 @@ public:
     /// Columns to set to NULL at the next flush (a de-associated NOT NULL foreign key; the
     /// database reports the violation).
     column_mask null_out = 0;
-    /// Optional foreign-key columns the object's parent cleared (it left the parent's collection)
-    /// since the last flush: a collection that takes it afterwards gives its key, as the NULL was
-    /// not set by the application.
-    column_mask cleared_fk = 0;
+    /// Foreign-key columns a parent's collection decided since the last flush: the object joined
+    /// the collection (push_back), or left it and its optional key became NULL. The collection
+    /// decides over a value set directly (as SQLAlchemy's flush syncs a relationship change over
+    /// the column), and a NULL put there by a removal does not stop a collection that takes the
+    /// object afterwards.
+    column_mask collection_fk = 0;
     /// Relationships (by index) loaded with raiseload: reading them lazily throws.
     std::uint64_t raise_mask = 0;
     /// Many-to-one relationships (by index) assigned since the last flush: they decide the foreign
