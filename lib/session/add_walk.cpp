@@ -138,6 +138,9 @@ void session_impl::walk_added(const std::shared_ptr<record_base>& rec) {
         at.item = 0;
         if (at.rel < r.layout().rel_count) {
             r.wire_rel(at.rel, false, at.items);
+            if (maps_)  // a detached object back: children moved elsewhere meanwhile stay there
+                for (const auto& [back, children] : maps_->returned)
+                    if (back.get() == &r) r.drop_stale_children(at.rel, children, at.items);
             continue;
         }
         at.items = object_list();

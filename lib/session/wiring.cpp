@@ -486,6 +486,30 @@ void record_base::removed_while_detached(const detached_children& before) {
     }
 }
 
+void record_base::drop_stale_children(std::size_t index, const detached_children& before, object_list& items) {
+    const relationship_info& rel = layout_->rels[index];
+    if (!rel.reverse || rel.many_to_many || items.empty()) return;
+    const std::vector<detached_child>* was = nullptr;
+    for (const auto& [i, children] : before.members)
+        if (i == index) was = &children;
+    if (!was) return;
+    std::unordered_set<const void*> held_then;
+    for (const auto& c : *was)
+        if (auto p = c.object.lock()) held_then.insert(p.get());
+    const record_layout& target = rel.target();
+    const column_slot& fk = target.cols[rel.target_fk];
+    const value mine = layout_key_value(*layout_, obj_);
+    void* m = at(obj_, rel.offset);
+    std::erase_if(items, [&](const std::shared_ptr<void>& child) {
+        if (!held_then.count(child.get()) || fk.ops->to_value(at(child.get(), fk.obj)) == mine) return false;
+        if (detached_records::appended_since_detached(child.get())) return false;  // moved here again
+        const auto r = detached_records::find(child, &target);
+        if (!r || !r->has_snapshot || r->snapshot_column(rel.target_fk) == mine) return false;  // its row says ours
+        rel.ops->remove(m, child.get());
+        return true;
+    });
+}
+
 void record_base::foreign_key_moved(int col, const value& before) {
     if (!owner || state != object_state::persistent) return;
     const record_layout& l = *layout_;

@@ -261,6 +261,35 @@ BOOST_AUTO_TEST_CASE(a_child_moved_between_detached_parents_survives_the_old_par
     BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2);
 }
 
+// The old board's collection, captured when it was detached, still holds a task that another
+// session moved to b2 since (through the task's many-to-one): re-adding the old board does not
+// pull the task back (its stale collection wrote the old key back before: a lost update, session
+// 22's trial). The collection lets go of it.
+BOOST_AUTO_TEST_CASE(a_stale_collection_of_a_re_added_parent_does_not_move_a_child_back) {
+    const boards k(engine);
+    auto b1 = detached_board(engine, k.b1);  // request 1
+    auto t0 = b1->tasks[0]->text == "t0" ? b1->tasks[0] : b1->tasks[1];
+    {  // request 2: the task alone, given another board
+        dorm::session s(engine);
+        auto b2 = s.get<Board>(k.b2);
+        t0->board = b2;
+        s.add(t0);
+        s.commit();
+    }
+    BOOST_REQUIRE(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2);
+    {  // request 3: the old board, renamed
+        dorm::session s(engine);
+        s.add(b1);
+        b1->title = "B1";
+        s.commit();
+    }
+    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2,
+                        "the old board's stale collection moved the task back: board_id "
+                            << dorm_test::column_of(engine, "dr_task", "board_id", k.t0).value_or(-1));
+    BOOST_CHECK_EQUAL(b1->tasks.size(), 1u);
+    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+}
+
 // The new session read the removed task already (another object for the same row): that object
 // is the one deleted.
 BOOST_AUTO_TEST_CASE(a_removed_child_the_new_session_holds_already_is_deleted) {

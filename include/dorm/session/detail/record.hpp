@@ -290,6 +290,12 @@ public:
     /// NULL) — unless it went to another parent meanwhile. SQLAlchemy keeps a detached object's
     /// collection history likewise. (Many-to-many collections keep theirs in assoc_db_.)
     void removed_while_detached(const detached_children& before);
+    /// Back in a session with a row, wiring relationship `rel` whose member holds `items`: a child
+    /// that was in it when the object left (`before`), has a row, now names another parent by its
+    /// foreign key and was not appended since (it was moved while this object was detached: its
+    /// own many-to-one assigned in another session) is stale here: the member lets go of it
+    /// (hook-less) and it leaves `items`, so that joining the session does not move it back.
+    void drop_stale_children(std::size_t rel, const detached_children& before, object_list& items);
     /// The foreign-key column `col` of this persistent object now holds another value than
     /// `before` in the database, put there by something other than its relationships: a flush of
     /// a key set directly, a bulk UPDATE, refresh(). The loaded relationships are made to agree,
