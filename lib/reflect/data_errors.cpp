@@ -5,8 +5,6 @@
 
 #include <dorm/engine/value.hpp>
 
-#include "engine/echo.hpp"
-
 namespace dorm {
 
 namespace {
@@ -93,7 +91,20 @@ void throw_adapter_failed(std::string_view cpp_type, const value* read, const ch
     data_error_details d;
     d.cpp_type = cpp_type;
     d.writing = read == nullptr;
-    if (read) d.value = echo_value(*read);
+    if (read) {
+        switch (read->kind()) {
+            case value_kind::null: d.value = "NULL"; break;
+            case value_kind::integer: d.value = std::to_string(read->as_int()); break;
+            case value_kind::real: {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.17g", read->as_double());
+                d.value = buf;
+                break;
+            }
+            case value_kind::text: d.value = quote_value(read->as_text()); break;
+            case value_kind::blob: d.value = "<" + std::to_string(read->as_blob().size()) + " bytes>"; break;
+        }
+    }
     d.problem = std::string("could not be converted: dorm::type_adapter<") + std::string(cpp_type) +
                 (read ? ">::from_db threw: " : ">::to_db threw: ") + what;
     throw data_error(std::move(d));

@@ -478,7 +478,9 @@ void record_base::removed_while_detached(const detached_children& before) {
                 auto lease = owner->run(owner->select_by_pk_sql(*target.table), was.key, owner->slot_of(target.table));
                 if (!lease->step()) continue;  // gone already
                 const auto obj = rel.read_target(*lease, owner, 0);
-                r = find_record(owner, target, obj.get())->shared_from_this();
+                record_base* read = find_record(owner, target, obj.get());
+                if (!read) continue;
+                r = read->shared_from_this();
             }
             if (!child) orphan = fk.ops->to_value(at(r->object(), fk.obj)) == mine;  // (the row's parent)
             if (orphan && r->owner == owner && r->state == object_state::persistent) on_changed(rel, r->object_ptr(), false);
