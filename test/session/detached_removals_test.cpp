@@ -18,32 +18,12 @@
 #include <dorm/dorm.hpp>
 
 #include "backend.hpp"
+#include "collection_models.hpp"
 #include "fixture.hpp"
 
 using dorm::col;
 
 namespace dr {
-struct Task;
-// a back_populates pair whose collection deletes its orphans
-struct Board {
-    int id = 0;
-    std::string title;
-    dorm::many<Task> tasks;
-};
-BOOST_DESCRIBE_STRUCT(Board, (), (id, title, tasks))
-DORM_TABLE(Board, "dr_board", (title, dorm::varchar(10)),
-           (tasks, dorm::back_populates("board"), dorm::cascade("all, delete-orphan")))
-
-struct Task {
-    int id = 0;
-    int board_id = 0;
-    std::string text;
-    dorm::one<Board> board;
-};
-BOOST_DESCRIBE_STRUCT(Task, (), (id, board_id, text, board))
-DORM_TABLE(Task, "dr_task", (board_id, dorm::foreign_key(&Board::id)), (text, dorm::varchar(10)),
-           (board, dorm::back_populates("tasks")))
-
 // a back_populates pair without delete-orphan: the removed child keeps its row, without a parent
 struct Pin;
 struct Wall {
@@ -64,25 +44,9 @@ BOOST_DESCRIBE_STRUCT(Pin, (), (id, wall_id, label, wall))
 DORM_TABLE(Pin, "dr_pin", (wall_id, dorm::foreign_key(&Wall::id)), (label, dorm::varchar(10)),
            (wall, dorm::back_populates("pins")))
 
-// a one-way collection (the child has the column only)
-struct Volume;
-struct Shelf {
-    int id = 0;
-    std::string name;
-    dorm::many<Volume> volumes;
-};
-BOOST_DESCRIBE_STRUCT(Shelf, (), (id, name, volumes))
-DORM_TABLE(Shelf, "dr_shelf", (name, dorm::varchar(10)))
-
-struct Volume {
-    int id = 0;
-    std::optional<int> shelf_id;
-    std::string title;
-};
-BOOST_DESCRIBE_STRUCT(Volume, (), (id, shelf_id, title))
-DORM_TABLE(Volume, "dr_volume", (shelf_id, dorm::foreign_key(&Shelf::id)), (title, dorm::varchar(10)))
 }  // namespace dr
 
+using namespace collection_models;
 using namespace dr;
 
 namespace {
@@ -137,8 +101,8 @@ BOOST_AUTO_TEST_CASE(a_delete_orphan_child_removed_while_detached_is_deleted_on_
         s.add(b);
         s.commit();
     }
-    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
-    BOOST_CHECK(!dorm_test::column_of(engine, "dr_task", "board_id", k.t0).has_value());  // no row
+    BOOST_CHECK_EQUAL(rows("cm_task"), 1);
+    BOOST_CHECK(!dorm_test::column_of(engine, "cm_task", "board_id", k.t0).has_value());  // no row
     dorm::session v(engine);
     auto again = v.get<Board>(k.b1);
     BOOST_REQUIRE_EQUAL(again->tasks.size(), 1u);
@@ -155,7 +119,7 @@ BOOST_AUTO_TEST_CASE(a_child_removed_after_expunge_and_dropped_is_deleted_on_re_
     erase_where(b->tasks, &Task::text, "t1");  // (nobody holds t1 any more)
     s.add(b);
     s.commit();
-    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 1);
     BOOST_CHECK_EQUAL(b->tasks.size(), 1u);
 }
 
@@ -174,9 +138,9 @@ BOOST_AUTO_TEST_CASE(a_child_removed_and_gone_from_memory_is_deleted_by_its_key)
     dorm::session s(engine);
     s.add(b);
     s.commit();
-    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
-    BOOST_CHECK(!dorm_test::column_of(engine, "dr_task", "board_id", k.t0).has_value());
-    BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t1) == k.b1);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 1);
+    BOOST_CHECK(!dorm_test::column_of(engine, "cm_task", "board_id", k.t0).has_value());
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.t1) == k.b1);
 }
 
 // Nothing removed: re-adding writes nothing.
@@ -189,7 +153,7 @@ BOOST_AUTO_TEST_CASE(re_adding_an_unchanged_detached_parent_writes_nothing) {
     s.commit();
     BOOST_CHECK_EQUAL(echo.count_statements("DELETE"), 0u);
     BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 0u);
-    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
 }
 
 // A task moved from b1 to b2 while both were detached is not an orphan, whichever board joins
@@ -222,9 +186,9 @@ BOOST_AUTO_TEST_CASE(a_child_moved_between_detached_parents_is_kept_in_either_or
                 }
                 s.commit();
             }
-            BOOST_CHECK_EQUAL(rows("dr_task"), 2);
-            BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2);
-            BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t1) == k.b1);
+            BOOST_CHECK_EQUAL(rows("cm_task"), 2);
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.t0) == k.b2);
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.t1) == k.b1);
         }
     }
 }
@@ -251,14 +215,14 @@ BOOST_AUTO_TEST_CASE(a_child_moved_between_detached_parents_survives_the_old_par
         b1->title = "B1";
         s.commit();
     }
-    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
     {
         dorm::session s(engine);
         s.add(b2);
         s.commit();
     }
-    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
-    BOOST_CHECK(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.t0) == k.b2);
 }
 
 // The old board's collection, captured when it was detached, still holds a task that another
@@ -276,18 +240,18 @@ BOOST_AUTO_TEST_CASE(a_stale_collection_of_a_re_added_parent_does_not_move_a_chi
         s.add(t0);
         s.commit();
     }
-    BOOST_REQUIRE(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2);
+    BOOST_REQUIRE(dorm_test::column_of(engine, "cm_task", "board_id", k.t0) == k.b2);
     {  // request 3: the old board, renamed
         dorm::session s(engine);
         s.add(b1);
         b1->title = "B1";
         s.commit();
     }
-    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "dr_task", "board_id", k.t0) == k.b2,
+    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "cm_task", "board_id", k.t0) == k.b2,
                         "the old board's stale collection moved the task back: board_id "
-                            << dorm_test::column_of(engine, "dr_task", "board_id", k.t0).value_or(-1));
+                            << dorm_test::column_of(engine, "cm_task", "board_id", k.t0).value_or(-1));
     BOOST_CHECK_EQUAL(b1->tasks.size(), 1u);
-    BOOST_CHECK_EQUAL(rows("dr_task"), 2);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
 }
 
 // The new session read the removed task already (another object for the same row): that object
@@ -301,7 +265,7 @@ BOOST_AUTO_TEST_CASE(a_removed_child_the_new_session_holds_already_is_deleted) {
     BOOST_REQUIRE(mine);
     s.add(b);
     s.commit();
-    BOOST_CHECK_EQUAL(rows("dr_task"), 1);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 1);
 }
 
 // Without delete-orphan the removed child keeps its row and loses its parent.
@@ -354,8 +318,8 @@ BOOST_AUTO_TEST_CASE(a_one_way_collection_child_removed_while_detached_loses_its
     dorm::session s(engine);
     s.add(shelf);
     s.commit();
-    BOOST_CHECK_EQUAL(rows("dr_volume"), 2);
-    BOOST_CHECK(!dorm_test::column_of(engine, "dr_volume", "shelf_id", v0).has_value());
+    BOOST_CHECK_EQUAL(rows("cm_volume"), 2);
+    BOOST_CHECK(!dorm_test::column_of(engine, "cm_volume", "shelf_id", v0).has_value());
 }
 
 // A one-way collection's child moved to another shelf while both were detached keeps the new
@@ -366,17 +330,8 @@ BOOST_AUTO_TEST_CASE(a_one_way_child_moved_while_detached_keeps_its_new_parent) 
         BOOST_TEST_CONTEXT((way == 0 ? "old shelf first" : way == 1 ? "new shelf first" : "key set directly")) {
             meta.drop_all(engine);
             meta.create_all(engine);
-            int s1 = 0, s2 = 0, v0 = 0;
-            {
-                dorm::session s(engine);
-                auto x = s.add(Shelf{.name = "s1"});
-                auto y = s.add(Shelf{.name = "s2"});
-                x->volumes.push_back(std::make_shared<Volume>(Volume{.title = "v0"}));
-                s.commit();
-                s1 = x->id;
-                s2 = y->id;
-                v0 = x->volumes[0]->id;
-            }
+            const two_shelves k(engine, "v0");
+            const int s1 = k.s1, s2 = k.s2, v0 = k.volume;
             std::shared_ptr<Shelf> x, y;
             {
                 dorm::session s(engine);
@@ -398,7 +353,7 @@ BOOST_AUTO_TEST_CASE(a_one_way_child_moved_while_detached_keeps_its_new_parent) 
                 if (way == 0) s.add(y);
                 s.commit();
             }
-            BOOST_CHECK(dorm_test::column_of(engine, "dr_volume", "shelf_id", v0) == s2);
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_volume", "shelf_id", v0) == s2);
         }
     }
 }

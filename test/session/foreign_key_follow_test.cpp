@@ -19,50 +19,12 @@
 #include <dorm/dorm.hpp>
 
 #include "backend.hpp"
+#include "collection_models.hpp"
 #include "fixture.hpp"
 
 using dorm::col;
 
 namespace fkf {
-struct Line;
-// a back_populates pair whose collection deletes its orphans
-struct Ord {
-    int id = 0;
-    std::string ref;
-    dorm::many<Line> lines;
-};
-BOOST_DESCRIBE_STRUCT(Ord, (), (id, ref, lines))
-DORM_TABLE(Ord, "fkf_ord", (ref, dorm::varchar(10)),
-           (lines, dorm::back_populates("ord"), dorm::cascade("all, delete-orphan")))
-
-struct Line {
-    int id = 0;
-    int ord_id = 0;
-    std::string sku;
-    dorm::one<Ord> ord;
-};
-BOOST_DESCRIBE_STRUCT(Line, (), (id, ord_id, sku, ord))
-DORM_TABLE(Line, "fkf_line", (ord_id, dorm::foreign_key(&Ord::id)), (sku, dorm::varchar(10)),
-           (ord, dorm::back_populates("lines")))
-
-// a one-way collection: the child has the column only, no relationship back
-struct Volume;
-struct Shelf {
-    int id = 0;
-    std::string name;
-    dorm::many<Volume> volumes;
-};
-BOOST_DESCRIBE_STRUCT(Shelf, (), (id, name, volumes))
-DORM_TABLE(Shelf, "fkf_shelf", (name, dorm::varchar(10)))
-
-struct Volume {
-    int id = 0;
-    std::optional<int> shelf_id;
-    std::string title;
-};
-BOOST_DESCRIBE_STRUCT(Volume, (), (id, shelf_id, title))
-DORM_TABLE(Volume, "fkf_volume", (shelf_id, dorm::foreign_key(&Shelf::id)), (title, dorm::varchar(10)))
-
 // a one-to-one pair
 struct Badge;
 struct Person {
@@ -84,27 +46,23 @@ DORM_TABLE(Badge, "fkf_badge", (holder_id, dorm::foreign_key(&Person::id)), (cod
            (holder, dorm::back_populates("badge")))
 }  // namespace fkf
 
+using namespace collection_models;
 using namespace fkf;
 
 namespace {
-using db = dorm_test::database<Ord, Line, Shelf, Volume, Person, Badge>;
+using db = dorm_test::database<Board, Task, Shelf, Volume, Person, Badge>;
 
-template <class T, class U>
-bool holds(const dorm::many<T>& m, const std::shared_ptr<U>& obj) {
-    return std::any_of(m.begin(), m.end(), [&](const auto& p) { return p == obj; });
-}
-
-/// Two orders, the first with lines "a" and "b", committed and read back in a new session.
+/// Two boards, the first with tasks "a" and "b", committed and read back in a new session.
 struct orders {
     int o1 = 0, o2 = 0, a = 0, b = 0;
     explicit orders(dorm::engine& engine) {
         dorm::session s(engine);
-        auto x = s.add(Ord{.ref = "o1"});
-        auto y = s.add(Ord{.ref = "o2"});
-        auto la = std::make_shared<Line>(Line{.sku = "a"});
-        auto lb = std::make_shared<Line>(Line{.sku = "b"});
-        x->lines.push_back(la);
-        x->lines.push_back(lb);
+        auto x = s.add(Board{.title = "o1"});
+        auto y = s.add(Board{.title = "o2"});
+        auto la = std::make_shared<Task>(Task{.text = "a"});
+        auto lb = std::make_shared<Task>(Task{.text = "b"});
+        x->tasks.push_back(la);
+        x->tasks.push_back(lb);
         s.commit();
         o1 = x->id;
         o2 = y->id;
@@ -121,51 +79,51 @@ BOOST_FIXTURE_TEST_SUITE(foreign_key_follow, db)
 BOOST_AUTO_TEST_CASE(a_key_set_directly_leaves_the_old_parents_loaded_collection) {
     const orders k(engine);
     dorm::session s(engine);
-    auto o1 = s.get<Ord>(k.o1);
-    auto o2 = s.get<Ord>(k.o2);
-    BOOST_REQUIRE_EQUAL(o1->lines.size(), 2u);  // loaded
-    BOOST_REQUIRE_EQUAL(o2->lines.size(), 0u);  // loaded
-    auto a = o1->lines[0]->sku == "a" ? o1->lines[0] : o1->lines[1];
-    BOOST_REQUIRE(a->ord.get() == o1);
-    a->ord_id = k.o2;  // moved by the column
+    auto o1 = s.get<Board>(k.o1);
+    auto o2 = s.get<Board>(k.o2);
+    BOOST_REQUIRE_EQUAL(o1->tasks.size(), 2u);  // loaded
+    BOOST_REQUIRE_EQUAL(o2->tasks.size(), 0u);  // loaded
+    auto a = o1->tasks[0]->text == "a" ? o1->tasks[0] : o1->tasks[1];
+    BOOST_REQUIRE(a->board.get() == o1);
+    a->board_id = k.o2;  // moved by the column
     s.commit();
-    BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", k.a) == k.o2);
-    BOOST_CHECK_EQUAL(o1->lines.size(), 1u);
-    BOOST_CHECK(!holds(o1->lines, a));
-    BOOST_CHECK(holds(o2->lines, a));
-    BOOST_CHECK(a->ord.get() == o2);
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.a) == k.o2);
+    BOOST_CHECK_EQUAL(o1->tasks.size(), 1u);
+    BOOST_CHECK(!holds(o1->tasks, a));
+    BOOST_CHECK(holds(o2->tasks, a));
+    BOOST_CHECK(a->board.get() == o2);
     // (the collection let go of it without its delete-orphan cascade)
-    BOOST_CHECK_EQUAL(rows("fkf_line"), 2);
-    a->sku = "a2";  // an unrelated change
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
+    a->text = "a2";  // an unrelated change
     s.commit();
-    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "fkf_line", "ord_id", k.a) == k.o2,
-                        "a later flush wrote the old parent's key back: ord_id in the row is "
-                            << dorm_test::column_of(engine, "fkf_line", "ord_id", k.a).value_or(-1));
-    BOOST_CHECK_EQUAL(a->ord_id, k.o2);
-    BOOST_CHECK_EQUAL(rows("fkf_line"), 2);
+    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "cm_task", "board_id", k.a) == k.o2,
+                        "a later flush wrote the old parent's key back: board_id in the row is "
+                            << dorm_test::column_of(engine, "cm_task", "board_id", k.a).value_or(-1));
+    BOOST_CHECK_EQUAL(a->board_id, k.o2);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
     // and a change made through the relationships afterwards still works
-    o1->lines.push_back(a);
+    o1->tasks.push_back(a);
     s.commit();
-    BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", k.a) == k.o1);
-    BOOST_CHECK(!holds(o2->lines, a));
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.a) == k.o1);
+    BOOST_CHECK(!holds(o2->tasks, a));
 }
 
 // The same inside one transaction: flush() and a second flush, no commit in between.
 BOOST_AUTO_TEST_CASE(a_key_set_directly_and_flushed_is_not_taken_back_by_the_next_flush) {
     const orders k(engine);
     dorm::session s(engine);
-    auto o1 = s.get<Ord>(k.o1);
-    BOOST_REQUIRE_EQUAL(o1->lines.size(), 2u);
-    auto b = o1->lines[0]->sku == "b" ? o1->lines[0] : o1->lines[1];
-    BOOST_REQUIRE(b->ord.get() == o1);
-    b->ord_id = k.o2;
+    auto o1 = s.get<Board>(k.o1);
+    BOOST_REQUIRE_EQUAL(o1->tasks.size(), 2u);
+    auto b = o1->tasks[0]->text == "b" ? o1->tasks[0] : o1->tasks[1];
+    BOOST_REQUIRE(b->board.get() == o1);
+    b->board_id = k.o2;
     s.flush();
-    b->sku = "b2";
+    b->text = "b2";
     s.flush();
     s.commit();
-    BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", k.b) == k.o2);
-    BOOST_CHECK(!holds(o1->lines, b));
-    auto o2 = b->ord.get();  // loads by the new key
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.b) == k.o2);
+    BOOST_CHECK(!holds(o1->tasks, b));
+    auto o2 = b->board.get();  // loads by the new key
     BOOST_REQUIRE(o2);
     BOOST_CHECK_EQUAL(o2->id, k.o2);
 }
@@ -173,18 +131,8 @@ BOOST_AUTO_TEST_CASE(a_key_set_directly_and_flushed_is_not_taken_back_by_the_nex
 // A one-way collection (no many-to-one on the child): the old parent's loaded collection lets go
 // of the child, the new parent's gains it; NULL leaves every collection.
 BOOST_AUTO_TEST_CASE(a_one_way_collection_follows_a_key_set_directly) {
-    int s1 = 0, s2 = 0, v = 0;
-    {
-        dorm::session s(engine);
-        auto x = s.add(Shelf{.name = "s1"});
-        auto y = s.add(Shelf{.name = "s2"});
-        auto vol = std::make_shared<Volume>(Volume{.title = "v"});
-        x->volumes.push_back(vol);
-        s.commit();
-        s1 = x->id;
-        s2 = y->id;
-        v = vol->id;
-    }
+    const two_shelves k(engine);
+    const int s1 = k.s1, s2 = k.s2, v = k.volume;
     dorm::session s(engine);
     auto x = s.get<Shelf>(s1);
     auto y = s.get<Shelf>(s2);
@@ -197,15 +145,15 @@ BOOST_AUTO_TEST_CASE(a_one_way_collection_follows_a_key_set_directly) {
     BOOST_CHECK(holds(y->volumes, vol));
     vol->title = "v2";
     s.commit();
-    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "fkf_volume", "shelf_id", v) == s2,
+    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "cm_volume", "shelf_id", v) == s2,
                         "the old shelf's collection wrote its key back: shelf_id in the row is "
-                            << dorm_test::column_of(engine, "fkf_volume", "shelf_id", v).value_or(-1));
+                            << dorm_test::column_of(engine, "cm_volume", "shelf_id", v).value_or(-1));
     vol->shelf_id.reset();
     s.commit();
     BOOST_CHECK_EQUAL(y->volumes.size(), 0u);
     vol->title = "v3";
     s.commit();
-    BOOST_CHECK(!dorm_test::column_of(engine, "fkf_volume", "shelf_id", v).has_value());
+    BOOST_CHECK(!dorm_test::column_of(engine, "cm_volume", "shelf_id", v).has_value());
 }
 
 // Moving a child between one-way collections in a session (erase from one, push_back on the
@@ -228,12 +176,12 @@ BOOST_AUTO_TEST_CASE(a_child_moved_between_one_way_collections_gets_the_new_key)
                 x->volumes.erase(x->volumes.begin());
             }
             s.commit();
-            BOOST_CHECK(dorm_test::column_of(engine, "fkf_volume", "shelf_id", vol->id) == y->id);
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_volume", "shelf_id", vol->id) == y->id);
             BOOST_CHECK(vol->shelf_id == y->id);
             // only leaving: NULL
             y->volumes.erase(y->volumes.begin());
             s.commit();
-            BOOST_CHECK(!dorm_test::column_of(engine, "fkf_volume", "shelf_id", vol->id).has_value());
+            BOOST_CHECK(!dorm_test::column_of(engine, "cm_volume", "shelf_id", vol->id).has_value());
         }
     }
 }
@@ -246,41 +194,41 @@ BOOST_AUTO_TEST_CASE(a_collection_append_decides_over_a_key_set_directly) {
     for (const bool column_first : {true, false}) {
         BOOST_TEST_CONTEXT("column set first: " << column_first) {
             dorm::session s(engine);
-            auto o1 = s.add(Ord{.ref = "o1"});
-            auto o2 = s.add(Ord{.ref = "o2"});
-            auto o3 = s.add(Ord{.ref = "o3"});
-            auto l = std::make_shared<Line>(Line{.sku = "a"});
-            o1->lines.push_back(l);
+            auto o1 = s.add(Board{.title = "o1"});
+            auto o2 = s.add(Board{.title = "o2"});
+            auto o3 = s.add(Board{.title = "o3"});
+            auto l = std::make_shared<Task>(Task{.text = "a"});
+            o1->tasks.push_back(l);
             auto x = s.add(Shelf{.name = "x"});
             auto y = s.add(Shelf{.name = "y"});
             auto z = s.add(Shelf{.name = "z"});
             auto vol = std::make_shared<Volume>(Volume{.title = "v"});
             x->volumes.push_back(vol);
             s.commit();
-            BOOST_REQUIRE_EQUAL(o2->lines.size(), 0u);  // loaded
+            BOOST_REQUIRE_EQUAL(o2->tasks.size(), 0u);  // loaded
             BOOST_REQUIRE_EQUAL(y->volumes.size(), 0u);
             if (column_first) {
-                l->ord_id = o2->id;
-                o3->lines.push_back(l);
+                l->board_id = o2->id;
+                o3->tasks.push_back(l);
                 vol->shelf_id = y->id;
                 z->volumes.push_back(vol);
             } else {
-                o3->lines.push_back(l);
-                l->ord_id = o2->id;
+                o3->tasks.push_back(l);
+                l->board_id = o2->id;
                 z->volumes.push_back(vol);
                 vol->shelf_id = y->id;
             }
             s.commit();
-            BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", l->id) == o3->id);
-            BOOST_CHECK(l->ord.get() == o3);
-            BOOST_CHECK(!holds(o2->lines, l));
-            BOOST_CHECK(dorm_test::column_of(engine, "fkf_volume", "shelf_id", vol->id) == z->id);
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", l->id) == o3->id);
+            BOOST_CHECK(l->board.get() == o3);
+            BOOST_CHECK(!holds(o2->tasks, l));
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_volume", "shelf_id", vol->id) == z->id);
             BOOST_CHECK(!holds(y->volumes, vol));
-            l->sku = "b";
+            l->text = "b";
             vol->title = "w";
             s.commit();
-            BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", l->id) == o3->id);
-            BOOST_CHECK(dorm_test::column_of(engine, "fkf_volume", "shelf_id", vol->id) == z->id);
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", l->id) == o3->id);
+            BOOST_CHECK(dorm_test::column_of(engine, "cm_volume", "shelf_id", vol->id) == z->id);
         }
     }
 }
@@ -290,24 +238,24 @@ BOOST_AUTO_TEST_CASE(a_collection_append_decides_over_a_key_set_directly) {
 BOOST_AUTO_TEST_CASE(a_bulk_update_of_the_key_is_followed_by_the_loaded_relationships) {
     const orders k(engine);
     dorm::session s(engine);
-    auto o1 = s.get<Ord>(k.o1);
-    auto o2 = s.get<Ord>(k.o2);
-    BOOST_REQUIRE_EQUAL(o1->lines.size(), 2u);
-    BOOST_REQUIRE_EQUAL(o2->lines.size(), 0u);
-    auto a = s.get<Line>(k.a);
-    BOOST_REQUIRE(a->ord.get() == o1);
-    s.execute(dorm::update<Line>().set(col(&Line::ord_id), k.o2).where(col(&Line::id) == k.a));
-    BOOST_CHECK_EQUAL(a->ord_id, k.o2);
-    BOOST_CHECK(a->ord.get() == o2);
-    BOOST_CHECK(!holds(o1->lines, a));
-    BOOST_CHECK(holds(o2->lines, a));
+    auto o1 = s.get<Board>(k.o1);
+    auto o2 = s.get<Board>(k.o2);
+    BOOST_REQUIRE_EQUAL(o1->tasks.size(), 2u);
+    BOOST_REQUIRE_EQUAL(o2->tasks.size(), 0u);
+    auto a = s.get<Task>(k.a);
+    BOOST_REQUIRE(a->board.get() == o1);
+    s.execute(dorm::update<Task>().set(col(&Task::board_id), k.o2).where(col(&Task::id) == k.a));
+    BOOST_CHECK_EQUAL(a->board_id, k.o2);
+    BOOST_CHECK(a->board.get() == o2);
+    BOOST_CHECK(!holds(o1->tasks, a));
+    BOOST_CHECK(holds(o2->tasks, a));
     s.commit();
-    a->sku = "a2";
+    a->text = "a2";
     s.commit();
-    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "fkf_line", "ord_id", k.a) == k.o2,
-                        "the flush after a bulk UPDATE wrote the old key back: ord_id in the row is "
-                            << dorm_test::column_of(engine, "fkf_line", "ord_id", k.a).value_or(-1));
-    BOOST_CHECK_EQUAL(rows("fkf_line"), 2);
+    BOOST_CHECK_MESSAGE(dorm_test::column_of(engine, "cm_task", "board_id", k.a) == k.o2,
+                        "the flush after a bulk UPDATE wrote the old key back: board_id in the row is "
+                            << dorm_test::column_of(engine, "cm_task", "board_id", k.a).value_or(-1));
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
 }
 
 // Another transaction moved the row: refresh() and a populate_existing SELECT bring the new key,
@@ -315,34 +263,34 @@ BOOST_AUTO_TEST_CASE(a_bulk_update_of_the_key_is_followed_by_the_loaded_relation
 BOOST_AUTO_TEST_CASE(a_key_moved_by_another_transaction_is_followed_after_refresh_and_populate_existing) {
     const orders k(engine);
     dorm::session s(engine);
-    auto o1 = s.get<Ord>(k.o1);
-    BOOST_REQUIRE_EQUAL(o1->lines.size(), 2u);
-    auto a = s.get<Line>(k.a);
-    auto b = s.get<Line>(k.b);
-    BOOST_REQUIRE(a->ord.get() == o1);
-    BOOST_REQUIRE(b->ord.get() == o1);
+    auto o1 = s.get<Board>(k.o1);
+    BOOST_REQUIRE_EQUAL(o1->tasks.size(), 2u);
+    auto a = s.get<Task>(k.a);
+    auto b = s.get<Task>(k.b);
+    BOOST_REQUIRE(a->board.get() == o1);
+    BOOST_REQUIRE(b->board.get() == o1);
     s.commit();  // (ends the transaction: the other one's change is visible on every backend)
     {
         dorm::session other(engine);
-        other.execute(dorm::update<Line>().set(col(&Line::ord_id), k.o2));
+        other.execute(dorm::update<Task>().set(col(&Task::board_id), k.o2));
         other.commit();
     }
     s.refresh(a);
-    BOOST_CHECK_EQUAL(a->ord_id, k.o2);
-    BOOST_CHECK(!holds(o1->lines, a));
-    s.execute(dorm::select<Line>().where(col(&Line::id) == k.b).populate_existing()).all();
-    BOOST_CHECK_EQUAL(b->ord_id, k.o2);
-    BOOST_CHECK(!holds(o1->lines, b));
-    BOOST_CHECK_EQUAL(o1->lines.size(), 0u);
-    auto o2 = b->ord.get();
+    BOOST_CHECK_EQUAL(a->board_id, k.o2);
+    BOOST_CHECK(!holds(o1->tasks, a));
+    s.execute(dorm::select<Task>().where(col(&Task::id) == k.b).populate_existing()).all();
+    BOOST_CHECK_EQUAL(b->board_id, k.o2);
+    BOOST_CHECK(!holds(o1->tasks, b));
+    BOOST_CHECK_EQUAL(o1->tasks.size(), 0u);
+    auto o2 = b->board.get();
     BOOST_REQUIRE(o2);
     BOOST_CHECK_EQUAL(o2->id, k.o2);
-    a->sku = "a2";
-    b->sku = "b2";
+    a->text = "a2";
+    b->text = "b2";
     s.commit();
-    BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", k.a) == k.o2);
-    BOOST_CHECK(dorm_test::column_of(engine, "fkf_line", "ord_id", k.b) == k.o2);
-    BOOST_CHECK_EQUAL(rows("fkf_line"), 2);
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.a) == k.o2);
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.b) == k.o2);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
 }
 
 // A one-to-one: the old holder's loaded member lets go, and a later flush keeps the new key.
