@@ -82,7 +82,9 @@ void detached_records::remember(const std::shared_ptr<record_base>& rec) {
     if (rec->external_) rec->external_.reset();  // the record no longer keeps the user's object alive
 }
 
-std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>& obj, const record_layout* layout) {
+std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>& obj, const record_layout* layout,
+                                                    bool* appended) {
+    if (appended) *appended = false;
     registry& r = the_registry();
     if (r.size.load(std::memory_order_acquire) == 0) return nullptr;
     // destroyed after the lock is released (a record's destructor locks it)
@@ -102,10 +104,12 @@ std::shared_ptr<record_base> detached_records::find(const std::shared_ptr<void>&
             return nullptr;
         }
         if (!same_owner(obj, e.object) || e.rec->layout_ != layout) return nullptr;
+        if (appended) *appended = e.appended;
         return e.owned;
     }
     auto out = e.rec->weak_from_this().lock();  // null while the record is being destroyed
     if (!out || e.rec->layout_ != layout || !same_owner(obj, out)) return nullptr;
+    if (appended) *appended = e.appended;
     return out;
 }
 
@@ -131,14 +135,6 @@ void note_unhooked_append(const void* obj) noexcept {
     std::lock_guard lock(r.m);
     auto it = r.by_object.find(obj);
     if (it != r.by_object.end()) it->second.appended = true;
-}
-
-bool detached_records::appended_since_detached(const void* obj) {
-    registry& r = the_registry();
-    if (r.size.load(std::memory_order_acquire) == 0) return false;
-    std::lock_guard lock(r.m);
-    auto it = r.by_object.find(obj);
-    return it != r.by_object.end() && it->second.appended;
 }
 
 void detached_records::forget(record_base* rec) noexcept {

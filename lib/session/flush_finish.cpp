@@ -91,10 +91,9 @@ void session_impl::key_cascaded(record_base* child, int col, const value& key) {
 
 void session_impl::note_foreign_keys(record_base* rec, column_mask cols, std::vector<moved_key>& out) const {
     if (!rec->has_snapshot || rec->state != object_state::persistent) return;
-    const auto& columns = rec->table().columns;
-    for (column_mask m = cols; m; m &= m - 1) {
+    for (column_mask m = cols & rec->layout().foreign_keys; m; m &= m - 1) {
         const int col = std::countr_zero(m);
-        if (columns[static_cast<std::size_t>(col)].references) out.push_back({rec, col, rec->snapshot_column(col)});
+        out.push_back({rec, col, rec->snapshot_column(col)});
     }
 }
 

@@ -194,6 +194,13 @@ void rethrow_in_layout_column(const data_error& e, const record_layout& l, std::
     rethrow_in_column(e, l.table->name, l.table->columns[col].name, l.cols[col].ops->cpp_type);
 }
 
+void derive_layout_masks(record_layout& l) noexcept {
+    for (std::size_t i = 0; i < l.count; ++i) {
+        if (l.cols[i].ops->check || l.cols[i].max_chars) l.checked |= column_mask{1} << i;
+        if (l.table->columns[i].references) l.foreign_keys |= column_mask{1} << i;
+    }
+}
+
 void check_columns(const record_layout& l, const void* obj, column_mask cols) {
     cols &= l.checked;
     for (std::size_t i = 0; cols != 0; ++i, cols >>= 1) {

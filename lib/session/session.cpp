@@ -5,6 +5,7 @@
 #include <dorm/session/detail/session_impl.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <unordered_set>
 
 #include <dorm/error.hpp>
@@ -437,13 +438,17 @@ bool session_impl::reread(record_base* rec) {
 
 void session_impl::repopulate(record_base* rec, driver::statement& s, int first) {
     // a foreign key the row brings changed (a bulk UPDATE, another transaction): the loaded
-    // relationships follow it
-    std::vector<moved_key> keys;
-    const std::size_t n = rec->layout().count;
-    note_foreign_keys(rec, n >= 64 ? ~column_mask{0} : (column_mask{1} << n) - 1, keys);
+    // relationships follow it. The snapshot still holds the keys before the row was read.
+    const column_mask fks = rec->has_snapshot && rec->state == object_state::persistent ? rec->layout().foreign_keys : 0;
     rec->read_row(s, first);
+    std::vector<moved_key> moved;  // (allocates only when a key moved)
+    for (column_mask m = fks; m; m &= m - 1) {
+        const int col = std::countr_zero(m);
+        value before = rec->snapshot_column(col);
+        if (rec->get_column(col) != before) moved.push_back({rec, col, std::move(before)});
+    }
     rec->take_snapshot();
-    follow_moved_keys(keys);
+    follow_moved_keys(moved);
 }
 
 void session_impl::save_backup(record_base* r) {

@@ -461,14 +461,14 @@ void record_base::removed_while_detached(const detached_children& before) {
                 std::shared_ptr<void> went;
                 if (back_m) went = back->ops->get(back_m);
                 orphan = (!went || went.get() == obj_) && fk.ops->to_value(at(child.get(), fk.obj)) == mine;
-                // appended to another collection while it was detached (that parent, in no
-                // session yet, takes it when it joins one): not an orphan, and not ours to add
-                if (!r && detached_records::appended_since_detached(child.get())) continue;
                 if (!r) {
                     // it joins (SQLAlchemy's save-update cascade takes the objects a collection
-                    // lost into the session as well)
-                    r = detached_records::find(child, &target);
-                    if (!r || r->row_deleted) continue;  // it has no row: nothing to remove
+                    // lost into the session as well) unless it was appended to another collection
+                    // while it was detached (that parent, in no session yet, takes it when it joins
+                    // one): then it is not an orphan, and not ours to add
+                    bool appended = false;
+                    r = detached_records::find(child, &target, &appended);
+                    if (!r || appended || r->row_deleted) continue;  // (no row: nothing to remove)
                     if (orphan && back_m) back->ops->remove(back_m, obj_);  // (before add(): it would rejoin us)
                     owner->add(r);
                 }
@@ -504,9 +504,9 @@ void record_base::drop_stale_children(std::size_t index, const detached_children
     void* m = at(obj_, rel.offset);
     std::erase_if(items, [&](const std::shared_ptr<void>& child) {
         if (!held_then.count(child.get()) || fk.ops->to_value(at(child.get(), fk.obj)) == mine) return false;
-        if (detached_records::appended_since_detached(child.get())) return false;  // moved here again
-        const auto r = detached_records::find(child, &target);
-        if (!r || !r->has_snapshot || r->snapshot_column(rel.target_fk) == mine) return false;  // its row says ours
+        bool appended = false;  // (moved here again)
+        const auto r = detached_records::find(child, &target, &appended);
+        if (!r || appended || !r->has_snapshot || r->snapshot_column(rel.target_fk) == mine) return false;  // its row says ours
         rel.ops->remove(m, child.get());
         return true;
     });

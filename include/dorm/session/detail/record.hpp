@@ -107,6 +107,7 @@ struct record_layout {
     int int_key = -1;  ///< the column of a single integer primary key, else -1
     column_mask key_mask = 0;  ///< the primary-key columns
     column_mask checked = 0;   ///< columns with values that cannot be stored (check_columns looks at them)
+    column_mask foreign_keys = 0;  ///< the columns that reference another table
     int version_col = -1;      ///< the dorm::version column (an integer member), or -1
     bool autoincrement = false;
     /// Ends the life of a record<T> (its object and snapshot); the memory stays (new_record's block).
@@ -124,6 +125,8 @@ void free_record_block(void* block, std::size_t align) noexcept;
 /// and the block is freed when no weak_ptr is left either.
 std::shared_ptr<record_base> adopt_record_block(void* block, record_base* rec, std::size_t size,
                                                 std::size_t align) noexcept;
+/// Sets the masks a layout derives from its columns (checked, foreign_keys).
+void derive_layout_masks(record_layout& l) noexcept;
 /// Throws data_error (naming table, column, value and C++ type) when a column in `cols` of `obj`
 /// holds a value its column cannot store: an invalid date, a time point outside 0001..9999, a
 /// string longer than its VARCHAR(n), ... Run before any SQL of a flush.
@@ -167,15 +170,15 @@ public:
     /// `rec` is leaving its session persistent and its object is held elsewhere.
     static void remember(const std::shared_ptr<record_base>& rec);
     /// The record of `obj` if it was remembered, else null (it stays remembered until attach()).
-    static std::shared_ptr<record_base> find(const std::shared_ptr<void>& obj, const record_layout* layout);
+    /// `appended` (if given) receives whether `obj` was appended to a collection in no session
+    /// since it left its session (note_unhooked_append): it went to another parent.
+    static std::shared_ptr<record_base> find(const std::shared_ptr<void>& obj, const record_layout* layout,
+                                             bool* appended = nullptr);
     /// A session takes `rec` back (it is remembered: rec->detached_known); `children` (if given)
     /// receives what its collections held when it left (record_base::loaded_children).
     static void attach(record_base* rec, detached_children* children = nullptr);
     /// `rec` is being destroyed.
     static void forget(record_base* rec) noexcept;
-    /// Whether the remembered object `obj` was appended to a collection in no session since it
-    /// left its session (note_unhooked_append): it went to another parent.
-    static bool appended_since_detached(const void* obj);
 };
 
 /// The session's bookkeeping for one object. The column work (snapshots, binding, reading,

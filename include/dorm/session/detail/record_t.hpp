@@ -77,8 +77,7 @@ struct snapshot_shape<T, std::index_sequence<I...>> {
         l.autoincrement = m::autoincrement();
         l.version_col = m::version_column();
         for (auto p : m::pk) l.key_mask |= column_mask{1} << p;
-        for (std::size_t i = 0; i < n; ++i)
-            if (slots[i].ops->check || slots[i].max_chars) l.checked |= column_mask{1} << i;
+        derive_layout_masks(l);
         l.rels = relationships_of<T>(sample, l.rel_count);
         l.destroy = &destroy_record<T>;
         return l;
