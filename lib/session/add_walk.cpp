@@ -29,7 +29,8 @@ struct add_step {
 
 bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
     if (rec->owner == this) {
-        if (rec->state == object_state::deleted) {  // add() after remove(): keep it
+        // add() after remove(): keep it (an orphan stays deleted: it needs a parent)
+        if (rec->state == object_state::deleted && !rec->orphaned) {
             rec->state = object_state::persistent;
             std::erase(deleted_, rec.get());
         }

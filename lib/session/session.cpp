@@ -522,6 +522,7 @@ void session_impl::rollback() noexcept {
         for (auto& r : txn_deleted_) {
             r->deleted_in_txn = false;
             r->row_deleted = false;
+            r->orphaned = false;
             if (r->detached_known.load(std::memory_order_relaxed)) detached_records::attach(r.get());
             r->owner = this;
             r->state = object_state::persistent;
@@ -535,7 +536,10 @@ void session_impl::rollback() noexcept {
             watch(r.get());
         }
         txn_deleted_.clear();
-        for (auto* r : deleted_) r->state = object_state::persistent;
+        for (auto* r : deleted_) {
+            r->state = object_state::persistent;
+            r->orphaned = false;
+        }
         deleted_.clear();
         // changed ones get their last committed values back; relationships reload from the database
         for (auto& r : records_) {

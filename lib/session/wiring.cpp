@@ -208,7 +208,15 @@ void one_base::assign_void(std::shared_ptr<void> p) {
     // detached object's unloaded member is simply assigned (the re-added object decides its FK)
     if (!loaded_ && hook_) load_now();
     std::shared_ptr<void> old = get_no_load_void();
-    if (old == p) return;
+    // set to nullptr with no session to see it: the session the owner joins again applies it
+    // (record_base::left_parent_while_detached); an unloaded member, or a weakly held target
+    // that died meanwhile, may have had a target
+    if (!hook_) cleared_unhooked_ = !p && (old || had_target_ || !loaded_);
+    if (old == p) {
+        // (an unloaded member of a detached object, or a weakly held target that died: null now)
+        if (!hook_ && !p) store_void(nullptr);
+        return;
+    }
     // Without a hook (the owner is in no session) the member owns what it is given: a weak member
     // of a detached object would drop a parent that only it holds.
     if (!hook_ && weak_mode_ && p) set_weak(false);
@@ -283,6 +291,8 @@ void record_base::wire_rel(std::size_t i, bool from_db, object_list& items) {
     void* m = at(obj_, rel.offset);
     items.clear();
     rel.ops->set_hook(m, static_cast<relation_hook*>(this));
+    if (!rel.collection && one_at(m)->take_cleared_unhooked() && !from_db && rel.many_to_one)
+        left_parent_while_detached(rel);
     if (from_db) {
         if (rel.collection) rel.ops->clear(m);
         rel.ops->set_loaded(m, false);
@@ -291,6 +301,22 @@ void record_base::wire_rel(std::size_t i, bool from_db, object_list& items) {
     // (a parent only this object held must live until the cascade gives it a record)
     if (!from_db && rel.ops->loaded(m)) rel.ops->items(m, items);
     if (rel.weak) rel.ops->set_weak(m, true);  // the child -> parent side of a pair must not own the parent
+}
+
+void record_base::left_parent_while_detached(const relationship_info& rel) {
+    // `child->parent = nullptr` while the object was detached, and its key still names the parent
+    // it had then (a key set directly to another row decides instead): it leaves that parent now,
+    // as the assignment would have in a session (the parent's loaded collection lets go of it; an
+    // orphan of a delete-orphan parent is deleted, else its key becomes NULL)
+    if (!owner || state != object_state::persistent || !has_snapshot || rel.ops->get(at(obj_, rel.offset))) return;
+    const value key = get_column(rel.owner_fk);
+    if (key.is_null() || key != snapshot_column(rel.owner_fk)) return;
+    rel_assigned |= std::uint64_t{1} << static_cast<std::size_t>(&rel - layout_->rels);
+    record_base* parent = owner->find(key_of_row(*rel.target().table, key, ident.shard));
+    if (parent && parent->state != object_state::deleted && back_of(rel))
+        on_changed(rel, parent->object_ptr(), false);
+    else
+        on_changed_left_parent(rel);
 }
 
 void record_base::wire_rels(session_impl* s, bool from_db) {
@@ -356,7 +382,9 @@ void record_base::sync_parents_rels() {
             // hook could see the assignment (`Loan(member=ann)`, issue 13 item 1).
             if (generated_key_unset_of(rel.target(), parent.get())) continue;  // after its INSERT
             value key = layout_key_value(rel.target(), parent.get());
-            if (((rel_assigned >> i) & 1) || !has_snapshot || !column_changed(rel.owner_fk)) {
+            if (parent_key_cascades(rel, i, parent.get(), key)) {
+                owner->key_cascaded(this, rel.owner_fk, key);  // (its row follows the parent's UPDATE)
+            } else if (((rel_assigned >> i) & 1) || !has_snapshot || !column_changed(rel.owner_fk)) {
                 if (get_column(rel.owner_fk) != key) set_column(rel.owner_fk, key, false);
             }
             // (else the foreign key was set directly to another row: this flush writes it, and
@@ -364,6 +392,22 @@ void record_base::sync_parents_rels() {
             null_out &= ~(column_mask{1} << rel.owner_fk);
         }
     }
+}
+
+bool record_base::parent_key_cascades(const relationship_info& rel, std::size_t i, const void* parent,
+                                      const value& key) const {
+    // the parent's key is renamed in this flush, this object's row names the old key and the
+    // database moves it along (ON UPDATE CASCADE): the key changes in memory only (the children of
+    // a loaded collection get the same from propagate_to_children; these were read by their own
+    // queries, with their many-to-one loaded)
+    if (state != object_state::persistent || !has_snapshot || ((rel_assigned >> i) & 1) ||
+        column_changed(rel.owner_fk) || get_column(rel.owner_fk) == key)
+        return false;
+    if (layout_->table->columns[static_cast<std::size_t>(rel.owner_fk)].on_update != fk_action::cascade) return false;
+    const record_base* p = find_record(owner, rel.target(), parent);
+    if (!p || p->state != object_state::persistent || !p->has_snapshot) return false;
+    const int key_col = rel.target().table->primary_key.front();
+    return p->column_changed(key_col) && p->snapshot_column(key_col) == get_column(rel.owner_fk);
 }
 
 void record_base::unload_unset_parents() {
@@ -657,7 +701,10 @@ void record_base::joined_after(std::size_t i, const std::shared_ptr<void>& child
 void record_base::on_changed(const relationship_info& rel, const std::shared_ptr<void>& child, bool added) {
     if (added) {
         const auto i = static_cast<std::size_t>(&rel - layout_->rels);
-        if (auto next = joined(i, child)) owner->add(next);  // an outermost add: it walks without recursion
+        if (auto next = joined(i, child)) {
+            if (rel.reverse) next->orphaned = false;  // (a parent again: kept)
+            owner->add(next);  // an outermost add: it walks without recursion
+        }
         joined_after(i, child);
         // the collection the application appended to decides the child's foreign key at the next
         // flush, over a value set directly (and its many-to-one, moved by back_populates, counts
@@ -672,33 +719,41 @@ void record_base::on_changed(const relationship_info& rel, const std::shared_ptr
         // parent's collection now holds it, and its save-update cascade keeps it (add() after
         // remove(); SQLAlchemy's backref append cancels the pending deletion likewise)
         if (rel.many_to_one && state == object_state::deleted)
-            if (const relationship_info* back = back_of(rel); back && back->cascade_save_update)
+            if (const relationship_info* back = back_of(rel); back && back->cascade_save_update) {
+                orphaned = false;
                 owner->add(shared_from_this());
+            }
         return;
     }
     mirror(rel, obj_, nullptr, child, false);
     if (rel.reverse) {
         if (rel.cascade_delete_orphan) {
             if (record_base* r = find_record(owner, rel.target(), child.get())) {
+                r->orphaned = r->state == object_state::persistent;
                 owner->remove(r);
                 return;
             }
         }
         deassociate(rel.target(), child.get(), rel.target_fk);
     } else if (rel.many_to_one) {
-        if (rel.ops->get(at(obj_, rel.offset))) return;  // moved to another parent
-        // The object left its parent from this side (`child->parent = nullptr`). When the
-        // parent's side cascades delete-orphan, it is an orphan now, as when the parent's
-        // collection lost it (SQLAlchemy: the backref removes it from the collection, and the
-        // flush deletes the orphan); assigning a parent again before the flush keeps it.
-        const relationship_info* back = back_of(rel);
-        if (back && back->cascade_delete_orphan && owner &&
-            (state == object_state::persistent || state == object_state::pending)) {
-            owner->remove(this);
-            return;
-        }
-        deassociate(*layout_, obj_, rel.owner_fk);
+        on_changed_left_parent(rel);
     }
+}
+
+void record_base::on_changed_left_parent(const relationship_info& rel) {
+    if (rel.ops->get(at(obj_, rel.offset))) return;  // moved to another parent
+    // The object left its parent from this side (`child->parent = nullptr`). When the
+    // parent's side cascades delete-orphan, it is an orphan now, as when the parent's
+    // collection lost it (SQLAlchemy: the backref removes it from the collection, and the
+    // flush deletes the orphan); assigning a parent again before the flush keeps it.
+    const relationship_info* back = back_of(rel);
+    if (back && back->cascade_delete_orphan && owner &&
+        (state == object_state::persistent || state == object_state::pending)) {
+        orphaned = state == object_state::persistent;
+        owner->remove(this);
+        return;
+    }
+    deassociate(*layout_, obj_, rel.owner_fk);
 }
 
 void record_base::changed(void* member, const std::shared_ptr<void>& child, bool added) {
@@ -708,6 +763,15 @@ void record_base::changed(void* member, const std::shared_ptr<void>& child, bool
             if (l.rels[i].many_to_one) rel_assigned |= std::uint64_t{1} << i;
             on_changed(l.rels[i], child, added);
         }
+}
+
+bool record_base::autoflush_kept_me(const relationship_info& rel) {
+    owner->autoflush();
+    if (owner) return true;
+    // the flush deleted this object's row (an orphan, say) and it left the session: what its row
+    // referred to is nothing now
+    rel.ops->assign(at(obj_, rel.offset), {});
+    return false;
 }
 
 void record_base::load_rel(const relationship_info& rel, std::size_t index) {
@@ -733,7 +797,7 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         // (as SQLAlchemy: a lazy load that runs SQL autoflushes first; one answered by the
         // identity map does not: walking a chain whose objects the user holds would otherwise
         // diff every held object once per level)
-        if (!owner->in_flush()) owner->autoflush();
+        if (!owner->in_flush() && !autoflush_kept_me(rel)) return;
         std::vector<value> params{fk};
         object_list found;
         {
@@ -743,7 +807,7 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         rel.ops->assign(m, std::move(found));
         return;
     }
-    if (!owner->in_flush()) owner->autoflush();
+    if (!owner->in_flush() && !autoflush_kept_me(rel)) return;
     const schema::table* assoc = rel.assoc ? &rel.assoc() : nullptr;
     const auto& sql = owner->relationship_sql(*target.table, rel.target_fk, assoc, rel.assoc_to_owner, rel.assoc_to_target);
     std::vector<value> params{layout_key_value(*layout_, obj_)};

@@ -358,4 +358,77 @@ BOOST_AUTO_TEST_CASE(a_one_way_child_moved_while_detached_keeps_its_new_parent) 
     }
 }
 
+// The child's side: a DETACHED task's many-to-one set to nullptr, then the task alone add()ed.
+// The assignment was made with no session to see it; the re-added task still leaves its board
+// (SQLAlchemy keeps a detached object's attribute history, and the flush after add() applies it):
+// with delete-orphan it is deleted, else its foreign key becomes NULL. Before, the assignment was
+// lost: the key stayed and the many-to-one read the old board again (session 22's trial).
+BOOST_AUTO_TEST_CASE(a_detached_childs_parent_set_to_null_is_applied_on_re_add) {
+    for (const bool loaded : {true, false}) {
+        BOOST_TEST_CONTEXT("the many-to-one was loaded: " << loaded) {
+            meta.drop_all(engine);
+            meta.create_all(engine);
+            const boards k(engine);
+            std::shared_ptr<Task> t;
+            {
+                dorm::session s(engine);
+                t = s.get<Task>(k.t0);
+                if (loaded) BOOST_REQUIRE(t->board.get());
+            }
+            t->board = nullptr;
+            dorm::session s(engine);
+            s.add(t);
+            BOOST_CHECK(!t->board.get());
+            s.commit();
+            BOOST_CHECK_EQUAL(rows("cm_task"), 1);  // the orphan is deleted
+            BOOST_CHECK(!dorm_test::column_of(engine, "cm_task", "board_id", k.t0).has_value());
+            BOOST_CHECK(!s.contains(t));
+            dorm::session v(engine);
+            BOOST_CHECK_EQUAL(v.get<Board>(k.b1)->tasks.size(), 1u);
+        }
+    }
+}
+
+// The same without delete-orphan: the pin keeps its row, with a NULL key; the wall, in the
+// session already with its pins loaded, lets go of it.
+BOOST_AUTO_TEST_CASE(a_detached_childs_parent_set_to_null_loses_its_parent_on_re_add) {
+    int w = 0, p0 = 0;
+    {
+        dorm::session s(engine);
+        auto wall = s.add(Wall{.name = "w"});
+        for (const char* l : {"p0", "p1"}) wall->pins.push_back(std::make_shared<Pin>(Pin{.label = l}));
+        s.commit();
+        w = wall->id;
+        p0 = wall->pins[0]->id;
+    }
+    dorm::session s(engine);
+    auto wall = s.get<Wall>(w);
+    BOOST_REQUIRE_EQUAL(wall->pins.size(), 2u);
+    auto pin = s.get<Pin>(p0);
+    BOOST_REQUIRE(pin->wall.get() == wall);
+    s.expunge(pin);
+    pin->wall = nullptr;  // detached: no session sees it
+    s.add(pin);
+    BOOST_CHECK_EQUAL(wall->pins.size(), 1u);  // the wall's loaded collection lets go of it
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("dr_pin"), 2);
+    BOOST_CHECK(!dorm_test::column_of(engine, "dr_pin", "wall_id", p0).has_value());
+    BOOST_CHECK(!pin->wall_id.has_value());
+    BOOST_CHECK(!pin->wall.get());
+    // a key set directly to another wall as well, after the assignment: the key decides
+    auto other = s.add(Wall{.name = "x"});
+    s.commit();
+    std::shared_ptr<Pin> p1;
+    {
+        dorm::session r(engine);
+        p1 = r.execute(dorm::select<Pin>().where(col(&Pin::label) == "p1")).scalar_one();
+    }
+    p1->wall = nullptr;
+    p1->wall_id = other->id;
+    dorm::session t(engine);
+    t.add(p1);
+    t.commit();
+    BOOST_CHECK(dorm_test::column_of(engine, "dr_pin", "wall_id", p1->id) == other->id);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -287,6 +287,50 @@ BOOST_FIXTURE_TEST_CASE(a_new_child_orphaned_before_the_flush_is_never_inserted,
     BOOST_CHECK(!s.contains(apple));
 }
 
+// An orphan stays an orphan when the application add()s it again: add() of an object in the
+// session does nothing, and the flush deletes a persistent orphan (SQLAlchemy: orphans are found
+// at the flush, test/orm/test_cascade.py O2MCascadeDeleteOrphanTest; add() only cancels a
+// session.delete()). Giving it a parent again keeps it. Before, add() kept the orphan.
+BOOST_FIXTURE_TEST_CASE(an_orphan_add_ed_again_is_still_deleted, pantry_db) {
+    for (const bool from_the_child : {false, true}) {
+        BOOST_TEST_CONTEXT("orphaned from the child's side: " << from_the_child) {
+            meta.drop_all(engine);
+            meta.create_all(engine);
+            dorm::session s(engine);
+            auto b = s.add(Basket{.owner = "eve"});
+            auto apple = std::make_shared<Apple>(Apple{.kind = "russet"});
+            b->apples.push_back(apple);
+            s.commit();
+            if (from_the_child)
+                apple->basket = nullptr;
+            else
+                b->apples.remove(apple);
+            s.add(apple);
+            s.commit();
+            BOOST_CHECK_EQUAL(rows("del_apple"), 0);
+            BOOST_CHECK(!s.contains(apple));
+        }
+    }
+    // session.remove() then add(): the delete is cancelled (SQLAlchemy's Session.add() of a
+    // deleted object before the flush)
+    dorm::session s(engine);
+    auto b = s.add(Basket{.owner = "fay"});
+    auto apple = std::make_shared<Apple>(Apple{.kind = "envy"});
+    b->apples.push_back(apple);
+    s.commit();
+    s.remove(apple);
+    s.add(apple);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("del_apple"), 1);
+    // an orphan put back in a collection is kept
+    b->apples.remove(apple);
+    s.add(apple);
+    b->apples.push_back(apple);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("del_apple"), 1);
+    BOOST_CHECK(apple->basket_id == b->id);
+}
+
 // Found by an application-style trial: after a rollback that undid a flushed delete cascaded to
 // children, the parent was no longer in the session (a second record was made for it while the
 // children were wired again), a get() loaded another object for its row, and its later changes

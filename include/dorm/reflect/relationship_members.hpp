@@ -231,6 +231,13 @@ public:
     relation_hook* hook() const noexcept { return hook_; }
     /// The target this member was assigned while it had no hook (its owner in no session), or null.
     const void* tracked_target() const noexcept { return tracked_; }
+    /// Whether it was set to nullptr while it had no hook (its owner detached) and had, or may
+    /// have had, a target; reading it resets it.
+    bool take_cleared_unhooked() noexcept {
+        const bool c = cleared_unhooked_;
+        cleared_unhooked_ = false;
+        return c;
+    }
 
 protected:
     one_base() = default;
@@ -265,6 +272,7 @@ private:
     std::weak_ptr<void> weak_;
     bool weak_mode_ = false;
     bool had_target_ = false;
+    bool cleared_unhooked_ = false;  ///< see take_cleared_unhooked()
     mutable bool loaded_ = true;
     relation_hook* hook_ = nullptr;
     mutable const void* tracked_ = nullptr;  ///< registered in unhooked_refs under this target

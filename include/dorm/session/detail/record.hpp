@@ -421,6 +421,9 @@ public:
     /// that reaches it (a collection still holding it) leaves it out, and add() refuses it, as
     /// SQLAlchemy does for a deleted instance. It never comes back as a new row by itself.
     bool row_deleted = false;
+    /// Deleted as an orphan (its delete-orphan parent lost it): add() alone does not keep it, as
+    /// SQLAlchemy's flush deletes a persistent orphan whatever add() said; a parent again does.
+    bool orphaned = false;
     bool generated_key = false;     ///< the key came from the database in this transaction
     bool watched = false;           ///< on the session's watch list
     bool keyed = false;             ///< in the identity map under `ident`
@@ -451,6 +454,17 @@ private:
     void wire_rels(session_impl* s, bool from_db);
     void load_rel(const relationship_info& rel, std::size_t index);
     void on_changed(const relationship_info& rel, const std::shared_ptr<void>& child, bool added);
+    /// The many-to-one `rel` is null now: an orphan of a delete-orphan parent is deleted, else
+    /// the foreign key becomes NULL (unless it was moved to another parent).
+    void on_changed_left_parent(const relationship_info& rel);
+    /// The many-to-one `rel` was set to nullptr while the object was detached: applied as it
+    /// would have been in a session (wire_rel, when the object joins one again).
+    void left_parent_while_detached(const relationship_info& rel);
+    /// A lazy load's autoflush; false (and `rel` is empty) when that flush deleted this object.
+    bool autoflush_kept_me(const relationship_info& rel);
+    /// Whether the many-to-one `rel` (index `i`) points to a parent whose key this flush renames
+    /// to `key`, and the database moves this object's foreign key along (ON UPDATE CASCADE).
+    bool parent_key_cascades(const relationship_info& rel, std::size_t i, const void* parent, const value& key) const;
     void deassociate(const record_layout& l, void* obj, int fk_col);
 
     const record_layout* layout_;
