@@ -188,6 +188,14 @@ public:
     /// Whether NULL sorts above every value (ASC puts NULLs last: PostgreSQL, Oracle) or below
     /// (SQLite, MariaDB): how dorm merges ordered rows of several shards.
     virtual bool nulls_sort_high() const { return false; }
+    /// A statement giving 1 when the database orders text by its bytes (the order dorm merges the
+    /// text keys of several shards' rows in), else 0; empty when the backend always does for a
+    /// column without dorm::collation (SQLite's BINARY, the utf8mb4_nopad_bin dorm gives MariaDB
+    /// tables). PostgreSQL orders by the database's collation: byte order only under C / POSIX.
+    virtual std::string text_orders_bytewise_sql() const { return {}; }
+    /// Whether a column declared with dorm::collation(`name`) orders its text by its bytes (only
+    /// MariaDB spells the option: collation_clause).
+    virtual bool collation_is_bytewise(std::string_view /*name*/) const { return true; }
     /// Whether ORDER BY spells NULLS FIRST / NULLS LAST (MariaDB does not: dorm orders by
     /// `x IS NULL` before the item there).
     virtual bool nulls_first_last() const { return true; }

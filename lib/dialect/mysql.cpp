@@ -16,6 +16,9 @@ class mysql_hooks final : public dialect_hooks {
 public:
     text_storage stored_text() const override { return mariadb_text; }
     dorm::dialect kind() const override { return dialect::mysql; }
+    bool collation_is_bytewise(std::string_view name) const override {
+        return name.empty() || name.ends_with("_nopad_bin") || name == "binary";
+    }
     std::string_view name() const override { return "mysql"; }
     // A multi-row INSERT is a "simple insert" (its row count is known): InnoDB reserves its
     // AUTO_INCREMENT values as one consecutive block unless innodb_autoinc_lock_mode is 2

@@ -50,6 +50,8 @@ public:
     }
     std::string_view double_cast() const override { return "::float8"; }
     bool nulls_sort_high() const override { return true; }
+    // (any linguistic collation, libc or ICU, puts 'a' before 'B'; byte order puts it after)
+    std::string text_orders_bytewise_sql() const override { return "SELECT CASE WHEN 'a' < 'B' THEN 0 ELSE 1 END"; }
     bool two_phase_commit() const override { return true; }
     std::string two_phase_sql(two_phase_step step, std::string_view gid) const override {
         const char* verb = step == two_phase_step::prepare  ? "PREPARE TRANSACTION '"

@@ -106,7 +106,8 @@ void throw_adapter_failed(std::string_view cpp_type, const value* read, const ch
         }
     }
     d.problem = std::string("could not be converted: dorm::type_adapter<") + std::string(cpp_type) +
-                (read ? ">::from_db threw: " : ">::to_db threw: ") + what;
+                (read ? ">::from_db threw: " : ">::to_db threw: ") +
+                (what ? what : "an exception not derived from std::exception");
     throw data_error(std::move(d));
 }
 

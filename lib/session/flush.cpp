@@ -29,13 +29,23 @@ void session_impl::flush() {
     try {
         do_flush();
     } catch (const std::exception& e) {
-        flushing_ = false;
-        failed_ = true;
-        failure_ = e.what();
-        release_connection();
+        flush_failed(e.what());
+        throw;
+    } catch (...) {  // (an application callback's own exception type: the session must not stay "flushing")
+        flush_failed("an exception not derived from std::exception");
         throw;
     }
     flushing_ = false;
+}
+
+void session_impl::flush_failed(const char* what) noexcept {
+    flushing_ = false;
+    failed_ = true;
+    try {
+        failure_ = what;
+    } catch (...) {  // out of memory: the message stays as it was
+    }
+    release_connection();
 }
 
 void session_impl::do_flush() {

@@ -110,8 +110,13 @@ void session_impl::cascade_into_flush() {
         std::vector<std::shared_ptr<record_base>> reach;
         for (std::size_t i = 0; i < pending_.size(); ++i) pending_[i]->related(reach);
         for (std::size_t i = 0; i < watch_.size(); ++i) watch_[i]->related(reach);
-        for (auto& r : reach)  // (not an object whose row was deleted: see add_walk.cpp)
-            if (r && r->owner != this && !r->row_deleted) add(r);
+        // Not an object whose row was deleted (see add_walk.cpp), and not one that has a row and
+        // is detached (expunged, or its session ended): a loaded relationship still holding it
+        // does not take it back in (SQLAlchemy's flush cascades only along what a relationship
+        // gained, and that joined at once; it skips an object outside the session); a new object
+        // linked with no session to see it joins.
+        for (auto& r : reach)
+            if (r && r->owner != this && !r->row_deleted && !(r->owner == nullptr && r->has_snapshot)) add(r);
     }
     // an object linked to a new one before add() that the cascade cannot reach is not left out silently
     unhooked_refs::check(this);

@@ -173,20 +173,42 @@ void record_base::key_values(std::vector<value>& out) const {
     }
 }
 
+namespace {
+/// Reads the columns of a row (starting at `first`) into `obj`; `i` is the column being read.
+void read_columns(const record_layout& l, void* obj, driver::statement& s, int first, std::size_t& i) {
+    for (; i < l.count; ++i) {
+        const column_slot& c = l.cols[i];
+        const int col = first + static_cast<int>(i);
+        if (c.null_reads_default && s.is_null(col))
+            c.ops->reset(at(obj, c.obj));
+        else
+            c.ops->read(s, col, at(obj, c.obj));
+    }
+}
+}  // namespace
+
 void record_base::read_row(driver::statement& s, int first) {
-    const record_layout& l = *layout_;
     std::size_t i = 0;
     try {
-        for (; i < l.count; ++i) {
-            const column_slot& c = l.cols[i];
-            const int col = first + static_cast<int>(i);
-            if (c.null_reads_default && s.is_null(col))
-                c.ops->reset(at(obj_, c.obj));
-            else
-                c.ops->read(s, col, at(obj_, c.obj));
-        }
+        read_columns(*layout_, obj_, s, first, i);
     } catch (const data_error& e) {
-        rethrow_in_layout_column(e, l, i);
+        rethrow_in_layout_column(e, *layout_, i);
+    }
+}
+
+void record_base::reread_row(driver::statement& s, int first) {
+    std::size_t i = 0;
+    auto keep_read = [&] {
+        if (has_snapshot && i) take_snapshot(i >= 64 ? ~column_mask{0} : (column_mask{1} << i) - 1);
+    };
+    try {
+        read_columns(*layout_, obj_, s, first, i);
+    } catch (const data_error& e) {
+        keep_read();
+        rethrow_in_layout_column(e, *layout_, i);
+    } catch (...) {
+        keep_read();
+        throw;
     }
 }
 

@@ -440,7 +440,7 @@ void session_impl::repopulate(record_base* rec, driver::statement& s, int first)
     // a foreign key the row brings changed (a bulk UPDATE, another transaction): the loaded
     // relationships follow it. The snapshot still holds the keys before the row was read.
     const column_mask fks = rec->has_snapshot && rec->state == object_state::persistent ? rec->layout().foreign_keys : 0;
-    rec->read_row(s, first);
+    rec->reread_row(s, first);
     std::vector<moved_key> moved;  // (allocates only when a key moved)
     for (column_mask m = fks; m; m &= m - 1) {
         const int col = std::countr_zero(m);
@@ -478,9 +478,11 @@ void session_impl::commit() {
         commit_engines();
     } catch (const std::exception& e) {
         deferred_snapshots_.clear();
-        failed_ = true;
-        failure_ = e.what();
-        release_connection();
+        flush_failed(e.what());
+        throw;
+    } catch (...) {
+        deferred_snapshots_.clear();
+        flush_failed("an exception not derived from std::exception");
         throw;
     }
     for (auto& [r, mask] : deferred_snapshots_) r->take_snapshot(mask);

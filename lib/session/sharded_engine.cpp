@@ -128,6 +128,8 @@ sharded_engine& sharded_engine::add_rule(const schema::table* t, int column, tab
             detail::rethrow_any_prefixed(e, where());  // the same dorm type (a value the member cannot hold: data_error)
         } catch (const std::exception& e) {
             throw argument_error(where() + "the chooser failed: " + e.what());
+        } catch (...) {
+            throw argument_error(where() + "the chooser failed with an exception not derived from std::exception");
         }
         if (i >= names.size())
             throw argument_error(where() + "the chooser returned shard index " +

@@ -121,6 +121,20 @@ std::size_t session_impl::shard_named(const std::string& name) const {
     throw argument_error("dorm::on_shard(\"" + name + "\"): no such shard (" + names + ")");
 }
 
+const std::string& session_impl::shard_name(std::size_t i) const { return sharding_->shards()[i].first; }
+
+bool session_impl::shard_orders_text_bytewise(std::size_t shard) {
+    const std::string sql = hooks(dialect_).text_orders_bytewise_sql();
+    if (sql.empty()) return true;
+    if (text_bytewise_.size() <= shard) text_bytewise_.resize(shard + 1, -1);
+    if (text_bytewise_[shard] < 0) {
+        shard_scope on_shard(*this, shard);
+        auto lease = run(sql, {}, shard);
+        text_bytewise_[shard] = lease->step() && lease->get_int(0) == 1 ? 1 : 0;
+    }
+    return text_bytewise_[shard] == 1;
+}
+
 std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const named_params* named) const {
     if (chosen_shard != no_shard) return {chosen_shard};
     std::vector<std::size_t> all(slots_.size());
@@ -230,6 +244,10 @@ public:
     /// The rows to return, as indexes into the rows read (all shards, in shard order), ordered and
     /// cut to OFFSET / LIMIT.
     std::vector<std::size_t> order(std::size_t rows) const;
+    /// Throws invalid_request_error when a key holds text that a shard's database orders other
+    /// than by its bytes (a collation): merging by bytes would return other rows than one
+    /// database would.
+    void check_text_keys(session_impl& s, const std::vector<std::size_t>& shards) const;
 
 private:
     std::vector<bool> desc_;
@@ -264,6 +282,37 @@ void shard_merge::read_keys(driver::statement& st) {
     k.reserve(keys);
     for (std::size_t i = 0; i < keys; ++i) k.push_back(st.get(first + static_cast<int>(i)));
     row_keys_.push_back(std::move(k));
+}
+
+void shard_merge::check_text_keys(session_impl& s, const std::vector<std::size_t>& shards) const {
+    const std::size_t first = per_shard.columns.size() - keys;
+    const dialect_hooks& h = hooks(s.dialect());
+    for (std::size_t i = 0; i < keys; ++i) {
+        if (std::none_of(row_keys_.begin(), row_keys_.end(),
+                         [i](const std::vector<value>& k) { return k[i].kind() == value_kind::text; }))
+            continue;
+        const ast::expr& e = *per_shard.columns[first + i];
+        std::string what = "ORDER BY item " + std::to_string(i + 1);
+        std::string why;
+        if (e.k == ast::expr::kind::column && e.table) {
+            const schema::column& c = e.table->columns[static_cast<std::size_t>(e.column)];
+            what = e.table->name + "." + c.name;
+            if (!h.collation_is_bytewise(c.collation)) why = "its collation " + c.collation;
+        }
+        if (why.empty() && !h.text_orders_bytewise_sql().empty())
+            for (std::size_t shard : shards)
+                if (!s.shard_orders_text_bytewise(shard)) {
+                    why = "the database of shard '" + s.shard_name(shard) + "' (its collation is not C / POSIX)";
+                    break;
+                }
+        if (why.empty()) continue;
+        throw invalid_request_error(
+            "dorm::sharded_engine: the rows of several shards cannot be merged in the order of " + what + ": " + why +
+            " orders text otherwise than by its bytes, and dorm cannot reproduce that order (merging by bytes "
+            "would return other rows than one database). Order by a key that is not text, run the query on one "
+            "shard (dorm::on_shard), or give the shards' databases a byte-order collation (PostgreSQL: "
+            "LC_COLLATE 'C'; MariaDB: no dorm::collation, or a *_nopad_bin one)");
+    }
 }
 
 namespace {
@@ -343,6 +392,7 @@ std::vector<std::size_t> select_on_shards(session_impl& s, const ast::select& se
             ++rows;
         }
     }
+    if (merge.keys) merge.check_text_keys(s, shards);
     return merge.order(rows);
 }
 
@@ -366,6 +416,7 @@ object_list load_on_shards(session_impl& s, const ast::select& sel, const std::v
         object_list part = load_objects(s, merge.per_shard, loaders, read, merge.keys ? sink : row_sink{}, named);
         all.insert(all.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
     }
+    if (merge.keys) merge.check_text_keys(s, shards);
     object_list out;
     for (std::size_t i : merge.order(all.size())) out.push_back(std::move(all[i]));
     return out;

@@ -9,7 +9,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
@@ -118,7 +121,10 @@ struct shards {
             .shard_by(&Customer::id)
             .shard_by(&Order::customer_id)
             .shard_by(&Event::region,
-                      [](const std::string& r) -> std::string { return r == "eu" ? "a" : r == "us" ? "b" : "c-or-b"; })
+                      [](const std::string& r) -> std::string {
+                          if (r == "boom") throw 42;  // a chooser's own exception type
+                          return r == "eu" ? "a" : r == "us" ? "b" : "c-or-b";
+                      })
             .shard_by(&Ticket::id, dorm::shard_ranges{{{1, "a"}, {100, "b"}}})
             .key_generator([this](const dorm::schema::table& t) -> std::int64_t {
                 return t.name == "shard_event" ? 0 : next_key++;  // 0: the shard's database makes the key
@@ -368,6 +374,20 @@ BOOST_AUTO_TEST_CASE(identity_includes_the_shard) {
         BOOST_TEST(m.find("c-or-b") != std::string::npos, m);
     }
     s.rollback();
+    // a chooser that throws something not derived from std::exception: an argument_error as
+    // well, and the session writes again after rollback()
+    s.add(std::make_shared<Event>(Event{.region = "boom", .what = "x"}));
+    try {
+        s.flush();
+        BOOST_FAIL("a failing chooser was ignored");
+    } catch (const dorm::argument_error& e) {
+        BOOST_TEST(std::string(e.what()).find("not derived from std::exception") != std::string::npos, e.what());
+    }
+    s.rollback();
+    auto later = std::make_shared<Event>(Event{.region = "eu", .what = "after"});
+    s.add(later);
+    s.commit();
+    BOOST_TEST(db.count(0, "SELECT count(*) FROM shard_event WHERE what = 'after'") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(on_shard_runs_a_select_on_that_shard_only) {
@@ -650,4 +670,134 @@ BOOST_AUTO_TEST_CASE(shard_hash_is_stable) {
     for (std::int64_t i = 0; i < 4000; ++i) ++counts[dorm::shard_hash(dorm::value(i), 4)];
     for (auto n : counts) BOOST_TEST((n > 900 && n < 1100), n);  // spread evenly
     BOOST_CHECK_THROW(dorm::shard_hash(dorm::value(), 3), dorm::argument_error);
+}
+
+// Text order keys: the shards' rows are merged by the bytes of the text, which is the order a
+// database with a byte-order collation gives (SQLite's BINARY, MariaDB's utf8mb4_nopad_bin,
+// PostgreSQL under C). Where a shard's database orders text by a linguistic collation (a
+// PostgreSQL database created with an ICU or en_US locale, a MariaDB column with a _ci collation),
+// a byte merge would return other rows than one database, silently (session 23's trial): the
+// query is refused with a clear error instead.
+namespace lexicon {
+struct Word {
+    std::int64_t id = 0;
+    std::string text;
+};
+BOOST_DESCRIBE_STRUCT(Word, (), (id, text))
+DORM_TABLE(Word, "shard_word", (id, dorm::primary_key), (text, dorm::varchar(20)))
+/// A MariaDB column that ignores case (the option is MariaDB's: other backends order it by bytes).
+struct FoldedWord {
+    std::int64_t id = 0;
+    std::string text;
+};
+BOOST_DESCRIBE_STRUCT(FoldedWord, (), (id, text))
+DORM_TABLE(FoldedWord, "shard_folded_word", (id, dorm::primary_key),
+           (text, dorm::varchar(20), dorm::collation("utf8mb4_general_ci")))
+using tables = dorm::metadata<Word, FoldedWord>;
+const std::vector<std::string> words = {"apple", "Banana", "cherry", "Date", "elder", "Fig"};
+
+/// Two shards on databases `suffix`0 and `suffix`1 (made by `make_url`), the words on both.
+struct word_shards {
+    std::vector<dorm::engine> engines;
+    std::optional<dorm::sharded_engine> sharded;
+    explicit word_shards(const std::function<std::string(const std::string&)>& make_url, const std::string& suffix) {
+        std::vector<std::pair<std::string, dorm::engine>> list;
+        for (int i = 0; i < 2; ++i) {
+            engines.push_back(dorm::create_engine(make_url(suffix + std::to_string(i))));
+            tables().drop_all(engines.back());
+            tables().create_all(engines.back());
+            list.emplace_back(i ? "b" : "a", engines.back());
+        }
+        sharded.emplace(std::move(list));
+        sharded->shard_by(&Word::id).shard_by(&FoldedWord::id);
+        dorm::session s(*sharded);
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            s.add(Word{.id = static_cast<std::int64_t>(i + 1), .text = words[i]});
+            s.add(FoldedWord{.id = static_cast<std::int64_t>(i + 1), .text = words[i]});
+        }
+        s.commit();
+    }
+    ~word_shards() {
+        try {
+            for (auto& e : engines) tables().drop_all(e);
+        } catch (...) {
+        }
+    }
+};
+
+std::vector<std::string> texts(const std::vector<std::shared_ptr<Word>>& ws) {
+    std::vector<std::string> out;
+    for (const auto& w : ws) out.push_back(w->text);
+    return out;
+}
+}  // namespace lexicon
+
+BOOST_AUTO_TEST_CASE(text_keys_merge_in_byte_order_and_a_linguistic_collation_is_refused) {
+    using namespace lexicon;
+    word_shards db([](const std::string& suffix) { return dorm_test::other_database_url(suffix); }, "words");
+    dorm::session s(*db.sharded);
+    // byte order: upper case before lower case, as one database with a byte-order collation
+    const std::vector<std::string> first4 = {"Banana", "Date", "Fig", "apple"};
+    BOOST_TEST(texts(s.scalars(dorm::select<Word>().order_by(col(&Word::text)).limit(4)).all()) == first4,
+               boost::test_tools::per_element());
+    const auto desc = texts(s.scalars(dorm::select<Word>().order_by(col(&Word::text).desc()).limit(2)).all());
+    BOOST_TEST(desc == (std::vector<std::string>{"elder", "cherry"}), boost::test_tools::per_element());
+    if (dorm_test::is_mysql()) {
+        // utf8mb4_general_ci orders apple, Banana, cherry, ...: refused, naming the column
+        try {
+            (void)s.scalars(dorm::select<FoldedWord>().order_by(col(&FoldedWord::text)).limit(4)).all();
+            BOOST_FAIL("a case-insensitive column was merged by bytes");
+        } catch (const dorm::invalid_request_error& e) {
+            const std::string m = e.what();
+            BOOST_TEST(m.find("shard_folded_word.text") != std::string::npos, m);
+            BOOST_TEST(m.find("utf8mb4_general_ci") != std::string::npos, m);
+        }
+        // one shard orders it itself
+        auto one = s.scalars(dorm::select<FoldedWord>().order_by(col(&FoldedWord::text)), dorm::on_shard("a")).all();
+        BOOST_TEST(!one.empty());
+        // a key that is not text still merges
+        BOOST_TEST(s.scalars(dorm::select<FoldedWord>().order_by(col(&FoldedWord::id)).limit(3)).all().size() == 3u);
+    } else {
+        auto folded = s.scalars(dorm::select<FoldedWord>().order_by(col(&FoldedWord::text)).limit(4)).all();
+        std::vector<std::string> got;
+        for (const auto& w : folded) got.push_back(w->text);
+        BOOST_TEST(got == first4, boost::test_tools::per_element());
+    }
+    if (dorm_test::is_postgresql()) {
+        // databases created with an ICU locale: refused, naming the shard
+        word_shards icu(
+            [](const std::string& suffix) {
+                auto u = dorm::url::parse(dorm_test::url());
+                const std::string name = u.database.value_or("postgres") + "_" + suffix;
+                auto main = dorm::create_engine(dorm_test::url());
+                auto c = main.connect();
+                c.execute_ddl("DROP DATABASE IF EXISTS " + name);
+                c.execute_ddl("CREATE DATABASE " + name +
+                              " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'");
+                u.database = name;
+                return u.render(false);
+            },
+            "icu_words");
+        dorm::session t(*icu.sharded);
+        try {
+            (void)t.scalars(dorm::select<Word>().order_by(col(&Word::text)).limit(4)).all();
+            BOOST_FAIL("text ordered by an ICU collation was merged by bytes");
+        } catch (const dorm::invalid_request_error& e) {
+            const std::string m = e.what();
+            BOOST_TEST(m.find("shard_word.text") != std::string::npos, m);
+            BOOST_TEST(m.find("shard 'a'") != std::string::npos, m);
+        }
+        t.rollback();
+        // each database alone orders by its collation: apple, Banana, ...
+        auto one = t.scalars(dorm::select<Word>().order_by(col(&Word::text)), dorm::on_shard("a")).all();
+        BOOST_REQUIRE(one.size() >= 2u);
+        for (std::size_t i = 1; i < one.size(); ++i) {
+            std::string a = one[i - 1]->text, b = one[i]->text;
+            std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            std::transform(b.begin(), b.end(), b.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            BOOST_TEST_MESSAGE("shard a: " << one[i - 1]->text << " then " << one[i]->text);
+            BOOST_TEST((a.compare(b) < 0), one[i - 1]->text << " before " << one[i]->text);
+        }
+        BOOST_TEST(t.scalars(dorm::select<Word>().order_by(col(&Word::id)).limit(3)).all().size() == 3u);
+    }
 }

@@ -150,4 +150,50 @@ BOOST_AUTO_TEST_CASE(expunge_of_a_pending_parent_takes_its_pending_children) {
     BOOST_CHECK_EQUAL(rows("invoice_line"), 0);
 }
 
+// An expunged object stays detached although a loaded relationship of an object still in the
+// session holds it: the flush does not take it back in, so its later changes are not written
+// (SQLAlchemy: the flush cascades only along what a relationship gained, and an object outside
+// the session "will not proceed"; orm/cascades.rst "save-update"). Before, the flush's
+// save-update cascade re-added it and wrote the change (session 23's trial), from the parent's
+// collection to the child and from the child's many-to-one to the parent.
+BOOST_AUTO_TEST_CASE(an_expunged_child_held_by_a_loaded_collection_stays_detached) {
+    const seeded k(engine);
+    dorm::session s(engine);
+    auto au = s.get<Author>(k.author);
+    BOOST_REQUIRE_EQUAL(au->books.size(), 2u);
+    auto book = au->books[0];
+    s.expunge(book);
+    book->title = "scratch";
+    s.commit();
+    BOOST_CHECK(!s.contains(book));
+    {
+        dorm::session v(engine);
+        BOOST_CHECK(v.get<Book>(book->id)->title != "scratch");
+    }
+    // a refresh of the parent reads the child's row into a new object (its autoflush writes nothing)
+    s.refresh(au);
+    BOOST_REQUIRE_EQUAL(au->books.size(), 2u);
+    for (const auto& b : au->books) {
+        BOOST_CHECK(b != book);
+        BOOST_CHECK(b->title != "scratch");
+    }
+    BOOST_CHECK(!s.contains(book));
+}
+
+BOOST_AUTO_TEST_CASE(an_expunged_parent_held_by_a_loaded_many_to_one_stays_detached) {
+    const seeded k(engine);
+    dorm::session s(engine);
+    auto book = s.execute(dorm::select<Book>().where(col(&Book::title) == "x")).scalar_one();
+    auto au = book->author.get();
+    BOOST_REQUIRE(au);
+    s.expunge(au);
+    au->name = "scratch";
+    book->title = "x2";  // a change of the child: its flush does not take the parent along
+    s.commit();
+    BOOST_CHECK(!s.contains(au));
+    dorm::session v(engine);
+    BOOST_CHECK_EQUAL(v.get<Author>(k.author)->name, "ann");
+    BOOST_CHECK_EQUAL(v.get<Book>(book->id)->title, "x2");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

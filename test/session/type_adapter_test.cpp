@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,7 +32,25 @@ struct Email {
     std::string text;
     friend bool operator==(const Email&, const Email&) = default;
 };
+/// A code stored as text; a legacy conversion that throws an int (not a std::exception) for "bad".
+struct Code {
+    std::string text;
+    friend bool operator==(const Code&, const Code&) = default;
+};
 }  // namespace ta
+
+template <>
+struct dorm::type_adapter<ta::Code> {
+    using db_type = std::string;
+    static db_type to_db(const ta::Code& c) {
+        if (c.text == "bad") throw 42;
+        return c.text;
+    }
+    static ta::Code from_db(db_type v) {
+        if (v == "bad") throw 42;
+        return ta::Code{std::move(v)};
+    }
+};
 
 template <>
 struct dorm::type_adapter<ta::Money> {
@@ -62,12 +81,22 @@ struct Customer {
 };
 BOOST_DESCRIBE_STRUCT(Customer, (), (id, email, balance, limit))
 DORM_TABLE(Customer, "ta_customer", (email, dorm::varchar(60)))
+
+/// An adapted column read after another one (balance, then contact).
+struct Account {
+    int id = 0;
+    Money balance;
+    Email contact;
+    Code code;
+};
+BOOST_DESCRIBE_STRUCT(Account, (), (id, balance, contact, code))
+DORM_TABLE(Account, "ta_account", (contact, dorm::varchar(60)), (code, dorm::varchar(20)))
 }  // namespace ta
 
 using namespace ta;
 
 namespace {
-using db = dorm_test::database<Customer>;
+using db = dorm_test::database<Customer, Account>;
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 }  // namespace
 
@@ -146,6 +175,98 @@ BOOST_AUTO_TEST_CASE(a_to_db_that_throws_is_a_data_error_and_nothing_is_written)
     echo.clear();
     BOOST_CHECK_THROW((void)s.scalars(dorm::select<Customer>().where(col(&Customer::email) == Email{"x"})).all(),
                       dorm::data_error);
+}
+
+// A conversion that throws something not derived from std::exception is a data_error as well,
+// and the session recovers after rollback(): the next commit writes. (Before, the failed flush
+// left the session "flushing": every later flush returned at once, and commit() wrote nothing
+// without an error; session 23's trial.)
+BOOST_AUTO_TEST_CASE(a_conversion_that_throws_a_non_standard_exception_is_a_data_error) {
+    dorm::session s(engine);
+    s.add(Account{.balance = {1}, .contact = {"a@x"}, .code = {"bad"}});
+    try {
+        s.commit();
+        BOOST_FAIL("the row was written");
+    } catch (const dorm::data_error& e) {
+        BOOST_TEST_MESSAGE(e.what());
+        BOOST_CHECK(contains(e.what(), "ta_account.code"));
+        BOOST_CHECK(contains(e.what(), "not derived from std::exception"));
+    }
+    s.rollback();
+    auto ok = s.add(Account{.balance = {2}, .contact = {"b@x"}, .code = {"fine"}});
+    s.commit();
+    BOOST_CHECK(ok->id != 0);
+    BOOST_CHECK_EQUAL(rows("ta_account"), 1);
+    {
+        auto conn = engine.connect();
+        conn.execute("UPDATE " + dorm_test::q("ta_account") + " SET " + dorm_test::q("code") + " = 'bad'");
+        conn.commit();
+    }
+    dorm::session r(engine);
+    try {
+        (void)r.get<Account>(ok->id);
+        BOOST_FAIL("the row was read");
+    } catch (const dorm::data_error& e) {
+        BOOST_CHECK(contains(e.what(), "ta_account.code"));
+        BOOST_CHECK(contains(e.what(), "'bad'"));
+    }
+}
+
+// refresh() fails on a column it cannot convert after reading the ones before it: those hold
+// what the database holds, so they are not changes, and the next commit writes nothing (before,
+// they counted as the application's changes and the commit wrote them back over a concurrent
+// update: a lost update, session 23's trial).
+BOOST_AUTO_TEST_CASE(a_refresh_that_fails_part_way_leaves_nothing_to_write) {
+    dorm::session s(engine);
+    auto a = s.add(Account{.balance = {1}, .contact = {"a@x"}, .code = {"c"}});
+    s.commit();
+    {
+        auto conn = engine.connect();
+        conn.execute("UPDATE " + dorm_test::q("ta_account") + " SET " + dorm_test::q("balance") + " = 777, " +
+                     dorm_test::q("contact") + " = 'broken'");
+        conn.commit();
+    }
+    BOOST_CHECK_THROW(s.refresh(a), dorm::data_error);
+    BOOST_CHECK(a->balance == Money{777});    // read before the failing column
+    BOOST_CHECK(a->contact == Email{"a@x"});  // not converted: as it was
+    BOOST_CHECK(!s.is_modified(a));
+    echo.clear();
+    s.commit();
+    BOOST_CHECK_EQUAL(echo.count_statements("UPDATE"), 0u);
+}
+
+// Boundary values through adapters on every backend: the int64 limits, an empty string (not
+// NULL), a string at its VARCHAR limit and one over it (characters, not bytes).
+BOOST_AUTO_TEST_CASE(adapted_boundary_values_round_trip) {
+    constexpr std::int64_t lo = std::numeric_limits<std::int64_t>::min(), hi = std::numeric_limits<std::int64_t>::max();
+    const std::string at_limit = std::string(58, 'a') + "@\xc3\xa9";  // 60 characters, 61 bytes
+    int id_lo = 0, id_hi = 0;
+    {
+        dorm::session s(engine);
+        auto a = s.add(Account{.balance = {lo}, .contact = {at_limit}, .code = {""}});
+        auto b = s.add(Account{.balance = {hi}, .contact = {"b@x"}, .code = {"z"}});
+        s.commit();
+        id_lo = a->id;
+        id_hi = b->id;
+    }
+    dorm::session s(engine);
+    auto a = s.get<Account>(id_lo);
+    BOOST_CHECK(a->balance == Money{lo});
+    BOOST_CHECK_EQUAL(a->contact.text, at_limit);
+    BOOST_CHECK_EQUAL(a->code.text, "");
+    BOOST_CHECK(s.get<Account>(id_hi)->balance == Money{hi});
+    auto top = s.scalars(dorm::select<Account>().where(col(&Account::balance) == Money{hi})).all();
+    BOOST_REQUIRE_EQUAL(top.size(), 1u);
+    BOOST_CHECK_EQUAL(top[0]->id, id_hi);
+    BOOST_CHECK_EQUAL(s.scalars(dorm::select<Account>().where(col(&Account::code) == Code{""})).all().size(), 1u);
+    a->contact = Email{at_limit + "b"};  // 61 characters
+    try {
+        s.commit();
+        BOOST_FAIL("a value over the VARCHAR limit was written");
+    } catch (const dorm::data_error& e) {
+        BOOST_CHECK(contains(e.what(), "ta_account.contact"));
+    }
+    s.rollback();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -33,7 +33,7 @@ void check_text_length(std::string_view text, std::uint32_t n);
 /// A dorm::type_adapter<T> conversion threw `what`, an exception that is not a dorm::error
 /// (from_db while reading the value `read`; to_db while writing when `read` is nullptr): a
 /// data_error naming the C++ type, the value read and the adapter's message (the row reader adds
-/// the table and the column).
+/// the table and the column). `what` is nullptr for an exception not derived from std::exception.
 [[noreturn]] void throw_adapter_failed(std::string_view cpp_type, const value* read, const char* what);
 
 /// Rethrows `e` with the table, column and C++ type filled in where it did not name them yet.

@@ -404,7 +404,8 @@ struct column_traits<T> {
     static constexpr int int_bytes = inner::int_bytes;
     static constexpr std::string_view cpp_name = type_name<T>();
     static constexpr bool has_check = checks_values<inner>();
-    /// A::to_db(v); an exception it throws that is not a dorm::error becomes a data_error.
+    /// A::to_db(v); an exception it throws that is not a dorm::error becomes a data_error (one not
+    /// derived from std::exception too).
     static db to_db(const T& v) {
         try {
             return A::to_db(v);
@@ -412,6 +413,8 @@ struct column_traits<T> {
             throw;
         } catch (const std::exception& e) {
             throw_adapter_failed(cpp_name, nullptr, e.what());
+        } catch (...) {
+            throw_adapter_failed(cpp_name, nullptr, nullptr);
         }
     }
     static void check(const T& v) {
@@ -436,6 +439,8 @@ struct column_traits<T> {
             throw;
         } catch (const std::exception& e) {
             throw_adapter_failed(cpp_name, &shown, e.what());
+        } catch (...) {
+            throw_adapter_failed(cpp_name, &shown, nullptr);
         }
     }
     static void read(driver::statement& s, int c, T& out) {
@@ -448,6 +453,9 @@ struct column_traits<T> {
         } catch (const std::exception& e) {
             const value shown = s.get(c);
             throw_adapter_failed(cpp_name, &shown, e.what());
+        } catch (...) {
+            const value shown = s.get(c);
+            throw_adapter_failed(cpp_name, &shown, nullptr);
         }
     }
     static value to_value(const T& v) { return inner::to_value(to_db(v)); }

@@ -265,6 +265,10 @@ public:
     void key_values(std::vector<value>& out) const;
     /// Reads every column of a row (starting at `first`) into the object.
     void read_row(driver::statement& s, int first);
+    /// read_row() into a persistent object that has a snapshot (refresh, populate_existing): when
+    /// a column cannot be read, the columns read before it are what the database holds, so they
+    /// go into the snapshot too (not changes the next flush would write), and the error goes on.
+    void reread_row(driver::statement& s, int first);
     /// Stores a database-generated key into the autoincrement column.
     void set_generated_key(std::int64_t id);
     /// Sets the autoincrement column back to 0 (a rolled-back INSERT).

@@ -90,6 +90,11 @@ public:
     /// The shards get<T>(pk) looks on: the one the key picks when T is sharded by its primary
     /// key, else all of them (in order).
     std::vector<std::size_t> shards_for_key(const schema::table& t, std::span<const value> pk) const;
+    /// Whether the database of `shard` orders text by its bytes (asked once per session and
+    /// shard: dialect_hooks::text_orders_bytewise_sql); lib/session/sharding.cpp.
+    bool shard_orders_text_bytewise(std::size_t shard);
+    /// The name of shard `i` (for messages).
+    const std::string& shard_name(std::size_t i) const;
     /// A new record's shard, chosen at its INSERT (after its foreign keys were copied from its
     /// parents), or a detached record's as it joins: the key generator first (new rows), then the
     /// table's rule; a table without one follows its many-to-one parent in the session. Sets
@@ -239,6 +244,8 @@ private:
     /// pending (or persistent when it has a row); false when it is in this session already.
     bool enter(const std::shared_ptr<record_base>& rec);
     void release_connection() noexcept;
+    /// A flush (or the commit after it) failed with `what`: the session needs rollback() now.
+    void flush_failed(const char* what) noexcept;
     void forget(record_base* rec) noexcept;
     /// While alive, forget() leaves pending_/deleted_/watch_ alone (one std::erase each would make
     /// forgetting n records O(n^2): a rollback of n INSERTs, a flush of n DELETEs) and keeps the
@@ -293,6 +300,7 @@ private:
     bool two_phase_ = false;
     /// The shard rules (a sharded session only).
     owned_ptr<const dorm::sharded_engine> sharding_;
+    std::vector<signed char> text_bytewise_;  ///< per shard: -1 not asked yet, else 0 / 1
     std::size_t active_shard_ = no_shard;
     dorm::dialect dialect_;
     std::optional<isolation> isolation_;  ///< session_options::isolation
