@@ -68,6 +68,19 @@ struct boards {
     }
 };
 
+/// Wall "w" with pins "p0" and "p1", committed; its key and p0's.
+struct walls {
+    int wall = 0, p0 = 0;
+    explicit walls(dorm::engine& engine) {
+        dorm::session s(engine);
+        auto x = s.add(Wall{.name = "w"});
+        for (const char* l : {"p0", "p1"}) x->pins.push_back(std::make_shared<Pin>(Pin{.label = l}));
+        s.commit();
+        wall = x->id;
+        p0 = x->pins[0]->id;
+    }
+};
+
 /// A board read with its tasks loaded, in a session that then ends.
 std::shared_ptr<Board> detached_board(dorm::engine& engine, int id) {
     dorm::session s(engine);
@@ -270,15 +283,8 @@ BOOST_AUTO_TEST_CASE(a_removed_child_the_new_session_holds_already_is_deleted) {
 
 // Without delete-orphan the removed child keeps its row and loses its parent.
 BOOST_AUTO_TEST_CASE(a_plain_collection_child_removed_while_detached_loses_its_parent) {
-    int w = 0, p0 = 0;
-    {
-        dorm::session s(engine);
-        auto wall = s.add(Wall{.name = "w"});
-        for (const char* l : {"p0", "p1"}) wall->pins.push_back(std::make_shared<Pin>(Pin{.label = l}));
-        s.commit();
-        w = wall->id;
-        p0 = wall->pins[0]->id;
-    }
+    const walls k(engine);
+    const int w = k.wall, p0 = k.p0;
     std::shared_ptr<Wall> wall;
     std::shared_ptr<Pin> pin;
     {
@@ -392,15 +398,8 @@ BOOST_AUTO_TEST_CASE(a_detached_childs_parent_set_to_null_is_applied_on_re_add) 
 // The same without delete-orphan: the pin keeps its row, with a NULL key; the wall, in the
 // session already with its pins loaded, lets go of it.
 BOOST_AUTO_TEST_CASE(a_detached_childs_parent_set_to_null_loses_its_parent_on_re_add) {
-    int w = 0, p0 = 0;
-    {
-        dorm::session s(engine);
-        auto wall = s.add(Wall{.name = "w"});
-        for (const char* l : {"p0", "p1"}) wall->pins.push_back(std::make_shared<Pin>(Pin{.label = l}));
-        s.commit();
-        w = wall->id;
-        p0 = wall->pins[0]->id;
-    }
+    const walls k(engine);
+    const int w = k.wall, p0 = k.p0;
     dorm::session s(engine);
     auto wall = s.get<Wall>(w);
     BOOST_REQUIRE_EQUAL(wall->pins.size(), 2u);
