@@ -69,6 +69,7 @@ bool session_impl::enter(const std::shared_ptr<record_base>& rec) {
         rec->state = object_state::pending;
         pending_.push_back(rec.get());
         if (!pending_index_stale_) maps_->pending_index.emplace(rec->object(), rec.get());
+        if (rec->layout().rel_count) rec->adopt_detached_parents();
     }
     return true;
 }

@@ -303,6 +303,32 @@ void record_base::wire_rel(std::size_t i, bool from_db, object_list& items) {
     if (rel.weak) rel.ops->set_weak(m, true);  // the child -> parent side of a pair must not own the parent
 }
 
+void record_base::adopt_detached_parents() {
+    const std::vector<const void*> collections = detached_records::take_new_appends(obj_);
+    if (collections.empty()) return;
+    const record_layout& l = *layout_;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        const relationship_info* back = back_of(rel);
+        if (!rel.many_to_one || !back || !back->collection) continue;
+        void* m = at(obj_, rel.offset);
+        if (!rel.ops->loaded(m) || rel.ops->get(m)) continue;  // (a parent set: it decides)
+        for (const void* c : collections) {
+            // the collection's owner, if it is a detached object of the partner's struct that holds
+            // this object in that member now
+            const void* owner_at = static_cast<const char*>(c) - back->offset;
+            std::shared_ptr<void> parent = detached_records::object_at(owner_at, &rel.target());
+            if (!parent) continue;
+            object_list held;
+            back->ops->items(at(parent.get(), back->offset), held);
+            if (std::none_of(held.begin(), held.end(), [&](const std::shared_ptr<void>& p) { return p.get() == obj_; }))
+                continue;
+            rel.ops->add(m, parent);  // (the back reference; the add walk wires and joins it)
+            break;
+        }
+    }
+}
+
 void record_base::left_parent_while_detached(const relationship_info& rel) {
     // `child->parent = nullptr` while the object was detached, and its key still names the parent
     // it had then (a key set directly to another row decides instead): it leaves that parent now,

@@ -430,4 +430,27 @@ BOOST_AUTO_TEST_CASE(a_detached_childs_parent_set_to_null_loses_its_parent_on_re
     BOOST_CHECK(dorm_test::column_of(engine, "dr_pin", "wall_id", p1->id) == other->id);
 }
 
+// A new task pushed into a DETACHED board's collection, then only the task add()ed: the task
+// belongs to that board (SQLAlchemy's backref sets task.board at the append, and add() cascades
+// along it to the board, which joins the session again). Before, the task was inserted without
+// its board (session 22's trial).
+BOOST_AUTO_TEST_CASE(a_new_child_pushed_into_a_detached_parent_belongs_to_it) {
+    const boards k(engine);
+    auto b = detached_board(engine, k.b1);
+    auto t = std::make_shared<Task>(Task{.text = "t2"});
+    b->tasks.push_back(t);
+    b->title = "B1";
+    dorm::session s(engine);
+    s.add(t);
+    BOOST_CHECK(t->board.get() == b);
+    BOOST_CHECK(s.contains(b));
+    s.commit();
+    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", t->id) == k.b1);
+    BOOST_CHECK_EQUAL(rows("cm_task"), 3);
+    dorm::session v(engine);
+    auto again = v.get<Board>(k.b1);
+    BOOST_CHECK_EQUAL(again->title, "B1");
+    BOOST_CHECK_EQUAL(again->tasks.size(), 3u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

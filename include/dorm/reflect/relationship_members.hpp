@@ -15,10 +15,12 @@ namespace dorm {
 namespace detail {
 /// Throws detached_instance_error (reading an unloaded relationship without a session).
 [[noreturn]] void throw_detached(const char* what);
-/// A collection that is in no session gained `obj`: when `obj` is a detached object with a row,
-/// the parent it left is not to treat it as an orphan when it joins a session again (it went to
-/// this collection; lib/session/detached.cpp).
-void note_unhooked_append(const void* obj) noexcept;
+/// A collection (the member at `collection`) that is in no session gained `obj`: when `obj` is a
+/// detached object with a row, the parent it left is not to treat it as an orphan when it joins a
+/// session again (it went to this collection); when `obj` is new and the collection's owner is a
+/// detached object, `obj` joining a session finds that parent (the back reference the append
+/// would have set in a session). lib/session/detached.cpp.
+void note_unhooked_append(const void* obj, const void* collection) noexcept;
 /// Releases `items` without recursion: a collection destroyed while another one is being destroyed
 /// on this thread hands its items to the outer one, which releases them one at a time (a
 /// 1,000,000-deep chain held through dorm::many would otherwise overflow the stack).
@@ -189,7 +191,7 @@ private:
         if (hook_)
             hook_->changed(this, std::static_pointer_cast<void>(item), added);
         else if (added)
-            detail::note_unhooked_append(item.get());
+            detail::note_unhooked_append(item.get(), this);
     }
 
     static const void* item_at(const void* items, std::size_t i) {

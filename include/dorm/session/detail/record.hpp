@@ -174,6 +174,11 @@ public:
     /// since it left its session (note_unhooked_append): it went to another parent.
     static std::shared_ptr<record_base> find(const std::shared_ptr<void>& obj, const record_layout* layout,
                                              bool* appended = nullptr);
+    /// The collections (member addresses) that gained the new object `obj` while their owners were
+    /// in no session, forgotten here as they are returned.
+    static std::vector<const void*> take_new_appends(const void* obj);
+    /// The object at `addr` if a record with `layout` remembers it, else null.
+    static std::shared_ptr<void> object_at(const void* addr, const record_layout* layout);
     /// A session takes `rec` back (it is remembered: rec->detached_known); `children` (if given)
     /// receives what its collections held when it left (record_base::loaded_children).
     static void attach(record_base* rec, detached_children* children = nullptr);
@@ -297,6 +302,12 @@ public:
     /// NULL) — unless it went to another parent meanwhile. SQLAlchemy keeps a detached object's
     /// collection history likewise. (Many-to-many collections keep theirs in assoc_db_.)
     void removed_while_detached(const detached_children& before);
+    /// A new object joining a session: a many-to-one it has not set whose partner collection, in a
+    /// detached object, gained it while that object was in no session (`detached_parent->children
+    /// .push_back(child)`, then `session.add(child)`) points to that object, as the append would
+    /// have made it in a session; the add walk then brings the parent in (SQLAlchemy's backref
+    /// and save-update cascade do the same).
+    void adopt_detached_parents();
     /// Back in a session with a row, wiring relationship `rel` whose member holds `items`: a child
     /// that was in it when the object left (`before`), has a row, now names another parent by its
     /// foreign key and was not appended since (it was moved while this object was detached: its
