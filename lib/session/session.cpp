@@ -408,6 +408,13 @@ void session_impl::refresh(record_base* rec) {
     const auto all = cascade_closure(rec, true);
     for (auto& r : all)
         if (r->state == object_state::persistent) r->discard_changes();
+    // SQLAlchemy expires them first: a pending object the cascade reaches (a new child appended
+    // to a loaded collection, never flushed) leaves the session, and the loaded relationships'
+    // unflushed history is dropped (the children's own many-to-one still decide their keys)
+    for (std::size_t i = 1; i < all.size(); ++i)
+        if (all[i]->owner == this && all[i]->state == object_state::pending) forget(all[i].get());
+    for (auto& r : all)
+        if (r->owner == this) r->unload_relationships();
     autoflush();
     if (!reread(rec))
         throw invalid_request_error("dorm: could not refresh the " + rec->table().type_name +

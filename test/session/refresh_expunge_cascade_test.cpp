@@ -196,4 +196,35 @@ BOOST_AUTO_TEST_CASE(an_expunged_parent_held_by_a_loaded_many_to_one_stays_detac
     BOOST_CHECK_EQUAL(v.get<Book>(book->id)->title, "x2");
 }
 
+// A new child appended to a loaded cascade("all") collection and never flushed leaves the session
+// when the parent is refreshed (SQLAlchemy's refresh expires along "refresh-expire", which
+// expunges a pending object: Session._conditional_expire); with the default cascade the child is
+// not reached and is inserted by the refresh's autoflush, with its parent's key. Before, the
+// cascade-all child was inserted too (session 23's trial).
+BOOST_AUTO_TEST_CASE(refresh_expunges_a_pending_child_of_a_cascade_all_collection) {
+    const seeded k(engine);
+    dorm::session s(engine);
+    auto inv = s.get<Invoice>(k.invoice);
+    BOOST_REQUIRE_EQUAL(inv->lines.size(), 2u);
+    auto fresh = std::make_shared<InvoiceLine>(InvoiceLine{.item = "new"});
+    inv->lines.push_back(fresh);
+    BOOST_REQUIRE(s.contains(fresh));
+    s.refresh(inv);
+    BOOST_CHECK(!s.contains(fresh));
+    BOOST_CHECK_EQUAL(inv->lines.size(), 2u);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("invoice_line"), 2);
+
+    auto au = s.get<Author>(k.author);
+    BOOST_REQUIRE_EQUAL(au->books.size(), 2u);
+    auto book = std::make_shared<Book>(Book{.title = "z"});
+    au->books.push_back(book);
+    s.refresh(au);
+    BOOST_CHECK(s.contains(book));
+    BOOST_CHECK_EQUAL(au->books.size(), 3u);
+    BOOST_CHECK(book->author_id == k.author);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("book"), 3);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
