@@ -572,11 +572,36 @@ void record_base::drop_stale_children(std::size_t index, const detached_children
     const column_slot& fk = target.cols[rel.target_fk];
     const value mine = layout_key_value(*layout_, obj_);
     void* m = at(obj_, rel.offset);
+    const relationship_info* back = back_of(rel);
+    // its own many-to-one left this object while both were detached: set to another object, or
+    // to nullptr (a session would have taken it out of this collection at once, as SQLAlchemy's
+    // backref does on detached objects too)
+    auto left_by_its_member = [&](const void* child) {
+        if (!back || back->collection) return false;
+        const void* back_m = at(child, back->offset);
+        if (!back->ops->loaded(back_m)) return false;
+        const auto parent = back->ops->get(back_m);
+        if (!parent) return static_cast<const one_base*>(back_m)->cleared_unhooked();
+        return parent.get() != obj_ && (generated_key_unset_of(*layout_, parent.get()) ||
+                                        layout_key_value(*layout_, parent.get()) != mine);
+    };
     std::erase_if(items, [&](const std::shared_ptr<void>& child) {
-        if (!held_then.count(child.get()) || fk.ops->to_value(at(child.get(), fk.obj)) == mine) return false;
-        bool appended = false;  // (moved here again)
-        const auto r = detached_records::find(child, &target, &appended);
-        if (!r || appended || !r->has_snapshot || r->snapshot_column(rel.target_fk) == mine) return false;  // its row says ours
+        if (!held_then.count(child.get())) return false;
+        record_base* in = find_record(owner, target, child.get());  // (it joined this session first)
+        if (in && in->state == object_state::deleted) {  // an orphan this session deletes: not ours
+            rel.ops->remove(m, child.get());
+            return true;
+        }
+        const bool key_elsewhere = fk.ops->to_value(at(child.get(), fk.obj)) != mine;
+        if (!key_elsewhere && !left_by_its_member(child.get())) return false;
+        bool appended = false;  // (appended here again: ours)
+        const auto r = in ? in->shared_from_this() : detached_records::find(child, &target, &appended);
+        if (!r || appended) return false;
+        // a key moved by another session: only when its row says so (else a key set directly
+        // while detached, which the child's flush writes)
+        if (key_elsewhere && !left_by_its_member(child.get()) &&
+            (!r->has_snapshot || r->snapshot_column(rel.target_fk) == mine))
+            return false;
         rel.ops->remove(m, child.get());
         return true;
     });

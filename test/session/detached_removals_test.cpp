@@ -453,4 +453,49 @@ BOOST_AUTO_TEST_CASE(a_new_child_pushed_into_a_detached_parent_belongs_to_it) {
     BOOST_CHECK_EQUAL(again->tasks.size(), 3u);
 }
 
+// Parent and child both detached; the child's many-to-one is set to nullptr or to another board
+// while they are: re-adding the old parent (before or after the child) does not take the child
+// back through its stale collection (a session, or SQLAlchemy's backref on detached objects,
+// would have taken it out of the collection at the assignment). Before, the old board's
+// collection re-asserted `task->board` and the change was lost (session 23's trial).
+BOOST_AUTO_TEST_CASE(a_detached_childs_parent_change_wins_over_the_old_parents_stale_collection) {
+    for (const bool to_null : {true, false}) {
+        for (const bool parent_first : {true, false}) {
+            BOOST_TEST_CONTEXT("set to nullptr: " << to_null << ", old parent added first: " << parent_first) {
+                meta.drop_all(engine);
+                meta.create_all(engine);
+                const boards k(engine);
+                std::shared_ptr<Board> b1, b2;
+                {
+                    dorm::session s(engine);
+                    b1 = s.get<Board>(k.b1);
+                    b2 = s.get<Board>(k.b2);
+                    BOOST_REQUIRE_EQUAL(b1->tasks.size(), 2u);
+                }
+                auto t0 = b1->tasks[0]->text == "t0" ? b1->tasks[0] : b1->tasks[1];
+                if (to_null)
+                    t0->board = nullptr;
+                else
+                    t0->board = b2;
+                dorm::session s(engine);
+                if (parent_first) s.add(b1);
+                s.add(t0);
+                if (!parent_first) s.add(b1);
+                if (!to_null) s.add(b2);
+                s.commit();
+                BOOST_CHECK(!holds(b1->tasks, t0));
+                if (to_null) {
+                    BOOST_CHECK_EQUAL(rows("cm_task"), 1);  // the orphan is deleted
+                } else {
+                    BOOST_CHECK(dorm_test::column_of(engine, "cm_task", "board_id", k.t0) == k.b2);
+                    BOOST_CHECK(t0->board.get() == b2);
+                    BOOST_CHECK_EQUAL(rows("cm_task"), 2);
+                }
+                dorm::session v(engine);
+                BOOST_CHECK_EQUAL(v.get<Board>(k.b1)->tasks.size(), 1u);
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -235,6 +235,7 @@ public:
     const void* tracked_target() const noexcept { return tracked_; }
     /// Whether it was set to nullptr while it had no hook (its owner detached) and had, or may
     /// have had, a target; reading it resets it.
+    bool cleared_unhooked() const noexcept { return cleared_unhooked_; }
     bool take_cleared_unhooked() noexcept {
         const bool c = cleared_unhooked_;
         cleared_unhooked_ = false;
