@@ -29,10 +29,6 @@ struct registry {
     std::size_t sweep_at = 1024;
     /// by_object.size(), readable without the lock: add() of new objects skips an empty registry.
     std::atomic<std::size_t> size{0};
-    /// New objects (not in by_object) appended to a collection in no session while the registry
-    /// held something: the collections' addresses (see detached_records::take_new_appends).
-    std::unordered_map<const void*, std::vector<const void*>> new_appends;
-    std::atomic<std::size_t> new_appends_size{0};
     void count() noexcept { size.store(by_object.size(), std::memory_order_release); }
 };
 
@@ -133,36 +129,12 @@ void detached_records::attach(record_base* rec, detached_children* children) {
     r.count();
 }
 
-void note_unhooked_append(const void* obj, const void* collection) noexcept {
+void detached_records::note_append(const void* obj) noexcept {
     registry& r = the_registry();
     if (r.size.load(std::memory_order_acquire) == 0) return;  // (building a new graph: nothing to note)
     std::lock_guard lock(r.m);
     auto it = r.by_object.find(obj);
-    if (it != r.by_object.end()) {
-        it->second.appended = true;
-        return;
-    }
-    try {
-        // (entries of objects that never join a session are dropped in bulk: the entry only helps,
-        // and a parent found through it is checked to hold the object)
-        if (r.new_appends.size() >= 65536) r.new_appends.clear();
-        auto& cols = r.new_appends[obj];
-        if (std::find(cols.begin(), cols.end(), collection) == cols.end()) cols.push_back(collection);
-    } catch (...) {  // out of memory: the object joins without its parent, as before
-    }
-    r.new_appends_size.store(r.new_appends.size(), std::memory_order_release);
-}
-
-std::vector<const void*> detached_records::take_new_appends(const void* obj) {
-    registry& r = the_registry();
-    if (r.new_appends_size.load(std::memory_order_acquire) == 0) return {};
-    std::lock_guard lock(r.m);
-    auto it = r.new_appends.find(obj);
-    if (it == r.new_appends.end()) return {};
-    std::vector<const void*> out = std::move(it->second);
-    r.new_appends.erase(it);
-    r.new_appends_size.store(r.new_appends.size(), std::memory_order_release);
-    return out;
+    if (it != r.by_object.end()) it->second.appended = true;
 }
 
 std::shared_ptr<void> detached_records::object_at(const void* addr, const record_layout* layout) {

@@ -129,6 +129,47 @@ void session_impl::cascade_into_flush() {
         r->sync_parents();
         r->propagate_to_children();
     }
+    cascade_renamed_keys();
+}
+
+void session_impl::cascade_renamed_keys() {
+    // The renamed keys (the loaded relationships' children followed them above). Objects reached
+    // by no loaded relationship still hold the old key in memory: the database moves their rows
+    // (ON UPDATE CASCADE), so they take the new key without an UPDATE of their own. (SQLAlchemy's
+    // DetectKeySwitch only reaches objects whose many-to-one is loaded; the others stay stale
+    // until expired, and one whose primary key holds the column fails its next UPDATE.)
+    struct rename {
+        const schema::table* table;
+        value before, after;
+        std::uint32_t shard;  // (the same key on another shard is another row)
+    };
+    std::vector<rename> renames;
+    for (record_base* r : watch_) {
+        if (r->state != object_state::persistent || !r->has_snapshot) continue;
+        const schema::table& t = r->table();
+        if (t.primary_key.size() != 1) continue;
+        const int key_col = t.primary_key.front();
+        if (r->column_changed(key_col)) renames.push_back({&t, r->snapshot_column(key_col), r->get_column(key_col), r->ident.shard});
+    }
+    if (renames.empty()) return;
+    for (record_base* r : watch_) {
+        if (r->state != object_state::persistent || !r->has_snapshot) continue;
+        const schema::table& t = r->table();
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            const schema::column& col = t.columns[c];
+            if (!col.references || col.on_update != fk_action::cascade) continue;
+            const schema::table* target = &col.references();
+            if (target->primary_key.size() != 1 || col.references_column != target->primary_key.front()) continue;
+            const int ci = static_cast<int>(c);
+            if (r->column_changed(ci)) continue;  // set directly: this flush writes it
+            const value now = r->get_column(ci);
+            for (const rename& n : renames)
+                if (n.table == target && n.shard == r->ident.shard && now == n.before) {
+                    key_cascaded(r, ci, n.after);  // (its row follows the parent's UPDATE)
+                    break;
+                }
+        }
+    }
 }
 
 bool session_impl::has_changes() {

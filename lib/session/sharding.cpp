@@ -250,6 +250,11 @@ public:
     void check_text_keys(session_impl& s, const std::vector<std::size_t>& shards) const;
 
 private:
+    /// Whether two rows read tie on the keys before key `i` and hold different text in key `i`
+    /// (only then does the order of text decide anything: `order_by(rank, name)` with distinct
+    /// ranks never compares names).
+    bool text_key_decides(std::size_t i) const;
+
     std::vector<bool> desc_;
     std::vector<bool> nulls_high_;  ///< per key: NULL compares above every value
     std::optional<std::int64_t> limit_, offset_;
@@ -284,37 +289,6 @@ void shard_merge::read_keys(driver::statement& st) {
     row_keys_.push_back(std::move(k));
 }
 
-void shard_merge::check_text_keys(session_impl& s, const std::vector<std::size_t>& shards) const {
-    const std::size_t first = per_shard.columns.size() - keys;
-    const dialect_hooks& h = hooks(s.dialect());
-    for (std::size_t i = 0; i < keys; ++i) {
-        if (std::none_of(row_keys_.begin(), row_keys_.end(),
-                         [i](const std::vector<value>& k) { return k[i].kind() == value_kind::text; }))
-            continue;
-        const ast::expr& e = *per_shard.columns[first + i];
-        std::string what = "ORDER BY item " + std::to_string(i + 1);
-        std::string why;
-        if (e.k == ast::expr::kind::column && e.table) {
-            const schema::column& c = e.table->columns[static_cast<std::size_t>(e.column)];
-            what = e.table->name + "." + c.name;
-            if (!h.collation_is_bytewise(c.collation)) why = "its collation " + c.collation;
-        }
-        if (why.empty() && !h.text_orders_bytewise_sql().empty())
-            for (std::size_t shard : shards)
-                if (!s.shard_orders_text_bytewise(shard)) {
-                    why = "the database of shard '" + s.shard_name(shard) + "' (its collation is not C / POSIX)";
-                    break;
-                }
-        if (why.empty()) continue;
-        throw invalid_request_error(
-            "dorm::sharded_engine: the rows of several shards cannot be merged in the order of " + what + ": " + why +
-            " orders text otherwise than by its bytes, and dorm cannot reproduce that order (merging by bytes "
-            "would return other rows than one database). Order by a key that is not text, run the query on one "
-            "shard (dorm::on_shard), or give the shards' databases a byte-order collation (PostgreSQL: "
-            "LC_COLLATE 'C'; MariaDB: no dorm::collation, or a *_nopad_bin one)");
-    }
-}
-
 namespace {
 int compare_values(const value& a, const value& b, bool nulls_high) {
     if (a.is_null() || b.is_null()) {
@@ -342,6 +316,62 @@ int compare_values(const value& a, const value& b, bool nulls_high) {
     return static_cast<int>(a.kind()) < static_cast<int>(b.kind()) ? -1 : 1;
 }
 }  // namespace
+
+bool shard_merge::text_key_decides(std::size_t i) const {
+    std::vector<std::size_t> idx(row_keys_.size());
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    const auto prefix_less = [&](std::size_t x, std::size_t y) {
+        for (std::size_t j = 0; j < i; ++j)
+            if (int c = compare_values(row_keys_[x][j], row_keys_[y][j], nulls_high_[j]); c != 0) return c < 0;
+        return false;
+    };
+    std::sort(idx.begin(), idx.end(), prefix_less);
+    for (std::size_t a = 0; a < idx.size();) {
+        std::size_t b = a + 1;
+        while (b < idx.size() && !prefix_less(idx[a], idx[b])) ++b;  // [a, b): the same keys before i
+        const value* text = nullptr;
+        for (std::size_t r = a; r < b; ++r) {
+            const value& v = row_keys_[idx[r]][i];
+            if (v.kind() != value_kind::text) continue;
+            if (!text)
+                text = &v;
+            else if (v.as_text() != text->as_text())
+                return true;
+        }
+        a = b;
+    }
+    return false;
+}
+
+void shard_merge::check_text_keys(session_impl& s, const std::vector<std::size_t>& shards) const {
+    const std::size_t first = per_shard.columns.size() - keys;
+    const dialect_hooks& h = hooks(s.dialect());
+    for (std::size_t i = 0; i < keys; ++i) {
+        if (!text_key_decides(i)) continue;
+        const ast::expr& e = *per_shard.columns[first + i];
+        std::string what = "ORDER BY item " + std::to_string(i + 1);
+        std::string why;
+        if (e.k == ast::expr::kind::column && e.table) {
+            const schema::column& c = e.table->columns[static_cast<std::size_t>(e.column)];
+            what = e.table->name + "." + c.name;
+            if (!h.collation_is_bytewise(c.collation)) why = "its collation " + c.collation;
+        }
+        if (why.empty() && !h.text_orders_bytewise_sql().empty())
+            for (std::size_t shard : shards)
+                if (!s.shard_orders_text_bytewise(shard)) {
+                    why = "the database of shard '" + s.shard_name(shard) + "' (its collation is not C / POSIX)";
+                    break;
+                }
+        if (why.empty()) continue;
+        throw invalid_request_error(
+            "dorm::sharded_engine: the rows of several shards cannot be merged in the order of " + what + ": " + why +
+            " orders text otherwise than by its bytes, and dorm cannot reproduce that order (merging by bytes "
+            "would return other rows than one database). Order by a key that is not text, run the query on one "
+            "shard (dorm::on_shard), or give the shards' databases a byte-order collation (PostgreSQL: "
+            "LC_COLLATE 'C'; MariaDB: no dorm::collation, or a *_nopad_bin one)");
+    }
+}
+
 
 std::vector<std::size_t> shard_merge::order(std::size_t rows) const {
     std::vector<std::size_t> idx(rows);

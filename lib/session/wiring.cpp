@@ -15,6 +15,7 @@
 #include <dorm/session/detail/work_counts.hpp>
 
 #include "session/detached_children.hpp"
+#include "session/unhooked_items.hpp"
 
 namespace dorm::detail {
 
@@ -141,6 +142,7 @@ void one_base::take_over(const one_base& from) noexcept {
 }
 
 void unhooked_refs::arm(const void* target) {
+    unhooked_items::arm(target);  // the collections outside a session that hold it
     if (unhooked_count.load(std::memory_order_relaxed) == 0) return;
     auto& r = registry();
     std::lock_guard lock(r.mutex);
@@ -150,6 +152,7 @@ void unhooked_refs::arm(const void* target) {
 }
 
 void unhooked_refs::check(session_impl* s) {
+    unhooked_items::check(s);
     if (armed_count.load(std::memory_order_relaxed) == 0) return;
     std::vector<std::pair<const void*, const one_base*>> refs;
     {
@@ -304,7 +307,7 @@ void record_base::wire_rel(std::size_t i, bool from_db, object_list& items) {
 }
 
 void record_base::adopt_detached_parents() {
-    const std::vector<const void*> collections = detached_records::take_new_appends(obj_);
+    const std::vector<const void*> collections = unhooked_items::collections_holding(obj_);
     if (collections.empty()) return;
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
@@ -931,6 +934,19 @@ void record_base::on_delete_rels() {
         for (auto& child : items) {
             record_base* r = find_record(owner, rel.target(), child.get());
             if (rel.cascade_delete) {
+                if (!r) {
+                    // a child with a row that left the session (expunged, or its session ended)
+                    // while the loaded collection kept it: the delete cascade takes it back in and
+                    // deletes it, as SQLAlchemy's Session._delete_impl attaches a detached state
+                    // the cascade reaches (its row would otherwise outlive the parent's). Its
+                    // many-to-one lets go of this object first: the add walk would otherwise reach
+                    // this object through it and take back its deletion.
+                    if (auto back_in = detached_records::find(child, &rel.target())) {
+                        if (back && !back->collection) back->ops->remove(at(child.get(), back->offset), obj_);
+                        owner->add(back_in);
+                        r = find_record(owner, rel.target(), child.get());
+                    }
+                }
                 if (r) owner->remove(r);
             } else {
                 // the child loses its parent: no back reference, NULL foreign key

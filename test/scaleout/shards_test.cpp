@@ -757,6 +757,11 @@ BOOST_AUTO_TEST_CASE(text_keys_merge_in_byte_order_and_a_linguistic_collation_is
         BOOST_TEST(!one.empty());
         // a key that is not text still merges
         BOOST_TEST(s.scalars(dorm::select<FoldedWord>().order_by(col(&FoldedWord::id)).limit(3)).all().size() == 3u);
+        // so does a text key after one that decides every comparison (distinct ids)
+        auto by_id = s.scalars(dorm::select<FoldedWord>().order_by(col(&FoldedWord::id).desc(), col(&FoldedWord::text)).limit(3)).all();
+        std::vector<std::string> got;
+        for (const auto& w : by_id) got.push_back(w->text);
+        BOOST_TEST(got == (std::vector<std::string>{"Fig", "elder", "Date"}), boost::test_tools::per_element());
     } else {
         auto folded = s.scalars(dorm::select<FoldedWord>().order_by(col(&FoldedWord::text)).limit(4)).all();
         std::vector<std::string> got;
@@ -788,6 +793,9 @@ BOOST_AUTO_TEST_CASE(text_keys_merge_in_byte_order_and_a_linguistic_collation_is
             BOOST_TEST(m.find("shard 'a'") != std::string::npos, m);
         }
         t.rollback();
+        // a text key that no comparison reaches (the ids before it are distinct) merges
+        auto by_id = t.scalars(dorm::select<Word>().order_by(col(&Word::id), col(&Word::text)).limit(2)).all();
+        BOOST_TEST(texts(by_id) == (std::vector<std::string>{"apple", "Banana"}), boost::test_tools::per_element());
         // each database alone orders by its collation: apple, Banana, ...
         auto one = t.scalars(dorm::select<Word>().order_by(col(&Word::text)), dorm::on_shard("a")).all();
         BOOST_REQUIRE(one.size() >= 2u);

@@ -498,4 +498,37 @@ BOOST_AUTO_TEST_CASE(a_detached_childs_parent_change_wins_over_the_old_parents_s
     }
 }
 
+// An expunged child still in the loaded collection of a parent removed with a delete cascade:
+// SQLAlchemy's delete cascade attaches the detached child and deletes it (Session._delete_impl);
+// dorm skipped it and the parent's DELETE failed on the child's foreign key.
+BOOST_AUTO_TEST_CASE(a_delete_cascade_reaches_an_expunged_child) {
+    const boards k(engine);
+    {
+        dorm::session s(engine);
+        auto b = s.get<Board>(k.b1);
+        BOOST_REQUIRE_EQUAL(b->tasks.size(), 2u);
+        auto t0 = b->tasks[0];
+        s.expunge(t0);
+        BOOST_CHECK(!s.contains(t0));
+        s.remove(b);
+        s.commit();
+        BOOST_CHECK(!s.contains(t0));  // deleted: gone from the session after the commit
+    }
+    BOOST_CHECK_EQUAL(rows("cm_task"), 0);
+    BOOST_CHECK_EQUAL(rows("cm_board"), 1);  // b2
+}
+
+// The same after the parent's session ended: the parent and its loaded children come back in a
+// new session, one child expunged there first.
+BOOST_AUTO_TEST_CASE(a_delete_cascade_of_a_re_added_parent_reaches_every_child) {
+    const boards k(engine);
+    auto b = detached_board(engine, k.b1);
+    dorm::session s(engine);
+    s.add(b);
+    s.expunge(b->tasks[1]);
+    s.remove(b);
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("cm_task"), 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -269,4 +269,37 @@ BOOST_AUTO_TEST_CASE(adapted_boundary_values_round_trip) {
     s.rollback();
 }
 
+// A NUL byte inside text, through an adapter and a plain column alike: SQLite and MariaDB store
+// and return all three bytes; PostgreSQL's text cannot hold one, so the write is a data_error
+// naming the column (never a value cut at the NUL) and nothing is written.
+BOOST_AUTO_TEST_CASE(a_nul_byte_in_text_round_trips_or_is_refused) {
+    const std::string with_nul("a\0b", 3);
+    int id = 0;
+    {
+        dorm::session s(engine);
+        auto a = s.add(Account{.balance = {1}, .contact = {"n@x"}, .code = {with_nul}});
+        if (dorm_test::is_postgresql()) {
+            try {
+                s.commit();
+                BOOST_FAIL("PostgreSQL took text with a NUL byte");
+            } catch (const dorm::data_error& e) {
+                BOOST_CHECK_MESSAGE(contains(e.what(), "ta_account.code"), e.what());
+            }
+            s.rollback();
+            BOOST_CHECK_EQUAL(rows("ta_account"), 0);
+            return;
+        }
+        s.commit();
+        id = a->id;
+    }
+    dorm::session s(engine);
+    auto a = s.get<Account>(id);
+    BOOST_REQUIRE(a);
+    BOOST_CHECK_EQUAL(a->code.text.size(), 3u);
+    BOOST_CHECK(a->code.text == with_nul);
+    auto found = s.scalars(dorm::select<Account>().where(col(&Account::code) == Code{with_nul})).all();
+    BOOST_CHECK_EQUAL(found.size(), 1u);
+    BOOST_CHECK(s.scalars(dorm::select<Account>().where(col(&Account::code) == Code{"a"})).all().empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,12 +15,26 @@ namespace dorm {
 namespace detail {
 /// Throws detached_instance_error (reading an unloaded relationship without a session).
 [[noreturn]] void throw_detached(const char* what);
-/// A collection (the member at `collection`) that is in no session gained `obj`: when `obj` is a
-/// detached object with a row, the parent it left is not to treat it as an orphan when it joins a
-/// session again (it went to this collection); when `obj` is new and the collection's owner is a
-/// detached object, `obj` joining a session finds that parent (the back reference the append
-/// would have set in a session). lib/session/detached.cpp.
-void note_unhooked_append(const void* obj, const void* collection) noexcept;
+/// A collection (the member at `collection`) that is in no session gained `obj`. It is remembered
+/// while the collection holds it and stays out of a session: `obj` joining a session then finds
+/// the collection's owner if that is a detached object (the back reference the append would have
+/// set in a session), and a flush that would save `obj` without a new owner refuses (SQLAlchemy's
+/// backref would have brought the owner in). When `obj` is a detached object with a row, the
+/// parent it left is not to treat it as an orphan when it joins a session again (it went to this
+/// collection). Returns whether it is remembered. lib/session/unhooked_items.cpp.
+bool note_unhooked_append(const void* obj, const void* collection) noexcept;
+/// The collection at `collection` let go of `obj` while in no session.
+void note_unhooked_erase(const void* obj, const void* collection) noexcept;
+/// The collection at `collection` (its `n` items read by `get`) joins a session, is reached
+/// through raw() or dies: it holds nothing noted any more.
+void forget_unhooked_collection(const void* collection, const void* items, std::size_t n,
+                                const void* (*get)(const void* items, std::size_t i)) noexcept;
+/// The collection at `to` is a copy of the one at `from` (its `n` items read by `get`): the items
+/// noted in `from` are noted in `to` instead (as a dorm::one's copy is tracked instead of its
+/// source: the copy is what add() of a value, a vector of values or make_shared keeps); returns
+/// whether there were any.
+bool take_over_unhooked_collection(const void* from, const void* to, const void* items, std::size_t n,
+                                   const void* (*get)(const void* items, std::size_t i)) noexcept;
 /// Releases `items` without recursion: a collection destroyed while another one is being destroyed
 /// on this thread hands its items to the outer one, which releases them one at a time (a
 /// 1,000,000-deep chain held through dorm::many would otherwise overflow the stack).
@@ -86,10 +100,20 @@ public:
     using const_iterator = typename container::const_iterator;
 
     many() = default;
-    many(std::initializer_list<std::shared_ptr<T>> items) : items_(items), loaded_(true) {}
-    // Copying a relationship copies its content but not its wiring.
-    many(const many& o) : items_(o.items_), loaded_(o.loaded_) {}
+    /// A collection built in place counts as appended to (see push_back).
+    many(std::initializer_list<std::shared_ptr<T>> items) : items_(items), loaded_(true) {
+        for (auto& it : items_)
+            if (it) noted_ |= detail::note_unhooked_append(it.get(), this);
+    }
+    // Copying a relationship copies its content but not its wiring (the items appended to the
+    // original outside a session count as appended to the copy instead).
+    many(const many& o) : items_(o.items_), loaded_(o.loaded_) {
+        if (!o.noted_) return;
+        noted_ = detail::take_over_unhooked_collection(&o, this, &items_, items_.size(), &item_at);
+        o.noted_ = false;
+    }
     ~many() {
+        if (noted_) detail::forget_unhooked_collection(this, &items_, items_.size(), &item_at);
         if (items_.empty()) return;
         std::vector<std::shared_ptr<void>> items;
         try {
@@ -162,9 +186,11 @@ public:
     bool loaded() const noexcept { return loaded_; }
 
     // -- for the session --------------------------------------------------------------------
-    /// The items, for an edit that bypasses notifications (drops the lookup set).
+    /// The items, for an edit that bypasses notifications (drops the lookup set, and the items
+    /// appended outside a session no longer count as appended).
     container& raw() noexcept {
         index_.invalidate();
+        forget_noted();
         return items_;
     }
     const container& raw() const noexcept { return items_; }
@@ -177,10 +203,18 @@ public:
         index_.appended(items_.back().get());
     }
     void set_loaded(bool l) noexcept { loaded_ = l; }
-    void set_hook(detail::relation_hook* h) noexcept { hook_ = h; }
+    void set_hook(detail::relation_hook* h) noexcept {
+        forget_noted();
+        hook_ = h;
+    }
     detail::relation_hook* hook() const noexcept { return hook_; }
 
 private:
+    void forget_noted() const noexcept {
+        if (!noted_) return;
+        detail::forget_unhooked_collection(this, &items_, items_.size(), &item_at);
+        noted_ = false;
+    }
     void ensure_loaded() const {
         if (loaded_) return;
         if (!hook_) detail::throw_detached("collection");
@@ -191,7 +225,9 @@ private:
         if (hook_)
             hook_->changed(this, std::static_pointer_cast<void>(item), added);
         else if (added)
-            detail::note_unhooked_append(item.get(), this);
+            noted_ |= detail::note_unhooked_append(item.get(), this);
+        else if (noted_)
+            detail::note_unhooked_erase(item.get(), this);
     }
 
     static const void* item_at(const void* items, std::size_t i) {
@@ -200,6 +236,7 @@ private:
 
     container items_;
     mutable bool loaded_ = true;
+    mutable bool noted_ = false;  ///< items appended outside a session are noted (note_unhooked_append)
     detail::relation_hook* hook_ = nullptr;
     detail::many_index index_;
 };

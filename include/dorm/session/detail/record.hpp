@@ -174,9 +174,9 @@ public:
     /// since it left its session (note_unhooked_append): it went to another parent.
     static std::shared_ptr<record_base> find(const std::shared_ptr<void>& obj, const record_layout* layout,
                                              bool* appended = nullptr);
-    /// The collections (member addresses) that gained the new object `obj` while their owners were
-    /// in no session, forgotten here as they are returned.
-    static std::vector<const void*> take_new_appends(const void* obj);
+    /// A collection in no session gained `obj` (note_unhooked_append): if it is remembered, it went
+    /// to another parent.
+    static void note_append(const void* obj) noexcept;
     /// The object at `addr` if a record with `layout` remembers it, else null.
     static std::shared_ptr<void> object_at(const void* addr, const record_layout* layout);
     /// A session takes `rec` back (it is remembered: rec->detached_known); `children` (if given)

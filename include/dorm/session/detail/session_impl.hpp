@@ -210,6 +210,9 @@ private:
     /// Save-update cascades, unhooked objects, delete cascades, foreign keys following loaded
     /// relationships (flush_order.cpp).
     void cascade_into_flush();
+    /// Objects whose foreign key names a primary key this flush renames, with ON UPDATE CASCADE,
+    /// and no relationship to the renamed object loaded: key_cascaded (flush_order.cpp).
+    void cascade_renamed_keys();
     /// Whether a flush would write anything (flush_order.cpp).
     bool has_changes();
     /// Refuses values that cannot be stored, before any SQL (flush.cpp).
