@@ -38,6 +38,7 @@ public:
 
     int column_count() override { return static_cast<int>(columns_.size()); }
     std::string_view column_name(int c) override;
+    std::string column_table(int c) override;
     bool is_null(int c) override;
     value_kind column_kind(int c) override;
     std::int64_t get_int(int c) override;

@@ -215,6 +215,13 @@ std::string_view statement::column_name(int c) {
     return columns_[static_cast<std::size_t>(c)].name;
 }
 
+std::string statement::column_table(int c) {
+    const result_fields meta(stmt_.get());
+    if (c < 0 || static_cast<unsigned>(c) >= meta.count) return {};
+    const MYSQL_FIELD& f = meta.fields[c];  // (org_table: the table's name, not its alias)
+    return f.org_table != nullptr ? std::string(f.org_table, f.org_table_length) : std::string();
+}
+
 bool statement::is_null(int c) {
     const column_slot* col = current(c);
     return col == nullptr || col->is_null != 0;

@@ -39,6 +39,7 @@ public:
 
     int column_count() override;
     std::string_view column_name(int c) override;
+    std::string column_table(int c) override;
     bool is_null(int c) override;
     value_kind column_kind(int c) override;
     std::int64_t get_int(int c) override;

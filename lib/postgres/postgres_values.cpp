@@ -136,6 +136,25 @@ std::string_view statement::column_name(int c) {
     return n != nullptr ? std::string_view(n) : std::string_view();
 }
 
+std::string statement::column_table(int c) {
+    const pg_result* m = meta();
+    if (m == nullptr || c < 0 || c >= PQnfields(m)) return {};
+    const Oid table = PQftable(m, c);
+    if (table == InvalidOid) return {};
+    // the table's name from the catalog, on this connection, only while it is idle (the result
+    // being read is complete in memory; not in pipeline mode, not inside a failed transaction)
+    PGconn* conn = state_ ? state_->conn.get() : nullptr;
+    if (conn == nullptr || state_->pipeline != nullptr || PQpipelineStatus(conn) != PQ_PIPELINE_OFF) return {};
+    const PGTransactionStatusType ts = PQtransactionStatus(conn);
+    if (ts != PQTRANS_IDLE && ts != PQTRANS_INTRANS) return {};
+    const std::string oid = std::to_string(table);
+    const char* params[1] = {oid.c_str()};
+    const result_ptr r(PQexecParams(conn, "SELECT relname FROM pg_catalog.pg_class WHERE oid = $1::oid", 1, nullptr,
+                                    params, nullptr, nullptr, 0));
+    if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) return {};
+    return PQgetvalue(r.get(), 0, 0);
+}
+
 bool statement::is_null(int c) {
     if (!res_ || row_ < 0 || row_ >= nrows_ || c < 0 || c >= ncols_) return true;
     return PQgetisnull(res_.get(), row_, c) != 0;

@@ -28,13 +28,14 @@ void throw_unsigned_too_large(unsigned long long v) {
     throw_bad_write(std::to_string(v), "is above 9223372036854775807: SQL integers are signed 64-bit");
 }
 void rethrow_in_result_column(const data_error& e, driver::statement& s, int c, std::string_view cpp) {
-    std::string column;
+    std::string table, column;
     try {
         column = std::string(s.column_name(c));
+        table = s.column_table(c);  // (empty for an expression)
     } catch (...) {  // the statement is gone: the message names what it can
     }
     if (column.empty()) column = "#" + std::to_string(c + 1);
-    rethrow_in_column(e, {}, column, cpp);
+    rethrow_in_column(e, table, column, cpp);
 }
 
 }  // namespace dorm::detail

@@ -130,6 +130,12 @@ std::string_view statement::column_name(int c) {
     return n != nullptr ? std::string_view(n) : std::string_view();
 }
 
+std::string statement::column_table(int c) {
+    // (Debian's libsqlite3 is built with SQLITE_ENABLE_COLUMN_METADATA)
+    const char* t = sqlite3_column_table_name(stmt_.get(), c);
+    return t != nullptr ? std::string(t) : std::string();
+}
+
 bool statement::is_null(int c) { return sqlite3_column_type(stmt_.get(), c) == SQLITE_NULL; }
 
 value_kind statement::column_kind(int c) {

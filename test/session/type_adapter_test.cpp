@@ -210,6 +210,32 @@ BOOST_AUTO_TEST_CASE(a_conversion_that_throws_a_non_standard_exception_is_a_data
         BOOST_CHECK(contains(e.what(), "ta_account.code"));
         BOOST_CHECK(contains(e.what(), "'bad'"));
     }
+    // a column select names the table too (the driver's origin of the result column: SQLite's
+    // column metadata, PostgreSQL's PQftable, MariaDB's org_table), session 23's trial
+    for (bool in_session : {true, false}) {
+        try {
+            if (in_session)
+                (void)r.execute(dorm::select(col(&Account::code))).all();
+            else {
+                auto conn = engine.connect();
+                (void)dorm::execute(conn, dorm::select(col(&Account::id), col(&Account::code))).all();
+            }
+            BOOST_FAIL("the column was read");
+        } catch (const dorm::data_error& e) {
+            BOOST_TEST_MESSAGE(e.what());
+            BOOST_CHECK_MESSAGE(contains(e.what(), "ta_account.code"), e.what());
+            BOOST_CHECK(contains(e.what(), "'bad'"));
+        }
+    }
+    // an expression has no table: the message names the column as the result does
+    try {
+        (void)r.execute(dorm::text<Code>("SELECT lower(" + dorm_test::q("code") + ") AS c2 FROM " +
+                                         dorm_test::q("ta_account")))
+            .all();
+        BOOST_FAIL("the column was read");
+    } catch (const dorm::data_error& e) {
+        BOOST_CHECK_MESSAGE(contains(e.what(), "c2") && !contains(e.what(), "ta_account"), e.what());
+    }
 }
 
 // refresh() fails on a column it cannot convert after reading the ones before it: those hold

@@ -57,6 +57,12 @@ public:
     // The current row (valid after step() returned true, until the next step()/reset()).
     virtual int column_count() = 0;
     virtual std::string_view column_name(int c) = 0;
+    /// The table column c of the result was read from (its name in the database), or empty: an
+    /// expression, or a driver that cannot tell. For error messages only (it may cost a query).
+    virtual std::string column_table(int c) {
+        (void)c;
+        return {};
+    }
     virtual bool is_null(int c) = 0;
     /// The storage class of column c in the current row (value_kind::null for NULL); get() relies on it.
     virtual value_kind column_kind(int c) = 0;
