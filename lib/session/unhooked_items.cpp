@@ -35,6 +35,8 @@ struct holder {
 struct registry {
     std::mutex m;
     std::unordered_multimap<const void*, holder> by_item;
+    /// The items with armed entries, and how many (a flush looks at these only).
+    std::unordered_map<const void*, std::size_t> armed;
 };
 registry& the_registry() {
     static auto* r = new registry;  // never destroyed: collections may be destroyed at exit
@@ -48,7 +50,10 @@ void erase_entry(registry& r, const void* item, const void* collection) noexcept
     auto [b, e] = r.by_item.equal_range(item);
     for (auto it = b; it != e; ++it)
         if (it->second.collection == collection) {
-            if (it->second.armed) armed_count.fetch_sub(1, std::memory_order_relaxed);
+            if (it->second.armed) {
+                armed_count.fetch_sub(1, std::memory_order_relaxed);
+                if (auto a = r.armed.find(item); a != r.armed.end() && --a->second == 0) r.armed.erase(a);
+            }
             r.by_item.erase(it);
             entry_count.fetch_sub(1, std::memory_order_relaxed);
             return;
@@ -118,6 +123,11 @@ void unhooked_items::arm(const void* item) noexcept {
     auto [b, e] = r.by_item.equal_range(item);
     for (auto it = b; it != e; ++it)
         if (!it->second.armed) {
+            try {
+                ++r.armed[item];
+            } catch (...) {  // out of memory: the item is just not checked at flush
+                return;
+            }
             it->second.armed = true;
             armed_count.fetch_add(1, std::memory_order_relaxed);
         }
@@ -139,8 +149,8 @@ void unhooked_items::check(session_impl* s) {
     {
         registry& r = the_registry();
         std::lock_guard lock(r.m);
-        for (auto& [item, h] : r.by_item)
-            if (h.armed) items.push_back(item);
+        items.reserve(r.armed.size());
+        for (auto& [item, n] : r.armed) items.push_back(item);
     }
     for (const void* item : items) {
         record_base* rec = s->find_object(item, nullptr);
