@@ -22,20 +22,6 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
     identity_.reserve(identity_.size() + inserts.size());
     txn_inserted_.reserve(txn_inserted_.size() + inserts.size());
     watch_.reserve(watch_.size() + inserts.size());
-    for (auto* r : inserts) {
-        r->state = object_state::persistent;
-        r->take_snapshot();
-        if (r->layout().rel_count) r->unload_unset_parents();
-        r->inserted_in_txn = true;
-        r->null_out = 0;
-        r->collection_fk = 0;
-        index(r);
-        txn_inserted_.push_back(r->shared_from_this());
-        watch(r);
-        r->assoc_flushed();
-    }
-    pending_.clear();
-    pending_index_stale_ = true;
     // foreign keys this flush moved to another row (read before the snapshots follow the rows)
     std::vector<moved_key> moved;
     for (auto& u : updates) note_foreign_keys(u.rec, u.mask, moved);
@@ -54,6 +40,22 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
         for (record_base* r : maps_->rekeyed) reindex(r);
         maps_->rekeyed.clear();
     }
+    // the new rows after the renamed ones: a primary key an UPDATE renamed frees its old key for a
+    // row INSERTed in the same flush (rename "bob", add a new "bob")
+    for (auto* r : inserts) {
+        r->state = object_state::persistent;
+        r->take_snapshot();
+        if (r->layout().rel_count) r->unload_unset_parents();
+        r->inserted_in_txn = true;
+        r->null_out = 0;
+        r->collection_fk = 0;
+        index(r);
+        txn_inserted_.push_back(r->shared_from_this());
+        watch(r);
+        r->assoc_flushed();
+    }
+    pending_.clear();
+    pending_index_stale_ = true;
     // (after the re-indexing above: a parent whose key changed is found under its new key)
     follow_moved_keys(moved);
     for (auto* r : watch_) {

@@ -98,20 +98,23 @@ void forget_unhooked_collection(const void* collection, const void* items, std::
     for (std::size_t i = 0; i < n; ++i) erase_entry(r, get(items, i), collection);
 }
 
-bool take_over_unhooked_collection(const void* from, const void* to, const void* items, std::size_t n,
-                                   const void* (*get)(const void* items, std::size_t i)) noexcept {
+bool copy_unhooked_collection(const void* from, const void* to, const void* items, std::size_t n,
+                              const void* (*get)(const void* items, std::size_t i)) noexcept {
     if (entry_count.load(std::memory_order_relaxed) == 0) return false;
     bool any = false;
-    registry& r = the_registry();
-    std::lock_guard lock(r.m);
-    for (std::size_t i = 0; i < n; ++i) {
-        auto [b, e] = r.by_item.equal_range(get(items, i));
-        for (auto it = b; it != e; ++it)
-            if (it->second.collection == from) {
-                it->second.collection = to;
-                any = true;
-                break;
-            }
+    try {
+        registry& r = the_registry();
+        std::lock_guard lock(r.m);
+        for (std::size_t i = 0; i < n; ++i) {
+            const void* item = get(items, i);
+            auto [b, e] = r.by_item.equal_range(item);
+            bool held = false;
+            for (auto it = b; it != e && !held; ++it) held = it->second.collection == from;
+            if (!held) continue;
+            add_entry(r, item, to);
+            any = true;
+        }
+    } catch (...) {  // out of memory: the copy's items are just not checked at flush
     }
     return any;
 }
@@ -166,13 +169,18 @@ void unhooked_items::check(session_impl* s) {
             const relationship_info& back = rel.target().rels[rel.back_index];
             if (!back.collection) continue;
             // only a side the append would have set and that is still unset: a many-to-one with no
-            // parent, a many-to-many collection with nothing (a copy of the collection that joined
-            // the session, kept by the application, set it through its wiring)
+            // parent (or not loaded: a detached object's old parent does not count), a
+            // many-to-many collection with nothing. (A value copy of the owner that add() left
+            // with the application still holds the object outside the session, so a collection
+            // that holds something does not count: the copy in the session set it.)
             const void* m = static_cast<const char*>(rec->object()) + rel.offset;
-            if (!rel.ops->loaded(m)) continue;
-            object_list held;
-            rel.ops->items(m, held);
-            if (!held.empty()) continue;
+            if (rel.ops->loaded(m)) {
+                object_list held;
+                rel.ops->items(m, held);
+                if (!held.empty()) continue;
+            } else if (rel.collection) {
+                continue;  // (an unloaded many-to-many: not read for this check)
+            }
             if (!held_by.empty()) held_by += " or ";
             held_by += rel.target().table->type_name + "." + back.name;
             if (!set.empty()) set += " / ";
@@ -180,9 +188,11 @@ void unhooked_items::check(session_impl* s) {
         }
         if (held_by.empty()) continue;  // (a one-way collection: SQLAlchemy saves the object alone too)
         throw invalid_request_error(
-            "dorm: this " + type + " was appended to a collection (" + held_by + ") while both were outside a session, and the "
+            "dorm: this " + type + " was appended to a dorm::many while both were outside a session, and that "
             "collection's owner is not in the session: the " + type + " would be saved without it (SQLAlchemy's "
-            "backref would have set " + set + " and saved the owner too). session.add() the owner as well, or set " +
+            "backref would have set " + set + " and saved the owner too). A dorm::many does not know which struct "
+            "holds it; for " + type + " that is " + held_by + " (or a one-way collection of another struct). "
+            "session.add() the collection's owner as well, remove the " + type + " from the collection, or set " +
             set + " (README, \"Relationships before add()\")");
     }
 }

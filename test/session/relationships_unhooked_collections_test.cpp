@@ -7,9 +7,12 @@
 // add()"); adding the parent as well (before or after the child) is the fix.
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <dorm/dorm.hpp>
 
@@ -206,6 +209,80 @@ BOOST_FIXTURE_TEST_CASE(a_copy_of_a_loaded_parent_does_not_count, nodes_db) {
     leaf->name = "renamed";
     BOOST_CHECK_EQUAL(commit_error(s), "");
     BOOST_CHECK(dorm_test::column_of(engine, "node", "parent_id", leaf->id) == root_id);
+}
+
+// Session 24's trial: a copy of the parent made and dropped (a by-value argument) does not make
+// the parent's own collection forget the child.
+BOOST_FIXTURE_TEST_CASE(a_dropped_copy_of_the_parent_leaves_the_check_in_place, nodes_db) {
+    auto root = std::make_shared<Node>(Node{.name = "root"});
+    auto leaf = std::make_shared<Node>(Node{.name = "leaf"});
+    root->children.push_back(leaf);
+    auto by_value = [](Node n) { return n.children.raw().size(); };
+    BOOST_CHECK_EQUAL(by_value(*root), 1u);
+    dorm::session s(engine);
+    s.add(leaf);
+    BOOST_CHECK(mentions(commit_error(s), "Node.children"));
+    BOOST_CHECK_EQUAL(rows("node"), 0);
+}
+
+// Session 24's trial: a detached child whose many-to-one was never loaded, appended to a new
+// parent's collection, then added alone: SQLAlchemy's backref moves it to the new parent and
+// saves that; dorm refused nothing and kept the old parent silently.
+BOOST_FIXTURE_TEST_CASE(a_detached_child_appended_to_a_new_parent_is_not_left_with_the_old_one, tutorial_db) {
+    using tutorial::Address;
+    using tutorial::User;
+    std::int64_t a_id = 0;
+    {
+        dorm::session s(engine);
+        auto old = s.add(User{.name = "old"});
+        old->addresses.push_back(std::make_shared<Address>(Address{.email_address = "a@x"}));
+        s.commit();
+        a_id = old->addresses[0]->id;
+    }
+    std::shared_ptr<Address> a;
+    {
+        dorm::session s(engine);
+        a = s.get<Address>(a_id);  // its user is not loaded
+    }
+    auto fresh = std::make_shared<User>(User{.name = "fresh"});
+    fresh->addresses.push_back(a);
+    dorm::session s(engine);
+    s.add(a);
+    BOOST_CHECK(mentions(commit_error(s), "User.addresses"));
+    s.add(a);
+    s.add(fresh);
+    s.commit();
+    BOOST_CHECK(dorm_test::column_of(engine, "address", "user_id", static_cast<int>(a_id)) == fresh->id);
+}
+
+// The registry behind the check is shared by every thread: graphs built, copied, trimmed and
+// dropped on four threads at once (run under TSan by .ci/run), then one of them flushed.
+BOOST_FIXTURE_TEST_CASE(graphs_built_on_several_threads_at_once, nodes_db) {
+    std::vector<std::thread> threads;
+    std::atomic<int> wrong{0};
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&wrong] {
+            for (int round = 0; round < 200; ++round) {
+                auto root = std::make_shared<Node>(Node{.name = "r"});
+                std::vector<std::shared_ptr<Node>> kids;
+                for (int k = 0; k < 5; ++k) {
+                    kids.push_back(std::make_shared<Node>(Node{.name = "k"}));
+                    root->children.push_back(kids.back());
+                }
+                Node copy = *root;  // takes the entries over
+                copy.children.remove(kids[0]);
+                root->children.clear();
+                if (copy.children.size() != 4u) wrong.fetch_add(1);
+            }
+        });
+    for (auto& th : threads) th.join();
+    BOOST_CHECK_EQUAL(wrong.load(), 0);
+    auto root = std::make_shared<Node>(Node{.name = "root"});
+    auto leaf = std::make_shared<Node>(Node{.name = "leaf"});
+    root->children.push_back(leaf);
+    dorm::session s(engine);
+    s.add(leaf);
+    BOOST_CHECK(mentions(commit_error(s), "Node.children"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

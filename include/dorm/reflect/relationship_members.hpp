@@ -30,11 +30,10 @@ void note_unhooked_erase(const void* obj, const void* collection) noexcept;
 void forget_unhooked_collection(const void* collection, const void* items, std::size_t n,
                                 const void* (*get)(const void* items, std::size_t i)) noexcept;
 /// The collection at `to` is a copy of the one at `from` (its `n` items read by `get`): the items
-/// noted in `from` are noted in `to` instead (as a dorm::one's copy is tracked instead of its
-/// source: the copy is what add() of a value, a vector of values or make_shared keeps); returns
-/// whether there were any.
-bool take_over_unhooked_collection(const void* from, const void* to, const void* items, std::size_t n,
-                                   const void* (*get)(const void* items, std::size_t i)) noexcept;
+/// noted in `from` are noted in `to` too (a temporary's copy in make_shared, a vector of values);
+/// returns whether there were any.
+bool copy_unhooked_collection(const void* from, const void* to, const void* items, std::size_t n,
+                              const void* (*get)(const void* items, std::size_t i)) noexcept;
 /// Releases `items` without recursion: a collection destroyed while another one is being destroyed
 /// on this thread hands its items to the outer one, which releases them one at a time (a
 /// 1,000,000-deep chain held through dorm::many would otherwise overflow the stack).
@@ -106,11 +105,9 @@ public:
             if (it) noted_ |= detail::note_unhooked_append(it.get(), this);
     }
     // Copying a relationship copies its content but not its wiring (the items appended to the
-    // original outside a session count as appended to the copy instead).
+    // original outside a session count as appended to the copy too).
     many(const many& o) : items_(o.items_), loaded_(o.loaded_) {
-        if (!o.noted_) return;
-        noted_ = detail::take_over_unhooked_collection(&o, this, &items_, items_.size(), &item_at);
-        o.noted_ = false;
+        if (o.noted_) noted_ = detail::copy_unhooked_collection(&o, this, &items_, items_.size(), &item_at);
     }
     ~many() {
         if (noted_) detail::forget_unhooked_collection(this, &items_, items_.size(), &item_at);
