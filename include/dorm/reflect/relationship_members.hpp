@@ -207,7 +207,7 @@ public:
     detail::relation_hook* hook() const noexcept { return hook_; }
 
 private:
-    void forget_noted() const noexcept {
+    void forget_noted() noexcept {
         if (!noted_) return;
         detail::forget_unhooked_collection(this, &items_, items_.size(), &item_at);
         noted_ = false;
@@ -233,7 +233,7 @@ private:
 
     container items_;
     mutable bool loaded_ = true;
-    mutable bool noted_ = false;  ///< items appended outside a session are noted (note_unhooked_append)
+    bool noted_ = false;  ///< items appended outside a session are noted (note_unhooked_append)
     detail::relation_hook* hook_ = nullptr;
     detail::many_index index_;
 };
