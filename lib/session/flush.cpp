@@ -1,6 +1,9 @@
 // The unit of work's algorithm: session_impl::flush and do_flush, step by step. The steps live in
 // flush_order.cpp (what, in which order), flush_emit.cpp and flush_association_rows.cpp (the SQL)
 // and flush_finish.cpp (the objects' state afterwards); flush.hpp declares what they share.
+#include <algorithm>
+#include <functional>
+
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/work_counts.hpp>
 
@@ -70,11 +73,19 @@ void session_impl::do_flush() {
     writer.write_inserts_and_updates();
     writer.write_null_outs();
     write_association_rows(conns, dialect_, plan.inserts, watch_, deleted_);
-    const std::vector<record_base*> deletes = order_deletes(deleted_, plan.tables);
+    std::vector<record_base*> deletes = order_deletes(deleted_, plan.tables);
+    std::vector<record_base*> switched_out;  // deleted objects whose row a new one took over
+    if (!plan.switches.empty()) {
+        for (const auto& sw : plan.switches) switched_out.push_back(sw.second);
+        std::sort(switched_out.begin(), switched_out.end(), std::less<>());
+        std::erase_if(deletes, [&](record_base* r) {
+            return std::binary_search(switched_out.begin(), switched_out.end(), r, std::less<>());
+        });
+    }
     writer.write_deletes(deletes);
 
     // everything was written
-    finish_flush(plan.inserts, writer.updates(), deletes);
+    finish_flush(plan.inserts, writer.updates(), deletes, switched_out);
     versions.keep();
 }
 

@@ -8,8 +8,10 @@
 //   flush_finish.cpp            the objects' state once everything was written (persistent,
 //                               snapshots, identity map, transaction journal), and the dorm::version
 //                               members put back when the flush fails
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +49,17 @@ struct flush_plan {
     /// after them (late: a loaded child of a new parent needs the parent's generated key).
     std::vector<record_base*> early, late;
     std::vector<record_base*> null_outs;  ///< records with a de-associated NOT NULL foreign key
+    /// Row switches (SQLAlchemy's): a new object whose primary key is the key of an object deleted
+    /// in the same flush takes over that row with an UPDATE, without the DELETE and the INSERT.
+    /// Pairs (new, deleted), sorted by the new record's address.
+    std::vector<std::pair<record_base*, record_base*>> switches;
+    /// The deleted record whose row `r` takes over, or nullptr.
+    record_base* switched_from(const record_base* r) const {
+        if (switches.empty()) return nullptr;
+        auto it = std::lower_bound(switches.begin(), switches.end(), r,
+                                   [](const auto& s, const record_base* x) { return std::less<>()(s.first, x); });
+        return it != switches.end() && it->first == r ? it->second : nullptr;
+    }
 };
 
 /// The DELETE order of `deleted` (children before parents: tables, then rows of self-referencing
@@ -127,6 +140,8 @@ public:
 private:
     /// The UPDATEs of table t among `recs`: grouped by changed-column set, in primary-key order.
     void write_updates(const schema::table* t, const std::vector<record_base*>& recs);
+    /// The UPDATE by which `r` takes over the row of the deleted `old` (a row switch).
+    void write_row_switch(record_base* r, record_base* old);
     /// The early UPDATEs of t and of the tables before it not yet done (nullptr: of every table).
     void write_early_updates_through(const schema::table* t);
     /// How many new rows of t one multi-row INSERT writes on c (0: one row per statement).

@@ -241,6 +241,13 @@ void flush_writer::write_inserts_and_updates() {
                 rows_given = rows_per_insert(t, false, conns_(r));
                 single_until = i;
             }
+            if (record_base* old = plan_.switched_from(r)) {
+                runner.finish();
+                r->sync_parents();
+                write_row_switch(r, old);
+                single_until = i + 1;
+                continue;
+            }
             // A run of new rows of this table that all have (or all lack) a generated key and
             // set no column to NULL on purpose: one multi-row INSERT where the dialect allows it
             // (full statements only; the rest of a run row by row, with the statement above).
@@ -250,7 +257,9 @@ void flush_writer::write_inserts_and_updates() {
                 std::size_t n = 0;
                 while (n < per && i + n < inserts.size()) {
                     record_base* x = inserts[i + n];
-                    if (&x->table() != t || x->null_out || x->generated_key_unset() != generated) break;
+                    if (&x->table() != t || x->null_out || x->generated_key_unset() != generated ||
+                        plan_.switched_from(x) != nullptr)
+                        break;
                     ++n;
                 }
                 if (per && n == per && (!generated || multi_row_keys_now(t, inserts.size() - i, conns_(r)))) {
@@ -293,6 +302,50 @@ void flush_writer::write_inserts_and_updates() {
     if (!plan_.early.empty()) write_early_updates_through(nullptr);
     for (const auto* t : plan_.tables)
         if (!plan_.late.empty()) write_updates(t, plan_.late);
+}
+
+void flush_writer::write_row_switch(record_base* r, record_base* old) {
+    // Every column but the key takes the new object's value; the row must still be there (with the
+    // version the session read, on a versioned table), as for any UPDATE.
+    const schema::table* t = &r->table();
+    const column_mask all = t->columns.size() == 64 ? ~column_mask{0} : (column_mask{1} << t->columns.size()) - 1;
+    const column_mask mask = all & ~r->layout().key_mask;
+    conns_.place(r);
+    if (r->versioned()) {
+        versions_.note(r, r->version());
+        r->set_version(old->next_version());
+    }
+    if (mask == 0) {
+        r->propagate_to_children();
+        return;  // nothing but the key: the row is as the new object says
+    }
+    const bool versioned = t->version_column >= 0;
+    const std::vector<int> cols = update_columns(mask);
+    const std::string& sql = sql_.sql(t, versioned ? write_kind::update_versioned : write_kind::update, mask);
+    dorm::connection& c = conns_(r);
+    statement_lease lease = c.prepare(sql);
+    driver::statement& st = *lease;
+    const int key_at = static_cast<int>(cols.size());
+    try {
+        r->bind_columns(st, cols, 0, scratch_);
+        r->bind_key(st, key_at, scratch_);
+        if (versioned) st.bind_int(key_at + static_cast<int>(t->primary_key.size()), old->committed_version());
+        echo(c, sql, lease, [&](std::vector<value>& p) {
+            r->column_values(cols, p);
+            r->key_values(p);
+            if (versioned) p.emplace_back(old->committed_version());
+        });
+        st.step();
+    } catch (...) {
+        st.reset();
+        scratch_.clear();
+        throw;
+    }
+    const auto n = st.rows_affected();
+    st.reset();
+    scratch_.clear();
+    if (n != 1) throw_stale("UPDATE", *old, n);
+    r->propagate_to_children();
 }
 
 void flush_writer::write_null_outs() {

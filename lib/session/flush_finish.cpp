@@ -18,7 +18,8 @@ version_journal::~version_journal() {
 }
 
 void session_impl::finish_flush(const std::vector<record_base*>& inserts, const std::vector<row_update>& updates,
-                                const std::vector<record_base*>& deletes) {
+                                const std::vector<record_base*>& deletes,
+                                const std::vector<record_base*>& switched_out) {
     identity_.reserve(identity_.size() + inserts.size());
     txn_inserted_.reserve(txn_inserted_.size() + inserts.size());
     watch_.reserve(watch_.size() + inserts.size());
@@ -39,6 +40,11 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
     if (maps_) {  // children whose key the database's ON UPDATE CASCADE changed
         for (record_base* r : maps_->rekeyed) reindex(r);
         maps_->rekeyed.clear();
+    }
+    // deleted objects whose row a new object took over leave first: the new one takes their key
+    if (!switched_out.empty()) {
+        forget_batch batch(*this, switched_out.size());
+        for (auto* r : switched_out) retire_deleted(r);
     }
     // the new rows after the renamed ones: a primary key an UPDATE renamed frees its old key for a
     // row INSERTed in the same flush (rename "bob", add a new "bob")
@@ -66,15 +72,17 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
     }
     {
         forget_batch batch(*this, deletes.size());
-        for (auto* r : deletes) {
-            r->deleted_in_txn = true;
-            r->row_deleted = true;
-            txn_deleted_.push_back(r->shared_from_this());
-            forget(r);
-        }
+        for (auto* r : deletes) retire_deleted(r);
     }
     deleted_.clear();
     stop_watching_unheld();
+}
+
+void session_impl::retire_deleted(record_base* r) {
+    r->deleted_in_txn = true;
+    r->row_deleted = true;
+    txn_deleted_.push_back(r->shared_from_this());
+    forget(r);
 }
 
 void session_impl::reindex(record_base* r) {

@@ -3,6 +3,7 @@
 // rows are written: tables in foreign-key order, then a row-level topological sort over the
 // relationship edges for INSERTs and DELETEs.
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -104,6 +105,44 @@ std::vector<record_base*> order_deletes(const std::vector<record_base*>& deleted
     return out;
 }
 
+namespace {
+bool ident_less(const identity_key& a, const identity_key& b) {
+    const auto ta = reinterpret_cast<std::uintptr_t>(a.table), tb = reinterpret_cast<std::uintptr_t>(b.table);
+    if (ta != tb) return ta < tb;
+    if (a.shard != b.shard) return a.shard < b.shard;
+    if (a.i != b.i) return a.i < b.i;
+    return a.s < b.s;
+}
+
+/// The new records whose primary key is the key of a record deleted in the same flush, each with
+/// that record (SQLAlchemy's "row switch", persistence.py _organize_states_for_save): the new
+/// object takes over the row by an UPDATE. One new object per deleted row (a second one with the
+/// same key is INSERTed and the database refuses it, as without the delete).
+std::vector<std::pair<record_base*, record_base*>> row_switches(const std::vector<record_base*>& pending,
+                                                                const std::vector<record_base*>& deleted) {
+    std::vector<record_base*> gone;
+    for (auto* d : deleted)
+        if (d->keyed && !d->row_deleted) gone.push_back(d);
+    std::vector<std::pair<record_base*, record_base*>> out;
+    if (gone.empty()) return out;
+    std::sort(gone.begin(), gone.end(), [](const record_base* a, const record_base* b) { return ident_less(a->ident, b->ident); });
+    std::vector<bool> taken(gone.size(), false);
+    identity_key k;
+    for (auto* p : pending) {
+        if (p->generated_key_unset() || !p->key(k)) continue;
+        auto it = std::lower_bound(gone.begin(), gone.end(), k,
+                                   [](const record_base* a, const identity_key& key) { return ident_less(a->ident, key); });
+        if (it == gone.end() || !((*it)->ident == k)) continue;
+        const auto at = static_cast<std::size_t>(it - gone.begin());
+        if (taken[at]) continue;
+        taken[at] = true;
+        out.emplace_back(p, *it);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return std::less<>()(a.first, b.first); });
+    return out;
+}
+}  // namespace
+
 void session_impl::cascade_into_flush() {
     // cascade save-update: related objects join the session
     {
@@ -120,6 +159,13 @@ void session_impl::cascade_into_flush() {
     }
     // an object linked to a new one before add() that the cascade cannot reach is not left out silently
     unhooked_refs::check(this);
+    // new objects that take over the row of a deleted one (before the deleted ones cascade: their
+    // children stay with the row)
+    for (auto* d : deleted_) d->row_switched = false;
+    row_switches_.clear();
+    // (a sharded session places a new row by its values only when it writes it: no row switch)
+    if (!deleted_.empty() && !pending_.empty() && !sharded()) row_switches_ = row_switches(pending_, deleted_);
+    for (auto& sw : row_switches_) sw.second->row_switched = true;
     // deletes cascade or de-associate children (may load them)
     for (std::size_t i = 0; i < deleted_.size(); ++i) deleted_[i]->on_delete();
     // foreign keys follow the relationships of loaded objects
@@ -215,6 +261,12 @@ flush_plan session_impl::plan_flush() {
 
     // INSERTs: parents before children (tables, then rows of self-referencing tables)
     plan.inserts = order_records(pending_, plan.edges, plan.tables);
+    // (a cascade since they were found may have changed a pair's state)
+    plan.switches = std::move(row_switches_);
+    row_switches_.clear();
+    std::erase_if(plan.switches, [](const auto& sw) {
+        return sw.first->state != object_state::pending || sw.second->state != object_state::deleted;
+    });
     return plan;
 }
 

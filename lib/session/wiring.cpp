@@ -926,6 +926,9 @@ void record_base::on_delete_rels() {
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
         if (!rel.reverse) continue;
+        // a new object takes over this row (a row switch): the children stay with the row, only a
+        // delete cascade still deletes them
+        if (row_switched && !rel.cascade_delete) continue;
         void* m = at(obj_, rel.offset);
         if (!rel.ops->loaded(m)) load_relationship(m);
         const relationship_info* back = back_of(rel);

@@ -399,6 +399,21 @@ expression<M, boost::mp11::mp_list<C>> col(M C::*member) {
         throw argument_error("dorm: col(): the member is not listed in BOOST_DESCRIBE_STRUCT");
     return expression<M, boost::mp11::mp_list<C>>(&table_of<C>(), static_cast<int>(index));
 }
+/// The column of a data member that T inherits from a described base (a mixin):
+/// `col<Author>(&Author::created_by)` (`col(&Author::created_by)` would name the base).
+template <class T, class M, class Base>
+    requires(!std::is_same_v<T, Base>)
+expression<M, boost::mp11::mp_list<T>> col(M Base::*member) {
+    static_assert(std::is_base_of_v<Base, T>,
+                  "dorm: col<T>(&T::member) needs a member of T (declared in T or in a base of it)");
+    static_assert(!detail::relationship_traits<M>::is_relationship,
+                  "dorm: col() takes a column member; a relationship (dorm::many / dorm::one) is not a column: "
+                  "join the related struct with .join<U>() and use its columns");
+    const auto index = detail::model<T>::index_of(member);
+    if (index >= detail::model<T>::column_count)
+        throw argument_error("dorm: col(): the member is not listed in BOOST_DESCRIBE_STRUCT of the struct or its bases");
+    return expression<M, boost::mp11::mp_list<T>>(&table_of<T>(), static_cast<int>(index));
+}
 
 // -- comparison operators ----------------------------------------------------------------------
 

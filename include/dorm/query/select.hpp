@@ -56,13 +56,7 @@ inline constexpr bool tables_subset_v =
 /// How many columns of From are foreign keys to To.
 template <class From, class To>
 constexpr int fk_count() {
-    int n = 0;
-    boost::mp11::mp_for_each<typename model<From>::columns>([&](auto d) {
-        constexpr auto fk = find_option<From, decltype(d), is_foreign_key>();
-        if constexpr (!std::is_same_v<std::remove_cv_t<decltype(fk)>, absent>)
-            if constexpr (std::is_same_v<typename std::remove_cv_t<decltype(fk)>::parent_type, To>) ++n;
-    });
-    return n;
+    return fk_columns<From, To>::count;
 }
 
 template <class U, class Tables>

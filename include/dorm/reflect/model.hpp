@@ -41,25 +41,53 @@ struct no_member_spec {
     spec_tuple<> options;
 };
 
-/// The DORM_TABLE entry of the member described by D, or no_member_spec.
-template <class T, class D, std::size_t I = 0>
-constexpr auto find_member_spec() {
-    using members = std::remove_cvref_t<decltype(spec_v<T>.members)>;
-    if constexpr (I == spec_size_v<members>) {
+/// Whether two member names are equal (constexpr strcmp).
+constexpr bool same_name(const char* a, const char* b) {
+    while (*a != '\0' && *a == *b) ++a, ++b;
+    return *a == *b;
+}
+/// The index of `name` among the `n` names (nullptr entries skipped), or -1.
+constexpr int name_index(const char* const* names, std::size_t n, const char* name) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (names[i] != nullptr && same_name(names[i], name)) return static_cast<int>(i);
+    return -1;
+}
+
+template <class S>
+constexpr const char* entry_name(const S& s) {
+    if constexpr (is_table_args_spec<S>)
+        return nullptr;  // a (table_args, ...) entry names no member
+    else
+        return s.name;
+}
+/// The member names of T's DORM_TABLE entries in order (nullptr for a (table_args, ...) entry).
+/// Entries are looked up by name in one constexpr loop: a search by member pointer instantiated a
+/// function per entry tried for every member (quadratic in the member count).
+template <class T, class Seq = std::make_index_sequence<spec_size_v<std::remove_cvref_t<decltype(spec_v<T>.members)>>>>
+struct entry_names;
+template <class T, std::size_t... I>
+struct entry_names<T, std::index_sequence<I...>> {
+    static constexpr const char* names[sizeof...(I) + 1] = {entry_name(spec_get<I>(spec_v<T>.members))..., nullptr};
+    static constexpr std::size_t count = sizeof...(I);
+};
+/// The index of the DORM_TABLE entry of T's member `name`, or -1.
+template <class T>
+constexpr int entry_index(const char* name) {
+    return name_index(entry_names<T>::names, entry_names<T>::count, name);
+}
+
+/// The DORM_TABLE entry K of T, or no_member_spec for K < 0.
+template <class T, int K>
+constexpr auto member_spec_at() {
+    if constexpr (K < 0)
         return no_member_spec{};
-    } else {
-        using S = spec_element_t<I, members>;
-        if constexpr (is_table_args_spec<S>) {
-            return find_member_spec<T, D, I + 1>();  // a (table_args, ...) entry names no member
-        } else if constexpr (std::is_same_v<std::remove_cv_t<decltype(S::pointer)>, std::remove_cv_t<decltype(D::pointer)>>) {
-            if constexpr (spec_get<I>(spec_v<T>.members).pointer == D::pointer)
-                return spec_get<I>(spec_v<T>.members);
-            else
-                return find_member_spec<T, D, I + 1>();
-        } else {
-            return find_member_spec<T, D, I + 1>();
-        }
-    }
+    else
+        return spec_get<static_cast<std::size_t>(K)>(spec_v<T>.members);
+}
+/// The DORM_TABLE entry of the member described by D, or no_member_spec.
+template <class T, class D>
+constexpr auto find_member_spec() {
+    return member_spec_at<T, entry_index<T>(D::name)>();
 }
 
 /// The options of one member, merged.
@@ -99,16 +127,18 @@ constexpr void apply_option(member_options& m, const O& o) {
     else if constexpr (requires { typename O::type; }) m.has_secondary = true;
 }
 
-template <class T, class D>
-constexpr member_options options_of() {
+/// The merged options of DORM_TABLE entry K of T (defaults for K < 0).
+template <class T, int K>
+constexpr member_options entry_options() {
     member_options m;
-    constexpr auto spec = find_member_spec<T, D>();
-    spec_apply([&](const auto&... o) { (apply_option(m, o), ...); }, spec.options);
+    if constexpr (K >= 0)
+        spec_apply([&](const auto&... o) { (apply_option(m, o), ...); },
+                   spec_get<static_cast<std::size_t>(K)>(spec_v<T>.members).options);
     return m;
 }
 
 template <class T, class D>
-inline constexpr member_options options_v = options_of<T, D>();
+inline constexpr member_options options_v = entry_options<T, entry_index<T>(D::name)>();
 
 /// The option of type-template Tmpl in a member's options (e.g. foreign_key_t), as a value; void_t-like tag if absent.
 struct absent {};
@@ -125,8 +155,8 @@ constexpr auto find_option() {
 
 template <class O>
 struct is_foreign_key : std::false_type {};
-template <class P, class M>
-struct is_foreign_key<foreign_key_t<P, M>> : std::true_type {};
+template <class P, class M, class O>
+struct is_foreign_key<foreign_key_t<P, M, O>> : std::true_type {};
 template <class O>
 struct is_default_value : std::false_type {};
 template <class V>
@@ -152,32 +182,52 @@ struct is_column_member
 template <class D>
 struct is_relationship_member : std::bool_constant<relationship_traits<member_of<D>>::is_relationship> {};
 
-template <class Members, class P>
-constexpr bool is_described_pointer(P p) {
-    bool found = false;
-    boost::mp11::mp_for_each<Members>([&found, p](auto d) {
-        if constexpr (std::is_same_v<std::remove_cv_t<decltype(d.pointer)>, P>)
-            if (d.pointer == p) found = true;
-    });
-    return found;
-}
+/// A described member that is a non-static data member (BOOST_DESCRIBE_STRUCT may list functions).
+template <class D>
+struct is_data_member
+    : std::bool_constant<(D::modifiers & (boost::describe::mod_static | boost::describe::mod_function)) == 0> {};
 
-template <class Members, class S>
-constexpr bool entry_names_described_member(const S& entry) {
-    if constexpr (is_table_args_spec<S>)
-        return true;  // its member pointers are checked by table_of (table_level_of)
-    else
-        return is_described_pointer<Members>(entry.pointer);
-}
-
+/// The public data members T describes, its bases' first: describe_members<T, mod_public |
+/// mod_inherited>. A struct without bases (the common case) takes its own list directly, without
+/// describe_members' walk over bases and hidden names (~0.8 MB of g++ memory per struct).
 template <class T>
-constexpr bool spec_names_only_described_members() {
-    using members = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
-    using specs = std::remove_cvref_t<decltype(spec_v<T>.members)>;
-    return []<std::size_t... I>(std::index_sequence<I...>) {
-        return (entry_names_described_member<members>(spec_get<I>(spec_v<T>.members)) && ...);
-    }(std::make_index_sequence<spec_size_v<specs>>{});
+struct described_members {
+    using type = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
+};
+template <class T>
+    requires(boost::mp11::mp_empty<boost::describe::detail::_describe_bases<T>>::value)
+struct described_members<T> {
+    using type = boost::mp11::mp_copy_if<boost::describe::detail::_describe_public_members<T>, is_data_member>;
+};
+
+/// The names of the described members D..., as an array (one trailing nullptr).
+template <class L>
+struct names_of;
+template <template <class...> class L, class... D>
+struct names_of<L<D...>> {
+    static constexpr const char* names[sizeof...(D) + 1] = {D::name..., nullptr};
+    static constexpr std::size_t count = sizeof...(D);
+};
+
+/// Whether every DORM_TABLE entry of T names one of its described members.
+template <class T, class Members>
+constexpr bool entries_name_described_members() {
+    using entries = entry_names<T>;
+    using members = names_of<Members>;
+    for (std::size_t i = 0; i < entries::count; ++i)
+        if (entries::names[i] != nullptr && name_index(members::names, members::count, entries::names[i]) < 0)
+            return false;
+    return true;
 }
+
+/// The options of each column D... of T, as an array (one trailing default).
+template <class T, class Columns>
+struct column_options_of;
+template <class T, template <class...> class L, class... D>
+struct column_options_of<T, L<D...>> {
+    static constexpr member_options options[sizeof...(D) + 1] = {options_v<T, D>..., member_options{}};
+    static constexpr const char* names[sizeof...(D) + 1] = {D::name..., nullptr};
+};
 
 /// The compile-time model of a mapped struct T.
 template <class T>
@@ -189,12 +239,12 @@ struct model {
     static_assert(std::is_default_constructible_v<T>,
                   "dorm: a mapped struct must be default-constructible (rows are read into a fresh object)");
 
-    using members = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
+    using members = typename described_members<T>::type;
     using columns = boost::mp11::mp_copy_if<members, is_column_member>;
     using relationships = boost::mp11::mp_copy_if<members, is_relationship_member>;
     static constexpr std::size_t column_count = boost::mp11::mp_size<columns>::value;
     static_assert(column_count > 0, "dorm: a mapped struct needs at least one column member");
-    static_assert(spec_names_only_described_members<T>(),
+    static_assert(entries_name_described_members<T, members>(),
                   "dorm: DORM_TABLE names a member that is not listed in BOOST_DESCRIBE_STRUCT: add it there too");
 
     /// The SQL table name: DORM_TABLE's, or the struct name in snake_case.
@@ -212,37 +262,36 @@ struct model {
         return options_v<T, column<I>>;
     }
 
+private:
+    using facts = column_options_of<T, columns>;
+
+public:
     static constexpr std::size_t explicit_pk_count() {
         std::size_t n = 0;
-        boost::mp11::mp_for_each<columns>([&](auto d) {
-            if (options_v<T, decltype(d)>.primary_key) ++n;
-        });
+        for (std::size_t i = 0; i < column_count; ++i)
+            if (facts::options[i].primary_key) ++n;
         return n;
     }
     static constexpr std::size_t id_column() {
-        std::size_t i = 0, found = column_count;
-        boost::mp11::mp_for_each<columns>([&](auto d) {
-            if (std::string_view(d.name) == "id") found = i;
-            ++i;
-        });
-        return found;
+        for (std::size_t i = 0; i < column_count; ++i)
+            if (same_name(facts::names[i], "id")) return i;
+        return column_count;
     }
     static_assert(explicit_pk_count() > 0 || id_column() < column_count,
                   "dorm: this struct has no primary key: mark one with (member, dorm::primary_key) in DORM_TABLE, "
-                  "or name the key member `id`");
+                  "or name the key member `id` (a struct reached through a member it inherits: write "
+                  "col<Derived>(&Derived::member) and foreign_key<Derived>(&Derived::id))");
 
     static constexpr std::size_t pk_count = explicit_pk_count() > 0 ? explicit_pk_count() : 1;
     /// Column indexes of the primary key.
     static constexpr std::array<std::size_t, pk_count> pk_columns() {
         std::array<std::size_t, pk_count> out{};
-        if constexpr (explicit_pk_count() == 0) {
+        if (explicit_pk_count() == 0) {
             out[0] = id_column();
         } else {
-            std::size_t i = 0, n = 0;
-            boost::mp11::mp_for_each<columns>([&](auto d) {
-                if (options_v<T, decltype(d)>.primary_key) out[n++] = i;
-                ++i;
-            });
+            std::size_t n = 0;
+            for (std::size_t i = 0; i < column_count; ++i)
+                if (facts::options[i].primary_key) out[n++] = i;
         }
         return out;
     }
@@ -269,19 +318,15 @@ struct model {
     /// Number of columns marked dorm::version (at most one is allowed).
     static constexpr std::size_t version_count() {
         std::size_t n = 0;
-        boost::mp11::mp_for_each<columns>([&](auto d) {
-            if (options_v<T, decltype(d)>.version) ++n;
-        });
+        for (std::size_t i = 0; i < column_count; ++i)
+            if (facts::options[i].version) ++n;
         return n;
     }
     /// Index of the dorm::version column, or -1.
     static constexpr int version_column() {
-        int i = 0, found = -1;
-        boost::mp11::mp_for_each<columns>([&](auto d) {
-            if (found < 0 && options_v<T, decltype(d)>.version) found = i;
-            ++i;
-        });
-        return found;
+        for (std::size_t i = 0; i < column_count; ++i)
+            if (facts::options[i].version) return static_cast<int>(i);
+        return -1;
     }
 
     /// The single integer primary key is generated by the database (no FK on it).
@@ -294,6 +339,62 @@ struct model {
             return std::is_integral_v<M> && !std::is_same_v<M, bool> && !options_v<T, D>.has_foreign_key;
         }
     }
+};
+
+/// A constant address per type: types compared inside constexpr loops over arrays (one
+/// instantiation per struct instead of one per pair of structs and member).
+template <class T>
+inline constexpr char type_tag = 0;
+
+/// The type_tag of the struct a foreign-key option points to, or nullptr.
+template <class O>
+constexpr const void* foreign_key_tag(const O&) {
+    if constexpr (is_foreign_key<O>::value)
+        return &type_tag<typename O::parent_type>;
+    else
+        return nullptr;
+}
+/// The type_tag of the parent of DORM_TABLE entry K's foreign key (nullptr: none, or K < 0).
+template <class T, int K>
+constexpr const void* entry_foreign_key_tag() {
+    if constexpr (K < 0) {
+        return nullptr;
+    } else {
+        return spec_apply(
+            [](const auto&... o) {
+                const void* tag = nullptr;
+                ((tag = tag != nullptr ? tag : foreign_key_tag(o)), ...);
+                return tag;
+            },
+            spec_get<static_cast<std::size_t>(K)>(spec_v<T>.members).options);
+    }
+}
+/// Per column of T: the type_tag of the struct its foreign key points to, or nullptr.
+template <class T, class Columns = typename model<T>::columns>
+struct foreign_key_tags;
+template <class T, template <class...> class L, class... D>
+struct foreign_key_tags<T, L<D...>> {
+    static constexpr const void* tags[sizeof...(D) + 1] = {entry_foreign_key_tag<T, entry_index<T>(D::name)>()...,
+                                                           nullptr};
+};
+
+/// Index of the first column of From that is a foreign key to To, and how many there are.
+template <class From, class To>
+struct fk_columns {
+    static constexpr auto compute() {
+        struct r {
+            int first = -1;
+            int count = 0;
+        } out;
+        for (std::size_t i = 0; i < model<From>::column_count; ++i) {
+            if (foreign_key_tags<From>::tags[i] != &type_tag<To>) continue;
+            if (out.first < 0) out.first = static_cast<int>(i);
+            ++out.count;
+        }
+        return out;
+    }
+    static constexpr int first = compute().first;
+    static constexpr int count = compute().count;
 };
 
 }  // namespace dorm::detail

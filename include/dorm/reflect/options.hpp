@@ -174,10 +174,11 @@ constexpr auto default_value(V v) {
         return default_value_t<V>{{}, v};
 }
 
-/// The column references the primary-key column `pk` of another mapped struct.
-template <class Parent, class M>
+/// The column references the primary-key column `pk` of another mapped struct. `Owner` is the
+/// class that declares the key member: the mapped struct itself, or a base of it (a mixin).
+template <class Parent, class M, class Owner = Parent>
 struct foreign_key_t : detail::option_tag {
-    M Parent::*target;
+    M Owner::*target;
     using parent_type = Parent;
     using member_type = M;
 };
@@ -185,6 +186,16 @@ struct foreign_key_t : detail::option_tag {
 template <class Parent, class M>
 constexpr foreign_key_t<Parent, M> foreign_key(M Parent::*target) {
     return foreign_key_t<Parent, M>{{}, target};
+}
+/// `dorm::foreign_key<User>(&User::id)`: the key member is inherited (declared in a base of User,
+/// so `&User::id` has the base's type and would name the base otherwise).
+template <class Parent, class M, class Owner>
+    requires(!std::is_same_v<Parent, Owner>)
+constexpr foreign_key_t<Parent, M, Owner> foreign_key(M Owner::*target) {
+    static_assert(std::is_base_of_v<Owner, Parent>,
+                  "dorm: foreign_key<Other>(&Other::member) needs a member of Other (declared in Other or in a base "
+                  "of it)");
+    return foreign_key_t<Parent, M, Owner>{{}, target};
 }
 
 /// What the database does to the rows that reference a parent row when the parent's key is

@@ -11,29 +11,15 @@
 
 namespace dorm::detail {
 
-/// Index of the first column of From that is a foreign key to To, and how many there are.
-template <class From, class To>
-struct fk_columns {
-    static constexpr auto compute() {
-        struct r {
-            int first = -1;
-            int count = 0;
-        } out;
-        int i = 0;
-        boost::mp11::mp_for_each<typename model<From>::columns>([&](auto d) {
-            constexpr auto fk = find_option<From, decltype(d), is_foreign_key>();
-            if constexpr (!std::is_same_v<std::remove_cv_t<decltype(fk)>, absent>) {
-                if constexpr (std::is_same_v<typename std::remove_cv_t<decltype(fk)>::parent_type, To>) {
-                    if (out.first < 0) out.first = i;
-                    ++out.count;
-                }
-            }
-            ++i;
-        });
-        return out;
-    }
-    static constexpr int first = compute().first;
-    static constexpr int count = compute().count;
+/// Per relationship member of T: its name and the type_tag of the struct it points to.
+template <class T, class Relationships = typename model<T>::relationships>
+struct relationship_facts;
+template <class T, template <class...> class L, class... D>
+struct relationship_facts<T, L<D...>> {
+    static constexpr std::size_t count = sizeof...(D);
+    static constexpr const char* names[sizeof...(D) + 1] = {D::name..., nullptr};
+    static constexpr const void* targets[sizeof...(D) + 1] = {
+        &type_tag<typename relationship_traits<member_of<D>>::target>..., nullptr};
 };
 
 template <class O>
@@ -48,43 +34,36 @@ struct secondary_type<secondary_t<A>> {
 /// Index (in model<U>::relationships) of the member named `name`, or -1.
 template <class U>
 constexpr int relationship_index(std::string_view name) {
-    int i = 0, found = -1;
-    boost::mp11::mp_for_each<typename model<U>::relationships>([&](auto d) {
-        if (found < 0 && name == d.name) found = i;
-        ++i;
-    });
-    return found;
+    using f = relationship_facts<U>;
+    for (std::size_t i = 0; i < f::count; ++i)
+        if (name == f::names[i]) return static_cast<int>(i);
+    return -1;
 }
 
 /// Index (in model<U>::members) of any member named `name`, or -1.
 template <class U>
 constexpr int member_index(std::string_view name) {
-    int i = 0, found = -1;
-    boost::mp11::mp_for_each<typename model<U>::members>([&](auto d) {
-        if (found < 0 && name == d.name) found = i;
-        ++i;
-    });
-    return found;
+    using f = names_of<typename model<U>::members>;
+    for (std::size_t i = 0; i < f::count; ++i)
+        if (name == f::names[i]) return static_cast<int>(i);
+    return -1;
 }
 
 /// How many relationship members of U point to T.
 template <class U, class T>
 constexpr int relationships_to() {
+    using f = relationship_facts<U>;
     int n = 0;
-    boost::mp11::mp_for_each<typename model<U>::relationships>([&](auto d) {
-        if constexpr (std::is_same_v<typename relationship_traits<member_of<decltype(d)>>::target, T>) ++n;
-    });
+    for (std::size_t i = 0; i < f::count; ++i)
+        if (f::targets[i] == &type_tag<T>) ++n;
     return n;
 }
 template <class U, class T>
 constexpr int first_relationship_to() {
-    int i = 0, found = -1;
-    boost::mp11::mp_for_each<typename model<U>::relationships>([&](auto d) {
-        if constexpr (std::is_same_v<typename relationship_traits<member_of<decltype(d)>>::target, T>)
-            if (found < 0) found = i;
-        ++i;
-    });
-    return found;
+    using f = relationship_facts<U>;
+    for (std::size_t i = 0; i < f::count; ++i)
+        if (f::targets[i] == &type_tag<T>) return static_cast<int>(i);
+    return -1;
 }
 
 /// The relationship member D of T.
@@ -122,7 +101,8 @@ struct relationship_model {
 
     static_assert(many_to_many || many_to_one || target_fk >= 0,
                   "dorm: this relationship has no foreign key to follow: add (member_id, dorm::foreign_key(&Other::id)) "
-                  "on one side, or use dorm::secondary<Assoc> for many-to-many");
+                  "on one side, or use dorm::secondary<Assoc> for many-to-many (a key that Other inherits from a base is "
+                  "written dorm::foreign_key<Other>(&Other::id): the plain form names the base)");
     static_assert(!many_to_one || owner_fk_count == 1,
                   "dorm: more than one foreign key of this struct points to the related struct, so the relationship "
                   "is ambiguous");

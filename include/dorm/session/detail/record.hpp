@@ -439,6 +439,9 @@ public:
     /// Deleted as an orphan (its delete-orphan parent lost it): add() alone does not keep it, as
     /// SQLAlchemy's flush deletes a persistent orphan whatever add() said; a parent again does.
     bool orphaned = false;
+    /// Deleted, and a new object with its key takes over its row in this flush (a row switch):
+    /// its children are not de-associated (the row stays; SQLAlchemy's listonly delete).
+    bool row_switched = false;
     bool generated_key = false;     ///< the key came from the database in this transaction
     bool watched = false;           ///< on the session's watch list
     bool keyed = false;             ///< in the identity map under `ident`

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <dorm/detail/owned_ptr.hpp>
@@ -221,7 +222,10 @@ private:
     flush_plan plan_flush();
     /// The objects' state after the flush wrote everything (flush_finish.cpp).
     void finish_flush(const std::vector<record_base*>& inserts, const std::vector<row_update>& updates,
-                      const std::vector<record_base*>& deletes);
+                      const std::vector<record_base*>& deletes, const std::vector<record_base*>& switched_out);
+    /// A record whose row a flush deleted (or a new object took over) leaves the session; rollback
+    /// brings it back (flush_finish.cpp).
+    void retire_deleted(record_base* r);
     /// Watched records only the session holds leave the watch list (flush_finish.cpp).
     void stop_watching_unheld();
     /// A foreign-key column of a persistent record and its value as the database had it.
@@ -335,6 +339,9 @@ private:
     std::vector<record_base*> watch_;
     std::vector<record_base*> pending_;
     std::vector<record_base*> deleted_;
+    /// The row switches of the flush under way (new record, deleted record): found before the
+    /// deleted objects cascade (flush_order.cpp), written by the plan.
+    std::vector<std::pair<record_base*, record_base*>> row_switches_;
     std::vector<std::shared_ptr<record_base>> txn_inserted_;  // rolled back: expunged
     std::vector<std::shared_ptr<record_base>> txn_deleted_;   // rolled back: restored
     std::vector<std::shared_ptr<record_base>> txn_backed_up_; // hold a backup until COMMIT/ROLLBACK
