@@ -85,7 +85,7 @@ void session_impl::do_flush() {
     writer.write_deletes(deletes);
 
     // everything was written
-    finish_flush(plan.inserts, writer.updates(), deletes, switched_out);
+    finish_flush(plan.inserts, writer.updates(), deletes, plan.switches);
     versions.keep();
 }
 

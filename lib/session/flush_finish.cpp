@@ -19,7 +19,7 @@ version_journal::~version_journal() {
 
 void session_impl::finish_flush(const std::vector<record_base*>& inserts, const std::vector<row_update>& updates,
                                 const std::vector<record_base*>& deletes,
-                                const std::vector<record_base*>& switched_out) {
+                                const std::vector<std::pair<record_base*, record_base*>>& switches) {
     identity_.reserve(identity_.size() + inserts.size());
     txn_inserted_.reserve(txn_inserted_.size() + inserts.size());
     watch_.reserve(watch_.size() + inserts.size());
@@ -42,9 +42,12 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
         maps_->rekeyed.clear();
     }
     // deleted objects whose row a new object took over leave first: the new one takes their key
-    if (!switched_out.empty()) {
-        forget_batch batch(*this, switched_out.size());
-        for (auto* r : switched_out) retire_deleted(r);
+    // (and the row's children: the new one's collections load them, the old one's loaded
+    // children find their parent again by key)
+    if (!switches.empty()) {
+        for (const auto& [fresh, old] : switches) fresh->took_over_row(*old);
+        forget_batch batch(*this, switches.size());
+        for (const auto& sw : switches) retire_deleted(sw.second);
     }
     // the new rows after the renamed ones: a primary key an UPDATE renamed frees its old key for a
     // row INSERTed in the same flush (rename "bob", add a new "bob")

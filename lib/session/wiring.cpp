@@ -464,6 +464,22 @@ void record_base::unload_relationships() {
     for (std::size_t i = 0; i < l.rel_count; ++i) l.rels[i].ops->set_loaded(at(obj_, l.rels[i].offset), false);
 }
 
+void record_base::took_over_row(record_base& old) {
+    const record_layout& l = *layout_;
+    object_list items;
+    for (std::size_t i = 0; i < l.rel_count; ++i) {
+        const relationship_info& rel = l.rels[i];
+        if (!rel.reverse) continue;
+        rel.ops->set_loaded(at(obj_, rel.offset), false);
+        const void* held = at(old.obj_, rel.offset);
+        const relationship_info* back = back_of(rel);
+        if (!back || back->collection || !rel.ops->loaded(held)) continue;
+        items.clear();
+        rel.ops->items(held, items);
+        for (auto& child : items) back->ops->set_loaded(at(child.get(), back->offset), false);
+    }
+}
+
 void record_base::loaded_children(detached_children& out) {
     const record_layout& l = *layout_;
     object_list items;
@@ -944,7 +960,10 @@ void record_base::on_delete_rels() {
                     // the cascade reaches (its row would otherwise outlive the parent's). Its
                     // many-to-one lets go of this object first: the add walk would otherwise reach
                     // this object through it and take back its deletion.
-                    if (auto back_in = detached_records::find(child, &rel.target())) {
+                    // (not one whose row is gone already: a bulk delete_from took it, and the
+                    // loaded collection still holds it; SQLAlchemy's cascade skips it too)
+                    auto back_in = detached_records::find(child, &rel.target());
+                    if (back_in && !back_in->row_deleted) {
                         if (back && !back->collection) back->ops->remove(at(child.get(), back->offset), obj_);
                         owner->add(back_in);
                         r = find_record(owner, rel.target(), child.get());

@@ -12,6 +12,7 @@
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
+#include <boost/version.hpp>
 
 #include <dorm/reflect/column_traits.hpp>
 #include <dorm/reflect/options.hpp>
@@ -194,11 +195,14 @@ template <class T>
 struct described_members {
     using type = boost::describe::describe_members<T, boost::describe::mod_public | boost::describe::mod_inherited>;
 };
+// (Describe's detail names, as in Boost 1.77 to 1.8x; another Boost takes the public path above)
+#if BOOST_VERSION >= 107700 && BOOST_VERSION < 109000
 template <class T>
     requires(boost::mp11::mp_empty<boost::describe::detail::_describe_bases<T>>::value)
 struct described_members<T> {
     using type = boost::mp11::mp_copy_if<boost::describe::detail::_describe_public_members<T>, is_data_member>;
 };
+#endif
 
 /// The names of the described members D..., as an array (one trailing nullptr).
 template <class L>

@@ -293,6 +293,10 @@ public:
     void reset_unset_parents();
     /// Every relationship loads again on its next access (refresh()).
     void unload_relationships();
+    /// This new object took over the row of the deleted `old` (a row switch): its one-to-many and
+    /// one-to-one members load the row's children on next access, and the many-to-one of the
+    /// children `old` has loaded finds its parent again by key (this object).
+    void took_over_row(record_base& old);
     /// What its loaded one-to-many and one-to-one members hold (it is leaving its session with a
     /// row, and someone holds it: detached_records::remember).
     void loaded_children(detached_children& out);

@@ -222,7 +222,8 @@ private:
     flush_plan plan_flush();
     /// The objects' state after the flush wrote everything (flush_finish.cpp).
     void finish_flush(const std::vector<record_base*>& inserts, const std::vector<row_update>& updates,
-                      const std::vector<record_base*>& deletes, const std::vector<record_base*>& switched_out);
+                      const std::vector<record_base*>& deletes,
+                      const std::vector<std::pair<record_base*, record_base*>>& switches);
     /// A record whose row a flush deleted (or a new object took over) leaves the session; rollback
     /// brings it back (flush_finish.cpp).
     void retire_deleted(record_base* r);

@@ -86,9 +86,16 @@ struct relationship_ops_of<many<U>> {
     static void add(void* m, const std::shared_ptr<void>& obj) {
         static_cast<M*>(m)->append_unique(std::static_pointer_cast<U>(obj));
     }
+    // (plain loops over the vector: each std algorithm is one more instantiation per target struct)
     static void remove(void* m, const void* obj) {
         auto& items = static_cast<M*>(m)->raw();
-        std::erase_if(items, [&](const std::shared_ptr<U>& item) { return item.get() == obj; });
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (items[i].get() != obj) {
+                if (kept != i) items[kept] = std::move(items[i]);
+                ++kept;
+            }
+        while (items.size() > kept) items.pop_back();
     }
     static void assign(void* m, object_list&& objects) {
         auto& items = static_cast<M*>(m)->raw();
