@@ -345,41 +345,43 @@ public:
     }
 };
 
-/// A constant address per type: types compared inside constexpr loops over arrays (one
-/// instantiation per struct instead of one per pair of structs and member).
+/// A constant name per type (its qualified name): types compared inside constexpr loops over
+/// arrays (one instantiation per struct instead of one per pair of structs and member). By
+/// content, not by address: g++ does not fold address comparisons under -fsanitize=undefined.
+/// (Mapped structs are at namespace scope, where BOOST_DESCRIBE_STRUCT must be: names are unique.)
 template <class T>
-inline constexpr char type_tag = 0;
+inline constexpr std::string_view type_tag = raw_type_name<T>();
 
-/// The type_tag of the struct a foreign-key option points to, or nullptr.
+/// The type_tag of the struct a foreign-key option points to, or "".
 template <class O>
-constexpr const void* foreign_key_tag(const O&) {
+constexpr std::string_view foreign_key_tag(const O&) {
     if constexpr (is_foreign_key<O>::value)
-        return &type_tag<typename O::parent_type>;
+        return type_tag<typename O::parent_type>;
     else
-        return nullptr;
+        return {};
 }
-/// The type_tag of the parent of DORM_TABLE entry K's foreign key (nullptr: none, or K < 0).
+/// The type_tag of the parent of DORM_TABLE entry K's foreign key ("": none, or K < 0).
 template <class T, int K>
-constexpr const void* entry_foreign_key_tag() {
+constexpr std::string_view entry_foreign_key_tag() {
     if constexpr (K < 0) {
-        return nullptr;
+        return {};
     } else {
         return spec_apply(
             [](const auto&... o) {
-                const void* tag = nullptr;
-                ((tag = tag != nullptr ? tag : foreign_key_tag(o)), ...);
+                std::string_view tag;
+                ((tag = !tag.empty() ? tag : foreign_key_tag(o)), ...);
                 return tag;
             },
             spec_get<static_cast<std::size_t>(K)>(spec_v<T>.members).options);
     }
 }
-/// Per column of T: the type_tag of the struct its foreign key points to, or nullptr.
+/// Per column of T: the type_tag of the struct its foreign key points to, or "".
 template <class T, class Columns = typename model<T>::columns>
 struct foreign_key_tags;
 template <class T, template <class...> class L, class... D>
 struct foreign_key_tags<T, L<D...>> {
-    static constexpr const void* tags[sizeof...(D) + 1] = {entry_foreign_key_tag<T, entry_index<T>(D::name)>()...,
-                                                           nullptr};
+    static constexpr std::string_view tags[sizeof...(D) + 1] = {entry_foreign_key_tag<T, entry_index<T>(D::name)>()...,
+                                                                std::string_view()};
 };
 
 /// Index of the first column of From that is a foreign key to To, and how many there are.
@@ -391,7 +393,7 @@ struct fk_columns {
             int count = 0;
         } out;
         for (std::size_t i = 0; i < model<From>::column_count; ++i) {
-            if (foreign_key_tags<From>::tags[i] != &type_tag<To>) continue;
+            if (foreign_key_tags<From>::tags[i] != type_tag<To>) continue;
             if (out.first < 0) out.first = static_cast<int>(i);
             ++out.count;
         }

@@ -18,8 +18,8 @@ template <class T, template <class...> class L, class... D>
 struct relationship_facts<T, L<D...>> {
     static constexpr std::size_t count = sizeof...(D);
     static constexpr const char* names[sizeof...(D) + 1] = {D::name..., nullptr};
-    static constexpr const void* targets[sizeof...(D) + 1] = {
-        &type_tag<typename relationship_traits<member_of<D>>::target>..., nullptr};
+    static constexpr std::string_view targets[sizeof...(D) + 1] = {
+        type_tag<typename relationship_traits<member_of<D>>::target>..., std::string_view()};
 };
 
 template <class O>
@@ -55,14 +55,14 @@ constexpr int relationships_to() {
     using f = relationship_facts<U>;
     int n = 0;
     for (std::size_t i = 0; i < f::count; ++i)
-        if (f::targets[i] == &type_tag<T>) ++n;
+        if (f::targets[i] == type_tag<T>) ++n;
     return n;
 }
 template <class U, class T>
 constexpr int first_relationship_to() {
     using f = relationship_facts<U>;
     for (std::size_t i = 0; i < f::count; ++i)
-        if (f::targets[i] == &type_tag<T>) return static_cast<int>(i);
+        if (f::targets[i] == type_tag<T>) return static_cast<int>(i);
     return -1;
 }
 
