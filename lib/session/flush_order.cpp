@@ -167,7 +167,21 @@ void session_impl::cascade_into_flush() {
     if (!deleted_.empty() && !pending_.empty() && !sharded()) row_switches_ = row_switches(pending_, deleted_);
     for (auto& sw : row_switches_) sw.second->row_switched = true;
     // deletes cascade or de-associate children (may load them)
-    for (std::size_t i = 0; i < deleted_.size(); ++i) deleted_[i]->on_delete();
+    for (std::size_t done = 0;;) {
+        for (; done < deleted_.size(); ++done) deleted_[done]->on_delete();
+        // a delete cascade took away the new object of a pair (it was in a deleted object's
+        // collection): the old row is deleted after all, so its children let go of it now (their
+        // de-association was skipped for the switch); what that deletes cascades in the next round
+        bool lost = false;
+        std::erase_if(row_switches_, [&](const auto& sw) {
+            if (sw.first->state == object_state::pending) return false;
+            sw.second->row_switched = false;
+            sw.second->on_delete(true);
+            lost = true;
+            return true;
+        });
+        if (!lost) break;
+    }
     // foreign keys follow the relationships of loaded objects
     for (std::size_t i = 0; i < watch_.size(); ++i) {
         record_base* r = watch_[i];

@@ -937,14 +937,14 @@ void record_base::cascade_targets_rels(bool refresh, std::vector<record_base*>& 
     }
 }
 
-void record_base::on_delete_rels() {
+void record_base::on_delete_rels(bool switch_lost) {
     const record_layout& l = *layout_;
     for (std::size_t i = 0; i < l.rel_count; ++i) {
         const relationship_info& rel = l.rels[i];
         if (!rel.reverse) continue;
         // a new object takes over this row (a row switch): the children stay with the row, only a
-        // delete cascade still deletes them
-        if (row_switched && !rel.cascade_delete) continue;
+        // delete cascade still deletes them (and it did, when the switch was called off)
+        if (row_switched ? !rel.cascade_delete : switch_lost && rel.cascade_delete) continue;
         void* m = at(obj_, rel.offset);
         if (!rel.ops->loaded(m)) load_relationship(m);
         const relationship_info* back = back_of(rel);

@@ -385,8 +385,10 @@ public:
         if (layout_->rel_count) cascade_targets_rels(refresh, out);
     }
     /// The object is being deleted: cascade the delete or de-associate its children (loads them).
-    void on_delete() {
-        if (layout_->rel_count) on_delete_rels();
+    /// `switch_lost`: a second pass for an object whose row switch was called off (its delete
+    /// cascades ran in the first pass; the children it kept for the new object let go of it now).
+    void on_delete(bool switch_lost = false) {
+        if (layout_->rel_count) on_delete_rels(switch_lost);
     }
     /// Association rows to insert (added=true) or delete for many-to-many collections:
     /// (assoc table, owner column, target column, owner key, target key).
@@ -468,7 +470,7 @@ private:
     void edges_rels(std::vector<std::pair<record_base*, record_base*>>& out);
     void sync_parents_rels();
     void propagate_to_children_rels();
-    void on_delete_rels();
+    void on_delete_rels(bool switch_lost);
     void cascade_targets_rels(bool refresh, std::vector<record_base*>& out);
     void assoc_changes_rels(std::vector<assoc_row>& inserts, std::vector<assoc_row>& deletes);
     void assoc_flushed_rels();
