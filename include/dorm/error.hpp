@@ -2,13 +2,31 @@
 /// @file dorm/error.hpp
 /// The exception hierarchy. Every error dorm raises derives from dorm::error.
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace dorm {
+
+namespace detail {
+/// What an exception carries besides its message (the table, the column, the value...): made and
+/// read in lib/, immutable, and shared by the exception's copies, so copying never throws. (A
+/// std::shared_ptr of each payload type cost every translation unit ~0.7 MB to instantiate.)
+class exception_payload {
+public:
+    struct block;  // lib/error_payload.hpp
+    exception_payload() noexcept = default;
+    explicit exception_payload(block* b) noexcept : block_(b) {}
+    exception_payload(const exception_payload& other) noexcept;
+    exception_payload& operator=(const exception_payload& other) noexcept;
+    ~exception_payload();
+    const block* get() const noexcept { return block_; }
+
+private:
+    block* block_ = nullptr;
+};
+}  // namespace detail
 
 /// Base of every exception dorm throws.
 class error : public std::runtime_error {
@@ -75,15 +93,15 @@ public:
     /// The details with a message of the caller's (e.g. a prefix saying where the error surfaced).
     data_error(const std::string& message, data_error_details details, int code, std::string sqlstate);
 
-    const std::string& table() const noexcept { return details_->table; }
-    const std::string& column() const noexcept { return details_->column; }
+    const std::string& table() const noexcept;
+    const std::string& column() const noexcept;
     /// The offending value as text (quoted for text, shortened on a character boundary).
-    const std::string& value() const noexcept { return details_->value; }
-    const std::string& cpp_type() const noexcept { return details_->cpp_type; }
-    const data_error_details& details() const noexcept { return *details_; }
+    const std::string& value() const noexcept;
+    const std::string& cpp_type() const noexcept;
+    const data_error_details& details() const noexcept;
 
 private:
-    std::shared_ptr<const data_error_details> details_;  // shared: exceptions copy without throwing
+    detail::exception_payload details_;
 };
 
 /// A constraint violation. The subclasses name which constraint.
@@ -151,19 +169,15 @@ public:
     stale_data_error(const std::string& message, stale_data_details details);
 
     /// The table of the stale row (empty when unknown).
-    const std::string& table() const noexcept { return details_ ? details_->table : empty_text(); }
+    const std::string& table() const noexcept;
     /// The primary key of the stale row as text (empty when unknown).
-    const std::string& key() const noexcept { return details_ ? details_->key : empty_text(); }
+    const std::string& key() const noexcept;
     /// The version the flush expected (tables with a dorm::version column).
-    std::optional<std::int64_t> version() const noexcept { return details_ ? details_->version : std::nullopt; }
+    std::optional<std::int64_t> version() const noexcept;
     stale_data_details details() const;
 
 private:
-    static const std::string& empty_text() noexcept {
-        static const std::string empty;
-        return empty;
-    }
-    std::shared_ptr<const stale_data_details> details_;  // shared: exceptions copy without throwing
+    detail::exception_payload details_;
 };
 
 /// An unloaded relationship was read after its object's session was gone.
@@ -194,10 +208,10 @@ struct refused_operation {
 class migration_error : public error {
 public:
     explicit migration_error(const std::string& message, std::vector<refused_operation> refused = {});
-    const std::vector<refused_operation>& refused() const noexcept { return *refused_; }
+    const std::vector<refused_operation>& refused() const noexcept;
 
 private:
-    std::shared_ptr<const std::vector<refused_operation>> refused_;  // shared: exceptions copy without throwing
+    detail::exception_payload refused_;
 };
 
 /// A dialect or feature that this build does not support (e.g. Oracle without its client library).

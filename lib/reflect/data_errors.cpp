@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include <dorm/engine/value.hpp>
+#include "error_payload.hpp"
 
 namespace dorm {
 
@@ -41,18 +42,27 @@ std::string build_message(const data_error_details& d) {
 
 data_error::data_error(const std::string& message, int code, std::string sqlstate)
     : database_error(message, code, std::move(sqlstate)) {
-    auto d = std::make_shared<data_error_details>();
-    d->problem = message;
-    details_ = std::move(d);
+    data_error_details d;
+    d.problem = message;
+    details_ = detail::make_payload(std::move(d));
 }
 
 data_error::data_error(data_error_details details, int code, std::string sqlstate)
     : database_error(build_message(details), code, std::move(sqlstate)),
-      details_(std::make_shared<const data_error_details>(std::move(details))) {}
+      details_(detail::make_payload(std::move(details))) {}
 
 data_error::data_error(const std::string& message, data_error_details details, int code, std::string sqlstate)
     : database_error(message, code, std::move(sqlstate)),
-      details_(std::make_shared<const data_error_details>(std::move(details))) {}
+      details_(detail::make_payload(std::move(details))) {}
+
+// (every constructor makes the details)
+const data_error_details& data_error::details() const noexcept {
+    return *detail::payload_value<data_error_details>(details_);
+}
+const std::string& data_error::table() const noexcept { return details().table; }
+const std::string& data_error::column() const noexcept { return details().column; }
+const std::string& data_error::value() const noexcept { return details().value; }
+const std::string& data_error::cpp_type() const noexcept { return details().cpp_type; }
 
 namespace detail {
 
