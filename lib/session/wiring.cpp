@@ -741,6 +741,12 @@ void mirror(const relationship_info& rel, void* self_obj, const std::shared_ptr<
                 if (prev) rel.ops->remove(at(prev.get(), rel.offset), child.get());
                 back->ops->add(back_m, self);
             }
+        } else if (!back->ops->loaded(back_m)) {
+            // not loaded (its key moved by a flush, say): it would load us again from the key the
+            // flush has not nulled yet (or, for an orphan, never will); SQLAlchemy's backref pop
+            // sets an unloaded scalar to None as well (attributes.py ScalarObjectAttributeImpl.set:
+            // check_old against PASSIVE_NO_RESULT)
+            back->ops->assign(back_m, {});
         } else {
             back->ops->remove(back_m, self_obj);
         }

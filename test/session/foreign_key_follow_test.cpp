@@ -128,6 +128,43 @@ BOOST_AUTO_TEST_CASE(a_key_set_directly_and_flushed_is_not_taken_back_by_the_nex
     BOOST_CHECK_EQUAL(o2->id, k.o2);
 }
 
+// The child whose key moved (its many-to-one unloaded by the flush) then leaves the new parent's
+// delete-orphan collection: it is deleted, and its many-to-one reads nothing, not the parent it
+// left (it loaded that parent again from the key: session 22's trial item 6). SQLAlchemy's
+// backref sets an unloaded many-to-one to None on a collection remove (test/orm/
+// test_backref_mutations.py, O2MCollectionTest).
+BOOST_AUTO_TEST_CASE(an_orphan_whose_key_moved_lets_go_of_the_parent_it_left) {
+    for (const bool read_back : {false, true}) {
+        BOOST_TEST_CONTEXT((read_back ? "objects read back" : "objects made in the session")) {
+            dorm::session s(engine);
+            std::shared_ptr<Board> o1, o2;
+            std::shared_ptr<Task> a;
+            if (read_back) {
+                const orders k(engine);
+                o1 = s.get<Board>(k.o1);
+                o2 = s.get<Board>(k.o2);
+                a = s.get<Task>(k.a);
+            } else {
+                o1 = s.add(Board{.title = "o1"});
+                o2 = s.add(Board{.title = "o2"});
+                a = std::make_shared<Task>(Task{.text = "a"});
+                o1->tasks.push_back(a);
+                s.commit();
+            }
+            const std::int64_t before = rows("cm_task");
+            a->board_id = o2->id;
+            s.flush();  // (a->board unloads: it follows the key)
+            BOOST_REQUIRE(o2->tasks.remove(a));  // loads o2's collection, which holds a now
+            BOOST_CHECK(!a->board);
+            s.commit();
+            BOOST_CHECK(!a->board);
+            BOOST_CHECK_EQUAL(rows("cm_task"), before - 1);  // the orphan is deleted
+            BOOST_CHECK_EQUAL(o2->tasks.size(), 0u);
+            BOOST_CHECK(!holds(o1->tasks, a));
+        }
+    }
+}
+
 // A one-way collection (no many-to-one on the child): the old parent's loaded collection lets go
 // of the child, the new parent's gains it; NULL leaves every collection.
 BOOST_AUTO_TEST_CASE(a_one_way_collection_follows_a_key_set_directly) {
