@@ -3,6 +3,7 @@
 
 #include <dorm/error.hpp>
 #include <dorm/query/lazy_select.hpp>
+#include "session/lib_state.hpp"
 
 namespace dorm::detail {
 
@@ -54,7 +55,7 @@ session_impl::select_plan session_impl::plan_select(const ast::lazy_select& q) {
 
 std::size_t session_impl::slot_of(const ast::select& s) const {
     if (sharding_) return active_shard_ == no_shard ? 0 : active_shard_;  // every shard has every table
-    if (bound_.empty()) return 0;
+    if (state_->bound.empty()) return 0;
     const schema::table* first = nullptr;
     std::size_t slot = 0;
     auto visit = [&](const schema::table* t) {
@@ -63,8 +64,8 @@ std::size_t session_impl::slot_of(const ast::select& s) const {
             first = t;
             slot = here;
         } else if (here != slot) {
-            throw argument_error("dorm::binds: one SELECT reads " + first->name + " (on " + slots_[slot].engine.repr() +
-                                 ") and " + t->name + " (on " + slots_[here].engine.repr() +
+            throw argument_error("dorm::binds: one SELECT reads " + first->name + " (on " + state_->slots[slot].engine.repr() +
+                                 ") and " + t->name + " (on " + state_->slots[here].engine.repr() +
                                  "): a statement runs on one engine; load across engines with separate queries "
                                  "(lazy or selectin loading)");
         }

@@ -11,6 +11,7 @@
 #include <dorm/session/sharded_engine.hpp>
 
 #include "schema/unique_keys.hpp"
+#include "session/lib_state.hpp"
 
 namespace dorm::detail {
 
@@ -171,7 +172,7 @@ std::int64_t session_impl::bulk_insert(const std::vector<ast::insert>& inserts) 
             throw invalid_request_error("dorm::sharded_engine: a bulk INSERT into " + ins.table->name +
                                         " leaves out its shard key " +
                                         ins.table->columns[static_cast<std::size_t>(rule->column)].name);
-        std::vector<ast::insert> per_shard(slots_.size());
+        std::vector<ast::insert> per_shard(state_->slots.size());
         for (const auto& row : ins.rows) {
             ast::insert& part = per_shard[rule->pick(row[static_cast<std::size_t>(pos - ins.columns.begin())])];
             if (part.rows.empty()) {

@@ -9,6 +9,7 @@
 
 #include <dorm/error.hpp>
 
+#include "session/lib_state.hpp"
 #include "session/rethrow.hpp"
 
 namespace dorm::detail {
@@ -35,25 +36,25 @@ std::string joined(const std::vector<std::string>& names) {
 }  // namespace
 
 void session_impl::commit_engines() {
-    for (auto& e : slots_)
+    for (auto& e : state_->slots)
         if (e.read_conn) e.read_conn.commit();  // it has only read
     std::vector<std::size_t> writing;
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-        if (slots_[i].conn && slots_[i].conn.in_transaction()) writing.push_back(i);
+    for (std::size_t i = 0; i < state_->slots.size(); ++i)
+        if (state_->slots[i].conn && state_->slots[i].conn.in_transaction()) writing.push_back(i);
 
     if (two_phase_ && writing.size() > 1) {
         // first phase: every engine prepares; one that cannot makes all of them roll back
         const std::string base = two_phase_name();
         std::vector<std::string> gids;
         for (std::size_t k = 0; k < writing.size(); ++k) {
-            engine_slot& e = slots_[writing[k]];
+            engine_slot& e = state_->slots[writing[k]];
             const std::string gid = base + "-" + std::to_string(k + 1);
             try {
                 e.conn.prepare_transaction(gid);
             } catch (const std::exception& ex) {
                 for (std::size_t p = 0; p < gids.size(); ++p) {
                     try {
-                        slots_[writing[p]].conn.rollback_prepared(gids[p]);
+                        state_->slots[writing[p]].conn.rollback_prepared(gids[p]);
                     } catch (...) {  // it stays prepared: the message names it
                     }
                 }
@@ -65,13 +66,13 @@ void session_impl::commit_engines() {
         // second phase: once every engine prepared, each commits
         std::vector<std::string> committed;
         for (std::size_t k = 0; k < writing.size(); ++k) {
-            engine_slot& e = slots_[writing[k]];
+            engine_slot& e = state_->slots[writing[k]];
             try {
                 e.conn.commit_prepared(gids[k]);
             } catch (const std::exception& ex) {
                 std::string left;
                 for (std::size_t p = k; p < writing.size(); ++p)
-                    left += (p > k ? ", '" : "'") + gids[p] + "' on " + slots_[writing[p]].engine.repr();
+                    left += (p > k ? ", '" : "'") + gids[p] + "' on " + state_->slots[writing[p]].engine.repr();
                 rethrow_any_prefixed(ex, "two-phase commit: COMMIT PREPARED failed on " + e.engine.repr() +
                                              (committed.empty() ? "" : " after " + joined(committed) + " committed") +
                                              "; every engine had prepared, so these transactions stay prepared "
@@ -84,14 +85,14 @@ void session_impl::commit_engines() {
 
     std::vector<std::string> committed;
     for (std::size_t i : writing) {
-        engine_slot& e = slots_[i];
+        engine_slot& e = state_->slots[i];
         try {
             e.conn.commit();
         } catch (const std::exception& ex) {
             if (committed.empty()) throw;
             std::string not_committed;
             for (std::size_t j : writing)
-                if (j >= i) not_committed += (not_committed.empty() ? "" : ", ") + slots_[j].engine.repr();
+                if (j >= i) not_committed += (not_committed.empty() ? "" : ", ") + state_->slots[j].engine.repr();
             rethrow_any_prefixed(ex, "commit failed on " + e.engine.repr() + " after " + joined(committed) +
                                          " committed: the changes of " + joined(committed) +
                                          " are in the database, those of " + not_committed + " are not: ");

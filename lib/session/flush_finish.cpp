@@ -7,6 +7,7 @@
 
 #include <dorm/session/detail/session_impl.hpp>
 
+#include "session/lib_state.hpp"
 #include "session/address_maps.hpp"
 #include "session/flush.hpp"
 
@@ -30,7 +31,7 @@ void session_impl::finish_flush(const std::vector<record_base*>& inserts, const 
         if (committing_) {
             // COMMIT follows: the snapshot (the committed values) is what a failed COMMIT's
             // rollback restores, so it is only replaced once COMMIT succeeded (no backup copy).
-            deferred_snapshots_.emplace_back(u.rec, u.mask);
+            state_->deferred_snapshots.emplace_back(u.rec, u.mask);
         } else {
             save_backup(u.rec);
             u.rec->take_snapshot(u.mask);

@@ -12,6 +12,7 @@
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/work_counts.hpp>
 
+#include "session/lib_state.hpp"
 #include "session/flush.hpp"
 
 namespace dorm::detail {
@@ -162,10 +163,10 @@ void session_impl::cascade_into_flush() {
     // new objects that take over the row of a deleted one (before the deleted ones cascade: their
     // children stay with the row)
     for (auto* d : deleted_) d->row_switched = false;
-    row_switches_.clear();
+    state_->row_switches.clear();
     // (a sharded session places a new row by its values only when it writes it: no row switch)
-    if (!deleted_.empty() && !pending_.empty() && !sharded()) row_switches_ = row_switches(pending_, deleted_);
-    for (auto& sw : row_switches_) sw.second->row_switched = true;
+    if (!deleted_.empty() && !pending_.empty() && !sharded()) state_->row_switches = row_switches(pending_, deleted_);
+    for (auto& sw : state_->row_switches) sw.second->row_switched = true;
     // deletes cascade or de-associate children (may load them)
     for (std::size_t done = 0;;) {
         for (; done < deleted_.size(); ++done) deleted_[done]->on_delete();
@@ -173,7 +174,7 @@ void session_impl::cascade_into_flush() {
         // collection): the old row is deleted after all, so its children let go of it now (their
         // de-association was skipped for the switch); what that deletes cascades in the next round
         bool lost = false;
-        std::erase_if(row_switches_, [&](const auto& sw) {
+        std::erase_if(state_->row_switches, [&](const auto& sw) {
             if (sw.first->state == object_state::pending) return false;
             sw.second->row_switched = false;
             sw.second->on_delete(true);
@@ -276,8 +277,8 @@ flush_plan session_impl::plan_flush() {
     // INSERTs: parents before children (tables, then rows of self-referencing tables)
     plan.inserts = order_records(pending_, plan.edges, plan.tables);
     // (a cascade since they were found may have changed a pair's state)
-    plan.switches = std::move(row_switches_);
-    row_switches_.clear();
+    plan.switches = std::move(state_->row_switches);
+    state_->row_switches.clear();
     std::erase_if(plan.switches, [](const auto& sw) {
         return sw.first->state != object_state::pending || sw.second->state != object_state::deleted;
     });

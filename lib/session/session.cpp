@@ -12,15 +12,16 @@
 #include <dorm/session/sharded_engine.hpp>
 
 #include "dialect/hooks.hpp"
+#include "session/lib_state.hpp"
 #include "session/address_maps.hpp"
 #include "session/rethrow.hpp"
 
 namespace dorm::detail {
 
 session_impl::session_impl(dorm::engine e, std::optional<isolation> level)
-    : dialect_(e.dialect()), isolation_(level) {
+    : state_(new lib_state), dialect_(e.dialect()), isolation_(level) {
     const bool replicas = e.replica_count() > 0;
-    slots_.push_back(engine_slot{std::move(e), {}, {}, replicas});
+    state_->slots.push_back(engine_slot{std::move(e), {}, {}, replicas});
     if (isolation_) check_isolation(dialect_, *isolation_, "dorm::session");
 }
 
@@ -34,17 +35,17 @@ session_impl::session_impl(const dorm::binds& b, std::optional<isolation> level)
                                  ", another backend than the default engine " + b.default_engine.repr() +
                                  " (one session speaks one SQL dialect)");
         std::size_t slot = 0;
-        for (std::size_t i = 0; i < slots_.size(); ++i)
-            if (slots_[i].engine == e) slot = i;
-        if (slot == 0 && !(slots_[0].engine == e)) {
-            slot = slots_.size();
-            slots_.push_back(engine_slot{e, {}, {}, e.replica_count() > 0});
+        for (std::size_t i = 0; i < state_->slots.size(); ++i)
+            if (state_->slots[i].engine == e) slot = i;
+        if (slot == 0 && !(state_->slots[0].engine == e)) {
+            slot = state_->slots.size();
+            state_->slots.push_back(engine_slot{e, {}, {}, e.replica_count() > 0});
         }
-        auto it = std::find_if(bound_.begin(), bound_.end(), [&](const auto& x) { return x.first == table; });
-        if (it != bound_.end())
+        auto it = std::find_if(state_->bound.begin(), state_->bound.end(), [&](const auto& x) { return x.first == table; });
+        if (it != state_->bound.end())
             it->second = slot;  // the last bind wins
         else
-            bound_.emplace_back(table, slot);
+            state_->bound.emplace_back(table, slot);
     }
     two_phase_ = b.two_phase;
     if (two_phase_ && !hooks(dialect_).two_phase_commit())
@@ -53,6 +54,29 @@ session_impl::session_impl(const dorm::binds& b, std::optional<isolation> level)
 }
 
 session_impl::~session_impl() { close(); }
+
+const dorm::engine& session_impl::get_engine() const noexcept { return state_->slots.front().engine; }
+
+std::size_t session_impl::slot_of(const schema::table* t) const noexcept {
+    if (sharding_) return active_shard_ == no_shard ? 0 : active_shard_;
+    for (const auto& [table, slot] : state_->bound)
+        if (table == t) return slot;
+    return 0;
+}
+
+std::size_t session_impl::shard_count() const noexcept { return state_->slots.size(); }
+
+bool session_impl::echoes() const {
+    for (const auto& e : state_->slots)
+        if (e.engine.options().echo) return true;
+    return false;
+}
+
+bool session_impl::in_transaction() const noexcept {
+    for (const auto& e : state_->slots)
+        if ((e.conn && e.conn.in_transaction()) || (e.read_conn && e.read_conn.in_transaction())) return true;
+    return false;
+}
 
 void session_impl::check_usable() const {
     if (failed_)
@@ -75,14 +99,14 @@ void autobegin(dorm::connection& c, const std::optional<isolation>& level) {
 
 dorm::connection& session_impl::connection(std::size_t slot) {
     check_usable();
-    engine_slot& e = slots_[slot];
+    engine_slot& e = state_->slots[slot];
     if (!e.conn) e.conn = e.engine.connect();
     autobegin(e.conn, isolation_);
     return e.conn;
 }
 
 dorm::connection& session_impl::read_connection(std::size_t slot) {
-    engine_slot& e = slots_[slot];
+    engine_slot& e = state_->slots[slot];
     if (!e.has_replicas || reads_on_primary || (e.conn && e.conn.in_transaction())) return connection(slot);
     check_usable();
     if (!e.read_conn) e.read_conn = e.engine.connect_for_read();
@@ -98,7 +122,7 @@ void session_impl::begin(std::optional<isolation> level) {
     if (!level) level = isolation_;
     if (level) check_isolation(dialect_, *level, "session.begin");
     // the default engine's transaction begins now; other bound engines' at their first statement
-    engine_slot& e = slots_.front();
+    engine_slot& e = state_->slots.front();
     if (!e.conn) e.conn = e.engine.connect();
     if (level)
         e.conn.begin(*level);
@@ -108,13 +132,13 @@ void session_impl::begin(std::optional<isolation> level) {
 
 void session_impl::begin_write(std::size_t slot) {
     check_usable();
-    engine_slot& e = slots_[slot];
+    engine_slot& e = state_->slots[slot];
     if (!e.conn) e.conn = e.engine.connect();
     e.conn.begin_write(isolation_);
 }
 
 void session_impl::release_connection() noexcept {
-    for (auto& e : slots_) {
+    for (auto& e : state_->slots) {
         if (e.read_conn) {
             e.read_conn.rollback();
             e.read_conn = dorm::connection();
@@ -471,29 +495,29 @@ void session_impl::drop_backups() noexcept {
 
 void session_impl::commit() {
     check_usable();
-    deferred_snapshots_.clear();
+    state_->deferred_snapshots.clear();
     committing_ = true;
     try {
         flush();
     } catch (...) {
         committing_ = false;
-        deferred_snapshots_.clear();
+        state_->deferred_snapshots.clear();
         throw;
     }
     committing_ = false;
     try {
         commit_engines();
     } catch (const std::exception& e) {
-        deferred_snapshots_.clear();
+        state_->deferred_snapshots.clear();
         flush_failed(e.what());
         throw;
     } catch (...) {
-        deferred_snapshots_.clear();
+        state_->deferred_snapshots.clear();
         flush_failed("an exception not derived from std::exception");
         throw;
     }
-    for (auto& [r, mask] : deferred_snapshots_) r->take_snapshot(mask);
-    deferred_snapshots_.clear();
+    for (auto& [r, mask] : state_->deferred_snapshots) r->take_snapshot(mask);
+    state_->deferred_snapshots.clear();
     for (auto& r : txn_inserted_) {
         r->inserted_in_txn = false;
         r->generated_key = false;

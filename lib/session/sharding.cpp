@@ -14,6 +14,7 @@
 #include <dorm/error.hpp>
 
 #include "dialect/hooks.hpp"
+#include "session/lib_state.hpp"
 
 namespace dorm::detail {
 
@@ -100,7 +101,7 @@ session_impl::session_impl(const dorm::sharded_engine& e, std::optional<isolatio
     : session_impl(e.shards().front().second, level) {
     for (std::size_t i = 1; i < e.shards().size(); ++i) {
         const dorm::engine& en = e.shards()[i].second;
-        slots_.push_back(engine_slot{en, {}, {}, en.replica_count() > 0});
+        state_->slots.push_back(engine_slot{en, {}, {}, en.replica_count() > 0});
     }
     sharding_.reset(new const dorm::sharded_engine(e));
     two_phase_ = e.uses_two_phase();
@@ -126,18 +127,18 @@ const std::string& session_impl::shard_name(std::size_t i) const { return shardi
 bool session_impl::shard_orders_text_bytewise(std::size_t shard) {
     const std::string sql = hooks(dialect_).text_orders_bytewise_sql();
     if (sql.empty()) return true;
-    if (text_bytewise_.size() <= shard) text_bytewise_.resize(shard + 1, -1);
-    if (text_bytewise_[shard] < 0) {
+    if (state_->text_bytewise.size() <= shard) state_->text_bytewise.resize(shard + 1, -1);
+    if (state_->text_bytewise[shard] < 0) {
         shard_scope on_shard(*this, shard);
         auto lease = run(sql, {}, shard);
-        text_bytewise_[shard] = lease->step() && lease->get_int(0) == 1 ? 1 : 0;
+        state_->text_bytewise[shard] = lease->step() && lease->get_int(0) == 1 ? 1 : 0;
     }
-    return text_bytewise_[shard] == 1;
+    return state_->text_bytewise[shard] == 1;
 }
 
 std::vector<std::size_t> session_impl::shards_for(const ast::select& s, const named_params* named) const {
     if (chosen_shard != no_shard) return {chosen_shard};
-    std::vector<std::size_t> all(slots_.size());
+    std::vector<std::size_t> all(state_->slots.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
     const schema::table* base = !s.entities.empty() ? s.entities.front().table
                                 : !s.from.empty()   ? s.from.front().table
@@ -159,7 +160,7 @@ std::vector<std::size_t> session_impl::shards_for_key(const schema::table& t, st
         add_shard_of(*r, pk.front(), one);  // none: no shard can hold that key
         return one;
     }
-    std::vector<std::size_t> all(slots_.size());
+    std::vector<std::size_t> all(state_->slots.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
     return all;
 }
@@ -182,7 +183,7 @@ void session_impl::place(record_base* r) {
     }
     // deleted by a bulk DELETE of this transaction, and reached again (a parent's collection
     // still holds it): the shard it was read from in this session
-    if (r->deleted_in_txn && r->ident.shard < slots_.size()) return;
+    if (r->deleted_in_txn && r->ident.shard < state_->slots.size()) return;
     // no rule: the row goes where its parent (a many-to-one target in this session) is
     std::vector<std::pair<record_base*, record_base*>> edges;
     r->edges(edges);

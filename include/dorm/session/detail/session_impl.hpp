@@ -43,7 +43,7 @@ public:
     session_impl(const session_impl&) = delete;
     session_impl& operator=(const session_impl&) = delete;
 
-    const dorm::engine& get_engine() const noexcept { return slots_.front().engine; }
+    const dorm::engine& get_engine() const noexcept;
     dorm::dialect dialect() const noexcept { return dialect_; }
 
     /// Throws pending_rollback_error after a failed flush.
@@ -52,13 +52,7 @@ public:
     /// transaction (autobegin).
     dorm::connection& connection(std::size_t slot = 0);
     /// The engine slot of a table: the engine dorm::binds bound its model to, else 0.
-    std::size_t slot_of(const schema::table* t) const noexcept {
-        if (sharding_) return active_shard_ == no_shard ? 0 : active_shard_;
-        if (bound_.empty()) return 0;
-        for (const auto& [table, slot] : bound_)
-            if (table == t) return slot;
-        return 0;
-    }
+    std::size_t slot_of(const schema::table* t) const noexcept;
     /// The engine slot of a SELECT: the one of its tables (subqueries and joins included).
     /// @throws argument_error when its tables are bound to different engines.
     std::size_t slot_of(const ast::select& s) const;
@@ -80,7 +74,7 @@ public:
     // -- dorm::sharded_engine (lib/session/sharding.cpp) ------------------------------------------
     static constexpr std::size_t no_shard = static_cast<std::size_t>(-1);
     bool sharded() const noexcept { return sharding_ != nullptr; }
-    std::size_t shard_count() const noexcept { return slots_.size(); }
+    std::size_t shard_count() const noexcept;
     /// The shard whose rows are being read (shard_scope), stored in the identity keys they make.
     std::uint32_t key_shard() const noexcept {
         return sharding_ && active_shard_ != no_shard ? static_cast<std::uint32_t>(active_shard_) : 0;
@@ -111,11 +105,7 @@ public:
     /// Set while a statement given dorm::on_shard runs: shards_for() answers that shard.
     std::size_t chosen_shard = no_shard;
     /// Whether any engine of the session echoes.
-    bool echoes() const {
-        for (const auto& e : slots_)
-            if (e.engine.options().echo) return true;
-        return false;
-    }
+    bool echoes() const;
     /// Begins the session's transaction now, at `level` (none: the session's level).
     /// @throws invalid_request_error when a transaction is already open.
     void begin(std::optional<isolation> level);
@@ -160,11 +150,7 @@ public:
                                         int assoc_owner_col, int assoc_target_col);
     /// Called before a lazy load (raiseload and statistics hook here).
     void before_lazy_load(const schema::table& owner, const char* member);
-    bool in_transaction() const noexcept {
-        for (const auto& e : slots_)
-            if ((e.conn && e.conn.in_transaction()) || (e.read_conn && e.read_conn.in_transaction())) return true;
-        return false;
-    }
+    bool in_transaction() const noexcept;
     /// Set while the rows of a locking / populate_existing SELECT are read: load_entity_erased
     /// overwrites the objects already in the session (see populate_scope).
     bool populating = false;
@@ -302,13 +288,14 @@ private:
     };
     /// Commits every engine's transaction (commit()), in slot order or in two phases.
     void commit_engines();
-    std::vector<engine_slot> slots_;  ///< [0]: the default engine
-    /// Tables bound to another engine than the default one (dorm::binds), with their slot.
-    std::vector<std::pair<const schema::table*, std::size_t>> bound_;
+    // The containers only lib/ code reads (lib/session/lib_state.hpp): the engine slots, the
+    // bound tables, the row switches of a flush, the snapshots a commit defers. Out of user
+    // translation units: each distinct std::vector type costs every one ~0.4 MB to instantiate.
+    struct lib_state;
+    owned_ptr<lib_state> state_;
     bool two_phase_ = false;
     /// The shard rules (a sharded session only).
     owned_ptr<const dorm::sharded_engine> sharding_;
-    std::vector<signed char> text_bytewise_;  ///< per shard: -1 not asked yet, else 0 / 1
     std::size_t active_shard_ = no_shard;
     dorm::dialect dialect_;
     std::optional<isolation> isolation_;  ///< session_options::isolation
@@ -340,15 +327,11 @@ private:
     std::vector<record_base*> watch_;
     std::vector<record_base*> pending_;
     std::vector<record_base*> deleted_;
-    /// The row switches of the flush under way (new record, deleted record): found before the
-    /// deleted objects cascade (flush_order.cpp), written by the plan.
-    std::vector<std::pair<record_base*, record_base*>> row_switches_;
     std::vector<std::shared_ptr<record_base>> txn_inserted_;  // rolled back: expunged
     std::vector<std::shared_ptr<record_base>> txn_deleted_;   // rolled back: restored
     std::vector<std::shared_ptr<record_base>> txn_backed_up_; // hold a backup until COMMIT/ROLLBACK
     // commit(): the flush leaves the snapshots of updated records alone until COMMIT succeeded
     bool committing_ = false;
-    std::vector<std::pair<record_base*, column_mask>> deferred_snapshots_;
     bind_scratch scratch_;
 };
 
