@@ -187,7 +187,45 @@ std::optional<std::string> normalize_default(dialect d, std::optional<std::strin
         }
         return l;
     }
-    return s;
+    // One string literal: compared by its value. MariaDB's catalog re-spells a literal with
+    // backslash escapes where dorm wrote the character itself or doubled the quote ('l1\nl2' for
+    // a newline; 'it\'s' for 'it''s' in a LONGTEXT column): decode both spellings to one.
+    const bool backslash = dorm::detail::hooks(d).lexing().backslash_escapes;
+    std::string text;
+    std::size_t i = 1;
+    for (; i < s.size(); ++i) {
+        const char ch = s[i];
+        if (ch == '\\' && backslash && i + 1 < s.size()) {
+            const char e = s[++i];
+            switch (e) {
+                case 'n': text += '\n'; break;
+                case 't': text += '\t'; break;
+                case 'r': text += '\r'; break;
+                case 'b': text += '\b'; break;
+                case '0': text += '\0'; break;
+                case 'Z': text += '\x1a'; break;
+                case '%':
+                case '_': text += '\\'; text += e; break;  // (MariaDB keeps these two escapes as written)
+                default: text += e;
+            }
+        } else if (ch == '\'') {
+            if (i + 1 < s.size() && s[i + 1] == '\'') {
+                text += '\'';
+                ++i;
+            } else {
+                break;  // the closing quote
+            }
+        } else {
+            text += ch;
+        }
+    }
+    if (i + 1 != s.size()) return s;  // not one literal (an expression that starts with one)
+    std::string canonical = "'";
+    for (char ch : text) {
+        if (ch == '\'') canonical += '\'';
+        canonical += ch;
+    }
+    return canonical + "'";
 }
 
 }  // namespace dorm::schema
