@@ -5,6 +5,7 @@
 #include "dialect/hooks.hpp"
 #include "schema/ddl_parts.hpp"
 #include "schema/diff_internal.hpp"
+#include "schema/sql_type.hpp"
 
 namespace dorm::schema {
 
@@ -92,8 +93,33 @@ std::vector<std::string> rebuild_back_statements(const live_table& live) {
     for (const auto& c : live.columns) common.push_back(c.name);
     // the columns the rebuilt table lacks cannot be copied back: copy_rows names only the old
     // table's columns, so a down step after a dropped column fails loudly rather than guessing
-    std::vector<std::string> out{rename_create(live.sql, tmp), copy_rows(tmp, live.name, common),
-                                 "DROP TABLE " + q(live.name)};
+    std::vector<std::string> out;
+    // A VARCHAR(n) of the old table that the rebuild widened may hold longer values by now:
+    // copying them back would keep them silently (SQLite does not enforce the length; dorm does,
+    // on every write), so the step fails first, naming the column. (SQLite has no RAISE outside
+    // triggers: a temporary table's named CHECK refuses the row that says a value is too long.)
+    std::string guard_columns, guard_checks;
+    for (std::size_t i = 0; i < live.columns.size(); ++i) {
+        const auto& c = live.columns[i];
+        const sql_type t = parse_sql_type(dialect::sqlite, c.type);
+        if (!t.known || t.family != column_type::text || t.length <= 0) continue;
+        const std::string n = std::to_string(t.length);
+        const std::string flag = q("fits_" + std::to_string(i));
+        guard_columns += (guard_columns.empty() ? "" : ", ") + flag + " INTEGER CONSTRAINT " +
+                         q(live.name + "." + c.name + " holds a value longer than VARCHAR(" + n + ")") + " CHECK (" +
+                         flag + ")";
+        guard_checks += std::string(guard_checks.empty() ? "" : ", ") + "NOT EXISTS (SELECT 1 FROM " + q(live.name) +
+                        " WHERE length(" + q(c.name) + ") > " + n + ")";
+    }
+    if (!guard_columns.empty()) {
+        const std::string guard = q("_dorm_fits_" + live.name);
+        out.push_back("CREATE TEMP TABLE " + guard + " (" + guard_columns + ")");
+        out.push_back("INSERT INTO " + guard + " SELECT " + guard_checks);
+        out.push_back("DROP TABLE " + guard);
+    }
+    out.push_back(rename_create(live.sql, tmp));
+    out.push_back(copy_rows(tmp, live.name, common));
+    out.push_back("DROP TABLE " + q(live.name));
     append_rename(out, tmp, live.name);
     for (const auto& ix : live.indexes) {
         std::string cols;

@@ -993,3 +993,77 @@ BOOST_AUTO_TEST_CASE(string_defaults_the_catalog_re_spells_compare_equal) {
     s.close();
     dorm_test::drop_tables(engine, {"evo_memo"});
 }
+
+// ---- undoing a widened VARCHAR ---------------------------------------------------------------
+
+namespace widened {
+namespace v1 {
+struct Label {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Label, (), (id, name))
+DORM_TABLE(Label, "evo_label", (name, dorm::varchar(20)))
+inline dorm::metadata<Label> meta;
+}  // namespace v1
+namespace v2 {
+struct Label {
+    int id = 0;
+    std::string name;
+};
+BOOST_DESCRIBE_STRUCT(Label, (), (id, name))
+DORM_TABLE(Label, "evo_label", (name, dorm::varchar(100)))
+inline dorm::metadata<Label> meta;
+}  // namespace v2
+}  // namespace widened
+
+// A down step that narrows VARCHAR(100) back to VARCHAR(20) fails while a value written since is
+// longer, and nothing is truncated or kept oversized (trial 26: SQLite's table rebuild copied the
+// 50 characters back into VARCHAR(20), which SQLite does not enforce); once the value fits, the
+// step runs. Every backend.
+BOOST_AUTO_TEST_CASE(undoing_a_widened_varchar_fails_while_a_longer_value_is_there) {
+    auto engine = dorm_test::make_engine();
+    dorm_test::drop_tables(engine, {"evo_label", "dorm_migrations"});
+    temp_dir dir;
+    dorm::migrations::generate(widened::v1::meta, engine, dir.path, "labels");
+    dorm::migrations::upgrade(engine, dir.path);
+    dorm::migrations::generate(widened::v2::meta, engine, dir.path, "wider labels");
+    dorm::migrations::upgrade(engine, dir.path);
+    int long_id = 0;
+    {
+        dorm::session s(engine);
+        s.add(widened::v2::Label{.name = "short"});
+        auto l = s.add(widened::v2::Label{.name = std::string(50, 'L')});
+        s.commit();
+        long_id = l->id;
+    }
+    try {
+        dorm::migrations::downgrade(engine, dir.path, 1);
+        BOOST_ERROR("the down step narrowed VARCHAR(100) over a 50-character value");
+    } catch (const dorm::error& e) {
+        const std::string m = e.what();
+        BOOST_TEST_MESSAGE(m);
+        BOOST_TEST(m.find("0002_wider_labels.down.sql") != std::string::npos, m);
+        if (engine.dialect() == dorm::dialect::sqlite)
+            BOOST_TEST(m.find("evo_label.name holds a value longer than VARCHAR(20)") != std::string::npos, m);
+    }
+    BOOST_TEST(dorm::migrations::applied(engine).size() == 2u);  // still applied
+    BOOST_TEST(widened::v2::meta.diff(engine, {.drop_unknown_tables = false}).empty());
+    {
+        dorm::session s(engine);
+        auto l = s.get<widened::v2::Label>(long_id);
+        BOOST_REQUIRE(l);
+        BOOST_TEST(l->name.size() == 50u);  // not truncated
+        l->name = "fits now";
+        s.commit();
+    }
+    dorm::migrations::downgrade(engine, dir.path, 1);
+    BOOST_TEST(dorm::migrations::applied(engine).size() == 1u);
+    auto back = widened::v1::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(back.empty(), back.report());
+    {
+        dorm::session s(engine);
+        BOOST_TEST(s.get<widened::v1::Label>(long_id)->name == "fits now");
+    }
+    dorm_test::drop_tables(engine, {"evo_label", "dorm_migrations"});
+}
