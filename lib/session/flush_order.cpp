@@ -167,6 +167,11 @@ void session_impl::cascade_into_flush() {
     // (a sharded session places a new row by its values only when it writes it: no row switch)
     if (!deleted_.empty() && !pending_.empty() && !sharded()) state_->row_switches = row_switches(pending_, deleted_);
     for (auto& sw : state_->row_switches) sw.second->row_switched = true;
+    // (a delete cascade may forget a pair's new record, the session's last owner of it: held
+    // here until the pairs are checked below)
+    std::vector<std::shared_ptr<record_base>> switching;
+    switching.reserve(state_->row_switches.size());
+    for (auto& sw : state_->row_switches) switching.push_back(sw.first->shared_from_this());
     // deletes cascade or de-associate children (may load them)
     for (std::size_t done = 0;;) {
         for (; done < deleted_.size(); ++done) deleted_[done]->on_delete();
