@@ -47,8 +47,8 @@ flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -f
 # lib/ sources per target (what the target calls and what they call)
 declare -A sources=(
   [url]="engine/url.cpp"
-  [values]="driver/numbers.cpp reflect/time_points.cpp reflect/data_errors.cpp reflect/types.cpp engine/value.cpp driver/driver.cpp"
-  [text]="query/text.cpp dialect/dialect.cpp dialect/hooks.cpp dialect/sqlite.cpp dialect/postgresql.cpp dialect/mysql.cpp dialect/oracle.cpp dialect/list_param.cpp driver/text_check.cpp reflect/data_errors.cpp engine/value.cpp driver/driver.cpp"
+  [values]="driver/numbers.cpp reflect/time_points.cpp reflect/data_errors.cpp error.cpp reflect/types.cpp engine/value.cpp driver/driver.cpp"
+  [text]="query/text.cpp dialect/dialect.cpp dialect/hooks.cpp dialect/sqlite.cpp dialect/postgresql.cpp dialect/mysql.cpp dialect/oracle.cpp dialect/list_param.cpp driver/text_check.cpp reflect/data_errors.cpp error.cpp engine/value.cpp driver/driver.cpp"
 )
 
 for t in "${targets[@]}"; do
