@@ -1,7 +1,9 @@
 // dorm::url: parsing and rendering database URLs the way SQLAlchemy does (RFC-1738 style).
 #include <dorm/engine/url.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 #include <dorm/error.hpp>
 
@@ -72,8 +74,8 @@ void append_quoted(std::string& out, std::string_view s, bool query) {
 
 /// Python's parse_qsl (keep_blank_values=False): `a=1&b=x+y`; pairs without '=' or with an empty
 /// value are dropped; a repeated key keeps its last value.
-std::map<std::string, std::string> parse_query(std::string_view q) {
-    std::map<std::string, std::string> out;
+url_query parse_query(std::string_view q) {
+    url_query out;
     while (!q.empty()) {
         const auto amp = q.find('&');
         const auto pair = q.substr(0, amp);
@@ -96,6 +98,40 @@ std::optional<dorm::dialect> backend_dialect(std::string_view backend) noexcept 
 }
 
 }  // namespace
+
+namespace {
+
+// The first entry whose key is not less than `key`.
+template <class Entries>
+auto lower_bound_of(Entries& entries, std::string_view key) {
+    return std::lower_bound(entries.begin(), entries.end(), key,
+                            [](const url_query::value_type& e, std::string_view k) { return e.first < k; });
+}
+
+}  // namespace
+
+std::string& url_query::operator[](std::string_view key) {
+    auto it = lower_bound_of(entries_, key);
+    if (it == entries_.end() || it->first != key) it = entries_.emplace(it, std::string(key), std::string());
+    return it->second;
+}
+
+const std::string& url_query::at(std::string_view key) const {
+    if (auto it = find(key); it != end()) return it->second;
+    throw std::out_of_range("the URL's query has no parameter '" + std::string(key) + "'");
+}
+
+url_query::const_iterator url_query::find(std::string_view key) const noexcept {
+    auto it = lower_bound_of(entries_, key);
+    return it != entries_.end() && it->first == key ? entries_.data() + (it - entries_.begin()) : end();
+}
+
+std::size_t url_query::erase(std::string_view key) {
+    auto it = lower_bound_of(entries_, key);
+    if (it == entries_.end() || it->first != key) return 0;
+    entries_.erase(it);
+    return 1;
+}
 
 url url::parse(std::string_view text) {
     if (text.empty()) cannot_parse("the URL is empty");

@@ -3,7 +3,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <dorm/engine/engine.hpp>
 #include <dorm/engine/url.hpp>
@@ -175,6 +178,50 @@ BOOST_AUTO_TEST_CASE(query_parameters) {
     BOOST_TEST(u.query.count("empty") == 0u);  // parse_qsl drops blank values
     BOOST_TEST(u.query.count("flag") == 0u);
     BOOST_TEST(url::parse("postgresql://h/db?a=1&a=2").query.at("a") == "2");  // last wins
+}
+
+BOOST_AUTO_TEST_CASE(query_reads_like_a_map) {
+    // url_query keeps std::map's reading: unique keys, key order, at() throws for an absent key.
+    auto u = url::parse("postgresql://h/db?zeta=1&alpha=2&mid=3&alpha=4");
+    std::vector<std::string> keys, values;
+    for (const auto& [key, value] : u.query) {
+        keys.push_back(key);
+        values.push_back(value);
+    }
+    BOOST_TEST((keys == std::vector<std::string>{"alpha", "mid", "zeta"}));
+    BOOST_TEST((values == std::vector<std::string>{"4", "3", "1"}));
+    BOOST_TEST(u.query.size() == 3u);
+    BOOST_TEST(u.query.contains("mid"));
+    BOOST_TEST(!u.query.contains("mi"));
+    BOOST_TEST(!u.query.contains("midd"));
+    BOOST_TEST((u.query.find("nope") == u.query.end()));
+    BOOST_TEST(u.query.find("zeta")->second == "1");
+    BOOST_CHECK_EXCEPTION(u.query.at("nope"), std::out_of_range, [](const std::out_of_range& e) {
+        return std::string_view(e.what()).find("'nope'") != std::string_view::npos;
+    });
+
+    u.query["beta"] = "5";   // inserted in order
+    u.query["zeta"] = "6";   // replaced, not duplicated
+    u.query["a"];            // inserted empty
+    keys.clear();
+    for (const auto& entry : u.query) keys.push_back(entry.first);
+    BOOST_TEST((keys == std::vector<std::string>{"a", "alpha", "beta", "mid", "zeta"}));
+    BOOST_TEST(u.query.at("zeta") == "6");
+    BOOST_TEST(u.query.at("a").empty());
+
+    BOOST_TEST(u.query.erase("mid") == 1u);
+    BOOST_TEST(u.query.erase("mid") == 0u);
+    BOOST_TEST(u.query.erase("zzz") == 0u);
+    BOOST_TEST(u.query.size() == 4u);
+    BOOST_TEST(u.query.count("mid") == 0u);
+
+    auto copy = u.query;
+    BOOST_TEST((copy == u.query));
+    copy["alpha"] = "other";
+    BOOST_TEST(!(copy == u.query));
+    u.query.clear();
+    BOOST_TEST(u.query.empty());
+    BOOST_TEST((u.query.begin() == u.query.end()));
 }
 
 BOOST_AUTO_TEST_CASE(database_is_not_decoded) {
