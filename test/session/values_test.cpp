@@ -35,6 +35,15 @@ using dorm_test::is_sqlite;
 using dorm_test::q;
 namespace chr = std::chrono;
 
+// The header's integer range (it does without <limits>) is numeric_limits' for every width.
+template <class I>
+constexpr bool same_range =
+    dorm::detail::integer_min<I> == std::numeric_limits<I>::min() && dorm::detail::integer_max<I> == std::numeric_limits<I>::max();
+static_assert(same_range<signed char> && same_range<unsigned char> && same_range<char> && same_range<char8_t>);
+static_assert(same_range<short> && same_range<unsigned short> && same_range<int> && same_range<unsigned>);
+static_assert(same_range<long> && same_range<unsigned long> && same_range<long long> && same_range<unsigned long long>);
+static_assert(same_range<std::int8_t> && same_range<std::uint32_t> && same_range<std::int64_t> && same_range<std::uint64_t>);
+
 namespace vt {
 
 enum class Color { red, green, blue, ultraviolet };

@@ -2,7 +2,7 @@
 /// @file dorm/query/ast.hpp
 /// The runtime statement tree. Typed statements (dorm/query/select.hpp, ...) lower to it; the
 /// compiled printer in lib/query/print_*.cpp prints it for a dialect. No templates here.
-#include <atomic>
+#include <dorm/detail/atomic_cell.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -88,7 +88,7 @@ public:
     bool release() const noexcept { return n_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
 
 private:
-    mutable std::atomic<std::uint32_t> n_{0};
+    mutable dorm::detail::atomic_cell<std::uint32_t> n_{0};
 };
 
 /// Destroys a node whose last reference went (and gives its block back to the thread's pool).
@@ -185,7 +185,7 @@ public:
 
 private:
     static constexpr std::uintptr_t compiled_once = 1;
-    mutable std::atomic<std::uintptr_t> p_{0};
+    mutable dorm::detail::atomic_cell<std::uintptr_t> p_{0};
 };
 
 enum class op : unsigned char {

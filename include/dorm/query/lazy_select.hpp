@@ -4,7 +4,7 @@
 /// statement built per call, `select<T>()` with at most one `col(&T::c) <op> value` condition,
 /// only those few facts (a recipe) until something asks for the tree. Executing a recipe looks
 /// its SQL up by the recipe itself (lib/query/compile.cpp): no nodes are made, no tree walked.
-#include <atomic>
+#include <dorm/detail/atomic_cell.hpp>
 
 #include <dorm/query/ast.hpp>
 
@@ -58,7 +58,7 @@ private:
     static void destroy_tree(select* t) noexcept;
 
     select_recipe recipe_;
-    mutable std::atomic<select*> tree_{nullptr};
+    mutable dorm::detail::atomic_cell<select*> tree_{nullptr};
 };
 
 }  // namespace dorm::ast

@@ -8,7 +8,6 @@
 #include <concepts>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -163,6 +162,13 @@ struct column_traits<bool> {
     static value to_value(bool v) { return value(v); }
 };
 
+// The range of an integer type, without <limits> (about 1 MB of compiler memory per translation
+// unit): two's complement, as C++20 requires.
+template <std::integral I>
+inline constexpr I integer_max = std::is_signed_v<I> ? I(std::make_unsigned_t<I>(-1) >> 1) : I(-1);
+template <std::integral I>
+inline constexpr I integer_min = std::is_signed_v<I> ? I(-integer_max<I> - 1) : I(0);
+
 template <std::integral I>
     requires(!std::same_as<I, bool>)
 struct column_traits<I> {
@@ -173,7 +179,7 @@ struct column_traits<I> {
     static constexpr std::string_view cpp_name = integer_spelling<I>();
     static std::int64_t checked(I v) {
         if constexpr (std::is_unsigned_v<I> && sizeof(I) == 8)
-            if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) throw_unsigned_too_large(v);
+            if (v > static_cast<std::uint64_t>(integer_max<std::int64_t>)) throw_unsigned_too_large(v);
         return static_cast<std::int64_t>(v);
     }
     static constexpr bool has_check = std::is_unsigned_v<I> && sizeof(I) == 8;
@@ -183,8 +189,8 @@ struct column_traits<I> {
         const std::int64_t v = s.get_int(c);
         if (v == 0 && s.is_null(c)) throw_null_into_non_optional();
         if constexpr (sizeof(I) < 8 || std::is_unsigned_v<I>) {
-            if (v < static_cast<std::int64_t>(std::numeric_limits<I>::min()) ||
-                (sizeof(I) < 8 && v > static_cast<std::int64_t>(std::numeric_limits<I>::max())))
+            if (v < static_cast<std::int64_t>(integer_min<I>) ||
+                (sizeof(I) < 8 && v > static_cast<std::int64_t>(integer_max<I>)))
                 throw_out_of_range(v, cpp_name);
         }
         out = static_cast<I>(v);

@@ -3,7 +3,7 @@
 /// The session's per-object bookkeeping, type-erased so that the unit of work is compiled once
 /// in lib/session/. record<T> (record_t.hpp) holds the object and its relationship half.
 #include <cstddef>
-#include <atomic>
+#include <dorm/detail/atomic_cell.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -453,7 +453,7 @@ public:
     bool keyed = false;             ///< in the identity map under `ident`
     std::uint64_t order = 0;        ///< add() order
     identity_key ident;
-    std::atomic<bool> detached_known{false};  ///< in the detached registry (detached_records)
+    detail::atomic_cell<bool> detached_known{false};  ///< in the detached registry (detached_records)
 
 protected:
     /// Called by the derived constructor once the object exists: its address and the snapshot buffer.
