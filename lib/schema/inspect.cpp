@@ -14,17 +14,22 @@
 
 namespace dorm {
 
-const live_column* live_table::column(std::string_view n) const {
+// (class templates only to be lazy in user code: dorm/detail/lazy.hpp; their one instantiation is here)
+template <class V>
+const live_column* basic_live_table<V>::column(std::string_view n) const {
     for (const auto& c : columns)
         if (c.name == n) return &c;
     return nullptr;
 }
+template struct basic_live_table<void>;
 
-const live_table* live_schema::table(std::string_view n) const {
+template <class V>
+const live_table* basic_live_schema<V>::table(std::string_view n) const {
     for (const auto& t : tables)
         if (t.name == n) return &t;
     return nullptr;
 }
+template struct basic_live_schema<void>;
 
 namespace detail::inspect {
 

@@ -25,13 +25,16 @@ std::string_view schema_change_name(schema_change c) noexcept {
     return "unknown";
 }
 
-bool schema_diff::lossless() const noexcept {
+// (a class template only to be lazy in user code: dorm/detail/lazy.hpp; its one instantiation is below)
+template <class V>
+bool basic_schema_diff<V>::lossless() const noexcept {
     for (const auto& op : ops_)
         if (!op.lossless) return false;
     return true;
 }
 
-std::string schema_diff::report() const {
+template <class V>
+std::string basic_schema_diff<V>::report() const {
     if (ops_.empty()) return "The database matches the models (" + std::string(dialect_name(dialect_)) + ").\n";
     std::string out;
     std::size_t lossy = 0;
@@ -50,18 +53,22 @@ std::string schema_diff::report() const {
     return head + ":\n" + out;
 }
 
-std::string schema_diff::sql() const {
+template <class V>
+std::string basic_schema_diff<V>::sql() const {
     std::string out;
     for (const auto& op : ops_)
         for (const auto& s : op.sql) out += s + ";\n";
     return out;
 }
 
-std::string schema_diff::down_sql() const {
+template <class V>
+std::string basic_schema_diff<V>::down_sql() const {
     std::string out;
     for (auto it = ops_.rbegin(); it != ops_.rend(); ++it)
         for (const auto& s : it->down_sql) out += s + ";\n";
     return out;
 }
+
+template class basic_schema_diff<void>;
 
 }  // namespace dorm

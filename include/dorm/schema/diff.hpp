@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <dorm/detail/lazy.hpp>
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/schema/inspect.hpp>
 #include <dorm/schema/table.hpp>
@@ -62,16 +63,19 @@ struct diff_options {
 };
 
 /// The difference between models and a database: what `upgrade()` would do.
-class schema_diff {
+/// (Used as dorm::schema_diff: a template only so that a program that never diffs does not
+/// compile its container; see dorm/detail/lazy.hpp.)
+template <class V = void>
+class basic_schema_diff {
 public:
-    schema_diff() = default;
-    schema_diff(dorm::dialect d, std::vector<schema_operation> ops) : dialect_(d), ops_(std::move(ops)) {}
+    basic_schema_diff() = default;
+    basic_schema_diff(dorm::dialect d, std::vector<detail::lazy_t<schema_operation, V>> ops) : dialect_(d), ops_(std::move(ops)) {}
 
     /// True when the database matches the models.
     bool empty() const noexcept { return ops_.empty(); }
     /// The operations, in the order they must run (parents before children, drops of
     /// constraints before the changes that need them gone, ...).
-    const std::vector<schema_operation>& operations() const noexcept { return ops_; }
+    const std::vector<detail::lazy_t<schema_operation, V>>& operations() const noexcept { return ops_; }
     /// True when no operation is lossy.
     bool lossless() const noexcept;
     /// The dialect the SQL is written in.
@@ -85,8 +89,9 @@ public:
 
 private:
     dorm::dialect dialect_ = dorm::dialect::sqlite;
-    std::vector<schema_operation> ops_;
+    std::vector<detail::lazy_t<schema_operation, V>> ops_;
 };
+using schema_diff = basic_schema_diff<>;
 
 namespace schema {
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <dorm/detail/lazy.hpp>
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/reflect/options.hpp>
 
@@ -84,18 +85,21 @@ struct live_check {
 
 /// A table as the database has it. Its uniques, indexes, foreign keys and checks are each sorted
 /// by name, then by columns (checks: by expression), so two inspections compare equal.
-struct live_table {
+/// (Used as dorm::live_table: a template only so that a program that never inspects does not
+/// compile its containers; see dorm/detail/lazy.hpp.)
+template <class V = void>
+struct basic_live_table {
     std::string name;
-    std::vector<live_column> columns;       ///< in table order
+    std::vector<detail::lazy_t<live_column, V>> columns;       ///< in table order
     std::vector<std::string> primary_key;   ///< column names, in key order
-    std::vector<live_unique> uniques;
+    std::vector<detail::lazy_t<live_unique, V>> uniques;
     /// Excludes the indexes behind the primary key and unique constraints, and on MariaDB the
     /// index InnoDB creates for a foreign key (named after the constraint or, for an unnamed
     /// one, after its first column; see lib/schema/inspect_mysql.cpp). A PostgreSQL or SQLite
     /// CREATE UNIQUE INDEX is here with unique = true.
-    std::vector<live_index> indexes;
-    std::vector<live_foreign_key> foreign_keys;
-    std::vector<live_check> checks;
+    std::vector<detail::lazy_t<live_index, V>> indexes;
+    std::vector<detail::lazy_t<live_foreign_key, V>> foreign_keys;
+    std::vector<detail::lazy_t<live_check, V>> checks;
     std::string sql;  ///< SQLite: the CREATE TABLE statement from sqlite_master; empty elsewhere
     /// SQLite: the CREATE TRIGGER statements of the table's triggers, in the order they were
     /// created (a table rebuild drops them with the old table and creates them again); empty elsewhere.
@@ -104,20 +108,24 @@ struct live_table {
     /// The column named `name` (exact match), or nullptr.
     const live_column* column(std::string_view name) const;
 
-    friend bool operator==(const live_table&, const live_table&) = default;
+    friend bool operator==(const basic_live_table&, const basic_live_table&) = default;
 };
+using live_table = basic_live_table<>;
 
 /// The tables of a database (the current schema / database on PostgreSQL and MariaDB; SQLite's
 /// main database, not TEMP or ATTACHed ones), sorted by name (byte order). Internal tables are left out (sqlite_*; dorm's own dorm_migrations is listed).
-struct live_schema {
+/// (Used as dorm::live_schema; see basic_live_table.)
+template <class V = void>
+struct basic_live_schema {
     dorm::dialect dialect = dorm::dialect::sqlite;
-    std::vector<live_table> tables;
+    std::vector<detail::lazy_t<live_table, V>> tables;
 
     /// The table named `name` (exact match), or nullptr.
     const live_table* table(std::string_view name) const;
 
-    friend bool operator==(const live_schema&, const live_schema&) = default;
+    friend bool operator==(const basic_live_schema&, const basic_live_schema&) = default;
 };
+using live_schema = basic_live_schema<>;
 
 /// Reads the live schema of the engine's database on one connection of its pool (SQLite: in one
 /// read transaction; PostgreSQL: in one REPEATABLE READ transaction; MariaDB's

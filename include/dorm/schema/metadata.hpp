@@ -24,15 +24,17 @@ public:
     void drop_all(const engine& e) const { schema::drop_all(e, tables()); }
     /// The CREATE statements for a dialect (to inspect or hand to a DBA).
     std::string ddl(dialect d) const { return schema::ddl(tables(), d); }
-    /// What differs between these models and the engine's database (see dorm/schema/diff.hpp).
-    schema_diff diff(const engine& e, const diff_options& options = {}) const {
+    /// What differs between these models and the engine's database, a dorm::schema_diff (see
+    /// dorm/schema/diff.hpp; `auto` only so that a program that never diffs does not compile it).
+    auto diff(const engine& e, const diff_options& options = {}) const {
         auto t = tables();
         return schema::diff(e, t, options);
     }
     /// Brings the engine's database up to these models when that loses nothing: creates tables,
     /// adds columns, indexes and constraints, widens types, in one transaction where the backend
-    /// allows. @throws migration_error listing every lossy operation; then nothing was changed.
-    schema_diff upgrade(const engine& e, const diff_options& options = {}) const {
+    /// allows. Returns the dorm::schema_diff it applied. @throws migration_error listing every lossy
+    /// operation; then nothing was changed.
+    auto upgrade(const engine& e, const diff_options& options = {}) const {
         auto t = tables();
         return schema::upgrade(e, t, options);
     }
