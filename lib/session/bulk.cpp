@@ -12,6 +12,7 @@
 
 #include "schema/unique_keys.hpp"
 #include "session/lib_state.hpp"
+#include "session/sharding_state.hpp"
 
 namespace dorm::detail {
 

@@ -1,5 +1,6 @@
 // dorm::sharded_engine: the shards, the rule of each sharded table, the stable hash and ranges.
 #include <dorm/session/sharded_engine.hpp>
+#include "session/sharding_state.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -68,7 +69,9 @@ std::size_t shard_hash(const value& v, std::size_t n) {
     return static_cast<std::size_t>(h % n);
 }
 
-std::string shard_ranges::operator()(std::int64_t key) const {
+// (a class template only to be lazy in user code: dorm/detail/lazy.hpp; its one instantiation is below)
+template <class V>
+std::string basic_shard_ranges<V>::operator()(std::int64_t key) const {
     const std::pair<std::int64_t, std::string>* best = nullptr;
     for (const auto& r : starts)
         if (r.first <= key && (!best || r.first > best->first)) best = &r;
@@ -80,29 +83,58 @@ std::string shard_ranges::operator()(std::int64_t key) const {
     }
     return best->second;
 }
+template struct basic_shard_ranges<void>;
 
-sharded_engine::sharded_engine(std::vector<std::pair<std::string, engine>> shards) : shards_(std::move(shards)) {
-    if (shards_.empty()) throw argument_error("dorm::sharded_engine: no shards");
-    for (std::size_t i = 0; i < shards_.size(); ++i) {
-        const auto& [name, e] = shards_[i];
+sharded_engine::sharded_engine(std::vector<std::pair<std::string, engine>> shards)
+    : state_(new detail::sharding_state{std::move(shards), {}, {}, false}) {
+    const auto& list = state_->shards;
+    if (list.empty()) throw argument_error("dorm::sharded_engine: no shards");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto& [name, e] = list[i];
         if (name.empty()) throw argument_error("dorm::sharded_engine: shard " + std::to_string(i) + " has no name");
         if (!e) throw argument_error("dorm::sharded_engine: the engine of shard '" + name + "' is empty");
         for (std::size_t j = 0; j < i; ++j) {
-            if (shards_[j].first == name) throw argument_error("dorm::sharded_engine: shard name '" + name + "' given twice");
-            if (shards_[j].second == e)
-                throw argument_error("dorm::sharded_engine: shards '" + shards_[j].first + "' and '" + name +
+            if (list[j].first == name) throw argument_error("dorm::sharded_engine: shard name '" + name + "' given twice");
+            if (list[j].second == e)
+                throw argument_error("dorm::sharded_engine: shards '" + list[j].first + "' and '" + name +
                                      "' are the same engine (" + e.repr() + ")");
         }
-        if (e.dialect() != shards_[0].second.dialect())
+        if (e.dialect() != list[0].second.dialect())
             throw argument_error("dorm::sharded_engine: shard '" + name + "' (" + e.repr() +
-                                 ") has another backend than shard '" + shards_[0].first + "' (" +
-                                 shards_[0].second.repr() + "): one session speaks one SQL dialect");
+                                 ") has another backend than shard '" + list[0].first + "' (" +
+                                 list[0].second.repr() + "): one session speaks one SQL dialect");
     }
 }
 
+sharded_engine::sharded_engine(const sharded_engine& o) : state_(new detail::sharding_state(*o.state_)) {}
+
+sharded_engine& sharded_engine::operator=(const sharded_engine& o) {
+    if (this != &o) *state_ = *o.state_;
+    return *this;
+}
+
+sharded_engine::~sharded_engine() = default;
+
+sharded_engine& sharded_engine::key_generator(std::function<std::int64_t(const schema::table&)> next) {
+    state_->key_generator = std::move(next);
+    return *this;
+}
+
+sharded_engine& sharded_engine::two_phase(bool on) {
+    state_->two_phase = on;
+    return *this;
+}
+
+const std::vector<std::pair<std::string, engine>>& sharded_engine::shards() const noexcept { return state_->shards; }
+std::size_t sharded_engine::shard_count() const noexcept { return state_->shards.size(); }
+const std::function<std::int64_t(const schema::table&)>& sharded_engine::generator() const noexcept {
+    return state_->key_generator;
+}
+bool sharded_engine::uses_two_phase() const noexcept { return state_->two_phase; }
+
 std::vector<std::string> sharded_engine::names() const {
     std::vector<std::string> out;
-    for (const auto& s : shards_) out.push_back(s.first);
+    for (const auto& s : state_->shards) out.push_back(s.first);
     return out;
 }
 
@@ -137,16 +169,17 @@ sharded_engine& sharded_engine::add_rule(const schema::table* t, int column, tab
                                  " shards (" + names_text(names) + ")");
         return i;
     };
-    auto it = std::find_if(rules_.begin(), rules_.end(), [&](const rule& r) { return r.table == t; });
-    if (it != rules_.end())
+    auto& rules = state_->rules;
+    auto it = std::find_if(rules.begin(), rules.end(), [&](const rule& r) { return r.table == t; });
+    if (it != rules.end())
         *it = rule{t, column, std::move(checked)};  // the last rule wins
     else
-        rules_.push_back(rule{t, column, std::move(checked)});
+        rules.push_back(rule{t, column, std::move(checked)});
     return *this;
 }
 
 const sharded_engine::rule* sharded_engine::rule_for(const schema::table* t) const noexcept {
-    for (const auto& r : rules_)
+    for (const auto& r : state_->rules)
         if (r.table == t) return &r;
     return nullptr;
 }

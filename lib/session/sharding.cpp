@@ -15,6 +15,7 @@
 
 #include "dialect/hooks.hpp"
 #include "session/lib_state.hpp"
+#include "session/sharding_state.hpp"
 
 namespace dorm::detail {
 

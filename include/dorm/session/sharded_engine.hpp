@@ -20,6 +20,8 @@
 #include <vector>
 
 #include <dorm/detail/function_fwd.hpp>
+#include <dorm/detail/lazy.hpp>
+#include <dorm/detail/owned_ptr.hpp>
 #include <dorm/engine/engine.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/query/expression.hpp>
@@ -35,24 +37,36 @@ std::size_t shard_hash(const value& v, std::size_t n);
 
 /// Integer shard keys by range: `{{0, "a"}, {1'000'000, "b"}}` puts keys 0..999999 on "a" and
 /// 1000000 and above on "b". A key below the first bound has no shard (argument_error).
-struct shard_ranges {
-    std::vector<std::pair<std::int64_t, std::string>> starts;  ///< (first key, shard), in any order
+/// (Used as dorm::shard_ranges: a template only so that a program that never shards does not
+/// compile its container; see dorm/detail/lazy.hpp.)
+template <class V = void>
+struct basic_shard_ranges {
+    std::vector<std::pair<std::int64_t, detail::lazy_t<std::string, V>>> starts;  ///< (first key, shard), in any order
     std::string operator()(std::int64_t key) const;
 };
+using shard_ranges = basic_shard_ranges<>;
+
+namespace detail {
+struct sharding_state;  // lib/session/sharding_state.hpp
+}
 
 /// The shards and the rule of each sharded model. Copyable (a value, like dorm::engine); a session
-/// takes a copy.
+/// takes a copy. (Its state lives in lib/, so that a program that never shards does not compile
+/// its containers.)
 class sharded_engine {
 public:
     /// The shards: (name, engine) in a fixed order (shard_hash maps onto that order). All engines
     /// must have the same backend. @throws argument_error on no shards, an empty engine, a name
     /// given twice or engines of two backends.
     explicit sharded_engine(std::vector<std::pair<std::string, engine>> shards);
+    sharded_engine(const sharded_engine& o);
+    sharded_engine& operator=(const sharded_engine& o);
+    ~sharded_engine();
 
     /// Rows of T live on the shard that the stable hash of the member's value picks (shard_hash).
     template <class T, class M>
     sharded_engine& shard_by(M T::*member) {
-        const std::size_t n = shards_.size();
+        const std::size_t n = shard_count();
         return add_rule(&table_of<T>(), column_of(member), [n](const value& v) { return shard_hash(v, n); });
     }
     /// Rows of T live on the shard `choose(member value)` names: a shard name (anything convertible
@@ -82,30 +96,23 @@ public:
     /// primary key works for new rows. Where it returns 0 (and without a generator) the shard's
     /// database generates the key; such keys repeat across shards, which the session tells apart
     /// (the identity of an object includes its shard), but a rule on that key cannot place new rows.
-    sharded_engine& key_generator(std::function<std::int64_t(const schema::table&)> next) {
-        key_generator_ = std::move(next);
-        return *this;
-    }
+    sharded_engine& key_generator(std::function<std::int64_t(const schema::table&)> next);
     /// A commit that spans several shards prepares each transaction first (PostgreSQL only), as
     /// dorm::binds::two_phase.
-    sharded_engine& two_phase(bool on = true) {
-        two_phase_ = on;
-        return *this;
-    }
+    sharded_engine& two_phase(bool on = true);
 
     // -- what the session reads ----------------------------------------------------------------------
     using table_rule_fn = std::function<std::size_t(const value&)>;
-    struct rule {
-        const schema::table* table;
-        int column;          ///< the shard-key column
-        table_rule_fn pick;  ///< shard-key value -> shard index (unchecked)
-    };
-    const std::vector<std::pair<std::string, engine>>& shards() const noexcept { return shards_; }
-    const std::vector<rule>& rules() const noexcept { return rules_; }
+    /// A table's rule: its table, its shard-key column and the shard-key value -> shard index
+    /// function (checked: an index out of range is an argument_error). Opaque here: defined in
+    /// lib/session/sharding_state.hpp.
+    struct rule;
+    const std::vector<std::pair<std::string, engine>>& shards() const noexcept;
+    std::size_t shard_count() const noexcept;
     /// The shard rule of table `t` (shard_by), or nullptr: rows of `t` follow their parent.
     const rule* rule_for(const schema::table* t) const noexcept;
-    const std::function<std::int64_t(const schema::table&)>& generator() const noexcept { return key_generator_; }
-    bool uses_two_phase() const noexcept { return two_phase_; }
+    const std::function<std::int64_t(const schema::table&)>& generator() const noexcept;
+    bool uses_two_phase() const noexcept;
 
 private:
     template <class T, class M>
@@ -120,10 +127,7 @@ private:
     static std::size_t index_of_name(const std::vector<std::string>& names, std::string_view name);
     sharded_engine& add_rule(const schema::table* t, int column, table_rule_fn pick);
 
-    std::vector<std::pair<std::string, engine>> shards_;
-    std::vector<rule> rules_;
-    std::function<std::int64_t(const schema::table&)> key_generator_;
-    bool two_phase_ = false;
+    detail::owned_ptr<detail::sharding_state> state_;  // never null
 };
 
 }  // namespace dorm
