@@ -54,6 +54,8 @@ stale_data_details stale_data_error::details() const {
     return d ? *d : stale_data_details{};
 }
 
+migration_error::migration_error(const std::string& message) : migration_error(message, {}) {}
+
 migration_error::migration_error(const std::string& message, std::vector<refused_operation> refused)
     : error(message), refused_(detail::make_payload(std::move(refused))) {}
 

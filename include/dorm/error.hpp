@@ -207,7 +207,10 @@ struct refused_operation {
 /// lists every operation it refused and why.
 class migration_error : public error {
 public:
-    explicit migration_error(const std::string& message, std::vector<refused_operation> refused = {});
+    // (two constructors, not a default argument: a `= {}` would compile the vector in every
+    // translation unit that includes <dorm/dorm.hpp>)
+    explicit migration_error(const std::string& message);
+    migration_error(const std::string& message, std::vector<refused_operation> refused);
     const std::vector<refused_operation>& refused() const noexcept;
 
 private:
