@@ -42,6 +42,10 @@ bool stores_as(ast::param_type::storage s, value_kind k) {
 
 }  // namespace
 
+named_params::named_params(const text_params& values) noexcept : plain_(values.data()), count_(values.size()) {}
+
+bind_values::bind_values(const text_params& values) noexcept : view_(values) {}
+
 const value& named_params::of(const ast::expr& bind) const {
     const value* v = nullptr;
     std::string_view category;

@@ -18,6 +18,11 @@ struct other_hash {
 struct identity_map::other_map
     : std::unordered_map<std::pair<const schema::table*, std::string>, record_base*, other_hash> {};
 
+/// A session maps few tables: a linear scan beats hashing.
+struct identity_map::table_counts {
+    std::vector<std::pair<const schema::table*, std::size_t>> by_table;
+};
+
 identity_map::identity_map() noexcept = default;
 identity_map::~identity_map() = default;
 
@@ -174,23 +179,30 @@ void identity_map::erase(const identity_key& k, const record_base* r) noexcept {
 void identity_map::clear() noexcept {
     slots_.clear();
     if (others_) others_->clear();
-    per_table_.clear();
+    if (per_table_) per_table_->by_table.clear();
     size_ = 0;
     shift_ = 64;
     ++version_;
 }
 
-void identity_map::count_other(const schema::table* t, int delta) {
-    for (auto& [table, n] : per_table_)
+void identity_map::count(const schema::table* t, int delta) {
+    if (!per_table_) per_table_.reset(new table_counts);  // (an erase only follows an insert)
+    auto& counts = per_table_->by_table;
+    if (!counts.empty() && counts.back().first == t) {  // the common case: one table
+        counts.back().second += static_cast<std::size_t>(delta);
+        return;
+    }
+    for (auto& [table, n] : counts)
         if (table == t) {
-            n += delta;
+            n += static_cast<std::size_t>(delta);
             return;
         }
-    per_table_.emplace_back(t, delta);
+    counts.emplace_back(t, static_cast<std::size_t>(delta));
 }
 
 bool identity_map::contains_table(const schema::table* t) const noexcept {
-    for (const auto& [table, n] : per_table_)
+    if (!per_table_) return false;
+    for (const auto& [table, n] : per_table_->by_table)
         if (table == t) return n > 0;
     return false;
 }

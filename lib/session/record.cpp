@@ -8,6 +8,8 @@
 
 #include <dorm/session/detail/record.hpp>
 
+#include "session/assoc_rows.hpp"
+
 namespace dorm::detail {
 
 namespace {
@@ -93,6 +95,7 @@ void layout_row_key(const record_layout& l, driver::statement& s, int first, ide
 record_base::~record_base() {
     if (detached_known.load(std::memory_order_acquire)) detached_records::forget(this);
     drop_backup();
+    delete assoc_db_;
 }
 
 void record_base::destroy_snapshot() noexcept {

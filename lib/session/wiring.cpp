@@ -14,6 +14,7 @@
 #include <dorm/session/detail/session_impl.hpp>
 #include <dorm/session/detail/work_counts.hpp>
 
+#include "session/assoc_rows.hpp"
 #include "session/detached_children.hpp"
 #include "session/unhooked_items.hpp"
 
@@ -900,9 +901,9 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         }
     }
     if (rel.many_to_many) {
-        if (assoc_db_.size() <= index) assoc_db_.resize(index + 1);
-        assoc_db_[index].clear();
-        for (auto& item : items) assoc_db_[index].emplace_back(item.get(), layout_key_value(target, item.get()));
+        auto& db = assoc_rows_of(assoc_db_, index);
+        db.clear();
+        for (auto& item : items) db.emplace_back(item.get(), layout_key_value(target, item.get()));
     }
     rel.ops->assign(m, std::move(items));
 }
@@ -998,8 +999,7 @@ void record_base::assoc_changes_rels(std::vector<assoc_row>& inserts, std::vecto
         }
         const void* m = at(obj_, rel.offset);
         if (!rel.ops->loaded(m)) continue;
-        if (assoc_db_.size() <= i) assoc_db_.resize(i + 1);
-        const auto& db = assoc_db_[i];
+        const auto& db = assoc_rows_of(assoc_db_, i);
         object_list items;
         rel.ops->items(m, items);
         // what the database holds (the snapshot) against what the collection holds now, by
@@ -1036,11 +1036,11 @@ void record_base::assoc_snapshot(std::size_t index) {
     const record_layout& l = *layout_;
     if (index >= l.rel_count || !l.rels[index].many_to_many) return;
     const relationship_info& rel = l.rels[index];
-    if (assoc_db_.size() <= index) assoc_db_.resize(index + 1);
-    assoc_db_[index].clear();
+    auto& db = assoc_rows_of(assoc_db_, index);
+    db.clear();
     object_list items;
     rel.ops->items(at(obj_, rel.offset), items);
-    for (auto& item : items) assoc_db_[index].emplace_back(item.get(), layout_key_value(rel.target(), item.get()));
+    for (auto& item : items) db.emplace_back(item.get(), layout_key_value(rel.target(), item.get()));
 }
 
 void record_base::assoc_flushed_rels() {

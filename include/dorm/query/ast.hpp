@@ -2,7 +2,6 @@
 /// @file dorm/query/ast.hpp
 /// The runtime statement tree. Typed statements (dorm/query/select.hpp, ...) lower to it; the
 /// compiled printer in lib/query/print_*.cpp prints it for a dialect. No templates here.
-#include <dorm/detail/atomic_cell.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -14,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include <dorm/detail/atomic_cell.hpp>
 #include <dorm/dialect/dialect.hpp>
 #include <dorm/engine/value.hpp>
 #include <dorm/schema/table.hpp>
@@ -43,7 +43,7 @@ struct named_value {
 class named_params {
 public:
     named_params() noexcept = default;
-    named_params(const text_params& values) noexcept : plain_(values.data()), count_(values.size()) {}
+    named_params(const text_params& values) noexcept;  // (out of line: keeps text_params uncompiled here)
     named_params(const named_value* values, std::size_t n) noexcept : typed_(values), count_(n) {}
     /// The value given for the bindparam node `bind`.
     /// @throws argument_error when there is none, or when it is not of the bindparam's type
@@ -61,7 +61,7 @@ private:
 /// use it within the call it is passed to.
 class bind_values {
 public:
-    bind_values(const text_params& values) noexcept : view_(values) {}
+    bind_values(const text_params& values) noexcept;  // (out of line: keeps text_params uncompiled here)
     bind_values(const std::vector<named_value>& values) noexcept : view_(values.data(), values.size()) {}
     bind_values(std::initializer_list<named_value> values) noexcept : view_(values.begin(), values.size()) {}
     named_params view() const noexcept { return view_; }

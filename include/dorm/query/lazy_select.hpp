@@ -5,7 +5,6 @@
 /// only those few facts (a recipe) until something asks for the tree. Executing a recipe looks
 /// its SQL up by the recipe itself (lib/query/compile.cpp): no nodes are made, no tree walked.
 #include <dorm/detail/atomic_cell.hpp>
-
 #include <dorm/query/ast.hpp>
 
 namespace dorm::ast {

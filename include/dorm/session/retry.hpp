@@ -13,6 +13,7 @@
 #include <utility>
 
 #include <dorm/detail/function_fwd.hpp>
+#include <dorm/detail/lazy.hpp>
 #include <dorm/engine/engine.hpp>
 #include <dorm/session/session.hpp>
 
@@ -25,8 +26,10 @@ namespace dorm {
 /// constraint violations, data errors, lost connections, errors of the caller's own — is not.
 bool is_retryable(const std::exception& e) noexcept;
 
-/// Options of run_in_transaction.
-struct retry_options {
+/// Options of run_in_transaction. (Used as dorm::retry_options: a template only so that a program
+/// that never retries does not compile its std::function; see dorm/detail/lazy.hpp.)
+template <class V = void>
+struct basic_retry_options {
     /// Attempts in all (the first included); the last attempt's error is rethrown as it is.
     int max_attempts = 10;
     /// Seconds of the longest pause before the second attempt; each later pause may be twice as
@@ -37,8 +40,9 @@ struct retry_options {
     /// The isolation level of every attempt's transaction (none: the engine's).
     std::optional<dorm::isolation> isolation{};
     /// Called after a retryable failure, before the pause (attempt = 1 for the first failure).
-    std::function<void(const std::exception& error, int attempt)> on_retry{};
+    std::function<void(const std::exception& error, detail::lazy_t<int, V> attempt)> on_retry{};
 };
+using retry_options = basic_retry_options<>;
 
 namespace detail {
 /// The attempt loop (lib/session/retry.cpp): a fresh session per attempt, commit after `body`.

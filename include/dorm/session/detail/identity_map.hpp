@@ -60,15 +60,10 @@ private:
     int shift_ = 64;
     struct other_map;  // (table, serialized key) -> record
     owned_ptr<other_map> others_;  // null until the first such key
-    /// Live entries per table (a session maps few tables: a linear scan beats hashing).
-    std::vector<std::pair<const schema::table*, std::size_t>> per_table_;
-    void count(const schema::table* t, int delta) {
-        if (!per_table_.empty() && per_table_.back().first == t)  // the common case: one table
-            per_table_.back().second += static_cast<std::size_t>(delta);
-        else
-            count_other(t, delta);
-    }
-    void count_other(const schema::table* t, int delta);
+    /// Live entries per table (lib/: its container is not compiled in user translation units).
+    struct table_counts;
+    owned_ptr<table_counts> per_table_;  // null until the first entry
+    void count(const schema::table* t, int delta);
 };
 
 }  // namespace dorm::detail

@@ -3,12 +3,12 @@
 /// The session's per-object bookkeeping, type-erased so that the unit of work is compiled once
 /// in lib/session/. record<T> (record_t.hpp) holds the object and its relationship half.
 #include <cstddef>
-#include <dorm/detail/atomic_cell.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <dorm/detail/atomic_cell.hpp>
 #include <dorm/driver/driver.hpp>
 #include <dorm/reflect/column_ops.hpp>
 #include <dorm/schema/table.hpp>
@@ -51,6 +51,7 @@ struct column_slot {
     std::uint32_t max_chars;  ///< dorm::varchar(n): at most n characters are stored (0: unbounded)
 };
 class record_base;
+struct assoc_rows;  // lib/session/assoc_rows.hpp
 struct record_layout;
 using object_list = std::vector<std::shared_ptr<void>>;
 
@@ -495,8 +496,11 @@ private:
     void* obj_ = nullptr;
     std::byte* snap_ = nullptr;
     std::byte* backup_ = nullptr;
-    // many-to-many collections as last written / loaded, by relationship index: (object, key)
-    std::vector<std::vector<std::pair<const void*, value>>> assoc_db_;
+    // many-to-many collections as last written / loaded, by relationship index: (object, key);
+    // made by the first many-to-many snapshot (lib/session/assoc_rows.hpp), deleted by
+    // ~record_base (a plain pointer: an owned_ptr would need the type where the inline
+    // constructor is)
+    assoc_rows* assoc_db_ = nullptr;
 };
 
 }  // namespace dorm::detail
