@@ -105,7 +105,11 @@ namespace {
 template <class Entries>
 auto lower_bound_of(Entries& entries, std::string_view key) {
     return std::lower_bound(entries.begin(), entries.end(), key,
-                            [](const url_query::value_type& e, std::string_view k) { return e.first < k; });
+                            [](const url_query::value_type& e, std::string_view k) {
+                                // (compare(), not <: clang 14 with libstdc++ 12 cannot rewrite
+                                // string < string_view through operator<=>)
+                                return e.first.compare(k) < 0;
+                            });
 }
 
 }  // namespace
