@@ -210,7 +210,7 @@ public:
     // (two constructors, not a default argument: a `= {}` would compile the vector in every
     // translation unit that includes <dorm/dorm.hpp>)
     explicit migration_error(const std::string& message);
-    migration_error(const std::string& message, std::vector<refused_operation> refused);
+    explicit migration_error(const std::string& message, std::vector<refused_operation> refused);
     const std::vector<refused_operation>& refused() const noexcept;
 
 private:

@@ -114,6 +114,10 @@ auto lower_bound_of(Entries& entries, std::string_view key) {
 
 }  // namespace
 
+url_query::url_query(std::initializer_list<value_type> entries) {
+    for (const auto& [key, value] : entries) try_emplace(key, value);
+}
+
 std::string& url_query::operator[](std::string_view key) {
     auto it = lower_bound_of(entries_, key);
     if (it == entries_.end() || it->first != key) it = entries_.emplace(it, std::string(key), std::string());
@@ -123,6 +127,27 @@ std::string& url_query::operator[](std::string_view key) {
 const std::string& url_query::at(std::string_view key) const {
     if (auto it = find(key); it != end()) return it->second;
     throw std::out_of_range("the URL's query has no parameter '" + std::string(key) + "'");
+}
+
+std::string& url_query::at(std::string_view key) {
+    return const_cast<std::string&>(std::as_const(*this).at(key));
+}
+
+std::pair<url_query::const_iterator, bool> url_query::try_emplace(std::string_view key, std::string value) {
+    auto it = lower_bound_of(entries_, key);
+    bool inserted = it == entries_.end() || it->first != key;
+    if (inserted) it = entries_.emplace(it, std::string(key), std::move(value));
+    return {entries_.data() + (it - entries_.begin()), inserted};
+}
+
+std::pair<url_query::const_iterator, bool> url_query::insert_or_assign(std::string_view key, std::string value) {
+    auto it = lower_bound_of(entries_, key);
+    bool inserted = it == entries_.end() || it->first != key;
+    if (inserted)
+        it = entries_.emplace(it, std::string(key), std::move(value));
+    else
+        it->second = std::move(value);
+    return {entries_.data() + (it - entries_.begin()), inserted};
 }
 
 url_query::const_iterator url_query::find(std::string_view key) const noexcept {

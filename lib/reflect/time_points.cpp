@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <limits>
 #include <cstdio>
 
 namespace dorm::detail {

@@ -224,6 +224,45 @@ BOOST_AUTO_TEST_CASE(query_reads_like_a_map) {
     BOOST_TEST((u.query.begin() == u.query.end()));
 }
 
+BOOST_AUTO_TEST_CASE(query_is_written_like_a_map) {
+    // std::map's ways of filling a query: a braced list (first of a repeated key wins),
+    // try_emplace (keeps), insert_or_assign (replaces), at() to change a present value.
+    url u = url::parse("postgresql://h/db");
+    u.query = {{"sslmode", "require"}, {"application_name", "dorm"}, {"sslmode", "disable"}};
+    BOOST_TEST(u.query.size() == 2u);
+    BOOST_TEST(u.query.at("sslmode") == "require");
+    BOOST_TEST(u.query.begin()->first == "application_name");  // sorted
+
+    auto [kept, inserted] = u.query.try_emplace("sslmode", "verify-full");
+    BOOST_TEST(!inserted);
+    BOOST_TEST(kept->second == "require");
+    auto [added, inserted2] = u.query.try_emplace("connect_timeout", "5");
+    BOOST_TEST(inserted2);
+    BOOST_TEST(added->first == "connect_timeout");
+    BOOST_TEST(added->second == "5");
+
+    auto [set, inserted3] = u.query.insert_or_assign("sslmode", "verify-full");
+    BOOST_TEST(!inserted3);
+    BOOST_TEST(set->second == "verify-full");
+    auto [set2, inserted4] = u.query.insert_or_assign("zz", "last");
+    BOOST_TEST(inserted4);
+    BOOST_TEST(set2 + 1 == u.query.end());
+
+    u.query.at("zz") = "changed";
+    BOOST_TEST(u.query.at("zz") == "changed");
+    BOOST_CHECK_THROW(u.query.at("absent") = "x", std::out_of_range);
+    BOOST_TEST(!u.query.contains("absent"));
+
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : u.query) keys.push_back(key);
+    BOOST_TEST((keys == std::vector<std::string>{"application_name", "connect_timeout", "sslmode", "zz"}));
+    BOOST_TEST(u.render().find("?application_name=dorm&connect_timeout=5&sslmode=verify-full&zz=changed") !=
+               std::string::npos);
+
+    dorm::url_query empty{};
+    BOOST_TEST(empty.empty());
+}
+
 BOOST_AUTO_TEST_CASE(database_is_not_decoded) {
     // as SQLAlchemy 2.0: only the user name and password are percent-decoded
     BOOST_TEST(url::parse("sqlite:///my%20file.db").database.value_or("<none>") == "my%20file.db");

@@ -38,5 +38,18 @@ for p in $pairs; do
         failed=1
     fi
 done
-echo "no_heavy_std_headers.sh: checked $(echo $pairs | wc -w) headers"
+# Each of dorm's stand-ins, included FIRST in a translation unit, must still choose the light
+# form: a stand-in that tested __GLIBCXX__ before anything defined it would fall back to the
+# heavy header in that TU only, and give atomic_cell two definitions (an ODR violation).
+first="dorm/detail/atomic_cell.hpp:_GLIBCXX_ATOMIC dorm/detail/function_fwd.hpp:_GLIBCXX_FUNCTIONAL dorm/detail/ranges_fwd.hpp:_GLIBCXX_RANGES dorm/detail/chrono_fwd.hpp:_GLIBCXX_CHRONO_H"
+for p in $first; do
+    printf '#include <%s>\n#if !defined(__GLIBCXX__)\n#error "this check needs libstdc++"\n#endif\n#ifdef %s\n#error "<%s> included first takes the heavy header"\n#endif\n' \
+        "${p%%:*}" "${p#*:}" "${p%%:*}" >"$tmp/first.cpp"
+    if ! "$@" -I"$inc" -fsyntax-only "$tmp/first.cpp" >"$tmp/log" 2>&1; then
+        echo "FAILED: <${p%%:*}> included first:"
+        grep -E "error" "$tmp/log" | head -n 5
+        failed=1
+    fi
+done
+echo "no_heavy_std_headers.sh: checked $(echo $pairs | wc -w) headers and $(echo $first | wc -w) stand-ins included first"
 exit "$failed"

@@ -6,6 +6,11 @@
 /// 4 MB of compiler memory. With libstdc++ it is the compiler's __atomic builtins (what
 /// std::atomic itself is made of) on a plain member, and std::memory_order comes from
 /// <bits/atomic_base.h>, which <memory> includes anyway; elsewhere it is std::atomic<T>.
+/// <cstddef> comes first so that __GLIBCXX__ (from <bits/c++config.h>) is defined whichever
+/// header a translation unit includes first: every TU must see the same atomic_cell (ODR).
+#include <cstddef>
+#include <type_traits>
+
 #if defined(__GLIBCXX__) && __has_include(<bits/atomic_base.h>)
 #include <bits/atomic_base.h>
 
@@ -34,8 +39,22 @@ public:
     bool compare_exchange_strong(T& expected, T desired, std::memory_order o = std::memory_order_seq_cst) noexcept {
         return __atomic_compare_exchange_n(&v_, &expected, desired, false, int(o), int(failure_order(o)));
     }
-    T fetch_add(T d, std::memory_order o = std::memory_order_seq_cst) noexcept { return __atomic_fetch_add(&v_, d, int(o)); }
-    T fetch_sub(T d, std::memory_order o = std::memory_order_seq_cst) noexcept { return __atomic_fetch_sub(&v_, d, int(o)); }
+    /// As std::atomic's two-order form.
+    bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                                 std::memory_order failure) noexcept {
+        return __atomic_compare_exchange_n(&v_, &expected, desired, false, int(success), int(failure));
+    }
+    /// Integers only: for a pointer the builtin would count bytes, not elements.
+    T fetch_add(T d, std::memory_order o = std::memory_order_seq_cst) noexcept
+        requires std::is_integral_v<T>
+    {
+        return __atomic_fetch_add(&v_, d, int(o));
+    }
+    T fetch_sub(T d, std::memory_order o = std::memory_order_seq_cst) noexcept
+        requires std::is_integral_v<T>
+    {
+        return __atomic_fetch_sub(&v_, d, int(o));
+    }
 
 private:
     static constexpr std::memory_order failure_order(std::memory_order o) noexcept {

@@ -2,6 +2,7 @@
 /// @file dorm/engine/url.hpp
 /// Database URLs: `dialect[+driver]://user:password@host:port/database?key=value`.
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,16 +21,31 @@ namespace dorm {
 ///
 /// A flat sorted list rather than a `std::map`: a URL has a handful of parameters, and a map would
 /// cost every translation unit that includes `<dorm/dorm.hpp>` its instantiation.
+///
+/// One difference from `std::map`: entries live in one vector, so an insertion (operator[] of a
+/// new key, try_emplace, insert_or_assign) or an erase invalidates references and iterators to
+/// the other entries. Take `q["a"]` again after inserting `"b"` rather than keeping the first
+/// reference.
 class url_query {
 public:
     using value_type = std::pair<std::string, std::string>;
     using const_iterator = const value_type*;
-    using iterator = const_iterator;  ///< keys stay sorted: change values through operator[]
+    using iterator = const_iterator;  ///< keys stay sorted: change values through operator[] or at()
+
+    url_query() = default;
+    /// `url_query{{"sslmode", "require"}, {"connect_timeout", "5"}}`; as for std::map, the first
+    /// entry of a repeated key wins.
+    url_query(std::initializer_list<value_type> entries);
 
     /// The value of `key`, inserted empty when absent.
     std::string& operator[](std::string_view key);
     /// The value of `key`. @throws std::out_of_range naming the key when it is absent.
     const std::string& at(std::string_view key) const;
+    std::string& at(std::string_view key);
+    /// Inserts `key` = `value` unless `key` is present; returns the entry and whether it was inserted.
+    std::pair<const_iterator, bool> try_emplace(std::string_view key, std::string value);
+    /// Sets `key` to `value`, inserting it when absent; returns the entry and whether it was inserted.
+    std::pair<const_iterator, bool> insert_or_assign(std::string_view key, std::string value);
     /// The entry of `key`, or end().
     const_iterator find(std::string_view key) const noexcept;
     bool contains(std::string_view key) const noexcept { return find(key) != end(); }
