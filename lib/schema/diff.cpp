@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <dorm/error.hpp>
@@ -178,9 +179,24 @@ private:
         out_.push_back(std::move(op));
         return out_.back();
     }
-    // SQLite cannot ALTER this: it becomes part of the table's rebuild
-    void needs_rebuild(std::string what, bool lossless = true, std::string reason = {}) {
-        if (!lossless) refuse_in_rebuild(what, reason);
+    // What a refused part of a rebuild leaves as it is live, so that the rest can run (see rebuild()).
+    enum class keep { nothing, live_type, nullable, live_column };
+    // SQLite cannot ALTER this: it becomes part of the table's rebuild. A lossy part names the
+    // column it concerns and what the safe rebuild keeps of it live.
+    void needs_rebuild(std::string what, bool lossless = true, std::string reason = {}, const std::string& column = {},
+                       keep k = keep::nothing) {
+        if (!lossless) {
+            refuse_in_rebuild(what, reason);
+            if (k == keep::live_type)
+                kept_type_.insert(column);
+            else if (k == keep::nullable)
+                kept_nullable_.insert(column);
+            else if (k == keep::nothing)
+                rebuild_splittable_ = false;  // (keep::live_column: the caller keeps the column)
+            refused_parts_.push_back(what);
+        } else {
+            rebuild_parts_.push_back(what);
+        }
         rebuild_reasons_.push_back(std::move(what));
     }
     // each reason of a lossy rebuild says which of its parts it refuses
@@ -329,7 +345,9 @@ private:
                      : "its " + plural(n, "value", "values") + " would be lost",
             lc.name);
         if (!h_.can_drop_column(lc.primary_key || in_any_index(lc.name))) {
-            needs_rebuild(what, false, reason);
+            needs_rebuild(what, false, reason, lc.name, keep::live_column);
+            kept_dropped_.push_back(&lc);
+            if (lc.primary_key) rebuild_splittable_ = false;  // (the key changes too: refused as a whole)
             return;
         }
         auto& op = add(schema_change::drop_column, lc.name, what);
@@ -363,7 +381,7 @@ private:
                                             : "values of " + lc.type + " may not fit " + h_.type_name(t_, c) +
                                                   " (a narrower or different type): convert them by hand";
         auto stmts = h_.alter_column(t_.name, ddl_parts::column_def(t_, c, d_), 't');
-        if (stmts.empty()) return needs_rebuild(what, lossless, reason);
+        if (stmts.empty()) return needs_rebuild(what, lossless, reason, c.name, keep::live_type);
         auto& op = add(schema_change::alter_column_type, c.name, what);
         op.lossless = lossless;
         op.reason = reason;
@@ -428,7 +446,7 @@ private:
         if (stmts.empty()) {
             // SQLite: the rebuild copies the rows, so the NULLs are filled in the old table first
             for (auto& s : pre) rebuild_pre_.push_back(s);
-            return needs_rebuild(what, lossless, reason);
+            return needs_rebuild(what, lossless, reason, c.name, keep::nullable);
         }
         auto& op = add(schema_change::alter_column_nullable, c.name, what);
         op.lossless = lossless;
@@ -744,15 +762,116 @@ private:
 
     // The rebuilt table is created whole from the model: every other change of this table is
     // part of it (a dropped column is simply not copied), so they merge into one operation.
+    static std::string joined(const std::vector<std::string>& parts) {
+        std::string out;
+        for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
+        return out;
+    }
+
+    // A column's type as it is live (a narrowed column, a column whose drop is refused), in
+    // dorm's terms; false when dorm cannot write that type back exactly.
+    bool take_live_type(const table& t, column& c, const live_column& lc) const {
+        const sql_type have = parse_sql_type(d_, lc.type);
+        if (!have.known) return false;
+        c.type = have.family;
+        if (have.bytes != 0) c.int_bytes = have.bytes;
+        c.length = have.length;
+        return parse_sql_type(d_, h_.type_name(t, c)) == have;
+    }
+
+    // The model's table with each refused part of its rebuild left as it is live: a column whose
+    // drop is refused is kept (after the model's columns, with its live type, nullability and
+    // default), a refused narrowing keeps the live type, a refused NOT NULL keeps the column
+    // nullable. Nothing when a kept part cannot be written as it is.
+    std::optional<table> safe_table() const {
+        table mid = t_;
+        for (auto& c : mid.columns) {
+            if (kept_nullable_.count(c.name)) c.nullable = true;
+            if (kept_type_.count(c.name)) {
+                const live_column* lc = live_.column(c.name);
+                if (!lc || !take_live_type(mid, c, *lc)) return std::nullopt;
+            }
+        }
+        for (const live_column* lc : kept_dropped_) {
+            column c;
+            c.name = c.member = lc->name;
+            c.nullable = lc->nullable;
+            if (lc->default_sql) c.server_default_sql = *lc->default_sql;
+            mid.columns.push_back(std::move(c));
+            if (!take_live_type(mid, mid.columns.back(), *lc)) return std::nullopt;
+        }
+        return mid;
+    }
+
+    // `mid` as the catalog will show it once the first rebuild ran (what the second one reads).
+    live_table live_of(const table& mid) const {
+        live_table l;
+        l.name = mid.name;
+        for (const auto& c : mid.columns) {
+            live_column lc;
+            lc.name = c.name;
+            lc.type = h_.type_name(mid, c);
+            lc.nullable = c.nullable;
+            l.columns.push_back(std::move(lc));
+        }
+        l.sql = create_statements(mid, d_).front();
+        for (const auto& ix : ddl_parts::indexes(mid)) {
+            live_index li;
+            li.name = ix.name;
+            li.unique = ix.unique;
+            for (int i : ix.columns) li.columns.push_back(mid.columns[static_cast<std::size_t>(i)].name);
+            l.indexes.push_back(std::move(li));
+        }
+        l.triggers = live_.triggers;
+        return l;
+    }
+
+    // A rebuild with refused parts is TWO operations: a lossless rebuild to the model with the
+    // refused parts kept as they are live (so that the safe changes run: added columns, widened
+    // types, new indexes), then a lossy rebuild to the model, which a generated migration writes
+    // commented out and upgrade() refuses, as PostgreSQL's and MariaDB's separate statements are.
+    void split_rebuild(const table& mid) {
+        const live_table mid_live = live_of(mid);
+        if (!rebuild_parts_.empty() || !rebuild_pre_.empty()) {
+            auto& safe = add(schema_change::rebuild_table, {},
+                             "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): " + joined(rebuild_parts_) +
+                                 " (keeping what the next operation refuses as it is)");
+            safe.sql = rebuild_pre_;
+            for (auto& s : rebuild_statements(mid, live_)) safe.sql.push_back(std::move(s));
+            safe.down_sql = rebuild_back_statements(live_);
+        }
+        const bool after_safe = !rebuild_parts_.empty() || !rebuild_pre_.empty();
+        auto& op = add(schema_change::rebuild_table, {},
+                       "rebuild " + q(d_, t_.name) + (after_safe ? " again" : "") +
+                           " (SQLite cannot ALTER it): " + joined(refused_parts_));
+        op.lossless = false;
+        op.reason = rebuild_why_;
+        op.sql = rebuild_statements(t_, after_safe ? mid_live : live_);
+        op.down_sql = rebuild_back_statements(after_safe ? mid_live : live_);
+    }
+
     void rebuild() {
         std::vector<std::string> parts = rebuild_reasons_;
         for (std::size_t i = first_op_; i < out_.size(); ++i) {
-            parts.push_back(out_[i].description);
-            if (!out_[i].lossless) refuse_in_rebuild(out_[i].description, out_[i].reason);
+            const auto& folded = out_[i];
+            parts.push_back(folded.description);
+            if (folded.lossless) {
+                rebuild_parts_.push_back(folded.description);
+                continue;
+            }
+            refuse_in_rebuild(folded.description, folded.reason);
+            refused_parts_.push_back(folded.description);
+            const live_column* lc = folded.kind == schema_change::drop_column ? live_.column(folded.column) : nullptr;
+            if (lc && !lc->primary_key)
+                kept_dropped_.push_back(lc);
+            else
+                rebuild_splittable_ = false;
         }
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_op_), out_.end());
-        std::string what = "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): ";
-        for (std::size_t i = 0; i < parts.size(); ++i) what += (i ? "; " : "") + parts[i];
+        if (!rebuild_lossless_ && rebuild_splittable_) {
+            if (auto mid = safe_table()) return split_rebuild(*mid);
+        }
+        std::string what = "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): " + joined(parts);
         auto& op = add(schema_change::rebuild_table, {}, what);
         op.lossless = rebuild_lossless_;
         op.reason = rebuild_why_;
@@ -771,6 +890,11 @@ private:
     std::vector<std::string> rebuild_reasons_;
     bool rebuild_lossless_ = true;
     std::string rebuild_why_;
+    // the parts of a rebuild it does and those it refuses; what the refused ones keep as it is
+    std::vector<std::string> rebuild_parts_, refused_parts_;
+    bool rebuild_splittable_ = true;
+    std::vector<const live_column*> kept_dropped_;
+    std::set<std::string> kept_type_, kept_nullable_;
     std::vector<std::string> rebuild_pre_;
     std::set<std::string> fk_added_inline_, added_by_rebuild_, refused_new_columns_;
     std::map<std::string, std::vector<std::string>> added_index_columns_;  // by index name

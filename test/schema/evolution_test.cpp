@@ -1067,3 +1067,120 @@ BOOST_AUTO_TEST_CASE(undoing_a_widened_varchar_fails_while_a_longer_value_is_the
     }
     dorm_test::drop_tables(engine, {"evo_label", "dorm_migrations"});
 }
+
+// ---- a generated step runs its safe changes when it refuses a lossy one ------------------------
+// One step widens a VARCHAR, adds a column, and would drop a column, narrow an integer and make
+// a column holding NULLs NOT NULL. The three lossy parts are written commented out; the safe ones
+// run. On SQLite all five are one table rebuild: before session 28 the whole rebuild was written
+// commented out, so the widening and the new column did not run either (the step was recorded
+// and the model then failed on "no such column"). Now the rebuild is split: a lossless one to the
+// model with the refused parts kept as they are live, and a lossy one after it, commented out.
+// Every backend: the same outcome, checked by the diff that is left (only the refused parts).
+namespace partly {
+namespace v1 {
+struct Article {
+    int id = 0;
+    std::string title;
+    std::string code;
+    std::int64_t views = 0;
+    std::optional<std::string> note;
+};
+BOOST_DESCRIBE_STRUCT(Article, (), (id, title, code, views, note))
+DORM_TABLE(Article, "evo_article", (title, dorm::varchar(40)), (code, dorm::varchar(10)))
+inline dorm::metadata<Article> meta;
+}  // namespace v1
+namespace v2 {
+struct Article {
+    int id = 0;
+    std::string title;                    // VARCHAR(40) -> VARCHAR(120): safe
+    int views = 0;                        // BIGINT -> INTEGER: refused (narrowing)
+    std::string note;                     // NULL -> NOT NULL, no default, a row holds NULL: refused
+    std::optional<std::string> summary;   // new nullable column: safe
+    // code: dropped, refused (its values would be lost)
+};
+BOOST_DESCRIBE_STRUCT(Article, (), (id, title, views, note, summary))
+DORM_TABLE(Article, "evo_article", (title, dorm::varchar(120), dorm::index))
+inline dorm::metadata<Article> meta;
+}  // namespace v2
+}  // namespace partly
+
+BOOST_AUTO_TEST_CASE(a_generated_step_runs_its_safe_changes_when_it_refuses_lossy_ones) {
+    auto engine = dorm_test::make_engine();
+    dorm_test::drop_tables(engine, {"evo_article", "_dorm_new_evo_article", "dorm_migrations"});
+    temp_dir dir;
+    dorm::migrations::generate(partly::v1::meta, engine, dir.path, "articles");
+    dorm::migrations::upgrade(engine, dir.path);
+    {
+        dorm::session s(engine);
+        s.add(partly::v1::Article{.title = "Dune", .code = "D-1", .views = 7, .note = "classic"});
+        s.add(partly::v1::Article{.title = "Emma", .code = "E-2", .views = 9, .note = std::nullopt});
+        s.commit();
+    }
+
+    const std::string up = dorm::migrations::generate(partly::v2::meta, engine, dir.path, "titles and summaries");
+    std::ifstream in(up);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST_MESSAGE(text);
+    BOOST_TEST(text.find("REFUSED (lossy)") != std::string::npos, text);
+    BOOST_TEST(text.find("NOTHING IN THIS STEP RUNS") == std::string::npos, text);
+    dorm::migrations::upgrade(engine, dir.path);
+    BOOST_TEST(dorm::migrations::applied(engine).size() == 2u);
+
+    // what is left to do is exactly the three refused parts
+    auto left = partly::v2::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(!left.empty());
+    for (const auto& op : left.operations())
+        BOOST_TEST(!op.lossless, "a safe change did not run: " << op.description);
+    const std::string report = left.report();
+    BOOST_TEST(report.find("code") != std::string::npos, report);
+    BOOST_TEST(report.find("views") != std::string::npos, report);
+    BOOST_TEST(report.find("note") != std::string::npos, report);
+    BOOST_TEST(report.find("summary") == std::string::npos, report);
+    BOOST_TEST(report.find("VARCHAR(120)") == std::string::npos, report);
+
+    // the rows and every kept value are there; the new column and the wider title work
+    auto live = dorm::inspect(engine);
+    BOOST_TEST_REQUIRE(live.table("evo_article") != nullptr);
+    const auto* t = live.table("evo_article");
+    BOOST_TEST(t->column("summary") != nullptr);
+    BOOST_TEST_REQUIRE(t->column("code") != nullptr);
+    BOOST_TEST_REQUIRE(t->column("note") != nullptr);
+    BOOST_TEST(t->column("note")->nullable);
+    {
+        dorm::session s(engine);
+        BOOST_TEST(s.execute(dorm::text<std::string>("SELECT code FROM evo_article ORDER BY id")).scalars().all() ==
+                       (std::vector<std::string>{"D-1", "E-2"}),
+                   boost::test_tools::per_element());
+        BOOST_TEST(s.execute(dorm::text<std::int64_t>("SELECT views FROM evo_article ORDER BY id")).scalars().all() ==
+                       (std::vector<std::int64_t>{7, 9}),
+                   boost::test_tools::per_element());
+        BOOST_TEST(s.execute(dorm::text<std::int64_t>("SELECT count(*) FROM evo_article WHERE note IS NULL"))
+                       .scalar_one() == 1);
+        s.execute(dorm::text("UPDATE evo_article SET title = :t, summary = :s WHERE id = 1",
+                             {{"t", std::string(100, 'T')}, {"s", "a desert planet"}}));
+        s.commit();
+    }
+    {
+        dorm::session s(engine);
+        BOOST_TEST(s.execute(dorm::text<std::string>("SELECT summary FROM evo_article WHERE id = 1")).scalar_one() ==
+                   "a desert planet");
+        BOOST_TEST(s.execute(dorm::text<std::int64_t>("SELECT length(title) FROM evo_article WHERE id = 1"))
+                       .scalar_one() == 100);
+    }
+
+    // the step's down file undoes the safe part (the title fits VARCHAR(40) again first)
+    {
+        auto c = engine.connect();
+        c.execute_ddl("UPDATE evo_article SET title = 'Dune' WHERE id = 1");
+    }
+    dorm::migrations::downgrade(engine, dir.path, 1);
+    auto back = partly::v1::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(back.empty(), back.report());
+    {
+        dorm::session s(engine);
+        BOOST_TEST(s.execute(dorm::text<std::string>("SELECT code FROM evo_article ORDER BY id")).scalars().all() ==
+                       (std::vector<std::string>{"D-1", "E-2"}),
+                   boost::test_tools::per_element());
+    }
+    dorm_test::drop_tables(engine, {"evo_article", "dorm_migrations"});
+}
