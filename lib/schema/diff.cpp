@@ -785,6 +785,8 @@ private:
     // nullable. Nothing when a kept part cannot be written as it is.
     std::optional<table> safe_table() const {
         table mid = t_;
+        for (const auto& name : refused_new_columns_)
+            if (!leave_out(mid, name)) return std::nullopt;
         for (auto& c : mid.columns) {
             if (kept_nullable_.count(c.name)) c.nullable = true;
             if (kept_type_.count(c.name)) {
@@ -801,6 +803,42 @@ private:
             if (!take_live_type(mid, mid.columns.back(), *lc)) return std::nullopt;
         }
         return mid;
+    }
+
+    // An index or constraint refused only because it needs a refused new column.
+    bool needs_refused_column(const schema_operation& op) const {
+        return (op.kind == schema_change::add_index || op.kind == schema_change::add_unique ||
+                op.kind == schema_change::add_check || op.kind == schema_change::add_foreign_key) &&
+               op.reason.starts_with("it needs the new column ");
+    }
+
+    // Takes the new column `name` (whose addition is refused) out of `mid`, with the indexes,
+    // unique constraints and checks that name it; false when it is part of the key.
+    static bool leave_out(table& mid, const std::string& name) {
+        const int k = mid.find_column(name);
+        if (k < 0) return true;
+        if (std::find(mid.primary_key.begin(), mid.primary_key.end(), k) != mid.primary_key.end() ||
+            mid.autoincrement_column == k || mid.version_column == k)
+            return false;
+        mid.columns.erase(mid.columns.begin() + k);
+        auto shift = [k](int& i) {
+            if (i > k) --i;
+        };
+        for (int& i : mid.primary_key) shift(i);
+        shift(mid.autoincrement_column);
+        shift(mid.version_column);
+        for (auto* sets : {&mid.uniques, &mid.indexes}) {
+            std::erase_if(*sets, [k](const column_set& s) {
+                return std::find(s.columns.begin(), s.columns.end(), k) != s.columns.end();
+            });
+            for (auto& s : *sets)
+                for (int& i : s.columns) shift(i);
+        }
+        std::erase_if(mid.checks, [&](const check_constraint& ck) {
+            const auto ids = identifiers(ck.expression);
+            return std::find(ids.begin(), ids.end(), name) != ids.end();
+        });
+        return true;
     }
 
     // `mid` as the catalog will show it once the first rebuild ran (what the second one reads).
@@ -864,7 +902,9 @@ private:
             const live_column* lc = folded.kind == schema_change::drop_column ? live_.column(folded.column) : nullptr;
             if (lc && !lc->primary_key)
                 kept_dropped_.push_back(lc);
-            else
+            else if (folded.kind == schema_change::add_column && refused_new_columns_.count(folded.column))
+                continue;  // left out of the safe rebuild, with what needs it (below)
+            else if (!needs_refused_column(folded))
                 rebuild_splittable_ = false;
         }
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_op_), out_.end());

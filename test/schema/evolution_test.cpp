@@ -1069,8 +1069,8 @@ BOOST_AUTO_TEST_CASE(undoing_a_widened_varchar_fails_while_a_longer_value_is_the
 }
 
 // ---- a generated step runs its safe changes when it refuses a lossy one ------------------------
-// One step widens a VARCHAR, adds a column, and would drop a column, narrow an integer and make
-// a column holding NULLs NOT NULL. The three lossy parts are written commented out; the safe ones
+// One step widens a VARCHAR, adds a column, and would drop a column, narrow an integer, make a
+// column holding NULLs NOT NULL and add a NOT NULL column without default (and its index). The lossy parts are written commented out; the safe ones
 // run. On SQLite all five are one table rebuild: before session 28 the whole rebuild was written
 // commented out, so the widening and the new column did not run either (the step was recorded
 // and the model then failed on "no such column"). Now the rebuild is split: a lossless one to the
@@ -1096,10 +1096,11 @@ struct Article {
     int views = 0;                        // BIGINT -> INTEGER: refused (narrowing)
     std::string note;                     // NULL -> NOT NULL, no default, a row holds NULL: refused
     std::optional<std::string> summary;   // new nullable column: safe
+    int rating = 0;                       // new NOT NULL column without default over rows: refused
     // code: dropped, refused (its values would be lost)
 };
-BOOST_DESCRIBE_STRUCT(Article, (), (id, title, views, note, summary))
-DORM_TABLE(Article, "evo_article", (title, dorm::varchar(120), dorm::index))
+BOOST_DESCRIBE_STRUCT(Article, (), (id, title, views, note, summary, rating))
+DORM_TABLE(Article, "evo_article", (title, dorm::varchar(120), dorm::index), (rating, dorm::index))
 inline dorm::metadata<Article> meta;
 }  // namespace v2
 }  // namespace partly
@@ -1126,7 +1127,7 @@ BOOST_AUTO_TEST_CASE(a_generated_step_runs_its_safe_changes_when_it_refuses_loss
     dorm::migrations::upgrade(engine, dir.path);
     BOOST_TEST(dorm::migrations::applied(engine).size() == 2u);
 
-    // what is left to do is exactly the three refused parts
+    // what is left to do is exactly the refused parts
     auto left = partly::v2::meta.diff(engine, {.drop_unknown_tables = false});
     BOOST_TEST(!left.empty());
     for (const auto& op : left.operations())
@@ -1135,6 +1136,7 @@ BOOST_AUTO_TEST_CASE(a_generated_step_runs_its_safe_changes_when_it_refuses_loss
     BOOST_TEST(report.find("code") != std::string::npos, report);
     BOOST_TEST(report.find("views") != std::string::npos, report);
     BOOST_TEST(report.find("note") != std::string::npos, report);
+    BOOST_TEST(report.find("rating") != std::string::npos, report);
     BOOST_TEST(report.find("summary") == std::string::npos, report);
     BOOST_TEST(report.find("VARCHAR(120)") == std::string::npos, report);
 
@@ -1143,6 +1145,7 @@ BOOST_AUTO_TEST_CASE(a_generated_step_runs_its_safe_changes_when_it_refuses_loss
     BOOST_TEST_REQUIRE(live.table("evo_article") != nullptr);
     const auto* t = live.table("evo_article");
     BOOST_TEST(t->column("summary") != nullptr);
+    BOOST_TEST(t->column("rating") == nullptr);
     BOOST_TEST_REQUIRE(t->column("code") != nullptr);
     BOOST_TEST_REQUIRE(t->column("note") != nullptr);
     BOOST_TEST(t->column("note")->nullable);
