@@ -151,8 +151,8 @@ void free_foreign_keys_of_type_changes(const live_schema& live, dialect d, std::
 class table_differ {
 public:
     table_differ(const table& model, const live_table& live, dialect d, const data_probe* probe,
-                 std::vector<schema_operation>& out)
-        : t_(model), live_(live), d_(d), h_(detail::hooks(d)), probe_(probe), out_(out) {}
+                 std::vector<schema_operation>& out, rebuild_refusals* refusals)
+        : t_(model), live_(live), d_(d), h_(detail::hooks(d)), probe_(probe), out_(out), refusals_(refusals) {}
 
     void run() {
         first_op_ = out_.size();
@@ -194,6 +194,7 @@ private:
             else if (k == keep::nothing)
                 rebuild_splittable_ = false;  // (keep::live_column: the caller keeps the column)
             refused_parts_.push_back(what);
+            refused_list_.push_back({t_.name, column, what, reason});
         } else {
             rebuild_parts_.push_back(what);
         }
@@ -899,6 +900,7 @@ private:
             }
             refuse_in_rebuild(folded.description, folded.reason);
             refused_parts_.push_back(folded.description);
+            refused_list_.push_back({t_.name, folded.column, folded.description, folded.reason});
             const live_column* lc = folded.kind == schema_change::drop_column ? live_.column(folded.column) : nullptr;
             if (lc && !lc->primary_key)
                 kept_dropped_.push_back(lc);
@@ -908,6 +910,7 @@ private:
                 rebuild_splittable_ = false;
         }
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_op_), out_.end());
+        if (!rebuild_lossless_ && refusals_) (*refusals_)[t_.name] = refused_list_;
         if (!rebuild_lossless_ && rebuild_splittable_) {
             if (auto mid = safe_table()) return split_rebuild(*mid);
         }
@@ -926,12 +929,14 @@ private:
     const detail::dialect_hooks& h_;
     const data_probe* probe_;
     std::vector<schema_operation>& out_;
+    rebuild_refusals* refusals_;
     std::size_t first_op_ = 0;
     std::vector<std::string> rebuild_reasons_;
     bool rebuild_lossless_ = true;
     std::string rebuild_why_;
     // the parts of a rebuild it does and those it refuses; what the refused ones keep as it is
     std::vector<std::string> rebuild_parts_, refused_parts_;
+    std::vector<refused_operation> refused_list_;
     bool rebuild_splittable_ = true;
     std::vector<const live_column*> kept_dropped_;
     std::set<std::string> kept_type_, kept_nullable_;
@@ -949,6 +954,11 @@ bool ignored(const diff_options& o, const std::string& name) {
 
 schema_diff diff(const live_schema& live, std::span<const table* const> tables, dialect d, const diff_options& options,
                  const data_probe* probe) {
+    return diff(live, tables, d, options, probe, nullptr);
+}
+
+schema_diff diff(const live_schema& live, std::span<const table* const> tables, dialect d, const diff_options& options,
+                 const data_probe* probe, rebuild_refusals* refusals) {
     std::vector<schema_operation> ops;
     std::vector<const table*> models;
     for (auto* t : tables)
@@ -965,7 +975,7 @@ schema_diff diff(const live_schema& live, std::span<const table* const> tables, 
             ops.push_back(std::move(op));
             continue;
         }
-        table_differ(*t, *lt, d, probe, ops).run();
+        table_differ(*t, *lt, d, probe, ops, refusals).run();
     }
     if (options.drop_unknown_tables) {
         // children before parents among the dropped tables

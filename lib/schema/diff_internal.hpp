@@ -1,12 +1,25 @@
 #pragma once
 // Internals of the schema diff shared between lib/schema/diff.cpp, rebuild.cpp and upgrade.cpp.
+#include <map>
+#include <span>
 #include <string>
 #include <vector>
 
+#include <dorm/error.hpp>
+#include <dorm/schema/diff.hpp>
 #include <dorm/schema/inspect.hpp>
 #include <dorm/schema/table.hpp>
 
 namespace dorm::schema {
+
+/// The parts each lossy SQLite table rebuild refuses, by table: one entry per part (column,
+/// what, why), as the other backends' separate operations give them (upgrade()'s
+/// migration_error::refused() lists these instead of the one rebuild).
+using rebuild_refusals = std::map<std::string, std::vector<refused_operation>>;
+
+/// diff(), also filling `refusals` (when not null).
+schema_diff diff(const live_schema& live, std::span<const table* const> tables, dialect d, const diff_options& options,
+                 const data_probe* probe, rebuild_refusals* refusals);
 
 /// SQLite's table-rebuild recipe (https://www.sqlite.org/lang_altertable.html#otheralter) for
 /// giving `live` the shape of the model `t`: create the new table under a temporary name, copy

@@ -7,6 +7,7 @@
 
 #include "dialect/hooks.hpp"
 #include "schema/ddl_parts.hpp"
+#include "schema/diff_internal.hpp"
 
 namespace dorm::schema {
 
@@ -37,19 +38,34 @@ private:
 
 }  // namespace
 
-schema_diff diff(const engine& e, std::span<const table* const> tables, const diff_options& options) {
+namespace {
+schema_diff diff_of(const engine& e, std::span<const table* const> tables, const diff_options& options,
+                    rebuild_refusals* refusals) {
     live_schema live = inspect(e);
     auto conn = e.connect();
     engine_probe probe(conn);
-    return diff(live, tables, e.dialect(), options, &probe);
+    return diff(live, tables, e.dialect(), options, &probe, refusals);
+}
+}  // namespace
+
+schema_diff diff(const engine& e, std::span<const table* const> tables, const diff_options& options) {
+    return diff_of(e, tables, options, nullptr);
 }
 
 schema_diff upgrade(const engine& e, std::span<const table* const> tables, const diff_options& options) {
-    schema_diff d = diff(e, tables, options);
+    rebuild_refusals parts;
+    schema_diff d = diff_of(e, tables, options, &parts);
     if (d.empty()) return d;
     std::vector<refused_operation> refused;
-    for (const auto& op : d.operations())
-        if (!op.lossless) refused.push_back({op.table, op.column, op.description, op.reason});
+    for (const auto& op : d.operations()) {
+        if (op.lossless) continue;
+        // a lossy SQLite rebuild: each part it refuses, as the other backends list them
+        auto it = op.kind == schema_change::rebuild_table ? parts.find(op.table) : parts.end();
+        if (it != parts.end() && !it->second.empty())
+            refused.insert(refused.end(), it->second.begin(), it->second.end());
+        else
+            refused.push_back({op.table, op.column, op.description, op.reason});
+    }
     if (!refused.empty()) {
         std::string msg = "dorm: metadata.upgrade() refused " + std::to_string(refused.size()) +
                           (refused.size() == 1 ? " operation" : " operations") +

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -1117,6 +1118,26 @@ BOOST_AUTO_TEST_CASE(a_generated_step_runs_its_safe_changes_when_it_refuses_loss
         s.add(partly::v1::Article{.title = "Emma", .code = "E-2", .views = 9, .note = std::nullopt});
         s.commit();
     }
+
+    // metadata.upgrade() refuses, listing each refused part as its own entry on every backend
+    // (SQLite's one rebuild included), and changes nothing
+    try {
+        partly::v2::meta.upgrade(engine, {.drop_unknown_tables = false});
+        BOOST_ERROR("upgrade() applied lossy changes");
+    } catch (const dorm::migration_error& err) {
+        std::set<std::string> columns;
+        for (const auto& r : err.refused()) {
+            BOOST_TEST(r.table == "evo_article");
+            BOOST_TEST(r.what.find("rebuild") == std::string::npos, r.what);
+            BOOST_TEST(!r.why.empty());
+            columns.insert(r.column);
+        }
+        for (const char* c : {"code", "views", "note", "rating"})
+            BOOST_TEST(columns.count(c) == 1u, c << " is not listed in: " << err.what());
+        BOOST_TEST(columns.count("summary") == 0u);
+        BOOST_TEST(columns.count("title") == 0u);
+    }
+    BOOST_TEST(dorm::inspect(engine).table("evo_article")->column("summary") == nullptr);
 
     const std::string up = dorm::migrations::generate(partly::v2::meta, engine, dir.path, "titles and summaries");
     std::ifstream in(up);
