@@ -551,6 +551,89 @@ BOOST_AUTO_TEST_CASE(a_spelling_of_another_meaning_differs) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// ---- string defaults: each catalog's escapes decode to the model's value -------------------------
+// MariaDB (backslash escapes on) shows '\%' and '\_' as written (they mean a backslash and the
+// character, as LIKE needs them), '\Z' for Ctrl-Z, '\\' for one backslash; PostgreSQL and SQLite
+// have no backslash escapes, so the same spellings there are other values. A spelling that is not
+// one literal (a concatenation, an unterminated quote) is never taken for the value: it differs.
+namespace escaped {
+struct Memo {
+    int id = 0;
+    std::string pct;
+    std::string under;
+    std::string ctrlz;
+    std::string empty;
+};
+BOOST_DESCRIBE_STRUCT(Memo, (), (id, pct, under, ctrlz, empty))
+DORM_TABLE(Memo, "memo", (pct, dorm::varchar(20), dorm::default_value("5\\%")),
+           (under, dorm::varchar(20), dorm::default_value("a\\_b")), (ctrlz, dorm::varchar(20), dorm::default_value("\x1a")),
+           (empty, dorm::varchar(20), dorm::default_value("")))
+
+// the table with these defaults (pct, under, ctrlz, empty) as dialect `d`'s catalog spells them
+dorm::schema_diff run(dialect d, std::vector<std::optional<std::string>> defaults) {
+    dorm::live_schema s;
+    s.dialect = d;
+    dorm::live_table t;
+    t.name = "memo";
+    const std::string id = d == dialect::postgresql ? "integer" : d == dialect::mysql ? "int(11)" : "INTEGER";
+    const std::string text = d == dialect::postgresql ? "character varying(20)" : d == dialect::mysql ? "varchar(20)" : "VARCHAR(20)";
+    t.columns.push_back({"id", id, false, std::nullopt, true, true});
+    const char* names[] = {"pct", "under", "ctrlz", "empty"};
+    for (std::size_t i = 0; i < 4; ++i) t.columns.push_back({names[i], text, false, defaults[i], false, false});
+    t.primary_key = {"id"};
+    s.tables.push_back(std::move(t));
+    dorm::metadata<Memo> m;
+    auto tables = m.tables();
+    return dorm::schema::diff(s, tables, d);
+}
+}  // namespace escaped
+
+BOOST_AUTO_TEST_SUITE(string_default_escapes)
+
+BOOST_AUTO_TEST_CASE(each_catalogs_escapes_decode_to_the_models_value) {
+    using D = std::vector<std::optional<std::string>>;
+    // MariaDB: as its catalog shows them, and as dorm writes them
+    for (const auto& defaults : {D{"'5\\%'", "'a\\_b'", "'\\Z'", "''"}, D{"'5\\\\%'", "'a\\\\_b'", "'\x1a'", "''"}}) {
+        auto d = escaped::run(dialect::mysql, defaults);
+        BOOST_TEST(d.empty(), d.report());
+    }
+    // PostgreSQL and SQLite: a backslash is itself
+    auto pg = escaped::run(dialect::postgresql, D{"'5\\%'::character varying", "'a\\_b'::character varying",
+                                                   "'\x1a'::character varying", "''::character varying"});
+    BOOST_TEST(pg.empty(), pg.report());
+    auto lite = escaped::run(dialect::sqlite, D{"'5\\%'", "'a\\_b'", "'\x1a'", "''"});
+    BOOST_TEST(lite.empty(), lite.report());
+}
+
+BOOST_AUTO_TEST_CASE(another_value_or_not_one_literal_differs) {
+    using D = std::vector<std::optional<std::string>>;
+    const D same_mysql{"'5\\%'", "'a\\_b'", "'\\Z'", "''"};
+    const std::vector<std::pair<std::size_t, std::string>> mysql_changes = {
+        {0, "'5%'"},          // the backslash is part of the value
+        {1, "'a_b'"},
+        {2, "'Z'"},
+        {3, "'\\'"},          // a trailing backslash: not a closed literal
+        {3, "''||''"},        // an expression, not one literal
+        {3, "'a'"},
+        {0, "'5\\%"},         // unterminated
+    };
+    for (const auto& [i, spelling] : mysql_changes) {
+        auto defaults = same_mysql;
+        defaults[i] = spelling;
+        auto d = escaped::run(dialect::mysql, defaults);
+        BOOST_TEST(!d.empty(), "mysql " << spelling);
+    }
+    // on PostgreSQL and SQLite, MariaDB's escaped spellings are other values
+    for (auto dl : {dialect::postgresql, dialect::sqlite}) {
+        auto d = escaped::run(dl, D{"'5\\\\%'", "'a\\_b'", "'\x1a'", "''"});
+        BOOST_TEST(!d.empty(), "a doubled backslash is two on " << dorm::dialect_name(dl));
+        auto z = escaped::run(dl, D{"'5\\%'", "'a\\_b'", "'\\Z'", "''"});
+        BOOST_TEST(!z.empty(), "\\Z is two characters on " << dorm::dialect_name(dl));
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 namespace difft {
 struct Collated {
     int id = 0;
