@@ -845,8 +845,9 @@ void record_base::changed(void* member, const std::shared_ptr<void>& child, bool
 bool record_base::autoflush_kept_me(const relationship_info& rel) {
     owner->autoflush();
     if (owner) return true;
-    // the flush deleted this object's row (an orphan, say) and it left the session: what its row
-    // referred to is nothing now
+    // the flush deleted this object's row (an orphan, say) and it left the session: no row refers
+    // to it any more (the delete cascaded to its children or set their keys to NULL), so its
+    // collection is empty, as SQLAlchemy's lazy load of a deleted parent's collection finds it
     rel.ops->assign(at(obj_, rel.offset), {});
     return false;
 }
@@ -874,12 +875,25 @@ void record_base::load_rel(const relationship_info& rel, std::size_t index) {
         // (as SQLAlchemy: a lazy load that runs SQL autoflushes first; one answered by the
         // identity map does not: walking a chain whose objects the user holds would otherwise
         // diff every held object once per level)
-        if (!owner->in_flush() && !autoflush_kept_me(rel)) return;
+        session_impl* const s = owner;
+        if (!s->in_flush()) {
+            s->autoflush();
+            // The flush may have deleted this object's row (an orphan, say), which took it out of
+            // the session; its key still names the target, which SQLAlchemy's lazy loader then
+            // loads from the deleted object's committed state: load it through the same session.
+            if (!owner) {
+                if (record_base* r = s->find(key_of_row(*target.table, fk, s->key_shard()))) {
+                    s->watch(r);
+                    rel.ops->assign(m, {r->object_ptr()});
+                    return;
+                }
+            }
+        }
         std::vector<value> params{fk};
         object_list found;
         {
-            auto lease = owner->run(owner->select_by_pk_sql(*target.table), params, owner->slot_of(target.table));
-            if (lease->step()) found.push_back(rel.read_target(*lease, owner, 0));
+            auto lease = s->run(s->select_by_pk_sql(*target.table), params, s->slot_of(target.table));
+            if (lease->step()) found.push_back(rel.read_target(*lease, s, 0));
         }
         rel.ops->assign(m, std::move(found));
         return;

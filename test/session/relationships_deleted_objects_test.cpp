@@ -83,7 +83,33 @@ BOOST_DESCRIBE_STRUCT(Basket, (), (id, owner, apples))
 DORM_TABLE(Basket, "del_basket", (apples, dorm::back_populates("basket"), dorm::cascade("all, delete-orphan")))
 DORM_TABLE(Apple, "del_apple", (basket_id, dorm::foreign_key(&Basket::id)), (basket, dorm::back_populates("apples")))
 
-using pantry_db = dorm_test::database<Shelf, Jar, Recipe, Spice, RecipeSpice, Basket, Apple>;
+// an orphan with a second many-to-one (to an object the session does not hold yet)
+struct Orchard;
+struct Variety {
+    int id = 0;
+    std::string name;
+};
+struct Fruit {
+    int id = 0;
+    std::optional<int> orchard_id;
+    int variety_id = 0;
+    dorm::one<Orchard> orchard;
+    dorm::one<Variety> variety;
+};
+struct Orchard {
+    int id = 0;
+    std::string place;
+    dorm::many<Fruit> fruits;
+};
+BOOST_DESCRIBE_STRUCT(Variety, (), (id, name))
+BOOST_DESCRIBE_STRUCT(Fruit, (), (id, orchard_id, variety_id, orchard, variety))
+BOOST_DESCRIBE_STRUCT(Orchard, (), (id, place, fruits))
+DORM_TABLE(Variety, "del_variety")
+DORM_TABLE(Orchard, "del_orchard", (fruits, dorm::back_populates("orchard"), dorm::cascade("all, delete-orphan")))
+DORM_TABLE(Fruit, "del_fruit", (orchard_id, dorm::foreign_key(&Orchard::id)), (variety_id, dorm::foreign_key(&Variety::id)),
+           (orchard, dorm::back_populates("fruits")))
+
+using pantry_db = dorm_test::database<Shelf, Jar, Recipe, Spice, RecipeSpice, Basket, Apple, Variety, Orchard, Fruit>;
 
 }  // namespace
 
@@ -402,6 +428,42 @@ BOOST_FIXTURE_TEST_CASE(rollback_of_a_cascaded_delete_brings_parent_and_children
     auto gold = fresh.get<Apple>(a2->id);
     BOOST_REQUIRE(gold);
     BOOST_CHECK_EQUAL(gold->kind, "golden");
+}
+
+// A lazy load autoflushes first; when that flush deletes the object itself (an orphan), its
+// many-to-one still loads what its row named, as SQLAlchemy's lazy loader does for a deleted
+// object (from its committed state), and its collections are empty (record_base::autoflush_kept_me).
+BOOST_FIXTURE_TEST_CASE(a_lazy_load_whose_autoflush_deletes_the_object_itself, pantry_db) {
+    int orchard_id = 0, variety_id = 0;
+    {
+        dorm::session s(engine);
+        auto v = s.add(Variety{.name = "Cox"});
+        auto o = s.add(Orchard{.place = "hill"});
+        s.flush();
+        auto f = std::make_shared<Fruit>(Fruit{.variety_id = v->id});
+        o->fruits.push_back(f);
+        s.commit();
+        orchard_id = o->id;
+        variety_id = v->id;
+    }
+    dorm::session s(engine);
+    auto o = s.get<Orchard>(orchard_id);
+    BOOST_REQUIRE(o);
+    BOOST_REQUIRE_EQUAL(o->fruits.size(), 1u);
+    auto f = *o->fruits.begin();
+    o->fruits.remove(f);  // an orphan: deleted by the next flush
+    echo.clear();
+    // the variety is not in the session: loading it runs SQL, so the session flushes first
+    auto v = f->variety.get();
+    BOOST_CHECK_EQUAL(echo.count_statements("DELETE"), 1u);
+    BOOST_REQUIRE(v);
+    BOOST_CHECK_EQUAL(v->id, variety_id);
+    BOOST_CHECK_EQUAL(v->name, "Cox");
+    BOOST_CHECK(s.get<Variety>(variety_id) == v);  // loaded into the session, as any lazy load
+    s.commit();
+    BOOST_CHECK_EQUAL(rows("del_fruit"), 0);
+    BOOST_CHECK_EQUAL(rows("del_variety"), 1);
+    BOOST_CHECK_EQUAL(rows("del_orchard"), 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
