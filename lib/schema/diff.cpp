@@ -180,7 +180,7 @@ private:
         return out_.back();
     }
     // What a refused part of a rebuild leaves as it is live, so that the rest can run (see rebuild()).
-    enum class keep { nothing, live_type, nullable, live_column };
+    enum class keep { nothing, live_type, nullable, live_column, left_out };
     // SQLite cannot ALTER this: it becomes part of the table's rebuild. A lossy part names the
     // column it concerns and what the safe rebuild keeps of it live.
     void needs_rebuild(std::string what, bool lossless = true, std::string reason = {}, const std::string& column = {},
@@ -192,7 +192,9 @@ private:
             else if (k == keep::nullable)
                 kept_nullable_.insert(column);
             else if (k == keep::nothing)
-                rebuild_splittable_ = false;  // (keep::live_column: the caller keeps the column)
+                rebuild_splittable_ = false;
+            // (keep::live_column: the caller keeps the column; keep::left_out: a foreign key or
+            // check that needs a refused new column, left out with it by safe_table)
             refused_parts_.push_back(what);
             refused_list_.push_back({t_.name, column, what, reason});
         } else {
@@ -216,6 +218,16 @@ private:
             op.reason = "it needs the new column " + q(d_, c) + ", whose addition is refused";
             return;
         }
+    }
+
+    // A part of the rebuild that needs one of `cols`: refused with a refused new column among them
+    // (as depends_on_refused refuses an operation of its own), else done by the rebuild.
+    void rebuild_unless_refused(std::string what, const std::vector<std::string>& cols) {
+        for (const auto& c : cols)
+            if (refused_new_columns_.count(c))
+                return needs_rebuild(std::move(what), false,
+                                     "it needs the new column " + q(d_, c) + ", whose addition is refused", c, keep::left_out);
+        needs_rebuild(std::move(what));
     }
 
     void primary_key() {
@@ -590,7 +602,7 @@ private:
                                      ") -> " + q(d_, p.name) + " (" + q(d_, pc) + ")";
             std::string stmt = h_.add_constraint(t_.name, "CONSTRAINT " + q(d_, name) + " " + ddl_parts::foreign_key_clause(t_, c, d_));
             if (stmt.empty()) {
-                needs_rebuild(what);
+                rebuild_unless_refused(what, {c.name});
                 continue;
             }
             auto& op = add(schema_change::add_foreign_key, name, what);
@@ -638,7 +650,7 @@ private:
             const std::string what = "add check constraint " + q(d_, name) + " on " + q(d_, t_.name) + ": " + ck.expression;
             std::string stmt = h_.add_constraint(t_.name, ddl_parts::check_clause(ck, d_));
             if (stmt.empty()) {
-                needs_rebuild(what);
+                rebuild_unless_refused(what, identifiers(ck.expression));
                 continue;
             }
             auto& op = add(schema_change::add_check, name, what);
@@ -877,7 +889,7 @@ private:
                                  " (keeping what the next operation refuses as it is)");
             safe.sql = rebuild_pre_;
             for (auto& s : rebuild_statements(mid, live_)) safe.sql.push_back(std::move(s));
-            safe.down_sql = rebuild_back_statements(live_);
+            safe.down_sql = rebuild_back_statements(live_, mid);
         }
         const bool after_safe = !rebuild_parts_.empty() || !rebuild_pre_.empty();
         auto& op = add(schema_change::rebuild_table, {},
@@ -886,7 +898,7 @@ private:
         op.lossless = false;
         op.reason = rebuild_why_;
         op.sql = rebuild_statements(t_, after_safe ? mid_live : live_);
-        op.down_sql = rebuild_back_statements(after_safe ? mid_live : live_);
+        op.down_sql = rebuild_back_statements(after_safe ? mid_live : live_, t_);
     }
 
     void rebuild() {
@@ -920,7 +932,7 @@ private:
         op.reason = rebuild_why_;
         op.sql = rebuild_pre_;
         for (auto& s : rebuild_statements(t_, live_)) op.sql.push_back(std::move(s));
-        op.down_sql = rebuild_back_statements(live_);
+        op.down_sql = rebuild_back_statements(live_, t_);
     }
 
     const table& t_;

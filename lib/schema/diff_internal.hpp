@@ -27,7 +27,8 @@ schema_diff diff(const live_schema& live, std::span<const table* const> tables, 
 /// Foreign keys must be OFF around it and checked (PRAGMA foreign_key_check) before COMMIT:
 /// upgrade() and the migrations runner do both.
 std::vector<std::string> rebuild_statements(const table& t, const live_table& live);
-/// The same recipe back to the live table's own CREATE TABLE text and indexes (the down step).
-std::vector<std::string> rebuild_back_statements(const live_table& live);
+/// The same recipe back to the live table's own CREATE TABLE text and indexes (the down step),
+/// from the table `rebuilt` made (the columns it lacks come back empty).
+std::vector<std::string> rebuild_back_statements(const live_table& live, const table& rebuilt);
 
 }  // namespace dorm::schema

@@ -63,10 +63,12 @@ std::string header(const std::string& file, std::string_view title, std::string_
 
 /// SQLite's table rebuild needs foreign keys off around the step (dorm::migrations::upgrade
 /// sets the pragma before the step's transaction and runs PRAGMA foreign_key_check before COMMIT).
+/// Written for a refused (commented) rebuild too: a reviewer who uncomments it must not run the
+/// DROP TABLE of a parent with foreign keys on, which would delete its ON DELETE CASCADE children.
 std::string foreign_keys_off(const schema_diff& diff) {
     if (!dorm::detail::hooks(diff.dialect()).foreign_keys_off_for_rebuild()) return {};
     for (const auto& op : diff.operations())
-        if (op.kind == schema_change::rebuild_table && op.lossless)
+        if (op.kind == schema_change::rebuild_table)
             return "\n-- SQLite rebuilds a table below: foreign keys are off for this step (else dropping the old\n"
                    "-- table would delete or orphan the rows that reference it) and checked before COMMIT.\n"
                    "PRAGMA foreign_keys = OFF;\n";
@@ -101,10 +103,15 @@ std::string undo_loss(const schema_operation& op) {
             return "LOSES DATA: drops the column with the values written to it since the up step";
         case schema_change::alter_column_type:
             return "may fail: a value written since that the old type cannot hold stops it (nothing is truncated)";
-        case schema_change::rebuild_table:
+        case schema_change::rebuild_table: {
+            std::string note;
             if (op.description.find("add column") != std::string::npos)
-                return "LOSES DATA: the table goes back to its old columns; values of the added ones are lost";
-            return {};
+                note = "LOSES DATA: the table goes back to its old columns; values of the added ones are lost";
+            if (op.description.find("drop column") != std::string::npos)
+                note += std::string(note.empty() ? "" : "; ") +
+                        "the dropped columns come back empty (NULL or their default): their values are not restored";
+            return note;
+        }
         default: return {};
     }
 }
@@ -120,8 +127,9 @@ std::string down_script(const schema_diff& diff, const std::string& file, const 
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
         out += "\n-- undo: " + one_line(it->description) + "\n";
         // Undoing what never ran would fail or do harm: it stays commented out with its up part.
+        // (the note first: the lines after the REFUSED line are the statements, to uncomment as a block)
+        if (auto loss = undo_loss(*it); !loss.empty()) out += "-- " + loss + "\n";
         if (!it->lossless) out += "-- REFUSED in the up file (lossy): uncomment this together with it\n";
-        else if (auto loss = undo_loss(*it); !loss.empty()) out += "-- " + loss + "\n";
         if (it->down_sql.empty()) out += "-- (this operation cannot be undone)\n";
         append_statements(out, it->down_sql, !it->lossless);
     }

@@ -86,13 +86,16 @@ std::vector<std::string> rebuild_statements(const table& t, const live_table& li
     return out;
 }
 
-std::vector<std::string> rebuild_back_statements(const live_table& live) {
+std::vector<std::string> rebuild_back_statements(const live_table& live, const table& rebuilt) {
     if (live.sql.empty()) return {};
     const std::string tmp = temp_name(live.name);
+    // Only the columns the rebuilt table has are copied back: a column the up step dropped comes
+    // back empty (NULL or its default; a NOT NULL one without default stops the step). Naming it
+    // in the copy would not fail: SQLite reads a double-quoted name that is no column as a string
+    // literal, and would write the column's name into every row.
     std::vector<std::string> common;
-    for (const auto& c : live.columns) common.push_back(c.name);
-    // the columns the rebuilt table lacks cannot be copied back: copy_rows names only the old
-    // table's columns, so a down step after a dropped column fails loudly rather than guessing
+    for (const auto& c : live.columns)
+        if (rebuilt.find_column(c.name) >= 0) common.push_back(c.name);
     std::vector<std::string> out;
     // A VARCHAR(n) of the old table that the rebuild widened may hold longer values by now:
     // copying them back would keep them silently (SQLite does not enforce the length; dorm does,
@@ -101,6 +104,7 @@ std::vector<std::string> rebuild_back_statements(const live_table& live) {
     std::string guard_columns, guard_checks;
     for (std::size_t i = 0; i < live.columns.size(); ++i) {
         const auto& c = live.columns[i];
+        if (rebuilt.find_column(c.name) < 0) continue;  // (the same trap: it would measure the name)
         const sql_type t = parse_sql_type(dialect::sqlite, c.type);
         if (!t.known || t.family != column_type::text || t.length <= 0) continue;
         const std::string n = std::to_string(t.length);

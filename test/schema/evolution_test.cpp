@@ -1101,7 +1101,7 @@ struct Article {
     // code: dropped, refused (its values would be lost)
 };
 BOOST_DESCRIBE_STRUCT(Article, (), (id, title, views, note, summary, rating))
-DORM_TABLE(Article, "evo_article", (title, dorm::varchar(120), dorm::index), (rating, dorm::index))
+DORM_TABLE(Article, "evo_article", (title, dorm::varchar(120), dorm::index), (rating, dorm::index, dorm::check("rating >= 0")))
 inline dorm::metadata<Article> meta;
 }  // namespace v2
 }  // namespace partly
@@ -1132,7 +1132,7 @@ BOOST_AUTO_TEST_CASE(a_generated_step_runs_its_safe_changes_when_it_refuses_loss
             BOOST_TEST(!r.why.empty());
             columns.insert(r.column);
         }
-        for (const char* c : {"code", "views", "note", "rating"})
+        for (const char* c : {"code", "views", "note", "rating"})  // (rating: the column, its index and check)
             BOOST_TEST(columns.count(c) == 1u, c << " is not listed in: " << err.what());
         BOOST_TEST(columns.count("summary") == 0u);
         BOOST_TEST(columns.count("title") == 0u);
@@ -1207,4 +1207,110 @@ BOOST_AUTO_TEST_CASE(a_generated_step_runs_its_safe_changes_when_it_refuses_loss
                    boost::test_tools::per_element());
     }
     dorm_test::drop_tables(engine, {"evo_article", "dorm_migrations"});
+}
+
+// A reviewer who accepts a refused SQLite rebuild uncomments it: the step must still switch
+// foreign keys off (else the DROP TABLE of the parent deletes its ON DELETE CASCADE children),
+// and its down file, uncommented too, must bring a dropped column back empty — not with the
+// column's name in every row, which is what SQLite does with a double-quoted name that is no
+// column (trial of session 28). Every backend.
+namespace accepted {
+namespace v1 {
+struct Team {
+    int id = 0;
+    std::string slug;
+    std::optional<std::string> legacy;
+};
+struct Member {
+    int id = 0;
+    int team_id = 0;
+    std::string nick;
+};
+BOOST_DESCRIBE_STRUCT(Team, (), (id, slug, legacy))
+BOOST_DESCRIBE_STRUCT(Member, (), (id, team_id, nick))
+DORM_TABLE(Team, "evo_team", (slug, dorm::varchar(20)))
+DORM_TABLE(Member, "evo_member", (team_id, dorm::foreign_key(&Team::id), dorm::on_delete(dorm::fk_action::cascade)))
+inline dorm::metadata<Team, Member> meta;
+}  // namespace v1
+namespace v2 {
+struct Team {
+    int id = 0;
+    std::string slug;  // VARCHAR(20) -> VARCHAR(10): refused; legacy: dropped, refused
+};
+BOOST_DESCRIBE_STRUCT(Team, (), (id, slug))
+DORM_TABLE(Team, "evo_team", (slug, dorm::varchar(10)))
+inline dorm::metadata<Team, v1::Member> meta;
+}  // namespace v2
+
+/// The file with every refused block uncommented, as a reviewer's editor does it: the lines after
+/// a `marker` line, up to the next blank line, lose their leading "-- " (notes come before it).
+void accept_refused(const std::string& path, const std::string& marker) {
+    std::ifstream in(path);
+    std::string line, out;
+    bool inside = false;
+    while (std::getline(in, line)) {
+        if (line.rfind(marker, 0) == 0) {
+            inside = true;
+        } else if (line.empty()) {
+            inside = false;
+        } else if (inside && line.rfind("-- ", 0) == 0) {
+            line = line.substr(3);
+        }
+        out += line + "\n";
+    }
+    in.close();
+    std::ofstream(path, std::ios::trunc) << out;
+}
+}  // namespace accepted
+
+BOOST_AUTO_TEST_CASE(an_accepted_refused_rebuild_keeps_the_children_and_undoes_without_inventing_values) {
+    auto engine = dorm_test::make_engine();
+    dorm_test::drop_tables(engine, {"evo_member", "evo_team", "_dorm_new_evo_team", "dorm_migrations"});
+    temp_dir dir;
+    dorm::migrations::generate(accepted::v1::meta, engine, dir.path, "teams");
+    dorm::migrations::upgrade(engine, dir.path);
+    {
+        dorm::session s(engine);
+        auto red = s.add(accepted::v1::Team{.slug = "red", .legacy = "R-1"});
+        s.add(accepted::v1::Team{.slug = "blue", .legacy = std::nullopt});
+        s.flush();
+        s.add(accepted::v1::Member{.team_id = red->id, .nick = "ann"});
+        s.add(accepted::v1::Member{.team_id = red->id, .nick = "bob"});
+        s.commit();
+    }
+    const std::string up = dorm::migrations::generate(accepted::v2::meta, engine, dir.path, "short slugs");
+    {
+        std::ifstream in(up);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        BOOST_TEST(text.find("NOTHING IN THIS STEP RUNS") != std::string::npos, text);
+        if (engine.dialect() == dorm::dialect::sqlite)
+            BOOST_TEST(text.find("\nPRAGMA foreign_keys = OFF;\n") != std::string::npos, text);
+    }
+    std::string down = up;
+    down.replace(down.rfind(".up.sql"), 7, ".down.sql");
+    accepted::accept_refused(up, "-- REFUSED (lossy)");
+    accepted::accept_refused(down, "-- REFUSED in the up file");
+    dorm::migrations::upgrade(engine, dir.path);
+
+    auto after = accepted::v2::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(after.empty(), after.report());
+    {
+        dorm::session s(engine);
+        BOOST_TEST(s.execute(dorm::text<std::int64_t>("SELECT count(*) FROM evo_member")).scalar_one() == 2);
+        BOOST_TEST(s.execute(dorm::text<std::string>("SELECT slug FROM evo_team ORDER BY id")).scalars().all() ==
+                       (std::vector<std::string>{"red", "blue"}),
+                   boost::test_tools::per_element());
+    }
+
+    dorm::migrations::downgrade(engine, dir.path, 1);
+    auto back = accepted::v1::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(back.empty(), back.report());
+    {
+        dorm::session s(engine);
+        BOOST_TEST(s.execute(dorm::text<std::int64_t>("SELECT count(*) FROM evo_member")).scalar_one() == 2);
+        // the dropped values are gone: NULL, never the column's name
+        BOOST_TEST(s.execute(dorm::text<std::int64_t>("SELECT count(*) FROM evo_team WHERE legacy IS NULL")).scalar_one() ==
+                   2);
+    }
+    dorm_test::drop_tables(engine, {"evo_member", "evo_team", "dorm_migrations"});
 }
