@@ -8,6 +8,7 @@
 
 #include "dialect/hooks.hpp"
 #include "schema/migrations_impl.hpp"
+#include "schema/script_text.hpp"
 
 namespace dorm::migrations {
 namespace {
@@ -19,37 +20,6 @@ std::string one_line(std::string_view text) {
     for (char& c : out)
         if (c == '\n' || c == '\r') c = ' ';
     return out;
-}
-
-/// The statement ended by `;` (not doubled when it has one already).
-std::string terminated(std::string_view sql) {
-    while (!sql.empty() && (sql.back() == ' ' || sql.back() == '\n' || sql.back() == '\t' || sql.back() == '\r'))
-        sql.remove_suffix(1);
-    std::string out(sql);
-    if (!out.ends_with(';')) out += ';';
-    return out;
-}
-
-/// Appends the statements, each ended by `;`, every line behind `-- ` when `commented`.
-void append_statements(std::string& out, const std::vector<std::string>& statements, bool commented) {
-    for (const auto& s : statements) {
-        const std::string text = terminated(s);
-        if (!commented) {
-            out += text + "\n";
-            continue;
-        }
-        std::size_t b = 0;
-        while (b <= text.size()) {
-            std::size_t e = text.find('\n', b);
-            if (e == std::string::npos) e = text.size();
-            std::string_view line(text.data() + b, e - b);
-            if (line.ends_with('\r')) line.remove_suffix(1);
-            out += "-- ";
-            out += line;
-            out += '\n';
-            b = e + 1;
-        }
-    }
 }
 
 std::string header(const std::string& file, std::string_view title, std::string_view what, dialect d) {
@@ -66,13 +36,9 @@ std::string header(const std::string& file, std::string_view title, std::string_
 /// Written for a refused (commented) rebuild too: a reviewer who uncomments it must not run the
 /// DROP TABLE of a parent with foreign keys on, which would delete its ON DELETE CASCADE children.
 std::string foreign_keys_off(const schema_diff& diff) {
-    if (!dorm::detail::hooks(diff.dialect()).foreign_keys_off_for_rebuild()) return {};
-    for (const auto& op : diff.operations())
-        if (op.kind == schema_change::rebuild_table)
-            return "\n-- SQLite rebuilds a table below: foreign keys are off for this step (else dropping the old\n"
-                   "-- table would delete or orphan the rows that reference it) and checked before COMMIT.\n"
-                   "PRAGMA foreign_keys = OFF;\n";
-    return {};
+    bool rebuilds = false;
+    for (const auto& op : diff.operations()) rebuilds = rebuilds || op.kind == schema_change::rebuild_table;
+    return schema::foreign_keys_off_text(diff.dialect(), rebuilds);
 }
 
 std::string up_script(const schema_diff& diff, const std::string& file, std::string_view title) {
@@ -88,7 +54,7 @@ std::string up_script(const schema_diff& diff, const std::string& file, std::str
     for (const auto& op : diff.operations()) {
         out += "\n-- " + one_line(op.description) + "\n";
         if (!op.lossless) out += "-- REFUSED (lossy): " + one_line(op.reason) + "\n";
-        append_statements(out, op.sql, !op.lossless);
+        schema::append_statements(out, op.sql, !op.lossless);
     }
     return out;
 }
@@ -131,7 +97,7 @@ std::string down_script(const schema_diff& diff, const std::string& file, const 
         if (auto loss = undo_loss(*it); !loss.empty()) out += "-- " + loss + "\n";
         if (!it->lossless) out += "-- REFUSED in the up file (lossy): uncomment this together with it\n";
         if (it->down_sql.empty()) out += "-- (this operation cannot be undone)\n";
-        append_statements(out, it->down_sql, !it->lossless);
+        schema::append_statements(out, it->down_sql, !it->lossless);
     }
     return out;
 }

@@ -1,6 +1,8 @@
 // dorm::schema_diff: its report and SQL text (the diff itself is computed in lib/schema/diff.cpp).
 #include <dorm/schema/diff.hpp>
 
+#include "schema/script_text.hpp"
+
 namespace dorm {
 
 std::string_view schema_change_name(schema_change c) noexcept {
@@ -53,20 +55,40 @@ std::string basic_schema_diff<V>::report() const {
     return head + ":\n" + out;
 }
 
+namespace {
+// One direction of the diff as a script: a lossy operation commented out behind its reason (as a
+// generated migration writes it), and SQLite's foreign-key switch around table rebuilds.
+template <class It>
+std::string script(dialect d, It first, It last, bool undo) {
+    std::string out;
+    bool rebuilds = false;
+    for (It it = first; it != last; ++it) rebuilds = rebuilds || it->kind == schema_change::rebuild_table;
+    const std::string off = schema::foreign_keys_off_text(d, rebuilds);
+    if (!off.empty()) out += off.substr(1);  // (without its leading blank line)
+    for (It it = first; it != last; ++it) {
+        const auto& statements = undo ? it->down_sql : it->sql;
+        if (statements.empty()) continue;
+        if (!it->lossless) {
+            std::string why = it->reason;
+            for (char& c : why)
+                if (c == '\n' || c == '\r') c = ' ';
+            out += (undo ? "-- REFUSED in the up script (lossy): " : "-- REFUSED (lossy): ") + why + "\n";
+        }
+        schema::append_statements(out, statements, !it->lossless);
+    }
+    if (!off.empty()) out += "PRAGMA foreign_key_check;  -- must return no row\nPRAGMA foreign_keys = ON;\n";
+    return out;
+}
+}  // namespace
+
 template <class V>
 std::string basic_schema_diff<V>::sql() const {
-    std::string out;
-    for (const auto& op : ops_)
-        for (const auto& s : op.sql) out += s + ";\n";
-    return out;
+    return script(dialect_, ops_.begin(), ops_.end(), false);
 }
 
 template <class V>
 std::string basic_schema_diff<V>::down_sql() const {
-    std::string out;
-    for (auto it = ops_.rbegin(); it != ops_.rend(); ++it)
-        for (const auto& s : it->down_sql) out += s + ";\n";
-    return out;
+    return script(dialect_, ops_.rbegin(), ops_.rend(), true);
 }
 
 template class basic_schema_diff<void>;

@@ -82,9 +82,12 @@ public:
     dorm::dialect dialect() const noexcept { return dialect_; }
     /// A readable report: one line per operation, lossy ones marked and explained.
     std::string report() const;
-    /// Every statement that applies the diff, each ended by ";\n" (to review or hand to a DBA).
+    /// Every statement that applies the diff, each ended by ";\n" (to review or hand to a DBA):
+    /// a lossy operation's statements commented out behind `-- REFUSED (lossy): <reason>`, as a
+    /// generated migration writes them; on SQLite, a script that rebuilds a table switches
+    /// foreign keys off first and checks and switches them on again at its end.
     std::string sql() const;
-    /// Every statement that undoes it, last operation first.
+    /// Every statement that undoes it, last operation first (lossy ones commented out likewise).
     std::string down_sql() const;
 
 private:
