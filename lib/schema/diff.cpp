@@ -230,6 +230,20 @@ private:
         needs_rebuild(std::move(what));
     }
 
+    // A UNIQUE constraint over values that rows already repeat: the database would refuse it
+    // (on MariaDB after committing the operations before it), so the diff refuses it first.
+    void refuse_over_repeated_values(schema_operation& op, const std::vector<std::string>& cols) const {
+        if (!op.lossless || !probe_) return;
+        for (const auto& c : cols)
+            if (!live_.column(c)) return;  // a new column: nothing to count yet
+        const long long n = probe_->duplicates(t_.name, cols);
+        if (n <= 0) return;
+        op.lossless = false;
+        op.reason = plural(n, "value", "values") + " of (" + ddl_parts::quoted_list(d_, cols) +
+                    (n == 1 ? ") is" : ") are") +
+                    " held by more than one row: the database would refuse the constraint; make them unique first";
+    }
+
     void primary_key() {
         std::vector<std::string> model;
         for (int i : t_.primary_key) model.push_back(t_.columns[static_cast<std::size_t>(i)].name);
@@ -546,6 +560,7 @@ private:
             const std::string what = "add unique constraint " + q(d_, name) + " on " + q(d_, t_.name) + " (" + ddl_parts::quoted_list(d_, cols) + ")";
             auto& op = add(schema_change::add_unique, name, what);
             depends_on_refused(op, cols);
+            refuse_over_repeated_values(op, cols);
             added_index_columns_[name] = cols;
             column_set named = mu.set;
             named.name = name;

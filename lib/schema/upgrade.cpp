@@ -24,6 +24,17 @@ public:
     long long values(const std::string& table, const std::string& column) const override {
         return count(table, quoted(column) + " IS NOT NULL");
     }
+    long long duplicates(const std::string& table, const std::vector<std::string>& columns) const override {
+        std::string list, not_null;
+        for (const auto& c : columns) {
+            list += (list.empty() ? "" : ", ") + quoted(c);
+            not_null += (not_null.empty() ? "" : " AND ") + quoted(c) + " IS NOT NULL";
+        }
+        auto stmt = c_.run("SELECT COUNT(*) FROM (SELECT 1 AS one FROM " + quoted(table) + " WHERE " + not_null +
+                               " GROUP BY " + list + " HAVING COUNT(*) > 1) " + quoted("repeated"),
+                           {});
+        return stmt->step() ? stmt->get_int(0) : 0;
+    }
 
 private:
     std::string quoted(std::string_view ident) const { return ddl_parts::quoted(c_.dialect(), ident); }

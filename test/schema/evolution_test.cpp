@@ -1321,3 +1321,67 @@ BOOST_AUTO_TEST_CASE(an_accepted_refused_rebuild_keeps_the_children_and_undoes_w
     }
     dorm_test::drop_tables(engine, {"evo_member", "evo_team", "dorm_migrations"});
 }
+
+// A unique constraint over values the rows already repeat is refused by the diff before
+// anything runs, naming the columns and counting the values (the database would refuse it
+// mid-upgrade: SQLite naming its temporary rebuild table, MariaDB after committing the
+// operations before it). Once the values differ, it is added. Every backend.
+namespace repeated {
+namespace v1 {
+struct Tag {
+    int id = 0;
+    std::string label;
+    std::optional<std::string> color;
+};
+BOOST_DESCRIBE_STRUCT(Tag, (), (id, label, color))
+DORM_TABLE(Tag, "evo_tag", (label, dorm::varchar(20)), (color, dorm::varchar(20)))
+inline dorm::metadata<Tag> meta;
+}  // namespace v1
+namespace v2 {
+struct Tag {
+    int id = 0;
+    std::string label;
+    std::optional<std::string> color;
+    std::optional<std::string> note;  // a safe change alongside
+};
+BOOST_DESCRIBE_STRUCT(Tag, (), (id, label, color, note))
+DORM_TABLE(Tag, "evo_tag", (label, dorm::varchar(20), dorm::unique), (color, dorm::varchar(20), dorm::unique))
+inline dorm::metadata<Tag> meta;
+}  // namespace v2
+}  // namespace repeated
+
+BOOST_AUTO_TEST_CASE(a_unique_constraint_over_repeated_values_is_refused_first) {
+    auto engine = dorm_test::make_engine();
+    dorm_test::drop_tables(engine, {"evo_tag", "_dorm_new_evo_tag"});
+    repeated::v1::meta.upgrade(engine);
+    {
+        dorm::session s(engine);
+        s.add(repeated::v1::Tag{.label = "red", .color = std::nullopt});
+        s.add(repeated::v1::Tag{.label = "red", .color = std::nullopt});  // NULLs never repeat for UNIQUE
+        s.add(repeated::v1::Tag{.label = "blue", .color = "b"});
+        s.commit();
+    }
+    try {
+        repeated::v2::meta.upgrade(engine, {.drop_unknown_tables = false});
+        BOOST_ERROR("a unique constraint over repeated values was applied");
+    } catch (const dorm::migration_error& err) {
+        const std::string m = err.what();
+        BOOST_TEST(err.refused().size() == 1u, m);
+        BOOST_TEST(m.find("1 value of") != std::string::npos, m);
+        BOOST_TEST(m.find("label") != std::string::npos, m);
+        BOOST_TEST(m.find("more than one row") != std::string::npos, m);
+        BOOST_TEST(m.find("_dorm_new_") == std::string::npos, m);
+    }
+    BOOST_TEST(dorm::inspect(engine).table("evo_tag")->column("note") == nullptr);  // nothing ran
+    {
+        auto c = engine.connect();
+        c.execute_ddl("UPDATE evo_tag SET label = 'red 2' WHERE id = 2");
+    }
+    repeated::v2::meta.upgrade(engine, {.drop_unknown_tables = false});
+    auto left = repeated::v2::meta.diff(engine, {.drop_unknown_tables = false});
+    BOOST_TEST(left.empty(), left.report());
+    dorm::session s(engine);
+    s.add(repeated::v2::Tag{.label = "blue"});
+    BOOST_CHECK_THROW(s.commit(), dorm::integrity_error);
+    dorm_test::drop_tables(engine, {"evo_tag"});
+}

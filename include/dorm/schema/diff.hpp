@@ -109,6 +109,13 @@ public:
     virtual long long nulls(const std::string& table, const std::string& column) const = 0;
     /// Number of rows where `column` IS NOT NULL (the values a drop would lose).
     virtual long long values(const std::string& table, const std::string& column) const = 0;
+    /// Number of values of `columns` (NULLs aside) that more than one row holds: a UNIQUE
+    /// constraint over them would be refused by the database. -1 when unknown.
+    virtual long long duplicates(const std::string& table, const std::vector<std::string>& columns) const {
+        (void)table;
+        (void)columns;
+        return -1;
+    }
 };
 
 /// The diff of models against a live schema, with SQL for dialect `d` (any dialect; Oracle too).
