@@ -788,8 +788,6 @@ private:
         for (auto i : merged) out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(i));
     }
 
-    // The rebuilt table is created whole from the model: every other change of this table is
-    // part of it (a dropped column is simply not copied), so they merge into one operation.
     static std::string joined(const std::vector<std::string>& parts) {
         std::string out;
         for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
@@ -916,6 +914,9 @@ private:
         op.down_sql = rebuild_back_statements(after_safe ? mid_live : live_, t_);
     }
 
+    // The rebuilt table is created whole from the model: every other change of this table is
+    // part of it (a dropped column is simply not copied), so they merge into one operation — or
+    // two, when some parts are refused and the rest can run without them (split_rebuild).
     void rebuild() {
         std::vector<std::string> parts = rebuild_reasons_;
         for (std::size_t i = first_op_; i < out_.size(); ++i) {

@@ -6,7 +6,6 @@
 
 #include <dorm/error.hpp>
 
-#include "dialect/hooks.hpp"
 #include "schema/migrations_impl.hpp"
 #include "schema/script_text.hpp"
 
