@@ -186,7 +186,7 @@ private:
     void needs_rebuild(std::string what, bool lossless = true, std::string reason = {}, const std::string& column = {},
                        keep k = keep::nothing) {
         if (!lossless) {
-            refuse_in_rebuild(what, reason);
+            refused_list_.push_back({t_.name, column, what, reason});
             if (k == keep::live_type)
                 kept_type_.insert(column);
             else if (k == keep::nullable)
@@ -195,18 +195,16 @@ private:
                 rebuild_splittable_ = false;
             // (keep::live_column: the caller keeps the column; keep::left_out: a foreign key or
             // check that needs a refused new column, left out with it by safe_table)
-            refused_parts_.push_back(what);
-            refused_list_.push_back({t_.name, column, what, reason});
         } else {
             rebuild_parts_.push_back(what);
         }
         rebuild_reasons_.push_back(std::move(what));
     }
-    // each reason of a lossy rebuild says which of its parts it refuses
-    void refuse_in_rebuild(const std::string& what, const std::string& reason) {
-        rebuild_lossless_ = false;
-        if (!rebuild_why_.empty()) rebuild_why_ += "; ";
-        rebuild_why_ += what + ": " + reason;
+    // The reason of a lossy rebuild: each refused part and why.
+    std::string refused_why() const {
+        std::string why;
+        for (const auto& r : refused_list_) why += (why.empty() ? "" : "; ") + r.what + ": " + r.why;
+        return why;
     }
 
     // An index or constraint on a column whose addition is refused cannot run either: it is
@@ -896,7 +894,8 @@ private:
     // commented out and upgrade() refuses, as PostgreSQL's and MariaDB's separate statements are.
     void split_rebuild(const table& mid) {
         const live_table mid_live = live_of(mid);
-        if (!rebuild_parts_.empty() || !rebuild_pre_.empty()) {
+        const bool safe_part = !rebuild_parts_.empty() || !rebuild_pre_.empty();
+        if (safe_part) {
             auto& safe = add(schema_change::rebuild_table, {},
                              "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): " + joined(rebuild_parts_) +
                                  " (keeping what the next operation refuses as it is)");
@@ -904,14 +903,16 @@ private:
             for (auto& s : rebuild_statements(mid, live_)) safe.sql.push_back(std::move(s));
             safe.down_sql = rebuild_back_statements(live_, mid);
         }
-        const bool after_safe = !rebuild_parts_.empty() || !rebuild_pre_.empty();
+        std::vector<std::string> refused;
+        for (const auto& r : refused_list_) refused.push_back(r.what);
+        const live_table& from = safe_part ? mid_live : live_;
         auto& op = add(schema_change::rebuild_table, {},
-                       "rebuild " + q(d_, t_.name) + (after_safe ? " again" : "") +
-                           " (SQLite cannot ALTER it): " + joined(refused_parts_));
+                       "rebuild " + q(d_, t_.name) + (safe_part ? " again" : "") +
+                           " (SQLite cannot ALTER it): " + joined(refused));
         op.lossless = false;
-        op.reason = rebuild_why_;
-        op.sql = rebuild_statements(t_, after_safe ? mid_live : live_);
-        op.down_sql = rebuild_back_statements(after_safe ? mid_live : live_, t_);
+        op.reason = refused_why();
+        op.sql = rebuild_statements(t_, from);
+        op.down_sql = rebuild_back_statements(from, t_);
     }
 
     // The rebuilt table is created whole from the model: every other change of this table is
@@ -926,8 +927,6 @@ private:
                 rebuild_parts_.push_back(folded.description);
                 continue;
             }
-            refuse_in_rebuild(folded.description, folded.reason);
-            refused_parts_.push_back(folded.description);
             refused_list_.push_back({t_.name, folded.column, folded.description, folded.reason});
             const live_column* lc = folded.kind == schema_change::drop_column ? live_.column(folded.column) : nullptr;
             if (lc && !lc->primary_key)
@@ -938,14 +937,15 @@ private:
                 rebuild_splittable_ = false;
         }
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(first_op_), out_.end());
-        if (!rebuild_lossless_ && refusals_) (*refusals_)[t_.name] = refused_list_;
-        if (!rebuild_lossless_ && rebuild_splittable_) {
+        const bool lossless = refused_list_.empty();
+        if (!lossless && refusals_) (*refusals_)[t_.name] = refused_list_;
+        if (!lossless && rebuild_splittable_) {
             if (auto mid = safe_table()) return split_rebuild(*mid);
         }
         std::string what = "rebuild " + q(d_, t_.name) + " (SQLite cannot ALTER it): " + joined(parts);
         auto& op = add(schema_change::rebuild_table, {}, what);
-        op.lossless = rebuild_lossless_;
-        op.reason = rebuild_why_;
+        op.lossless = lossless;
+        op.reason = refused_why();
         op.sql = rebuild_pre_;
         for (auto& s : rebuild_statements(t_, live_)) op.sql.push_back(std::move(s));
         op.down_sql = rebuild_back_statements(live_, t_);
@@ -960,10 +960,8 @@ private:
     rebuild_refusals* refusals_;
     std::size_t first_op_ = 0;
     std::vector<std::string> rebuild_reasons_;
-    bool rebuild_lossless_ = true;
-    std::string rebuild_why_;
     // the parts of a rebuild it does and those it refuses; what the refused ones keep as it is
-    std::vector<std::string> rebuild_parts_, refused_parts_;
+    std::vector<std::string> rebuild_parts_;
     std::vector<refused_operation> refused_list_;
     bool rebuild_splittable_ = true;
     std::vector<const live_column*> kept_dropped_;
